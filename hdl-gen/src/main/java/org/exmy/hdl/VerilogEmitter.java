@@ -190,6 +190,7 @@ final class VerilogEmitter {
   // ---------------------------------------------------------------- formatting
 
   static String literal(BigInteger v, int w) {
+    if (w == 1) return "1'b" + v;
     if (v.bitLength() <= 31) return w + "'d" + v;
     return w + "'h" + v.toString(16);
   }

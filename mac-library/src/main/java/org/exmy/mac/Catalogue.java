@@ -1,0 +1,58 @@
+package org.exmy.mac;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.exmy.simulator.Formats;
+import org.exmy.simulator.NumberFormat;
+
+/** The standard catalogue of cores kept in {@code verilog-out/}: one same-format MAC per catalogue format. */
+public final class Catalogue {
+  /** File listing the catalogue cores and their accumulator geometry. */
+  public static final String MANIFEST = "catalogue.csv";
+
+  private Catalogue() {}
+
+  public static List<MacCore> cores() {
+    List<MacCore> cores = new ArrayList<>();
+    for (NumberFormat f : Formats.catalogue()) {
+      cores.add(MacGenerator.generate(f, f, MacGenerator.DEFAULT_TERMS));
+    }
+    return cores;
+  }
+
+  public static String manifestHeader() {
+    return "module,format_a,format_b,terms,acc_width,lsb_exponent,product_bits,guard_bits,flags";
+  }
+
+  public static String manifestRow(MacCore c) {
+    var s = c.spec();
+    return String.join(",", c.moduleName(), c.a().name(), c.b().name(), "" + s.terms(), "" + s.width(),
+        "" + s.lsbExponent(), "" + s.productBits(), "" + s.guardBits(), c.hasFlags() ? "yes" : "no");
+  }
+
+  /** Writes {@code <module>.v} for every core plus {@value #MANIFEST}; returns the files written. */
+  public static List<Path> write(Path dir, List<MacCore> cores) {
+    try {
+      Files.createDirectories(dir);
+      List<Path> written = new ArrayList<>();
+      StringBuilder manifest = new StringBuilder(manifestHeader()).append('\n');
+      for (MacCore c : cores) {
+        Path f = dir.resolve(c.moduleName() + ".v");
+        Files.writeString(f, c.verilog(), StandardCharsets.UTF_8);
+        written.add(f);
+        manifest.append(manifestRow(c)).append('\n');
+      }
+      Path m = dir.resolve(MANIFEST);
+      Files.writeString(m, manifest.toString(), StandardCharsets.UTF_8);
+      written.add(m);
+      return written;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package org.exmy.mac;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.exmy.hdl.Port;
+import org.exmy.simulator.Formats;
+import org.exmy.simulator.NumberFormat;
+import org.junit.jupiter.api.Test;
+
+class MacGeneratorTest {
+
+  @Test
+  void e4m3PortsFollowTheAccumulatorSpec() {
+    NumberFormat f = Formats.parse("E4M3");
+    MacCore core = MacGenerator.generate(f, f, 1024);
+    // E4M3 (bias 7): significands 4 bits, product 8 bits, shifts up to 14+14 = 28, so |product| < 2^36;
+    // + 10 guard bits for 1024 terms + 1 sign bit.
+    assertEquals(36, core.spec().productBits());
+    assertEquals(47, core.port("io_acc").width());
+    assertEquals(8, core.port("io_a").width());
+    assertFalse(core.hasFlags());
+    assertEquals(-18, core.spec().lsbExponent());
+  }
+
+  @Test
+  void specialsGetStickyFlagPorts() {
+    NumberFormat f = Formats.parse("float8_e5m2");
+    MacCore core = MacGenerator.generate(f, f, 1024);
+    assertTrue(core.hasFlags());
+    assertEquals(java.util.List.of("clk", "reset", "io_clear", "io_valid", "io_a", "io_b", "io_acc", "io_nan",
+        "io_posInf", "io_negInf"), core.ports().stream().map(Port::name).toList());
+  }
+
+  @Test
+  void moduleNamesAreVerilogIdentifiers() {
+    assertEquals("exmy_mac_float8_e4m3fn", MacGenerator.moduleName(Formats.parse("float8_e4m3fn"),
+        Formats.parse("float8_e4m3fn"), 1024));
+    assertEquals("exmy_mac_e4m3_x_e2m1_t64",
+        MacGenerator.moduleName(Formats.parse("e4m3"), Formats.parse("E2M1"), 64));
+    String n = MacGenerator.moduleName(Formats.parse("E4M3:bias=8"), Formats.parse("E4M3:bias=8"), 1024);
+    assertTrue(n.matches("[a-z][a-z0-9_]*"), n);
+  }
+
+  @Test
+  void mixedIntAndFloatIsAClearError() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MacGenerator.generate(Formats.parse("int8"), Formats.parse("e4m3"), 16));
+    assertTrue(e.getMessage().contains("not supported"), e.getMessage());
+  }
+}
