@@ -1,0 +1,55 @@
+package org.exmy.testbench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.exmy.hdl.sim.VerilatorSim;
+import org.exmy.mac.MacCore;
+import org.exmy.mac.MacGenerator;
+import org.exmy.simulator.Formats;
+import org.exmy.simulator.NumberFormat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every operand pair of each core through Verilator against the Java model, then random
+ * accumulate sequences (including a run long enough to wrap the accumulator).
+ */
+class ExhaustiveCoreTest {
+
+  @BeforeAll
+  static void needVerilator() {
+    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"E4M3", "E2M1", "E5M2", "INT8", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz",
+      "E3M2:subnormals=off", "UINT4"})
+  void coreIsBitExact(String name) {
+    NumberFormat f = Formats.parse(name);
+    MacCore core = MacGenerator.generate(f, f, MacGenerator.DEFAULT_TERMS);
+    try (CrossCheck cc = new CrossCheck(core)) {
+      CrossCheck.Report pairs = cc.exhaustivePairs();
+      assertEquals((long) f.codeCount() * f.codeCount(), pairs.vectors());
+      assertTrue(pairs.passed(), pairs::toString);
+      CrossCheck.Report seq = cc.randomSequences(7, 50, 500);
+      assertTrue(seq.vectors() > 2L * MacGenerator.DEFAULT_TERMS, seq::toString);
+      assertTrue(seq.passed(), seq::toString);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"E4M3|float8_e5m2", "float8_e4m3fn|E2M1"})
+  void mixedFormatCoreIsBitExact(String pair) {
+    String[] p = pair.split("\\|");
+    MacCore core = MacGenerator.generate(Formats.parse(p[0]), Formats.parse(p[1]), 64);
+    try (CrossCheck cc = new CrossCheck(core)) {
+      CrossCheck.Report pairs = cc.exhaustivePairs();
+      assertTrue(pairs.passed(), pairs::toString);
+      CrossCheck.Report seq = cc.randomSequences(11, 20, 300);
+      assertTrue(seq.passed(), seq::toString);
+    }
+  }
+}

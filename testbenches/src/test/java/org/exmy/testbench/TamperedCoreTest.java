@@ -1,0 +1,34 @@
+package org.exmy.testbench;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.exmy.hdl.sim.VerilatorSim;
+import org.exmy.mac.MacCore;
+import org.exmy.mac.MacGenerator;
+import org.exmy.simulator.Formats;
+import org.exmy.simulator.NumberFormat;
+import org.junit.jupiter.api.Test;
+
+/** The cross-check must catch a core that is wrong in a single place. */
+class TamperedCoreTest {
+
+  @Test
+  void signBugIsCaught() {
+    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    NumberFormat f = Formats.parse("E2M1");
+    MacCore core = MacGenerator.generate(f, f, 16);
+    String good = core.verilog();
+    String bad = good.replace("prod_neg = a_sign ^ b_sign;", "prod_neg = a_sign;");
+    assertNotEquals(good, bad, "tamper target not found in:\n" + good);
+    try (CrossCheck cc = new CrossCheck(core, bad)) {
+      CrossCheck.Report r = cc.exhaustivePairs();
+      assertFalse(r.passed());
+      // Wrong exactly when b is negative and the product is non-zero:
+      // 14 non-zero a codes x 7 negative non-zero b codes = 98 of the 256 pairs.
+      assertEquals(98, r.mismatches(), r::toString);
+    }
+  }
+}
