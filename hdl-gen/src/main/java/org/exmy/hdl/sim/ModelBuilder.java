@@ -3,135 +3,317 @@ package org.exmy.hdl.sim;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Verilates and compiles models into a content-addressed cache. Every artefact is built in a
- * private temporary folder and renamed into place, so concurrent JVMs never see half a build.
+ * Verilates and compiles models into a content-addressed cache under {@link VerilatorSim#cacheDir()}.
+ *
+ * <ul>
+ *   <li>{@code shim-<hash>/libexmyjni.so}: the generic JNI shim (per shim source and JDK).
+ *   <li>{@code runtime-<hash>/*.o}: Verilator's runtime, compiled once per toolchain and flags.
+ *   <li>{@code model-<top>-<hash>/libmodel.so}: one model; the hash covers the Verilog, top, ports,
+ *       clock, the generated wrapper, the toolchain versions and the compiler flags.
+ * </ul>
+ *
+ * <p>Each artefact is built in a private temporary folder next to its final place and renamed into
+ * place, so no process ever sees half a build; a lock file per artefact (plus an in-JVM lock, since
+ * file locks are per process) keeps concurrent JVMs and threads from building the same thing twice.
+ * A model is compiled as one translation unit (all verilated .cpp files and the wrapper), which
+ * parses Verilator's headers once: about 1 s instead of about 5 s for separate units.
  */
 final class ModelBuilder {
-  static final String INCLUDE = "/usr/share/verilator/include";
-  private static final List<String> CXXFLAGS = List.of("-O2", "-fPIC", "-std=c++17", "-w");
-  private static final int TIMEOUT = 600;
+  static final List<String> CXXFLAGS = List.of("-O2", "-fPIC", "-std=gnu++17", "-faligned-new",
+      "-fcf-protection=none", "-fvisibility=hidden", "-w", "-DVM_COVERAGE=0", "-DVM_SC=0", "-DVM_TRACE=0",
+      "-DVM_TRACE_FST=0", "-DVM_TRACE_VCD=0");
+  static final List<String> RUNTIME_DEFINES = List.of("-DVL_USER_FATAL", "-DVL_USER_STOP", "-DVL_USER_FINISH");
+  static final List<String> VERILATOR_FLAGS = List.of("--cc", "-O3", "--x-assign", "fast", "--x-initial", "fast",
+      "-Wno-fatal", "-Wno-lint", "-Wno-style");
+  private static final int TIMEOUT = 900;
+
+  private static final Map<String, Object> JVM_LOCKS = new ConcurrentHashMap<>();
+  private static final AtomicInteger BUILDS = new AtomicInteger();
+  private static volatile Toolchain toolchain;
 
   private ModelBuilder() {}
 
-  private static String verilatorVersion;
+  /** Versions and include folder of the tools, found once per JVM. */
+  record Toolchain(String verilatorVersion, Path include, String gccVersion) {
+    String fingerprint() {
+      return verilatorVersion + "|" + include + "|" + gccVersion;
+    }
+  }
 
-  static synchronized String verilatorVersion() {
-    if (verilatorVersion == null) {
-      try {
-        verilatorVersion = Tools.run(List.of("verilator", "--version"), Files.createTempDirectory("exmy-v"), 60).trim();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+  /**
+   * The toolchain, probed once per JVM. Probing runs three tools (about 0.15 s), so the result is
+   * also remembered on disk, keyed by the identity (path, size, mtime) of the executables and by
+   * VERILATOR_ROOT: an upgraded tool changes the key and is probed again.
+   */
+  static Toolchain toolchain() {
+    Toolchain t = toolchain;
+    if (t == null) {
+      synchronized (ModelBuilder.class) {
+        t = toolchain;
+        if (t == null) toolchain = t = probeCached();
       }
     }
-    return verilatorVersion;
+    return t;
+  }
+
+  private static Toolchain probeCached() {
+    String identity = identity("verilator") + identity("verilator_bin") + identity("g++")
+        + "|VERILATOR_ROOT=" + System.getenv().getOrDefault("VERILATOR_ROOT", "");
+    Path memo = VerilatorSim.cacheDir().resolve("toolchain-" + hash(identity).substring(0, 32) + ".txt");
+    try {
+      List<String> lines = Files.readAllLines(memo, StandardCharsets.UTF_8);
+      if (lines.size() == 3 && Files.isRegularFile(Path.of(lines.get(1), "verilated.h"))) {
+        return new Toolchain(lines.get(0), Path.of(lines.get(1)), lines.get(2));
+      }
+    } catch (IOException e) {
+      // not probed yet
+    }
+    Toolchain t = probe();
+    try {
+      Files.createDirectories(memo.getParent());
+      Path tmp = Files.createTempFile(memo.getParent(), memo.getFileName().toString(), ".tmp");
+      Files.writeString(tmp, t.verilatorVersion().replace('\n', ' ') + "\n" + t.include() + "\n"
+          + t.gccVersion().replace('\n', ' ') + "\n");
+      Files.move(tmp, memo, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      // only a missed shortcut
+    }
+    return t;
+  }
+
+  private static String identity(String tool) {
+    Path p = Tools.onPath(tool);
+    if (p == null) return tool + ":-;";
+    try {
+      Path real = p.toRealPath();
+      return tool + ":" + real + ":" + Files.size(real) + ":" + Files.getLastModifiedTime(real).toMillis() + ";";
+    } catch (IOException e) {
+      return tool + ":" + p + ";";
+    }
+  }
+
+  private static Toolchain probe() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    String version = Tools.run(List.of("verilator", "--version"), tmp, 60).strip();
+    String root = Tools.run(List.of("verilator", "--getenv", "VERILATOR_ROOT"), tmp, 60).strip();
+    Path include = Path.of(root, "include");
+    if (!Files.isRegularFile(include.resolve("verilated.h"))) {
+      throw new SimException("Verilator's runtime headers are missing: no verilated.h in " + include
+          + " (VERILATOR_ROOT=" + root + ")");
+    }
+    String gcc = Tools.run(List.of("g++", "-dumpfullversion"), tmp, 60).strip();
+    return new Toolchain(version, include, gcc);
+  }
+
+  /** Number of model libraries this JVM has compiled (cache misses). */
+  static int builds() {
+    return BUILDS.get();
   }
 
   /** Path of the JNI shim library, compiled on first use. */
-  static synchronized Path shim() {
+  static Path shim() {
     String src = resource("exmy_jni_shim.c");
     String javaHome = System.getProperty("java.home");
-    Path dir = VerilatorSim.cacheDir().resolve("shim-" + hash(src, javaHome));
-    Path lib = dir.resolve("libexmyjni.so");
-    if (Files.exists(lib)) return lib;
-    return buildAtomically(dir, tmp -> {
+    Path dir = VerilatorSim.cacheDir().resolve("shim-" + hash(src, javaHome).substring(0, 32));
+    return buildOnce(dir, "libexmyjni.so", tmp -> {
       Files.writeString(tmp.resolve("exmy_jni_shim.c"), src);
-      List<String> cmd = new ArrayList<>(List.of("gcc", "-O2", "-shared", "-fPIC", "-I" + javaHome + "/include",
-          "-I" + javaHome + "/include/linux", "exmy_jni_shim.c", "-o", "libexmyjni.so", "-ldl"));
-      Tools.run(cmd, tmp, TIMEOUT);
-    }).resolve("libexmyjni.so");
+      Tools.run(List.of("gcc", "-O2", "-shared", "-fPIC", "-I" + javaHome + "/include",
+          "-I" + javaHome + "/include/linux", "exmy_jni_shim.c", "-o", "libexmyjni.so", "-ldl"), tmp, TIMEOUT);
+    });
   }
 
-  /** Verilator's runtime compiled once per Verilator version (position independent). */
-  static synchronized List<Path> runtime() {
-    Path dir = VerilatorSim.cacheDir().resolve("runtime-" + hash(verilatorVersion(), CXXFLAGS.toString()));
-    List<String> units = List.of("verilated.cpp", "verilated_threads.cpp");
-    if (!Files.exists(dir.resolve("verilated_threads.o"))) {
-      buildAtomically(dir, tmp -> {
-        for (String u : units) {
-          List<String> cmd = new ArrayList<>(List.of("g++"));
-          cmd.addAll(CXXFLAGS);
-          cmd.addAll(List.of("-I" + INCLUDE, "-I" + INCLUDE + "/vltstd", "-c", INCLUDE + "/" + u, "-o",
-              u.replace(".cpp", ".o")));
-          Tools.run(cmd, tmp, TIMEOUT);
-        }
-      });
-    }
-    return units.stream().map(u -> dir.resolve(u.replace(".cpp", ".o"))).toList();
+  /** Verilator's runtime (plus exmy's termination hooks), compiled once per toolchain and flags. */
+  static List<Path> runtime() {
+    Toolchain tc = toolchain();
+    String hooks = resource("exmy_runtime.cpp");
+    Path dir = VerilatorSim.cacheDir().resolve("runtime-"
+        + hash(tc.fingerprint(), CXXFLAGS.toString(), RUNTIME_DEFINES.toString(), hooks).substring(0, 32));
+    List<String> objects = List.of("verilated.o", "verilated_threads.o", "exmy_runtime.o");
+    buildOnce(dir, "exmy_runtime.o", tmp -> {
+      Files.writeString(tmp.resolve("exmy_runtime.cpp"), hooks);
+      List<String> sources = List.of(tc.include() + "/verilated.cpp", tc.include() + "/verilated_threads.cpp",
+          "exmy_runtime.cpp");
+      for (int k = 0; k < sources.size(); k++) {
+        List<String> cmd = new ArrayList<>(List.of("g++"));
+        cmd.addAll(CXXFLAGS);
+        cmd.addAll(RUNTIME_DEFINES);
+        cmd.addAll(List.of("-I" + tc.include(), "-I" + tc.include() + "/vltstd", "-c", sources.get(k), "-o",
+            objects.get(k)));
+        Tools.run(cmd, tmp, TIMEOUT);
+      }
+    });
+    return objects.stream().map(dir::resolve).toList();
   }
 
-  /** Builds (or finds) the model library; returns its path and whether it came from the cache. */
-  static Path model(String verilog, String top, List<SimPort> inputs, List<SimPort> outputs, String clock,
-      boolean[] cached) {
+  /** Result of {@link #model}: the library and whether it was found in the cache. */
+  record Model(Path library, boolean cached) {}
+
+  /** Builds (or finds in the cache) the model library. */
+  static Model model(String verilog, String top, List<SimPort> inputs, List<SimPort> outputs, String clock,
+      List<SimPort> allPorts) {
+    Toolchain tc = toolchain();
     String wrapper = WrapperSource.generate(top, inputs, outputs, clock);
-    String key = hash(verilog, top, wrapper, clock == null ? "" : clock, verilatorVersion(), CXXFLAGS.toString());
-    Path dir = VerilatorSim.cacheDir().resolve("model-" + top + "-" + key.substring(0, 24));
+    String key = hash(verilog, top, allPorts.toString(), clock == null ? "" : clock, wrapper, tc.fingerprint(),
+        VERILATOR_FLAGS.toString(), CXXFLAGS.toString(), RUNTIME_DEFINES.toString(), resource("exmy_runtime.cpp"));
+    Path dir = VerilatorSim.cacheDir().resolve("model-" + top + "-" + key.substring(0, 32));
     Path lib = dir.resolve("libmodel.so");
-    if (Files.exists(lib)) {
-      cached[0] = true;
-      return lib;
-    }
-    cached[0] = false;
+    if (Files.isRegularFile(lib)) return new Model(lib, true);
     List<Path> rt = runtime();
-    return buildAtomically(dir, tmp -> {
-      Files.writeString(tmp.resolve(top + ".v"), verilog);
+    boolean[] built = new boolean[1];
+    buildOnce(dir, "libmodel.so", tmp -> {
+      built[0] = true;
+      String file = top + ".v";
+      Files.writeString(tmp.resolve(file), verilog);
       Files.writeString(tmp.resolve("exmy_wrapper.cpp"), wrapper);
-      Tools.run(List.of("verilator", "--cc", "-O3", "--x-assign", "fast", "--x-initial", "fast", "-Wno-fatal",
-          "-Wno-lint", "-Wno-style", "--top-module", top, "--Mdir", "obj", top + ".v"), tmp, TIMEOUT);
+      List<String> vcmd = new ArrayList<>(List.of("verilator"));
+      vcmd.addAll(VERILATOR_FLAGS);
+      vcmd.addAll(List.of("--top-module", top, "--Mdir", "obj", file));
+      Tools.run(vcmd, tmp, TIMEOUT);
+      checkPorts(tmp.resolve("obj").resolve("V" + top + ".h"), top, allPorts);
+
+      StringBuilder unity = new StringBuilder("// exmy: the whole model as one translation unit\n");
+      try (Stream<Path> s = Files.list(tmp.resolve("obj"))) {
+        s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cpp")).sorted()
+            .forEach(n -> unity.append("#include \"").append(n).append("\"\n"));
+      }
+      unity.append("#include \"../exmy_wrapper.cpp\"\n");
+      Files.writeString(tmp.resolve("exmy_unity.cpp"), unity);
+
       List<String> cmd = new ArrayList<>(List.of("g++"));
       cmd.addAll(CXXFLAGS);
-      cmd.addAll(List.of("-shared", "-I" + INCLUDE, "-I" + INCLUDE + "/vltstd", "-Iobj", "-o", "libmodel.so",
-          "exmy_wrapper.cpp"));
-      try (Stream<Path> s = Files.list(tmp.resolve("obj"))) {
-        s.map(Path::toString).filter(n -> n.endsWith(".cpp")).sorted()
-            .forEach(n -> cmd.add(tmp.relativize(Path.of(n)).toString()));
-      }
+      cmd.addAll(List.of("-shared", "-I" + tc.include(), "-I" + tc.include() + "/vltstd", "-Iobj", "-o",
+          "libmodel.so", "exmy_unity.cpp"));
       for (Path o : rt) cmd.add(o.toString());
       cmd.add("-pthread");
       Tools.run(cmd, tmp, TIMEOUT);
       deleteTree(tmp.resolve("obj"));
-    }).resolve("libmodel.so");
+    });
+    if (built[0]) BUILDS.incrementAndGet();
+    return new Model(lib, !built[0]);
+  }
+
+  private static final Pattern PORT_DECL =
+      Pattern.compile("VL_(IN|OUT|INOUT)(8|16|64|W)?\\(&(\\w+),\\s*(\\d+),\\s*(\\d+)\\s*(?:,\\s*\\d+\\s*)?\\);");
+
+  /** Checks the declared port list against the ports Verilator generated (name, direction, width). */
+  static void checkPorts(Path header, String top, List<SimPort> ports) throws IOException {
+    Map<String, String> actual = new LinkedHashMap<>();
+    Map<String, Integer> widths = new LinkedHashMap<>();
+    Matcher m = PORT_DECL.matcher(Files.readString(header, StandardCharsets.UTF_8));
+    while (m.find()) {
+      actual.put(m.group(3), m.group(1));
+      widths.put(m.group(3), Math.abs(Integer.parseInt(m.group(4)) - Integer.parseInt(m.group(5))) + 1);
+    }
+    List<String> problems = new ArrayList<>();
+    for (SimPort p : ports) {
+      String dir = actual.get(p.name());
+      if (dir == null) {
+        problems.add("'" + p.name() + "' is not a port of the module");
+      } else if (!dir.equals(p.input() ? "IN" : "OUT")) {
+        problems.add("'" + p.name() + "' is declared " + (p.input() ? "input" : "output") + " but is "
+            + dir.toLowerCase() + "put in the Verilog");
+      } else if (widths.get(p.name()) != p.width()) {
+        problems.add("'" + p.name() + "' is declared " + p.width() + " bits wide but is " + widths.get(p.name())
+            + " bits in the Verilog");
+      }
+    }
+    if (!problems.isEmpty()) {
+      StringBuilder sb = new StringBuilder();
+      actual.forEach((n, d) -> sb.append(sb.length() == 0 ? "" : ", ").append(d.toLowerCase()).append("put ")
+          .append(n).append('[').append(widths.get(n)).append(']'));
+      throw new SimException("port list does not match module " + top + ": " + String.join("; ", problems)
+          + "\n  the module's ports: " + sb);
+    }
   }
 
   interface Build {
     void into(Path tmp) throws IOException;
   }
 
-  private static Path buildAtomically(Path dir, Build build) {
-    try {
-      Files.createDirectories(dir.getParent());
-      Path tmp = Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".tmp");
+  /**
+   * Returns {@code dir/product}, building {@code dir} with {@code build} unless it exists. While
+   * checking and building it holds an in-JVM lock and a file lock on {@code dir.lock}; the lock
+   * file is removed afterwards (safe: whoever gets a lock re-checks for the product first, and
+   * the product only ever appears by an atomic rename of a complete folder).
+   */
+  @SuppressWarnings("try") // the FileLock is held by the try-with-resources, not used
+  private static Path buildOnce(Path dir, String product, Build build) {
+    Path target = dir.resolve(product);
+    if (Files.isRegularFile(target)) return target;
+    String name = dir.getFileName().toString();
+    Path parent = dir.toAbsolutePath().getParent();
+    synchronized (JVM_LOCKS.computeIfAbsent(dir.toAbsolutePath().toString(), k -> new Object())) {
       try {
-        build.into(tmp);
-        try {
-          Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-          deleteTree(tmp); // another process finished first
-        } catch (IOException e) {
-          if (!Files.isDirectory(dir)) throw e;
-          deleteTree(tmp);
+        Files.createDirectories(parent);
+        Path lockFile = parent.resolve(name + ".lock");
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = ch.lock()) {
+          try {
+            if (Files.isRegularFile(target)) return target; // another process built it meanwhile
+            removeStale(parent, name);
+            if (Files.exists(dir)) { // damaged by hand (it only ever appears complete): move it aside
+              Path junk = Files.createTempDirectory(parent, name + ".tmp");
+              Files.move(dir, junk.resolve("old"));
+              deleteTree(junk);
+            }
+            Path tmp = Files.createTempDirectory(parent, name + ".tmp");
+            try {
+              build.into(tmp);
+              if (!Files.isRegularFile(tmp.resolve(product))) {
+                throw new SimException("building " + name + " produced no " + product);
+              }
+              try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+              } catch (IOException e) {
+                if (!Files.isRegularFile(target)) throw e; // else: a racing builder won, same content
+              }
+            } finally {
+              deleteTree(tmp);
+            }
+            return target;
+          } finally {
+            Files.deleteIfExists(lockFile);
+          }
         }
-      } catch (RuntimeException e) {
-        deleteTree(tmp);
-        throw e;
+      } catch (IOException e) {
+        throw new SimException("cannot build in " + dir + ": " + e, e);
       }
-      return dir;
-    } catch (IOException e) {
-      throw new SimException("cannot build in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes temporary folders of builds of {@code name} that were killed (older than an hour). */
+  private static void removeStale(Path parent, String name) throws IOException {
+    long cutoff = System.currentTimeMillis() - 3_600_000L;
+    try (Stream<Path> s = Files.list(parent)) {
+      s.filter(p -> p.getFileName().toString().startsWith(name + ".tmp")).filter(p -> {
+        try {
+          return Files.getLastModifiedTime(p).toMillis() < cutoff;
+        } catch (IOException e) {
+          return false;
+        }
+      }).forEach(ModelBuilder::deleteTree);
     }
   }
 
@@ -139,18 +321,22 @@ final class ModelBuilder {
     if (!Files.exists(p)) return;
     try (Stream<Path> s = Files.walk(p)) {
       s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       // best effort: a leftover temporary folder is harmless
     }
   }
 
-  private static String resource(String name) {
-    try (InputStream in = ModelBuilder.class.getResourceAsStream(name)) {
-      if (in == null) throw new SimException("missing resource " + name);
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private static final Map<String, String> RESOURCES = new ConcurrentHashMap<>();
+
+  static String resource(String name) {
+    return RESOURCES.computeIfAbsent(name, n -> {
+      try (InputStream in = ModelBuilder.class.getResourceAsStream(n)) {
+        if (in == null) throw new SimException("missing resource org/exmy/hdl/sim/" + n + " (broken jar?)");
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
   }
 
   static String hash(String... parts) {

@@ -1,5 +1,6 @@
 package org.exmy.hdl.sim;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,51 +10,79 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs external tools with a timeout and turns failures into {@link SimException}s. */
 final class Tools {
+  static final int ERROR_LINES = 40;
+
   private Tools() {}
 
+  /**
+   * Runs {@code cmd} in {@code dir}; returns its output (stdout and stderr merged). A non-zero exit
+   * or a timeout throws a SimException with the command and the first {@value #ERROR_LINES} lines of
+   * the output.
+   */
   static String run(List<String> cmd, Path dir, int timeoutSeconds) {
+    Path log = null;
     try {
-      Path log = Files.createTempFile(dir, "tool", ".log");
+      log = Files.createTempFile("exmy-tool", ".log");
       Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
+          .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly); // g++ -> cc1plus, as ...
         p.destroyForcibly();
-        throw new SimException("timed out after " + timeoutSeconds + " s: " + String.join(" ", cmd));
+        p.waitFor(10, TimeUnit.SECONDS);
+        throw new SimException("timed out after " + timeoutSeconds + " s: " + abbreviate(cmd) + "\n"
+            + head(Files.readString(log, StandardCharsets.UTF_8), ERROR_LINES));
       }
       String text = Files.readString(log, StandardCharsets.UTF_8);
-      Files.deleteIfExists(log);
       if (p.exitValue() != 0) {
         throw new SimException(cmd.get(0) + " failed (exit " + p.exitValue() + "): " + abbreviate(cmd) + "\n"
-            + head(text, 40));
+            + head(text, ERROR_LINES));
       }
       return text;
     } catch (IOException e) {
-      String hint = cmd.get(0).equals("verilator") ? " (install it with: apt-get install -y verilator)"
-          : cmd.get(0).equals("g++") || cmd.get(0).equals("gcc") ? " (install it with: apt-get install -y g++)" : "";
-      throw new SimException("cannot run " + cmd.get(0) + hint + ": " + e.getMessage(), e);
+      throw new SimException("cannot run " + cmd.get(0) + installHint(cmd.get(0)) + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SimException("interrupted while running " + cmd.get(0), e);
+    } finally {
+      if (log != null) {
+        try {
+          Files.deleteIfExists(log);
+        } catch (IOException e) {
+          // a leftover log in the temp folder is harmless
+        }
+      }
     }
   }
 
-  static boolean onPath(String tool) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) return true;
+  static String installHint(String tool) {
+    return switch (tool) {
+      case "verilator" -> " (not installed? apt-get install -y verilator)";
+      case "g++", "gcc" -> " (not installed? apt-get install -y g++)";
+      default -> "";
+    };
+  }
+
+  /** The executable {@code tool} on the PATH, or null. */
+  static Path onPath(String tool) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (d.isEmpty()) continue;
+      Path p = Path.of(d, tool);
+      if (Files.isExecutable(p) && !Files.isDirectory(p)) return p;
     }
-    return false;
+    return null;
   }
 
   private static String abbreviate(List<String> cmd) {
     String s = String.join(" ", cmd);
-    return s.length() > 300 ? s.substring(0, 300) + " ..." : s;
+    return s.length() > 400 ? s.substring(0, 400) + " ..." : s;
   }
 
+  /** The first {@code lines} lines of {@code text}, trimmed and indented. */
   static String head(String text, int lines) {
-    String[] ls = text.split("\n");
+    String[] ls = text.strip().split("\n");
     StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < Math.min(lines, ls.length); i++) sb.append("  ").append(ls[i]).append('\n');
+    for (int i = 0; i < Math.min(lines, ls.length); i++) sb.append("  ").append(ls[i].stripTrailing()).append('\n');
     if (ls.length > lines) sb.append("  ... (").append(ls.length - lines).append(" more lines)\n");
-    return sb.toString();
+    return sb.toString().stripTrailing();
   }
 }
