@@ -1,0 +1,230 @@
+package org.exmy.synth;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the {@code xilinx.ys} script (Yosys {@code synth_xilinx -family xc7 -flatten -noiopad
+ * -noclkbuf [-nodsp]}) on one core and reads back the cell counts.
+ *
+ * <p>Files kept in the work folder, {@code BASE = TOP} or {@code TOP_nodsp}: {@code BASE.ys} (the
+ * filled-in script; {@code yosys -s BASE.ys} repeats the run), {@code BASE.yosys.log} (everything
+ * Yosys printed, stdout and stderr) and {@code BASE.stat.json} ({@code stat -json}).
+ *
+ * <p>The executable is {@code yosys} from the PATH, or the system property {@code exmy.yosys}.
+ * A run takes about 3 s for a small core on one CPU core; Yosys is single threaded.
+ */
+public final class YosysRunner {
+  /** Default limit for one Yosys run. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+
+  private static final int LOG_TAIL_LINES = 30;
+  private final Duration timeout;
+
+  public YosysRunner() {
+    this(DEFAULT_TIMEOUT);
+  }
+
+  public YosysRunner(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
+    this.timeout = timeout;
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** The Yosys executable: system property {@code exmy.yosys}, else {@code yosys} (from the PATH). */
+  public static String executable() {
+    String p = System.getProperty("exmy.yosys");
+    return p == null || p.isBlank() ? "yosys" : p;
+  }
+
+  /** True when the Yosys executable exists ({@code exmy.yosys}, or {@code yosys} on the PATH). */
+  public static boolean available() {
+    String exe = executable();
+    if (exe.contains("/")) return Files.isExecutable(Path.of(exe));
+    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!d.isEmpty() && Files.isExecutable(Path.of(d, exe))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The first line of {@code yosys -V} (e.g. "Yosys 0.23 (git sha1 7ce5011c24b)"), empty when
+   * Yosys is missing or does not answer within 30 s.
+   */
+  public static Optional<String> version() {
+    if (!available()) return Optional.empty();
+    try {
+      Process p = new ProcessBuilder(executable(), "-V").redirectErrorStream(true).start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        kill(p);
+        return Optional.empty();
+      }
+      String first = new String(out, StandardCharsets.UTF_8).strip().split("\\R", 2)[0];
+      return p.exitValue() == 0 && !first.isEmpty() ? Optional.of(first) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** The script resource with its {@code ${...}} placeholders, as shipped. */
+  public static String template() {
+    try (InputStream in = YosysRunner.class.getResourceAsStream("xilinx.ys")) {
+      if (in == null) throw new SynthException("missing resource org/exmy/synth/xilinx.ys");
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The Yosys script for these inputs, exactly as {@link #synthesize} runs it.
+   *
+   * @param statJson where {@code stat -json} goes, relative to Yosys' working folder (as
+   *     {@link #synthesize} passes it) or absolute; Yosys' {@code tee -o} takes no quoting, so the
+   *     name must not contain blanks or quotes
+   */
+  public static String script(List<Path> verilogFiles, String top, boolean useDsp, Path statJson) {
+    checkTop(top);
+    StringBuilder fs = new StringBuilder();
+    for (Path f : verilogFiles) fs.append(fs.length() == 0 ? "" : " ").append(quote(f.toAbsolutePath().toString()));
+    String json = plainName(statJson.toString());
+    StringBuilder out = new StringBuilder();
+    for (String line : template().split("\n", -1)) {
+      if (!line.startsWith("#")) {
+        line = line.replace("${FILES}", fs).replace("${TOP}", top).replace("${FLAGS}", useDsp ? "" : "-nodsp")
+            .replace("${JSON}", json);
+      }
+      out.append(line).append('\n');
+    }
+    return out.substring(0, out.length() - 1);
+  }
+
+  /** Synthesizes {@code top} from one Verilog file; see {@link #synthesize(List, String, boolean, Path)}. */
+  public SynthResult synthesize(Path verilogFile, String top, boolean useDsp, Path workDir) {
+    return synthesize(List.of(verilogFile), top, useDsp, workDir);
+  }
+
+  /**
+   * Synthesizes {@code top} for xc7 and returns its cell counts.
+   *
+   * @param useDsp false runs {@code synth_xilinx -nodsp}: multipliers become LUTs and carry chains
+   * @param workDir created if needed; receives {@code TOP[_nodsp].ys/.yosys.log/.stat.json}
+   * @throws SynthException when Yosys is missing, fails, or times out (the message holds the end
+   *     of the log)
+   */
+  public SynthResult synthesize(List<Path> verilogFiles, String top, boolean useDsp, Path workDir) {
+    checkTop(top);
+    if (verilogFiles.isEmpty()) throw new IllegalArgumentException("no Verilog files");
+    if (!available()) {
+      throw new SynthException("yosys not found (" + executable() + "); install it with: apt-get install -y yosys");
+    }
+    for (Path f : verilogFiles) {
+      if (!Files.isRegularFile(f)) throw new SynthException("no such Verilog file: " + f);
+    }
+    String base = top + (useDsp ? "" : "_nodsp");
+    Path ys = workDir.resolve(base + ".ys");
+    Path json = workDir.resolve(base + ".stat.json");
+    Path log = workDir.resolve(base + ".yosys.log");
+    Process p = null;
+    try {
+      Files.createDirectories(workDir);
+      Files.deleteIfExists(json);
+      // Yosys runs in workDir, and the JSON name is given relative to it: 'tee -o' cannot quote.
+      Files.writeString(ys, script(verilogFiles, top, useDsp, json.getFileName()));
+      p = new ProcessBuilder(executable(), "-s", ys.toAbsolutePath().toString())
+          .directory(workDir.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile())
+          .start();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        kill(p);
+        throw new SynthException("yosys timed out after " + seconds(timeout) + " on " + top + " (log " + log
+            + "); end of the log:\n" + tail(log));
+      }
+      if (p.exitValue() != 0) {
+        throw new SynthException("yosys failed on " + top + " (exit " + p.exitValue() + ", log " + log
+            + "); end of the log:\n" + tail(log));
+      }
+      if (Files.isRegularFile(json)) return YosysStatParser.parse(top, useDsp, Files.readString(json));
+      return YosysStatParser.parse(top, useDsp, Files.readString(log)); // script edited by hand: text stat
+    } catch (IOException e) {
+      throw new SynthException("cannot run yosys on " + top + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      kill(p);
+      Thread.currentThread().interrupt();
+      throw new SynthException("interrupted while synthesizing " + top, e);
+    }
+  }
+
+  private static void kill(Process p) {
+    if (p == null) return;
+    p.descendants().forEach(ProcessHandle::destroyForcibly); // yosys-abc
+    p.destroyForcibly();
+    try {
+      p.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String seconds(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+  }
+
+  private static void checkTop(String top) {
+    if (top == null || !top.matches("[A-Za-z_][A-Za-z0-9_$]*")) {
+      throw new IllegalArgumentException("not a plain Verilog module name: " + top);
+    }
+  }
+
+  /** Yosys command-line quoting of a file name. */
+  private static String quote(String path) {
+    if (path.matches("[A-Za-z0-9_./+\\-]+")) return path;
+    if (path.contains("\"")) throw new IllegalArgumentException("file name with a quote: " + path);
+    return "\"" + path + "\"";
+  }
+
+  /** The first "ERROR:" line (Yosys' own explanation), then the last lines of the log. */
+  private static String plainName(String path) {
+    if (!path.matches("[^\\s\"';]+")) {
+      throw new IllegalArgumentException("Yosys 'tee -o' cannot take this file name (blank or quote): " + path);
+    }
+    return path;
+  }
+
+  static String tail(Path log) {
+    if (!Files.exists(log)) return "  (no log)\n";
+    String[] ls;
+    try {
+      ls = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).split("\\R");
+    } catch (IOException e) {
+      return "  (cannot read the log: " + e.getMessage() + ")\n";
+    }
+    StringBuilder sb = new StringBuilder();
+    int from = Math.max(0, ls.length - LOG_TAIL_LINES);
+    for (int i = 0; i < from; i++) {
+      if (ls[i].startsWith("ERROR:")) {
+        sb.append("  ").append(ls[i]).append("\n  ...\n");
+        break;
+      }
+    }
+    for (int i = from; i < ls.length; i++) sb.append("  ").append(ls[i]).append('\n');
+    return sb.toString();
+  }
+}
