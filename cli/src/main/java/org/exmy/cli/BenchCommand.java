@@ -1,0 +1,53 @@
+package org.exmy.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.exmy.mac.MacCore;
+import org.exmy.simulator.MacModel;
+import org.exmy.testbench.CrossCheck;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Measure simulation speed: JNI vectors/s, model steps/s, checked vectors/s.",
+        "Per core: raw Verilator-through-JNI vectors/s (one batch of 65536 cycles per JNI call),",
+        "Java model steps/s, and checked vectors/s (both + compare)."})
+final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin CoreSelection selection;
+
+  @Option(names = "--runs", defaultValue = "50", description = "Batches per measurement (default: ${DEFAULT-VALUE}).")
+  int runs;
+
+  @Override
+  public Integer call() {
+    if (runs < 1) throw new UsageException("--runs must be at least 1");
+    VerifyCommand.requireVerilator();
+    PrintWriter o = spec.commandLine().getOut();
+    o.println("format,acc_width,jni_vectors_per_s,model_steps_per_s,checked_vectors_per_s");
+    for (MacCore core : selection.cores()) {
+      try (CrossCheck cc = new CrossCheck(core)) {
+        double raw = cc.rawVectorsPerSecond(runs);
+        double model = modelStepsPerSecond(core, runs * CrossCheck.BATCH);
+        CrossCheck.Report r = cc.exhaustivePairs();
+        o.printf("%s,%d,%.0f,%.0f,%.0f%n", core.a().name(), core.spec().width(), raw, model, r.vectorsPerSecond());
+        o.flush();
+      }
+    }
+    return 0;
+  }
+
+  static double modelStepsPerSecond(MacCore core, int steps) {
+    MacModel m = new MacModel(core.a(), core.b(), core.spec().terms());
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    int na = core.a().codeCount();
+    int nb = core.b().codeCount();
+    for (int i = 0; i < 10000; i++) m.step(false, true, r.nextInt(na), r.nextInt(nb)); // warm-up
+    long t0 = System.nanoTime();
+    for (int i = 0; i < steps; i++) m.step(false, true, r.nextInt(na), r.nextInt(nb));
+    return steps / ((System.nanoTime() - t0) / 1e9);
+  }
+}

@@ -1,0 +1,29 @@
+package org.exmy.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.exmy.mac.MacCore;
+import org.exmy.mac.MacGenerator;
+import org.exmy.simulator.Formats;
+import org.exmy.simulator.NumberFormat;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Shared options: which cores a command works on. */
+final class CoreSelection {
+  @Parameters(arity = "0..*", paramLabel = "FORMAT",
+      description = "Formats to process (same-format MACs). Default: the whole catalogue.")
+  List<String> formats = new ArrayList<>();
+
+  @Option(names = "--terms", paramLabel = "N", defaultValue = "" + MacGenerator.DEFAULT_TERMS,
+      description = "Products summed exactly (default: ${DEFAULT-VALUE}).")
+  int terms;
+
+  List<MacCore> cores() {
+    if (terms < 1) throw new UsageException("--terms must be at least 1, got " + terms);
+    List<NumberFormat> fs = formats.isEmpty() ? Formats.catalogue() : formats.stream().map(Formats::parse).toList();
+    List<MacCore> cores = new ArrayList<>();
+    for (NumberFormat f : fs) cores.add(MacGenerator.generate(f, f, terms));
+    return cores;
+  }
+}

@@ -1,0 +1,168 @@
+package org.exmy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class CliTest {
+
+  record Run(int exit, String out, String err) {
+    List<String> lines() {
+      return out.lines().toList();
+    }
+  }
+
+  static Run run(String stdin, String... args) {
+    InputStream saved = System.in;
+    try {
+      System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+      CommandLine cl = Main.commandLine();
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      cl.setOut(new PrintWriter(out));
+      cl.setErr(new PrintWriter(err));
+      int code = cl.execute(args);
+      return new Run(code, out.toString(), err.toString());
+    } finally {
+      System.setIn(saved);
+    }
+  }
+
+  @Test
+  void tableOfE2M1ListsAllSixteenCodes() {
+    Run r = run("", "table", "E2M1");
+    assertEquals(0, r.exit(), r.err());
+    List<String> l = r.lines();
+    assertEquals(17, l.size());
+    assertEquals("code,value", l.get(0));
+    assertEquals("0x0,0", l.get(1));
+    assertEquals("0x1,0.5", l.get(2));
+    assertEquals("0x7,6", l.get(8));
+    assertEquals("0x8,-0", l.get(9));
+    assertEquals("0xf,-6", l.get(16));
+  }
+
+  @Test
+  void tableOfFloat8E4m3fnHasNaNsAndMax448() {
+    Run r = run("", "table", "float8_e4m3fn");
+    List<String> l = r.lines();
+    assertEquals(257, l.size());
+    assertEquals("0x01,0.001953125", l.get(1 + 0x01));
+    assertEquals("0x7e,448", l.get(1 + 0x7e));
+    assertEquals("0x7f,nan", l.get(1 + 0x7f));
+    assertEquals("0xff,nan", l.get(1 + 0xff));
+  }
+
+  @Test
+  void tableOfFloat8E5m2HasInfinities() {
+    List<String> l = run("", "table", "float8_e5m2").lines();
+    assertEquals("0x7b,57344", l.get(1 + 0x7b));
+    assertEquals("0x7c,inf", l.get(1 + 0x7c));
+    assertEquals("0xfc,-inf", l.get(1 + 0xfc));
+    assertEquals("0x7d,nan", l.get(1 + 0x7d));
+  }
+
+  @Test
+  void quantizeRoundsToNearestEvenAndOverflowsLikeMlDtypes() {
+    Run r = run("1.1\n464\n464.5\n-0.0001\n500\n\nnan\n", "quantize", "float8_e4m3fn");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(List.of("input,code,value", "1.1,0x39,1.125", "464,0x7e,448", "464.5,0x7f,nan",
+        "-0.0001,0x80,-0", "500,0x7f,nan", "nan,0x7f,nan"), r.lines());
+    Run s = run("500\n-1e9\n", "quantize", "float8_e4m3fn", "--overflow", "saturate");
+    assertEquals(List.of("input,code,value", "500,0x7e,448", "-1e9,0xfe,-448"), s.lines());
+  }
+
+  @Test
+  void quantizeIntegersSaturateAndRoundHalfEven() {
+    Run r = run("2.5\n3.5\n-200\n127.4\n", "quantize", "int8");
+    assertEquals(List.of("input,code,value", "2.5,0x02,2", "3.5,0x04,4", "-200,0x80,-128", "127.4,0x7f,127"),
+        r.lines());
+  }
+
+  @Test
+  void quantizeReportsBadLinesAndKeepsTheRest() {
+    Run r = run("1\nabc\n2\n", "quantize", "e4m3");
+    assertEquals(2, r.exit());
+    assertEquals(List.of("input,code,value", "1,0x38,1", "2,0x40,2"), r.lines());
+    assertTrue(r.err().contains("line 2: 'abc' is not a decimal number"), r.err());
+  }
+
+  @Test
+  void badFormatIsOneClearLineNoStackTrace() {
+    Run r = run("", "table", "e9m3");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().startsWith("exmy: error: "), r.err());
+    assertFalse(r.err().contains("Exception"), r.err());
+    assertFalse(r.err().contains("\tat "), r.err());
+    Run o = run("", "quantize", "e4m3", "--overflow", "wrap");
+    assertEquals(2, o.exit());
+    assertTrue(o.err().contains("--overflow must be 'saturate' or 'nonsat'"), o.err());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"formats", "table", "quantize", "generate", "catalogue", "verify", "synth", "flow", "bench"})
+  void everyCommandHasHelp(String cmd) {
+    Run r = run("", cmd, "--help");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().startsWith("Usage: exmy " + cmd), r.out());
+  }
+
+  @Test
+  void topLevelHelpGivesEveryCommandAWholeOneLineSummary() {
+    Run r = run("", "--help");
+    assertEquals(0, r.exit(), r.err());
+    List<String> l = r.lines();
+    int at = l.indexOf("Commands:");
+    assertTrue(at > 0, r.out());
+    for (String cmd : List.of("formats", "table", "quantize", "generate", "catalogue", "verify", "synth",
+        "flow", "bench")) {
+      String line = l.stream().skip(at).filter(s -> s.startsWith("  " + cmd + " ")).findFirst().orElseThrow();
+      int i = l.indexOf(line);
+      // picocli wraps a long summary onto the next line; the summary must end on its first line.
+      String next = i + 1 < l.size() ? l.get(i + 1) : "";
+      String summary = next.startsWith("      ") ? line + " " + next.strip() : line;
+      assertTrue(summary.endsWith("."), "summary of '" + cmd + "' is cut: " + summary);
+    }
+  }
+
+  @Test
+  void unknownCommandIsAUsageError() {
+    Run r = run("", "bogus");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("Unmatched argument at index 0: 'bogus'"), r.err());
+  }
+
+  @Test
+  void generateWritesVerilogAndDescribesPorts(@TempDir Path dir) throws Exception {
+    Run r = run("", "generate", "E2M1", "--terms", "16", "-o", dir.toString());
+    assertEquals(0, r.exit(), r.err());
+    Path v = dir.resolve("exmy_mac_e2m1_t16.v");
+    assertTrue(Files.readString(v).contains("module exmy_mac_e2m1_t16 ("));
+    assertTrue(r.out().contains("io_acc"), r.out());
+    Run bad = run("", "generate", "E2M1", "--terms", "0", "-o", dir.toString());
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("--terms must be at least 1"), bad.err());
+  }
+
+  @Test
+  void formatsListsTheCatalogue() {
+    Run r = run("", "formats");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("float8_e4m3fn,8,4,3,7,fn,on,448,0.001953125"), r.out());
+    assertTrue(r.out().contains("E2M1,4,2,1,1,none,on,6,0.5"), r.out());
+  }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what exmy needs on a fresh Debian/Ubuntu machine and builds the exmy command.
+#   verilator, yosys, g++ (Debian packages) + JDK 17 and Maven (expected present).
+# Safe to run again: installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v verilator >/dev/null 2>&1 || need+=(verilator)
+command -v yosys >/dev/null 2>&1 || need+=(yosys)
+command -v g++ >/dev/null 2>&1 || need+=(g++)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+echo "setup: $(verilator --version | head -1); $(yosys -V | head -1)" >&2
+
+# Build the command-line jar (tests are run separately by 'mvn test').
+mvn -B -q -ntp -DskipTests install
+echo "setup: built cli/target/exmy.jar; run ./exmy --help" >&2
