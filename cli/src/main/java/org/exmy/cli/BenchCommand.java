@@ -33,7 +33,7 @@ final class BenchCommand implements Callable<Integer> {
         double raw = cc.rawVectorsPerSecond(runs);
         double model = modelStepsPerSecond(core, runs * CrossCheck.BATCH);
         CrossCheck.Report r = cc.exhaustivePairs();
-        o.printf("%s,%d,%.0f,%.0f,%.0f%n", core.a().name(), core.spec().width(), raw, model, r.vectorsPerSecond());
+        o.printf("%s,%d,%.0f,%.0f,%.0f%n", core.label(), core.spec().width(), raw, model, r.vectorsPerSecond());
         o.flush();
       }
     }

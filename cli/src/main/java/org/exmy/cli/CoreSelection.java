@@ -12,8 +12,12 @@ import picocli.CommandLine.Parameters;
 /** Shared options: which cores a command works on. */
 final class CoreSelection {
   @Parameters(arity = "0..*", paramLabel = "FORMAT",
-      description = "Formats to process (same-format MACs). Default: the whole catalogue.")
+      description = "Formats of operand a. Default: the whole catalogue.")
   List<String> formats = new ArrayList<>();
+
+  @Option(names = "--b", paramLabel = "FORMAT",
+      description = "Format of operand b for every core, e.g. E5M2 or INT8 (default: the same as a).")
+  String b;
 
   @Option(names = "--terms", paramLabel = "N", defaultValue = "" + MacGenerator.DEFAULT_TERMS,
       description = "Products summed exactly (default: ${DEFAULT-VALUE}).")
@@ -23,7 +27,8 @@ final class CoreSelection {
     if (terms < 1) throw new UsageException("--terms must be at least 1, got " + terms);
     List<NumberFormat> fs = formats.isEmpty() ? Formats.catalogue() : formats.stream().map(Formats::parse).toList();
     List<MacCore> cores = new ArrayList<>();
-    for (NumberFormat f : fs) cores.add(MacGenerator.generate(f, f, terms));
+    NumberFormat fb = b == null ? null : Formats.parse(b);
+    for (NumberFormat f : fs) cores.add(MacGenerator.generate(f, fb == null ? f : fb, terms));
     return cores;
   }
 }

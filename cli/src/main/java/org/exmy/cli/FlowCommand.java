@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.ToIntFunction;
 import org.exmy.mac.Catalogue;
 import org.exmy.mac.MacCore;
 import org.exmy.simulator.Overflow;
-import org.exmy.simulator.QuantStats;
 import org.exmy.simulator.Quantizer;
 import org.exmy.synth.SynthResult;
 import org.exmy.testbench.CrossCheck;
@@ -56,10 +56,10 @@ final class FlowCommand implements Callable<Integer> {
     List<MacCore> cores = selection.cores();
     Catalogue.write(out.resolve("verilog"), cores);
     double[] data = Quantizer.gaussian(42, samples);
-    String header = "format,bits,acc_width,vectors,mismatches,vectors_per_s,luts_dsp,ffs,carry4,dsp48,"
-        + "luts_nodsp,carry4_nodsp,sqnr_db";
+    String header = "format_a,format_b,bits_a,bits_b,acc_width,vectors,mismatches,vectors_per_s,"
+        + "luts_dsp,ffs,carry4,dsp48,luts_nodsp,carry4_nodsp,sqnr_a_db,sqnr_b_db";
     List<String> rows = new ArrayList<>();
-    o.printf("%-18s %4s %5s %9s %5s %8s %6s %5s %9s %8s%n", "format", "bits", "acc", "vectors", "bad",
+    o.printf("%-24s %5s %9s %5s %8s %6s %5s %9s %8s%n", "format", "acc", "vectors", "bad",
         "LUT+DSP", "DSP48", "FF", "LUT-only", "SQNR dB");
     boolean allOk = true;
     for (MacCore core : cores) {
@@ -82,17 +82,18 @@ final class FlowCommand implements Callable<Integer> {
         withDsp = s.get(0);
         noDsp = s.get(1);
       }
-      QuantStats q = Quantizer.evaluate(core.a(), data, Overflow.SATURATE);
-      rows.add(String.join(",", core.a().name(), "" + core.a().bits(), "" + core.spec().width(), "" + vectors,
-          "" + bad, String.format("%.0f", secs > 0 ? vectors / secs : 0),
-          withDsp == null ? "" : "" + withDsp.luts(), withDsp == null ? "" : "" + withDsp.ffs(),
-          withDsp == null ? "" : "" + withDsp.carry4(), withDsp == null ? "" : "" + withDsp.dsp48(),
-          noDsp == null ? "" : "" + noDsp.luts(), noDsp == null ? "" : "" + noDsp.carry4(),
-          String.format("%.2f", q.sqnrDb())));
-      o.printf("%-18s %4d %5d %9d %5d %8s %6s %5s %9s %8.2f%n", core.a().name(), core.a().bits(),
-          core.spec().width(), vectors, bad, withDsp == null ? "-" : "" + withDsp.luts(),
-          withDsp == null ? "-" : "" + withDsp.dsp48(), withDsp == null ? "-" : "" + withDsp.ffs(),
-          noDsp == null ? "-" : "" + noDsp.luts(), q.sqnrDb());
+      double sqnrA = Quantizer.evaluate(core.a(), data, Overflow.SATURATE).sqnrDb();
+      double sqnrB = core.b().equals(core.a()) ? sqnrA : Quantizer.evaluate(core.b(), data, Overflow.SATURATE).sqnrDb();
+      rows.add(String.join(",", csv(core.a().name()), csv(core.b().name()), "" + core.a().bits(),
+          "" + core.b().bits(), "" + core.spec().width(), "" + vectors, "" + bad,
+          String.format("%.0f", secs > 0 ? vectors / secs : 0), cell(withDsp, SynthResult::luts),
+          cell(withDsp, SynthResult::ffs), cell(withDsp, SynthResult::carry4), cell(withDsp, SynthResult::dsp48),
+          cell(noDsp, SynthResult::luts), cell(noDsp, SynthResult::carry4), String.format("%.2f", sqnrA),
+          String.format("%.2f", sqnrB)));
+      String sqnr = sqnrA == sqnrB ? String.format("%.2f", sqnrA) : String.format("%.2f/%.2f", sqnrA, sqnrB);
+      o.printf("%-24s %5d %9d %5d %8s %6s %5s %9s %8s%n", core.label(), core.spec().width(), vectors, bad,
+          cell(withDsp, SynthResult::luts, "-"), cell(withDsp, SynthResult::dsp48, "-"),
+          cell(withDsp, SynthResult::ffs, "-"), cell(noDsp, SynthResult::luts, "-"), sqnr);
       o.flush();
     }
     Path csv = out.resolve("report.csv");
@@ -105,5 +106,18 @@ final class FlowCommand implements Callable<Integer> {
     o.println("wrote " + csv + (allOk ? "; every core is bit-exact" : "; SOME CORES ARE NOT BIT-EXACT"));
     o.flush();
     return allOk ? 0 : Main.EXIT_FAILURE;
+  }
+
+  private static String cell(SynthResult r, ToIntFunction<SynthResult> f) {
+    return cell(r, f, "");
+  }
+
+  private static String cell(SynthResult r, ToIntFunction<SynthResult> f, String missing) {
+    return r == null ? missing : Integer.toString(f.applyAsInt(r));
+  }
+
+  /** A CSV field: quoted when it holds a comma or a quote (format names with ':' options do not). */
+  private static String csv(String s) {
+    return s.matches("[^,\"\\r\\n]*") ? s : "\"" + s.replace("\"", "\"\"") + "\"";
   }
 }

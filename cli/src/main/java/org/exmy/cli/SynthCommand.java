@@ -51,7 +51,7 @@ final class SynthCommand implements Callable<Integer> {
     List<String> rows = new ArrayList<>();
     for (MacCore core : selection.cores()) {
       for (SynthResult r : synth(core, modes(dsp), out, part)) {
-        String row = SynthCsv.row(core.a().name(), r);
+        String row = SynthCsv.row(core.label(), r);
         rows.add(row);
         o.println(row);
         o.flush();

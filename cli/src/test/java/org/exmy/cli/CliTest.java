@@ -140,6 +140,17 @@ class CliTest {
   }
 
   @Test
+  void verifyTakesAMixedIntegerTimesMinifloatCore() {
+    Run r = run("", "verify", "float8_e5m2", "--b", "INT4", "--sequences", "5", "--max-length", "100");
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("PASS exmy_mac_float8_e5m2_x_int4 exhaustive pairs: 4096 vectors, 0 mismatches"),
+        r.out());
+    Run bad = run("", "verify", "E4M3", "--b", "E4M9");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().startsWith("exmy: error: unknown format 'E4M9'"), bad.err());
+  }
+
+  @Test
   void unknownCommandIsAUsageError() {
     Run r = run("", "bogus");
     assertEquals(2, r.exit());

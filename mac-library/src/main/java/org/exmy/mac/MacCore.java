@@ -24,6 +24,11 @@ import org.exmy.simulator.NumberFormat;
  */
 public record MacCore(Component component, NumberFormat a, NumberFormat b, AccumulatorSpec spec) {
 
+  /** The operand formats for people: {@code E4M3}, or {@code E4M3 x float8_e5m2} when they differ. */
+  public String label() {
+    return a.equals(b) && a.name().equals(b.name()) ? a.name() : a.name() + " x " + b.name();
+  }
+
   public String moduleName() {
     return component.name();
   }

@@ -27,7 +27,9 @@ import org.exmy.simulator.Specials;
  *       product as an integer in units of the accumulator LSB;</li>
  *   <li>negate it when the signs differ and add it to the accumulator register.</li>
  * </ol>
- * Integer operands multiply directly as two's complement (signed) or unsigned numbers.
+ * Integer x integer cores multiply directly as two's complement (signed) or unsigned numbers; in a
+ * mixed integer x minifloat core the integer operand enters the float datapath as sign and
+ * magnitude with shift 0.
  */
 public final class MacGenerator {
   /** Number of products a catalogue core sums exactly (sets the guard bits: log2 = 10). */
@@ -143,9 +145,8 @@ public final class MacGenerator {
   private record Operand(Expr sign, Expr sig, Expr shift, Expr nan, Expr inf, Expr zero) {}
 
   private static Operand decode(Component c, String p, Signal x, NumberFormat f, boolean otherHasInf) {
-    if (f instanceof IntFormat) {
-      throw new IllegalArgumentException("mixed integer x minifloat MACs are not supported: "
-          + f.name() + " with a minifloat operand");
+    if (f instanceof IntFormat fi) {
+      return decodeInt(c, p, x, fi, otherHasInf);
     }
     FloatFormat ff = (FloatFormat) f;
     int e = ff.exponentBits();
@@ -185,6 +186,27 @@ public final class MacGenerator {
     // Zero only matters for inf x 0 = NaN, i.e. when the other operand can be infinite.
     Expr zeroS = otherHasInf ? c.wire(p + "_zero", nan == null ? zero : zero.and(nan.not())) : null;
     return new Operand(sign, sigS, shift, nan, inf, zeroS);
+  }
+
+  /**
+   * An integer operand of a mixed integer x minifloat MAC, in the same sign-magnitude form as a
+   * float operand: significand = |x| (n bits hold |-2^(n-1)|), shift 0, quantum 2^0.
+   */
+  private static Operand decodeInt(Component c, String p, Signal x, IntFormat f, boolean otherHasInf) {
+    Expr sign;
+    Expr mag;
+    if (f.signed()) {
+      Signal s = c.wire(p + "_sign", x.msb(), "operand " + p + ": " + f.name() + ", two's complement");
+      sign = s;
+      mag = mux(s, x.neg(), x);
+    } else {
+      sign = c.wire(p + "_sign", lit(0, 1), "operand " + p + ": " + f.name() + ", unsigned");
+      mag = x;
+    }
+    Signal sig = c.wire(p + "_sig", mag, "magnitude, " + f.bits() + " bits");
+    Signal shift = c.wire(p + "_shift", lit(0, 1), "integers have no exponent");
+    Expr zero = otherHasInf ? c.wire(p + "_zero", x.orReduce().not(), "inf x 0 is NaN") : null;
+    return new Operand(sign, sig, shift, null, null, zero);
   }
 
   private static Expr floatProduct(Component c, Operand a, Operand b, Signal neg, AccumulatorSpec spec) {

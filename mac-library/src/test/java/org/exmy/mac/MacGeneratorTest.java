@@ -45,9 +45,16 @@ class MacGeneratorTest {
   }
 
   @Test
-  void mixedIntAndFloatIsAClearError() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MacGenerator.generate(Formats.parse("int8"), Formats.parse("e4m3"), 16));
-    assertTrue(e.getMessage().contains("not supported"), e.getMessage());
+  void mixedIntAndFloatUsesTheIntegerAsSignMagnitude() {
+    MacCore core = MacGenerator.generate(Formats.parse("int8"), Formats.parse("e4m3"), 16);
+    // INT8 quantum 2^0, E4M3 quantum 2^-9: product LSB 2^-9. |int8| <= 128 (8 bits), E4M3 max 480 =
+    // 15 * 2^14 in units of 2^-9 -> 128 * 15 * 2^14 < 2^25 (product bits 25), + 4 guard + 1 sign.
+    assertEquals(-9, core.spec().lsbExponent());
+    assertEquals(25, core.spec().productBits());
+    assertEquals(30, core.port("io_acc").width());
+    String v = core.verilog();
+    assertTrue(v.contains("a_sig"), v);
+    assertTrue(v.contains("operand a: INT8, two's complement"), v);
+    assertFalse(core.hasFlags());
   }
 }
