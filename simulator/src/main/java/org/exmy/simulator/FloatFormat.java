@@ -541,22 +541,13 @@ public final class FloatFormat implements NumberFormat {
 
   /** Code for a finite input whose rounded magnitude exceeds max finite. */
   private int overflowCode(boolean neg, Overflow policy) {
-    if (policy == Overflow.SATURATE) {
-      return signed(maxFiniteCode, neg);
-    }
-    switch (specials) {
-      case IEEE:
-        return signed(infPattern(), neg);
-      case FN:
-        return signed(infPattern() | mantissaMask(), neg);
-      case FNUZ:
-        return signMask();
-      default:
-        return signed(maxFiniteCode, neg);
-    }
+    return policy == Overflow.SATURATE ? signed(maxFiniteCode, neg) : infinityInputCode(neg);
   }
 
-  /** Code for +-Infinity input: ml_dtypes returns +-infinity() whatever kSaturate says. */
+  /**
+   * Code for +-Infinity input, and for NONSAT finite overflow: ml_dtypes' {@code +-infinity()}
+   * (returned for an infinite input whatever kSaturate says).
+   */
   private int infinityInputCode(boolean neg) {
     switch (specials) {
       case IEEE:
