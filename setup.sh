@@ -21,5 +21,5 @@ fi
 echo "setup: $(verilator --version | head -1); $(yosys -V | head -1)" >&2
 
 # Build the command-line jar (tests are run separately by 'mvn test').
-mvn -B -q -ntp -DskipTests install
+mvn -B -q -ntp -Dstyle.color=never -DskipTests install
 echo "setup: built cli/target/exmy.jar; run ./exmy --help" >&2

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.stream.Stream;
 import org.exmy.hdl.sim.VerilatorSim;
 import org.exmy.mac.MacCore;
 import org.exmy.mac.MacGenerator;
@@ -11,6 +12,7 @@ import org.exmy.simulator.Formats;
 import org.exmy.simulator.NumberFormat;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -24,9 +26,14 @@ class ExhaustiveCoreTest {
     assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
   }
 
+  /** Every catalogue format (the cores in verilog-out), plus formats that exercise other paths. */
+  static Stream<String> formats() {
+    return Stream.concat(Formats.catalogue().stream().map(NumberFormat::name),
+        Stream.of("E3M2:subnormals=off", "UINT4", "float8_e5m2fnuz", "float8_e3m4", "E4M3:bias=3:specials=ieee"));
+  }
+
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"E4M3", "E2M1", "E5M2", "INT8", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz",
-      "E3M2:subnormals=off", "UINT4"})
+  @MethodSource("formats")
   void coreIsBitExact(String name) {
     NumberFormat f = Formats.parse(name);
     MacCore core = MacGenerator.generate(f, f, MacGenerator.DEFAULT_TERMS);
