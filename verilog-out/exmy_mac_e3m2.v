@@ -43,16 +43,18 @@ module exmy_mac_e3m2 (
   wire [3:0]  prod_shift = {1'b0, a_shift} + {1'b0, b_shift};
   // |a*b| in units of 2^-8
   wire [17:0] prod_mag = {12'd0, prod_sig} << prod_shift;
-  // signed product, accumulator width
-  wire [28:0] prod_fixed = prod_neg ? (-{11'd0, prod_mag}) : {11'd0, prod_mag};
+  // ones' complement when negative (the +1 is addend_cin), accumulator width
+  wire [28:0] prod_fixed = prod_neg ? (~{11'd0, prod_mag}) : {11'd0, prod_mag};
   wire [28:0] addend = io_valid ? prod_fixed : 29'd0;
+  // +1 completing the two's complement
+  wire        addend_cin = io_valid & prod_neg;
 
   // exact accumulator (Kulisch), wraps modulo 2^29
   always @(posedge clk) begin
     if (reset) begin
       acc <= 29'd0;
     end else begin
-      acc <= (io_clear ? 29'd0 : acc) + addend;
+      acc <= ((io_clear ? 29'd0 : acc) + addend) + {28'd0, addend_cin};
     end
   end
 

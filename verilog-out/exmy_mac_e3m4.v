@@ -43,16 +43,18 @@ module exmy_mac_e3m4 (
   wire [3:0]  prod_shift = {1'b0, a_shift} + {1'b0, b_shift};
   // |a*b| in units of 2^-12
   wire [21:0] prod_mag = {12'd0, prod_sig} << prod_shift;
-  // signed product, accumulator width
-  wire [32:0] prod_fixed = prod_neg ? (-{11'd0, prod_mag}) : {11'd0, prod_mag};
+  // ones' complement when negative (the +1 is addend_cin), accumulator width
+  wire [32:0] prod_fixed = prod_neg ? (~{11'd0, prod_mag}) : {11'd0, prod_mag};
   wire [32:0] addend = io_valid ? prod_fixed : 33'd0;
+  // +1 completing the two's complement
+  wire        addend_cin = io_valid & prod_neg;
 
   // exact accumulator (Kulisch), wraps modulo 2^33
   always @(posedge clk) begin
     if (reset) begin
       acc <= 33'd0;
     end else begin
-      acc <= (io_clear ? 33'd0 : acc) + addend;
+      acc <= ((io_clear ? 33'd0 : acc) + addend) + {32'd0, addend_cin};
     end
   end
 

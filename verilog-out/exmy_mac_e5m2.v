@@ -43,16 +43,18 @@ module exmy_mac_e5m2 (
   wire [5:0]  prod_shift = {1'b0, a_shift} + {1'b0, b_shift};
   // |a*b| in units of 2^-32
   wire [65:0] prod_mag = {60'd0, prod_sig} << prod_shift;
-  // signed product, accumulator width
-  wire [76:0] prod_fixed = prod_neg ? (-{11'd0, prod_mag}) : {11'd0, prod_mag};
+  // ones' complement when negative (the +1 is addend_cin), accumulator width
+  wire [76:0] prod_fixed = prod_neg ? (~{11'd0, prod_mag}) : {11'd0, prod_mag};
   wire [76:0] addend = io_valid ? prod_fixed : 77'd0;
+  // +1 completing the two's complement
+  wire        addend_cin = io_valid & prod_neg;
 
   // exact accumulator (Kulisch), wraps modulo 2^77
   always @(posedge clk) begin
     if (reset) begin
       acc <= 77'd0;
     end else begin
-      acc <= (io_clear ? 77'd0 : acc) + addend;
+      acc <= ((io_clear ? 77'd0 : acc) + addend) + {76'd0, addend_cin};
     end
   end
 

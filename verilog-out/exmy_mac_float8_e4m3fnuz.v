@@ -49,13 +49,15 @@ module exmy_mac_float8_e4m3fnuz (
   wire [4:0]  prod_shift = {1'b0, a_shift} + {1'b0, b_shift};
   // |a*b| in units of 2^-20
   wire [35:0] prod_mag = {28'd0, prod_sig} << prod_shift;
-  // signed product, accumulator width
-  wire [46:0] prod_fixed = prod_neg ? (-{11'd0, prod_mag}) : {11'd0, prod_mag};
+  // ones' complement when negative (the +1 is addend_cin), accumulator width
+  wire [46:0] prod_fixed = prod_neg ? (~{11'd0, prod_mag}) : {11'd0, prod_mag};
   // NaN x anything and inf x 0 give NaN
   wire        prod_nan = a_nan | b_nan;
   // specials contribute to the flags only
   wire        add_term = io_valid & (~prod_nan);
   wire [46:0] addend = add_term ? prod_fixed : 47'd0;
+  // +1 completing the two's complement
+  wire        addend_cin = add_term & prod_neg;
 
   // sticky nan flag since the last clear
   always @(posedge clk) begin
@@ -71,7 +73,7 @@ module exmy_mac_float8_e4m3fnuz (
     if (reset) begin
       acc <= 47'd0;
     end else begin
-      acc <= (io_clear ? 47'd0 : acc) + addend;
+      acc <= ((io_clear ? 47'd0 : acc) + addend) + {46'd0, addend_cin};
     end
   end
 

@@ -59,8 +59,8 @@ module exmy_mac_float8_e5m2 (
   wire [5:0]  prod_shift = {1'b0, a_shift} + {1'b0, b_shift};
   // |a*b| in units of 2^-32
   wire [63:0] prod_mag = {58'd0, prod_sig} << prod_shift;
-  // signed product, accumulator width
-  wire [74:0] prod_fixed = prod_neg ? (-{11'd0, prod_mag}) : {11'd0, prod_mag};
+  // ones' complement when negative (the +1 is addend_cin), accumulator width
+  wire [74:0] prod_fixed = prod_neg ? (~{11'd0, prod_mag}) : {11'd0, prod_mag};
   // NaN x anything and inf x 0 give NaN
   wire        prod_nan = ((a_nan | b_nan) | (a_inf & b_zero)) | (b_inf & a_zero);
   wire        prod_inf = (a_inf | b_inf) & (~prod_nan);
@@ -68,6 +68,8 @@ module exmy_mac_float8_e5m2 (
   // specials contribute to the flags only
   wire        add_term = io_valid & (~prod_special);
   wire [74:0] addend = add_term ? prod_fixed : 75'd0;
+  // +1 completing the two's complement
+  wire        addend_cin = add_term & prod_neg;
 
   // sticky nan flag since the last clear
   always @(posedge clk) begin
@@ -101,7 +103,7 @@ module exmy_mac_float8_e5m2 (
     if (reset) begin
       acc <= 75'd0;
     end else begin
-      acc <= (io_clear ? 75'd0 : acc) + addend;
+      acc <= ((io_clear ? 75'd0 : acc) + addend) + {74'd0, addend_cin};
     end
   end
 

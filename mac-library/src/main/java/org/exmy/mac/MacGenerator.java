@@ -25,7 +25,8 @@ import org.exmy.simulator.Specials;
  *       exponent - 1) and NaN/inf/zero classes;</li>
  *   <li>multiply the significands, shift the product left by the sum of the shifts: this is the
  *       product as an integer in units of the accumulator LSB;</li>
- *   <li>negate it when the signs differ and add it to the accumulator register.</li>
+ *   <li>when the signs differ, add its ones' complement plus a carry-in of 1 (= its negation) to
+ *       the accumulator register: one carry chain, not a negation chain and an add chain.</li>
  * </ol>
  * Integer x integer cores multiply directly as two's complement (signed) or unsigned numbers; in a
  * mixed integer x minifloat core the integer operand enters the float datapath as sign and
@@ -93,7 +94,13 @@ public final class MacGenerator {
 
     Signal addend = c.wire("addend", mux(use, term, zero(w)));
     Reg acc = c.reg("acc", w).comment("exact accumulator (Kulisch), wraps modulo 2^" + w);
-    acc.next(mux(clear, zero(w), acc.q()).add(addend));
+    Expr sum = mux(clear, zero(w), acc.q()).add(addend);
+    if (prodNeg != null) {
+      // A negative float product enters as its ones' complement plus this carry-in: one adder
+      // instead of a negation adder followed by the accumulator adder.
+      sum = sum.add(c.wire("addend_cin", use.and(prodNeg), "+1 completing the two's complement"));
+    }
+    acc.next(sum);
     Signal accQ = acc.q();
     c.output("acc", accQ);
     flagQ.forEach(c::output);
@@ -218,6 +225,7 @@ public final class MacGenerator {
     Signal mag = c.wire("prod_mag", psig.shl(pshift, Math.max(pb, psig.width())),
         "|a*b| in units of 2^" + spec.lsbExponent());
     Expr magW = mag.width() >= w ? mag.resize(w) : mag.zext(w);
-    return c.wire("prod_fixed", mux(neg, magW.neg(), magW), "signed product, accumulator width");
+    return c.wire("prod_fixed", mux(neg, magW.not(), magW),
+        "ones' complement when negative (the +1 is addend_cin), accumulator width");
   }
 }
