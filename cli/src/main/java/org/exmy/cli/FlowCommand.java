@@ -101,7 +101,7 @@ final class FlowCommand implements Callable<Integer> {
       Files.createDirectories(out);
       Files.writeString(csv, header + "\n" + String.join("\n", rows) + "\n");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + csv + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + csv, e);
     }
     o.println("wrote " + csv + (allOk ? "; every core is bit-exact" : "; SOME CORES ARE NOT BIT-EXACT"));
     o.flush();

@@ -1,6 +1,8 @@
 package org.exmy.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import org.exmy.mac.IoText;
 import org.exmy.simulator.FormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,13 +39,27 @@ public final class Main implements Runnable {
         err.flush();
         return EXIT_USAGE;
       }
-      String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-      err.println("exmy: error: " + msg);
+      err.println("exmy: error: " + message(ex));
       if (System.getenv("EXMY_DEBUG") != null) ex.printStackTrace(err);
       err.flush();
       return EXIT_FAILURE;
     });
     return cl;
+  }
+
+  /**
+   * The exception's message, plus the file and the operating system's reason when an I/O error
+   * lies behind it ("cannot write to out: out/x.v: permission denied").
+   */
+  static String message(Throwable ex) {
+    String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+    for (Throwable t = ex.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof IOException io) {
+        String why = IoText.of(io);
+        return msg.contains(why) ? msg : msg + ": " + why;
+      }
+    }
+    return msg;
   }
 
   public static void main(String[] args) {

@@ -85,7 +85,7 @@ final class SynthCommand implements Callable<Integer> {
       }
       return results;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write to " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write to " + dir, e);
     }
   }
 
@@ -94,7 +94,7 @@ final class SynthCommand implements Callable<Integer> {
       Files.createDirectories(csv.toAbsolutePath().getParent());
       Files.writeString(csv, SynthCsv.header() + "\n" + String.join("\n", rows) + (rows.isEmpty() ? "" : "\n"));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + csv + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + csv, e);
     }
   }
 

@@ -151,6 +151,22 @@ class CliTest {
   }
 
   @Test
+  void anUnwritableOutputFolderIsOneLineWithTheReason(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("plain-file"), "x");
+    Run r = run("", "generate", "E2M1", "-o", file.resolve("sub").toString());
+    assertEquals(1, r.exit());
+    assertEquals("exmy: error: cannot write to " + file.resolve("sub") + ": " + file.resolve("sub")
+        + ": not a directory", r.err().strip());
+  }
+
+  @Test
+  void quantizeTakesAstronomicalDecimals() {
+    Run r = run("1e999999999\n-1e-999999999\n", "quantize", "float8_e4m3fn");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(List.of("input,code,value", "1e999999999,0x7f,nan", "-1e-999999999,0x80,-0"), r.lines());
+  }
+
+  @Test
   void unknownCommandIsAUsageError() {
     Run r = run("", "bogus");
     assertEquals(2, r.exit());

@@ -52,7 +52,7 @@ public final class Catalogue {
       written.add(m);
       return written;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write to " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write to " + dir + ": " + IoText.of(e), e);
     }
   }
 }

@@ -427,7 +427,7 @@ public final class FloatFormat implements NumberFormat {
     if (sgn == 0) {
       return zeroCode(false);
     }
-    BigDecimal a = x.abs();
+    BigDecimal a = Decimals.tame(x).abs();
     BigInteger n;
     BigInteger d;
     if (a.scale() <= 0) {

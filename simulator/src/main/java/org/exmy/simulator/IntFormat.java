@@ -84,7 +84,7 @@ public final class IntFormat implements NumberFormat {
   public int encode(BigDecimal x, Overflow policy) {
     Objects.requireNonNull(x, "x");
     Objects.requireNonNull(policy, "policy");
-    BigInteger r = x.setScale(0, RoundingMode.HALF_EVEN).toBigIntegerExact();
+    BigInteger r = Decimals.tame(x).setScale(0, RoundingMode.HALF_EVEN).toBigIntegerExact();
     return codeOf(clamp(r));
   }
 

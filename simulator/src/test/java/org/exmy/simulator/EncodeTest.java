@@ -184,4 +184,33 @@ class EncodeTest {
     assertEquals(0b100, i3.encode(-4.4, NONSAT));
     assertEquals(0b011, i3.encode(3.4, NONSAT));
   }
+
+  @Test
+  void astronomicalDecimalsOverflowOrRoundToZeroInsteadOfFailing() {
+    FloatFormat e4m3fn = ff("float8_e4m3fn");
+    assertEquals(0x7F, e4m3fn.encode(new BigDecimal("1e999999999"), NONSAT));
+    assertEquals(0xFE, e4m3fn.encode(new BigDecimal("-1e999999999"), SATURATE));
+    assertEquals(0x80, e4m3fn.encode(new BigDecimal("-1e-999999999"), NONSAT), "-0 keeps its sign");
+    assertEquals(0x00, e4m3fn.encode(new BigDecimal("1e-999999999"), NONSAT));
+    NumberFormat int8 = Formats.parse("int8");
+    assertEquals(0x7F, int8.encode(new BigDecimal("1e999999999"), SATURATE));
+    assertEquals(0x80, int8.encode(new BigDecimal("-1e999999999"), SATURATE));
+    assertEquals(0x00, int8.encode(new BigDecimal("-1e-999999999"), SATURATE));
+  }
+
+  @Test
+  void theFarBoundLiesBeyondTheWidestFormats() {
+    // E7M0 with bias -4096: max = 2^(126 + 4096) (exponent field 127 is the largest, M = 0).
+    FloatFormat wide = ff("E7M0:bias=-4096");
+    BigDecimal max = wide.decode(wide.maxFiniteCode()).toBigDecimal();
+    assertTrue(max.compareTo(BigDecimal.ONE.scaleByPowerOfTen(Decimals.FAR)) < 0, "max " + max.precision());
+    assertEquals(wide.maxFiniteCode(), wide.encode(max, NONSAT));
+    assertEquals(wide.maxFiniteCode(), wide.encode(new BigDecimal("1e99999"), NONSAT), "saturates (NONE)");
+    // E7M0 with bias 4096: the smallest positive value 2^(1 - 4096) is above 10^-FAR.
+    FloatFormat narrow = ff("E7M0:bias=4096");
+    BigDecimal min = narrow.decode(0x01).toBigDecimal(); // exponent field 1, M = 0: 2^(1 - 4096)
+    assertTrue(min.compareTo(BigDecimal.ONE.scaleByPowerOfTen(-Decimals.FAR)) > 0);
+    assertEquals(0x01, narrow.encode(min, NONSAT));
+    assertEquals(0, narrow.encode(new BigDecimal("1e-99999"), NONSAT));
+  }
 }

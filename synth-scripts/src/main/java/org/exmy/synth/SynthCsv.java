@@ -34,7 +34,7 @@ public final class SynthCsv {
       if (parent != null) Files.createDirectories(parent);
       Files.writeString(csv, sb.toString());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + csv + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + csv, e);
     }
   }
 
