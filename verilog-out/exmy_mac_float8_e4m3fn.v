@@ -51,7 +51,7 @@ module exmy_mac_float8_e4m3fn (
   wire [35:0] prod_mag = {28'd0, prod_sig} << prod_shift;
   // ones' complement when negative (the +1 is addend_cin), accumulator width
   wire [46:0] prod_fixed = prod_neg ? (~{11'd0, prod_mag}) : {11'd0, prod_mag};
-  // NaN x anything and inf x 0 give NaN
+  // NaN x anything gives NaN
   wire        prod_nan = a_nan | b_nan;
   // specials contribute to the flags only
   wire        add_term = io_valid & (~prod_nan);

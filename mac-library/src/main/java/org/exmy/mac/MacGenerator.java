@@ -79,8 +79,9 @@ public final class MacGenerator {
       if (db.nan != null) nanTerms.add(db.nan);
       if (da.inf != null) nanTerms.add(da.inf.and(db.zero));
       if (db.inf != null) nanTerms.add(db.inf.and(da.zero));
+      boolean anyInfOperand = da.inf != null || db.inf != null;
       Signal prodNan = c.wire("prod_nan", Hdl.any(nanTerms.toArray(new Expr[0])),
-          "NaN x anything and inf x 0 give NaN");
+          anyInfOperand ? "NaN x anything and inf x 0 give NaN" : "NaN x anything gives NaN");
       Expr anyInf = da.inf == null ? db.inf : db.inf == null ? da.inf : da.inf.or(db.inf);
       Signal prodInf = anyInf == null ? null : c.wire("prod_inf", anyInf.and(prodNan.not()));
       Expr special = prodInf == null ? prodNan : c.wire("prod_special", prodNan.or(prodInf));
