@@ -21,5 +21,6 @@ fi
 echo "setup: $(verilator --version | head -1); $(yosys -V | head -1)" >&2
 
 # Build the command-line jar (tests are run separately by 'mvn test').
-mvn -B -q -ntp -Dstyle.color=never -DskipTests install
+# (Debian's Maven prints bare ESC[0m resets even in batch mode; they are dropped. pipefail keeps mvn's status.)
+mvn -B -q -ntp -DskipTests install 2>&1 | sed -e 's/\x1b\[0m//g'
 echo "setup: built cli/target/exmy.jar; run ./exmy --help" >&2
