@@ -36,6 +36,7 @@ public class Component {
   private final Map<Signal, Expr> wires = new LinkedHashMap<>();
   private final Map<Signal, String> comments = new LinkedHashMap<>();
   private final Map<Signal, Reg> regs = new LinkedHashMap<>();
+  private final Map<String, Instance> instances = new LinkedHashMap<>();
   private Signal clk;
   private Signal reset;
 
@@ -93,6 +94,41 @@ public class Component {
     return r;
   }
 
+  /**
+   * Places {@code child} inside this component as instance {@code name}. The child should be
+   * finished (all ports declared): its outputs become wires {@code <name>_<port>} here at once, and
+   * {@link #toVerilog} refuses a child whose ports changed since. A clocked child makes this
+   * component clocked too (its {@code clk} and {@code reset} drive the child's).
+   */
+  public Instance instance(String name, Component child) {
+    checkIdent(name, "instance name");
+    if (child == this || child.contains(this)) {
+      throw new HdlException("component " + this.name + " cannot contain itself (instance " + name + ")");
+    }
+    if (names.contains(name)) throw new HdlException("duplicate name '" + name + "' in " + this.name);
+    if (child.isClocked()) clock();
+    Map<String, Signal> outs = new LinkedHashMap<>();
+    for (Port p : child.ports()) {
+      if (!p.input()) outs.put(p.name(), declare(name + "_" + p.name(), Signal.Kind.WIRE, p.width()));
+    }
+    names.add(name);
+    Instance inst = new Instance(this, name, child, outs);
+    instances.put(name, inst);
+    return inst;
+  }
+
+  /** Instances placed in this component, in order. */
+  public List<Instance> instances() {
+    return List.copyOf(instances.values());
+  }
+
+  /** True when {@code other} is this component or instantiated anywhere below it. */
+  boolean contains(Component other) {
+    if (other == this) return true;
+    for (Instance i : instances.values()) if (i.component().contains(other)) return true;
+    return false;
+  }
+
   /** The clock input {@code clk}, created on demand. */
   public Signal clock() {
     if (clk == null) {
@@ -129,14 +165,45 @@ public class Component {
         .orElseThrow(() -> new HdlException("component " + name + " has no port " + portName));
   }
 
-  /** Emits the component as Verilog-2005. Every register must have a next value. */
+  /**
+   * Emits the component as Verilog-2005: the modules it instantiates first (each once, deepest
+   * first), then this one. Every register needs a next value and every instance input a driver;
+   * two different components may not share a module name.
+   */
   public String toVerilog() {
+    Map<String, Component> modules = new LinkedHashMap<>();
+    collect(modules);
+    StringBuilder sb = new StringBuilder();
+    for (Component m : modules.values()) {
+      if (m == this) {
+        sb.append(new VerilogEmitter(m).emit());
+      } else {
+        // One self-contained file: the submodules share the top module's file by design.
+        sb.append("/* verilator lint_off DECLFILENAME */\n").append(new VerilogEmitter(m).emit())
+            .append("/* verilator lint_on DECLFILENAME */\n\n");
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Adds the modules below this one, then this one, checking each is complete. */
+  private void collect(Map<String, Component> modules) {
+    for (Instance i : instances.values()) i.component().collect(modules);
+    Component seen = modules.get(name);
+    if (seen == this) return;
+    if (seen != null) {
+      // The same module built twice (e.g. one generator called twice) is emitted once.
+      if (new VerilogEmitter(seen).emit().equals(new VerilogEmitter(this).emit())) return;
+      throw new HdlException("two different components are both named '" + name
+          + "'; give each module its own name");
+    }
     for (Reg r : regs.values()) {
       if (r.nextValue() == null) {
         throw new HdlException("register " + r.q().name() + " of " + name + " has no next value");
       }
     }
-    return new VerilogEmitter(this).emit();
+    for (Instance i : instances.values()) i.checkComplete();
+    modules.put(name, this);
   }
 
   // ---------------------------------------------------------------- package access for the emitter
@@ -165,6 +232,10 @@ public class Component {
     return regs;
   }
 
+  Map<String, Instance> instanceMap() {
+    return instances;
+  }
+
   Signal clkSignal() {
     return clk;
   }
@@ -187,6 +258,10 @@ public class Component {
     checkIdent(n, "signal name");
     if (!names.add(n)) throw new HdlException("duplicate signal name '" + n + "' in " + name);
     return new Signal(this, n, kind, width);
+  }
+
+  void checkOwned(Expr e, String where) {
+    own(e, where);
   }
 
   private void own(Expr e, String where) {

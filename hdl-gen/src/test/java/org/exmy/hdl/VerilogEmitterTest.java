@@ -57,7 +57,8 @@ class VerilogEmitterTest {
 
   @Test
   void lintCleanUnderVerilatorWall() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(onPath("verilator"), "verilator not installed");
+    org.junit.jupiter.api.Assumptions.assumeTrue(onPath("verilator") || System.getenv("CI") != null,
+        "verilator not installed");
     VerilatorLint.Result r = VerilatorLint.lint(adderAccumulator().toVerilog(), "acc_demo");
     assertTrue(r.clean(), () -> String.join("\n", r.messages()) + "\n" + adderAccumulator().toVerilog());
   }
