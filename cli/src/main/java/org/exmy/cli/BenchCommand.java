@@ -45,9 +45,22 @@ final class BenchCommand implements Callable<Integer> {
     java.util.SplittableRandom r = new java.util.SplittableRandom(5);
     int na = core.a().codeCount();
     int nb = core.b().codeCount();
-    for (int i = 0; i < 10000; i++) m.step(false, true, r.nextInt(na), r.nextInt(nb)); // warm-up
-    long t0 = System.nanoTime();
-    for (int i = 0; i < steps; i++) m.step(false, true, r.nextInt(na), r.nextInt(nb));
+    int lanes = core.lanes();
+    int[] ca = new int[lanes];
+    int[] cb = new int[lanes];
+    long t0 = 0;
+    for (int i = -10000; i < steps; i++) { // 10000 warm-up steps first
+      if (i == 0) t0 = System.nanoTime();
+      if (lanes == 1) {
+        m.step(false, true, r.nextInt(na), r.nextInt(nb));
+      } else {
+        for (int k = 0; k < lanes; k++) {
+          ca[k] = r.nextInt(na);
+          cb[k] = r.nextInt(nb);
+        }
+        m.step(false, true, ca, cb);
+      }
+    }
     return steps / ((System.nanoTime() - t0) / 1e9);
   }
 }

@@ -31,21 +31,27 @@ final class GenerateCommand implements Runnable {
       description = "Products summed exactly before the accumulator may wrap (default: ${DEFAULT-VALUE}).")
   int terms;
 
+  @Option(names = "--lanes", paramLabel = "N", defaultValue = "1",
+      description = "Products added per cycle: 1 = MAC (default), N > 1 = N-lane dot-product core.")
+  int lanes;
+
   @Option(names = {"-o", "--out"}, paramLabel = "OUTDIR", defaultValue = "build/verilog",
       description = "Output folder (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--name", paramLabel = "MODULE", description = "Module name (default: exmy_mac_<format>...).")
+  @Option(names = "--name", paramLabel = "MODULE", description = "Module name (default: exmy_mac_<format>... or exmy_dot<N>_<format>...).")
   String name;
 
   @Override
   public void run() {
     if (terms < 1) throw new UsageException("--terms must be at least 1, got " + terms);
+    CoreSelection.checkLanes(lanes, terms);
     NumberFormat a = Formats.parse(format);
     NumberFormat b = formatB == null ? a : Formats.parse(formatB);
     MacCore core;
     try {
-      core = name == null ? MacGenerator.generate(a, b, terms) : MacGenerator.generate(a, b, terms, name);
+      core = name == null ? MacGenerator.generate(a, b, terms, lanes)
+          : MacGenerator.generate(a, b, terms, lanes, name);
     } catch (IllegalArgumentException | org.exmy.hdl.HdlException e) {
       throw new UsageException(e.getMessage());
     }
@@ -58,8 +64,8 @@ final class GenerateCommand implements Runnable {
 
   static void describe(PrintWriter o, MacCore core) {
     var s = core.spec();
-    o.println("module " + core.moduleName() + ": " + core.a().name() + " x " + core.b().name() + ", exact for "
-        + s.terms() + " products");
+    o.println("module " + core.moduleName() + ": " + core.a().name() + " x " + core.b().name()
+        + (core.lanes() > 1 ? ", " + core.lanes() + " lanes" : "") + ", exact for " + s.terms() + " products");
     o.println("  accumulator: " + s.width() + " bits = " + s.productBits() + " product + " + s.guardBits()
         + " guard + 1 sign; value = io_acc * 2^" + s.lsbExponent());
     for (Port p : core.ports()) {

@@ -167,6 +167,24 @@ class CliTest {
   }
 
   @Test
+  void generateAndVerifyADotProductCore(@TempDir Path dir) throws Exception {
+    Run g = run("", "generate", "E2M1", "--lanes", "4", "--terms", "64", "-o", dir.toString());
+    assertEquals(0, g.exit(), g.err());
+    assertTrue(g.out().contains("module exmy_dot4_e2m1_t64: E2M1 x E2M1, 4 lanes, exact for 64 products"), g.out());
+    assertTrue(g.out().contains("input  io_b_3       4 bits"), g.out());
+    assertTrue(Files.readString(dir.resolve("exmy_dot4_e2m1_t64.v")).contains("module exmy_dot4_e2m1_t64_product ("));
+    Run v = run("", "verify", "E2M1", "--lanes", "4", "--terms", "64", "--sequences", "5");
+    assertEquals(0, v.exit(), v.out() + v.err());
+    assertTrue(v.out().contains("PASS exmy_dot4_e2m1_t64 exhaustive pairs: 256 vectors, 0 mismatches"), v.out());
+    Run bad = run("", "generate", "E2M1", "--lanes", "8", "--terms", "4");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("--terms (4) must be at least --lanes (8)"), bad.err());
+    Run zero = run("", "verify", "E2M1", "--lanes", "0");
+    assertEquals(2, zero.exit());
+    assertTrue(zero.err().contains("--lanes must be 1..256, got 0"), zero.err());
+  }
+
+  @Test
   void unknownCommandIsAUsageError() {
     Run r = run("", "bogus");
     assertEquals(2, r.exit());

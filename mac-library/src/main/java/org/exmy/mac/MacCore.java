@@ -21,12 +21,32 @@ import org.exmy.simulator.NumberFormat;
  *       io_nan or both inf flags are set, else +-inf when one inf flag is set, else io_acc.</li>
  * </ul>
  * Latency: one cycle; {@code io_acc} after the edge includes the product presented before it.
+ *
+ * <p>A dot-product core ({@code lanes > 1}) has {@code io_a_0 .. io_a_<lanes-1>} and {@code io_b_0
+ * ..} instead of {@code io_a}, {@code io_b}; {@code io_valid} adds all lanes' products in one cycle,
+ * and a NaN or infinite product in any lane sets its flag.
  */
-public record MacCore(Component component, NumberFormat a, NumberFormat b, AccumulatorSpec spec) {
+public record MacCore(Component component, NumberFormat a, NumberFormat b, AccumulatorSpec spec, int lanes) {
+
+  /** A one-lane MAC. */
+  public MacCore(Component component, NumberFormat a, NumberFormat b, AccumulatorSpec spec) {
+    this(component, a, b, spec, 1);
+  }
+
+  /** Operand a's port of {@code lane}: {@code io_a} for a MAC, {@code io_a_<lane>} for a dot core. */
+  public String aPort(int lane) {
+    return lanes == 1 ? "io_a" : "io_a_" + lane;
+  }
+
+  /** Operand b's port of {@code lane}. */
+  public String bPort(int lane) {
+    return lanes == 1 ? "io_b" : "io_b_" + lane;
+  }
 
   /** The operand formats for people: {@code E4M3}, or {@code E4M3 x float8_e5m2} when they differ. */
   public String label() {
-    return a.equals(b) && a.name().equals(b.name()) ? a.name() : a.name() + " x " + b.name();
+    String f = a.equals(b) && a.name().equals(b.name()) ? a.name() : a.name() + " x " + b.name();
+    return lanes == 1 ? f : f + " (" + lanes + " lanes)";
   }
 
   public String moduleName() {

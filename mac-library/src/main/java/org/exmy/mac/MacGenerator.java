@@ -4,10 +4,13 @@ import static org.exmy.hdl.Hdl.lit;
 import static org.exmy.hdl.Hdl.mux;
 import static org.exmy.hdl.Hdl.zero;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.exmy.hdl.Component;
 import org.exmy.hdl.Expr;
 import org.exmy.hdl.Hdl;
+import org.exmy.hdl.Instance;
 import org.exmy.hdl.Reg;
 import org.exmy.hdl.Signal;
 import org.exmy.simulator.AccumulatorSpec;
@@ -44,6 +47,31 @@ public final class MacGenerator {
   }
 
   public static MacCore generate(NumberFormat a, NumberFormat b, int terms, String moduleName) {
+    return generate(a, b, terms, 1, moduleName);
+  }
+
+  /** A core adding {@code lanes} products per cycle, up to {@code terms} products in all. */
+  public static MacCore generate(NumberFormat a, NumberFormat b, int terms, int lanes) {
+    return generate(a, b, terms, lanes, moduleName(a, b, terms, lanes));
+  }
+
+  /**
+   * One lane: the flat MAC. Several lanes: a dot-product core, {@code lanes} instances of a
+   * combinational product unit ({@code <module>_product}) feeding an adder tree and one exact
+   * accumulator.
+   *
+   * @throws IllegalArgumentException if {@code lanes < 1} or {@code terms < lanes}
+   */
+  public static MacCore generate(NumberFormat a, NumberFormat b, int terms, int lanes, String moduleName) {
+    if (lanes < 1) throw new IllegalArgumentException("lanes must be at least 1, got " + lanes);
+    if (terms < lanes) {
+      throw new IllegalArgumentException("terms (" + terms + ") must be at least lanes (" + lanes
+          + "): one cycle already adds " + lanes + " products");
+    }
+    return lanes == 1 ? generateMac(a, b, terms, moduleName) : generateDot(a, b, terms, lanes, moduleName);
+  }
+
+  private static MacCore generateMac(NumberFormat a, NumberFormat b, int terms, String moduleName) {
     AccumulatorSpec spec = AccumulatorSpec.of(a, b, terms);
     Component c = new Component(moduleName);
     c.comment("Exact multiply-accumulate core: " + a.name() + " x " + b.name() + ", up to " + terms
@@ -67,24 +95,17 @@ public final class MacGenerator {
       da = decode(c, "a", ia, a, hasInf(b));
       db = decode(c, "b", ib, b, hasInf(a));
       prodNeg = c.wire("prod_neg", da.sign.xor(db.sign), "sign of the product");
-      term = floatProduct(c, da, db, prodNeg, spec);
+      term = floatProduct(c, da, db, prodNeg, spec, w, true);
     }
 
     boolean flags = spec.hasSpecials();
     Expr use = valid;
     java.util.Map<String, Signal> flagQ = new java.util.LinkedHashMap<>();
     if (flags) {
-      java.util.List<Expr> nanTerms = new java.util.ArrayList<>();
-      if (da.nan != null) nanTerms.add(da.nan);
-      if (db.nan != null) nanTerms.add(db.nan);
-      if (da.inf != null) nanTerms.add(da.inf.and(db.zero));
-      if (db.inf != null) nanTerms.add(db.inf.and(da.zero));
-      boolean anyInfOperand = da.inf != null || db.inf != null;
-      Signal prodNan = c.wire("prod_nan", Hdl.any(nanTerms.toArray(new Expr[0])),
-          anyInfOperand ? "NaN x anything and inf x 0 give NaN" : "NaN x anything gives NaN");
-      Expr anyInf = da.inf == null ? db.inf : db.inf == null ? da.inf : da.inf.or(db.inf);
-      Signal prodInf = anyInf == null ? null : c.wire("prod_inf", anyInf.and(prodNan.not()));
-      Expr special = prodInf == null ? prodNan : c.wire("prod_special", prodNan.or(prodInf));
+      ProductClass cls = classify(c, da, db);
+      Signal prodNan = cls.nan();
+      Signal prodInf = cls.inf();
+      Expr special = cls.special(c);
       use = c.wire("add_term", valid.and(special.not()), "specials contribute to the flags only");
       flagQ.put("nan", stickyFlag(c, "nan", clear, valid.and(prodNan)));
       if (prodInf != null) {
@@ -108,6 +129,123 @@ public final class MacGenerator {
     return new MacCore(c, a, b, spec);
   }
 
+  // ---------------------------------------------------------------- dot product (several lanes)
+
+  private static MacCore generateDot(NumberFormat a, NumberFormat b, int terms, int lanes, String moduleName) {
+    AccumulatorSpec spec = AccumulatorSpec.of(a, b, terms);
+    Component unit = productUnit(a, b, spec, moduleName + "_product");
+    int w = spec.width();
+    Component c = new Component(moduleName);
+    c.comment("Exact dot-product core: " + lanes + " lanes of " + a.name() + " x " + b.name()
+        + " per cycle, up to " + terms + " products summed without rounding.");
+    c.comment("io_acc is a " + w + "-bit two's complement integer; value = io_acc * 2^" + spec.lsbExponent() + ".");
+    c.comment("Latency 1 cycle. io_clear restarts the sum, io_valid adds io_a_0 * io_b_0 + ... + io_a_"
+        + (lanes - 1) + " * io_b_" + (lanes - 1) + ".");
+    Signal clear = c.input("clear", 1);
+    Signal valid = c.input("valid", 1);
+    List<Signal> as = new ArrayList<>();
+    List<Signal> bs = new ArrayList<>();
+    for (int i = 0; i < lanes; i++) as.add(c.input("a_" + i, a.bits()));
+    for (int i = 0; i < lanes; i++) bs.add(c.input("b_" + i, b.bits()));
+    boolean flags = spec.hasSpecials();
+    boolean infFlags = unit.ports().stream().anyMatch(p -> p.name().equals("io_posInf"));
+    List<Expr> level = new ArrayList<>();
+    List<Expr> nans = new ArrayList<>();
+    List<Expr> poss = new ArrayList<>();
+    List<Expr> negs = new ArrayList<>();
+    for (int i = 0; i < lanes; i++) {
+      Instance u = c.instance("lane" + i, unit).in("a", as.get(i)).in("b", bs.get(i));
+      level.add(u.out("prod"));
+      if (flags) nans.add(u.out("nan"));
+      if (infFlags) {
+        poss.add(u.out("posInf"));
+        negs.add(u.out("negInf"));
+      }
+    }
+    // Adder tree: each level adds neighbours, one bit wider; an odd one out moves up unchanged.
+    for (int lvl = 1; level.size() > 1; lvl++) {
+      List<Expr> next = new ArrayList<>();
+      for (int j = 0; j + 1 < level.size(); j += 2) {
+        Expr x = level.get(j);
+        Expr y = level.get(j + 1);
+        int ww = Math.max(x.width(), y.width()) + 1;
+        next.add(c.wire("tree" + lvl + "_" + j / 2, x.sext(ww).add(y.sext(ww)),
+            j == 0 ? "adder tree level " + lvl + " (signed, never overflows)" : null));
+      }
+      if (level.size() % 2 == 1) next.add(level.get(level.size() - 1));
+      level = next;
+    }
+    Expr total = level.get(0);
+    Signal addend = c.wire("addend", mux(valid, total.sext(w), zero(w)));
+    Reg acc = c.reg("acc", w).comment("exact accumulator (Kulisch), wraps modulo 2^" + w);
+    acc.next(mux(clear, zero(w), acc.q()).add(addend));
+    c.output("acc", acc.q());
+    if (flags) {
+      c.output("nan", stickyFlag(c, "nan", clear, valid.and(c.wire("any_nan", Hdl.any(nans.toArray(new Expr[0]))))));
+    }
+    if (infFlags) {
+      c.output("posInf", stickyFlag(c, "posInf", clear, valid.and(c.wire("any_posInf", Hdl.any(poss.toArray(new Expr[0]))))));
+      c.output("negInf", stickyFlag(c, "negInf", clear, valid.and(c.wire("any_negInf", Hdl.any(negs.toArray(new Expr[0]))))));
+    }
+    return new MacCore(c, a, b, spec, lanes);
+  }
+
+  /**
+   * Combinational exact product: {@code io_prod} is {@code a * b} as a (productBits + 1)-bit two's
+   * complement integer in units of 2^lsbExponent, or 0 when the product is NaN or infinite, which
+   * instead raise {@code io_nan} / {@code io_posInf} / {@code io_negInf} (when the formats have them).
+   */
+  static Component productUnit(NumberFormat a, NumberFormat b, AccumulatorSpec spec, String name) {
+    int pw = spec.productBits() + 1;
+    Component c = new Component(name);
+    c.comment("Exact product " + a.name() + " x " + b.name() + ": io_prod = a * b as a " + pw
+        + "-bit two's complement integer, value = io_prod * 2^" + spec.lsbExponent() + ".");
+    if (spec.hasSpecials()) c.comment("NaN and infinite products give io_prod = 0 and raise their flag.");
+    Signal ia = c.input("a", a.bits());
+    Signal ib = c.input("b", b.bits());
+    if (a instanceof IntFormat ai && b instanceof IntFormat bi) {
+      c.output("prod", intProduct(c, ia, ai, ib, bi, pw));
+      return c;
+    }
+    Operand da = decode(c, "a", ia, a, hasInf(b));
+    Operand db = decode(c, "b", ib, b, hasInf(a));
+    Signal neg = c.wire("prod_neg", da.sign.xor(db.sign), "sign of the product");
+    Signal fixed = floatProduct(c, da, db, neg, spec, pw, false);
+    if (!spec.hasSpecials()) {
+      c.output("prod", fixed);
+      return c;
+    }
+    ProductClass cls = classify(c, da, db);
+    c.output("prod", mux(cls.special(c), zero(pw), fixed));
+    c.output("nan", cls.nan());
+    if (cls.inf() != null) {
+      c.output("posInf", cls.inf().and(neg.not()));
+      c.output("negInf", cls.inf().and(neg));
+    }
+    return c;
+  }
+
+  /** NaN and inf classes of a product; {@code inf} is null when neither operand has inf. */
+  private record ProductClass(Signal nan, Signal inf) {
+    Expr special(Component c) {
+      return inf == null ? nan : c.wire("prod_special", nan.or(inf));
+    }
+  }
+
+  private static ProductClass classify(Component c, Operand da, Operand db) {
+    List<Expr> nanTerms = new ArrayList<>();
+    if (da.nan != null) nanTerms.add(da.nan);
+    if (db.nan != null) nanTerms.add(db.nan);
+    if (da.inf != null) nanTerms.add(da.inf.and(db.zero));
+    if (db.inf != null) nanTerms.add(db.inf.and(da.zero));
+    boolean anyInfOperand = da.inf != null || db.inf != null;
+    Signal prodNan = c.wire("prod_nan", Hdl.any(nanTerms.toArray(new Expr[0])),
+        anyInfOperand ? "NaN x anything and inf x 0 give NaN" : "NaN x anything gives NaN");
+    Expr anyInf = da.inf == null ? db.inf : db.inf == null ? da.inf : da.inf.or(db.inf);
+    Signal prodInf = anyInf == null ? null : c.wire("prod_inf", anyInf.and(prodNan.not()));
+    return new ProductClass(prodNan, prodInf);
+  }
+
   private static Signal stickyFlag(Component c, String name, Expr clear, Expr set) {
     Reg r = c.reg("flag_" + name, 1).comment("sticky " + name + " flag since the last clear");
     r.next(mux(clear, zero(1), r.q()).or(set));
@@ -116,7 +254,12 @@ public final class MacGenerator {
 
   /** Default module name, e.g. {@code exmy_mac_e4m3} or {@code exmy_mac_e4m3_x_e5m2_t4096}. */
   public static String moduleName(NumberFormat a, NumberFormat b, int terms) {
-    String n = "exmy_mac_" + ident(a.name());
+    return moduleName(a, b, terms, 1);
+  }
+
+  /** {@code exmy_mac_...} for one lane, {@code exmy_dot<lanes>_...} for several. */
+  public static String moduleName(NumberFormat a, NumberFormat b, int terms, int lanes) {
+    String n = (lanes == 1 ? "exmy_mac_" : "exmy_dot" + lanes + "_") + ident(a.name());
     if (!a.equals(b)) n += "_x_" + ident(b.name());
     if (terms != DEFAULT_TERMS) n += "_t" + terms;
     return n;
@@ -217,8 +360,12 @@ public final class MacGenerator {
     return new Operand(sign, sig, shift, null, null, zero);
   }
 
-  private static Expr floatProduct(Component c, Operand a, Operand b, Signal neg, AccumulatorSpec spec) {
-    int w = spec.width();
+  /**
+   * The signed product at width {@code w}: in ones' complement when {@code onesComplement} (the
+   * caller adds the +1 as a carry-in), else in two's complement.
+   */
+  private static Signal floatProduct(Component c, Operand a, Operand b, Signal neg, AccumulatorSpec spec, int w,
+      boolean onesComplement) {
     int pb = spec.productBits();
     Signal psig = c.wire("prod_sig", a.sig.mul(b.sig), "significand product");
     int sw = Math.max(a.shift.width(), b.shift.width()) + 1;
@@ -226,6 +373,7 @@ public final class MacGenerator {
     Signal mag = c.wire("prod_mag", psig.shl(pshift, Math.max(pb, psig.width())),
         "|a*b| in units of 2^" + spec.lsbExponent());
     Expr magW = mag.width() >= w ? mag.resize(w) : mag.zext(w);
+    if (!onesComplement) return c.wire("prod_fixed", mux(neg, magW.neg(), magW), "signed product");
     return c.wire("prod_fixed", mux(neg, magW.not(), magW),
         "ones' complement when negative (the +1 is addend_cin), accumulator width");
   }

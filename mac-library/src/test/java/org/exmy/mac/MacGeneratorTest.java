@@ -57,4 +57,42 @@ class MacGeneratorTest {
     assertTrue(v.contains("operand a: INT8, two's complement"), v);
     assertFalse(core.hasFlags());
   }
+
+  @Test
+  void dotCoreHasOneProductUnitPerLaneAndATree() {
+    MacCore core = MacGenerator.generate(Formats.parse("float8_e5m2"), Formats.parse("float8_e5m2"), 1024, 5);
+    assertEquals("exmy_dot5_float8_e5m2", core.moduleName());
+    assertEquals(5, core.lanes());
+    assertEquals("io_a_4", core.aPort(4));
+    assertEquals(75, core.port("io_acc").width(), "same accumulator as the MAC for the same number of terms");
+    assertEquals(8, core.port("io_b_4").width());
+    assertEquals(5, core.component().instances().size());
+    String v = core.verilog();
+    assertEquals(1, v.split("module exmy_dot5_float8_e5m2_product \\(", -1).length - 1, "product unit once");
+    // 5 lanes: level 1 adds (0,1) and (2,3), level 2 adds those, level 3 adds lane 4.
+    assertTrue(v.contains("wire [65:0] tree1_1 = "), v);
+    assertTrue(v.contains("wire [66:0] tree2_0 = "), v);
+    assertTrue(v.contains("wire [67:0] tree3_0 = {tree2_0[66], tree2_0} + {{3{lane4_io_prod[64]}}, lane4_io_prod};"), v);
+    assertEquals("float8_e5m2 (5 lanes)", core.label());
+  }
+
+  @Test
+  void dotCoreNeedsAtLeastAsManyTermsAsLanes() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> MacGenerator.generate(Formats.parse("e4m3"), Formats.parse("e4m3"), 3, 4));
+    assertTrue(e.getMessage().contains("terms (3) must be at least lanes (4)"), e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> MacGenerator.generate(Formats.parse("e4m3"), Formats.parse("e4m3"), 3, 0));
+  }
+
+  @Test
+  void dotCoresAreLintClean() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(CatalogueTest.onPath("verilator") || System.getenv("CI") != null);
+    for (String[] p : new String[][] {{"float8_e5m2", "float8_e5m2", "3"}, {"INT8", "INT8", "4"},
+        {"INT4", "E2M1", "2"}, {"E4M3", "E4M3", "8"}}) {
+      MacCore core = MacGenerator.generate(Formats.parse(p[0]), Formats.parse(p[1]), 64, Integer.parseInt(p[2]));
+      org.exmy.hdl.VerilatorLint.Result r = org.exmy.hdl.VerilatorLint.lint(core.verilog(), core.moduleName());
+      assertTrue(r.clean(), () -> core.moduleName() + "\n" + String.join("\n", r.messages()));
+    }
+  }
 }

@@ -59,6 +59,37 @@ public final class MacModel {
     negInf = (!clear && negInf) | pNeg;
   }
 
+  /**
+   * One clock edge of an N-lane dot-product core: when {@code valid}, the products of all lanes
+   * ({@code codesA[i] x codesB[i]}) are added in the same cycle; a NaN or infinite product sets its
+   * flag and adds 0, as in {@link #step(boolean, boolean, int, int)}. Codes are ignored when
+   * {@code !valid}.
+   *
+   * @throws IllegalArgumentException if the arrays differ in length
+   */
+  public void step(boolean clear, boolean valid, int[] codesA, int[] codesB) {
+    if (codesA.length != codesB.length) {
+      throw new IllegalArgumentException("lanes: " + codesA.length + " a codes vs " + codesB.length + " b codes");
+    }
+    BigInteger add = BigInteger.ZERO;
+    boolean pNan = false;
+    boolean pPos = false;
+    boolean pNeg = false;
+    if (valid) {
+      for (int i = 0; i < codesA.length; i++) {
+        Value p = Products.exact(spec.formatA(), codesA[i], spec.formatB(), codesB[i]);
+        pNan |= p.isNaN();
+        pPos |= p.kind() == Value.Kind.POS_INF;
+        pNeg |= p.kind() == Value.Kind.NEG_INF;
+        add = add.add(spec.fixedProduct(codesA[i], codesB[i]));
+      }
+    }
+    acc = wrap((clear ? BigInteger.ZERO : acc).add(add));
+    nan = (!clear && nan) | pNan;
+    posInf = (!clear && posInf) | pPos;
+    negInf = (!clear && negInf) | pNeg;
+  }
+
   private BigInteger wrap(BigInteger v) {
     BigInteger u = v.and(mask);
     return u.compareTo(half) >= 0 ? u.subtract(modulus) : u;

@@ -118,4 +118,33 @@ class MacModelProperties {
       assertEquals(false, d.isFinite());
     }
   }
+
+  /** One N-lane step equals N one-lane steps (the first carrying the clear) in sum and flags. */
+  @Property(tries = 300)
+  void laneStepEqualsSuccessiveSingleSteps(
+      @ForAll @IntRange(min = 0, max = 6) int pair,
+      @ForAll @IntRange(min = 1, max = 8) int lanes,
+      @ForAll @Size(min = 1, max = 12) List<@IntRange(min = 0, max = (1 << 30) - 1) Integer> cycles) {
+    NumberFormat a = Formats.parse(PAIRS[pair][0]);
+    NumberFormat b = Formats.parse(PAIRS[pair][1]);
+    MacModel wide = new MacModel(a, b, 8 * 12);
+    MacModel serial = new MacModel(a, b, 8 * 12);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(cycles.get(0));
+    for (int op : cycles) {
+      boolean valid = (op & 3) != 0;
+      boolean clear = ((op >> 2) & 7) == 0;
+      int[] ca = new int[lanes];
+      int[] cb = new int[lanes];
+      for (int i = 0; i < lanes; i++) {
+        ca[i] = r.nextInt(a.codeCount());
+        cb[i] = r.nextInt(b.codeCount());
+      }
+      wide.step(clear, valid, ca, cb);
+      for (int i = 0; i < lanes; i++) serial.step(clear && i == 0, valid, ca[i], cb[i]);
+      assertEquals(serial.accumulator(), wide.accumulator());
+      assertEquals(serial.nanFlag(), wide.nanFlag());
+      assertEquals(serial.posInfFlag(), wide.posInfFlag());
+      assertEquals(serial.negInfFlag(), wide.negInfFlag());
+    }
+  }
 }

@@ -12,8 +12,10 @@ import org.exmy.mac.MacCore;
 import org.exmy.simulator.MacModel;
 
 /**
- * Drives a generated MAC core in Verilator and the Java {@link MacModel} with the same stimulus,
- * comparing the accumulator and the special-value flags after every clock cycle.
+ * Drives a generated MAC or dot-product core in Verilator and the Java {@link MacModel} with the
+ * same stimulus, comparing the accumulator and the special-value flags after every clock cycle.
+ *
+ * <p>A step is {@code {reset, clear, valid, a0, b0, a1, b1, ...}}: one operand pair per lane.
  */
 public final class CrossCheck implements AutoCloseable {
   /** Steps per JNI call. */
@@ -47,8 +49,9 @@ public final class CrossCheck implements AutoCloseable {
   private final int iReset;
   private final int iClear;
   private final int iValid;
-  private final int iA;
-  private final int iB;
+  private final int lanes;
+  private final int[] iA;
+  private final int[] iB;
   private final int oAcc;
   private final int oNan;
   private final int oPos;
@@ -75,8 +78,13 @@ public final class CrossCheck implements AutoCloseable {
     iReset = inputIndex("reset");
     iClear = inputIndex("io_clear");
     iValid = inputIndex("io_valid");
-    iA = inputIndex("io_a");
-    iB = inputIndex("io_b");
+    lanes = core.lanes();
+    iA = new int[lanes];
+    iB = new int[lanes];
+    for (int k = 0; k < lanes; k++) {
+      iA[k] = inputIndex(core.aPort(k));
+      iB[k] = inputIndex(core.bPort(k));
+    }
     oAcc = outputIndex("io_acc");
     oNan = flags ? outputIndex("io_nan") : -1;
     oPos = core.hasInfFlags() ? outputIndex("io_posInf") : -1;
@@ -86,20 +94,27 @@ public final class CrossCheck implements AutoCloseable {
   }
 
   /**
-   * Every operand pair once: each cycle clears the accumulator and adds one product, so the
-   * accumulator shows that product exactly ({@code codeCount(a) * codeCount(b)} cycles).
+   * Every operand pair in every lane: each cycle clears the accumulator and adds one product per
+   * lane, so the accumulator shows exactly that cycle's products ({@code codeCount(a) *
+   * codeCount(b)} cycles). Lane k sees the pairs in the same order, rotated by k/lanes of the list,
+   * so each cycle mixes different pairs.
    */
   public Report exhaustivePairs() {
     long t0 = System.nanoTime();
     Stats st = new Stats();
     int na = core.a().codeCount();
     int nb = core.b().codeCount();
+    int total = na * nb;
     List<int[]> pending = new ArrayList<>();
-    for (int a = 0; a < na; a++) {
-      for (int b = 0; b < nb; b++) {
-        pending.add(new int[] {0, 1, 1, a, b});
-        if (pending.size() == BATCH) flushSteps(pending, st);
+    for (int p = 0; p < total; p++) {
+      int[] step = step(0, 1, 1);
+      for (int k = 0; k < lanes; k++) {
+        int q = (int) ((p + (long) k * total / lanes) % total);
+        step[3 + 2 * k] = q / nb;
+        step[4 + 2 * k] = q % nb;
       }
+      pending.add(step);
+      if (pending.size() == BATCH) flushSteps(pending, st);
     }
     flushSteps(pending, st);
     return st.report("exhaustive pairs", t0);
@@ -123,21 +138,31 @@ public final class CrossCheck implements AutoCloseable {
         int reset = r.nextInt(1000) == 0 ? 1 : 0;
         int clear = i == 0 ? 1 : (r.nextInt(200) == 0 ? 1 : 0);
         int valid = r.nextInt(10) == 0 ? 0 : 1;
-        pending.add(new int[] {reset, clear, valid, r.nextInt(na), r.nextInt(nb)});
+        int[] step = step(reset, clear, valid);
+        for (int k = 0; k < lanes; k++) {
+          step[3 + 2 * k] = r.nextInt(na);
+          step[4 + 2 * k] = r.nextInt(nb);
+        }
+        pending.add(step);
         if (pending.size() == BATCH) flushSteps(pending, st);
       }
     }
     int[] big = largestProductCodes();
-    int n = 2 * core.spec().terms() + 3;
+    int n = 2 * core.spec().terms() / lanes + 3;
     for (int i = 0; i < n; i++) {
-      pending.add(new int[] {0, i == 0 ? 1 : 0, 1, big[0], big[1]});
+      int[] step = step(0, i == 0 ? 1 : 0, 1);
+      for (int k = 0; k < lanes; k++) {
+        step[3 + 2 * k] = big[0];
+        step[4 + 2 * k] = big[1];
+      }
+      pending.add(step);
       if (pending.size() == BATCH) flushSteps(pending, st);
     }
     flushSteps(pending, st);
     return st.report("random sequences (seed " + seed + ")", t0);
   }
 
-  /** Runs explicit steps {reset, clear, valid, a, b}; used by property tests. */
+  /** Runs explicit steps {reset, clear, valid, a0, b0, ...}; used by property tests. */
   public Report steps(List<int[]> steps) {
     long t0 = System.nanoTime();
     Stats st = new Stats();
@@ -158,8 +183,10 @@ public final class CrossCheck implements AutoCloseable {
     SplittableRandom r = new SplittableRandom(3);
     batch.clear();
     for (int i = 0; i < BATCH; i++) {
-      batch.set(iReset, 0).set(iClear, 0).set(iValid, 1).set(iA, r.nextInt(core.a().codeCount()))
-          .set(iB, r.nextInt(core.b().codeCount()));
+      batch.set(iReset, 0).set(iClear, 0).set(iValid, 1);
+      for (int k = 0; k < lanes; k++) {
+        batch.set(iA[k], r.nextInt(core.a().codeCount())).set(iB[k], r.nextInt(core.b().codeCount()));
+      }
       batch.endStep();
     }
     batch.run(); // warm-up
@@ -190,7 +217,8 @@ public final class CrossCheck implements AutoCloseable {
 
   private void resetBoth() {
     batch.clear();
-    batch.set(iReset, 1).set(iClear, 0).set(iValid, 0).set(iA, 0).set(iB, 0);
+    batch.set(iReset, 1).set(iClear, 0).set(iValid, 0);
+    for (int k = 0; k < lanes; k++) batch.set(iA[k], 0).set(iB[k], 0);
     batch.endStep();
     batch.run();
     model.reset();
@@ -201,14 +229,30 @@ public final class CrossCheck implements AutoCloseable {
     if (pending.isEmpty()) return;
     batch.clear();
     for (int[] s : pending) {
-      batch.set(iReset, s[0]).set(iClear, s[1]).set(iValid, s[2]).set(iA, s[3]).set(iB, s[4]);
+      if (s.length != 3 + 2 * lanes) {
+        throw new IllegalArgumentException("a step of " + core.moduleName() + " has " + (3 + 2 * lanes)
+            + " values {reset, clear, valid, a0, b0, ...}, got " + s.length);
+      }
+      batch.set(iReset, s[0]).set(iClear, s[1]).set(iValid, s[2]);
+      for (int k = 0; k < lanes; k++) batch.set(iA[k], s[3 + 2 * k]).set(iB[k], s[4 + 2 * k]);
       batch.endStep();
     }
     batch.run();
     for (int i = 0; i < pending.size(); i++) {
       int[] s = pending.get(i);
-      if (s[0] == 1) model.reset();
-      else model.step(s[1] == 1, s[2] == 1, s[3], s[4]);
+      if (s[0] == 1) {
+        model.reset();
+      } else if (lanes == 1) {
+        model.step(s[1] == 1, s[2] == 1, s[3], s[4]);
+      } else {
+        int[] ca = new int[lanes];
+        int[] cb = new int[lanes];
+        for (int k = 0; k < lanes; k++) {
+          ca[k] = s[3 + 2 * k];
+          cb[k] = s[4 + 2 * k];
+        }
+        model.step(s[1] == 1, s[2] == 1, ca, cb);
+      }
       st.vectors++;
       BigInteger expAcc = model.accumulatorBits();
       BigInteger gotAcc = wideAcc ? batch.getBig(i, oAcc) : BigInteger.valueOf(batch.get(i, oAcc));
@@ -225,12 +269,30 @@ public final class CrossCheck implements AutoCloseable {
       if (!ok) {
         st.mismatches++;
         if (st.examples.size() < MAX_REPORTED) {
-          st.examples.add(String.format("reset=%d clear=%d valid=%d a=0x%x b=0x%x: acc hw=0x%s model=0x%s%s",
-              s[0], s[1], s[2], s[3], s[4], gotAcc.toString(16), expAcc.toString(16), flagText));
+          st.examples.add(String.format("reset=%d clear=%d valid=%d %s: acc hw=0x%s model=0x%s%s",
+              s[0], s[1], s[2], operands(s), gotAcc.toString(16), expAcc.toString(16), flagText));
         }
       }
     }
     pending.clear();
+  }
+
+  private int[] step(int reset, int clear, int valid) {
+    int[] s = new int[3 + 2 * lanes];
+    s[0] = reset;
+    s[1] = clear;
+    s[2] = valid;
+    return s;
+  }
+
+  private String operands(int[] s) {
+    if (lanes == 1) return String.format("a=0x%x b=0x%x", s[3], s[4]);
+    StringBuilder sb = new StringBuilder();
+    for (int k = 0; k < lanes; k++) {
+      if (k > 0) sb.append(' ');
+      sb.append(String.format("a%d=0x%x b%d=0x%x", k, s[3 + 2 * k], k, s[4 + 2 * k]));
+    }
+    return sb.toString();
   }
 
   /** The operand codes whose finite product has the largest magnitude. */

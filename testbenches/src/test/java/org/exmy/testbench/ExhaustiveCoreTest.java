@@ -60,4 +60,24 @@ class ExhaustiveCoreTest {
       assertTrue(seq.passed(), seq::toString);
     }
   }
+
+  /** Dot-product cores: every pair in every lane, random sequences, and the wrap-around run. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"E4M3|E4M3|4", "float8_e5m2|float8_e5m2|3", "INT8|INT8|2", "INT4|E2M1|5",
+      "float8_e4m3fnuz|UINT4|7"})
+  void dotCoreIsBitExact(String spec) {
+    String[] p = spec.split("\\|");
+    NumberFormat a = Formats.parse(p[0]);
+    NumberFormat b = Formats.parse(p[1]);
+    int lanes = Integer.parseInt(p[2]);
+    MacCore core = MacGenerator.generate(a, b, 256, lanes);
+    assertEquals(lanes, core.lanes());
+    try (CrossCheck cc = new CrossCheck(core)) {
+      CrossCheck.Report pairs = cc.exhaustivePairs();
+      assertEquals((long) a.codeCount() * b.codeCount(), pairs.vectors());
+      assertTrue(pairs.passed(), pairs::toString);
+      CrossCheck.Report seq = cc.randomSequences(5, 30, 300);
+      assertTrue(seq.passed(), seq::toString);
+    }
+  }
 }

@@ -22,20 +22,21 @@ import org.exmy.simulator.Specials;
  * The generator for arbitrary operands, not just the catalogue: random minifloats (any E/M of 3..8
  * bits, any bias, each kind of specials, subnormals on or off) and integers, in random pairs and
  * with a random number of terms. Each core is verilated and checked against the model on every
- * operand pair, then on random accumulate sequences long enough to wrap its accumulator.
+ * operand pair, then on random accumulate sequences long enough to wrap its accumulator. Some
+ * draws are dot-product cores of 2..5 lanes.
  */
 class RandomFormatProperties {
 
   @Property(tries = 25)
   void anyGeneratedCoreIsBitExact(@ForAll("formats") NumberFormat a, @ForAll("formats") NumberFormat b,
-      @ForAll("terms") int terms) {
+      @ForAll("terms") int terms, @ForAll("lanes") int lanes) {
     if (!VerilatorSim.available() && System.getenv("CI") == null) return;
-    MacCore core = MacGenerator.generate(a, b, terms);
+    MacCore core = MacGenerator.generate(a, b, Math.max(terms, lanes), lanes);
     try (CrossCheck cc = new CrossCheck(core)) {
       CrossCheck.Report pairs = cc.exhaustivePairs();
       assertEquals((long) a.codeCount() * b.codeCount(), pairs.vectors());
       assertTrue(pairs.passed(), () -> core.label() + ": " + pairs);
-      CrossCheck.Report seq = cc.randomSequences(3, 10, 4 * terms + 8);
+      CrossCheck.Report seq = cc.randomSequences(3, 10, 4 * core.spec().terms() / lanes + 8);
       assertTrue(seq.passed(), () -> core.label() + ": " + seq);
     }
   }
@@ -55,6 +56,12 @@ class RandomFormatProperties {
         .as(IntFormat::new);
     return Arbitraries.frequencyOf(
         net.jqwik.api.Tuple.of(3, floats), net.jqwik.api.Tuple.of(1, ints));
+  }
+
+  /** Mostly MACs, sometimes dot-product cores. */
+  @Provide
+  Arbitrary<Integer> lanes() {
+    return Arbitraries.of(1, 1, 1, 2, 3, 4, 5);
   }
 
   @Provide

@@ -31,4 +31,21 @@ class TamperedCoreTest {
       assertEquals(98, r.mismatches(), r::toString);
     }
   }
+
+  @Test
+  void aDroppedLaneInTheAdderTreeIsCaught() {
+    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    NumberFormat f = Formats.parse("E2M1");
+    MacCore core = MacGenerator.generate(f, f, 64, 3);
+    String good = core.verilog();
+    // Level 2 adds the odd lane 2 to tree1_0; drop it.
+    String bad = good.replaceAll("(wire \\[\\d+:0\\] tree2_0 = \\{tree1_0\\[\\d+\\], tree1_0\\}) \\+ [^;]+;", "$1;");
+    assertNotEquals(good, bad, "tamper target not found in:\n" + good);
+    try (CrossCheck cc = new CrossCheck(core, bad)) {
+      CrossCheck.Report r = cc.exhaustivePairs();
+      // Lane 2 sees every pair once; it matters exactly when its product is non-zero:
+      // 14 x 14 non-zero-code pairs of the 256.
+      assertEquals(196, r.mismatches(), r::toString);
+    }
+  }
 }
