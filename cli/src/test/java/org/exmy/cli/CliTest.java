@@ -185,6 +185,31 @@ class CliTest {
   }
 
   @Test
+  void flowWritesAReportWithProofCostAndAccuracy(@TempDir Path dir) throws Exception {
+    Run r = run("", "flow", "E2M1", "INT4", "--sequences", "10", "--samples", "20000", "-o", dir.toString());
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("every core is bit-exact"), r.out());
+    List<String> csv = Files.readAllLines(dir.resolve("report.csv"));
+    List<String> head = List.of(csv.get(0).split(","));
+    assertEquals(3, csv.size(), String.join("\n", csv));
+    for (int row = 1; row <= 2; row++) {
+      String[] f = csv.get(row).split(",", -1);
+      assertEquals(head.size(), f.length, csv.get(row));
+      assertEquals(row == 1 ? "E2M1" : "INT4", f[head.indexOf("format_a")]);
+      assertEquals("0", f[head.indexOf("mismatches")]);
+      assertTrue(Long.parseLong(f[head.indexOf("vectors")]) > 256, csv.get(row));
+      assertTrue(Integer.parseInt(f[head.indexOf("luts_nodsp")]) > 10, csv.get(row));
+      assertEquals(row == 1 ? "19" : "18", f[head.indexOf("acc_width")]);
+      assertEquals(f[head.indexOf("acc_width")], f[head.indexOf("ffs")], "one flip-flop per accumulator bit");
+    }
+    // Gaussian SQNR: E2M1 (one mantissa bit) beats INT4 on bell-shaped data.
+    double e2m1 = Double.parseDouble(csv.get(1).split(",")[head.indexOf("sqnr_a_db")]);
+    double int4 = Double.parseDouble(csv.get(2).split(",")[head.indexOf("sqnr_a_db")]);
+    assertTrue(e2m1 > int4 + 1, e2m1 + " vs " + int4);
+    assertTrue(Files.readString(dir.resolve("verilog/exmy_mac_e2m1.v")).contains("module exmy_mac_e2m1 ("));
+  }
+
+  @Test
   void unknownCommandIsAUsageError() {
     Run r = run("", "bogus");
     assertEquals(2, r.exit());
