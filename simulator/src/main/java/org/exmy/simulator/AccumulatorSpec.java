@@ -59,23 +59,8 @@ public final class AccumulatorSpec {
    * zero / flushed codes).
    */
   public static BigInteger fixedOperand(NumberFormat f, int code) {
-    if (f instanceof FloatFormat) {
-      FloatFormat ff = (FloatFormat) f;
-      if (ff.isNaN(code) || ff.isInf(code)) {
-        return BigInteger.ZERO;
-      }
-      int e = ff.exponentField(code);
-      int m = ff.mantissaField(code);
-      long sig;
-      if (e == 0) {
-        sig = ff.subnormals() ? m : 0;
-      } else {
-        sig = (1L << ff.mantissaBits()) | m;
-      }
-      BigInteger v = BigInteger.valueOf(sig).shiftLeft(Math.max(e, 1) - 1);
-      return ff.signBit(code) == 1 ? v.negate() : v;
-    }
-    return BigInteger.valueOf(((IntFormat) f).intValue(code));
+    OperandDecoder d = new OperandDecoder(f);
+    return BigInteger.valueOf(d.sig(code)).shiftLeft(d.shift(code));
   }
 
   /** Largest |fixedOperand| over all finite codes of {@code f}. */

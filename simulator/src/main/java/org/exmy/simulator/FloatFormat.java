@@ -2,9 +2,7 @@ package org.exmy.simulator;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -70,24 +68,6 @@ import java.util.Objects;
  */
 public final class FloatFormat implements NumberFormat {
 
-  /** ml_dtypes type name to parameters {E, M, bias, specials ordinal}; all have subnormals. */
-  static final Map<String, int[]> ML_DTYPES;
-
-  static {
-    Map<String, int[]> m = new LinkedHashMap<>();
-    m.put("float8_e4m3fn", new int[] {4, 3, 7, Specials.FN.ordinal()});
-    m.put("float8_e4m3fnuz", new int[] {4, 3, 8, Specials.FNUZ.ordinal()});
-    m.put("float8_e5m2", new int[] {5, 2, 15, Specials.IEEE.ordinal()});
-    m.put("float8_e5m2fnuz", new int[] {5, 2, 16, Specials.FNUZ.ordinal()});
-    m.put("float8_e3m4", new int[] {3, 4, 3, Specials.IEEE.ordinal()});
-    m.put("float8_e4m3", new int[] {4, 3, 7, Specials.IEEE.ordinal()});
-    m.put("float8_e4m3b11fnuz", new int[] {4, 3, 11, Specials.FNUZ.ordinal()});
-    m.put("float6_e2m3fn", new int[] {2, 3, 1, Specials.NONE.ordinal()});
-    m.put("float6_e3m2fn", new int[] {3, 2, 3, Specials.NONE.ordinal()});
-    m.put("float4_e2m1fn", new int[] {2, 1, 1, Specials.NONE.ordinal()});
-    ML_DTYPES = Collections.unmodifiableMap(m);
-  }
-
   private static final int MAX_ABS_BIAS = 1 << 12;
 
   private final int exponentBits;
@@ -102,6 +82,9 @@ public final class FloatFormat implements NumberFormat {
   private final Map<Value, Integer> positiveCode;
   private final int maxFiniteCode;
   private final int minPositiveCode;
+  private final Rounding.Grid grid;
+  /** {@link #maxFinite()} as a double, or NaN when the grid does not fit a double. */
+  private final double maxFiniteDouble;
 
   /**
    * Creates a format.
@@ -199,7 +182,12 @@ public final class FloatFormat implements NumberFormat {
     this.positiveCode = pos;
     this.maxFiniteCode = maxCode;
     this.minPositiveCode = minPosCode;
-    this.name = nameOverride != null ? nameOverride : defaultName();
+    this.grid = new Rounding.Grid(mantissaBits, 1 - bias, subnormals);
+    this.maxFiniteDouble = grid.fitsDouble() ? maxFinite().toDouble() : Double.NaN;
+    this.name =
+        nameOverride != null
+            ? nameOverride
+            : FormatRegistry.canonicalName(exponentBits, mantissaBits, bias, specials, subnormals);
   }
 
   /**
@@ -210,50 +198,7 @@ public final class FloatFormat implements NumberFormat {
     if (e < 1) {
       throw new FormatException("exponentBits must be >= 1, got " + e);
     }
-    return new FloatFormat(e, m, plainBias(e), Specials.NONE, true);
-  }
-
-  static int plainBias(int e) {
-    return (1 << (e - 1)) - 1;
-  }
-
-  /** Looks up an ml_dtypes type by name; null if unknown. */
-  static FloatFormat mlDtypes(String lowerName) {
-    int[] p = ML_DTYPES.get(lowerName);
-    if (p == null) {
-      return null;
-    }
-    return new FloatFormat(p[0], p[1], p[2], Specials.values()[p[3]], true, lowerName);
-  }
-
-  private String defaultName() {
-    String plain = "E" + exponentBits + "M" + mantissaBits;
-    boolean defaultBias = bias == plainBias(exponentBits);
-    if (defaultBias && specials == Specials.NONE && subnormals) {
-      return plain;
-    }
-    if (subnormals) {
-      for (Map.Entry<String, int[]> e : ML_DTYPES.entrySet()) {
-        int[] p = e.getValue();
-        if (p[0] == exponentBits
-            && p[1] == mantissaBits
-            && p[2] == bias
-            && p[3] == specials.ordinal()) {
-          return e.getKey();
-        }
-      }
-    }
-    StringBuilder sb = new StringBuilder(plain);
-    if (!defaultBias) {
-      sb.append(":bias=").append(bias);
-    }
-    if (specials != Specials.NONE) {
-      sb.append(":specials=").append(specials.name().toLowerCase(java.util.Locale.ROOT));
-    }
-    if (!subnormals) {
-      sb.append(":subnormals=off");
-    }
-    return sb.toString();
+    return new FloatFormat(e, m, FormatRegistry.plainBias(e), Specials.NONE, true);
   }
 
   // ---------------------------------------------------------------- parameters
@@ -446,56 +391,53 @@ public final class FloatFormat implements NumberFormat {
     if (Double.isNaN(x)) {
       return nanCode();
     }
-    long raw = Double.doubleToRawLongBits(x);
-    boolean neg = raw < 0;
+    boolean neg = Double.doubleToRawLongBits(x) < 0;
     if (Double.isInfinite(x)) {
       return infinityInputCode(neg);
     }
     if (x == 0.0) {
       return zeroCode(neg);
     }
-    int be = (int) ((raw >>> 52) & 0x7ff);
-    long frac = raw & ((1L << 52) - 1);
-    long n;
-    int e2;
-    if (be == 0) {
-      n = frac;
-      e2 = -1074;
-    } else {
-      n = frac | (1L << 52);
-      e2 = be - 1075;
+    if (!grid.fitsDouble()) {
+      return encodeExact(x, neg, policy);
     }
-    return encodeMagnitude(BigInteger.valueOf(n), BigInteger.ONE, e2, neg, policy);
+    double r = Rounding.round(Math.abs(x), grid);
+    if (r == 0) {
+      return zeroCode(neg);
+    }
+    if (r > maxFiniteDouble) {
+      return overflowCode(neg, policy);
+    }
+    return signed(positiveCodeOf(r), neg);
+  }
+
+  /** The grid this format rounds onto: M mantissa bits, smallest normal exponent 1 - bias. */
+  public Rounding.Grid grid() {
+    return grid;
+  }
+
+  /** The code of a positive value {@code r} that lies on the grid and is at most max finite. */
+  private int positiveCodeOf(double r) {
+    int emin = 1 - bias;
+    if (r < Math.scalb(1.0, emin)) {
+      // subnormal: r = m * 2^(emin - M)
+      return (int) Math.scalb(r, mantissaBits - emin);
+    }
+    int k = Math.getExponent(r);
+    int m = (int) Math.scalb(r, mantissaBits - k) - (1 << mantissaBits);
+    return ((k + bias) << mantissaBits) | m;
+  }
+
+  /** Slow path for grids beyond the double range: the exact value of {@code x}. */
+  private int encodeExact(double x, boolean neg, Overflow policy) {
+    Value v = Value.of(Math.abs(x));
+    BigInteger n = v.significand();
+    return encodeMagnitude(n, BigInteger.ONE, v.exponent(), neg, policy);
   }
 
   /** Encodes the positive value n * 2^e2 / d. */
   private int encodeMagnitude(BigInteger n, BigInteger d, int e2, boolean neg, Overflow policy) {
-    // k = floor(log2(value))
-    int k = n.bitLength() - d.bitLength() + e2;
-    if (compareWithPow2(n, d, e2, k) < 0) {
-      k--;
-    }
-    int emin = 1 - bias;
-    Value rounded;
-    if (!subnormals && k < emin) {
-      // Grid {0, 2^emin}; tie (value == 2^(emin-1)) goes to 0.
-      rounded =
-          compareWithPow2(n, d, e2, emin - 1) > 0
-              ? Value.finite(BigInteger.ONE, emin)
-              : Value.zero(false);
-    } else {
-      int qe = Math.max(k, emin) - mantissaBits;
-      int sh = e2 - qe;
-      BigInteger num = sh >= 0 ? n.shiftLeft(sh) : n;
-      BigInteger den = sh >= 0 ? d : d.shiftLeft(-sh);
-      BigInteger[] qr = num.divideAndRemainder(den);
-      BigInteger q = qr[0];
-      int c = qr[1].shiftLeft(1).compareTo(den);
-      if (c > 0 || (c == 0 && q.testBit(0))) {
-        q = q.add(BigInteger.ONE);
-      }
-      rounded = Value.finite(q, qe);
-    }
+    Value rounded = Rounding.round(n, d, e2, grid);
     if (rounded.isZero()) {
       return zeroCode(neg);
     }
@@ -506,15 +448,7 @@ public final class FloatFormat implements NumberFormat {
     if (code == null) {
       throw new AssertionError("rounded value " + rounded + " not representable in " + name);
     }
-    return neg ? code | signMask() : code;
-  }
-
-  /** Sign of (n * 2^e2 / d) - 2^p, for positive n, d. */
-  private static int compareWithPow2(BigInteger n, BigInteger d, int e2, int p) {
-    int sh = e2 - p;
-    BigInteger lhs = sh >= 0 ? n.shiftLeft(sh) : n;
-    BigInteger rhs = sh >= 0 ? d : d.shiftLeft(-sh);
-    return lhs.compareTo(rhs);
+    return signed(code, neg);
   }
 
   /** Compares two finite values exactly. */

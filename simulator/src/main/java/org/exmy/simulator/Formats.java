@@ -21,7 +21,7 @@ public final class Formats {
           + " :bias=N :specials=ieee|fn|fnuz|none :subnormals=on|off (e.g."
           + " E4M3:bias=8:specials=fnuz); INTn / UINTn with n in 2..8 (e.g. INT8, UINT4, int3);"
           + " or an ml_dtypes name: "
-          + String.join(", ", FloatFormat.ML_DTYPES.keySet());
+          + String.join(", ", FormatRegistry.ML_DTYPES.keySet());
 
   /**
    * Parses a format name, case-insensitively, ignoring surrounding whitespace.
@@ -49,7 +49,7 @@ public final class Formats {
     if (s.isEmpty()) {
       throw new FormatException("empty format name; " + ACCEPTED);
     }
-    FloatFormat ml = FloatFormat.mlDtypes(s);
+    FloatFormat ml = FormatRegistry.mlDtypes(s);
     if (ml != null) {
       return ml;
     }
@@ -73,7 +73,7 @@ public final class Formats {
       if (total < 3 || total > 8) {
         throw fail(name, "ExMy needs 3..8 total bits (1 sign + E + M), got " + total);
       }
-      int bias = FloatFormat.plainBias(e);
+      int bias = FormatRegistry.plainBias(e);
       Specials specials = Specials.NONE;
       boolean subnormals = true;
       boolean seenBias = false;
@@ -156,7 +156,7 @@ public final class Formats {
 
   /** The ml_dtypes names followed by example plain / integer names, all accepted by {@link #parse}. */
   public static List<String> knownNames() {
-    List<String> out = new ArrayList<>(FloatFormat.ML_DTYPES.keySet());
+    List<String> out = new ArrayList<>(FormatRegistry.ML_DTYPES.keySet());
     out.addAll(
         List.of(
             "E2M1", "E3M2", "E2M3", "E4M3", "E5M2", "E3M4", "E4M3:bias=8:specials=fnuz",

@@ -94,7 +94,7 @@ public final class IntFormat implements NumberFormat {
     if (Double.isNaN(x)) {
       throw new ArithmeticException(name() + " cannot represent NaN");
     }
-    double r = Math.rint(x); // round half to even, exact
+    double r = Rounding.toQuantum(x, 0);
     if (r <= min()) {
       return codeOf(min());
     }

@@ -4,105 +4,163 @@ import java.math.BigInteger;
 import java.util.Objects;
 
 /**
- * Cycle model of the hardware MAC register: a {@link AccumulatorSpec#width()}-bit two's
- * complement accumulator in units of {@code 2^lsbExponent}, plus sticky NaN / +inf / -inf flags.
+ * Cycle model of a MAC or dot-product core: the accumulator register ({@link Accumulator}) plus
+ * sticky NaN / +inf / -inf flags, driven from the tabulated products ({@link ProductTable}).
+ * Pipelining does not enter: the model shows what the core's output shows {@code latency} cycles
+ * later.
  *
- * <p>Per {@link #step}: {@code acc_next = wrap((clear ? 0 : acc) + (valid ? fixedProduct : 0))}
- * (wrapped to width bits, so the model agrees with hardware even past {@code terms}); {@code
- * nan_next = (clear ? false : nan) | (valid & productIsNaN)}, and likewise for the +inf and -inf
- * flags with the product's signed infinity. A product is NaN when an operand is NaN or when inf is
- * multiplied by zero.
+ * <p>Per {@link #step}: {@code acc_next = (clear ? 0 : acc) (+) sum of the valid products}, where
+ * {@code (+)} is the accumulator's addition (exact and wrapping for the Kulisch register, so the
+ * model agrees with the hardware even past {@code terms}); {@code nan_next = (clear ? false : nan)
+ * | (valid & some product is NaN)}, and likewise for the +inf and -inf flags. A product is NaN when
+ * an operand is NaN or when inf is multiplied by zero; NaN and infinite products add 0.
+ *
+ * <p>Allocation-free after construction; not thread-safe.
  */
 public final class MacModel {
 
-  private final AccumulatorSpec spec;
-  private final BigInteger modulus;
-  private final BigInteger half;
-  private final BigInteger mask;
-  private BigInteger acc = BigInteger.ZERO;
+  private final CoreSpec spec;
+  private final AccumulatorSpec geometry;
+  private final ProductTable products;
+  private final int bBits;
+  private final Accumulator acc;
+  /** Set for an exact register of at most 63 bits whose products fit a long: the fast path. */
+  private final Accumulator.Kulisch kulisch64;
+  private final long[] fixed;
+  private final int[] laneSig;
+  private final int[] laneShift;
   private boolean nan;
   private boolean posInf;
   private boolean negInf;
 
-  public MacModel(NumberFormat a, NumberFormat b, int terms) {
-    this.spec = AccumulatorSpec.of(a, b, terms);
-    this.modulus = BigInteger.ONE.shiftLeft(spec.width());
-    this.half = BigInteger.ONE.shiftLeft(spec.width() - 1);
-    this.mask = modulus.subtract(BigInteger.ONE);
+  public MacModel(CoreSpec spec) {
+    this.spec = Objects.requireNonNull(spec, "spec");
+    this.geometry = spec.geometry();
+    this.products = new ProductTable(spec.a(), spec.b());
+    this.bBits = spec.b().bits();
+    this.acc = Accumulator.of(spec.accumulator(), geometry);
+    boolean fast = acc instanceof Accumulator.Kulisch && acc.width() <= 63 && products.fixed() != null;
+    this.kulisch64 = fast ? (Accumulator.Kulisch) acc : null;
+    this.fixed = fast ? products.fixed() : null;
+    this.laneSig = new int[spec.lanes()];
+    this.laneShift = new int[spec.lanes()];
   }
 
-  public AccumulatorSpec spec() {
+  /** A one-lane exact MAC summing up to {@code terms} products. */
+  public MacModel(NumberFormat a, NumberFormat b, int terms) {
+    this(CoreSpec.mac(a, b).withTerms(terms));
+  }
+
+  public CoreSpec spec() {
     return spec;
+  }
+
+  /** The exact accumulator geometry of the format pair (product quantum and Kulisch widths). */
+  public AccumulatorSpec geometry() {
+    return geometry;
   }
 
   /** Accumulator to 0, all flags false. */
   public void reset() {
-    acc = BigInteger.ZERO;
+    acc.clear();
     nan = false;
     posInf = false;
     negInf = false;
   }
 
-  /** One clock edge. Operand codes are ignored (not even range-checked) when {@code !valid}. */
+  /** One clock edge of a one-lane core. Codes are ignored (not even range-checked) when {@code !valid}. */
   public void step(boolean clear, boolean valid, int codeA, int codeB) {
-    NumberFormat a = spec.formatA();
-    NumberFormat b = spec.formatB();
-    Value p = valid ? Products.exact(a, codeA, b, codeB) : null;
-    BigInteger base = clear ? BigInteger.ZERO : acc;
-    BigInteger add = valid ? spec.fixedProduct(codeA, codeB) : BigInteger.ZERO;
-    acc = wrap(base.add(add));
-    boolean pNan = valid && p.isNaN();
-    boolean pPos = valid && p.kind() == Value.Kind.POS_INF;
-    boolean pNeg = valid && p.kind() == Value.Kind.NEG_INF;
-    nan = (!clear && nan) | pNan;
-    posInf = (!clear && posInf) | pPos;
-    negInf = (!clear && negInf) | pNeg;
+    if (clear) {
+      reset();
+    }
+    if (!valid) {
+      return;
+    }
+    int i = (codeA << bBits) | codeB;
+    int e = products.entries()[i];
+    if (ProductTable.cls(e) != OperandDecoder.FINITE) {
+      flag(ProductTable.cls(e));
+    } else if (kulisch64 != null) {
+      kulisch64.addFixed(fixed[i]);
+    } else {
+      acc.add(ProductTable.sig(e), ProductTable.shift(e));
+    }
   }
 
   /**
-   * One clock edge of an N-lane dot-product core: when {@code valid}, the products of all lanes
-   * ({@code codesA[i] x codesB[i]}) are added in the same cycle; a NaN or infinite product sets its
-   * flag and adds 0, as in {@link #step(boolean, boolean, int, int)}. Codes are ignored when
-   * {@code !valid}.
+   * One clock edge of an N-lane core: when {@code valid}, the products {@code codesA[i] x
+   * codesB[i]} of all lanes are summed exactly and added in the same cycle; a NaN or infinite
+   * product sets its flag and adds 0. Codes are ignored when {@code !valid}.
    *
-   * @throws IllegalArgumentException if the arrays differ in length
+   * @throws IllegalArgumentException if the arrays are not {@code lanes} long
    */
   public void step(boolean clear, boolean valid, int[] codesA, int[] codesB) {
-    if (codesA.length != codesB.length) {
-      throw new IllegalArgumentException("lanes: " + codesA.length + " a codes vs " + codesB.length + " b codes");
+    int n = laneSig.length;
+    if (codesA.length != n || codesB.length != n) {
+      throw new IllegalArgumentException(
+          "lanes: " + n + " expected, got " + codesA.length + " a codes and " + codesB.length + " b codes");
     }
-    BigInteger add = BigInteger.ZERO;
-    boolean pNan = false;
-    boolean pPos = false;
-    boolean pNeg = false;
-    if (valid) {
-      for (int i = 0; i < codesA.length; i++) {
-        Value p = Products.exact(spec.formatA(), codesA[i], spec.formatB(), codesB[i]);
-        pNan |= p.isNaN();
-        pPos |= p.kind() == Value.Kind.POS_INF;
-        pNeg |= p.kind() == Value.Kind.NEG_INF;
-        add = add.add(spec.fixedProduct(codesA[i], codesB[i]));
+    if (clear) {
+      reset();
+    }
+    if (!valid) {
+      return;
+    }
+    if (kulisch64 != null) {
+      long sum = 0;
+      for (int k = 0; k < n; k++) {
+        int i = (codesA[k] << bBits) | codesB[k];
+        int e = products.entries()[i];
+        if (ProductTable.cls(e) != OperandDecoder.FINITE) {
+          flag(ProductTable.cls(e));
+        }
+        sum += fixed[i];
       }
+      kulisch64.addFixed(sum);
+      return;
     }
-    acc = wrap((clear ? BigInteger.ZERO : acc).add(add));
-    nan = (!clear && nan) | pNan;
-    posInf = (!clear && posInf) | pPos;
-    negInf = (!clear && negInf) | pNeg;
+    for (int k = 0; k < n; k++) {
+      int e = products.entries()[(codesA[k] << bBits) | codesB[k]];
+      if (ProductTable.cls(e) != OperandDecoder.FINITE) {
+        flag(ProductTable.cls(e));
+      }
+      laneSig[k] = ProductTable.sig(e);
+      laneShift[k] = ProductTable.shift(e);
+    }
+    acc.addLanes(laneSig, laneShift, n);
   }
 
-  private BigInteger wrap(BigInteger v) {
-    BigInteger u = v.and(mask);
-    return u.compareTo(half) >= 0 ? u.subtract(modulus) : u;
+  private void flag(int cls) {
+    nan |= cls == OperandDecoder.NAN;
+    posInf |= cls == OperandDecoder.POS_INF;
+    negInf |= cls == OperandDecoder.NEG_INF;
   }
 
-  /** Signed accumulator value in units of {@code 2^lsbExponent}. */
-  public BigInteger accumulator() {
+  /** The accumulator register model. */
+  public Accumulator accumulatorModel() {
     return acc;
   }
 
-  /** The accumulator as the unsigned width-bit register pattern. */
+  /**
+   * The signed accumulator value in units of {@code 2^lsbExponent} of the exact geometry.
+   *
+   * @throws IllegalStateException for a non-exact accumulator (use {@link #result()})
+   */
+  public BigInteger accumulator() {
+    if (!(acc instanceof Accumulator.Kulisch k)) {
+      throw new IllegalStateException("accumulator() is the exact register's value; this core has " + spec.accumulator().tag());
+    }
+    return k.signedValue();
+  }
+
+  /** The register as the unsigned bit pattern the core drives on {@code io_acc}. */
   public BigInteger accumulatorBits() {
-    return acc.and(mask);
+    return acc.bits();
+  }
+
+  /** The low 64 bits of the register pattern (all of it for registers of up to 64 bits). */
+  public long accumulatorLow64() {
+    return acc.low64();
   }
 
   public boolean nanFlag() {
@@ -118,20 +176,21 @@ public final class MacModel {
   }
 
   /**
-   * NaN if the NaN flag is set or both inf flags are set; &plusmn;inf if exactly one inf flag is
-   * set; else the exact value {@code accumulator * 2^lsbExponent} (a zero sum is +0).
+   * NaN if the NaN flag is set or infinities of both signs met (flags or a floating-point register
+   * that overflowed); &plusmn;inf if one sign did; else the register's exact value (a zero sum is
+   * +0).
    */
   public Value result() {
-    if (nan || (posInf && negInf)) {
+    Value v = acc.value();
+    boolean pos = posInf || v.kind() == Value.Kind.POS_INF;
+    boolean neg = negInf || v.kind() == Value.Kind.NEG_INF;
+    if (nan || (pos && neg)) {
       return Value.nan();
     }
-    if (posInf) {
-      return Value.inf(false);
+    if (pos || neg) {
+      return Value.inf(neg);
     }
-    if (negInf) {
-      return Value.inf(true);
-    }
-    return Value.finite(acc, spec.lsbExponent());
+    return v;
   }
 
   /**

@@ -68,6 +68,25 @@ public final class Value {
     return new Value(Kind.FINITE, sig.shiftRight(tz), Math.addExact(exp, tz), false);
   }
 
+  /** The exact value of a double: NaN, &plusmn;inf, &plusmn;0 or the finite dyadic it holds. */
+  public static Value of(double d) {
+    if (Double.isNaN(d)) {
+      return NAN;
+    }
+    if (Double.isInfinite(d)) {
+      return inf(d < 0);
+    }
+    if (d == 0) {
+      return zero(Double.doubleToRawLongBits(d) < 0);
+    }
+    long bits = Double.doubleToRawLongBits(d);
+    int be = (int) ((bits >>> 52) & 0x7ff);
+    long frac = bits & ((1L << 52) - 1);
+    long n = be == 0 ? frac : frac | (1L << 52);
+    int e2 = be == 0 ? -1074 : be - 1075;
+    return finite(BigInteger.valueOf(d < 0 ? -n : n), e2);
+  }
+
   /** {@code sig * 2^exp}, and {@code -0} if the value is zero and {@code negativeZero}. */
   static Value finite(BigInteger sig, int exp, boolean negativeZero) {
     if (sig.signum() == 0) {

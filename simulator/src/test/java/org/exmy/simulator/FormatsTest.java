@@ -94,7 +94,7 @@ class FormatsTest {
     for (NumberFormat f : cat) {
       assertEquals(f, Formats.parse(f.name()));
     }
-    assertTrue(Formats.knownNames().containsAll(FloatFormat.ML_DTYPES.keySet()));
+    assertTrue(Formats.knownNames().containsAll(FormatRegistry.ML_DTYPES.keySet()));
   }
 
   private static String error(String name) {

@@ -30,7 +30,7 @@ class MacModelProperties {
     NumberFormat b = Formats.parse(PAIRS[pair][1]);
     // terms = sequence length, so no wrap can happen
     MacModel mac = new MacModel(a, b, ops.size());
-    BigDecimal unit = Ref.pow2(mac.spec().lsbExponent());
+    BigDecimal unit = Ref.pow2(mac.geometry().lsbExponent());
     BigDecimal sum = BigDecimal.ZERO;
     boolean nan = false;
     boolean pos = false;
@@ -86,7 +86,7 @@ class MacModelProperties {
     BigDecimal expectBits =
         sum.divide(unit).compareTo(BigDecimal.ZERO) >= 0
             ? sum.divide(unit)
-            : sum.divide(unit).add(Ref.pow2(mac.spec().width()));
+            : sum.divide(unit).add(Ref.pow2(mac.geometry().width()));
     assertEquals(0, expectBits.compareTo(bits));
   }
 
@@ -127,7 +127,7 @@ class MacModelProperties {
       @ForAll @Size(min = 1, max = 12) List<@IntRange(min = 0, max = (1 << 30) - 1) Integer> cycles) {
     NumberFormat a = Formats.parse(PAIRS[pair][0]);
     NumberFormat b = Formats.parse(PAIRS[pair][1]);
-    MacModel wide = new MacModel(a, b, 8 * 12);
+    MacModel wide = new MacModel(CoreSpec.mac(a, b).withTerms(8 * 12).withLanes(lanes));
     MacModel serial = new MacModel(a, b, 8 * 12);
     java.util.SplittableRandom r = new java.util.SplittableRandom(cycles.get(0));
     for (int op : cycles) {

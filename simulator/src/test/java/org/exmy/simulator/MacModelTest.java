@@ -14,7 +14,7 @@ class MacModelTest {
   void wrapsPastWidthLikeHardware() {
     NumberFormat i8 = Formats.parse("INT8");
     MacModel mac = new MacModel(i8, i8, 1); // width 16
-    assertEquals(16, mac.spec().width());
+    assertEquals(16, mac.geometry().width());
     mac.step(false, true, 127, 127); // 16129
     mac.step(false, true, 127, 127); // 32258
     assertEquals(BigInteger.valueOf(32258), mac.accumulator());

@@ -2,6 +2,7 @@ package org.exmy.simulator;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.math.RoundingMode;
 
 /**
  * Independent reference formulas used by the tests (deliberately written without using the
@@ -73,5 +74,30 @@ final class Ref {
 
   static boolean eq(BigDecimal a, BigDecimal b) {
     return a.compareTo(b) == 0;
+  }
+
+  /** Reference: nearest grid point of a non-negative x by BigDecimal, ties to even. */
+  static BigDecimal roundToGrid(BigDecimal x, Rounding.Grid g) {
+    // the step at x: 2^(max(floor(log2 x), emin) - M); below emin without subnormals: {0, 2^emin}
+    int k = x.signum() == 0 ? g.emin() : floorLog2(x);
+    if (!g.subnormals() && k < g.emin()) {
+      BigDecimal minNormal = Ref.pow2(g.emin());
+      BigDecimal half = Ref.pow2(g.emin() - 1);
+      return x.compareTo(half) > 0 ? minNormal : BigDecimal.ZERO;
+    }
+    BigDecimal step = Ref.pow2(Math.max(k, g.emin()) - g.mantissaBits());
+    BigDecimal q = x.divide(step).setScale(0, RoundingMode.HALF_EVEN);
+    return q.multiply(step);
+  }
+
+  static int floorLog2(BigDecimal x) {
+    int k = x.unscaledValue().bitLength() - (int) Math.ceil(x.scale() * Math.log(10) / Math.log(2)) - 2;
+    while (Ref.pow2(k + 1).compareTo(x) <= 0) {
+      k++;
+    }
+    while (Ref.pow2(k).compareTo(x) > 0) {
+      k--;
+    }
+    return k;
   }
 }
