@@ -33,7 +33,7 @@ final class BenchCommand implements Callable<Integer> {
         double raw = cc.rawVectorsPerSecond(runs);
         double model = modelStepsPerSecond(core, runs * CrossCheck.BATCH);
         CrossCheck.Report r = cc.exhaustivePairs();
-        o.printf("%s,%d,%.0f,%.0f,%.0f%n", core.label(), core.spec().width(), raw, model, r.vectorsPerSecond());
+        o.printf("%s,%d,%.0f,%.0f,%.0f%n", core.label(), core.spec().accWidth(), raw, model, r.vectorsPerSecond());
         o.flush();
       }
     }
@@ -41,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   static double modelStepsPerSecond(MacCore core, int steps) {
-    MacModel m = new MacModel(core.a(), core.b(), core.spec().terms());
+    MacModel m = new MacModel(core.spec());
     java.util.SplittableRandom r = new java.util.SplittableRandom(5);
     int na = core.a().codeCount();
     int nb = core.b().codeCount();

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.exmy.mac.MacCore;
 import org.exmy.mac.MacGenerator;
+import org.exmy.simulator.CoreSpec;
 import org.exmy.simulator.Formats;
 import org.exmy.simulator.NumberFormat;
+import org.exmy.simulator.Pipeline;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Shared options: which cores a command works on. */
+/** Shared options: which cores a command works on, as {@link CoreSpec}s. */
 final class CoreSelection {
   @Parameters(arity = "0..*", paramLabel = "FORMAT",
       description = "Formats of operand a. Default: the whole catalogue.")
@@ -19,34 +21,42 @@ final class CoreSelection {
       description = "Format of operand b for every core, e.g. E5M2 or INT8 (default: the same as a).")
   String b;
 
-  @Option(names = "--terms", paramLabel = "N", defaultValue = "" + MacGenerator.DEFAULT_TERMS,
-      description = "Products summed exactly (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--terms", paramLabel = "N", defaultValue = "" + CoreSpec.DEFAULT_TERMS,
+      description = "Products summed exactly, 1..2^31-1 (default: ${DEFAULT-VALUE}).")
   int terms;
 
   @Option(names = "--lanes", paramLabel = "N", defaultValue = "1",
-      description = "Products added per cycle: 1 = MAC (default), N > 1 = N-lane dot-product core.")
+      description = "Products added per cycle: 1 = MAC (default), N = 2.." + CoreSpec.MAX_LANES
+          + " = N-lane dot-product core.")
   int lanes;
 
-  /** Lane counts above this make impractically many ports; the generator itself has no limit. */
-  static final int MAX_LANES = 256;
+  @Option(names = "--pipeline", paramLabel = "STAGES", defaultValue = "none",
+      description = "Register stages: none (default), 1..4 (presets: 1 = after the product, 2 = also after"
+          + " decode, 3 = also every adder-tree level, 4 = also a 16-bit chunked accumulator), or a list of"
+          + " decode, product, tree=K, chunk=B.")
+  String pipeline;
 
-  static void checkLanes(int lanes, int terms) {
-    if (lanes < 1 || lanes > MAX_LANES) {
-      throw new UsageException("--lanes must be 1.." + MAX_LANES + ", got " + lanes);
+  /** The specs of the selected cores (the catalogue formats when none are named). */
+  List<CoreSpec> specs() {
+    if (terms < 1) throw new UsageException("--terms must be at least 1, got " + terms);
+    if (lanes < 1 || lanes > CoreSpec.MAX_LANES) {
+      throw new UsageException("--lanes must be 1.." + CoreSpec.MAX_LANES + ", got " + lanes);
     }
     if (terms < lanes) {
       throw new UsageException("--terms (" + terms + ") must be at least --lanes (" + lanes
           + "): one cycle already adds " + lanes + " products");
     }
+    List<NumberFormat> fs = formats.isEmpty() ? Formats.catalogue() : formats.stream().map(Formats::parse).toList();
+    NumberFormat fb = b == null ? null : Formats.parse(b);
+    Pipeline p = Pipeline.parse(pipeline);
+    List<CoreSpec> specs = new ArrayList<>();
+    for (NumberFormat f : fs) {
+      specs.add(CoreSpec.mac(f, fb == null ? f : fb).withTerms(terms).withLanes(lanes).withPipeline(p));
+    }
+    return specs;
   }
 
   List<MacCore> cores() {
-    if (terms < 1) throw new UsageException("--terms must be at least 1, got " + terms);
-    checkLanes(lanes, terms);
-    List<NumberFormat> fs = formats.isEmpty() ? Formats.catalogue() : formats.stream().map(Formats::parse).toList();
-    List<MacCore> cores = new ArrayList<>();
-    NumberFormat fb = b == null ? null : Formats.parse(b);
-    for (NumberFormat f : fs) cores.add(MacGenerator.generate(f, fb == null ? f : fb, terms, lanes));
-    return cores;
+    return specs().stream().map(MacGenerator::generate).toList();
   }
 }

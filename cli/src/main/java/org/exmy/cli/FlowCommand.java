@@ -85,13 +85,13 @@ final class FlowCommand implements Callable<Integer> {
       double sqnrA = Quantizer.evaluate(core.a(), data, Overflow.SATURATE).sqnrDb();
       double sqnrB = core.b().equals(core.a()) ? sqnrA : Quantizer.evaluate(core.b(), data, Overflow.SATURATE).sqnrDb();
       rows.add(String.join(",", csv(core.a().name()), csv(core.b().name()), "" + core.a().bits(),
-          "" + core.b().bits(), "" + core.lanes(), "" + core.spec().width(), "" + vectors, "" + bad,
+          "" + core.b().bits(), "" + core.lanes(), "" + core.spec().accWidth(), "" + vectors, "" + bad,
           String.format("%.0f", secs > 0 ? vectors / secs : 0), cell(withDsp, SynthResult::luts),
           cell(withDsp, SynthResult::ffs), cell(withDsp, SynthResult::carry4), cell(withDsp, SynthResult::dsp48),
           cell(noDsp, SynthResult::luts), cell(noDsp, SynthResult::carry4), String.format("%.2f", sqnrA),
           String.format("%.2f", sqnrB)));
       String sqnr = sqnrA == sqnrB ? String.format("%.2f", sqnrA) : String.format("%.2f/%.2f", sqnrA, sqnrB);
-      o.printf("%-24s %5d %9d %5d %8s %6s %5s %9s %8s%n", core.label(), core.spec().width(), vectors, bad,
+      o.printf("%-24s %5d %9d %5d %8s %6s %5s %9s %8s%n", core.label(), core.spec().accWidth(), vectors, bad,
           cell(withDsp, SynthResult::luts, "-"), cell(withDsp, SynthResult::dsp48, "-"),
           cell(withDsp, SynthResult::ffs, "-"), cell(noDsp, SynthResult::luts, "-"), sqnr);
       o.flush();

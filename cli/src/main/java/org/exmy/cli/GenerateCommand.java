@@ -2,72 +2,57 @@ package org.exmy.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import org.exmy.hdl.Port;
 import org.exmy.mac.Catalogue;
 import org.exmy.mac.MacCore;
 import org.exmy.mac.MacGenerator;
-import org.exmy.simulator.Formats;
-import org.exmy.simulator.NumberFormat;
+import org.exmy.simulator.CoreSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = {"Generate the Verilog of a MAC core for FORMAT (times --b FORMAT, default the same).",
-        "Writes OUTDIR/<module>.v and prints the module's interface."})
+    description = {"Generate the Verilog of a MAC core for each FORMAT (times --b FORMAT, default the same).",
+        "Writes OUTDIR/<module>.v (never the catalogue manifest) and prints the module's interface."})
 final class GenerateCommand implements Runnable {
   @Spec CommandSpec spec;
-
-  @Parameters(index = "0", paramLabel = "FORMAT", description = "Format of operand a, e.g. E4M3, int8.")
-  String format;
-
-  @Option(names = "--b", paramLabel = "FORMAT", description = "Format of operand b (default: same as a).")
-  String formatB;
-
-  @Option(names = "--terms", paramLabel = "N", defaultValue = "" + MacGenerator.DEFAULT_TERMS,
-      description = "Products summed exactly before the accumulator may wrap (default: ${DEFAULT-VALUE}).")
-  int terms;
-
-  @Option(names = "--lanes", paramLabel = "N", defaultValue = "1",
-      description = "Products added per cycle: 1 = MAC (default), N > 1 = N-lane dot-product core.")
-  int lanes;
+  @Mixin CoreSelection selection;
 
   @Option(names = {"-o", "--out"}, paramLabel = "OUTDIR", defaultValue = "build/verilog",
       description = "Output folder (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--name", paramLabel = "MODULE", description = "Module name (default: exmy_mac_<format>... or exmy_dot<N>_<format>...).")
+  @Option(names = "--name", paramLabel = "MODULE",
+      description = "Module name, with one FORMAT only (default: exmy_mac_<format>... or exmy_dot<N>_<format>...).")
   String name;
 
   @Override
   public void run() {
-    if (terms < 1) throw new UsageException("--terms must be at least 1, got " + terms);
-    CoreSelection.checkLanes(lanes, terms);
-    NumberFormat a = Formats.parse(format);
-    NumberFormat b = formatB == null ? a : Formats.parse(formatB);
-    MacCore core;
-    try {
-      core = name == null ? MacGenerator.generate(a, b, terms, lanes)
-          : MacGenerator.generate(a, b, terms, lanes, name);
-    } catch (IllegalArgumentException | org.exmy.hdl.HdlException e) {
-      throw new UsageException(e.getMessage());
-    }
-    List<Path> files = Catalogue.write(out, List.of(core));
+    if (selection.formats.isEmpty()) throw new UsageException("generate needs at least one FORMAT");
+    if (name != null && selection.formats.size() > 1) throw new UsageException("--name needs exactly one FORMAT");
     PrintWriter o = spec.commandLine().getOut();
-    o.println("wrote " + files.get(0));
-    describe(o, core);
+    for (CoreSpec s : selection.specs()) {
+      MacCore core;
+      try {
+        core = name == null ? MacGenerator.generate(s) : MacGenerator.generate(s, name);
+      } catch (org.exmy.hdl.HdlException e) {
+        throw new UsageException(e.getMessage());
+      }
+      o.println("wrote " + Catalogue.writeVerilog(out, core));
+      describe(o, core);
+    }
     o.flush();
   }
 
   static void describe(PrintWriter o, MacCore core) {
-    var s = core.spec();
-    o.println("module " + core.moduleName() + ": " + core.a().name() + " x " + core.b().name()
-        + (core.lanes() > 1 ? ", " + core.lanes() + " lanes" : "") + ", exact for " + s.terms() + " products");
-    o.println("  accumulator: " + s.width() + " bits = " + s.productBits() + " product + " + s.guardBits()
-        + " guard + 1 sign; value = io_acc * 2^" + s.lsbExponent());
+    CoreSpec s = core.spec();
+    var g = s.geometry();
+    o.println("module " + core.moduleName() + ": " + s.label() + ", exact for " + s.terms() + " products, latency "
+        + s.latency());
+    o.println("  accumulator: " + g.width() + " bits = " + g.productBits() + " product + " + g.guardBits()
+        + " guard + 1 sign; value = io_acc * 2^" + g.lsbExponent());
     for (Port p : core.ports()) {
       o.println(String.format("  %-6s %-10s %3d bit%s", p.input() ? "input" : "output", p.name(), p.width(),
           p.width() == 1 ? "" : "s"));

@@ -170,7 +170,7 @@ class CliTest {
   void generateAndVerifyADotProductCore(@TempDir Path dir) throws Exception {
     Run g = run("", "generate", "E2M1", "--lanes", "4", "--terms", "64", "-o", dir.toString());
     assertEquals(0, g.exit(), g.err());
-    assertTrue(g.out().contains("module exmy_dot4_e2m1_t64: E2M1 x E2M1, 4 lanes, exact for 64 products"), g.out());
+    assertTrue(g.out().contains("module exmy_dot4_e2m1_t64: E2M1 (4 lanes), exact for 64 products, latency 1"), g.out());
     assertTrue(g.out().contains("input  io_b_3       4 bits"), g.out());
     assertTrue(Files.readString(dir.resolve("exmy_dot4_e2m1_t64.v")).contains("module exmy_dot4_e2m1_t64_product ("));
     Run v = run("", "verify", "E2M1", "--lanes", "4", "--terms", "64", "--sequences", "5");

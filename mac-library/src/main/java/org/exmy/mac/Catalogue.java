@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.exmy.simulator.CoreSpec;
 import org.exmy.simulator.Formats;
 import org.exmy.simulator.NumberFormat;
 
@@ -20,19 +21,35 @@ public final class Catalogue {
   public static List<MacCore> cores() {
     List<MacCore> cores = new ArrayList<>();
     for (NumberFormat f : Formats.catalogue()) {
-      cores.add(MacGenerator.generate(f, f, MacGenerator.DEFAULT_TERMS));
+      cores.add(MacGenerator.generate(CoreSpec.mac(f, f)));
     }
     return cores;
   }
 
   public static String manifestHeader() {
-    return "module,format_a,format_b,terms,acc_width,lsb_exponent,product_bits,guard_bits,flags";
+    return "module,format_a,format_b,terms,lanes,accumulator,pipeline,latency,acc_width,lsb_exponent,"
+        + "product_bits,guard_bits,flags,generator";
   }
 
+  /** The catalogue row of a core, every column derived from its {@link CoreSpec}. */
   public static String manifestRow(MacCore c) {
-    var s = c.spec();
-    return String.join(",", c.moduleName(), c.a().name(), c.b().name(), "" + s.terms(), "" + s.width(),
-        "" + s.lsbExponent(), "" + s.productBits(), "" + s.guardBits(), c.hasFlags() ? "yes" : "no");
+    CoreSpec s = c.spec();
+    var g = s.geometry();
+    return String.join(",", c.moduleName(), s.a().name(), s.b().name(), "" + s.terms(), "" + s.lanes(),
+        s.accumulator().tag(), "\"" + s.pipeline() + "\"", "" + s.latency(), "" + s.accWidth(), "" + g.lsbExponent(),
+        "" + g.productBits(), "" + g.guardBits(), c.hasFlags() ? "yes" : "no", MacGenerator.VERSION);
+  }
+
+  /** Writes {@code <module>.v} of one core into {@code dir} (nothing else); returns the file. */
+  public static Path writeVerilog(Path dir, MacCore core) {
+    try {
+      Files.createDirectories(dir);
+      Path f = dir.resolve(core.moduleName() + ".v");
+      Files.writeString(f, core.verilog(), StandardCharsets.UTF_8);
+      return f;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to " + dir + ": " + IoText.of(e), e);
+    }
   }
 
   /** Writes {@code <module>.v} for every core plus {@value #MANIFEST}; returns the files written. */

@@ -1,154 +1,160 @@
 package org.exmy.mac;
 
-import static org.exmy.hdl.Hdl.lit;
 import static org.exmy.hdl.Hdl.mux;
 import static org.exmy.hdl.Hdl.zero;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.exmy.hdl.Component;
 import org.exmy.hdl.Expr;
 import org.exmy.hdl.Hdl;
 import org.exmy.hdl.Instance;
-import org.exmy.hdl.Reg;
 import org.exmy.hdl.Signal;
+import org.exmy.mac.AccumulatorUnit.Input;
+import org.exmy.mac.DecoderUnit.Operand;
+import org.exmy.mac.ProductUnit.ProductClass;
+import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.AccumulatorSpec;
-import org.exmy.simulator.FloatFormat;
+import org.exmy.simulator.CoreSpec;
+import org.exmy.simulator.FormatException;
 import org.exmy.simulator.IntFormat;
 import org.exmy.simulator.NumberFormat;
-import org.exmy.simulator.Specials;
+import org.exmy.simulator.Pipeline;
 
 /**
- * Generates multiply-accumulate cores with an exact fixed-point (Kulisch) accumulator. The datapath
- * mirrors {@link org.exmy.simulator.MacModel} step for step:
+ * Generates multiply-accumulate and dot-product cores from a {@link CoreSpec}. The datapath mirrors
+ * {@link org.exmy.simulator.MacModel} step for step, one unit per step:
  *
  * <ol>
- *   <li>decode each operand into sign, significand (hidden bit and mantissa), shift (effective
- *       exponent - 1) and NaN/inf/zero classes;</li>
- *   <li>multiply the significands, shift the product left by the sum of the shifts: this is the
- *       product as an integer in units of the accumulator LSB;</li>
- *   <li>when the signs differ, add its ones' complement plus a carry-in of 1 (= its negation) to
- *       the accumulator register: one carry chain, not a negation chain and an add chain.</li>
+ *   <li>{@link DecoderUnit}: each operand into sign, significand (hidden bit and mantissa), shift
+ *       (effective exponent - 1) and NaN / inf / zero classes;
+ *   <li>{@link ProductUnit}: the significands multiplied and shifted left by the sum of the shifts:
+ *       the product as an integer in units of the accumulator LSB; for a MAC, a negative product
+ *       enters as its ones' complement plus a carry-in (one carry chain, not a negation chain and
+ *       an add chain);
+ *   <li>for a dot core, an adder tree over the lanes;
+ *   <li>{@link AccumulatorUnit}: the exact register and the sticky flags.
  * </ol>
+ *
  * Integer x integer cores multiply directly as two's complement (signed) or unsigned numbers; in a
  * mixed integer x minifloat core the integer operand enters the float datapath as sign and
- * magnitude with shift 0.
+ * magnitude with shift 0. Pipeline registers ({@link Pipeline}) go between the steps; the control
+ * (clear, valid, flag sets) travels with the data.
  */
 public final class MacGenerator {
-  /** Number of products a catalogue core sums exactly (sets the guard bits: log2 = 10). */
-  public static final int DEFAULT_TERMS = 1024;
+  /** Written into every core's header, so a file says which generator made it. */
+  public static final String VERSION = "exmy mac-library 0.2";
 
   private MacGenerator() {}
 
-  /** A MAC for {@code a * b} summing up to {@code terms} products exactly. */
-  public static MacCore generate(NumberFormat a, NumberFormat b, int terms) {
-    return generate(a, b, terms, moduleName(a, b, terms));
-  }
-
-  public static MacCore generate(NumberFormat a, NumberFormat b, int terms, String moduleName) {
-    return generate(a, b, terms, 1, moduleName);
-  }
-
-  /** A core adding {@code lanes} products per cycle, up to {@code terms} products in all. */
-  public static MacCore generate(NumberFormat a, NumberFormat b, int terms, int lanes) {
-    return generate(a, b, terms, lanes, moduleName(a, b, terms, lanes));
+  /**
+   * The core of {@code spec}.
+   *
+   * @throws FormatException for a configuration the generator does not build (yet)
+   */
+  public static MacCore generate(CoreSpec spec) {
+    return generate(spec, spec.moduleName());
   }
 
   /**
-   * One lane: the flat MAC. Several lanes: a dot-product core, {@code lanes} instances of a
-   * combinational product unit ({@code <module>_product}) feeding an adder tree and one exact
-   * accumulator.
+   * The core of {@code spec} under another module name (its submodules are named after it).
    *
-   * @throws IllegalArgumentException if {@code lanes < 1} or {@code terms < lanes}
+   * @throws FormatException for a configuration the generator does not build (yet)
    */
-  public static MacCore generate(NumberFormat a, NumberFormat b, int terms, int lanes, String moduleName) {
-    if (lanes < 1) throw new IllegalArgumentException("lanes must be at least 1, got " + lanes);
-    if (terms < lanes) {
-      throw new IllegalArgumentException("terms (" + terms + ") must be at least lanes (" + lanes
-          + "): one cycle already adds " + lanes + " products");
+  public static MacCore generate(CoreSpec spec, String moduleName) {
+    if (!(spec.accumulator() instanceof AccumulatorKind.Exact)) {
+      throw new FormatException("the " + spec.accumulator().tag() + " accumulator has a model but no"
+          + " hardware generator yet; use the exact accumulator for generate/verify/synth");
     }
-    return lanes == 1 ? generateMac(a, b, terms, moduleName) : generateDot(a, b, terms, lanes, moduleName);
+    Component c = spec.lanes() == 1 ? mac(spec, moduleName) : dot(spec, moduleName);
+    return new MacCore(spec, c);
   }
 
-  private static MacCore generateMac(NumberFormat a, NumberFormat b, int terms, String moduleName) {
-    AccumulatorSpec spec = AccumulatorSpec.of(a, b, terms);
+  private static Component header(CoreSpec spec, String moduleName) {
     Component c = new Component(moduleName);
-    c.comment("Exact multiply-accumulate core: " + a.name() + " x " + b.name() + ", up to " + terms
-        + " products summed without rounding.");
-    c.comment("io_acc is a " + spec.width() + "-bit two's complement integer; value = io_acc * 2^"
-        + spec.lsbExponent() + ".");
-    c.comment("Latency 1 cycle. io_clear restarts the sum, io_valid adds io_a * io_b.");
+    spec.describe().forEach(c::comment);
+    c.comment("Made by " + VERSION + ".");
+    return c;
+  }
+
+  // ---------------------------------------------------------------- one lane
+
+  private static Component mac(CoreSpec spec, String moduleName) {
+    NumberFormat a = spec.a();
+    NumberFormat b = spec.b();
+    AccumulatorSpec g = spec.geometry();
+    Pipeline pipe = spec.pipeline();
+    int w = g.width();
+    Component c = header(spec, moduleName);
     Signal clear = c.input("clear", 1);
     Signal valid = c.input("valid", 1);
     Signal ia = c.input("a", a.bits());
     Signal ib = c.input("b", b.bits());
-
-    int w = spec.width();
-    Expr term;
-    Operand da = null;
-    Operand db = null;
-    Signal prodNeg = null;
+    Expr clearD = clear;
+    Expr validD = valid;
+    Input in;
     if (a instanceof IntFormat ai && b instanceof IntFormat bi) {
-      term = intProduct(c, ia, ai, ib, bi, w);
-    } else {
-      da = decode(c, "a", ia, a, hasInf(b));
-      db = decode(c, "b", ib, b, hasInf(a));
-      prodNeg = c.wire("prod_neg", da.sign.xor(db.sign), "sign of the product");
-      term = floatProduct(c, da, db, prodNeg, spec, w, true);
-    }
-
-    boolean flags = spec.hasSpecials();
-    Expr use = valid;
-    java.util.Map<String, Signal> flagQ = new java.util.LinkedHashMap<>();
-    if (flags) {
-      ProductClass cls = classify(c, da, db);
-      Signal prodNan = cls.nan();
-      Signal prodInf = cls.inf();
-      Expr special = cls.special(c);
-      use = c.wire("add_term", valid.and(special.not()), "specials contribute to the flags only");
-      flagQ.put("nan", stickyFlag(c, "nan", clear, valid.and(prodNan)));
-      if (prodInf != null) {
-        flagQ.put("posInf", stickyFlag(c, "posInf", clear, valid.and(prodInf).and(prodNeg.not())));
-        flagQ.put("negInf", stickyFlag(c, "negInf", clear, valid.and(prodInf).and(prodNeg)));
+      if (pipe.decode()) {
+        clearD = Stages.reg(c, "d_clear", clear, "decode stage (integers need no decoding: the codes wait here)");
+        validD = Stages.reg(c, "d_valid", valid, null);
+        ia = Stages.reg(c, "d_a", ia, null);
+        ib = Stages.reg(c, "d_b", ib, null);
       }
+      Expr term = ProductUnit.intProduct(c, ia, ai, ib, bi, w);
+      Signal addend = c.wire("addend", mux(validD, term, zero(w)));
+      in = new Input(clearD, addend, null, null, null, null);
+    } else {
+      Operand da = DecoderUnit.decode(c, "a", ia, a, DecoderUnit.hasInf(b));
+      Operand db = DecoderUnit.decode(c, "b", ib, b, DecoderUnit.hasInf(a));
+      if (pipe.decode()) {
+        clearD = Stages.reg(c, "d_clear", clear, "decode stage");
+        validD = Stages.reg(c, "d_valid", valid, null);
+        da = DecoderUnit.register(c, "a", da);
+        db = DecoderUnit.register(c, "b", db);
+      }
+      Signal prodNeg = c.wire("prod_neg", da.sign().xor(db.sign()), "sign of the product");
+      Expr term = ProductUnit.floatProduct(c, da, db, prodNeg, g, w, true);
+      Expr use = validD;
+      Expr nanSet = null;
+      Expr posSet = null;
+      Expr negSet = null;
+      if (spec.hasNanFlag()) {
+        ProductClass cls = ProductUnit.classify(c, da, db);
+        use = c.wire("add_term", validD.and(cls.special(c).not()), "specials contribute to the flags only");
+        nanSet = validD.and(cls.nan());
+        if (cls.inf() != null) {
+          posSet = validD.and(cls.inf()).and(prodNeg.not());
+          negSet = validD.and(cls.inf()).and(prodNeg);
+        }
+      }
+      Signal addend = c.wire("addend", mux(use, term, zero(w)));
+      Signal cin = c.wire("addend_cin", use.and(prodNeg), "+1 completing the two's complement");
+      in = new Input(clearD, addend, cin, nanSet, posSet, negSet);
     }
-
-    Signal addend = c.wire("addend", mux(use, term, zero(w)));
-    Reg acc = c.reg("acc", w).comment("exact accumulator (Kulisch), wraps modulo 2^" + w);
-    Expr sum = mux(clear, zero(w), acc.q()).add(addend);
-    if (prodNeg != null) {
-      // A negative float product enters as its ones' complement plus this carry-in: one adder
-      // instead of a negation adder followed by the accumulator adder.
-      sum = sum.add(c.wire("addend_cin", use.and(prodNeg), "+1 completing the two's complement"));
+    if (pipe.product()) {
+      in = in.register(c, "p", "product stage: the addend and the control wait here");
     }
-    acc.next(sum);
-    Signal accQ = acc.q();
-    c.output("acc", accQ);
-    flagQ.forEach(c::output);
-    return new MacCore(c, a, b, spec);
+    AccumulatorUnit.build(c, in, w, pipe.chunkBits());
+    return c;
   }
 
-  // ---------------------------------------------------------------- dot product (several lanes)
+  // ---------------------------------------------------------------- several lanes
 
-  private static MacCore generateDot(NumberFormat a, NumberFormat b, int terms, int lanes, String moduleName) {
-    AccumulatorSpec spec = AccumulatorSpec.of(a, b, terms);
-    Component unit = productUnit(a, b, spec, moduleName + "_product");
-    int w = spec.width();
-    Component c = new Component(moduleName);
-    c.comment("Exact dot-product core: " + lanes + " lanes of " + a.name() + " x " + b.name()
-        + " per cycle, up to " + terms + " products summed without rounding.");
-    c.comment("io_acc is a " + w + "-bit two's complement integer; value = io_acc * 2^" + spec.lsbExponent() + ".");
-    c.comment("Latency 1 cycle. io_clear restarts the sum, io_valid adds io_a_0 * io_b_0 + ... + io_a_"
-        + (lanes - 1) + " * io_b_" + (lanes - 1) + ".");
+  private static Component dot(CoreSpec spec, String moduleName) {
+    int lanes = spec.lanes();
+    Pipeline pipe = spec.pipeline();
+    AccumulatorSpec g = spec.geometry();
+    int w = g.width();
+    Component unit = ProductUnit.component(spec, moduleName + "_product", pipe.decode());
+    Component c = header(spec, moduleName);
     Signal clear = c.input("clear", 1);
     Signal valid = c.input("valid", 1);
     List<Signal> as = new ArrayList<>();
     List<Signal> bs = new ArrayList<>();
-    for (int i = 0; i < lanes; i++) as.add(c.input("a_" + i, a.bits()));
-    for (int i = 0; i < lanes; i++) bs.add(c.input("b_" + i, b.bits()));
-    boolean flags = spec.hasSpecials();
-    boolean infFlags = unit.ports().stream().anyMatch(p -> p.name().equals("io_posInf"));
+    for (int i = 0; i < lanes; i++) as.add(c.input("a_" + i, spec.a().bits()));
+    for (int i = 0; i < lanes; i++) bs.add(c.input("b_" + i, spec.b().bits()));
+    boolean nanFlag = spec.hasNanFlag();
+    boolean infFlags = spec.hasInfFlags();
     List<Expr> level = new ArrayList<>();
     List<Expr> nans = new ArrayList<>();
     List<Expr> poss = new ArrayList<>();
@@ -156,13 +162,35 @@ public final class MacGenerator {
     for (int i = 0; i < lanes; i++) {
       Instance u = c.instance("lane" + i, unit).in("a", as.get(i)).in("b", bs.get(i));
       level.add(u.out("prod"));
-      if (flags) nans.add(u.out("nan"));
+      if (nanFlag) nans.add(u.out("nan"));
       if (infFlags) {
         poss.add(u.out("posInf"));
         negs.add(u.out("negInf"));
       }
     }
+    Expr clearD = clear;
+    Expr validD = valid;
+    if (pipe.decode()) {
+      clearD = Stages.reg(c, "d_clear", clear, "decode stage (inside the lanes' product units)");
+      validD = Stages.reg(c, "d_valid", valid, null);
+    }
+    Expr nanSet = nanFlag ? validD.and(c.wire("any_nan", Hdl.any(nans.toArray(new Expr[0])))) : null;
+    Expr posSet = infFlags ? validD.and(c.wire("any_posInf", Hdl.any(poss.toArray(new Expr[0])))) : null;
+    Expr negSet = infFlags ? validD.and(c.wire("any_negInf", Hdl.any(negs.toArray(new Expr[0])))) : null;
+    if (pipe.product()) {
+      List<Expr> regs = new ArrayList<>();
+      for (int i = 0; i < lanes; i++) {
+        regs.add(Stages.reg(c, "p_prod" + i, level.get(i), i == 0 ? "product stage: each lane's product waits here" : null));
+      }
+      level = regs;
+      clearD = Stages.reg(c, "p_clear", clearD, null);
+      validD = Stages.reg(c, "p_valid", validD, null);
+      nanSet = Stages.regOrNull(c, "p_nan_set", nanSet);
+      posSet = Stages.regOrNull(c, "p_posInf_set", posSet);
+      negSet = Stages.regOrNull(c, "p_negInf_set", negSet);
+    }
     // Adder tree: each level adds neighbours, one bit wider; an odd one out moves up unchanged.
+    int levels = Pipeline.treeLevels(lanes);
     for (int lvl = 1; level.size() > 1; lvl++) {
       List<Expr> next = new ArrayList<>();
       for (int j = 0; j + 1 < level.size(); j += 2) {
@@ -174,207 +202,22 @@ public final class MacGenerator {
       }
       if (level.size() % 2 == 1) next.add(level.get(level.size() - 1));
       level = next;
+      boolean register = pipe.treeEvery() > 0 && (lvl % pipe.treeEvery() == 0 || lvl == levels);
+      if (register) {
+        List<Expr> regs = new ArrayList<>();
+        for (int j = 0; j < level.size(); j++) {
+          regs.add(Stages.reg(c, "t" + lvl + "_" + j, level.get(j), j == 0 ? "tree stage after level " + lvl : null));
+        }
+        level = regs;
+        clearD = Stages.reg(c, "t" + lvl + "_clear", clearD, null);
+        validD = Stages.reg(c, "t" + lvl + "_valid", validD, null);
+        nanSet = Stages.regOrNull(c, "t" + lvl + "_nan_set", nanSet);
+        posSet = Stages.regOrNull(c, "t" + lvl + "_posInf_set", posSet);
+        negSet = Stages.regOrNull(c, "t" + lvl + "_negInf_set", negSet);
+      }
     }
-    Expr total = level.get(0);
-    Signal addend = c.wire("addend", mux(valid, total.sext(w), zero(w)));
-    Reg acc = c.reg("acc", w).comment("exact accumulator (Kulisch), wraps modulo 2^" + w);
-    acc.next(mux(clear, zero(w), acc.q()).add(addend));
-    c.output("acc", acc.q());
-    if (flags) {
-      c.output("nan", stickyFlag(c, "nan", clear, valid.and(c.wire("any_nan", Hdl.any(nans.toArray(new Expr[0]))))));
-    }
-    if (infFlags) {
-      c.output("posInf", stickyFlag(c, "posInf", clear, valid.and(c.wire("any_posInf", Hdl.any(poss.toArray(new Expr[0]))))));
-      c.output("negInf", stickyFlag(c, "negInf", clear, valid.and(c.wire("any_negInf", Hdl.any(negs.toArray(new Expr[0]))))));
-    }
-    return new MacCore(c, a, b, spec, lanes);
-  }
-
-  /**
-   * Combinational exact product: {@code io_prod} is {@code a * b} as a (productBits + 1)-bit two's
-   * complement integer in units of 2^lsbExponent, or 0 when the product is NaN or infinite, which
-   * instead raise {@code io_nan} / {@code io_posInf} / {@code io_negInf} (when the formats have them).
-   */
-  static Component productUnit(NumberFormat a, NumberFormat b, AccumulatorSpec spec, String name) {
-    int pw = spec.productBits() + 1;
-    Component c = new Component(name);
-    c.comment("Exact product " + a.name() + " x " + b.name() + ": io_prod = a * b as a " + pw
-        + "-bit two's complement integer, value = io_prod * 2^" + spec.lsbExponent() + ".");
-    if (spec.hasSpecials()) c.comment("NaN and infinite products give io_prod = 0 and raise their flag.");
-    Signal ia = c.input("a", a.bits());
-    Signal ib = c.input("b", b.bits());
-    if (a instanceof IntFormat ai && b instanceof IntFormat bi) {
-      c.output("prod", intProduct(c, ia, ai, ib, bi, pw));
-      return c;
-    }
-    Operand da = decode(c, "a", ia, a, hasInf(b));
-    Operand db = decode(c, "b", ib, b, hasInf(a));
-    Signal neg = c.wire("prod_neg", da.sign.xor(db.sign), "sign of the product");
-    Signal fixed = floatProduct(c, da, db, neg, spec, pw, false);
-    if (!spec.hasSpecials()) {
-      c.output("prod", fixed);
-      return c;
-    }
-    ProductClass cls = classify(c, da, db);
-    c.output("prod", mux(cls.special(c), zero(pw), fixed));
-    c.output("nan", cls.nan());
-    if (cls.inf() != null) {
-      c.output("posInf", cls.inf().and(neg.not()));
-      c.output("negInf", cls.inf().and(neg));
-    }
+    Signal addend = c.wire("addend", mux(validD, level.get(0).sext(w), zero(w)));
+    AccumulatorUnit.build(c, new Input(clearD, addend, null, nanSet, posSet, negSet), w, pipe.chunkBits());
     return c;
-  }
-
-  /** NaN and inf classes of a product; {@code inf} is null when neither operand has inf. */
-  private record ProductClass(Signal nan, Signal inf) {
-    Expr special(Component c) {
-      return inf == null ? nan : c.wire("prod_special", nan.or(inf));
-    }
-  }
-
-  private static ProductClass classify(Component c, Operand da, Operand db) {
-    List<Expr> nanTerms = new ArrayList<>();
-    if (da.nan != null) nanTerms.add(da.nan);
-    if (db.nan != null) nanTerms.add(db.nan);
-    if (da.inf != null) nanTerms.add(da.inf.and(db.zero));
-    if (db.inf != null) nanTerms.add(db.inf.and(da.zero));
-    boolean anyInfOperand = da.inf != null || db.inf != null;
-    Signal prodNan = c.wire("prod_nan", Hdl.any(nanTerms.toArray(new Expr[0])),
-        anyInfOperand ? "NaN x anything and inf x 0 give NaN" : "NaN x anything gives NaN");
-    Expr anyInf = da.inf == null ? db.inf : db.inf == null ? da.inf : da.inf.or(db.inf);
-    Signal prodInf = anyInf == null ? null : c.wire("prod_inf", anyInf.and(prodNan.not()));
-    return new ProductClass(prodNan, prodInf);
-  }
-
-  private static Signal stickyFlag(Component c, String name, Expr clear, Expr set) {
-    Reg r = c.reg("flag_" + name, 1).comment("sticky " + name + " flag since the last clear");
-    r.next(mux(clear, zero(1), r.q()).or(set));
-    return r.q();
-  }
-
-  /** Default module name, e.g. {@code exmy_mac_e4m3} or {@code exmy_mac_e4m3_x_e5m2_t4096}. */
-  public static String moduleName(NumberFormat a, NumberFormat b, int terms) {
-    return moduleName(a, b, terms, 1);
-  }
-
-  /** {@code exmy_mac_...} for one lane, {@code exmy_dot<lanes>_...} for several. */
-  public static String moduleName(NumberFormat a, NumberFormat b, int terms, int lanes) {
-    String n = (lanes == 1 ? "exmy_mac_" : "exmy_dot" + lanes + "_") + ident(a.name());
-    if (!a.equals(b)) n += "_x_" + ident(b.name());
-    if (terms != DEFAULT_TERMS) n += "_t" + terms;
-    return n;
-  }
-
-  private static String ident(String formatName) {
-    return formatName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("_+$", "");
-  }
-
-  // ---------------------------------------------------------------- integer datapath
-
-  private static Expr intProduct(Component c, Signal a, IntFormat af, Signal b, IntFormat bf, int w) {
-    Expr p;
-    if (af.signed() && bf.signed()) {
-      p = c.wire("prod", a.smul(b), "two's complement product");
-      return p.sext(w);
-    }
-    // At least one unsigned operand: widen each by a zero/sign bit, multiply as signed.
-    Expr ax = af.signed() ? a.sext(a.width() + 1) : a.zext(a.width() + 1);
-    Expr bx = bf.signed() ? b.sext(b.width() + 1) : b.zext(b.width() + 1);
-    Expr ap = c.wire("a_ext", ax);
-    Expr bp = c.wire("b_ext", bx);
-    p = c.wire("prod", ap.smul(bp), "product of the sign-widened operands");
-    return p.width() >= w ? p.resize(w) : p.sext(w);
-  }
-
-  // ---------------------------------------------------------------- minifloat datapath
-
-  private static boolean hasInf(NumberFormat f) {
-    return f instanceof FloatFormat ff && ff.hasInf();
-  }
-
-  /** Decoded operand fields; nan, inf and zero are null where the format cannot produce them. */
-  private record Operand(Expr sign, Expr sig, Expr shift, Expr nan, Expr inf, Expr zero) {}
-
-  private static Operand decode(Component c, String p, Signal x, NumberFormat f, boolean otherHasInf) {
-    if (f instanceof IntFormat fi) {
-      return decodeInt(c, p, x, fi, otherHasInf);
-    }
-    FloatFormat ff = (FloatFormat) f;
-    int e = ff.exponentBits();
-    int m = ff.mantissaBits();
-    Signal sign = c.wire(p + "_sign", x.msb(), "operand " + p + ": " + ff.name());
-    Signal exp = c.wire(p + "_exp", x.slice(m + e - 1, m));
-    Expr man = m > 0 ? c.wire(p + "_man", x.slice(m - 1, 0)) : null;
-    Signal expNz = c.wire(p + "_exp_nz", exp.orReduce(), "hidden bit: 0 for zero/subnormal codes");
-    Expr manNz = man == null ? lit(0, 1) : man.orReduce();
-
-    Expr nan = null;
-    Expr inf = null;
-    Specials sp = ff.specials();
-    if (sp == Specials.IEEE) {
-      Expr expMax = exp.andReduce();
-      nan = c.wire(p + "_nan", expMax.and(manNz), "IEEE: all-ones exponent, non-zero mantissa");
-      inf = c.wire(p + "_inf", expMax.and(manNz.not()), "IEEE: all-ones exponent, zero mantissa");
-    } else if (sp == Specials.FN) {
-      nan = c.wire(p + "_nan", man == null ? exp.andReduce() : exp.andReduce().and(man.andReduce()),
-          "FN: the all-ones code is NaN, there is no inf");
-    } else if (sp == Specials.FNUZ) {
-      nan = c.wire(p + "_nan", sign.and(expNz.not()).and(manNz.not()), "FNUZ: 1000...0 is the only NaN");
-    }
-
-    Expr sig;
-    Expr zero;
-    if (ff.subnormals()) {
-      sig = man == null ? expNz : Hdl.cat(expNz, man);
-      zero = expNz.not().and(manNz.not());
-    } else {
-      // Without subnormals an all-zero exponent field encodes zero whatever the mantissa.
-      sig = man == null ? expNz : Hdl.cat(expNz, mux(expNz, man, zero(m)));
-      zero = expNz.not();
-    }
-    Signal sigS = c.wire(p + "_sig", sig, "significand, " + (m + 1) + " bits");
-    Signal shift = c.wire(p + "_shift", exp.sub(expNz.zext(e)), "effective exponent - 1");
-    // Zero only matters for inf x 0 = NaN, i.e. when the other operand can be infinite.
-    Expr zeroS = otherHasInf ? c.wire(p + "_zero", nan == null ? zero : zero.and(nan.not())) : null;
-    return new Operand(sign, sigS, shift, nan, inf, zeroS);
-  }
-
-  /**
-   * An integer operand of a mixed integer x minifloat MAC, in the same sign-magnitude form as a
-   * float operand: significand = |x| (n bits hold |-2^(n-1)|), shift 0, quantum 2^0.
-   */
-  private static Operand decodeInt(Component c, String p, Signal x, IntFormat f, boolean otherHasInf) {
-    Expr sign;
-    Expr mag;
-    if (f.signed()) {
-      Signal s = c.wire(p + "_sign", x.msb(), "operand " + p + ": " + f.name() + ", two's complement");
-      sign = s;
-      mag = mux(s, x.neg(), x);
-    } else {
-      sign = c.wire(p + "_sign", lit(0, 1), "operand " + p + ": " + f.name() + ", unsigned");
-      mag = x;
-    }
-    Signal sig = c.wire(p + "_sig", mag, "magnitude, " + f.bits() + " bits");
-    Signal shift = c.wire(p + "_shift", lit(0, 1), "integers have no exponent");
-    Expr zero = otherHasInf ? c.wire(p + "_zero", x.orReduce().not(), "inf x 0 is NaN") : null;
-    return new Operand(sign, sig, shift, null, null, zero);
-  }
-
-  /**
-   * The signed product at width {@code w}: in ones' complement when {@code onesComplement} (the
-   * caller adds the +1 as a carry-in), else in two's complement.
-   */
-  private static Signal floatProduct(Component c, Operand a, Operand b, Signal neg, AccumulatorSpec spec, int w,
-      boolean onesComplement) {
-    int pb = spec.productBits();
-    Signal psig = c.wire("prod_sig", a.sig.mul(b.sig), "significand product");
-    int sw = Math.max(a.shift.width(), b.shift.width()) + 1;
-    Signal pshift = c.wire("prod_shift", a.shift.zext(sw).add(b.shift.zext(sw)));
-    Signal mag = c.wire("prod_mag", psig.shl(pshift, Math.max(pb, psig.width())),
-        "|a*b| in units of 2^" + spec.lsbExponent());
-    Expr magW = mag.width() >= w ? mag.resize(w) : mag.zext(w);
-    if (!onesComplement) return c.wire("prod_fixed", mux(neg, magW.neg(), magW), "signed product");
-    return c.wire("prod_fixed", mux(neg, magW.not(), magW),
-        "ones' complement when negative (the +1 is addend_cin), accumulator width");
   }
 }

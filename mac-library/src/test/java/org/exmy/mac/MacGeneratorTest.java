@@ -6,29 +6,37 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.exmy.hdl.Port;
+import org.exmy.simulator.CoreSpec;
+import org.exmy.simulator.FormatException;
 import org.exmy.simulator.Formats;
-import org.exmy.simulator.NumberFormat;
+import org.exmy.simulator.Pipeline;
 import org.junit.jupiter.api.Test;
 
 class MacGeneratorTest {
 
+  static MacCore generate(String a, String b, int terms, int lanes) {
+    return MacGenerator.generate(CoreSpec.mac(Formats.parse(a), Formats.parse(b)).withTerms(terms).withLanes(lanes));
+  }
+
+  static String name(String a, String b, int terms) {
+    return CoreSpec.mac(Formats.parse(a), Formats.parse(b)).withTerms(terms).moduleName();
+  }
+
   @Test
   void e4m3PortsFollowTheAccumulatorSpec() {
-    NumberFormat f = Formats.parse("E4M3");
-    MacCore core = MacGenerator.generate(f, f, 1024);
+    MacCore core = generate("E4M3", "E4M3", 1024, 1);
     // E4M3 (bias 7): significands 4 bits, product 8 bits, shifts up to 14+14 = 28, so |product| < 2^36;
     // + 10 guard bits for 1024 terms + 1 sign bit.
-    assertEquals(36, core.spec().productBits());
+    assertEquals(36, core.geometry().productBits());
     assertEquals(47, core.port("io_acc").width());
     assertEquals(8, core.port("io_a").width());
     assertFalse(core.hasFlags());
-    assertEquals(-18, core.spec().lsbExponent());
+    assertEquals(-18, core.geometry().lsbExponent());
   }
 
   @Test
   void specialsGetStickyFlagPorts() {
-    NumberFormat f = Formats.parse("float8_e5m2");
-    MacCore core = MacGenerator.generate(f, f, 1024);
+    MacCore core = generate("float8_e5m2", "float8_e5m2", 1024, 1);
     assertTrue(core.hasFlags());
     assertEquals(java.util.List.of("clk", "reset", "io_clear", "io_valid", "io_a", "io_b", "io_acc", "io_nan",
         "io_posInf", "io_negInf"), core.ports().stream().map(Port::name).toList());
@@ -36,21 +44,25 @@ class MacGeneratorTest {
 
   @Test
   void moduleNamesAreVerilogIdentifiers() {
-    assertEquals("exmy_mac_float8_e4m3fn", MacGenerator.moduleName(Formats.parse("float8_e4m3fn"),
-        Formats.parse("float8_e4m3fn"), 1024));
-    assertEquals("exmy_mac_e4m3_x_e2m1_t64",
-        MacGenerator.moduleName(Formats.parse("e4m3"), Formats.parse("E2M1"), 64));
-    String n = MacGenerator.moduleName(Formats.parse("E4M3:bias=8"), Formats.parse("E4M3:bias=8"), 1024);
+    assertEquals("exmy_mac_float8_e4m3fn", name("float8_e4m3fn", "float8_e4m3fn", 1024));
+    assertEquals("exmy_mac_e4m3_x_e2m1_t64", name("e4m3", "E2M1", 64));
+    String n = name("E4M3:bias=8", "E4M3:bias=8", 1024);
     assertTrue(n.matches("[a-z][a-z0-9_]*"), n);
+    // an ml_dtypes name and its plain twin are different modules
+    assertEquals("exmy_mac_e2m1_x_float4_e2m1fn", name("E2M1", "float4_e2m1fn", 1024));
+    CoreSpec s = CoreSpec.mac(Formats.parse("E4M3"), Formats.parse("E4M3")).withLanes(4)
+        .withPipeline(Pipeline.parse("decode,product,tree=1"));
+    assertEquals("exmy_dot4_e4m3_pipe_dp_t1", s.moduleName());
+    assertEquals(5, s.latency(), "1 + decode + product + 2 tree levels");
   }
 
   @Test
   void mixedIntAndFloatUsesTheIntegerAsSignMagnitude() {
-    MacCore core = MacGenerator.generate(Formats.parse("int8"), Formats.parse("e4m3"), 16);
+    MacCore core = generate("int8", "e4m3", 16, 1);
     // INT8 quantum 2^0, E4M3 quantum 2^-9: product LSB 2^-9. |int8| <= 128 (8 bits), E4M3 max 480 =
     // 15 * 2^14 in units of 2^-9 -> 128 * 15 * 2^14 < 2^25 (product bits 25), + 4 guard + 1 sign.
-    assertEquals(-9, core.spec().lsbExponent());
-    assertEquals(25, core.spec().productBits());
+    assertEquals(-9, core.geometry().lsbExponent());
+    assertEquals(25, core.geometry().productBits());
     assertEquals(30, core.port("io_acc").width());
     String v = core.verilog();
     assertTrue(v.contains("a_sig"), v);
@@ -60,7 +72,7 @@ class MacGeneratorTest {
 
   @Test
   void dotCoreHasOneProductUnitPerLaneAndATree() {
-    MacCore core = MacGenerator.generate(Formats.parse("float8_e5m2"), Formats.parse("float8_e5m2"), 1024, 5);
+    MacCore core = generate("float8_e5m2", "float8_e5m2", 1024, 5);
     assertEquals("exmy_dot5_float8_e5m2", core.moduleName());
     assertEquals(5, core.lanes());
     assertEquals("io_a_4", core.aPort(4));
@@ -74,15 +86,15 @@ class MacGeneratorTest {
     assertTrue(v.contains("wire [66:0] tree2_0 = "), v);
     assertTrue(v.contains("wire [67:0] tree3_0 = {tree2_0[66], tree2_0} + {{3{lane4_io_prod[64]}}, lane4_io_prod};"), v);
     assertEquals("float8_e5m2 (5 lanes)", core.label());
+    assertTrue(v.contains("// Latency 1 cycle (pipeline: none)."), v);
+    assertTrue(v.contains("// Made by " + MacGenerator.VERSION + "."), v);
   }
 
   @Test
   void dotCoreNeedsAtLeastAsManyTermsAsLanes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> MacGenerator.generate(Formats.parse("e4m3"), Formats.parse("e4m3"), 3, 4));
+    FormatException e = assertThrows(FormatException.class, () -> generate("e4m3", "e4m3", 3, 4));
     assertTrue(e.getMessage().contains("terms (3) must be at least lanes (4)"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> MacGenerator.generate(Formats.parse("e4m3"), Formats.parse("e4m3"), 3, 0));
+    assertThrows(FormatException.class, () -> generate("e4m3", "e4m3", 3, 0));
   }
 
   @Test
@@ -90,7 +102,20 @@ class MacGeneratorTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(CatalogueTest.onPath("verilator") || System.getenv("CI") != null);
     for (String[] p : new String[][] {{"float8_e5m2", "float8_e5m2", "3"}, {"INT8", "INT8", "4"},
         {"INT4", "E2M1", "2"}, {"E4M3", "E4M3", "8"}}) {
-      MacCore core = MacGenerator.generate(Formats.parse(p[0]), Formats.parse(p[1]), 64, Integer.parseInt(p[2]));
+      MacCore core = generate(p[0], p[1], 64, Integer.parseInt(p[2]));
+      org.exmy.hdl.VerilatorLint.Result r = org.exmy.hdl.VerilatorLint.lint(core.verilog(), core.moduleName());
+      assertTrue(r.clean(), () -> core.moduleName() + "\n" + String.join("\n", r.messages()));
+    }
+  }
+
+  @Test
+  void pipelinedCoresAreLintClean() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(CatalogueTest.onPath("verilator") || System.getenv("CI") != null);
+    for (String[] p : new String[][] {{"float8_e5m2", "1", "4"}, {"INT8", "3", "decode,product,tree=1"},
+        {"E2M1", "5", "tree=2,chunk=4"}, {"E4M3", "1", "chunk=16"}, {"INT4", "1", "decode"}, {"INT3", "2", "2"}}) {
+      CoreSpec s = CoreSpec.mac(Formats.parse(p[0]), Formats.parse(p[0])).withLanes(Integer.parseInt(p[1]))
+          .withPipeline(Pipeline.parse(p[2]));
+      MacCore core = MacGenerator.generate(s);
       org.exmy.hdl.VerilatorLint.Result r = org.exmy.hdl.VerilatorLint.lint(core.verilog(), core.moduleName());
       assertTrue(r.clean(), () -> core.moduleName() + "\n" + String.join("\n", r.messages()));
     }

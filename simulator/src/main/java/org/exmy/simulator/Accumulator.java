@@ -46,8 +46,32 @@ public abstract sealed class Accumulator
   /** The register pattern as an unsigned integer. */
   public abstract BigInteger bits();
 
+  /** 32-bit word {@code k} (0 = least significant) of the register pattern; 0 beyond the width. */
+  public int word(int k) {
+    if (32 * k >= width()) {
+      return 0;
+    }
+    long limb = limb(k >>> 1);
+    int w = (int) (limb >>> (32 * (k & 1)));
+    int used = width() - 32 * k; // bits of this word inside the register
+    return used >= 32 ? w : w & ((1 << used) - 1);
+  }
+
+  /** 64-bit limb {@code i} of the register pattern (beyond the width: anything). */
+  long limb(int i) {
+    return i == 0 ? low64() : 0;
+  }
+
   /** The exact value of the register (finite, or &plusmn;inf for a floating-point overflow). */
   public abstract Value value();
+
+  /** The value a register pattern stands for (to read a core's {@code io_acc}). */
+  public abstract Value valueOf(BigInteger pattern);
+
+  /** A {@code width}-bit pattern as a two's complement integer. */
+  static BigInteger signed(BigInteger pattern, int width) {
+    return pattern.testBit(width - 1) ? pattern.subtract(BigInteger.ONE.shiftLeft(width)) : pattern;
+  }
 
   // ------------------------------------------------------------------ exact (Kulisch)
 
@@ -161,7 +185,12 @@ public abstract sealed class Accumulator
 
     @Override
     public long low64() {
-      return limbs == null ? acc : limbs[0];
+      return limbs == null ? acc & (-1L >>> (64 - width)) : limbs[0];
+    }
+
+    @Override
+    long limb(int i) {
+      return limbs == null ? (i == 0 ? acc : acc >> 63) : limbs[i];
     }
 
     @Override
@@ -172,6 +201,11 @@ public abstract sealed class Accumulator
     @Override
     public Value value() {
       return Value.finite(signedValue(), lsb);
+    }
+
+    @Override
+    public Value valueOf(BigInteger pattern) {
+      return Value.finite(signed(pattern, width), lsb);
     }
   }
 
@@ -280,6 +314,11 @@ public abstract sealed class Accumulator
     @Override
     public Value value() {
       return Value.finite(BigInteger.valueOf(acc), kind.lsbExponent());
+    }
+
+    @Override
+    public Value valueOf(BigInteger pattern) {
+      return Value.finite(signed(pattern, kind.width()), kind.lsbExponent());
     }
   }
 
@@ -422,6 +461,21 @@ public abstract sealed class Accumulator
     @Override
     public Value value() {
       return Value.of(acc);
+    }
+
+    @Override
+    public Value valueOf(BigInteger pattern) {
+      int m = kind.mantissaBits();
+      long bits = pattern.longValue();
+      boolean neg = (bits >>> (kind.exponentBits() + m) & 1) != 0;
+      int e = (int) ((bits >>> m) & ((1 << kind.exponentBits()) - 1));
+      long man = bits & ((1L << m) - 1);
+      if (e == (1 << kind.exponentBits()) - 1) {
+        return man == 0 ? Value.inf(neg) : Value.nan();
+      }
+      long sig = e == 0 ? man : man | (1L << m);
+      Value v = Value.finite(BigInteger.valueOf(neg ? -sig : sig), Math.max(e, 1) - kind.bias() - m);
+      return sig == 0 ? Value.zero(neg) : v;
     }
   }
 }

@@ -134,8 +134,8 @@ public record CoreSpec(
   /**
    * The module name: {@code exmy_mac_<a>} or {@code exmy_dot<N>_<a>}, then {@code _x_<b>} when b
    * differs, {@code _t<terms>} when not the default, {@code _acc<tag>} for a non-exact accumulator,
-   * {@code _p<tag>} for a pipelined core. E.g. {@code exmy_mac_e4m3}, {@code
-   * exmy_dot4_e4m3_x_e5m2_t4096_accfp32_pdp}.
+   * {@code _pipe_<tag>} for a pipelined core. E.g. {@code exmy_mac_e4m3}, {@code
+   * exmy_dot4_e4m3_x_e5m2_t4096_accfp32_pipe_dp}.
    */
   public String moduleName() {
     StringBuilder n = new StringBuilder(lanes == 1 ? "exmy_mac_" : "exmy_dot" + lanes + "_");
@@ -150,7 +150,7 @@ public record CoreSpec(
       n.append("_acc").append(ident(accumulator.tag()));
     }
     if (!pipeline.isFlat()) {
-      n.append("_p").append(pipeline.tag());
+      n.append("_pipe_").append(pipeline.tag());
     }
     return n.toString();
   }

@@ -12,10 +12,12 @@ import net.jqwik.api.Provide;
 import org.exmy.hdl.sim.VerilatorSim;
 import org.exmy.mac.MacCore;
 import org.exmy.mac.MacGenerator;
+import org.exmy.simulator.CoreSpec;
 import org.exmy.simulator.FloatFormat;
 import org.exmy.simulator.FormatException;
 import org.exmy.simulator.IntFormat;
 import org.exmy.simulator.NumberFormat;
+import org.exmy.simulator.Pipeline;
 import org.exmy.simulator.Specials;
 
 /**
@@ -23,15 +25,16 @@ import org.exmy.simulator.Specials;
  * bits, any bias, each kind of specials, subnormals on or off) and integers, in random pairs and
  * with a random number of terms. Each core is verilated and checked against the model on every
  * operand pair, then on random accumulate sequences long enough to wrap its accumulator. Some
- * draws are dot-product cores of 2..5 lanes.
+ * draws are dot-product cores of 2..5 lanes, some are pipelined.
  */
 class RandomFormatProperties {
 
   @Property(tries = 25)
   void anyGeneratedCoreIsBitExact(@ForAll("formats") NumberFormat a, @ForAll("formats") NumberFormat b,
-      @ForAll("terms") int terms, @ForAll("lanes") int lanes) {
+      @ForAll("terms") int terms, @ForAll("lanes") int lanes, @ForAll("pipelines") String pipeline) {
     if (!VerilatorSim.available() && System.getenv("CI") == null) return;
-    MacCore core = MacGenerator.generate(a, b, Math.max(terms, lanes), lanes);
+    MacCore core = MacGenerator.generate(CoreSpec.mac(a, b).withTerms(Math.max(terms, lanes)).withLanes(lanes)
+        .withPipeline(Pipeline.parse(pipeline)));
     try (CrossCheck cc = new CrossCheck(core)) {
       CrossCheck.Report pairs = cc.exhaustivePairs();
       assertEquals((long) a.codeCount() * b.codeCount(), pairs.vectors());
@@ -56,6 +59,12 @@ class RandomFormatProperties {
         .as(IntFormat::new);
     return Arbitraries.frequencyOf(
         net.jqwik.api.Tuple.of(3, floats), net.jqwik.api.Tuple.of(1, ints));
+  }
+
+  /** Mostly flat cores, sometimes pipelined ones. */
+  @Provide
+  Arbitrary<String> pipelines() {
+    return Arbitraries.of("none", "none", "none", "1", "2", "4", "tree=1", "decode,chunk=5");
   }
 
   /** Mostly MACs, sometimes dot-product cores. */

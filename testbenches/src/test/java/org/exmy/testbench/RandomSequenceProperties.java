@@ -13,9 +13,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.exmy.hdl.sim.VerilatorSim;
 import org.exmy.mac.MacCore;
-import org.exmy.mac.MacGenerator;
-import org.exmy.simulator.Formats;
-import org.exmy.simulator.NumberFormat;
 
 /** jqwik-generated cycle sequences (reset/clear/valid/operands) for the float8_e5m2 core (with specials). */
 class RandomSequenceProperties {
@@ -23,9 +20,8 @@ class RandomSequenceProperties {
 
   private static synchronized CrossCheck check() {
     if (check == null) {
-      NumberFormat f = Formats.parse("float8_e5m2");
       // 32 terms: short random sequences already exercise the accumulator's wrap-around.
-      MacCore core = MacGenerator.generate(f, f, 32);
+      MacCore core = Cores.core("float8_e5m2", "float8_e5m2", 32, 1);
       check = new CrossCheck(core);
     }
     return check;

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.exmy.hdl.sim.VerilatorSim;
 import org.exmy.mac.MacCore;
-import org.exmy.mac.MacGenerator;
-import org.exmy.simulator.Formats;
-import org.exmy.simulator.NumberFormat;
 import org.junit.jupiter.api.Test;
 
 /** The cross-check must catch a core that is wrong in a single place. */
@@ -18,8 +15,7 @@ class TamperedCoreTest {
   @Test
   void signBugIsCaught() {
     assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
-    NumberFormat f = Formats.parse("E2M1");
-    MacCore core = MacGenerator.generate(f, f, 16);
+    MacCore core = Cores.core("E2M1", "E2M1", 16, 1);
     String good = core.verilog();
     String bad = good.replace("prod_neg = a_sign ^ b_sign;", "prod_neg = a_sign;");
     assertNotEquals(good, bad, "tamper target not found in:\n" + good);
@@ -35,8 +31,7 @@ class TamperedCoreTest {
   @Test
   void aDroppedLaneInTheAdderTreeIsCaught() {
     assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
-    NumberFormat f = Formats.parse("E2M1");
-    MacCore core = MacGenerator.generate(f, f, 64, 3);
+    MacCore core = Cores.core("E2M1", "E2M1", 64, 3);
     String good = core.verilog();
     // Level 2 adds the odd lane 2 to tree1_0; drop it.
     String bad = good.replaceAll("(wire \\[\\d+:0\\] tree2_0 = \\{tree1_0\\[\\d+\\], tree1_0\\}) \\+ [^;]+;", "$1;");

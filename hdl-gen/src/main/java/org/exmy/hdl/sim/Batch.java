@@ -148,6 +148,14 @@ public final class Batch {
     }
   }
 
+  /**
+   * 32-bit word {@code k} (0 = least significant) of output {@code outputIndex} sampled after step
+   * {@code step}; 0 beyond the port's width. Unchecked: the fast path for wide outputs.
+   */
+  public int word(int step, int outputIndex, int k) {
+    return k < outLen[outputIndex] ? out[step * outWords + outOff[outputIndex] + k] : 0;
+  }
+
   /** Output sampled after step {@code step} by name; see {@link #get(int, int)}. */
   public long get(int step, String outputPort) {
     return get(step, sim.outputIndex(outputPort));

@@ -212,12 +212,14 @@ public final class VerilatorSim implements AutoCloseable {
     }
   }
 
-  int inputIndex(String name) {
+  /** Index of input {@code name} in {@link #inputs()}, for the fast {@link Batch#set(int, long)}. */
+  public int inputIndex(String name) {
     for (int i = 0; i < inputs.size(); i++) if (inputs.get(i).name().equals(name)) return i;
     throw new IllegalArgumentException(top + " has no input '" + name + "'; its inputs: " + names(inputs));
   }
 
-  int outputIndex(String name) {
+  /** Index of output {@code name} in {@link #outputs()}, for the fast {@link Batch#get(int, int)}. */
+  public int outputIndex(String name) {
     for (int i = 0; i < outputs.size(); i++) if (outputs.get(i).name().equals(name)) return i;
     throw new IllegalArgumentException(top + " has no output '" + name + "'; its outputs: " + names(outputs));
   }
