@@ -44,7 +44,7 @@ public final class CrossCheck implements AutoCloseable {
   private final MacCore core;
   private final Driver driver;
   private final Scoreboard board;
-  private final StepBlock block;
+  private final StepBlock[] blocks;
   private final ExecutorService jni;
   private LongConsumer progress = done -> { };
 
@@ -61,7 +61,7 @@ public final class CrossCheck implements AutoCloseable {
     this.core = core;
     this.driver = new Driver(core, verilog, BATCH);
     this.board = new Scoreboard(core, BATCH);
-    this.block = new StepBlock(BATCH, core.lanes());
+    this.blocks = new StepBlock[] {new StepBlock(BATCH, core.lanes()), new StepBlock(BATCH, core.lanes())};
     this.jni = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "exmy-verilator");
       t.setDaemon(true);
@@ -108,6 +108,18 @@ public final class CrossCheck implements AutoCloseable {
     return run("steps", Stimulus.of(core, steps));
   }
 
+  /**
+   * Checked speed: {@code batches} full batches of random accumulation sequences through both sides
+   * and compared; vectors per second. Throws if any vector differs.
+   */
+  public double checkedVectorsPerSecond(int batches) {
+    Report r = run("bench", Stimulus.randomSequences(core, 9, batches, BATCH - 1));
+    if (!r.passed()) {
+      throw new SimException("not bit-exact while benchmarking: " + r);
+    }
+    return r.vectorsPerSecond();
+  }
+
   /** Raw simulation speed: vectors per second through JNI, without the model or comparing. */
   public double rawVectorsPerSecond(int runs) {
     return driver.rawVectorsPerSecond(runs);
@@ -119,29 +131,53 @@ public final class CrossCheck implements AutoCloseable {
     driver.close();
   }
 
+  /**
+   * Runs a stimulus through both sides. Two blocks are in flight: while Verilator runs block n,
+   * this thread fills, loads and predicts block n+1, then compares block n while Verilator runs
+   * block n+1.
+   */
   private Report run(String kind, Stimulus stimulus) {
     long t0 = System.nanoTime();
-    driver.resetPulse();
+    driver.slot(0).resetPulse();
     board.restart();
     Failures failures = new Failures(board);
+    int cur = 0;
+    boolean more = prepare(stimulus, cur);
+    Future<?> sim = blocks[cur].size == 0 ? null : submit(cur);
     long first = 0;
-    boolean more = true;
-    while (more) {
-      block.size = 0;
-      more = stimulus.fill(block);
-      if (block.size == 0) {
-        break;
+    while (sim != null) {
+      int next = 1 - cur;
+      boolean loaded = false;
+      if (more) {
+        more = prepare(stimulus, next);
+        loaded = blocks[next].size > 0;
       }
-      driver.load(block);
-      Future<?> sim = jni.submit(driver::run);
-      board.expect(block);
       await(sim);
-      board.compare(block, driver, failures, first);
-      first += block.size;
+      sim = loaded ? submit(next) : null;
+      driver.slot(cur);
+      board.slot(cur).compare(blocks[cur], driver, failures, first);
+      first += blocks[cur].size;
       progress.accept(first);
+      cur = next;
     }
     return new Report(core.moduleName(), kind, failures.vectors, failures.mismatches,
         List.copyOf(failures.examples), (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Fills block {@code slot} from the stimulus, loads it into batch {@code slot}, predicts it. */
+  private boolean prepare(Stimulus stimulus, int slot) {
+    StepBlock blk = blocks[slot];
+    blk.size = 0;
+    boolean more = stimulus.fill(blk);
+    if (blk.size > 0) {
+      driver.slot(slot).load(blk);
+      board.slot(slot).expect(blk);
+    }
+    return more;
+  }
+
+  private Future<?> submit(int slot) {
+    return jni.submit(() -> driver.run(slot));
   }
 
   private static void await(Future<?> f) {

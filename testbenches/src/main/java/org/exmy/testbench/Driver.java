@@ -21,7 +21,9 @@ final class Driver implements AutoCloseable {
 
   private final MacCore core;
   private final VerilatorSim sim;
-  private final Batch batch;
+  /** Two batches: one runs in Verilator while the other is loaded or read. */
+  private final Batch[] batches = new Batch[2];
+  private Batch batch;
   private final int iReset;
   private final int iClear;
   private final int iValid;
@@ -38,7 +40,9 @@ final class Driver implements AutoCloseable {
     List<SimPort> ports = new ArrayList<>();
     for (Port p : core.ports()) ports.add(new SimPort(p.name(), p.input(), p.width()));
     this.sim = VerilatorSim.load(verilog, core.moduleName(), ports, "clk");
-    this.batch = sim.newBatch(capacity);
+    batches[0] = sim.newBatch(capacity);
+    batches[1] = sim.newBatch(capacity);
+    this.batch = batches[0];
     iReset = sim.inputIndex("reset");
     iClear = sim.inputIndex("io_clear");
     iValid = sim.inputIndex("io_valid");
@@ -56,7 +60,18 @@ final class Driver implements AutoCloseable {
     wide = core.spec().accWidth() > 64;
   }
 
-  /** Puts the block's steps into the batch (to be {@link #run}). */
+  /** Makes batch {@code slot} (0 or 1) the one that {@link #load}, {@link #run} and the getters use. */
+  Driver slot(int slot) {
+    batch = batches[slot];
+    return this;
+  }
+
+  /** Runs batch {@code slot} (one JNI call); safe while the other batch is loaded or read. */
+  void run(int slot) {
+    batches[slot].run();
+  }
+
+  /** Puts the block's steps into the current batch (to be {@link #run}). */
   void load(StepBlock blk) {
     batch.clear();
     for (int i = 0; i < blk.size; i++) {

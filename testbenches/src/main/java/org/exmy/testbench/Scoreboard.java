@@ -25,10 +25,13 @@ final class Scoreboard {
   private final long[] ringLow;
   private final byte[] ringFlags;
   private final int[] ringWords;
-  // the prediction for the steps of the current block
-  private final long[] expLow;
-  private final byte[] expFlags;
-  private final int[] expWords;
+  // the prediction for the steps of a block, one set per slot (see CrossCheck's double buffering)
+  private final long[][] expLowBySlot = new long[2][];
+  private final byte[][] expFlagsBySlot = new byte[2][];
+  private final int[][] expWordsBySlot = new int[2][];
+  private long[] expLow;
+  private byte[] expFlags;
+  private int[] expWords;
   private final int[] laneA;
   private final int[] laneB;
   private long step;
@@ -46,11 +49,22 @@ final class Scoreboard {
     ringLow = new long[latency];
     ringFlags = new byte[latency];
     ringWords = wide ? new int[latency * words] : null;
-    expLow = new long[capacity];
-    expFlags = new byte[capacity];
-    expWords = wide ? new int[capacity * words] : null;
+    for (int slot = 0; slot < 2; slot++) {
+      expLowBySlot[slot] = new long[capacity];
+      expFlagsBySlot[slot] = new byte[capacity];
+      expWordsBySlot[slot] = wide ? new int[capacity * words] : null;
+    }
+    slot(0);
     laneA = new int[lanes];
     laneB = new int[lanes];
+  }
+
+  /** Selects the prediction buffer (0 or 1) that {@link #expect} fills and {@link #compare} reads. */
+  Scoreboard slot(int slot) {
+    expLow = expLowBySlot[slot];
+    expFlags = expFlagsBySlot[slot];
+    expWords = expWordsBySlot[slot];
+    return this;
   }
 
   /** Both sides were just reset: the model too, and the pipeline holds zeros. */
