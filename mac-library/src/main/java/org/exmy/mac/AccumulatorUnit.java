@@ -11,6 +11,7 @@ import org.exmy.hdl.Hdl;
 import org.exmy.hdl.Reg;
 import org.exmy.hdl.Signal;
 import org.exmy.simulator.Accumulator;
+import org.exmy.simulator.Pipeline;
 
 /**
  * The accumulate step: the exact (Kulisch) register and the sticky NaN / inf flags. Hardware twin
@@ -37,8 +38,9 @@ final class AccumulatorUnit {
    * Builds the register (whole, or in chunks of {@code chunkBits} with registered carries and a
    * resolve register) and the flags, and drives {@code io_acc} and the flag outputs.
    */
-  static void build(Component c, Input in, int width, int chunkBits) {
-    Signal acc = chunkBits > 0 && chunkBits < width ? chunked(c, in, width, chunkBits) : whole(c, in, width);
+  static void build(Component c, Input in, int width, Pipeline pipeline) {
+    boolean resolveCycle = pipeline.chunks(width);
+    Signal acc = resolveCycle ? chunked(c, in, width, pipeline.chunkBits()) : whole(c, in, width);
     List<Signal> flags = new ArrayList<>();
     List<String> names = new ArrayList<>();
     if (in.nanSet() != null) {
@@ -52,7 +54,6 @@ final class AccumulatorUnit {
       names.add("negInf");
     }
     c.output("acc", acc);
-    boolean resolveCycle = chunkBits > 0 && chunkBits < width;
     for (int i = 0; i < flags.size(); i++) {
       Signal f = flags.get(i);
       c.output(names.get(i), resolveCycle ? Stages.reg(c, "res_" + names.get(i), f, i == 0 ? "flags wait for the resolve cycle" : null) : f);

@@ -134,7 +134,7 @@ public final class MacGenerator {
     if (pipe.product()) {
       in = in.register(c, "p", "product stage: the addend and the control wait here");
     }
-    AccumulatorUnit.build(c, in, w, pipe.chunkBits());
+    AccumulatorUnit.build(c, in, w, pipe);
     return c;
   }
 
@@ -217,7 +217,7 @@ public final class MacGenerator {
       }
     }
     Signal addend = c.wire("addend", mux(validD, level.get(0).sext(w), zero(w)));
-    AccumulatorUnit.build(c, new Input(clearD, addend, null, nanSet, posSet, negSet), w, pipe.chunkBits());
+    AccumulatorUnit.build(c, new Input(clearD, addend, null, nanSet, posSet, negSet), w, pipe);
     return c;
   }
 }

@@ -110,7 +110,7 @@ public record CoreSpec(
 
   /** Cycles from presenting operands to seeing their products in {@code io_acc}. */
   public int latency() {
-    return pipeline.latency(lanes);
+    return pipeline.latency(lanes, accWidth());
   }
 
   /** True when an operand format has NaN or inf: the core has the {@code io_nan} flag. */

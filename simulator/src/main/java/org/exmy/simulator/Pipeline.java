@@ -41,9 +41,17 @@ public record Pipeline(boolean decode, boolean product, int treeEvery, int chunk
     return treeEvery == 0 || levels == 0 ? 0 : (levels + treeEvery - 1) / treeEvery;
   }
 
-  /** Cycles from presenting operands to seeing them in {@code io_acc}. */
-  public int latency(int lanes) {
-    return 1 + (decode ? 1 : 0) + (product ? 1 : 0) + treeRegisters(lanes) + (chunkBits > 0 ? 1 : 0);
+  /** True when an accumulator of {@code width} bits is split (a chunk narrower than the register). */
+  public boolean chunks(int width) {
+    return chunkBits > 0 && chunkBits < width;
+  }
+
+  /**
+   * Cycles from presenting operands to seeing them in {@code io_acc} of a core with {@code lanes}
+   * lanes and a {@code width}-bit accumulator.
+   */
+  public int latency(int lanes, int width) {
+    return 1 + (decode ? 1 : 0) + (product ? 1 : 0) + treeRegisters(lanes) + (chunks(width) ? 1 : 0);
   }
 
   /** True for the flat core. */

@@ -2,11 +2,14 @@ package org.exmy.testbench;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.exmy.hdl.sim.VerilatorSim;
+import java.util.List;
 import org.exmy.mac.MacCore;
+import org.exmy.mac.MacGenerator;
 import org.junit.jupiter.api.Test;
 
 /** The cross-check must catch a core that is wrong in a single place. */
@@ -41,6 +44,77 @@ class TamperedCoreTest {
       // Lane 2 sees every pair once; it matters exactly when its product is non-zero:
       // 14 x 14 non-zero-code pairs of the 256.
       assertEquals(196, r.mismatches(), r::toString);
+    }
+  }
+
+  // ---- E4M3 codes used below: 0x38 = 1.0, 0x40 = 2.0 (bias 7)
+
+  /** Runs {@code steps} through {@code bad} (the Verilog of {@code core} with one change) and returns the report. */
+  private static CrossCheck.Report tampered(MacCore core, String from, String to, List<int[]> steps) {
+    String good = core.verilog();
+    String bad = good.replaceAll(from, to);
+    assertNotEquals(good, bad, "tamper target " + from + " not found in:\n" + good);
+    try (CrossCheck cc = new CrossCheck(core, bad)) {
+      return cc.steps(steps);
+    }
+  }
+
+  @Test
+  void anIgnoredValidIsCaught() {
+    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    MacCore core = Cores.core("E4M3", "E4M3", 16, 1);
+    // model acc: 1, 1, 1, 1, 2; with valid ignored: 1, 3, 5, 7, 8 -> 4 mismatches
+    CrossCheck.Report r = tampered(core, "addend = io_valid \\? prod_fixed : \\d+'d0;", "addend = prod_fixed;",
+        List.of(new int[] {1, 0, 0, 0, 0}, new int[] {0, 1, 1, 0x38, 0x38}, new int[] {0, 0, 0, 0x38, 0x40},
+            new int[] {0, 0, 0, 0x38, 0x40}, new int[] {0, 0, 0, 0x38, 0x40}, new int[] {0, 0, 1, 0x38, 0x38}));
+    assertEquals(4, r.mismatches(), r::toString);
+  }
+
+  @Test
+  void anIgnoredClearIsCaught() {
+    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    MacCore core = Cores.core("E4M3", "E4M3", 16, 1);
+    // model acc: 1, 2, 2, 3; with clear ignored: 1, 2, 4, 5 -> 2 mismatches
+    CrossCheck.Report r = tampered(core, "\\(io_clear \\? \\d+'d0 : acc\\)", "acc",
+        List.of(new int[] {1, 0, 0, 0, 0}, new int[] {0, 1, 1, 0x38, 0x38}, new int[] {0, 0, 1, 0x38, 0x38},
+            new int[] {0, 1, 1, 0x40, 0x38}, new int[] {0, 0, 1, 0x38, 0x38}));
+    assertEquals(2, r.mismatches(), r::toString);
+  }
+
+  @Test
+  void anIgnoredResetIsCaught() {
+    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    MacCore core = Cores.core("E4M3", "E4M3", 16, 1);
+    // model acc: 1, 2, 0 (reset), 1; with reset ignored: 1, 2, 2, 3 -> 2 mismatches
+    CrossCheck.Report r = tampered(core, "(if \\(reset\\) begin\\s+acc <= )\\d+'d0;", "$1acc;",
+        List.of(new int[] {0, 1, 1, 0x38, 0x38}, new int[] {0, 0, 1, 0x38, 0x38}, new int[] {1, 0, 0, 0, 0},
+            new int[] {0, 0, 1, 0x38, 0x38}));
+    assertEquals(2, r.mismatches(), r::toString);
+  }
+
+  @Test
+  void aFlagThatIsNotStickyIsCaught() {
+    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    MacCore core = Cores.core("float8_e5m2", "float8_e5m2", 16, 1);
+    // 0x7E is NaN, 0x3C is 1.0. Model nan flag: 1, 1, 1, 0 (cleared); not sticky: 1, 0, 0, 0 -> 2 mismatches
+    CrossCheck.Report r = tampered(core, "\\(io_clear \\? 1'b0 : flag_nan\\) \\| ", "",
+        List.of(new int[] {1, 0, 0, 0, 0}, new int[] {0, 1, 1, 0x7E, 0x3C}, new int[] {0, 0, 1, 0x3C, 0x3C},
+            new int[] {0, 0, 1, 0x3C, 0x3C}, new int[] {0, 1, 1, 0x3C, 0x3C}));
+    assertEquals(2, r.mismatches(), r::toString);
+    assertTrue(r.examples().get(0).contains("flags hw nan=0 +inf=0 -inf=0 model nan=1"), r::toString);
+  }
+
+  @Test
+  void aCoreWithTheWrongLatencyIsCaught() {
+    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    MacCore piped = Cores.core("E4M3", "E4M3", 16, 1, "product");
+    // the flat datapath under the pipelined core's name: the sum shows one cycle early
+    String flat = MacGenerator.generate(Cores.spec("E4M3", "E4M3", 16, 1), piped.moduleName()).verilog();
+    try (CrossCheck cc = new CrossCheck(piped, flat)) {
+      // expected (latency 2): 0, 1, 2, 2; flat core: 1, 2, 2, 2 -> 2 mismatches
+      CrossCheck.Report r = cc.steps(List.of(new int[] {1, 0, 0, 0, 0}, new int[] {0, 1, 1, 0x38, 0x38},
+          new int[] {0, 0, 1, 0x38, 0x38}, new int[] {0, 0, 0, 0, 0}, new int[] {0, 0, 0, 0, 0}));
+      assertEquals(2, r.mismatches(), r::toString);
     }
   }
 }

@@ -1,0 +1,136 @@
+package org.exmy.testbench;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import org.exmy.mac.MacCore;
+import org.exmy.simulator.NumberFormat;
+import org.exmy.simulator.Value;
+
+/**
+ * An end-to-end proof that does not go through the model: it drives exactly {@code terms}
+ * worst-case products into the core (largest positive product every time; then largest negative;
+ * then alternating), and after every cycle compares {@code io_acc * 2^lsb} with the running sum of
+ * the decoded operand values in BigDecimal. A model and a generator that share a wrong geometry
+ * (one guard bit short, an LSB off by a bias error) agree with each other but not with this.
+ */
+public final class WorstCaseOracle {
+  /** Longest run (cycles) the oracle drives; longer term counts are checked up to here. */
+  public static final long MAX_CYCLES = 1L << 22;
+
+  private WorstCaseOracle() {}
+
+  /** Checks {@code core} for its own terms and geometry. */
+  public static CrossCheck.Report check(MacCore core) {
+    return check(core, core.verilog(), core.spec().terms(), core.geometry().lsbExponent());
+  }
+
+  /**
+   * Checks the Verilog of {@code core} as if it were built for {@code terms} products with LSB
+   * {@code 2^lsbExponent}; used to show that a geometry one bit short, or a wrong LSB, is caught.
+   */
+  public static CrossCheck.Report check(MacCore core, String verilog, long terms, int lsbExponent) {
+    long t0 = System.nanoTime();
+    int[] pos = extreme(core, true);
+    int[] neg = extreme(core, false);
+    BigDecimal pPos = product(core, pos);
+    BigDecimal pNeg = product(core, neg);
+    int lanes = core.lanes();
+    long cycles = Math.min(MAX_CYCLES, (terms + lanes - 1) / lanes);
+    List<String> examples = new ArrayList<>();
+    long[] counts = new long[2]; // vectors, mismatches
+    BigDecimal unit = pow2(lsbExponent);
+    int width = core.spec().accWidth();
+    try (Driver d = new Driver(core, verilog, CrossCheck.BATCH)) {
+      for (int run = 0; run < 3; run++) {
+        d.resetPulse();
+        // run 0: +max every product; run 1: -max; run 2: +max and -max lane by lane, cycle by cycle
+        StepBlock blk = new StepBlock(CrossCheck.BATCH, lanes);
+        long products = 0;
+        long cycle = 0;
+        BigDecimal sum = BigDecimal.ZERO;
+        // the expected sum after each cycle, shown latency - 1 cycles later
+        BigDecimal[] shown = new BigDecimal[core.latency()];
+        java.util.Arrays.fill(shown, BigDecimal.ZERO);
+        long total = cycles + core.latency() - 1;
+        while (cycle < total) {
+          blk.size = 0;
+          List<BigDecimal> expected = new ArrayList<>();
+          while (!blk.full() && cycle < total) {
+            boolean active = cycle < cycles;
+            int i = blk.add(false, cycle == 0, active);
+            for (int k = 0; k < lanes; k++) {
+              boolean use = active && products < terms;
+              boolean positive = run == 0 || (run == 2 && (products & 1) == 0);
+              int[] codes = !use ? zeroCodes(core) : positive ? pos : neg;
+              blk.operands(i, k, codes[0], codes[1]);
+              if (use) {
+                sum = sum.add(positive ? pPos : pNeg);
+                products++;
+              }
+            }
+            int slot = (int) (cycle % shown.length);
+            shown[slot] = sum;
+            expected.add(shown[(int) ((cycle + 1) % shown.length)]);
+            cycle++;
+          }
+          d.slot(0).load(blk);
+          d.run(0);
+          for (int i = 0; i < blk.size; i++) {
+            counts[0]++;
+            BigInteger raw = d.accBig(i);
+            BigInteger signed = raw.testBit(width - 1) ? raw.subtract(BigInteger.ONE.shiftLeft(width)) : raw;
+            BigDecimal got = new BigDecimal(signed).multiply(unit);
+            if (got.compareTo(expected.get(i)) != 0) {
+              counts[1]++;
+              if (examples.size() < Failures.MAX_EXAMPLES) {
+                examples.add(String.format("%s run, cycle %d: io_acc * 2^%d = %s, exact sum = %s",
+                    run == 0 ? "largest positive" : run == 1 ? "largest negative" : "alternating",
+                    cycle - blk.size + i, lsbExponent, got.stripTrailingZeros().toPlainString(),
+                    expected.get(i).stripTrailingZeros().toPlainString()));
+              }
+            }
+          }
+        }
+      }
+    }
+    return new CrossCheck.Report(core.moduleName(), "worst-case sums against BigDecimal (" + terms + " terms)",
+        counts[0], counts[1], List.copyOf(examples), (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Operand codes of the largest positive ({@code positive}) or most negative finite product. */
+  static int[] extreme(MacCore core, boolean positive) {
+    NumberFormat a = core.a();
+    NumberFormat b = core.b();
+    BigDecimal best = null;
+    int[] codes = null;
+    for (int ca = 0; ca < a.codeCount(); ca++) {
+      Value va = a.decode(ca);
+      if (!va.isFinite()) continue;
+      for (int cb = 0; cb < b.codeCount(); cb++) {
+        Value vb = b.decode(cb);
+        if (!vb.isFinite()) continue;
+        BigDecimal p = va.toBigDecimal().multiply(vb.toBigDecimal());
+        if (best == null || (positive ? p.compareTo(best) > 0 : p.compareTo(best) < 0)) {
+          best = p;
+          codes = new int[] {ca, cb};
+        }
+      }
+    }
+    return codes;
+  }
+
+  private static int[] zeroCodes(MacCore core) {
+    return new int[] {0, 0}; // code 0 is +0 in every float format and 0 in every integer format
+  }
+
+  private static BigDecimal product(MacCore core, int[] codes) {
+    return core.a().decode(codes[0]).toBigDecimal().multiply(core.b().decode(codes[1]).toBigDecimal());
+  }
+
+  private static BigDecimal pow2(int k) {
+    BigDecimal two = BigDecimal.valueOf(2);
+    return k >= 0 ? two.pow(k) : BigDecimal.ONE.divide(two.pow(-k));
+  }
+}
