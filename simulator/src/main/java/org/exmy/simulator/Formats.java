@@ -154,6 +154,11 @@ public final class Formats {
     return new FormatException("unknown format '" + name.trim() + "': " + why + "; " + ACCEPTED);
   }
 
+  /** The ten ml_dtypes type names, in their registry order. */
+  public static List<String> mlDtypesNames() {
+    return List.copyOf(FormatRegistry.ML_DTYPES.keySet());
+  }
+
   /** The ml_dtypes names followed by example plain / integer names, all accepted by {@link #parse}. */
   public static List<String> knownNames() {
     List<String> out = new ArrayList<>(FormatRegistry.ML_DTYPES.keySet());
