@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.exmy.testsupport.RequireTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -141,6 +142,7 @@ class CliTest {
 
   @Test
   void verifyTakesAMixedIntegerTimesMinifloatCore() {
+    RequireTools.verilatorBackend();
     Run r = run("", "verify", "float8_e5m2", "--b", "INT4", "--sequences", "5", "--max-length", "100");
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("PASS exmy_mac_float8_e5m2_x_int4 exhaustive pairs: 4096 vectors, 0 mismatches"),
@@ -168,6 +170,7 @@ class CliTest {
 
   @Test
   void generateAndVerifyADotProductCore(@TempDir Path dir) throws Exception {
+    RequireTools.verilatorBackend();
     Run g = run("", "generate", "E2M1", "--lanes", "4", "--terms", "64", "-o", dir.toString());
     assertEquals(0, g.exit(), g.err());
     assertTrue(g.out().contains("module exmy_dot4_e2m1_t64: E2M1 x E2M1, 4 lanes, exact for 64 products"), g.out());
@@ -186,6 +189,8 @@ class CliTest {
 
   @Test
   void flowWritesAReportWithProofCostAndAccuracy(@TempDir Path dir) throws Exception {
+    RequireTools.verilatorBackend();
+    RequireTools.yosys();
     Run r = run("", "flow", "E2M1", "INT4", "--sequences", "10", "--samples", "20000", "-o", dir.toString());
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("every core is bit-exact"), r.out());

@@ -87,7 +87,7 @@ class MacGeneratorTest {
 
   @Test
   void dotCoresAreLintClean() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(CatalogueTest.onPath("verilator") || System.getenv("CI") != null);
+    org.exmy.testsupport.RequireTools.verilator();
     for (String[] p : new String[][] {{"float8_e5m2", "float8_e5m2", "3"}, {"INT8", "INT8", "4"},
         {"INT4", "E2M1", "2"}, {"E4M3", "E4M3", "8"}}) {
       MacCore core = MacGenerator.generate(Formats.parse(p[0]), Formats.parse(p[1]), 64, Integer.parseInt(p[2]));

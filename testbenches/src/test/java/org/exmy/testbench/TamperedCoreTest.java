@@ -3,13 +3,12 @@ package org.exmy.testbench;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import org.exmy.hdl.sim.VerilatorSim;
 import org.exmy.mac.MacCore;
 import org.exmy.mac.MacGenerator;
 import org.exmy.simulator.Formats;
 import org.exmy.simulator.NumberFormat;
+import org.exmy.testsupport.RequireTools;
 import org.junit.jupiter.api.Test;
 
 /** The cross-check must catch a core that is wrong in a single place. */
@@ -17,7 +16,7 @@ class TamperedCoreTest {
 
   @Test
   void signBugIsCaught() {
-    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    RequireTools.verilatorBackend();
     NumberFormat f = Formats.parse("E2M1");
     MacCore core = MacGenerator.generate(f, f, 16);
     String good = core.verilog();
@@ -34,7 +33,7 @@ class TamperedCoreTest {
 
   @Test
   void aDroppedLaneInTheAdderTreeIsCaught() {
-    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    RequireTools.verilatorBackend();
     NumberFormat f = Formats.parse("E2M1");
     MacCore core = MacGenerator.generate(f, f, 64, 3);
     String good = core.verilog();
