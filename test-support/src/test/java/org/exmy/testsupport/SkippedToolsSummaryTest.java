@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
@@ -18,7 +19,9 @@ class SkippedToolsSummaryTest {
     SkippedToolsSummary summary = new SkippedToolsSummary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
     LauncherDiscoveryRequestBuilder b = LauncherDiscoveryRequestBuilder.request();
     for (Class<?> c : classes) b.selectors(selectClass(c));
-    Launcher launcher = LauncherFactory.create();
+    // only this listener: the auto-registered one would print to the build's output
+    Launcher launcher = LauncherFactory.create(
+        LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false).build());
     launcher.execute(b.build(), summary);
     return bytes.toString(StandardCharsets.UTF_8);
   }
