@@ -20,29 +20,17 @@ final class CoreSelection {
   String b;
 
   @Option(names = "--terms", paramLabel = "N", defaultValue = "" + MacGenerator.DEFAULT_TERMS,
-      description = "Products summed exactly (default: ${DEFAULT-VALUE}).")
+      description = "Products summed exactly, 1.." + Limits.MAX_TERMS + " (default: ${DEFAULT-VALUE}).")
   int terms;
 
+  /** Lane counts above the limit make impractically many ports; the generator itself has no limit. */
   @Option(names = "--lanes", paramLabel = "N", defaultValue = "1",
-      description = "Products added per cycle: 1 = MAC (default), N > 1 = N-lane dot-product core.")
+      description = "Products added per cycle, 1.." + Limits.MAX_LANES
+          + ": 1 = MAC (default), N > 1 = N-lane dot-product core.")
   int lanes;
 
-  /** Lane counts above this make impractically many ports; the generator itself has no limit. */
-  static final int MAX_LANES = 256;
-
-  static void checkLanes(int lanes, int terms) {
-    if (lanes < 1 || lanes > MAX_LANES) {
-      throw new UsageException("--lanes must be 1.." + MAX_LANES + ", got " + lanes);
-    }
-    if (terms < lanes) {
-      throw new UsageException("--terms (" + terms + ") must be at least --lanes (" + lanes
-          + "): one cycle already adds " + lanes + " products");
-    }
-  }
-
   List<MacCore> cores() {
-    if (terms < 1) throw new UsageException("--terms must be at least 1, got " + terms);
-    checkLanes(lanes, terms);
+    Limits.checkTermsAndLanes(terms, lanes);
     List<NumberFormat> fs = formats.isEmpty() ? Formats.catalogue() : formats.stream().map(Formats::parse).toList();
     List<MacCore> cores = new ArrayList<>();
     NumberFormat fb = b == null ? null : Formats.parse(b);

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
     description = {"Generate the Verilog of a MAC core for FORMAT (times --b FORMAT, default the same).",
-        "Writes OUTDIR/<module>.v and prints the module's interface."})
+        "Writes OUTDIR/<module>.v (nothing else: the catalogue's manifest is 'exmy catalogue''s)",
+        "and prints the module's interface."})
 final class GenerateCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -28,11 +29,13 @@ final class GenerateCommand implements Runnable {
   String formatB;
 
   @Option(names = "--terms", paramLabel = "N", defaultValue = "" + MacGenerator.DEFAULT_TERMS,
-      description = "Products summed exactly before the accumulator may wrap (default: ${DEFAULT-VALUE}).")
+      description = "Products summed exactly before the accumulator may wrap, 1.." + Limits.MAX_TERMS
+          + " (default: ${DEFAULT-VALUE}).")
   int terms;
 
   @Option(names = "--lanes", paramLabel = "N", defaultValue = "1",
-      description = "Products added per cycle: 1 = MAC (default), N > 1 = N-lane dot-product core.")
+      description = "Products added per cycle, 1.." + Limits.MAX_LANES
+          + ": 1 = MAC (default), N > 1 = N-lane dot-product core.")
   int lanes;
 
   @Option(names = {"-o", "--out"}, paramLabel = "OUTDIR", defaultValue = "build/verilog",
@@ -44,8 +47,7 @@ final class GenerateCommand implements Runnable {
 
   @Override
   public void run() {
-    if (terms < 1) throw new UsageException("--terms must be at least 1, got " + terms);
-    CoreSelection.checkLanes(lanes, terms);
+    Limits.checkTermsAndLanes(terms, lanes);
     NumberFormat a = Formats.parse(format);
     NumberFormat b = formatB == null ? a : Formats.parse(formatB);
     MacCore core;
@@ -55,7 +57,7 @@ final class GenerateCommand implements Runnable {
     } catch (IllegalArgumentException | org.exmy.hdl.HdlException e) {
       throw new UsageException(e.getMessage());
     }
-    List<Path> files = Catalogue.write(out, List.of(core));
+    List<Path> files = Catalogue.writeVerilog(out, List.of(core)); // never the catalogue's manifest
     PrintWriter o = spec.commandLine().getOut();
     o.println("wrote " + files.get(0));
     describe(o, core);

@@ -95,6 +95,10 @@ public final class Main implements Runnable {
     if (ex instanceof UnmatchedArgumentException u && cmd.getParent() == null && !u.getUnmatched().isEmpty()
         && !u.getUnmatched().get(0).startsWith("-")) {
       what = "unknown command '" + u.getUnmatched().get(0) + "'";
+    } else if (ex instanceof UnmatchedArgumentException u && !what.startsWith("Unknown option")
+        && !u.getUnmatched().isEmpty()) {
+      what = "unexpected argument" + (u.getUnmatched().size() == 1 ? " '" : "s '")
+          + String.join("' '", u.getUnmatched()) + "'";
     } else if (what.startsWith("Unknown subcommand '")) { // exmy help nosuch
       what = "unknown command '" + what.substring("Unknown subcommand '".length()).replaceAll("'\\.?$", "") + "'";
     } else if (!what.isEmpty()) {
