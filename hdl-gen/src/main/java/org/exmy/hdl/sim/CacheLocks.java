@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Locks on cache entries, across threads and processes. Each entry {@code NAME} has a lock file
@@ -116,17 +117,22 @@ final class CacheLocks {
   }
 
   /**
-   * Runs {@code action} holding the exclusive lock on {@code entry}, waiting for it. The caller
-   * must not use the entry itself (a JVM cannot hold two locks on one file).
+   * Runs {@code action} holding the exclusive lock on {@code entry}, waiting for it, unless {@code
+   * done} says (before and again under the lock) that there is nothing to do; true when it ran.
+   * A thread of this JVM may use the entry only once it is done (a JVM cannot hold two locks on
+   * one file).
    */
   @SuppressWarnings("try") // the lock is held by the try-with-resources, not used
-  static void exclusive(Path entry, Action action) throws IOException {
+  static boolean exclusive(Path entry, BooleanSupplier done, Action action) throws IOException {
     synchronized (monitor(entry)) {
+      if (done.getAsBoolean()) return false;
       if (usedHere(entry)) throw new IllegalStateException(entry + " is in use by this JVM");
       Files.createDirectories(entry.toAbsolutePath().getParent());
       try (FileChannel ch = FileChannel.open(lockFile(entry), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
            FileLock lock = ch.lock()) {
+        if (done.getAsBoolean()) return false; // another process did it meanwhile
         action.run();
+        return true;
       }
     }
   }

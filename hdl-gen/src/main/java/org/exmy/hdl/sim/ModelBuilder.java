@@ -335,8 +335,7 @@ final class ModelBuilder {
     Path parent = dir.toAbsolutePath().getParent();
     boolean[] built = new boolean[1];
     try {
-      CacheLocks.exclusive(dir, () -> {
-        if (Files.isRegularFile(target)) return; // another process built it meanwhile
+      CacheLocks.exclusive(dir, () -> Files.isRegularFile(target), () -> {
         ModelCache.removeStale(dir);
         if (Files.exists(dir)) { // damaged by hand (it only ever appears complete): move it aside
           Path junk = Files.createTempDirectory(parent, name + ".tmp");
