@@ -20,12 +20,13 @@ final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CoreSelection selection;
 
-  @Option(names = "--runs", defaultValue = "50", description = "Batches per measurement (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--runs", paramLabel = "N", defaultValue = "50",
+      description = "Batches of 65536 cycles per measurement, 1.." + Limits.MAX_RUNS + " (default: ${DEFAULT-VALUE}).")
   int runs;
 
   @Override
   public Integer call() {
-    if (runs < 1) throw new UsageException("--runs must be at least 1");
+    Limits.check("--runs", runs, 1, Limits.MAX_RUNS);
     VerifyCommand.requireVerilator();
     PrintWriter o = spec.commandLine().getOut();
     o.println("format,acc_width,latency,jni_vectors_per_s,model_steps_per_s,checked_vectors_per_s,checked_over_jni");

@@ -22,12 +22,13 @@ final class CoreSelection {
   String b;
 
   @Option(names = "--terms", paramLabel = "N", defaultValue = "" + CoreSpec.DEFAULT_TERMS,
-      description = "Products summed exactly, 1..2^31-1 (default: ${DEFAULT-VALUE}).")
+      description = "Products summed exactly, 1.." + Limits.MAX_TERMS + " (default: ${DEFAULT-VALUE}).")
   int terms;
 
+  /** Lane counts above the limit make impractically many ports; the generator itself has no limit. */
   @Option(names = "--lanes", paramLabel = "N", defaultValue = "1",
-      description = "Products added per cycle: 1 = MAC (default), N = 2.." + CoreSpec.MAX_LANES
-          + " = N-lane dot-product core.")
+      description = "Products added per cycle, 1.." + Limits.MAX_LANES
+          + ": 1 = MAC (default), N > 1 = N-lane dot-product core.")
   int lanes;
 
   @Option(names = "--pipeline", paramLabel = "STAGES", defaultValue = "none",
@@ -38,14 +39,7 @@ final class CoreSelection {
 
   /** The specs of the selected cores (the catalogue formats when none are named). */
   List<CoreSpec> specs() {
-    if (terms < 1) throw new UsageException("--terms must be at least 1, got " + terms);
-    if (lanes < 1 || lanes > CoreSpec.MAX_LANES) {
-      throw new UsageException("--lanes must be 1.." + CoreSpec.MAX_LANES + ", got " + lanes);
-    }
-    if (terms < lanes) {
-      throw new UsageException("--terms (" + terms + ") must be at least --lanes (" + lanes
-          + "): one cycle already adds " + lanes + " products");
-    }
+    Limits.checkTermsAndLanes(terms, lanes);
     List<NumberFormat> fs = formats.isEmpty() ? Formats.catalogue() : formats.stream().map(Formats::parse).toList();
     NumberFormat fb = b == null ? null : Formats.parse(b);
     Pipeline p = Pipeline.parse(pipeline);

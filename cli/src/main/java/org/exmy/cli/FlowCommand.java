@@ -3,12 +3,12 @@ package org.exmy.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.ToIntFunction;
+import org.exmy.mac.AtomicFiles;
 import org.exmy.mac.Catalogue;
 import org.exmy.mac.MacCore;
 import org.exmy.simulator.Overflow;
@@ -37,24 +37,30 @@ final class FlowCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--sequences", paramLabel = "N", defaultValue = "100",
-      description = "Random accumulate sequences per core (default: ${DEFAULT-VALUE}).")
+      description = "Random accumulate sequences (up to " + FlowCommand.MAX_LENGTH + " cycles) per core, 0.."
+          + Limits.MAX_SEQUENCES + " (default: ${DEFAULT-VALUE}).")
   int sequences;
 
   @Option(names = "--samples", paramLabel = "N", defaultValue = "100000",
-      description = "Gaussian samples for the accuracy measurement (default: ${DEFAULT-VALUE}).")
+      description = {"Gaussian samples for the accuracy measurement,",
+          "1.." + Limits.MAX_SAMPLES + " (default: ${DEFAULT-VALUE})."})
   int samples;
+
+  /** Longest random sequence. */
+  static final int MAX_LENGTH = 2000;
 
   @Option(names = "--no-synth", description = "Skip synthesis.")
   boolean noSynth;
 
   @Override
   public Integer call() {
-    if (samples < 1 || sequences < 0) throw new UsageException("--samples must be >= 1 and --sequences >= 0");
+    Limits.checkSequences(sequences, MAX_LENGTH);
+    Limits.check("--samples", samples, 1, Limits.MAX_SAMPLES);
     VerifyCommand.requireVerilator();
     if (!noSynth) SynthCommand.requireYosys();
     PrintWriter o = spec.commandLine().getOut();
     List<MacCore> cores = selection.cores();
-    Catalogue.write(out.resolve("verilog"), cores);
+    Catalogue.writeVerilog(out.resolve("verilog"), cores);
     double[] data = Quantizer.gaussian(42, samples);
     String header = "format_a,format_b,bits_a,bits_b,lanes,acc_width,vectors,mismatches,vectors_per_s,"
         + "luts_dsp,ffs,carry4,dsp48,luts_nodsp,carry4_nodsp,sqnr_a_db,sqnr_b_db";
@@ -63,7 +69,7 @@ final class FlowCommand implements Callable<Integer> {
         "LUT+DSP", "DSP48", "FF", "LUT-only", "SQNR dB");
     boolean allOk = true;
     for (MacCore core : cores) {
-      List<CrossCheck.Report> reports = VerifyCommand.run(core, sequences, 2000, 1);
+      List<CrossCheck.Report> reports = VerifyCommand.run(core, sequences, MAX_LENGTH, 1);
       long vectors = 0;
       long bad = 0;
       double secs = 0;
@@ -98,8 +104,7 @@ final class FlowCommand implements Callable<Integer> {
     }
     Path csv = out.resolve("report.csv");
     try {
-      Files.createDirectories(out);
-      Files.writeString(csv, header + "\n" + String.join("\n", rows) + "\n");
+      AtomicFiles.write(csv, header + "\n" + String.join("\n", rows) + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + csv, e);
     }

@@ -4,9 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import org.exmy.simulator.DecimalInput;
 import org.exmy.simulator.Formats;
 import org.exmy.simulator.NumberFormat;
 import org.exmy.simulator.Overflow;
@@ -19,7 +19,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "quantize", mixinStandardHelpOptions = true,
     description = {"Round decimal numbers read from standard input, one per line, to FORMAT.",
         "Prints CSV 'input,code,value'. Rounding is round-to-nearest-even on the exact decimal",
-        "(no detour through binary64). Accepted: decimals (1.5, -2e-3), nan, inf, -inf.",
+        "(no detour through binary64) unless --via float32 is given.",
+        "Accepted, ASCII only: [+|-] digits [. [digits]] [e|E [+|-] digits], also .5 and 5.;",
+        "and nan, inf, infinity in any case, with a sign. -0 and -0.0 give -0 where the format",
+        "has one; exponents of any size are fine (1e99999999999 overflows, 1e-99999999999 is 0).",
         "Blank lines are skipped; a line that is not a number is reported on stderr with its",
         "line number, the rest is still converted, and the exit code is 2."})
 final class QuantizeCommand implements java.util.concurrent.Callable<Integer> {
@@ -33,6 +36,16 @@ final class QuantizeCommand implements java.util.concurrent.Callable<Integer> {
           "nonsat (default, as ml_dtypes): they become inf, or NaN when the format has no inf.",
           "Integer formats always saturate."})
   String overflow;
+
+  /** How a decimal reaches the format. */
+  enum Via { exact, float32 }
+
+  @Option(names = "--via", paramLabel = "PATH", defaultValue = "exact",
+      description = {"exact (default): round the exact decimal once.",
+          "float32: as NumPy + ml_dtypes do for float64 data (x.astype(dtype)): round the decimal",
+          "to float64, that to float32, then to FORMAT; bit for bit what ml_dtypes gives, which",
+          "differs from exact rounding for inputs close to a midpoint (double rounding)."})
+  Via via;
 
   @Override
   public Integer call() throws IOException {
@@ -54,12 +67,9 @@ final class QuantizeCommand implements java.util.concurrent.Callable<Integer> {
       if (s.isEmpty()) continue;
       int code;
       try {
-        code = encode(f, s, policy);
-      } catch (NumberFormatException e) {
-        err.println("exmy: line " + lineNo + ": '" + s + "' is not a decimal number (skipped)");
-        bad++;
-        continue;
-      } catch (ArithmeticException e) {
+        DecimalInput x = DecimalInput.parse(s);
+        code = via == Via.float32 ? x.encodeViaFloat32(f, policy) : x.encode(f, policy);
+      } catch (NumberFormatException | ArithmeticException e) {
         err.println("exmy: line " + lineNo + ": " + e.getMessage() + " (skipped)");
         bad++;
         continue;
@@ -73,23 +83,5 @@ final class QuantizeCommand implements java.util.concurrent.Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     return 0;
-  }
-
-  static int encode(NumberFormat f, String s, Overflow policy) {
-    String l = s.toLowerCase(Locale.ROOT);
-    switch (l) {
-      case "nan", "+nan", "-nan" -> {
-        return f.encode(Double.NaN, policy);
-      }
-      case "inf", "+inf", "infinity", "+infinity" -> {
-        return f.encode(Double.POSITIVE_INFINITY, policy);
-      }
-      case "-inf", "-infinity" -> {
-        return f.encode(Double.NEGATIVE_INFINITY, policy);
-      }
-      default -> {
-        return f.encode(new BigDecimal(s), policy);
-      }
-    }
   }
 }

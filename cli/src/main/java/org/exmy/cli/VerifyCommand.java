@@ -23,11 +23,12 @@ final class VerifyCommand implements Callable<Integer> {
   @Mixin CoreSelection selection;
 
   @Option(names = "--sequences", paramLabel = "N", defaultValue = "200",
-      description = "Random accumulate sequences per core (default: ${DEFAULT-VALUE}).")
+      description = "Random accumulate sequences per core, 0.." + Limits.MAX_SEQUENCES + " (default: ${DEFAULT-VALUE}).")
   int sequences;
 
   @Option(names = "--max-length", paramLabel = "N", defaultValue = "2000",
-      description = "Longest random sequence (default: ${DEFAULT-VALUE}).")
+      description = {"Longest random sequence, 1.." + Limits.MAX_LENGTH + " (default: ${DEFAULT-VALUE});",
+          "--sequences x --max-length at most " + Limits.MAX_SEQUENCE_CYCLES + "."})
   int maxLength;
 
   @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
@@ -35,7 +36,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (sequences < 0 || maxLength < 1) throw new UsageException("--sequences must be >= 0 and --max-length >= 1");
+    Limits.checkSequences(sequences, maxLength);
     requireVerilator();
     PrintWriter out = spec.commandLine().getOut();
     boolean allOk = true;
@@ -64,6 +65,7 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   static void requireVerilator() {
+    CacheCommand.cap(); // a bad EXMY_CACHE_MAX is bad input, before any work
     if (!VerilatorSim.available()) {
       throw new UsageException("verilator and g++ are needed for verification; run ./setup.sh "
           + "(or: apt-get install -y verilator g++)");

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.exmy.testsupport.RequireTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,7 +115,8 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"formats", "table", "quantize", "generate", "catalogue", "verify", "synth", "flow", "bench"})
+  @ValueSource(strings = {"formats", "table", "quantize", "generate", "catalogue", "verify", "synth", "flow", "bench",
+      "cache"})
   void everyCommandHasHelp(String cmd) {
     Run r = run("", cmd, "--help");
     assertEquals(0, r.exit(), r.err());
@@ -129,7 +131,7 @@ class CliTest {
     int at = l.indexOf("Commands:");
     assertTrue(at > 0, r.out());
     for (String cmd : List.of("formats", "table", "quantize", "generate", "catalogue", "verify", "synth",
-        "flow", "bench")) {
+        "flow", "bench", "cache")) {
       String line = l.stream().skip(at).filter(s -> s.startsWith("  " + cmd + " ")).findFirst().orElseThrow();
       int i = l.indexOf(line);
       // picocli wraps a long summary onto the next line; the summary must end on its first line.
@@ -141,6 +143,7 @@ class CliTest {
 
   @Test
   void verifyTakesAMixedIntegerTimesMinifloatCore() {
+    RequireTools.verilatorBackend();
     Run r = run("", "verify", "float8_e5m2", "--b", "INT4", "--sequences", "5", "--max-length", "100");
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("PASS exmy_mac_float8_e5m2_x_int4 exhaustive pairs: 4096 vectors, 0 mismatches"),
@@ -161,13 +164,17 @@ class CliTest {
 
   @Test
   void quantizeTakesAstronomicalDecimals() {
-    Run r = run("1e999999999\n-1e-999999999\n", "quantize", "float8_e4m3fn");
+    Run r = run("1e999999999\n-1e-999999999\n1e99999999999\n-1e-99999999999\n", "quantize", "float8_e4m3fn");
     assertEquals(0, r.exit(), r.err());
-    assertEquals(List.of("input,code,value", "1e999999999,0x7f,nan", "-1e-999999999,0x80,-0"), r.lines());
+    assertEquals(List.of("input,code,value", "1e999999999,0x7f,nan", "-1e-999999999,0x80,-0",
+        "1e99999999999,0x7f,nan", "-1e-99999999999,0x80,-0"), r.lines());
+    Run s = run("-1e99999999999\n", "quantize", "float8_e4m3fn", "--overflow", "saturate");
+    assertEquals(List.of("input,code,value", "-1e99999999999,0xfe,-448"), s.lines());
   }
 
   @Test
   void generateAndVerifyADotProductCore(@TempDir Path dir) throws Exception {
+    RequireTools.verilatorBackend();
     Run g = run("", "generate", "E2M1", "--lanes", "4", "--terms", "64", "-o", dir.toString());
     assertEquals(0, g.exit(), g.err());
     assertTrue(g.out().contains("module exmy_dot4_e2m1_t64: E2M1 (4 lanes), exact for 64 products, latency 1"), g.out());
@@ -186,6 +193,8 @@ class CliTest {
 
   @Test
   void flowWritesAReportWithProofCostAndAccuracy(@TempDir Path dir) throws Exception {
+    RequireTools.verilatorBackend();
+    RequireTools.yosys();
     Run r = run("", "flow", "E2M1", "INT4", "--sequences", "10", "--samples", "20000", "-o", dir.toString());
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("every core is bit-exact"), r.out());
@@ -210,10 +219,115 @@ class CliTest {
   }
 
   @Test
-  void unknownCommandIsAUsageError() {
-    Run r = run("", "bogus");
+  void unknownCommandIsAUsageErrorEvenWithHelp() {
+    for (String[] args : List.of(new String[] {"bogus"}, new String[] {"bogus", "--help"},
+        new String[] {"help", "bogus"})) {
+      Run r = run("", args);
+      assertEquals(2, r.exit(), String.join(" ", args));
+      assertEquals("exmy: error: unknown command 'bogus' (see 'exmy --help')\n", r.err(), String.join(" ", args));
+      assertEquals("", r.out());
+    }
+  }
+
+  @Test
+  void noCommandPrintsTheUsageOnStderrAndExitsTwo() {
+    Run r = run("");
     assertEquals(2, r.exit());
-    assertTrue(r.err().contains("Unmatched argument at index 0: 'bogus'"), r.err());
+    assertEquals("", r.out());
+    assertTrue(r.err().startsWith("Usage: exmy [-hV] [COMMAND]"), r.err());
+    assertTrue(r.err().contains("Exit codes: 0 ok, 1 a check or a tool failed, 2 bad input"), r.err());
+  }
+
+  @Test
+  void parseErrorsAreOneLineNamingTheCommandsHelp() {
+    String[][] cases = {
+        {"exmy: error: unknown option: '--bogus' (see 'exmy quantize --help')", "quantize", "E4M3", "--bogus"},
+        {"exmy: error: missing required parameter: 'FORMAT' (see 'exmy quantize --help')", "quantize"},
+        {"exmy: error: invalid value for option '--terms': 'abc' is not an int (see 'exmy verify --help')",
+            "verify", "--terms", "abc"},
+        {"exmy: error: invalid value for option '--terms': '99999999999' is not an int (see 'exmy generate --help')",
+            "generate", "E4M3", "--terms", "99999999999"},
+        {"exmy: error: missing required parameter for option '--overflow' (POLICY) (see 'exmy quantize --help')",
+            "quantize", "E4M3", "--overflow"},
+        {"exmy: error: unexpected arguments 'extra' 'more' (see 'exmy table --help')", "table", "E4M3", "extra", "more"},
+        {"exmy: error: invalid value for option '--via': expected one of [exact, float32] (case-insensitive)"
+            + " but was 'x' (see 'exmy quantize --help')", "quantize", "E4M3", "--via", "x"},
+        {"exmy: error: unknown option: '--bogus' (see 'exmy cache info --help')", "cache", "info", "--bogus"},
+    };
+    for (String[] c : cases) {
+      Run r = run("", java.util.Arrays.copyOfRange(c, 1, c.length));
+      assertEquals(2, r.exit(), c[0]);
+      assertEquals(c[0] + "\n", r.err());
+    }
+  }
+
+  @Test
+  void numericOptionsAreCheckedAgainstTheirStatedLimits() {
+    String[][] cases = {
+        {"--terms must be 1..1048576, got 2147483647", "verify", "E2M1", "--terms", "2147483647"},
+        {"--terms must be 1..1048576, got 1000000000", "generate", "E2M1", "--terms", "1000000000"},
+        {"--terms must be 1..1048576, got 0", "synth", "E2M1", "--terms", "0"},
+        {"--lanes must be 1..256, got 257", "bench", "E2M1", "--lanes", "257", "--terms", "4096"},
+        {"--sequences must be 0..100000, got -1", "verify", "E2M1", "--sequences", "-1"},
+        {"--max-length must be 1..100000, got 0", "verify", "E2M1", "--max-length", "0"},
+        {"--sequences x --max-length must be at most 100000000, got 100000 x 1001", "verify", "E2M1",
+            "--sequences", "100000", "--max-length", "1001"},
+        {"--samples must be 1..10000000, got 10000001", "flow", "E2M1", "--samples", "10000001"},
+        {"--sequences must be 0..100000, got 100001", "flow", "E2M1", "--sequences", "100001"},
+        {"--runs must be 1..10000, got 10001", "bench", "E2M1", "--runs", "10001"},
+    };
+    for (String[] c : cases) {
+      Run r = run("", java.util.Arrays.copyOfRange(c, 1, c.length));
+      assertEquals(2, r.exit(), c[0] + ": " + r.err());
+      assertEquals("exmy: error: " + c[0] + "\n", r.err());
+    }
+    // and every limit is in the help
+    assertTrue(run("", "verify", "--help").out().contains("Products summed exactly, 1..1048576"));
+    String flow = run("", "flow", "--help").out().replaceAll("\\s+", " ");
+    assertTrue(flow.contains("per core, 0..100000") && flow.contains("1..10000000"), flow);
+    assertTrue(run("", "bench", "--help").out().replaceAll("\\s+", " ").contains("1..10000 (default: 50)"));
+    String verify = run("", "verify", "--help").out().replaceAll("\\s+", " ");
+    assertTrue(verify.contains("1..100000 (default: 2000)") && verify.contains("at most 100000000"), verify);
+    assertTrue(run("", "generate", "--help").out().replaceAll("\\s+", " ").contains("Products added per cycle, 1..256"));
+  }
+
+  @Test
+  void generateLeavesTheCatalogueManifestAloneAndCatalogueWritesItWhole(@TempDir Path dir) throws Exception {
+    Path manifest = Files.writeString(dir.resolve("catalogue.csv"), "the catalogue's manifest\n");
+    Run g = run("", "generate", "E2M1", "--terms", "16", "-o", dir.toString());
+    assertEquals(0, g.exit(), g.err());
+    assertEquals("the catalogue's manifest\n", Files.readString(manifest));
+    try (var s = Files.list(dir)) {
+      assertEquals(List.of("catalogue.csv", "exmy_mac_e2m1_t16.v"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+          "one Verilog file and no temporary leftovers");
+    }
+    Run c = run("", "catalogue", "-o", dir.toString());
+    assertEquals(0, c.exit(), c.err());
+    List<String> rows = Files.readAllLines(manifest);
+    assertEquals("module,format_a,format_b,terms,acc_width,lsb_exponent,product_bits,guard_bits,flags", rows.get(0));
+    assertEquals(1 + org.exmy.simulator.Formats.catalogue().size(), rows.size(), "a row per catalogue core");
+    assertTrue(rows.contains("exmy_mac_e2m1,E2M1,E2M1,1024,19,-2,8,10,no"), rows.toString());
+  }
+
+  @Test
+  void quantizeKeepsTheSignOfZeroAndOfNan() {
+    Run r = run("-0\n-0.0\n+0\n-0e-5\n-1e-30\n-nan\n", "quantize", "float8_e4m3fn");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(List.of("input,code,value", "-0,0x80,-0", "-0.0,0x80,-0", "+0,0x00,0", "-0e-5,0x80,-0",
+        "-1e-30,0x80,-0", "-nan,0xff,nan"), r.lines());
+    // fnuz has no -0: a negative zero is +0
+    assertEquals(List.of("input,code,value", "-0,0x00,0"), run("-0\n", "quantize", "float8_e4m3fnuz").lines());
+  }
+
+  @Test
+  void quantizeTakesAsciiDecimalsOnly() {
+    Run r = run("\uff11\n1\n\u0661\n1_0\n", "quantize", "e4m3");
+    assertEquals(2, r.exit());
+    assertEquals(List.of("input,code,value", "1,0x38,1"), r.lines());
+    assertEquals("exmy: line 1: '\uff11' is not a decimal number (skipped)\n"
+        + "exmy: line 3: '\u0661' is not a decimal number (skipped)\n"
+        + "exmy: line 4: '1_0' is not a decimal number (skipped)\n"
+        + "exmy: 3 line(s) could not be converted\n", r.err());
   }
 
   @Test
@@ -225,7 +339,7 @@ class CliTest {
     assertTrue(r.out().contains("io_acc"), r.out());
     Run bad = run("", "generate", "E2M1", "--terms", "0", "-o", dir.toString());
     assertEquals(2, bad.exit());
-    assertTrue(bad.err().contains("--terms must be at least 1"), bad.err());
+    assertEquals("exmy: error: --terms must be 1..1048576, got 0\n", bad.err());
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import java.util.regex.Matcher;
@@ -93,7 +92,7 @@ class HierarchyTest {
 
   @Test
   void hierarchyIsLintCleanUnderVerilatorWall() {
-    assumeTrue(VerilogEmitterTest.onPath("verilator") || System.getenv("CI") != null, "verilator not installed");
+    org.exmy.testsupport.RequireTools.verilator();
     String v = Hierarchy.quad().toVerilog();
     VerilatorLint.Result r = VerilatorLint.lint(v, "quad");
     assertTrue(r.clean(), () -> String.join("\n", r.messages()) + "\n" + v);

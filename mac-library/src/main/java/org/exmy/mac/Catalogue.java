@@ -2,8 +2,6 @@ package org.exmy.mac;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,34 +38,43 @@ public final class Catalogue {
         "" + g.productBits(), "" + g.guardBits(), c.hasFlags() ? "yes" : "no", MacGenerator.VERSION);
   }
 
-  /** Writes {@code <module>.v} of one core into {@code dir} (nothing else); returns the file. */
+  /** Writes {@code <module>.v} of one core into {@code dir} (nothing else), atomically; returns the file. */
   public static Path writeVerilog(Path dir, MacCore core) {
-    try {
-      Files.createDirectories(dir);
-      Path f = dir.resolve(core.moduleName() + ".v");
-      Files.writeString(f, core.verilog(), StandardCharsets.UTF_8);
-      return f;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write to " + dir + ": " + IoText.of(e), e);
-    }
+    return writeVerilog(dir, List.of(core)).get(0);
   }
 
-  /** Writes {@code <module>.v} for every core plus {@value #MANIFEST}; returns the files written. */
+  /**
+   * Writes {@code <module>.v} for every core plus {@value #MANIFEST} (the catalogue's own listing:
+   * only {@code exmy catalogue} writes it); returns the files written.
+   */
   public static List<Path> write(Path dir, List<MacCore> cores) {
+    List<Path> written = new ArrayList<>(writeVerilog(dir, cores));
+    StringBuilder manifest = new StringBuilder(manifestHeader()).append('\n');
+    for (MacCore c : cores) manifest.append(manifestRow(c)).append('\n');
+    Path m = dir.resolve(MANIFEST);
+    writeFile(dir, m, manifest.toString());
+    written.add(m);
+    return written;
+  }
+
+  /**
+   * Writes {@code <module>.v} for every core and nothing else (a {@value #MANIFEST} in {@code dir}
+   * stays as it is); returns the files written. Each file is written to a temporary file in
+   * {@code dir} and renamed over the old one, so an interrupted run leaves the old file intact.
+   */
+  public static List<Path> writeVerilog(Path dir, List<MacCore> cores) {
+    List<Path> written = new ArrayList<>();
+    for (MacCore c : cores) {
+      Path f = dir.resolve(c.moduleName() + ".v");
+      writeFile(dir, f, c.verilog());
+      written.add(f);
+    }
+    return written;
+  }
+
+  private static void writeFile(Path dir, Path file, String text) {
     try {
-      Files.createDirectories(dir);
-      List<Path> written = new ArrayList<>();
-      StringBuilder manifest = new StringBuilder(manifestHeader()).append('\n');
-      for (MacCore c : cores) {
-        Path f = dir.resolve(c.moduleName() + ".v");
-        Files.writeString(f, c.verilog(), StandardCharsets.UTF_8);
-        written.add(f);
-        manifest.append(manifestRow(c)).append('\n');
-      }
-      Path m = dir.resolve(MANIFEST);
-      Files.writeString(m, manifest.toString(), StandardCharsets.UTF_8);
-      written.add(m);
-      return written;
+      AtomicFiles.write(file, text);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to " + dir + ": " + IoText.of(e), e);
     }

@@ -2,7 +2,6 @@ package org.exmy.mac;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,15 +45,8 @@ class CatalogueTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cores")
   void lintCleanUnderVerilatorWall(MacCore core) {
-    assumeTrue(onPath("verilator") || System.getenv("CI") != null, "verilator not installed");
+    org.exmy.testsupport.RequireTools.verilator();
     VerilatorLint.Result r = VerilatorLint.lint(core.verilog(), core.moduleName());
     assertTrue(r.clean(), () -> String.join("\n", r.messages()));
-  }
-
-  static boolean onPath(String tool) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(d, tool))) return true;
-    }
-    return false;
   }
 }

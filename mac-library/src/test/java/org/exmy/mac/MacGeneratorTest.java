@@ -99,7 +99,7 @@ class MacGeneratorTest {
 
   @Test
   void dotCoresAreLintClean() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(CatalogueTest.onPath("verilator") || System.getenv("CI") != null);
+    org.exmy.testsupport.RequireTools.verilator();
     for (String[] p : new String[][] {{"float8_e5m2", "float8_e5m2", "3"}, {"INT8", "INT8", "4"},
         {"INT4", "E2M1", "2"}, {"E4M3", "E4M3", "8"}}) {
       MacCore core = generate(p[0], p[1], 64, Integer.parseInt(p[2]));
@@ -110,7 +110,7 @@ class MacGeneratorTest {
 
   @Test
   void pipelinedCoresAreLintClean() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(CatalogueTest.onPath("verilator") || System.getenv("CI") != null);
+    org.exmy.testsupport.RequireTools.verilator();
     for (String[] p : new String[][] {{"float8_e5m2", "1", "4"}, {"INT8", "3", "decode,product,tree=1"},
         {"E2M1", "5", "tree=2,chunk=4"}, {"E4M3", "1", "chunk=16"}, {"INT4", "1", "decode"}, {"INT3", "2", "2"}}) {
       CoreSpec s = CoreSpec.mac(Formats.parse(p[0]), Formats.parse(p[0])).withLanes(Integer.parseInt(p[1]))

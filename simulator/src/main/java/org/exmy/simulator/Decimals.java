@@ -12,8 +12,8 @@ final class Decimals {
    */
   static final int FAR = 1300;
 
-  private static final BigDecimal HUGE = BigDecimal.ONE.scaleByPowerOfTen(FAR);
-  private static final BigDecimal TINY = BigDecimal.ONE.scaleByPowerOfTen(-FAR);
+  static final BigDecimal HUGE = BigDecimal.ONE.scaleByPowerOfTen(FAR);
+  static final BigDecimal TINY = BigDecimal.ONE.scaleByPowerOfTen(-FAR);
 
   /**
    * {@code x}, or &plusmn;10^FAR when |x| &ge; 10^(FAR+1), or &plusmn;10^-FAR when |x| &lt;

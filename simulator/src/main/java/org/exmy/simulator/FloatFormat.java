@@ -33,6 +33,10 @@ import java.util.Objects;
  * the min normal). Values that round to zero keep their sign when the format has {@code -0}
  * ({@code -0.0001} in float8_e4m3fn gives 0x80); FNUZ gives +0.
  *
+ * <p>This is ml_dtypes' conversion of one value. NumPy's {@code astype} of a float64 array to an
+ * ml_dtypes type goes through float32 first, so near a midpoint its result can differ (double
+ * rounding): {@link DecimalInput#encodeViaFloat32} reproduces that path.
+ *
  * <p>Special cases, as verified in ml_dtypes' source ({@code ml_dtypes/include/float8.h},
  * {@code ConvertImpl<From, To, kSaturate, kTruncate>::run}, numeric_limits specializations, and
  * {@code ml_dtypes/include/mxfloat.h} numeric_limits for float6/float4, test {@code

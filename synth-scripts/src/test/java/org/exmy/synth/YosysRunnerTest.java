@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real Yosys runs on small hand-written cores (skipped when yosys is not installed). Exact cell
+ * Real Yosys runs on small hand-written cores (a missing yosys fails them, see RequireTools). Exact cell
  * counts are asserted for Yosys 0.23 (the Debian 12 package these were cross-checked with); other
  * versions get the structural checks only.
  */
@@ -26,7 +26,7 @@ class YosysRunnerTest {
 
   @BeforeAll
   static void yosys() {
-    assumeTrue(YosysRunner.available(), "yosys is not installed (apt-get install -y yosys)");
+    org.exmy.testsupport.RequireTools.yosys();
     is023 = YosysRunner.version().orElse("").startsWith("Yosys 0.23 ");
   }
 

@@ -9,7 +9,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.exmy.hdl.sim.VerilatorSim;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import org.exmy.mac.MacCore;
 import org.exmy.mac.MacGenerator;
 import org.exmy.simulator.CoreSpec;
@@ -19,6 +19,8 @@ import org.exmy.simulator.IntFormat;
 import org.exmy.simulator.NumberFormat;
 import org.exmy.simulator.Pipeline;
 import org.exmy.simulator.Specials;
+import org.exmy.testsupport.RequireTools;
+import org.exmy.testsupport.SkipWithoutVerilator;
 
 /**
  * The generator for arbitrary operands, not just the catalogue: random minifloats (any E/M of 3..8
@@ -30,9 +32,10 @@ import org.exmy.simulator.Specials;
 class RandomFormatProperties {
 
   @Property(tries = 25)
+  @AddLifecycleHook(SkipWithoutVerilator.class)
   void anyGeneratedCoreIsBitExact(@ForAll("formats") NumberFormat a, @ForAll("formats") NumberFormat b,
       @ForAll("terms") int terms, @ForAll("lanes") int lanes, @ForAll("pipelines") String pipeline) {
-    if (!VerilatorSim.available() && System.getenv("CI") == null) return;
+    RequireTools.verilatorBackend();
     MacCore core = MacGenerator.generate(CoreSpec.mac(a, b).withTerms(Math.max(terms, lanes)).withLanes(lanes)
         .withPipeline(Pipeline.parse(pipeline)));
     try (CrossCheck cc = new CrossCheck(core)) {

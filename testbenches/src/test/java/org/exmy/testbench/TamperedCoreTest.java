@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import org.exmy.hdl.sim.VerilatorSim;
 import java.util.List;
 import org.exmy.mac.MacCore;
 import org.exmy.mac.MacGenerator;
+import org.exmy.testsupport.RequireTools;
 import org.junit.jupiter.api.Test;
 
 /** The cross-check must catch a core that is wrong in a single place. */
@@ -17,7 +16,7 @@ class TamperedCoreTest {
 
   @Test
   void signBugIsCaught() {
-    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    RequireTools.verilatorBackend();
     MacCore core = Cores.core("E2M1", "E2M1", 16, 1);
     String good = core.verilog();
     String bad = good.replace("prod_neg = a_sign ^ b_sign;", "prod_neg = a_sign;");
@@ -33,7 +32,7 @@ class TamperedCoreTest {
 
   @Test
   void aDroppedLaneInTheAdderTreeIsCaught() {
-    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    RequireTools.verilatorBackend();
     MacCore core = Cores.core("E2M1", "E2M1", 64, 3);
     String good = core.verilog();
     // Level 2 adds the odd lane 2 to tree1_0; drop it.
@@ -61,7 +60,7 @@ class TamperedCoreTest {
 
   @Test
   void anIgnoredValidIsCaught() {
-    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    RequireTools.verilatorBackend();
     MacCore core = Cores.core("E4M3", "E4M3", 16, 1);
     // model acc: 1, 1, 1, 1, 2; with valid ignored: 1, 3, 5, 7, 8 -> 4 mismatches
     CrossCheck.Report r = tampered(core, "addend = io_valid \\? prod_fixed : \\d+'d0;", "addend = prod_fixed;",
@@ -72,7 +71,7 @@ class TamperedCoreTest {
 
   @Test
   void anIgnoredClearIsCaught() {
-    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    RequireTools.verilatorBackend();
     MacCore core = Cores.core("E4M3", "E4M3", 16, 1);
     // model acc: 1, 2, 2, 3; with clear ignored: 1, 2, 4, 5 -> 2 mismatches
     CrossCheck.Report r = tampered(core, "\\(io_clear \\? \\d+'d0 : acc\\)", "acc",
@@ -83,7 +82,7 @@ class TamperedCoreTest {
 
   @Test
   void anIgnoredResetIsCaught() {
-    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    RequireTools.verilatorBackend();
     MacCore core = Cores.core("E4M3", "E4M3", 16, 1);
     // model acc: 1, 2, 0 (reset), 1; with reset ignored: 1, 2, 2, 3 -> 2 mismatches
     CrossCheck.Report r = tampered(core, "(if \\(reset\\) begin\\s+acc <= )\\d+'d0;", "$1acc;",
@@ -94,7 +93,7 @@ class TamperedCoreTest {
 
   @Test
   void aFlagThatIsNotStickyIsCaught() {
-    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    RequireTools.verilatorBackend();
     MacCore core = Cores.core("float8_e5m2", "float8_e5m2", 16, 1);
     // 0x7E is NaN, 0x3C is 1.0. Model nan flag: 1, 1, 1, 0 (cleared); not sticky: 1, 0, 0, 0 -> 2 mismatches
     CrossCheck.Report r = tampered(core, "\\(io_clear \\? 1'b0 : flag_nan\\) \\| ", "",
@@ -106,7 +105,7 @@ class TamperedCoreTest {
 
   @Test
   void aCoreWithTheWrongLatencyIsCaught() {
-    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    RequireTools.verilatorBackend();
     MacCore piped = Cores.core("E4M3", "E4M3", 16, 1, "product");
     // the flat datapath under the pipelined core's name: the sum shows one cycle early
     String flat = MacGenerator.generate(Cores.spec("E4M3", "E4M3", 16, 1), piped.moduleName()).verilog();

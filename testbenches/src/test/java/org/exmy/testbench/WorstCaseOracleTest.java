@@ -2,14 +2,13 @@ package org.exmy.testbench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.stream.Stream;
-import org.exmy.hdl.sim.VerilatorSim;
 import org.exmy.mac.MacCore;
 import org.exmy.simulator.CoreSpec;
 import org.exmy.simulator.Formats;
 import org.exmy.simulator.NumberFormat;
+import org.exmy.testsupport.RequireTools;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +20,7 @@ class WorstCaseOracleTest {
 
   @BeforeAll
   static void needVerilator() {
-    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator not installed");
+    RequireTools.verilatorBackend();
   }
 
   static Stream<String> formats() {

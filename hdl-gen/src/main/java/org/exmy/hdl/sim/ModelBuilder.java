@@ -3,13 +3,10 @@ package org.exmy.hdl.sim;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -25,7 +22,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Verilates and compiles models into a content-addressed cache under {@link VerilatorSim#cacheDir()}.
+ * Verilates and compiles models into a content-addressed cache under {@link ModelCache#dir()}.
  *
  * <ul>
  *   <li>{@code shim-<hash>/libexmyjni.so}: the generic JNI shim (per shim source and JDK).
@@ -35,8 +32,10 @@ import java.util.stream.Stream;
  * </ul>
  *
  * <p>Each artefact is built in a private temporary folder next to its final place and renamed into
- * place, so no process ever sees half a build; a lock file per artefact (plus an in-JVM lock, since
- * file locks are per process) keeps concurrent JVMs and threads from building the same thing twice.
+ * place, so no process ever sees half a build; a lock file per artefact ({@link CacheLocks}: an
+ * exclusive lock to build or evict, a shared one to use) keeps concurrent JVMs and threads from
+ * building the same thing twice and from evicting what another one uses. After each build the
+ * cache is trimmed to its cap ({@link ModelCache}).
  * A model is compiled as one translation unit (all verilated .cpp files and the wrapper), which
  * parses Verilator's headers once: about 1 s instead of about 5 s for separate units.
  */
@@ -49,8 +48,11 @@ final class ModelBuilder {
       "-Wno-fatal", "-Wno-lint", "-Wno-style");
   private static final int TIMEOUT = 900;
 
-  private static final Map<String, Object> JVM_LOCKS = new ConcurrentHashMap<>();
   private static final AtomicInteger BUILDS = new AtomicInteger();
+  private static final AtomicInteger RUNTIME_BUILDS = new AtomicInteger();
+  private static final AtomicInteger SHIM_BUILDS = new AtomicInteger();
+  /** This JVM's use of the loaded JNI shim: held until the JVM exits. */
+  private static volatile CacheLocks.Use shimUse;
   private static volatile Toolchain toolchain;
 
   private ModelBuilder() {}
@@ -81,7 +83,7 @@ final class ModelBuilder {
   private static Toolchain probeCached() {
     String identity = identity("verilator") + identity("verilator_bin") + identity("g++")
         + "|VERILATOR_ROOT=" + System.getenv().getOrDefault("VERILATOR_ROOT", "");
-    Path memo = VerilatorSim.cacheDir().resolve("toolchain-" + hash(identity).substring(0, 32) + ".txt");
+    Path memo = ModelCache.dir().resolve("toolchain-" + hash(identity).substring(0, 32) + ".txt");
     try {
       List<String> lines = Files.readAllLines(memo, StandardCharsets.UTF_8);
       if (lines.size() == 3 && Files.isRegularFile(Path.of(lines.get(1), "verilated.h"))) {
@@ -132,26 +134,35 @@ final class ModelBuilder {
     return BUILDS.get();
   }
 
-  /** Path of the JNI shim library, compiled on first use. */
-  static Path shim() {
+  /** Path of the JNI shim library, compiled on first use; this JVM uses it (see CacheLocks) until it exits. */
+  static synchronized Path shim() {
     String src = resource("exmy_jni_shim.c");
     String javaHome = System.getProperty("java.home");
-    Path dir = VerilatorSim.cacheDir().resolve("shim-" + hash(src, javaHome).substring(0, 32));
-    return buildOnce(dir, "libexmyjni.so", tmp -> {
-      Files.writeString(tmp.resolve("exmy_jni_shim.c"), src);
-      Tools.run(List.of("gcc", "-O2", "-shared", "-fPIC", "-I" + javaHome + "/include",
-          "-I" + javaHome + "/include/linux", "exmy_jni_shim.c", "-o", "libexmyjni.so", "-ldl"), tmp, TIMEOUT);
-    });
+    Path dir = ModelCache.dir().resolve("shim-" + hash(src, javaHome).substring(0, 32));
+    Path lib = dir.resolve("libexmyjni.so");
+    if (shimUse == null || !shimUse.entry().equals(dir)) {
+      shimUse = useBuilt(dir, lib, () -> buildOnce(dir, "libexmyjni.so", tmp -> {
+        SHIM_BUILDS.incrementAndGet();
+        Files.writeString(tmp.resolve("exmy_jni_shim.c"), src);
+        Tools.run(List.of("gcc", "-O2", "-shared", "-fPIC", "-I" + javaHome + "/include",
+            "-I" + javaHome + "/include/linux", "exmy_jni_shim.c", "-o", "libexmyjni.so", "-ldl"), tmp, TIMEOUT);
+      }));
+    }
+    return lib;
   }
 
-  /** Verilator's runtime (plus exmy's termination hooks), compiled once per toolchain and flags. */
-  static List<Path> runtime() {
+  /**
+   * Verilator's runtime (plus exmy's termination hooks), compiled once per toolchain and flags, and
+   * taken in use (so that no other process removes it while a model links it): close the result.
+   */
+  static CacheLocks.Use runtime() {
     Toolchain tc = toolchain();
     String hooks = resource("exmy_runtime.cpp");
-    Path dir = VerilatorSim.cacheDir().resolve("runtime-"
+    Path dir = ModelCache.dir().resolve("runtime-"
         + hash(tc.fingerprint(), CXXFLAGS.toString(), RUNTIME_DEFINES.toString(), hooks).substring(0, 32));
     List<String> objects = List.of("verilated.o", "verilated_threads.o", "exmy_runtime.o");
-    buildOnce(dir, "exmy_runtime.o", tmp -> {
+    return useBuilt(dir, dir.resolve("exmy_runtime.o"), () -> buildOnce(dir, "exmy_runtime.o", tmp -> {
+      RUNTIME_BUILDS.incrementAndGet();
       Files.writeString(tmp.resolve("exmy_runtime.cpp"), hooks);
       List<String> sources = List.of(tc.include() + "/verilated.cpp", tc.include() + "/verilated_threads.cpp",
           "exmy_runtime.cpp");
@@ -163,55 +174,114 @@ final class ModelBuilder {
             objects.get(k)));
         Tools.run(cmd, tmp, TIMEOUT);
       }
-    });
-    return objects.stream().map(dir::resolve).toList();
+    }));
   }
 
-  /** Result of {@link #model}: the library and whether it was found in the cache. */
-  record Model(Path library, boolean cached) {}
+  /** The runtime's object files in {@code dir}. */
+  static List<Path> runtimeObjects(Path dir) {
+    return List.of(dir.resolve("verilated.o"), dir.resolve("verilated_threads.o"), dir.resolve("exmy_runtime.o"));
+  }
 
-  /** Builds (or finds in the cache) the model library. */
+  /** Number of Verilator runtimes this JVM has compiled (cache misses). */
+  static int runtimeBuilds() {
+    return RUNTIME_BUILDS.get();
+  }
+
+  /** Number of JNI shims this JVM has compiled (cache misses). */
+  static int shimBuilds() {
+    return SHIM_BUILDS.get();
+  }
+
+  /**
+   * Result of {@link #model}: the library, whether it was found in the cache, and this JVM's use of
+   * its cache entry (close it when the model is closed).
+   */
+  record Model(Path library, boolean cached, CacheLocks.Use use) {}
+
+  /** Builds (or finds in the cache) the model library and takes it in use. */
   static Model model(String verilog, String top, List<SimPort> inputs, List<SimPort> outputs, String clock,
       List<SimPort> allPorts) {
     Toolchain tc = toolchain();
     String wrapper = WrapperSource.generate(top, inputs, outputs, clock);
     String key = hash(verilog, top, allPorts.toString(), clock == null ? "" : clock, wrapper, tc.fingerprint(),
         VERILATOR_FLAGS.toString(), CXXFLAGS.toString(), RUNTIME_DEFINES.toString(), resource("exmy_runtime.cpp"));
-    Path dir = VerilatorSim.cacheDir().resolve("model-" + top + "-" + key.substring(0, 32));
+    Path dir = ModelCache.dir().resolve("model-" + top + "-" + key.substring(0, 32));
     Path lib = dir.resolve("libmodel.so");
-    if (Files.isRegularFile(lib)) return new Model(lib, true);
-    List<Path> rt = runtime();
     boolean[] built = new boolean[1];
-    buildOnce(dir, "libmodel.so", tmp -> {
-      built[0] = true;
-      String file = top + ".v";
-      Files.writeString(tmp.resolve(file), verilog);
-      Files.writeString(tmp.resolve("exmy_wrapper.cpp"), wrapper);
-      List<String> vcmd = new ArrayList<>(List.of("verilator"));
-      vcmd.addAll(VERILATOR_FLAGS);
-      vcmd.addAll(List.of("--top-module", top, "--Mdir", "obj", file));
-      Tools.run(vcmd, tmp, TIMEOUT);
-      checkPorts(tmp.resolve("obj").resolve("V" + top + ".h"), top, allPorts);
-
-      StringBuilder unity = new StringBuilder("// exmy: the whole model as one translation unit\n");
-      try (Stream<Path> s = Files.list(tmp.resolve("obj"))) {
-        s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cpp")).sorted()
-            .forEach(n -> unity.append("#include \"").append(n).append("\"\n"));
+    CacheLocks.Use use = useBuilt(dir, lib, () -> {
+      if (Files.isRegularFile(lib)) return;
+      try (CacheLocks.Use rt = runtime()) {
+        List<Path> objects = runtimeObjects(rt.entry());
+        built[0] |= buildOnce(dir, "libmodel.so", tmp -> compileModel(tmp, verilog, top, wrapper, allPorts, tc, objects));
       }
-      unity.append("#include \"../exmy_wrapper.cpp\"\n");
-      Files.writeString(tmp.resolve("exmy_unity.cpp"), unity);
-
-      List<String> cmd = new ArrayList<>(List.of("g++"));
-      cmd.addAll(CXXFLAGS);
-      cmd.addAll(List.of("-shared", "-I" + tc.include(), "-I" + tc.include() + "/vltstd", "-Iobj", "-o",
-          "libmodel.so", "exmy_unity.cpp"));
-      for (Path o : rt) cmd.add(o.toString());
-      cmd.add("-pthread");
-      Tools.run(cmd, tmp, TIMEOUT);
-      deleteTree(tmp.resolve("obj"));
     });
-    if (built[0]) BUILDS.incrementAndGet();
-    return new Model(lib, !built[0]);
+    if (built[0]) {
+      BUILDS.incrementAndGet();
+      try {
+        ModelCache.evictOverCap(); // this model is in use, so it stays
+      } catch (java.io.UncheckedIOException e) {
+        // an unreadable cache folder is not this build's failure; the next build tries again
+      }
+    }
+    return new Model(lib, !built[0], use);
+  }
+
+  private static void compileModel(Path tmp, String verilog, String top, String wrapper, List<SimPort> allPorts,
+      Toolchain tc, List<Path> runtimeObjects) throws IOException {
+    String file = top + ".v";
+    Files.writeString(tmp.resolve(file), verilog);
+    Files.writeString(tmp.resolve("exmy_wrapper.cpp"), wrapper);
+    List<String> vcmd = new ArrayList<>(List.of("verilator"));
+    vcmd.addAll(VERILATOR_FLAGS);
+    vcmd.addAll(List.of("--top-module", top, "--Mdir", "obj", file));
+    Tools.run(vcmd, tmp, TIMEOUT);
+    checkPorts(tmp.resolve("obj").resolve("V" + top + ".h"), top, allPorts);
+
+    StringBuilder unity = new StringBuilder("// exmy: the whole model as one translation unit\n");
+    try (Stream<Path> s = Files.list(tmp.resolve("obj"))) {
+      s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cpp")).sorted()
+          .forEach(n -> unity.append("#include \"").append(n).append("\"\n"));
+    }
+    unity.append("#include \"../exmy_wrapper.cpp\"\n");
+    Files.writeString(tmp.resolve("exmy_unity.cpp"), unity);
+
+    List<String> cmd = new ArrayList<>(List.of("g++"));
+    cmd.addAll(CXXFLAGS);
+    cmd.addAll(List.of("-shared", "-I" + tc.include(), "-I" + tc.include() + "/vltstd", "-Iobj", "-o",
+        "libmodel.so", "exmy_unity.cpp"));
+    for (Path o : runtimeObjects) cmd.add(o.toString());
+    cmd.add("-pthread");
+    Tools.run(cmd, tmp, TIMEOUT);
+    deleteTree(tmp.resolve("obj"));
+  }
+
+  /** Builds an entry if it is missing. */
+  private interface Ensure {
+    void run();
+  }
+
+  /**
+   * Takes {@code entry} in use once {@code product} is there: builds it with {@code ensure} if
+   * needed, takes the shared lock, and checks again (another process may have evicted it in
+   * between); touches its {@value ModelCache#LAST_USED} file. Gives up after three evictions in a row.
+   */
+  private static CacheLocks.Use useBuilt(Path entry, Path product, Ensure ensure) {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      ensure.run();
+      CacheLocks.Use use;
+      try {
+        use = CacheLocks.use(entry);
+      } catch (IOException e) {
+        throw new SimException("cannot lock " + entry + ": " + e, e);
+      }
+      if (Files.isRegularFile(product)) {
+        ModelCache.touch(entry);
+        return use;
+      }
+      use.close();
+    }
+    throw new SimException("other processes keep evicting " + entry.getFileName() + " from the model cache "
+        + ModelCache.dir() + " right after it is built: raise EXMY_CACHE_MAX");
   }
 
   private static final Pattern PORT_DECL =
@@ -253,68 +323,51 @@ final class ModelBuilder {
   }
 
   /**
-   * Returns {@code dir/product}, building {@code dir} with {@code build} unless it exists. While
-   * checking and building it holds an in-JVM lock and a file lock on {@code dir.lock}; the lock
-   * file is removed afterwards (safe: whoever gets a lock re-checks for the product first, and
-   * the product only ever appears by an atomic rename of a complete folder).
+   * Builds {@code dir} with {@code build} unless {@code dir/product} exists; true when this call
+   * built it. Holds the entry's exclusive lock ({@link CacheLocks}) while checking and building,
+   * builds in a temporary folder that the shutdown hook deletes if the JVM stops meanwhile, and
+   * renames it into place atomically. Stale temporary folders of killed builds go first.
    */
-  @SuppressWarnings("try") // the FileLock is held by the try-with-resources, not used
-  private static Path buildOnce(Path dir, String product, Build build) {
+  static boolean buildOnce(Path dir, String product, Build build) {
     Path target = dir.resolve(product);
-    if (Files.isRegularFile(target)) return target;
+    if (Files.isRegularFile(target)) return false;
     String name = dir.getFileName().toString();
     Path parent = dir.toAbsolutePath().getParent();
-    synchronized (JVM_LOCKS.computeIfAbsent(dir.toAbsolutePath().toString(), k -> new Object())) {
-      try {
-        Files.createDirectories(parent);
-        Path lockFile = parent.resolve(name + ".lock");
-        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = ch.lock()) {
-          try {
-            if (Files.isRegularFile(target)) return target; // another process built it meanwhile
-            removeStale(parent, name);
-            if (Files.exists(dir)) { // damaged by hand (it only ever appears complete): move it aside
-              Path junk = Files.createTempDirectory(parent, name + ".tmp");
-              Files.move(dir, junk.resolve("old"));
-              deleteTree(junk);
-            }
-            Path tmp = Files.createTempDirectory(parent, name + ".tmp");
-            try {
-              build.into(tmp);
-              if (!Files.isRegularFile(tmp.resolve(product))) {
-                throw new SimException("building " + name + " produced no " + product);
-              }
-              try {
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-              } catch (IOException e) {
-                if (!Files.isRegularFile(target)) throw e; // else: a racing builder won, same content
-              }
-            } finally {
-              deleteTree(tmp);
-            }
-            return target;
-          } finally {
-            Files.deleteIfExists(lockFile);
-          }
+    boolean[] built = new boolean[1];
+    try {
+      CacheLocks.exclusive(dir, () -> Files.isRegularFile(target), () -> {
+        ModelCache.removeStale(dir);
+        if (Files.exists(dir)) { // damaged by hand (it only ever appears complete): move it aside
+          Path junk = Files.createTempDirectory(parent, name + ".tmp");
+          Files.move(dir, junk.resolve("old"));
+          deleteTree(junk);
         }
-      } catch (IOException e) {
-        throw new SimException("cannot build in " + dir + ": " + e, e);
-      }
-    }
-  }
-
-  /** Deletes temporary folders of builds of {@code name} that were killed (older than an hour). */
-  private static void removeStale(Path parent, String name) throws IOException {
-    long cutoff = System.currentTimeMillis() - 3_600_000L;
-    try (Stream<Path> s = Files.list(parent)) {
-      s.filter(p -> p.getFileName().toString().startsWith(name + ".tmp")).filter(p -> {
+        Path tmp = Files.createTempDirectory(parent, name + ".tmp");
+        ShutdownCleanup.inFlight(tmp);
         try {
-          return Files.getLastModifiedTime(p).toMillis() < cutoff;
-        } catch (IOException e) {
-          return false;
+          build.into(tmp);
+          if (!Files.isRegularFile(tmp.resolve(product))) {
+            throw new SimException("building " + name + " produced no " + product);
+          }
+          Files.createFile(tmp.resolve(ModelCache.LAST_USED));
+          try {
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            built[0] = true;
+          } catch (IOException e) {
+            if (!Files.isRegularFile(target)) throw e; // else: a builder of an older exmy won, same content
+          }
+        } finally {
+          deleteTree(tmp);
+          ShutdownCleanup.done(tmp);
         }
-      }).forEach(ModelBuilder::deleteTree);
+      });
+    } catch (IOException e) {
+      throw new SimException("cannot build in " + dir + ": " + e, e);
+    } catch (IllegalStateException e) {
+      throw new SimException(dir.getFileName() + " vanished from the model cache while this process used it"
+          + " (deleted by hand?)", e);
     }
+    return built[0];
   }
 
   static void deleteTree(Path p) {

@@ -17,11 +17,14 @@ final class Tools {
   /**
    * Runs {@code cmd} in {@code dir}; returns its output (stdout and stderr merged). A non-zero exit
    * or a timeout throws a SimException with the command and the first {@value #ERROR_LINES} lines of
-   * the output.
+   * the output; a tool stopped by SIGINT/SIGTERM, or any failure while the JVM shuts down, throws
+   * {@link ToolInterruptedException} instead.
    */
   static String run(List<String> cmd, Path dir, int timeoutSeconds) {
     Path log = null;
     try {
+      if (ShutdownCleanup.shuttingDown()) throw new ToolInterruptedException("not starting " + cmd.get(0) + ": exiting");
+      ShutdownCleanup.install();
       log = Files.createTempFile("exmy-tool", ".log");
       Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
           .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
@@ -33,6 +36,9 @@ final class Tools {
             + head(Files.readString(log, StandardCharsets.UTF_8), ERROR_LINES));
       }
       String text = Files.readString(log, StandardCharsets.UTF_8);
+      if (p.exitValue() != 0 && (ToolInterruptedException.signalled(p.exitValue()) || ShutdownCleanup.shuttingDown())) {
+        throw new ToolInterruptedException(cmd.get(0) + " was interrupted (exit " + p.exitValue() + ")");
+      }
       if (p.exitValue() != 0) {
         throw new SimException(cmd.get(0) + " failed (exit " + p.exitValue() + "): " + abbreviate(cmd) + "\n"
             + head(text, ERROR_LINES));
@@ -42,7 +48,7 @@ final class Tools {
       throw new SimException("cannot run " + cmd.get(0) + installHint(cmd.get(0)) + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SimException("interrupted while running " + cmd.get(0), e);
+      throw new ToolInterruptedException("interrupted while running " + cmd.get(0));
     } finally {
       if (log != null) {
         try {

@@ -27,7 +27,8 @@ import java.util.Set;
  * {@link #load} runs {@code verilator --cc} and {@code g++} once per distinct (source, top, ports,
  * clock, wrapper, toolchain, flags) and caches the library under {@link #cacheDir()}; loading the
  * same source again (in any JVM) only loads the library. Concurrent builds of the same model, from
- * threads or JVMs, are serialised with a lock file and renamed into place atomically. Every
+ * threads or JVMs, are serialised with a lock file and renamed into place atomically. The cache is
+ * capped ({@link ModelCache}: least recently used models go first); an open model is never evicted. Every
  * loaded model is its own {@code dlopen(RTLD_LOCAL)}ed library with a private copy of the Verilator
  * runtime, so any number of different models can live in one JVM.
  *
@@ -59,9 +60,11 @@ public final class VerilatorSim implements AutoCloseable {
   /** The native model; destroyed by {@link #close()} or, if forgotten, once unreachable. */
   private static final class Native implements Runnable {
     private long handle;
+    private final CacheLocks.Use use;
 
-    Native(long handle) {
+    Native(long handle, CacheLocks.Use use) {
       this.handle = handle;
+      this.use = use;
     }
 
     @Override
@@ -70,16 +73,18 @@ public final class VerilatorSim implements AutoCloseable {
         long h = handle;
         handle = 0;
         NativeBridge.close(h);
+        use.close(); // the cache may evict the model now
       }
     }
   }
 
-  private VerilatorSim(String top, List<SimPort> inputs, List<SimPort> outputs, Path library, long handle) {
+  private VerilatorSim(String top, List<SimPort> inputs, List<SimPort> outputs, Path library, long handle,
+      CacheLocks.Use use) {
     this.top = top;
     this.inputs = List.copyOf(inputs);
     this.outputs = List.copyOf(outputs);
     this.library = library;
-    this.model = new Native(handle);
+    this.model = new Native(handle, use);
     this.cleanable = CLEANER.register(this, model);
     inOffset = offsets(inputs);
     outOffset = offsets(outputs);
@@ -128,11 +133,18 @@ public final class VerilatorSim implements AutoCloseable {
       throw new SimException("the Verilator backend needs verilator, g++ and gcc on the PATH"
           + " (missing: " + missingTools() + "); install them with: apt-get install -y verilator g++");
     }
+    ModelCache.maxBytes(); // a bad EXMY_CACHE_MAX fails before any work
     ModelBuilder.Model model = ModelBuilder.model(verilogSource, topModule, in, out, clockPort, List.copyOf(ports));
-    loadShim();
-    long h = NativeBridge.open(model.library().toString());
+    long h;
+    try {
+      loadShim();
+      h = NativeBridge.open(model.library().toString());
+    } catch (RuntimeException | Error e) {
+      model.use().close();
+      throw e;
+    }
     lastLoadWasCached = model.cached();
-    return new VerilatorSim(topModule, in, out, model.library(), h);
+    return new VerilatorSim(topModule, in, out, model.library(), h, model.use());
   }
 
   private static synchronized void loadShim() {
@@ -171,12 +183,9 @@ public final class VerilatorSim implements AutoCloseable {
     return String.join(", ", missing);
   }
 
-  /** {@code $EXMY_CACHE/verilator}, by default {@code ~/.cache/exmy/verilator}. */
+  /** {@code $EXMY_CACHE/verilator}, by default {@code ~/.cache/exmy/verilator}: see {@link ModelCache}. */
   public static Path cacheDir() {
-    String env = System.getenv("EXMY_CACHE");
-    Path base = env != null && !env.isBlank() ? Path.of(env)
-        : Path.of(System.getProperty("user.home"), ".cache", "exmy");
-    return base.resolve("verilator");
+    return ModelCache.dir();
   }
 
   public String top() {

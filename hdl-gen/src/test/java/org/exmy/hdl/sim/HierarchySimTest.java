@@ -1,12 +1,12 @@
 package org.exmy.hdl.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import java.util.Random;
 import org.exmy.hdl.Component;
 import org.exmy.hdl.Hierarchy;
+import org.exmy.testsupport.RequireTools;
 import org.junit.jupiter.api.Test;
 
 /** The two-level {@link Hierarchy#quad()} design simulated in Verilator against a Java model. */
@@ -14,7 +14,7 @@ class HierarchySimTest {
 
   @Test
   void quadMatchesItsJavaModelCycleByCycle() {
-    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator/g++ not installed");
+    RequireTools.verilatorBackend();
     Component quad = Hierarchy.quad();
     List<SimPort> ports = quad.ports().stream().map(p -> new SimPort(p.name(), p.input(), p.width())).toList();
     try (VerilatorSim sim = VerilatorSim.load(quad.toVerilog(), "quad", ports, "clk")) {

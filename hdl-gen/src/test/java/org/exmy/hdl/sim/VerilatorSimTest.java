@@ -8,12 +8,12 @@ import static org.exmy.hdl.sim.Fixtures.MUL_PORTS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.exmy.testsupport.RequireTools;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class VerilatorSimTest {
   @BeforeAll
   static void needTools() {
-    assumeTrue(VerilatorSim.available() || System.getenv("CI") != null, "verilator/g++ not installed");
+    RequireTools.verilatorBackend();
   }
 
   @Test
