@@ -304,9 +304,12 @@ class CliTest {
     Run c = run("", "catalogue", "-o", dir.toString());
     assertEquals(0, c.exit(), c.err());
     List<String> rows = Files.readAllLines(manifest);
-    assertEquals("module,format_a,format_b,terms,acc_width,lsb_exponent,product_bits,guard_bits,flags", rows.get(0));
+    assertEquals("module,format_a,format_b,terms,lanes,accumulator,pipeline,latency,acc_width,lsb_exponent,"
+        + "product_bits,guard_bits,flags,generator", rows.get(0));
     assertEquals(1 + org.exmy.simulator.Formats.catalogue().size(), rows.size(), "a row per catalogue core");
-    assertTrue(rows.contains("exmy_mac_e2m1,E2M1,E2M1,1024,19,-2,8,10,no"), rows.toString());
+    // E2M1: quantum 2^-1 per operand, so LSB 2^-2; max product 6 * 6 = 36 = 144 units (8 bits); 10 guard bits
+    assertTrue(rows.contains("exmy_mac_e2m1,E2M1,E2M1,1024,1,exact,\"none\",1,19,-2,8,10,no,"
+        + org.exmy.mac.MacGenerator.VERSION), rows.toString());
   }
 
   @Test
