@@ -1,0 +1,131 @@
+package org.exmy.nn.ops;
+
+import org.exmy.nn.DType;
+import org.exmy.nn.Tensor;
+
+/**
+ * MaxPool and AveragePool over 1 or 2 spatial dimensions (strides, pads, dilations, auto_pad,
+ * ceil_mode, count_include_pad), and GlobalAveragePool over any number.
+ */
+final class Pool implements Op {
+  private final boolean max;
+  private final Window win;
+  private final int rank;
+  private final boolean includePad;
+
+  private Pool(boolean max, Window win, int rank, boolean includePad) {
+    this.max = max;
+    this.win = win;
+    this.rank = rank;
+    this.includePad = includePad;
+  }
+
+  static Built build(NodeSpec n) {
+    Attrs at = n.attrs();
+    boolean max = n.opType().equals("MaxPool");
+    if (max) {
+      at.allow("auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order",
+          "strides");
+      if (n.numOutputs() > 1) {
+        throw new OpError("the Indices output is not supported");
+      }
+    } else {
+      at.allow("auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads",
+          "strides");
+    }
+    n.arity(1, 1, 1, 1);
+    n.requireFloat(0);
+    int[] ks = at.intArray("kernel_shape");
+    if (ks == null) {
+      throw new OpError("kernel_shape is required");
+    }
+    Window w = Window.parse(at, ks.length, ks, at.i("ceil_mode", 0) != 0);
+    return Built.of(
+        new Pool(max, w, ks.length, at.i("count_include_pad", 0) != 0), DType.FLOAT);
+  }
+
+  /** GlobalAveragePool: the mean over every spatial dimension. */
+  static Built buildGlobal(NodeSpec n) {
+    n.attrs().allow();
+    n.arity(1, 1, 1, 1);
+    n.requireFloat(0);
+    Op op =
+        (in, cx) -> {
+          Tensor x = in[0];
+          if (x.rank() < 3) {
+            throw new OpError("input must have rank >= 3, is " + x);
+          }
+          int[] s = x.shape();
+          int planes = s[0] * s[1];
+          int area = x.size() / Math.max(1, planes);
+          float[] xa = x.floats();
+          float[] out = new float[planes];
+          for (int p = 0; p < planes; p++) {
+            double sum = 0;
+            for (int i = 0; i < area; i++) {
+              sum += xa[p * area + i];
+            }
+            out[p] = (float) (sum / area);
+          }
+          for (int i = 2; i < s.length; i++) {
+            s[i] = 1;
+          }
+          return new Tensor[] {Tensor.of(out, s)};
+        };
+    return Built.of(op, DType.FLOAT);
+  }
+
+  @Override
+  public Tensor[] run(Tensor[] in, ExecContext cx) {
+    Tensor x = in[0];
+    if (x.rank() != rank + 2) {
+      throw new OpError("input " + x + " does not have " + rank + " spatial dimensions");
+    }
+    int planes = x.dim(0) * x.dim(1);
+    int ih = rank == 2 ? x.dim(2) : 1;
+    int iw = x.dim(-1);
+    Window.Out g = win.out(ih, iw);
+    int oh = g.oh();
+    int ow = g.ow();
+    float[] xa = x.floats();
+    float[] out = new float[Tensor.size(new int[] {planes, oh, ow})];
+    int o = 0;
+    for (int p = 0; p < planes; p++) {
+      int base = p * ih * iw;
+      for (int r = 0; r < oh; r++) {
+        int y0 = r * win.sh - g.padTop();
+        for (int c = 0; c < ow; c++, o++) {
+          int x0 = c * win.sw - g.padLeft();
+          float best = Float.NEGATIVE_INFINITY;
+          double sum = 0;
+          int count = 0;
+          int padded = 0;
+          for (int i = 0; i < win.kh; i++) {
+            int y = y0 + i * win.dh;
+            boolean rowIn = y >= 0 && y < ih;
+            boolean rowPad = y >= -g.padTop() && y < ih + g.padBottom();
+            for (int j = 0; j < win.kw; j++) {
+              int xx = x0 + j * win.dw;
+              if (rowIn && xx >= 0 && xx < iw) {
+                float v = xa[base + y * iw + xx];
+                if (v > best || Float.isNaN(v)) {
+                  best = v;
+                }
+                sum += v;
+                count++;
+              }
+              if (rowPad && xx >= -g.padLeft() && xx < iw + g.padRight()) {
+                padded++;
+              }
+            }
+          }
+          out[o] = max ? best : (float) (sum / (includePad ? padded : Math.max(count, 1)));
+        }
+      }
+    }
+    int[] os = rank == 2
+        ? new int[] {x.dim(0), x.dim(1), oh, ow}
+        : new int[] {x.dim(0), x.dim(1), ow};
+    return new Tensor[] {Tensor.of(out, os)};
+  }
+}
