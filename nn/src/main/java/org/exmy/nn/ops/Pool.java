@@ -5,7 +5,9 @@ import org.exmy.nn.Tensor;
 
 /**
  * MaxPool and AveragePool over 1 or 2 spatial dimensions (strides, pads, dilations, auto_pad,
- * ceil_mode, count_include_pad), and GlobalAveragePool over any number.
+ * ceil_mode, count_include_pad), and GlobalAveragePool over any number. With count_include_pad the
+ * divisor is the whole window size, also for a ceil_mode window that reaches past the end padding
+ * (as ONNX Runtime does; PyTorch counts only positions inside the padding there).
  */
 final class Pool implements Op {
   private final boolean max;
@@ -96,14 +98,12 @@ final class Pool implements Op {
         int y0 = r * win.sh - g.padTop();
         for (int c = 0; c < ow; c++, o++) {
           int x0 = c * win.sw - g.padLeft();
-          float best = Float.NEGATIVE_INFINITY;
+          float best = -Float.MAX_VALUE; // as ONNX Runtime: an all-padding window gives the lowest float
           double sum = 0;
           int count = 0;
-          int padded = 0;
           for (int i = 0; i < win.kh; i++) {
             int y = y0 + i * win.dh;
             boolean rowIn = y >= 0 && y < ih;
-            boolean rowPad = y >= -g.padTop() && y < ih + g.padBottom();
             for (int j = 0; j < win.kw; j++) {
               int xx = x0 + j * win.dw;
               if (rowIn && xx >= 0 && xx < iw) {
@@ -114,12 +114,9 @@ final class Pool implements Op {
                 sum += v;
                 count++;
               }
-              if (rowPad && xx >= -g.padLeft() && xx < iw + g.padRight()) {
-                padded++;
-              }
             }
           }
-          out[o] = max ? best : (float) (sum / (includePad ? padded : Math.max(count, 1)));
+          out[o] = max ? best : (float) (sum / (includePad ? win.kh * win.kw : Math.max(count, 1)));
         }
       }
     }
