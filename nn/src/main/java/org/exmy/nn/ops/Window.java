@@ -114,9 +114,12 @@ final class Window {
         if (span < 0) {
           return check(0, in, null);
         }
-        // as ONNX Runtime 1.20 does: no PyTorch-style dropping of a last ceil_mode window that
-        // starts inside the end padding
         int o = (ceil ? (span + s - 1) / s : span / s) + 1;
+        if (ceil && (o - 1) * s >= in + pb) {
+          // a last window starting in the end padding is dropped (ONNX spec text and PyTorch;
+          // ONNX Runtime 1.20 keeps it and then reads past the input there)
+          o--;
+        }
         return check(o, in, new int[] {o, pb, pe});
       }
     }
