@@ -23,7 +23,8 @@ package org.exmy.nn;
  * @param nodeName the ONNX node name ({@code "#i"} when it had none)
  * @param opType {@code Conv}, {@code Gemm} or {@code MatMul}
  * @param index position among the model's linear nodes, in topological order, from 0
- * @param k the reduction length (fan-in) of every call
+ * @param k the reduction length (fan-in) of every call; -1 when no operand is a constant (then
+ *     it is known only at run time, from the shapes, and is passed to every call)
  * @param weightOperand which operand of the product is a constant weight
  * @param weightChannelAxis axis of the output channels in the canonical weight matrix: 0 (rows of A)
  *     or 1 (columns of B); -1 when there is no weight

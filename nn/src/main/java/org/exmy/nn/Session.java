@@ -103,13 +103,23 @@ public final class Session implements AutoCloseable {
     int chunks = (n + c - 1) / c;
     Tensor[] parts = new Tensor[chunks];
     AtomicInteger next = new AtomicInteger();
-    AtomicInteger done = new AtomicInteger();
     final int cs = c;
+    int[] total = {0};
+    // adds items done and reports the new total, in order
+    IntConsumer report =
+        items -> {
+          synchronized (total) {
+            total[0] += items;
+            if (progress != null) {
+              progress.accept(total[0]);
+            }
+          }
+        };
     // the first chunk runs alone, so that a model/data mismatch fails before the long run
     if (chunks > 0) {
       parts[0] = runChunk(input, 0, cs, n);
       next.set(1);
-      report(progress, done.addAndGet(Math.min(cs, n)));
+      report.accept(Math.min(cs, n));
     }
     List<Future<?>> futures = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
@@ -118,7 +128,7 @@ public final class Session implements AutoCloseable {
               () -> {
                 for (int i = next.getAndIncrement(); i < chunks; i = next.getAndIncrement()) {
                   parts[i] = runChunk(input, i, cs, n);
-                  report(progress, done.addAndGet(Math.min(cs, n - i * cs)));
+                  report.accept(Math.min(cs, n - i * cs));
                 }
                 return null;
               }));
@@ -141,12 +151,6 @@ public final class Session implements AutoCloseable {
       throw new NnException(model.source() + ": " + cause, cause);
     }
     return concat(parts, n);
-  }
-
-  private synchronized void report(IntConsumer progress, int done) {
-    if (progress != null) {
-      progress.accept(done);
-    }
   }
 
   private Tensor runChunk(Tensor input, int i, int c, int n) {
