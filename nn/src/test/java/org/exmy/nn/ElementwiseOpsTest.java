@@ -1,8 +1,8 @@
 package org.exmy.nn;
 
-import static org.exmy.nn.Ort.longs;
-import static org.exmy.nn.Ort.randn;
-import static org.exmy.nn.Ort.uniform;
+import static org.exmy.nn.Rand.longs;
+import static org.exmy.nn.Rand.randn;
+import static org.exmy.nn.Rand.uniform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;

@@ -1,6 +1,6 @@
 package org.exmy.nn;
 
-import static org.exmy.nn.Ort.randn;
+import static org.exmy.nn.Rand.randn;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,6 @@
 package org.exmy.nn;
 
-import static org.exmy.nn.Ort.randn;
+import static org.exmy.nn.Rand.randn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -149,7 +149,7 @@ class LoaderTest {
   @Test
   void unnamedNodesAreNamedByIndexAndRuntimeErrorsNameTheNode() {
     OnnxBuilder b = new OnnxBuilder(13).input("X", OnnxBuilder.FLOAT, -1, 6).output("Y");
-    b.init("S", Ort.longs(4, -1));
+    b.init("S", Rand.longs(4, -1));
     b.node("Reshape", new String[] {"X", "S"}, "Y");
     ModelProto p = b.model();
     byte[] bytes = p.toBuilder().setGraph(p.getGraph().toBuilder().setNode(0,

@@ -1,7 +1,7 @@
 package org.exmy.nn;
 
-import static org.exmy.nn.Ort.longs;
-import static org.exmy.nn.Ort.randn;
+import static org.exmy.nn.Rand.longs;
+import static org.exmy.nn.Rand.randn;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package org.exmy.nn;
 
-import static org.exmy.nn.Ort.randn;
-import static org.exmy.nn.Ort.uniform;
+import static org.exmy.nn.Rand.randn;
+import static org.exmy.nn.Rand.uniform;
 
 import java.util.SplittableRandom;
 
@@ -33,8 +33,8 @@ final class TestModels {
     b.init("fw", scaled(randn(r, 10, c2 * 49), 1 / Math.sqrt(c2 * 49.0)));
     b.init("fb", randn(r, 10));
     b.init("zero", Tensor.ofLongs(new long[] {0}));
-    b.init("minus1", Ort.longs(-1));
-    b.init("axes0", Ort.longs(0));
+    b.init("minus1", Rand.longs(-1));
+    b.init("axes0", Rand.longs(0));
     String h = "x";
     for (int i = 1; i <= 2; i++) {
       b.node("Conv", new String[] {h, "w" + i, "b" + i}, "c" + i).ints("pads", 1, 1, 1, 1)
@@ -73,8 +73,8 @@ final class TestModels {
     b.init("ln1b", randn(r, c));
     b.init("wqkv", scaled(randn(r, c, 3 * c), 0.25));
     b.init("bqkv", randn(r, 3 * c));
-    b.init("heads", Ort.longs(0, 0, 2, 8));
-    b.init("merge", Ort.longs(0, 0, c));
+    b.init("heads", Rand.longs(0, 0, 2, 8));
+    b.init("merge", Rand.longs(0, 0, c));
     b.init("scale", Tensor.scalar((float) Math.sqrt(8)));
     b.init("wo", scaled(randn(r, c, c), 0.25));
     b.init("bo", randn(r, c));
@@ -84,7 +84,7 @@ final class TestModels {
     b.init("b1", randn(r, 32));
     b.init("w2", scaled(randn(r, 32, c), 0.18));
     b.init("b2", randn(r, c));
-    b.init("tok", Ort.longs(1));
+    b.init("tok", Rand.longs(1));
     b.init("wc", scaled(randn(r, 5, c), 0.25));
     b.init("bc", randn(r, 5));
     b.node("LayerNormalization", new String[] {"x", "ln1g", "ln1b"}, "h1").i("axis", -1);

@@ -1,6 +1,6 @@
 package org.exmy.nn;
 
-import static org.exmy.nn.Ort.randn;
+import static org.exmy.nn.Rand.randn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -67,7 +67,7 @@ class WholeModelTest {
       for (int i = 0; i < shape.length; i++) {
         shape[i] = shape[i] < 0 ? 2 : shape[i];
       }
-      Tensor x = Ort.uniform(r, 0, 1, shape);
+      Tensor x = Rand.uniform(r, 0, 1, shape);
       Map<String, Tensor> want = Ort.runOrt(bytes, Map.of(in.name(), x));
       Map<String, Tensor> got = Ort.runExmy(bytes, Map.of(in.name(), x));
       for (var e : want.entrySet()) {
@@ -163,11 +163,11 @@ class WholeModelTest {
     b.init("W", randn(r, 4, 2, 3, 3));
     b.init("B", bias);
     b.init("G", randn(r, 3, 25));
-    Tensor cb = Ort.uniform(r, 1, 2, 3);
+    Tensor cb = Rand.uniform(r, 1, 2, 3);
     b.init("C", cb);
     b.node("Conv", new String[] {"X", "W", "B"}, "Y");
     b.node("Reshape", new String[] {"Y", "shape"}, "flat");
-    b.init("shape", Ort.longs(4, 9));
+    b.init("shape", Rand.longs(4, 9));
     b.node("Gemm", new String[] {"flat", "G2", "C"}, "Z").i("transB", 1).f("beta", 0.5f);
     b.init("G2", randn(r, 3, 9));
     Model m = OnnxLoader.load(b.bytes(), "m.onnx");
