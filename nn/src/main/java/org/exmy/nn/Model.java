@@ -46,8 +46,12 @@ public final class Model {
   private final List<Step> steps;
   private final Tensor[] constants;
   private final List<LinearSite> sites;
+  private final DType[] slotTypes;
 
-  /** For the loader: see the field descriptions of the accessors. */
+  /**
+   * For the loader: see the accessors; {@code constants} and {@code slotTypes} are indexed by value
+   * slot (null where the slot is not a constant).
+   */
   public Model(
       String source,
       int opset,
@@ -57,7 +61,8 @@ public final class Model {
       int[] outputSlots,
       List<Step> steps,
       Tensor[] constants,
-      List<LinearSite> sites) {
+      List<LinearSite> sites,
+      DType[] slotTypes) {
     this.source = source;
     this.opset = opset;
     this.inputs = List.copyOf(inputs);
@@ -67,6 +72,7 @@ public final class Model {
     this.steps = List.copyOf(steps);
     this.constants = constants.clone();
     this.sites = List.copyOf(sites);
+    this.slotTypes = slotTypes.clone();
   }
 
   /** The file (or name) the model came from, used in messages. */
@@ -113,6 +119,15 @@ public final class Model {
    * types and fixed dimensions. Errors name the file and the node.
    */
   public Map<String, Tensor> run(Map<String, Tensor> in, ExecContext cx) {
+    Tensor[] slots = execute(in, cx, false);
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    for (int i = 0; i < outputs.size(); i++) {
+      out.put(outputs.get(i), slots[outputSlots[i]]);
+    }
+    return out;
+  }
+
+  private Tensor[] execute(Map<String, Tensor> in, ExecContext cx, boolean keepAll) {
     Tensor[] slots = constants.clone();
     for (int i = 0; i < inputs.size(); i++) {
       Input spec = inputs.get(i);
@@ -139,15 +154,105 @@ public final class Model {
       for (int i = 0; i < s.out().length; i++) {
         slots[s.out()[i]] = res[i];
       }
-      for (int r : s.release()) {
-        slots[r] = null;
+      if (!keepAll) {
+        for (int r : s.release()) {
+          slots[r] = null;
+        }
       }
     }
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    for (int i = 0; i < outputs.size(); i++) {
-      out.put(outputs.get(i), slots[outputSlots[i]]);
+    return slots;
+  }
+
+  /**
+   * This model specialized to fixed input shapes (constant folding after binding): every value
+   * that depends only on the input shapes (the outputs of Shape and of non-linear steps fed only by
+   * such values and constants) is computed once, on zero inputs of those shapes, and becomes a
+   * constant; its steps are dropped and the inputs' dimensions become fixed. A value counts as
+   * shape-only only when no int64 input on its path comes from input data, so data-dependent shapes
+   * are never folded. Returns this model when nothing folds or the trial run fails.
+   *
+   * @param shapes the shape of every input, by name
+   */
+  public Model bind(Map<String, int[]> shapes) {
+    int n = constants.length;
+    boolean[] known = new boolean[n]; // value fixed by the input shapes
+    boolean[] staticShape = new boolean[n]; // shape fixed by the input shapes
+    for (int i = 0; i < n; i++) {
+      known[i] = constants[i] != null;
+      staticShape[i] = known[i];
     }
-    return out;
+    for (int s : inputSlots) {
+      staticShape[s] = true;
+    }
+    boolean any = false;
+    boolean[] drop = new boolean[steps.size()];
+    for (int si = 0; si < steps.size(); si++) {
+      Step st = steps.get(si);
+      boolean allKnown = true;
+      boolean shapesStatic = true;
+      for (int in : st.in()) {
+        if (in < 0) {
+          continue;
+        }
+        allKnown &= known[in];
+        shapesStatic &= staticShape[in];
+      }
+      boolean linear = st.opType().equals("Conv") || st.opType().equals("Gemm")
+          || st.opType().equals("MatMul");
+      boolean outKnown = !linear && (allKnown || (st.opType().equals("Shape") && shapesStatic));
+      boolean intsKnown = true;
+      for (int in : st.in()) {
+        // an int64 input whose value comes from data may steer the output shape
+        if (in >= 0 && !known[in] && isInt(in)) {
+          intsKnown = false;
+        }
+      }
+      for (int o : st.out()) {
+        known[o] = outKnown;
+        staticShape[o] = outKnown || (shapesStatic && intsKnown);
+      }
+      drop[si] = outKnown;
+      any |= outKnown;
+    }
+    if (!any) {
+      return this;
+    }
+    Map<String, Tensor> zeros = new LinkedHashMap<>();
+    List<Input> bound = new ArrayList<>();
+    for (Input in : inputs) {
+      int[] shape = shapes.get(in.name());
+      if (shape == null) {
+        throw new IllegalArgumentException("no shape for input '" + in.name() + "'");
+      }
+      Tensor z = Tensor.zeros(in.type(), shape);
+      checkInput(in, z);
+      zeros.put(in.name(), z);
+      bound.add(new Input(in.name(), in.type(), shape.clone()));
+    }
+    Tensor[] values;
+    try {
+      values = execute(zeros, new ExecContext(sites.size(), i -> Fp32Kernel.INSTANCE), true);
+    } catch (NnException e) {
+      return this;
+    }
+    Tensor[] consts = constants.clone();
+    List<Step> kept = new ArrayList<>();
+    for (int si = 0; si < steps.size(); si++) {
+      Step st = steps.get(si);
+      if (drop[si]) {
+        for (int o : st.out()) {
+          consts[o] = values[o];
+        }
+      } else {
+        kept.add(st);
+      }
+    }
+    return new Model(source, opset, bound, inputSlots, outputs, outputSlots, kept, consts, sites,
+        slotTypes);
+  }
+
+  private boolean isInt(int slot) {
+    return slotTypes[slot] == DType.INT64;
   }
 
   private void checkInput(Input spec, Tensor t) {

@@ -29,6 +29,7 @@ public final class Session implements AutoCloseable {
   private final int threads;
   private final ExecutorService pool;
   private final ThreadLocal<ExecContext> contexts;
+  private final Map<String, Model> bound = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param threads worker threads for {@link #runBatched} (at least 1)
@@ -101,6 +102,12 @@ public final class Session implements AutoCloseable {
               + " and does not divide " + n + " items");
     }
     int chunks = (n + c - 1) / c;
+    int[] chunkShape = input.shape();
+    chunkShape[0] = c;
+    // full chunks run the model bound to their shape (shape subgraphs folded); a last partial
+    // chunk runs the general model
+    Model full = n >= c ? bound.computeIfAbsent(java.util.Arrays.toString(chunkShape),
+        key -> model.bind(Map.of(spec.name(), chunkShape))) : model;
     Tensor[] parts = new Tensor[chunks];
     AtomicInteger next = new AtomicInteger();
     final int cs = c;
@@ -117,7 +124,7 @@ public final class Session implements AutoCloseable {
         };
     // the first chunk runs alone, so that a model/data mismatch fails before the long run
     if (chunks > 0) {
-      parts[0] = runChunk(input, 0, cs, n);
+      parts[0] = runChunk(full, input, 0, cs, n);
       next.set(1);
       report.accept(Math.min(cs, n));
     }
@@ -127,7 +134,7 @@ public final class Session implements AutoCloseable {
           pool.submit(
               () -> {
                 for (int i = next.getAndIncrement(); i < chunks; i = next.getAndIncrement()) {
-                  parts[i] = runChunk(input, i, cs, n);
+                  parts[i] = runChunk(full, input, i, cs, n);
                   report.accept(Math.min(cs, n - i * cs));
                 }
                 return null;
@@ -153,10 +160,10 @@ public final class Session implements AutoCloseable {
     return concat(parts, n);
   }
 
-  private Tensor runChunk(Tensor input, int i, int c, int n) {
+  private Tensor runChunk(Model full, Tensor input, int i, int c, int n) {
     Tensor part = input.slice0(i * c, Math.min(n, (i + 1) * c));
-    Map<String, Tensor> out =
-        model.run(Map.of(model.inputs().get(0).name(), part), contexts.get());
+    Model m = part.dim(0) == c ? full : model;
+    Map<String, Tensor> out = m.run(Map.of(m.inputs().get(0).name(), part), contexts.get());
     return out.values().iterator().next();
   }
 

@@ -213,4 +213,39 @@ class WholeModelTest {
       assertNotNull(s.model());
     }
   }
+
+  @Test
+  void bindingFoldsShapeSubgraphsButNotDataDependentShapes() {
+    Model m = OnnxLoader.load(TestModels.cnn(13, 4, 8, 5).bytes(), "cnn.onnx");
+    Model b = m.bind(Map.of("x", new int[] {3, 1, 28, 28}));
+    // Shape, Gather, Unsqueeze, Concat are folded; Reshape keeps a constant target
+    assertEquals(m.steps().size() - 4, b.steps().size(), b.opCounts().toString());
+    assertTrue(!b.opCounts().containsKey("Shape"));
+    assertArrayEquals(new int[] {3, 1, 28, 28}, b.inputs().get(0).dims());
+    Tensor x = randn(r, 3, 1, 28, 28);
+    try (Session s1 = new Session(m, LinearKernels.fp32(), 1);
+        Session s2 = new Session(b, LinearKernels.fp32(), 1)) {
+      assertArrayEquals(s1.run(Map.of("x", x)).get("logits").floats(),
+          s2.run(Map.of("x", x)).get("logits").floats());
+      NnException e = org.junit.jupiter.api.Assertions.assertThrows(NnException.class,
+          () -> s2.run(Map.of("x", randn(r, 2, 1, 28, 28))));
+      assertTrue(e.getMessage().contains("the model expects x float[3, 1, 28, 28]"));
+    }
+    // y = Shape(Reshape(x, s))[0] with s from the data: must not be folded
+    OnnxBuilder d = new OnnxBuilder(13).input("x", OnnxBuilder.FLOAT, 12)
+        .input("s", OnnxBuilder.INT64, 2).output("y");
+    d.init("i0", Tensor.ofLongs(new long[] {0}));
+    d.node("Reshape", new String[] {"x", "s"}, "r");
+    d.node("Shape", new String[] {"r"}, "sh");
+    d.node("Gather", new String[] {"sh", "i0"}, "y").i("axis", 0);
+    Model dm = OnnxLoader.load(d.bytes(), "d.onnx");
+    Model db = dm.bind(Map.of("x", new int[] {12}, "s", new int[] {2}));
+    assertEquals(dm.steps().size(), db.steps().size());
+    try (Session s = new Session(db, LinearKernels.fp32(), 1)) {
+      Tensor y = s.run(Map.of("x", randn(r, 12), "s", Rand.longs(3, 4))).get("y");
+      assertEquals(3L, y.longs()[0]);
+      Tensor y2 = s.run(Map.of("x", randn(r, 12), "s", Rand.longs(6, 2))).get("y");
+      assertEquals(6L, y2.longs()[0]);
+    }
+  }
 }

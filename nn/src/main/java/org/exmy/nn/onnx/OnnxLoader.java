@@ -185,7 +185,8 @@ public final class OnnxLoader {
     List<Model.Step> withRelease = release(steps, outSlots, inputSlots);
     return new Model(
         source, opset, inputs, inputSlots.stream().mapToInt(Integer::intValue).toArray(),
-        outputs, outSlots, withRelease, slotConst.toArray(new Tensor[0]), sites);
+        outputs, outSlots, withRelease, slotConst.toArray(new Tensor[0]), sites,
+        slotType.toArray(new DType[0]));
   }
 
   private Model.Input input(ValueInfoProto vi) {
