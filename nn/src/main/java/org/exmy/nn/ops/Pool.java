@@ -77,6 +77,23 @@ final class Pool implements Op {
     return Built.of(op, DType.FLOAT);
   }
 
+  /** For each output position, the first and end tap index whose input lies inside [0, in). */
+  private static void taps(int outs, int stride, int pad, int dil, int k, int in, int[] lo, int[] hi) {
+    for (int o = 0; o < outs; o++) {
+      int start = o * stride - pad;
+      int l = 0;
+      while (l < k && start + l * dil < 0) {
+        l++;
+      }
+      int h = k;
+      while (h > l && start + (h - 1) * dil >= in) {
+        h--;
+      }
+      lo[o] = l;
+      hi[o] = h;
+    }
+  }
+
   @Override
   public Tensor[] run(Tensor[] in, ExecContext cx) {
     Tensor x = in[0];
@@ -91,6 +108,14 @@ final class Pool implements Op {
     int ow = g.ow();
     float[] xa = x.floats();
     float[] out = new float[Tensor.size(new int[] {planes, oh, ow})];
+    // per output row/column: the window taps that fall inside the input, [lo, hi)
+    int[] rLo = new int[oh];
+    int[] rHi = new int[oh];
+    int[] cLo = new int[ow];
+    int[] cHi = new int[ow];
+    taps(oh, win.sh, g.padTop(), win.dh, win.kh, ih, rLo, rHi);
+    taps(ow, win.sw, g.padLeft(), win.dw, win.kw, iw, cLo, cHi);
+    float div = win.kh * win.kw;
     int o = 0;
     for (int p = 0; p < planes; p++) {
       int base = p * ih * iw;
@@ -98,25 +123,27 @@ final class Pool implements Op {
         int y0 = r * win.sh - g.padTop();
         for (int c = 0; c < ow; c++, o++) {
           int x0 = c * win.sw - g.padLeft();
-          float best = -Float.MAX_VALUE; // as ONNX Runtime: an all-padding window gives the lowest float
-          double sum = 0;
-          int count = 0;
-          for (int i = 0; i < win.kh; i++) {
-            int y = y0 + i * win.dh;
-            boolean rowIn = y >= 0 && y < ih;
-            for (int j = 0; j < win.kw; j++) {
-              int xx = x0 + j * win.dw;
-              if (rowIn && xx >= 0 && xx < iw) {
-                float v = xa[base + y * iw + xx];
-                if (v > best || Float.isNaN(v)) {
-                  best = v;
-                }
-                sum += v;
-                count++;
+          if (max) {
+            // as ONNX Runtime: an all-padding window gives the lowest float; NaN propagates
+            float best = -Float.MAX_VALUE;
+            for (int i = rLo[r]; i < rHi[r]; i++) {
+              int row = base + (y0 + i * win.dh) * iw + x0;
+              for (int j = cLo[c]; j < cHi[c]; j++) {
+                best = Math.max(best, xa[row + j * win.dw]);
               }
             }
+            out[o] = best;
+          } else {
+            double sum = 0;
+            for (int i = rLo[r]; i < rHi[r]; i++) {
+              int row = base + (y0 + i * win.dh) * iw + x0;
+              for (int j = cLo[c]; j < cHi[c]; j++) {
+                sum += xa[row + j * win.dw];
+              }
+            }
+            int count = (rHi[r] - rLo[r]) * (cHi[c] - cLo[c]);
+            out[o] = (float) (sum / (includePad ? div : Math.max(count, 1)));
           }
-          out[o] = max ? best : (float) (sum / (includePad ? win.kh * win.kw : Math.max(count, 1)));
         }
       }
     }
