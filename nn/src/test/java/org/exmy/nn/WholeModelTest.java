@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,9 +50,8 @@ class WholeModelTest {
   @Test
   void committedReferenceModelsMatchOrt() throws IOException, URISyntaxException {
     URL dir = getClass().getResource("/org/exmy/nn/models");
-    if (dir == null) {
-      return; // the reference models have not landed on this branch
-    }
+    // reported as skipped (not passed) until the reference models land in src/main/resources
+    assumeTrue(dir != null, "no committed reference models under org/exmy/nn/models");
     List<Path> files;
     try (Stream<Path> s = Files.list(Path.of(dir.toURI()))) {
       files = s.filter(p -> p.toString().endsWith(".onnx")).sorted().toList();
