@@ -168,6 +168,16 @@ class LoaderTest {
   }
 
   @Test
+  void attributesWithoutTypeFieldAreInferred() {
+    // IR version 1 files leave AttributeProto.type out: axis=2 given only through field i
+    OnnxBuilder b = new OnnxBuilder(9).input("X", OnnxBuilder.FLOAT, 2, 3, 4).output("Y");
+    b.node("Flatten", new String[] {"X"}, "Y").b.addAttribute(
+        org.exmy.nn.onnx.proto.Onnx.AttributeProto.newBuilder().setName("axis").setI(2));
+    Tensor y = Ort.runExmy(b.bytes(), Ort.in("X", randn(r, 2, 3, 4))).get("Y");
+    assertArrayEquals(new int[] {6, 4}, y.shape());
+  }
+
+  @Test
   void graphInputWithInitializerIsAConstant() {
     OnnxBuilder b = new OnnxBuilder(11).input("X", OnnxBuilder.FLOAT, 2, 3)
         .input("W", OnnxBuilder.FLOAT, 2, 3).output("Y");

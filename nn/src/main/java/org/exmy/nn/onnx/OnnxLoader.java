@@ -330,7 +330,7 @@ public final class OnnxLoader {
         throw new OpError("attribute '" + n + "' refers to a function attribute");
       }
       Object v =
-          switch (a.getType()) {
+          switch (typeOf(a)) {
             case INT -> a.getI();
             case FLOAT -> a.getF();
             case STRING -> a.getS().toStringUtf8();
@@ -351,6 +351,32 @@ public final class OnnxLoader {
       }
     }
     return new Attrs(m);
+  }
+
+  /** The attribute's type; files older than IR version 2 leave it out, so infer it there. */
+  private static AttributeProto.AttributeType typeOf(AttributeProto a) {
+    if (a.getType() != AttributeProto.AttributeType.UNDEFINED) {
+      return a.getType();
+    }
+    if (a.hasF()) {
+      return AttributeProto.AttributeType.FLOAT;
+    }
+    if (a.hasI()) {
+      return AttributeProto.AttributeType.INT;
+    }
+    if (a.hasS()) {
+      return AttributeProto.AttributeType.STRING;
+    }
+    if (a.hasT()) {
+      return AttributeProto.AttributeType.TENSOR;
+    }
+    if (a.getFloatsCount() > 0) {
+      return AttributeProto.AttributeType.FLOATS;
+    }
+    if (a.getIntsCount() > 0) {
+      return AttributeProto.AttributeType.INTS;
+    }
+    return AttributeProto.AttributeType.UNDEFINED;
   }
 
   /** Adds to each step the slots whose last reader it is (never inputs, outputs or constants). */
