@@ -142,7 +142,7 @@ public final class Tensor {
     return new Tensor(DType.FLOAT, shape, out, null);
   }
 
-  /** A float tensor's rows {@code [from, to)} along dimension 0, copied. */
+  /** Rows {@code [from, to)} along dimension 0, copied. */
   public Tensor slice0(int from, int to) {
     int inner = shape.length == 0 ? 1 : size(shape) / Math.max(1, shape[0]);
     int[] s = shape.clone();

@@ -124,12 +124,14 @@ final class Pool implements Op {
         for (int c = 0; c < ow; c++, o++) {
           int x0 = c * win.sw - g.padLeft();
           if (max) {
-            // as ONNX Runtime: an all-padding window gives the lowest float; NaN propagates
+            // as ONNX Runtime: start from the lowest float (an all-padding window gives it) and
+            // keep strictly greater values (NaN inputs are skipped)
             float best = -Float.MAX_VALUE;
             for (int i = rLo[r]; i < rHi[r]; i++) {
               int row = base + (y0 + i * win.dh) * iw + x0;
               for (int j = cLo[c]; j < cHi[c]; j++) {
-                best = Math.max(best, xa[row + j * win.dw]);
+                float v = xa[row + j * win.dw];
+                best = v > best ? v : best;
               }
             }
             out[o] = best;
