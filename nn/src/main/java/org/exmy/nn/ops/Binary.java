@@ -1,0 +1,137 @@
+package org.exmy.nn.ops;
+
+import org.exmy.nn.DType;
+import org.exmy.nn.Tensor;
+
+/** Add, Sub, Mul, Div, Pow with numpy broadcasting; float32, or int64 for the arithmetic ops. */
+final class Binary implements Op {
+  enum Kind {
+    ADD,
+    SUB,
+    MUL,
+    DIV,
+    POW
+  }
+
+  private final Kind kind;
+
+  private Binary(Kind kind) {
+    this.kind = kind;
+  }
+
+  static Built build(NodeSpec n) {
+    n.attrs().allow();
+    n.arity(2, 2, 1, 1);
+    Kind kind = Kind.valueOf(n.opType().toUpperCase(java.util.Locale.ROOT));
+    DType out = n.type(0);
+    if (kind == Kind.POW) {
+      n.requireFloat(0);
+    } else if (n.type(0) != n.type(1)) {
+      throw new OpError("inputs have different element types");
+    }
+    return Built.of(new Binary(kind), out);
+  }
+
+  @Override
+  public Tensor[] run(Tensor[] in, ExecContext cx) {
+    Tensor a = in[0];
+    Tensor b = in[1];
+    int[] as = a.shape();
+    int[] bs = b.shape();
+    int[] os = Shapes.broadcast(as, bs);
+    Shapes.Broadcast it = new Shapes.Broadcast(os, as, bs);
+    int n = it.inner;
+    int sa = it.innerStride[0];
+    int sb = it.innerStride[1];
+    if (a.type() == DType.FLOAT) {
+      float[] x = a.floats();
+      float[] y = b.type() == DType.FLOAT ? b.floats() : b.toFloat().floats();
+      float[] o = new float[Tensor.size(os)];
+      for (int r = 0; r < it.rows; r++) {
+        floatRow(kind, x, it.offset(0, r), sa, y, it.offset(1, r), sb, o, r * n, n);
+      }
+      return new Tensor[] {Tensor.of(o, os)};
+    }
+    long[] x = a.longs();
+    long[] y = b.longs();
+    long[] o = new long[Tensor.size(os)];
+    for (int r = 0; r < it.rows; r++) {
+      longRow(kind, x, it.offset(0, r), sa, y, it.offset(1, r), sb, o, r * n, n);
+    }
+    return new Tensor[] {Tensor.ofLongs(o, os)};
+  }
+
+  private static void floatRow(
+      Kind k, float[] x, int xo, int sx, float[] y, int yo, int sy, float[] o, int oo, int n) {
+    if (sx == 1 && sy == 1) {
+      switch (k) {
+        case ADD -> {
+          for (int i = 0; i < n; i++) {
+            o[oo + i] = x[xo + i] + y[yo + i];
+          }
+        }
+        case SUB -> {
+          for (int i = 0; i < n; i++) {
+            o[oo + i] = x[xo + i] - y[yo + i];
+          }
+        }
+        case MUL -> {
+          for (int i = 0; i < n; i++) {
+            o[oo + i] = x[xo + i] * y[yo + i];
+          }
+        }
+        case DIV -> {
+          for (int i = 0; i < n; i++) {
+            o[oo + i] = x[xo + i] / y[yo + i];
+          }
+        }
+        case POW -> {
+          for (int i = 0; i < n; i++) {
+            o[oo + i] = pow(x[xo + i], y[yo + i]);
+          }
+        }
+      }
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      float p = x[xo + i * sx];
+      float q = y[yo + i * sy];
+      o[oo + i] =
+          switch (k) {
+            case ADD -> p + q;
+            case SUB -> p - q;
+            case MUL -> p * q;
+            case DIV -> p / q;
+            case POW -> pow(p, q);
+          };
+    }
+  }
+
+  private static float pow(float p, float q) {
+    if (q == 2f) {
+      return p * p;
+    }
+    return (float) Math.pow(p, q);
+  }
+
+  private static void longRow(
+      Kind k, long[] x, int xo, int sx, long[] y, int yo, int sy, long[] o, int oo, int n) {
+    for (int i = 0; i < n; i++) {
+      long p = x[xo + i * sx];
+      long q = y[yo + i * sy];
+      o[oo + i] =
+          switch (k) {
+            case ADD -> p + q;
+            case SUB -> p - q;
+            case MUL -> p * q;
+            case DIV -> {
+              if (q == 0) {
+                throw new OpError("integer division by zero");
+              }
+              yield p / q;
+            }
+            case POW -> throw new OpError("Pow of integers is not supported");
+          };
+    }
+  }
+}

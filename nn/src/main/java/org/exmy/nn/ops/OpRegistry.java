@@ -1,0 +1,76 @@
+package org.exmy.nn.ops;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/** The operators exmy supports (default ONNX domain, opsets 9..20) and their factories. */
+public final class OpRegistry {
+  private static final Map<String, Function<NodeSpec, Built>> FACTORIES = new TreeMap<>();
+
+  static {
+    for (String op : new String[] {"Add", "Sub", "Mul", "Div", "Pow"}) {
+      FACTORIES.put(op, Binary::build);
+    }
+    for (String op :
+        new String[] {"Relu", "Sigmoid", "Tanh", "Erf", "Sqrt", "HardSigmoid", "HardSwish",
+            "Gelu", "Clip"}) {
+      FACTORIES.put(op, Unary::build);
+    }
+    FACTORIES.put("Conv", Conv::build);
+    FACTORIES.put("Gemm", Gemm::build);
+    FACTORIES.put("MatMul", MatMul::build);
+    FACTORIES.put("MaxPool", Pool::build);
+    FACTORIES.put("AveragePool", Pool::build);
+    FACTORIES.put("GlobalAveragePool", Pool::buildGlobal);
+    FACTORIES.put("BatchNormalization", Norm::batchNorm);
+    FACTORIES.put("LayerNormalization", Norm::layerNorm);
+    FACTORIES.put("Softmax", Softmax::build);
+    FACTORIES.put("ReduceMean", ReduceMean::build);
+    FACTORIES.put("Identity", ShapeOps::identity);
+    FACTORIES.put("Dropout", ShapeOps::dropout);
+    FACTORIES.put("Shape", ShapeOps::shape);
+    FACTORIES.put("Reshape", ShapeOps::reshape);
+    FACTORIES.put("Flatten", ShapeOps::flatten);
+    FACTORIES.put("Squeeze", ShapeOps::squeeze);
+    FACTORIES.put("Unsqueeze", ShapeOps::unsqueeze);
+    FACTORIES.put("Transpose", ShapeOps::transpose);
+    FACTORIES.put("Concat", ShapeOps::concat);
+    FACTORIES.put("Gather", ShapeOps::gather);
+    FACTORIES.put("Slice", ShapeOps::slice);
+    FACTORIES.put("Split", ShapeOps::split);
+    FACTORIES.put("Expand", ShapeOps::expand);
+    FACTORIES.put("ConstantOfShape", ShapeOps::constantOfShape);
+    FACTORIES.put("Cast", Cast::build);
+  }
+
+  /** Operators that exist only from some opset on. */
+  private static final Map<String, Integer> SINCE =
+      Map.of("HardSwish", 14, "LayerNormalization", 17, "Gelu", 20, "Shape", 1);
+
+  private OpRegistry() {}
+
+  /** Names of the supported operators ({@code Constant} is handled by the loader). */
+  public static Set<String> supported() {
+    return FACTORIES.keySet();
+  }
+
+  /** Whether {@code opType} is a linear node (goes through a {@link org.exmy.nn.LinearKernel}). */
+  public static boolean isLinear(String opType) {
+    return opType.equals("Conv") || opType.equals("Gemm") || opType.equals("MatMul");
+  }
+
+  /** Validates a node and builds its operator; throws {@link OpError} when unsupported. */
+  public static Built build(NodeSpec n) {
+    Function<NodeSpec, Built> f = FACTORIES.get(n.opType());
+    if (f == null) {
+      throw new OpError("unsupported operator");
+    }
+    Integer since = SINCE.get(n.opType());
+    if (since != null && n.opset() < since) {
+      throw new OpError("does not exist in opset " + n.opset() + " (from " + since + ")");
+    }
+    return f.apply(n);
+  }
+}

@@ -1,0 +1,157 @@
+package org.exmy.nn.ops;
+
+import org.exmy.nn.DType;
+import org.exmy.nn.Tensor;
+
+/**
+ * MaxPool and AveragePool over 1 or 2 spatial dimensions (strides, pads, dilations, auto_pad,
+ * ceil_mode, count_include_pad), and GlobalAveragePool over any number. With count_include_pad the
+ * divisor is the whole window size, also for a ceil_mode window that reaches past the end padding
+ * (as ONNX Runtime does; PyTorch counts only positions inside the padding there).
+ */
+final class Pool implements Op {
+  private final boolean max;
+  private final Window win;
+  private final int rank;
+  private final boolean includePad;
+
+  private Pool(boolean max, Window win, int rank, boolean includePad) {
+    this.max = max;
+    this.win = win;
+    this.rank = rank;
+    this.includePad = includePad;
+  }
+
+  static Built build(NodeSpec n) {
+    Attrs at = n.attrs();
+    boolean max = n.opType().equals("MaxPool");
+    if (max) {
+      at.allow("auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order",
+          "strides");
+      if (n.numOutputs() > 1) {
+        throw new OpError("the Indices output is not supported");
+      }
+    } else {
+      at.allow("auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads",
+          "strides");
+    }
+    n.arity(1, 1, 1, 1);
+    n.requireFloat(0);
+    int[] ks = at.intArray("kernel_shape");
+    if (ks == null) {
+      throw new OpError("kernel_shape is required");
+    }
+    Window w = Window.parse(at, ks.length, ks, at.i("ceil_mode", 0) != 0);
+    return Built.of(
+        new Pool(max, w, ks.length, at.i("count_include_pad", 0) != 0), DType.FLOAT);
+  }
+
+  /** GlobalAveragePool: the mean over every spatial dimension. */
+  static Built buildGlobal(NodeSpec n) {
+    n.attrs().allow();
+    n.arity(1, 1, 1, 1);
+    n.requireFloat(0);
+    Op op =
+        (in, cx) -> {
+          Tensor x = in[0];
+          if (x.rank() < 3) {
+            throw new OpError("input must have rank >= 3, is " + x);
+          }
+          int[] s = x.shape();
+          int planes = s[0] * s[1];
+          int area = x.size() / Math.max(1, planes);
+          float[] xa = x.floats();
+          float[] out = new float[planes];
+          for (int p = 0; p < planes; p++) {
+            double sum = 0;
+            for (int i = 0; i < area; i++) {
+              sum += xa[p * area + i];
+            }
+            out[p] = (float) (sum / area);
+          }
+          for (int i = 2; i < s.length; i++) {
+            s[i] = 1;
+          }
+          return new Tensor[] {Tensor.of(out, s)};
+        };
+    return Built.of(op, DType.FLOAT);
+  }
+
+  /** For each output position, the first and end tap index whose input lies inside [0, in). */
+  private static void taps(int outs, int stride, int pad, int dil, int k, int in, int[] lo, int[] hi) {
+    for (int o = 0; o < outs; o++) {
+      int start = o * stride - pad;
+      int l = 0;
+      while (l < k && start + l * dil < 0) {
+        l++;
+      }
+      int h = k;
+      while (h > l && start + (h - 1) * dil >= in) {
+        h--;
+      }
+      lo[o] = l;
+      hi[o] = h;
+    }
+  }
+
+  @Override
+  public Tensor[] run(Tensor[] in, ExecContext cx) {
+    Tensor x = in[0];
+    if (x.rank() != rank + 2) {
+      throw new OpError("input " + x + " does not have " + rank + " spatial dimensions");
+    }
+    int planes = x.dim(0) * x.dim(1);
+    int ih = rank == 2 ? x.dim(2) : 1;
+    int iw = x.dim(-1);
+    Window.Out g = win.out(ih, iw);
+    int oh = g.oh();
+    int ow = g.ow();
+    float[] xa = x.floats();
+    float[] out = new float[Tensor.size(new int[] {planes, oh, ow})];
+    // per output row/column: the window taps that fall inside the input, [lo, hi)
+    int[] rLo = new int[oh];
+    int[] rHi = new int[oh];
+    int[] cLo = new int[ow];
+    int[] cHi = new int[ow];
+    taps(oh, win.sh, g.padTop(), win.dh, win.kh, ih, rLo, rHi);
+    taps(ow, win.sw, g.padLeft(), win.dw, win.kw, iw, cLo, cHi);
+    float div = win.kh * win.kw;
+    int o = 0;
+    for (int p = 0; p < planes; p++) {
+      int base = p * ih * iw;
+      for (int r = 0; r < oh; r++) {
+        int y0 = r * win.sh - g.padTop();
+        for (int c = 0; c < ow; c++, o++) {
+          int x0 = c * win.sw - g.padLeft();
+          if (max) {
+            // as ONNX Runtime: start from the lowest float (an all-padding window gives it) and
+            // keep strictly greater values (NaN inputs are skipped)
+            float best = -Float.MAX_VALUE;
+            for (int i = rLo[r]; i < rHi[r]; i++) {
+              int row = base + (y0 + i * win.dh) * iw + x0;
+              for (int j = cLo[c]; j < cHi[c]; j++) {
+                float v = xa[row + j * win.dw];
+                best = v > best ? v : best;
+              }
+            }
+            out[o] = best;
+          } else {
+            double sum = 0;
+            for (int i = rLo[r]; i < rHi[r]; i++) {
+              int row = base + (y0 + i * win.dh) * iw + x0;
+              for (int j = cLo[c]; j < cHi[c]; j++) {
+                sum += xa[row + j * win.dw];
+              }
+            }
+            int count = (rHi[r] - rLo[r]) * (cHi[c] - cLo[c]);
+            out[o] = (float) (sum / (includePad ? div : Math.max(count, 1)));
+          }
+        }
+      }
+    }
+    int[] os = rank == 2
+        ? new int[] {x.dim(0), x.dim(1), oh, ow}
+        : new int[] {x.dim(0), x.dim(1), ow};
+    return new Tensor[] {Tensor.of(out, os)};
+  }
+}

@@ -1,0 +1,111 @@
+package org.exmy.nn;
+
+import static org.exmy.nn.Rand.longs;
+import static org.exmy.nn.Rand.randn;
+import static org.exmy.nn.Rand.uniform;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Elementwise operators against ONNX Runtime. */
+class ElementwiseOpsTest {
+  private final SplittableRandom r = new SplittableRandom(11);
+
+  @Test
+  void arithmeticBroadcasts() {
+    int[][][] shapes = {
+      {{2, 3, 4}, {2, 3, 4}},
+      {{2, 3, 4}, {4}},
+      {{2, 3, 4}, {3, 1}},
+      {{1, 3, 1}, {2, 1, 5}},
+      {{4}, {}},
+      {{2, 3, 4, 5}, {3, 1, 1}},
+    };
+    for (String op : new String[] {"Add", "Sub", "Mul", "Div"}) {
+      for (int opset : new int[] {9, 13, 14}) {
+        for (int[][] s : shapes) {
+          new OpCase(opset, op).in("A", randn(r, s[0])).in("B", randn(r, s[1])).check();
+          new OpCase(opset, op).in("A", randn(r, s[0])).init("B", randn(r, s[1])).check();
+        }
+      }
+    }
+  }
+
+  @Test
+  void int64Arithmetic() {
+    for (String op : new String[] {"Add", "Sub", "Mul", "Div"}) {
+      Tensor a = Tensor.ofLongs(new long[] {7, -7, 12, 5, 0, -9}, 2, 3);
+      Tensor b = longs(2, 3, -4);
+      new OpCase(13, op).in("A", a).in("B", b).check();
+      new OpCase(13, op).in("A", a).in("B", b).folded().check();
+    }
+  }
+
+  @Test
+  void pow() {
+    Tensor base = uniform(r, 0.1, 3, 3, 4);
+    new OpCase(13, "Pow").in("A", base).init("B", Tensor.scalar(2f)).check();
+    new OpCase(13, "Pow").in("A", base).init("B", Tensor.scalar(0.5f)).check();
+    new OpCase(12, "Pow").in("A", base).in("B", uniform(r, -2, 2, 4)).check();
+    new OpCase(15, "Pow").in("A", randn(r, 3, 4)).init("B", longs(3)).check();
+    new OpCase(9, "Pow").in("A", base).in("B", uniform(r, -2, 2, 3, 4)).check();
+  }
+
+  @Test
+  void unaryFunctions() {
+    Tensor x = Tensor.of(concat(randn(r, 200).floats(), uniform(r, -6, 6, 200).floats(),
+        new float[] {0f, -0f, 1e-4f, -1e-4f, 3f, -3f, 2.5f, -2.5f, 8f}), 409);
+    for (int opset : new int[] {9, 13, 14}) {
+      for (String op : new String[] {"Relu", "Sigmoid", "Tanh", "Erf", "Identity"}) {
+        new OpCase(opset, op).in("X", x).check();
+      }
+      new OpCase(opset, "Sqrt").in("X", uniform(r, 0, 10, 5, 7)).check();
+      new OpCase(opset, "HardSigmoid").in("X", x).check();
+      new OpCase(opset, "HardSigmoid").in("X", x).attrs(n -> n.f("alpha", 0.3f).f("beta", 0.4f))
+          .check();
+    }
+    new OpCase(14, "HardSwish").in("X", x).check();
+    new OpCase(20, "Gelu").in("X", x).check();
+    new OpCase(20, "Gelu").in("X", x).attrs(n -> n.s("approximate", "tanh")).check();
+    new OpCase(20, "Gelu").in("X", x).attrs(n -> n.s("approximate", "none")).check();
+    new OpCase(13, "Relu").in("X", x).folded().check();
+  }
+
+  @Test
+  void clipAttributesThenInputs() {
+    Tensor x = randn(r, 4, 5);
+    new OpCase(9, "Clip").in("X", x).attrs(n -> n.f("min", -0.5f).f("max", 0.7f)).check();
+    new OpCase(9, "Clip").in("X", x).attrs(n -> n.f("max", 0.1f)).check();
+    new OpCase(9, "Clip").in("X", x).check();
+    new OpCase(11, "Clip").in("X", x).init("lo", Tensor.scalar(-0.2f)).init("hi",
+        Tensor.scalar(0.3f)).check();
+    new OpCase(13, "Clip").in("X", x).none().init("hi", Tensor.scalar(6f)).check();
+    new OpCase(13, "Clip").in("X", x).in("lo", Tensor.scalar(0f)).check();
+    new OpCase(12, "Clip").in("X", x).check();
+  }
+
+  @Test
+  void dropoutIsIdentityAtInference() {
+    Tensor x = randn(r, 3, 4);
+    new OpCase(9, "Dropout").in("X", x).attrs(n -> n.f("ratio", 0.3f)).check();
+    new OpCase(13, "Dropout").in("X", x).check();
+    new OpCase(13, "Dropout").in("X", x).init("ratio", Tensor.scalar(0.5f)).check();
+    Tensor y = new OpCase(12, "Dropout").in("X", x).check();
+    assertEquals(x, y); // same tensor passed through
+  }
+
+  static float[] concat(float[]... parts) {
+    int n = 0;
+    for (float[] p : parts) {
+      n += p.length;
+    }
+    float[] out = new float[n];
+    int at = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
+  }
+}
