@@ -27,4 +27,17 @@ package org.exmy.nn;
 public interface LinearKernel {
   /** Computes {@code C = A * B} as described above ({@code m, k, n >= 1}). */
   void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n);
+
+  /**
+   * Sees each activation tensor of the node once per run, before the engine rearranges it into
+   * the product's operand {@code operand} (im2col for Conv, transposition for Gemm): {@code x} is
+   * the node's input tensor as it is (all items of the batch chunk), never the constant weight.
+   * Returns the values the engine then uses in place of {@code x}: the same array, or a new one of
+   * the same length (never modify {@code x}: it may be another node's input too). Calibration
+   * observes activations here and quantized kernels quantize them here, once per element. The
+   * default returns {@code x}.
+   */
+  default float[] activations(LinearSite.Operand operand, float[] x) {
+    return x;
+  }
 }

@@ -15,11 +15,13 @@ final class Conv implements Op {
   private final Attrs attrs;
   private final int group;
   private final int siteIndex;
+  private final boolean constantWeight;
 
-  private Conv(Attrs attrs, int group, int siteIndex) {
+  private Conv(Attrs attrs, int group, int siteIndex, boolean constantWeight) {
     this.attrs = attrs;
     this.group = group;
     this.siteIndex = siteIndex;
+    this.constantWeight = constantWeight;
   }
 
   static Built build(NodeSpec n) {
@@ -58,7 +60,7 @@ final class Conv implements Op {
       }
       site = new LinearSite(n.name(), "Conv", n.linearIndex(), k, LinearSite.Operand.NONE, -1, null);
     }
-    return new Built(new Conv(at, group, n.linearIndex()), new DType[] {DType.FLOAT}, site);
+    return new Built(new Conv(at, group, n.linearIndex(), n.isConst(1)), new DType[] {DType.FLOAT}, site);
   }
 
   @Override
@@ -94,10 +96,10 @@ final class Conv implements Op {
     int p = oh * ow;
     int k = cg * win.kh * win.kw;
     int ocg = oc / group;
-    float[] xa = x.floats();
-    float[] wa = w.floats();
-    float[] out = new float[Tensor.size(new int[] {n, oc, p})];
     LinearKernel kernel = cx.kernel(siteIndex);
+    float[] xa = kernel.activations(LinearSite.Operand.B, x.floats());
+    float[] wa = constantWeight ? w.floats() : kernel.activations(LinearSite.Operand.A, w.floats());
+    float[] out = new float[Tensor.size(new int[] {n, oc, p})];
     boolean direct =
         win.kh == 1 && win.kw == 1 && win.sh == 1 && win.sw == 1 && g.padTop() == 0
             && g.padLeft() == 0 && oh == ih && ow == iw;

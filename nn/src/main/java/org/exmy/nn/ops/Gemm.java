@@ -84,13 +84,16 @@ final class Gemm implements Op {
     float[] y = new float[Tensor.size(new int[] {m, n})];
     if (weightNK != null) {
       // Y^T = W[N][K] * op(A)^T, op(A)^T is [K][M]: A itself when transA
-      float[] actT = transA ? a.floats() : Mats.transpose(a).floats();
+      Tensor act = Tensor.of(kernel.activations(LinearSite.Operand.B, a.floats()), a.shape());
+      float[] actT = transA ? act.floats() : Mats.transpose(act).floats();
       float[] yt = new float[y.length];
       kernel.multiply(weightNK.floats(), 0, actT, 0, yt, 0, n, k, m);
       Mats.transpose(yt, n, m, y);
     } else {
-      float[] aa = weightMK != null ? weightMK.floats() : (transA ? Mats.transpose(a) : a).floats();
-      float[] bb = (transB ? Mats.transpose(b) : b).floats();
+      Tensor actA = weightMK != null ? null : Tensor.of(kernel.activations(LinearSite.Operand.A, a.floats()), a.shape());
+      Tensor actB = Tensor.of(kernel.activations(LinearSite.Operand.B, b.floats()), b.shape());
+      float[] aa = weightMK != null ? weightMK.floats() : (transA ? Mats.transpose(actA) : actA).floats();
+      float[] bb = (transB ? Mats.transpose(actB) : actB).floats();
       kernel.multiply(aa, 0, bb, 0, y, 0, m, k, n);
     }
     if (alpha != 1f) {

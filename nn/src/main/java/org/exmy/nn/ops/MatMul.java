@@ -13,9 +13,11 @@ import org.exmy.nn.Tensor;
  */
 final class MatMul implements Op {
   private final int siteIndex;
+  private final LinearSite.Operand weight;
 
-  private MatMul(int siteIndex) {
+  private MatMul(int siteIndex, LinearSite.Operand weight) {
     this.siteIndex = siteIndex;
+    this.weight = weight;
   }
 
   static Built build(NodeSpec n) {
@@ -38,7 +40,7 @@ final class MatMul implements Op {
     } else {
       site = new LinearSite(n.name(), "MatMul", idx, -1, LinearSite.Operand.NONE, -1, null);
     }
-    return new Built(new MatMul(idx), new DType[] {DType.FLOAT}, site);
+    return new Built(new MatMul(idx, site.weightOperand()), new DType[] {DType.FLOAT}, site);
   }
 
   @Override
@@ -64,8 +66,8 @@ final class MatMul implements Op {
     outShape[batch.length + 1] = n;
     float[] out = new float[Tensor.size(outShape)];
     LinearKernel kernel = cx.kernel(siteIndex);
-    float[] aa = a.floats();
-    float[] ba = b.floats();
+    float[] aa = weight == LinearSite.Operand.A ? a.floats() : kernel.activations(LinearSite.Operand.A, a.floats());
+    float[] ba = weight == LinearSite.Operand.B ? b.floats() : kernel.activations(LinearSite.Operand.B, b.floats());
     if (out.length > 0 && k > 0) {
       if (bBatch.length == 0) {
         // [..., M, K] x [K, N]: one product over all rows

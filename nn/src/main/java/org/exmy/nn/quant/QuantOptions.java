@@ -1,0 +1,108 @@
+package org.exmy.nn.quant;
+
+import java.util.List;
+import java.util.Objects;
+import org.exmy.simulator.AccumulatorKind;
+import org.exmy.simulator.NumberFormat;
+
+/**
+ * How a model is quantized after training (PTQ) and with what arithmetic its products are summed.
+ * The README's "Quantization semantics" section defines each field exactly.
+ *
+ * @param weights format of the weights (operand a of the MAC core)
+ * @param activations format of the activations (operand b); both operands of a product of two
+ *     activations use it
+ * @param perChannel one weight scale per output channel (else one per tensor)
+ * @param calibration how the activation range is found from the calibration images
+ * @param percentile the percentile of |x| for {@link Calibration#PERCENTILE}, in (0, 100]
+ * @param pow2Scales round every scale up to a power of two
+ * @param fp32Layers linear nodes left in float32: {@code first}, {@code last}, node names, or
+ *     {@code #i} (the i-th linear node, from 0)
+ * @param biasCorrection correct each output channel by the expected weight-quantization error
+ * @param accumulator what the MAC core sums into; the exact one is sized for each layer's fan-in
+ * @param lanes products per cycle of the core (orders the additions of a rounding accumulator)
+ */
+public record QuantOptions(
+    NumberFormat weights,
+    NumberFormat activations,
+    boolean perChannel,
+    Calibration calibration,
+    double percentile,
+    boolean pow2Scales,
+    List<String> fp32Layers,
+    boolean biasCorrection,
+    AccumulatorKind accumulator,
+    int lanes) {
+
+  /** How activation ranges are calibrated. */
+  public enum Calibration {
+    /** The largest |x| seen. */
+    ABSMAX,
+    /** The {@code percentile}-th percentile of |x| (nearest rank). */
+    PERCENTILE,
+    /** The clipping value among absmax * j / 100, j = 1..100, with the least squared error. */
+    MSE
+  }
+
+  /** Percentile used when none is given. */
+  public static final double DEFAULT_PERCENTILE = 99.99;
+
+  public QuantOptions {
+    Objects.requireNonNull(weights, "weights");
+    Objects.requireNonNull(activations, "activations");
+    Objects.requireNonNull(calibration, "calibration");
+    Objects.requireNonNull(accumulator, "accumulator");
+    fp32Layers = List.copyOf(fp32Layers);
+    if (!(percentile > 0 && percentile <= 100)) {
+      throw new IllegalArgumentException("percentile must be in (0, 100], got " + percentile);
+    }
+    if (lanes < 1) {
+      throw new IllegalArgumentException("lanes must be >= 1, got " + lanes);
+    }
+  }
+
+  /** Per-channel weights, absmax calibration, no power-of-two scales, all layers quantized, exact accumulation. */
+  public static QuantOptions of(NumberFormat weights, NumberFormat activations) {
+    return new QuantOptions(weights, activations, true, Calibration.ABSMAX, DEFAULT_PERCENTILE, false, List.of(),
+        false, new AccumulatorKind.Exact(), 1);
+  }
+
+  public QuantOptions withPerChannel(boolean b) {
+    return new QuantOptions(weights, activations, b, calibration, percentile, pow2Scales, fp32Layers, biasCorrection,
+        accumulator, lanes);
+  }
+
+  public QuantOptions withCalibration(Calibration c, double p) {
+    return new QuantOptions(weights, activations, perChannel, c, p, pow2Scales, fp32Layers, biasCorrection,
+        accumulator, lanes);
+  }
+
+  public QuantOptions withPow2Scales(boolean b) {
+    return new QuantOptions(weights, activations, perChannel, calibration, percentile, b, fp32Layers, biasCorrection,
+        accumulator, lanes);
+  }
+
+  public QuantOptions withFp32Layers(List<String> layers) {
+    return new QuantOptions(weights, activations, perChannel, calibration, percentile, pow2Scales, layers,
+        biasCorrection, accumulator, lanes);
+  }
+
+  public QuantOptions withBiasCorrection(boolean b) {
+    return new QuantOptions(weights, activations, perChannel, calibration, percentile, pow2Scales, fp32Layers, b,
+        accumulator, lanes);
+  }
+
+  public QuantOptions withAccumulator(AccumulatorKind k, int l) {
+    return new QuantOptions(weights, activations, perChannel, calibration, percentile, pow2Scales, fp32Layers,
+        biasCorrection, k, l);
+  }
+
+  /** A canonical text of every option, for cache keys and reports. */
+  public String describe() {
+    return "w=" + weights.name() + " a=" + activations.name() + " weights=" + (perChannel ? "channel" : "tensor")
+        + " calib=" + calibration.name().toLowerCase(java.util.Locale.ROOT)
+        + (calibration == Calibration.PERCENTILE ? "(" + percentile + ")" : "") + " pow2=" + pow2Scales
+        + " fp32=" + String.join("+", fp32Layers) + " biascorr=" + biasCorrection + " acc=" + accumulator.tag()
+        + " lanes=" + lanes;
+  }
+}
