@@ -176,8 +176,8 @@ final class SynthCommand implements Callable<Integer> {
         if (flows.contains("xc7")) {
           t0 = System.nanoTime();
           sta = new Xc7StaRunner().run(List.of(v), core.moduleName(), ports, CLOCK, useDsp, dir);
-          step(progress, core, String.format(Locale.ROOT, "xc7 logic delay%s: %.3f ns (%.0f MHz without routing)",
-              useDsp ? "" : " -nodsp", sta.criticalNs(), sta.logicMhz()), t0);
+          step(progress, core, String.format(Locale.ROOT, "xc7 logic delay%s: %s%.3f ns (%.0f MHz without routing)",
+              useDsp ? "" : " -nodsp", sta.exact() ? "" : "at most ", sta.criticalNs(), sta.logicMhz()), t0);
         }
         String base = core.moduleName() + (useDsp ? "" : "_nodsp");
         String tcl = VivadoTcl.emit(List.of(v), core.moduleName(), part, useDsp, dir.resolve("vivado_" + base), CLOCK,

@@ -83,6 +83,6 @@ class SynthCommandTest {
     assertEquals(0, r.exit(), r.err());
     List<String> csv = Files.readAllLines(dir.resolve("synth.csv"));
     assertEquals(2, csv.size());
-    assertTrue(csv.get(1).endsWith(",,,,,,"), csv.get(1));
+    assertTrue(csv.get(1).endsWith(",,,,,,,"), csv.get(1));
   }
 }

@@ -23,7 +23,6 @@ public final class NextpnrReport {
    * @throws SynthException when the text is not such a report or has no (or more than one) clock
    *     of that name
    */
-  @SuppressWarnings("unchecked")
   public static Parsed parse(String json, String clockPort) {
     Object root = MiniJson.parse(json.strip());
     if (!(root instanceof Map<?, ?> r) || !(r.get("fmax") instanceof Map<?, ?> fmax)

@@ -21,7 +21,8 @@ import java.util.function.Function;
  *       its serial wrapper after nextpnr packing (their sum is nextpnr's ICESTORM_LC count)
  *   <li>{@code ice40_fmax_mhz}: nextpnr's Fmax of the core clock after routing
  *   <li>{@code xc7_logic_ns}, {@code xc7_logic_mhz}, {@code xc7_lut_levels}: Yosys sta critical
- *       path on xc7 cell delays <b>without routing</b> (a logic-delay estimate; see {@link StaTiming})
+ *       path on xc7 cell delays <b>without routing</b> (a logic-delay estimate; see {@link StaTiming});
+ *       {@code xc7_exact}: {@code no} when the delay is an upper bound ({@link StaTiming#exact()})
  * </ul>
  */
 public final class SynthCsv {
@@ -56,6 +57,7 @@ public final class SynthCsv {
     c.add(new Column("xc7_logic_ns", r -> r.xc7() == null ? "" : fixed(r.xc7().criticalNs(), 3)));
     c.add(new Column("xc7_logic_mhz", r -> r.xc7() == null ? "" : fixed(r.xc7().logicMhz(), 1)));
     c.add(new Column("xc7_lut_levels", r -> r.xc7() == null ? "" : "" + r.xc7().lutLevels()));
+    c.add(new Column("xc7_exact", r -> r.xc7() == null ? "" : r.xc7().exact() ? "yes" : "no"));
     return List.copyOf(c);
   }
 

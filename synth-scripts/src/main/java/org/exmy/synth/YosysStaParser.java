@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
  * {@code N cell (TYPE.IN->OUT)} line per arc.
  *
  * <p>Warnings that make the estimate incomplete are errors here: a cell type {@code sta} does not
- * know or that has no timing arcs (paths through it would be cut short), and a critical path that
- * ends nowhere.
+ * know or that has no timing arcs (paths through it would be cut short). A critical path that ends
+ * on a net that is no endpoint ({@code (<unknown>)}, an unused cell output) gives an upper bound,
+ * marked as not exact ({@link StaTiming#exact()}).
  */
 public final class YosysStaParser {
   private static final Pattern LATEST = Pattern.compile("^Latest arrival time in '(.+)' is (-?\\d+):\\s*$");
@@ -23,8 +24,7 @@ public final class YosysStaParser {
   private static final List<Pattern> FATAL = List.of(
       Pattern.compile("Warning: Cell type '(.+)' not recognised! Ignoring\\."),
       Pattern.compile("Warning: Cell type '(.+)' is not a black- nor white-box! Ignoring\\."),
-      Pattern.compile("Warning: Module '(.+)' has no timing arcs!"),
-      Pattern.compile("Warning: (Critical-path does not terminate in a recognised endpoint)\\."));
+      Pattern.compile("Warning: Module '(.+)' has no timing arcs!"));
 
   private YosysStaParser() {}
 
@@ -61,6 +61,8 @@ public final class YosysStaParser {
       Matcher e = ENDPOINT.matcher(lines[i + 1]);
       if (!e.matches()) throw new SynthException("unexpected sta endpoint line: " + lines[i + 1].strip());
       String endpoint = e.group(2);
+      boolean exact = !endpoint.equals("<unknown>");
+      if (!exact) endpoint = "<no endpoint>";
       List<String> arcs = new ArrayList<>();
       for (int j = i + 2; j < lines.length; j++) {
         Matcher a = ARC.matcher(lines[j]);
@@ -74,10 +76,11 @@ public final class YosysStaParser {
           break;
         }
         if (lines[j].isBlank()) break;
+        if (lines[j].startsWith("Warning: Critical-path does not terminate")) continue;
         // otherwise a signal-name line between two arcs
       }
       Collections.reverse(arcs);
-      return new StaTiming(top, dsp, ps, endpoint, arcs);
+      return new StaTiming(top, dsp, ps, exact, endpoint, arcs);
     }
     throw new SynthException("no 'Latest arrival time' line in the Yosys sta output");
   }

@@ -27,6 +27,7 @@ class Xc7StaTest {
     // core q (FDRE C->Q) -> out_chain's 2:1 mux (a LUT3) -> out_chain FDRE D. With the delays of
     // Yosys 0.23's cells_sim.v: FDRE C->Q 303 ps, LUT3 I0->O 407 ps, FDRE D setup 0 ps = 710 ps
     assertEquals("FDRE.D", t.endpoint());
+    assertTrue(t.exact());
     assertEquals(1, t.lutLevels());
     assertEquals("FDRE.C->Q", t.path().get(1));
     assertTrue(t.path().get(0).endsWith("(primary input)"), t.path().toString());
@@ -48,6 +49,26 @@ class Xc7StaTest {
     assertTrue(luts.path().stream().anyMatch(a -> a.startsWith("CARRY4.")), luts.toString());
     assertTrue(dsp.path().stream().anyMatch(a -> a.startsWith("DSP48E1.")), dsp.toString());
     assertTrue(Files.exists(dir.resolve("mul8_xc7sta_nodsp.yosys.log")));
+  }
+
+  @Test
+  void aLatestArrivalOnAnUnusedCarryOutputIsMarkedAsAnUpperBound(@TempDir Path dir) throws IOException {
+    // A 5-bit accumulator takes two CARRY4; the top one's O[1] (sum bit 5) is unused. sta's latest
+    // arrival is on that net, which is no endpoint: FDRE C->Q 303 + LUT2 I0->O 238 + CARRY4 S->CO
+    // 528 + CARRY4 CI->O[1] 334 = 1403 ps, while the flip-flop of bit 4 (O[0], CI->O[0] 222 ps)
+    // gets its data at 1291 ps. The runner keeps the 1403 ps, marked as not exact.
+    Path v = dir.resolve("acc5.v");
+    Files.writeString(v, "module acc5 (input wire clk, input wire [4:0] d, output reg [4:0] q);\n"
+        + "  always @(posedge clk) q <= q + d;\nendmodule\n");
+    StaTiming t = run(v, "acc5", List.of(CorePort.in("clk", 1), CorePort.in("d", 5), CorePort.out("q", 5)), true, dir);
+    assertEquals(false, t.exact());
+    assertEquals("<no endpoint>", t.endpoint());
+    assertEquals("CARRY4.CI->O", t.path().get(t.path().size() - 1));
+    if (Tools.yosys023()) {
+      assertEquals(List.of("\\clk (primary input)", "FDRE.C->Q", "LUT2.I0->O", "CARRY4.S->CO", "CARRY4.CI->O"),
+          t.path());
+      assertEquals(303 + 238 + 528 + 334, t.criticalPs());
+    }
   }
 
   @Test
