@@ -85,4 +85,28 @@ class SynthCommandTest {
     assertEquals(2, csv.size());
     assertTrue(csv.get(1).endsWith(",,,,,,,"), csv.get(1));
   }
+
+  @Test
+  void missingNextpnrIsANoteByDefaultAndAnErrorWhenAskedFor(@TempDir Path dir) throws Exception {
+    requireTool(YosysRunner.available(), "yosys");
+    String old = System.getProperty("exmy.nextpnr");
+    System.setProperty("exmy.nextpnr", dir.resolve("no-nextpnr").toString());
+    try {
+      CliTest.Run asked = CliTest.run("", "synth", "INT4", "--timing", "ice40", "-o", dir.resolve("a").toString());
+      assertEquals(2, asked.exit());
+      assertTrue(asked.err().contains("--timing ice40 needs nextpnr-ice40"), asked.err());
+      assertFalse(Files.exists(dir.resolve("a")));
+      CliTest.Run byDefault = CliTest.run("", "synth", "INT4", "--dsp", "nodsp", "-o", dir.resolve("b").toString());
+      assertEquals(0, byDefault.exit(), byDefault.err());
+      assertTrue(byDefault.err().contains("note: nextpnr-ice40 is not installed"), byDefault.err());
+      List<String> csv = Files.readAllLines(dir.resolve("b/synth.csv"));
+      List<String> head = List.of(csv.get(0).split(","));
+      String[] row = csv.get(1).split(",", -1);
+      assertEquals("", row[head.indexOf("ice40_fmax_mhz")]);
+      assertFalse(row[head.indexOf("xc7_logic_ns")].isEmpty(), csv.get(1));
+    } finally {
+      if (old == null) System.clearProperty("exmy.nextpnr");
+      else System.setProperty("exmy.nextpnr", old);
+    }
+  }
 }
