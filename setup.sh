@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what exmy needs on a fresh Debian/Ubuntu machine and builds the exmy command.
-#   verilator, yosys, g++ (Debian packages) + JDK 17 and Maven (expected present).
+#   verilator, yosys, g++, nextpnr-ice40 + fpga-icestorm (iCE40 place and route), tcl (tclsh, for
+#   the Vivado TCL tests) (Debian packages) + JDK 17 and Maven (expected present).
 # Safe to run again: installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +10,9 @@ need=()
 command -v verilator >/dev/null 2>&1 || need+=(verilator)
 command -v yosys >/dev/null 2>&1 || need+=(yosys)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
+command -v nextpnr-ice40 >/dev/null 2>&1 || need+=(nextpnr-ice40)
+command -v icepack >/dev/null 2>&1 || need+=(fpga-icestorm)
+command -v tclsh >/dev/null 2>&1 || need+=(tcl)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 if [ ${#need[@]} -gt 0 ]; then
@@ -18,7 +22,7 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-echo "setup: $(verilator --version | head -1); $(yosys -V | head -1)" >&2
+echo "setup: $(verilator --version | head -1); $(yosys -V | head -1); $(nextpnr-ice40 --version 2>&1 | head -1)" >&2
 
 # Build the command-line jar (tests are run separately by 'mvn test').
 # (Debian's Maven prints bare ESC[0m resets even in batch mode; they are dropped. pipefail keeps mvn's status.)

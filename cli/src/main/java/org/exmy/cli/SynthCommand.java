@@ -6,12 +6,22 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.exmy.hdl.Port;
 import org.exmy.mac.MacCore;
+import org.exmy.synth.CorePort;
+import org.exmy.synth.Ice40Result;
+import org.exmy.synth.Ice40Runner;
+import org.exmy.synth.StaTiming;
 import org.exmy.synth.SynthCsv;
 import org.exmy.synth.SynthResult;
 import org.exmy.synth.VivadoTcl;
+import org.exmy.synth.Xc7StaRunner;
+import org.exmy.synth.XilinxPart;
 import org.exmy.synth.YosysRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,11 +30,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "synth", mixinStandardHelpOptions = true,
-    description = {"Synthesize MAC cores with Yosys for Xilinx 7-series: LUT/FF/CARRY4/DSP48 CSV.",
-        "Runs Yosys synth_xilinx on each core and reports",
-        "LUT/FF/CARRY4/DSP48 counts as CSV, with and without DSP blocks. Also writes a Vivado",
-        "TCL script per core for users who have Vivado."})
+    description = {"Synthesize MAC cores: xc7 LUT/FF/CARRY4/DSP48, iCE40 LCs and Fmax, xc7 logic delay.",
+        "Runs Yosys synth_xilinx on each core (with and without DSP blocks) and writes a CSV of",
+        "its Xilinx 7-series cells. Timing (--timing): 'ice40' places and routes the core on an",
+        "iCE40 HX8K with nextpnr-ice40 (inside a 4-pin serial wrapper) and reports its logic cells",
+        "and Fmax; 'xc7' estimates the 7-series critical path from Yosys' cell delays WITHOUT",
+        "routing (a logic-delay estimate, not an Fmax). Also writes a Vivado TCL script per core",
+        "(out-of-context synthesis, place, route, utilization and timing reports)."})
 final class SynthCommand implements Callable<Integer> {
+  /** The clock port of every exmy core. */
+  static final String CLOCK = "clk";
+
   @Spec CommandSpec spec;
   @Mixin CoreSelection selection;
 
@@ -39,28 +55,80 @@ final class SynthCommand implements Callable<Integer> {
       description = "Work folder for Verilog, logs, TCL and synth.csv (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--part", defaultValue = "xc7z020clg400-1",
-      description = "Part named in the Vivado TCL (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--part", defaultValue = VivadoTcl.DEFAULT_PART,
+      description = "Xilinx part of the Vivado TCL: xc7* (7-series), xcku*/xcvu*/xczu*/xcau* (UltraScale+), "
+          + "xcv* (Versal), full name with package and speed grade (default: ${DEFAULT-VALUE}).")
   String part;
+
+  @Option(names = "--timing", paramLabel = "FLOWS", split = ",",
+      description = "Timing flows, comma separated: ice40, xc7, or none. Default: ice40,xc7 (ice40 is left out, "
+          + "with a note, when nextpnr-ice40 is not installed; named explicitly it is required).")
+  List<String> timing;
+
+  @Option(names = "--period", paramLabel = "NS", defaultValue = "4.0",
+      description = "Clock period of the Vivado TCL's create_clock, ns (default: ${DEFAULT-VALUE}).")
+  double period;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "" + Ice40Runner.DEFAULT_SEED,
+      description = "nextpnr-ice40 placer seed (default: ${DEFAULT-VALUE}); Fmax varies a few percent with it.")
+  int seed;
 
   @Override
   public Integer call() {
+    checkPart(part);
+    if (!(period > 0) || Double.isInfinite(period)) throw new UsageException("--period must be positive, got " + period);
+    Set<String> flows = flows(timing);
     requireYosys();
+    PrintWriter err = spec.commandLine().getErr();
+    if (flows.contains("ice40") && !Ice40Runner.available()) {
+      if (timing != null) {
+        throw new UsageException("--timing ice40 needs nextpnr-ice40; run ./setup.sh (or: apt-get install -y "
+            + "nextpnr-ice40 fpga-icestorm)");
+      }
+      err.println("exmy: note: nextpnr-ice40 is not installed: the ice40_* columns stay empty (./setup.sh installs it)");
+      err.flush();
+      flows.remove("ice40");
+    }
     PrintWriter o = spec.commandLine().getOut();
+    List<MacCore> cores = selection.cores();
     o.println(SynthCsv.header());
-    List<String> rows = new ArrayList<>();
-    for (MacCore core : selection.cores()) {
-      for (SynthResult r : synth(core, modes(dsp), out, part)) {
-        String row = SynthCsv.row(core.label(), r);
+    List<SynthCsv.Row> rows = new ArrayList<>();
+    for (MacCore core : cores) {
+      for (SynthCsv.Row row : synthAndTime(core, modes(dsp), out, part, period, flows, seed, err)) {
         rows.add(row);
-        o.println(row);
+        o.println(SynthCsv.row(row));
         o.flush();
       }
     }
-    writeCsv(out.resolve("synth.csv"), rows);
+    SynthCsv.write(out.resolve("synth.csv"), rows);
     o.println("wrote " + out.resolve("synth.csv"));
     o.flush();
     return 0;
+  }
+
+  /** The part, checked against the known Xilinx patterns (exit 2 before any work when unknown). */
+  static void checkPart(String part) {
+    try {
+      XilinxPart.family(part);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--part: " + e.getMessage());
+    }
+  }
+
+  /** The flows named by --timing (null: the default ice40 and xc7). */
+  static Set<String> flows(List<String> timing) {
+    if (timing == null) return new LinkedHashSet<>(List.of("ice40", "xc7"));
+    Set<String> f = new LinkedHashSet<>();
+    for (String t : timing) {
+      String n = t.strip().toLowerCase(Locale.ROOT);
+      if (!n.equals("ice40") && !n.equals("xc7") && !n.equals("none")) {
+        throw new UsageException("--timing: unknown flow '" + t + "' (ice40, xc7 or none)");
+      }
+      f.add(n);
+    }
+    if (f.contains("none") && f.size() > 1) throw new UsageException("--timing none cannot be combined with other flows");
+    f.remove("none");
+    return f;
   }
 
   static boolean[] modes(DspMode m) {
@@ -71,31 +139,62 @@ final class SynthCommand implements Callable<Integer> {
     };
   }
 
+  /** Cell counts only (as {@code flow} uses them), with the Vivado TCL at a 4 ns period. */
   static List<SynthResult> synth(MacCore core, boolean[] modes, Path dir, String part) {
+    return synthAndTime(core, modes, dir, part, 4.0, Set.of(), Ice40Runner.DEFAULT_SEED, null).stream()
+        .map(SynthCsv.Row::cost).toList();
+  }
+
+  /**
+   * Yosys cell counts per DSP mode, the Vivado TCL per mode, and the timing flows: ice40 once per
+   * core (the HX8K has no DSP blocks, so both rows share it), xc7 per mode.
+   *
+   * @param progress where to report each step, or null
+   */
+  static List<SynthCsv.Row> synthAndTime(MacCore core, boolean[] modes, Path dir, String part, double period,
+      Set<String> flows, int seed, PrintWriter progress) {
     try {
       Files.createDirectories(dir);
       Path v = dir.resolve(core.moduleName() + ".v");
       Files.writeString(v, core.verilog());
-      List<SynthResult> results = new ArrayList<>();
-      for (boolean useDsp : modes) {
-        results.add(new YosysRunner().synthesize(v, core.moduleName(), useDsp, dir));
-        String tcl = VivadoTcl.emit(List.of(v), core.moduleName(), part, useDsp,
-            dir.resolve("vivado_" + core.moduleName() + (useDsp ? "" : "_nodsp")), 4.0);
-        Files.writeString(dir.resolve(core.moduleName() + (useDsp ? "" : "_nodsp") + ".vivado.tcl"), tcl);
+      List<CorePort> ports = new ArrayList<>();
+      for (Port p : core.ports()) ports.add(new CorePort(p.name(), p.input(), p.width()));
+      Ice40Result ice40 = null;
+      if (flows.contains("ice40")) {
+        long t0 = System.nanoTime();
+        ice40 = new Ice40Runner(Ice40Runner.DEFAULT_TIMEOUT, seed, Ice40Runner.DEFAULT_TARGET_MHZ)
+            .run(List.of(v), core.moduleName(), ports, CLOCK, dir);
+        step(progress, core, String.format(Locale.ROOT, "iCE40 HX8K: %d LCs (+%d wrapper), %.2f MHz", ice40.coreLcs(),
+            ice40.wrapperCells(), ice40.fmaxMhz()), t0);
       }
-      return results;
+      List<SynthCsv.Row> rows = new ArrayList<>();
+      for (boolean useDsp : modes) {
+        long t0 = System.nanoTime();
+        SynthResult cost = new YosysRunner().synthesize(v, core.moduleName(), useDsp, dir);
+        step(progress, core, "yosys xc7" + (useDsp ? "" : " -nodsp") + ": " + cost.luts() + " LUTs", t0);
+        StaTiming sta = null;
+        if (flows.contains("xc7")) {
+          t0 = System.nanoTime();
+          sta = new Xc7StaRunner().run(List.of(v), core.moduleName(), ports, CLOCK, useDsp, dir);
+          step(progress, core, String.format(Locale.ROOT, "xc7 logic delay%s: %s%.3f ns (%.0f MHz without routing)",
+              useDsp ? "" : " -nodsp", sta.exact() ? "" : "at most ", sta.criticalNs(), sta.logicMhz()), t0);
+        }
+        String base = core.moduleName() + (useDsp ? "" : "_nodsp");
+        String tcl = VivadoTcl.emit(List.of(v), core.moduleName(), part, useDsp, dir.resolve("vivado_" + base), CLOCK,
+            period);
+        Files.writeString(dir.resolve(base + ".vivado.tcl"), tcl);
+        rows.add(new SynthCsv.Row(core.label(), cost, ice40, sta));
+      }
+      return rows;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to " + dir, e);
     }
   }
 
-  static void writeCsv(Path csv, List<String> rows) {
-    try {
-      Files.createDirectories(csv.toAbsolutePath().getParent());
-      Files.writeString(csv, SynthCsv.header() + "\n" + String.join("\n", rows) + (rows.isEmpty() ? "" : "\n"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + csv, e);
-    }
+  private static void step(PrintWriter progress, MacCore core, String what, long t0) {
+    if (progress == null) return;
+    progress.printf(Locale.ROOT, "synth: %s: %s (%.1f s)%n", core.label(), what, (System.nanoTime() - t0) / 1e9);
+    progress.flush();
   }
 
   static void requireYosys() {

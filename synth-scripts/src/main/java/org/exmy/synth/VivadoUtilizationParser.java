@@ -6,16 +6,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a Vivado {@code report_utilization} text report (7-series "Slice ..." or UltraScale
- * "CLB ..." rows).
+ * Reads a Vivado {@code report_utilization} text report: 7-series ("Slice LUTs", "Slice
+ * Registers"; CARRY4 only in the Primitives table) or UltraScale / UltraScale+ ("CLB LUTs", "CLB
+ * Registers", a "CARRY8" row). The summary rows win over the Primitives table, which is read with
+ * {@link SynthResult#fromPrimitives} (types outside {@link XilinxCells} are kept but not summed):
  *
  * <ul>
- *   <li>luts: "Slice LUTs" (sites used; can be below the sum of LUT primitives when Vivado packs
- *       two LUTs into one site), else the Primitives' LUT1..LUT6 sum
- *   <li>ffs: "Register as Flip Flop" (latches excluded), else "Slice Registers", else FD* primitives
- *   <li>dsp48: "DSPs"; bram: "Block RAM Tile" (rounded up); muxf7/muxf8: "F7/F8 Muxes"
- *   <li>carry4, lutsBySize and cells: the "Primitives" table (CARRY4 / CARRY8 appear only there)
+ *   <li>luts: "LUT as Logic" (else "Slice LUTs" / "CLB LUTs" minus "LUT as Memory"): LUT
+ *       <i>sites</i> used as logic, which can be fewer than the LUT primitives when Vivado packs
+ *       two into one site (LUT6_2); else the primitives' LUT1..LUT6 sum
+ *   <li>lutMemory: "LUT as Memory" (shift registers and distributed RAM), else from the primitives
+ *   <li>ffs: "Register as Flip Flop" (latches excluded), else "Slice Registers" / "CLB Registers"
+ *   <li>carry4: a "CARRY8" / "CARRY4" summary row, else the CARRY4 + CARRY8 primitives
+ *   <li>dsp48: "DSPs"; bram: "Block RAM Tile" (rounded up); muxf7 / muxf8: "F7 / F8 Muxes"
+ *   <li>lutsBySize and cells: the "Primitives" table
  * </ul>
+ *
+ * Tested on reports of Vivado 2017.2, 2020.1 and 2021.2 (see the test resources' FIXTURES.md);
+ * Versal reports are not covered (no real one was available).
  */
 public final class VivadoUtilizationParser {
   /** | name[*] | number | ...  (the first two columns of a table row). */
@@ -24,6 +32,11 @@ public final class VivadoUtilizationParser {
 
   private VivadoUtilizationParser() {}
 
+  /**
+   * @param top copied into the result
+   * @param dsp copied into the result
+   * @throws SynthException when the text has neither a LUT summary row nor a Primitives table
+   */
   public static SynthResult parse(String top, boolean dsp, String reportText) {
     Map<String, Double> summary = new LinkedHashMap<>();
     Map<String, Integer> primitives = new LinkedHashMap<>();
@@ -46,22 +59,20 @@ public final class VivadoUtilizationParser {
     }
     boolean hasSummary = summary.containsKey("Slice LUTs") || summary.containsKey("CLB LUTs");
     if (!hasSummary && primitives.isEmpty()) {
-      throw new SynthException("not a Vivado utilization report: no 'Slice LUTs' row and no Primitives table");
+      throw new SynthException("not a Vivado utilization report: no 'Slice LUTs' / 'CLB LUTs' row and no Primitives"
+          + " table");
     }
-    SynthResult p = SynthResult.fromCells(top, dsp, primitives);
-    int luts = first(summary, p.luts(), "Slice LUTs", "CLB LUTs");
+    SynthResult p = SynthResult.fromPrimitives(top, dsp, primitives);
+    int lutMem = first(summary, p.lutMemory(), "LUT as Memory");
+    int lutSites = first(summary, -1, "Slice LUTs", "CLB LUTs");
+    int luts = first(summary, lutSites < 0 ? p.luts() : lutSites - lutMem, "LUT as Logic");
     int ffs = first(summary, p.ffs(), "Register as Flip Flop", "Slice Registers", "CLB Registers");
+    int carry = first(summary, p.carry4(), "CARRY8", "CARRY4");
     int dsps = first(summary, p.dsp48(), "DSPs");
     int bram = (int) Math.ceil(summary.getOrDefault("Block RAM Tile", (double) p.bram()));
     int f7 = first(summary, p.muxf7(), "F7 Muxes");
     int f8 = first(summary, p.muxf8(), "F8 Muxes");
-    Map<String, Integer> cells = new LinkedHashMap<>(primitives);
-    if (primitives.isEmpty()) { // summary only: report what is known under primitive names
-      if (dsps > 0) cells.put("DSP48E1", dsps);
-      if (f7 > 0) cells.put("MUXF7", f7);
-      if (f8 > 0) cells.put("MUXF8", f8);
-    }
-    return new SynthResult(top, dsp, luts, ffs, p.carry4(), dsps, bram, f7, f8, cells, p.lutsBySize());
+    return new SynthResult(top, dsp, luts, ffs, carry, dsps, bram, f7, f8, lutMem, primitives, p.lutsBySize());
   }
 
   private static int first(Map<String, Double> summary, int fallback, String... names) {

@@ -26,7 +26,6 @@ public final class YosysRunner {
   /** Default limit for one Yosys run. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
-  private static final int LOG_TAIL_LINES = 30;
   private final Duration timeout;
 
   public YosysRunner() {
@@ -44,18 +43,12 @@ public final class YosysRunner {
 
   /** The Yosys executable: system property {@code exmy.yosys}, else {@code yosys} (from the PATH). */
   public static String executable() {
-    String p = System.getProperty("exmy.yosys");
-    return p == null || p.isBlank() ? "yosys" : p;
+    return ToolProcess.executable("exmy.yosys", "yosys");
   }
 
   /** True when the Yosys executable exists ({@code exmy.yosys}, or {@code yosys} on the PATH). */
   public static boolean available() {
-    String exe = executable();
-    if (exe.contains("/")) return Files.isExecutable(Path.of(exe));
-    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!d.isEmpty() && Files.isExecutable(Path.of(d, exe))) return true;
-    }
-    return false;
+    return ToolProcess.onPath(executable());
   }
 
   /**
@@ -68,7 +61,7 @@ public final class YosysRunner {
       Process p = new ProcessBuilder(executable(), "-V").redirectErrorStream(true).start();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        kill(p);
+        ToolProcess.kill(p);
         return Optional.empty();
       }
       String first = new String(out, StandardCharsets.UTF_8).strip().split("\\R", 2)[0];
@@ -140,67 +133,31 @@ public final class YosysRunner {
     Path ys = workDir.resolve(base + ".ys");
     Path json = workDir.resolve(base + ".stat.json");
     Path log = workDir.resolve(base + ".yosys.log");
-    Process p = null;
     try {
       Files.createDirectories(workDir);
       Files.deleteIfExists(json);
       // Yosys runs in workDir, and the JSON name is given relative to it: 'tee -o' cannot quote.
       Files.writeString(ys, script(verilogFiles, top, useDsp, json.getFileName()));
-      p = new ProcessBuilder(executable(), "-s", ys.toAbsolutePath().toString())
-          .directory(workDir.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .start();
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        kill(p);
-        throw new SynthException("yosys timed out after " + seconds(timeout) + " on " + top + " (log " + log
-            + "); end of the log:\n" + tail(log));
-      }
-      if (p.exitValue() != 0) {
-        throw new SynthException("yosys failed on " + top + " (exit " + p.exitValue() + ", log " + log
-            + "); end of the log:\n" + tail(log));
-      }
+      int exit = ToolProcess.run(List.of(executable(), "-s", ys.toAbsolutePath().toString()), workDir, log, timeout,
+          "yosys", top);
+      if (exit != 0) throw ToolProcess.failed("yosys", top, exit, log);
       if (Files.isRegularFile(json)) return YosysStatParser.parse(top, useDsp, Files.readString(json));
       return YosysStatParser.parse(top, useDsp, Files.readString(log)); // script edited by hand: text stat
     } catch (IOException e) {
       throw new SynthException("cannot run yosys on " + top + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      kill(p);
-      Thread.currentThread().interrupt();
-      throw new SynthException("interrupted while synthesizing " + top, e);
     }
-  }
-
-  private static void kill(Process p) {
-    if (p == null) return;
-    p.descendants().forEach(ProcessHandle::destroyForcibly); // yosys-abc
-    p.destroyForcibly();
-    try {
-      p.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static String seconds(Duration d) {
-    long ms = d.toMillis();
-    return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
   }
 
   private static void checkTop(String top) {
-    if (top == null || !top.matches("[A-Za-z_][A-Za-z0-9_$]*")) {
-      throw new IllegalArgumentException("not a plain Verilog module name: " + top);
-    }
+    ToolProcess.checkModuleName(top);
   }
 
   /** Yosys command-line quoting of a file name. */
   private static String quote(String path) {
-    if (path.matches("[A-Za-z0-9_./+\\-]+")) return path;
-    if (path.contains("\"")) throw new IllegalArgumentException("file name with a quote: " + path);
-    return "\"" + path + "\"";
+    return ToolProcess.yosysQuote(path);
   }
 
-  /** The first "ERROR:" line (Yosys' own explanation), then the last lines of the log. */
+  /** A file name for 'tee -o', which takes no quoting. */
   private static String plainName(String path) {
     if (!path.matches("[^\\s\"';]+")) {
       throw new IllegalArgumentException("Yosys 'tee -o' cannot take this file name (blank or quote): " + path);
@@ -209,22 +166,6 @@ public final class YosysRunner {
   }
 
   static String tail(Path log) {
-    if (!Files.exists(log)) return "  (no log)\n";
-    String[] ls;
-    try {
-      ls = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).split("\\R");
-    } catch (IOException e) {
-      return "  (cannot read the log: " + e.getMessage() + ")\n";
-    }
-    StringBuilder sb = new StringBuilder();
-    int from = Math.max(0, ls.length - LOG_TAIL_LINES);
-    for (int i = 0; i < from; i++) {
-      if (ls[i].startsWith("ERROR:")) {
-        sb.append("  ").append(ls[i]).append("\n  ...\n");
-        break;
-      }
-    }
-    for (int i = from; i < ls.length; i++) sb.append("  ").append(ls[i]).append('\n');
-    return sb.toString();
+    return ToolProcess.tail(log);
   }
 }
