@@ -1,0 +1,163 @@
+package org.exmy.nn.quant;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.exmy.nn.Fp32Kernel;
+import org.exmy.nn.LinearKernel;
+import org.exmy.nn.LinearKernels;
+import org.exmy.nn.LinearSite;
+import org.exmy.nn.Model;
+import org.exmy.nn.NnException;
+import org.exmy.nn.Tensor;
+
+/**
+ * Post-training quantization of a model: from the calibration observations and the options, a
+ * plan per linear node ({@link SitePlan}), and the {@link LinearKernels} that run the model with
+ * the generated MAC core's exact arithmetic ({@link QuantKernel}); the nodes left in float32 run
+ * the float32 kernel.
+ */
+public final class Ptq implements LinearKernels {
+  private final QuantOptions options;
+  private final List<SitePlan> plans;
+
+  private Ptq(QuantOptions options, List<SitePlan> plans) {
+    this.options = options;
+    this.plans = plans;
+  }
+
+  /**
+   * Calibrates {@code model} on {@code calibration} images and plans its quantization.
+   *
+   * @throws NnException if an fp32 layer name matches no linear node
+   */
+  public static Ptq prepare(Model model, Tensor calibration, QuantOptions options, int threads) {
+    boolean keep = options.calibration() != QuantOptions.Calibration.ABSMAX;
+    Calibration cal = Calibration.run(model, calibration, keep, options.biasCorrection(), threads);
+    Set<Integer> fp32 = fp32Sites(model, options.fp32Layers());
+    FormatQuantizer wq = new FormatQuantizer(options.weights());
+    FormatQuantizer aq = new FormatQuantizer(options.activations());
+    List<SitePlan> plans = new ArrayList<>();
+    for (LinearSite s : model.linearSites()) {
+      plans.add(fp32.contains(s.index()) ? null : plan(s, cal.site(s.index()), wq, aq, options));
+    }
+    return new Ptq(options, plans);
+  }
+
+  /** The linear sites named by {@code first}, {@code last}, {@code #i} or a node name. */
+  static Set<Integer> fp32Sites(Model model, List<String> names) {
+    List<LinearSite> sites = model.linearSites();
+    Set<Integer> out = new HashSet<>();
+    for (String n : names) {
+      String t = n.trim();
+      if (t.isEmpty()) {
+        continue;
+      }
+      if (t.equals("first") && !sites.isEmpty()) {
+        out.add(0);
+      } else if (t.equals("last") && !sites.isEmpty()) {
+        out.add(sites.size() - 1);
+      } else if (t.matches("#\\d+") && Integer.parseInt(t.substring(1)) < sites.size()) {
+        out.add(Integer.parseInt(t.substring(1)));
+      } else {
+        LinearSite match = sites.stream().filter(s -> s.nodeName().equals(t)).findFirst().orElse(null);
+        if (match == null) {
+          throw new NnException(model.source() + ": --fp32-layers names '" + t + "', which is not a linear node;"
+              + " use first, last, #0.." + (sites.size() - 1) + " or one of " + sites.stream()
+                  .map(LinearSite::nodeName).limit(8).toList());
+        }
+        out.add(match.index());
+      }
+    }
+    return out;
+  }
+
+  private static SitePlan plan(LinearSite site, Calibration.Site obs, FormatQuantizer wq, FormatQuantizer aq,
+      QuantOptions opt) {
+    if (site.weightOperand() == LinearSite.Operand.NONE) {
+      // a product of two activations: both quantized as activations
+      float sa = aq.scale(Calibration.range(obs.a, opt, aq), opt.pow2Scales());
+      float sb = aq.scale(Calibration.range(obs.b, opt, aq), opt.pow2Scales());
+      return new SitePlan(site, aq, aq, null, sa, sb, null, new float[] {sa * sb}, null, 0, opt.accumulator(),
+          opt.lanes());
+    }
+    LinearSite.Operand actOp = site.weightOperand() == LinearSite.Operand.A ? LinearSite.Operand.B : LinearSite.Operand.A;
+    float sAct = aq.scale(Calibration.range(obs.operand(actOp), opt, aq), opt.pow2Scales());
+    float[] w = site.weight().floats();
+    int cols = site.weight().dim(-1);
+    int channels = site.weightChannelAxis() == 0 ? w.length / cols : cols;
+    // weight scales: absmax per channel (or of the whole tensor)
+    float[] absmax = new float[opt.perChannel() ? channels : 1];
+    for (int i = 0; i < w.length; i++) {
+      int ch = opt.perChannel() ? SitePlan.channelOf(site, i) : 0;
+      absmax[ch] = Math.max(absmax[ch], Math.abs(w[i]));
+    }
+    float[] ws = new float[absmax.length];
+    for (int c = 0; c < ws.length; c++) {
+      ws[c] = wq.scale(absmax[c], opt.pow2Scales());
+    }
+    double[] fixed = new double[w.length];
+    double[] rowAbs = new double[channels];
+    for (int i = 0; i < w.length; i++) {
+      int ch = SitePlan.channelOf(site, i);
+      fixed[i] = wq.fixed(w[i], ws[opt.perChannel() ? ch : 0]);
+      rowAbs[ch] += Math.abs(fixed[i]);
+    }
+    double bound = 0;
+    for (double r : rowAbs) {
+      bound = Math.max(bound, r);
+    }
+    float[] combined = new float[channels];
+    for (int c = 0; c < channels; c++) {
+      combined[c] = ws[opt.perChannel() ? c : 0] * sAct;
+    }
+    float[] correction = opt.biasCorrection() ? correction(site, obs, w, fixed, ws, wq, opt.perChannel(), channels)
+        : null;
+    SitePlan p = new SitePlan(site, wq, aq, ws, actOp == LinearSite.Operand.A ? sAct : 1f,
+        actOp == LinearSite.Operand.B ? sAct : 1f, fixed, combined, correction, bound, opt.accumulator(), opt.lanes());
+    if (p.mode() == ExactSums.Mode.LIMBS) {
+      int t = ExactSums.limbBits(site.k());
+      p.weightLimbs = ExactSums.limbs(fixed, ExactSums.limbs(ExactSums.bits(wq.maxFixed()), t), t);
+    }
+    return p;
+  }
+
+  /**
+   * Bias correction: per output channel c, {@code -sum_k (q(w[c][k]) - w[c][k]) * E[x_k]}, where
+   * {@code E[x_k]} is the calibration mean of the activation that meets weight k, summed in double
+   * and rounded to float32.
+   */
+  private static float[] correction(LinearSite site, Calibration.Site obs, float[] w, double[] fixed, float[] ws,
+      FormatQuantizer wq, boolean perChannel, int channels) {
+    double[] d = new double[channels];
+    int cols = site.weight().dim(-1);
+    int rowsPerMatrix = site.weight().dim(-2);
+    for (int i = 0; i < w.length; i++) {
+      int ch = SitePlan.channelOf(site, i);
+      int k = site.weightChannelAxis() == 0 ? i % cols : (i / cols) % rowsPerMatrix;
+      float q = (float) Math.scalb(fixed[i], wq.lsb()) * ws[perChannel ? ch : 0];
+      d[ch] -= ((double) q - w[i]) * obs.mean(k);
+    }
+    float[] out = new float[channels];
+    for (int c = 0; c < channels; c++) {
+      out[c] = (float) d[c];
+    }
+    return out;
+  }
+
+  public QuantOptions options() {
+    return options;
+  }
+
+  /** The plan of linear site {@code index}, or null when it stays in float32. */
+  SitePlan plan(int index) {
+    return plans.get(index);
+  }
+
+  @Override
+  public LinearKernel kernelFor(LinearSite site) {
+    SitePlan p = plans.get(site.index());
+    return p == null ? Fp32Kernel.INSTANCE : new QuantKernel(p);
+  }
+}

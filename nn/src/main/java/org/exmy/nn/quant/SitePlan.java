@@ -1,0 +1,93 @@
+package org.exmy.nn.quant;
+
+import org.exmy.nn.LinearSite;
+import org.exmy.nn.Tensor;
+import org.exmy.simulator.AccumulatorKind;
+
+/**
+ * The quantization of one linear node, fixed after calibration: its formats and scales, the
+ * weights as fixed-point MAC operands, the combined output scales, the bias correction, and which
+ * exact arithmetic its products need.
+ */
+final class SitePlan {
+  final LinearSite site;
+  /** Quantizer of the weight operand (the core's operand a); the activation format for NONE sites. */
+  final FormatQuantizer wq;
+  /** Quantizer of the activation operand(s) (the core's operand b). */
+  final FormatQuantizer aq;
+  /** Scale of each weight channel (one entry when per tensor); null for a NONE site. */
+  final float[] weightScale;
+  /** Activation scale of operand A and of operand B (a weight operand's entry is unused). */
+  final float scaleA;
+  final float scaleB;
+  /** The weight as fixed-point operands in the canonical layout (null for a NONE site). */
+  final double[] weightFixed;
+  /** The same as floats, when the FLOAT mode is used. */
+  final float[] weightFixedFloat;
+  /** Limbs of the weight for the LIMBS mode (null otherwise). */
+  double[][] weightLimbs;
+  /** Per output channel: fl32(weight scale * activation scale); one entry for a NONE site. */
+  final float[] combined;
+  /** Per output channel: the bias correction added to the output (null when off). */
+  final float[] correction;
+  /** Product quantum exponent: lsb(a) + lsb(b). */
+  final int lsb;
+  /** Sum over k of |weight fixed| of the largest channel (0 for a NONE site). */
+  final double weightRowBound;
+  final AccumulatorKind accumulator;
+  final int lanes;
+
+  SitePlan(LinearSite site, FormatQuantizer wq, FormatQuantizer aq, float[] weightScale, float scaleA, float scaleB,
+      double[] weightFixed, float[] combined, float[] correction, double weightRowBound, AccumulatorKind accumulator,
+      int lanes) {
+    this.site = site;
+    this.wq = wq;
+    this.aq = aq;
+    this.weightScale = weightScale;
+    this.scaleA = scaleA;
+    this.scaleB = scaleB;
+    this.weightFixed = weightFixed;
+    this.combined = combined;
+    this.correction = correction;
+    this.lsb = wq.lsb() + aq.lsb();
+    this.weightRowBound = weightRowBound;
+    this.accumulator = accumulator;
+    this.lanes = lanes;
+    ExactSums.Mode m = weightFixed == null ? null : mode();
+    if (m == ExactSums.Mode.FLOAT) {
+      weightFixedFloat = new float[weightFixed.length];
+      for (int i = 0; i < weightFixed.length; i++) {
+        weightFixedFloat[i] = (float) weightFixed[i];
+      }
+    } else {
+      weightFixedFloat = null;
+    }
+  }
+
+  /** The arithmetic of a weight site: the bound of every partial sum is rows' |w| sums times max |x|. */
+  ExactSums.Mode mode() {
+    return ExactSums.mode(weightRowBound * aq.maxFixed());
+  }
+
+  /** The weight operand. */
+  LinearSite.Operand weightOperand() {
+    return site.weightOperand();
+  }
+
+  /** Output channel count of the weight (1 for a NONE site). */
+  int channels() {
+    return combined.length;
+  }
+
+  /** The scale of an activation operand. */
+  float activationScale(LinearSite.Operand op) {
+    return op == LinearSite.Operand.A ? scaleA : scaleB;
+  }
+
+  /** The canonical weight of a site as [rows][cols] floats, and its channel of a flat index. */
+  static int channelOf(LinearSite site, int flatIndex) {
+    Tensor w = site.weight();
+    int cols = w.dim(-1);
+    return site.weightChannelAxis() == 0 ? flatIndex / cols : flatIndex % cols;
+  }
+}
