@@ -1,6 +1,7 @@
 package org.exmy.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.exmy.mac.MacCore;
 import org.exmy.simulator.MacModel;
@@ -24,8 +25,18 @@ final class BenchCommand implements Callable<Integer> {
       description = "Batches of 65536 cycles per measurement, 1.." + Limits.MAX_RUNS + " (default: ${DEFAULT-VALUE}).")
   int runs;
 
+  @Option(names = "--model", paramLabel = "MODEL",
+      description = "Instead of cores: images/s of MODEL (an .onnx file or mlp, cnn, vit) in float32 and with"
+          + " bit-exact quantized inference for each FORMAT (default E4M3), on the Fashion-MNIST test images.")
+  String model;
+
+  @Option(names = "--images", paramLabel = "N", defaultValue = "10000",
+      description = "Test images timed with --model, 1..60000 (default: ${DEFAULT-VALUE}).")
+  int images;
+
   @Override
   public Integer call() {
+    if (model != null) return benchModel();
     Limits.check("--runs", runs, 1, Limits.MAX_RUNS);
     VerifyCommand.requireVerilator();
     PrintWriter o = spec.commandLine().getOut();
@@ -69,5 +80,37 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     return steps / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Float32 and exact quantized images/s on the same model and images, in one run. */
+  private int benchModel() {
+    Limits.check("--images", images, 1, 60_000);
+    org.exmy.nn.Model m = org.exmy.nn.ReferenceModels.load(model);
+    org.exmy.nn.data.Dataset test = org.exmy.nn.data.Datasets.load("fashion-mnist", org.exmy.nn.data.Datasets.Split.TEST);
+    org.exmy.nn.Tensor x = test.head(images).inputs();
+    org.exmy.nn.Tensor calib = org.exmy.nn.data.Datasets.load("fashion-mnist", org.exmy.nn.data.Datasets.Split.TRAIN)
+        .head(256).inputs();
+    int threads = Runtime.getRuntime().availableProcessors();
+    PrintWriter o = spec.commandLine().getOut();
+    o.println("model,w,a,images,threads,fp32_images_per_s,exact_images_per_s,exact_over_fp32");
+    double fp32;
+    try (org.exmy.nn.Session s = new org.exmy.nn.Session(m, org.exmy.nn.LinearKernels.fp32(), threads)) {
+      fp32 = s.imagesPerSecond(x, Math.min(images, 1000));
+    }
+    List<String> fmts = selection.formats.isEmpty() ? List.of("E4M3") : selection.formats;
+    for (String f : fmts) {
+      org.exmy.simulator.NumberFormat nf = org.exmy.simulator.Formats.parse(f);
+      org.exmy.simulator.NumberFormat nb = selection.b == null ? nf : org.exmy.simulator.Formats.parse(selection.b);
+      org.exmy.nn.quant.Ptq ptq = org.exmy.nn.quant.Ptq.prepare(m, calib, org.exmy.nn.quant.QuantOptions.of(nf, nb),
+          threads);
+      double exact;
+      try (org.exmy.nn.Session s = new org.exmy.nn.Session(m, ptq, threads)) {
+        exact = s.imagesPerSecond(x, Math.min(images, 1000));
+      }
+      o.printf(java.util.Locale.ROOT, "%s,%s,%s,%d,%d,%.0f,%.0f,%.2f%n", model, nf.name(), nb.name(), images, threads,
+          fp32, exact, exact / fp32);
+      o.flush();
+    }
+    return 0;
   }
 }

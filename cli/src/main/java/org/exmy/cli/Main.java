@@ -3,6 +3,7 @@ package org.exmy.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import org.exmy.mac.IoText;
+import org.exmy.nn.NnException;
 import org.exmy.simulator.FormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,7 +24,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         "prove it bit-exact against the Java model in Verilator, and see what it costs in LUTs/DSPs."},
     subcommands = {FormatsCommand.class, TableCommand.class, QuantizeCommand.class,
         GenerateCommand.class, CatalogueCommand.class, VerifyCommand.class, SynthCommand.class,
-        FlowCommand.class, BenchCommand.class, CacheCommand.class, CommandLine.HelpCommand.class},
+        FlowCommand.class, BenchCommand.class, AccuracyCommand.class, CacheCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {"", "Run 'exmy COMMAND --help' for the options of a command.",
         "Exit codes: 0 ok, 1 a check or a tool failed, 2 bad input (also: no command), 130 interrupted."})
 public final class Main implements Runnable {
@@ -61,7 +63,7 @@ public final class Main implements Runnable {
         Interruption.report(err);
         return EXIT_INTERRUPTED;
       }
-      if (ex instanceof FormatException || ex instanceof UsageException) {
+      if (ex instanceof FormatException || ex instanceof UsageException || ex instanceof NnException) {
         err.println("exmy: error: " + ex.getMessage());
         err.flush();
         return EXIT_USAGE;

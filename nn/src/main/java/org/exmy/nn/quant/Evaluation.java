@@ -24,18 +24,20 @@ public record Evaluation(int images, double top1, double fp32Top1, double agreem
   /**
    * Calibrates on {@code calibration}, then predicts {@code test} in float32 and quantized.
    *
-   * @param progress called with the number of quantized images done (may be null)
+   * @param progress called with the work done so far, out of twice the test images: the float32
+   *     pass, then the quantized one (may be null)
    */
   public static Evaluation run(Model model, Dataset test, Tensor calibration, QuantOptions options, int threads,
       IntConsumer progress) {
+    int n = test.size();
     int[] fp32;
     try (Session s = new Session(model, org.exmy.nn.LinearKernels.fp32(), threads)) {
-      fp32 = s.predict(test.inputs(), null);
+      fp32 = s.predict(test.inputs(), progress);
     }
     Ptq ptq = Ptq.prepare(model, calibration, options, threads);
     int[] quant;
     try (Session s = new Session(model, ptq, threads)) {
-      quant = s.predict(test.inputs(), progress);
+      quant = s.predict(test.inputs(), progress == null ? null : done -> progress.accept(n + done));
     }
     return of(test.labels(), fp32, quant);
   }

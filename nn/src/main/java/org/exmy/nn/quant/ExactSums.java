@@ -80,64 +80,100 @@ final class ExactSums {
   }
 
   /**
-   * The exact sum of limb products {@code sum_{i,j} G_ij 2^((i+j)t)} of one output element, as
-   * float32 times {@code 2^lsb}: accumulated in a 128-bit two's complement integer when it fits,
-   * else in a BigInteger.
+   * The exact sums of limb products {@code sum_{i,j} G_ij 2^((i+j)t)} of a block of output
+   * elements: 128-bit two's complement integers (two longs each) when they fit, else BigIntegers.
    */
-  static final class Wide {
+  static final class WideSums {
     private final boolean fits128;
-    private long hi;
-    private long lo;
-    private BigInteger big;
+    private final long[] hi;
+    private final long[] lo;
+    private final BigInteger[] big;
 
-    /** For limb shifts up to {@code maxShift} of partial sums below 2^53 (and up to {@code terms} of them). */
-    Wide(int maxShift, int terms) {
+    /** {@code size} sums of up to {@code terms} partial sums below 2^53, shifted by at most {@code maxShift}. */
+    WideSums(int size, int maxShift, int terms) {
       this.fits128 = maxShift + 53 + 32 - Integer.numberOfLeadingZeros(Math.max(1, terms)) < 126;
-    }
-
-    void clear() {
-      hi = 0;
-      lo = 0;
-      big = fits128 ? null : BigInteger.ZERO;
-    }
-
-    /** Adds the exact integer {@code g} (|g| < 2^53) times {@code 2^shift}. */
-    void add(double g, int shift) {
-      long v = (long) g;
-      if (v == 0) {
-        return;
-      }
+      hi = fits128 ? new long[size] : null;
+      lo = fits128 ? new long[size] : null;
+      big = fits128 ? null : new BigInteger[size];
       if (!fits128) {
-        big = big.add(BigInteger.valueOf(v).shiftLeft(shift));
-        return;
+        java.util.Arrays.fill(big, BigInteger.ZERO);
       }
-      // v << shift as a 128-bit two's complement number
-      long addLo;
-      long addHi;
-      if (shift == 0) {
-        addLo = v;
-        addHi = v >> 63;
-      } else if (shift < 64) {
-        addLo = v << shift;
-        addHi = v >> (64 - shift);
+    }
+
+    /** Adds the exact integers {@code g[e]} (|g| < 2^53) times {@code 2^shift} to sum e, for every e. */
+    void add(double[] g, int shift) {
+      for (int e = 0; e < (fits128 ? lo.length : big.length); e++) {
+        long v = (long) g[e];
+        if (v == 0) {
+          continue;
+        }
+        if (!fits128) {
+          big[e] = big[e].add(BigInteger.valueOf(v).shiftLeft(shift));
+          continue;
+        }
+        long addLo;
+        long addHi;
+        if (shift == 0) {
+          addLo = v;
+          addHi = v >> 63;
+        } else if (shift < 64) {
+          addLo = v << shift;
+          addHi = v >> (64 - shift);
+        } else {
+          addLo = 0;
+          addHi = v << (shift - 64);
+        }
+        long sum = lo[e] + addLo;
+        hi[e] += addHi + (Long.compareUnsigned(sum, lo[e]) < 0 ? 1 : 0);
+        lo[e] = sum;
+      }
+    }
+
+    /** The float32 rounding (ties to even) of sum e times 2^lsb. */
+    float toFloat(int e, int lsb) {
+      if (!fits128) {
+        return scaledFloat(big[e], lsb);
+      }
+      long h = hi[e];
+      long l = lo[e];
+      if ((h == 0 && l >= 0) || (h == -1 && l < 0)) {
+        return windowFloat(l, false, 0, lsb);
+      }
+      boolean neg = h < 0;
+      if (neg) { // the magnitude, as a 128-bit number
+        l = ~l + 1;
+        h = ~h + (l == 0 ? 1 : 0);
+      }
+      int bl = h == 0 ? 64 - Long.numberOfLeadingZeros(l) : 128 - Long.numberOfLeadingZeros(h);
+      int drop = bl - 62; // keep the top 62 bits
+      long window;
+      boolean sticky;
+      if (drop >= 64) {
+        window = h >>> (drop - 64);
+        sticky = l != 0 || (h & ((1L << (drop - 64)) - 1)) != 0;
       } else {
-        addLo = 0;
-        addHi = v << (shift - 64);
+        window = (h << (64 - drop)) | (l >>> drop);
+        sticky = (l & ((1L << drop) - 1)) != 0;
       }
-      long s = lo + addLo;
-      long carry = Long.compareUnsigned(s, lo) < 0 ? 1 : 0;
-      lo = s;
-      hi = hi + addHi + carry;
+      return windowFloat(window | (sticky ? 1 : 0), neg, drop, lsb);
     }
 
-    /** The float32 rounding (ties to even) of the sum times 2^lsb. */
-    float toFloat(int lsb) {
-      BigInteger v = fits128 ? to128(hi, lo) : big;
-      return scaledFloat(v, lsb);
-    }
-
-    private static BigInteger to128(long hi, long lo) {
-      return BigInteger.valueOf(hi).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(lo)));
+    /**
+     * The float32 of {@code +-(window * 2^(drop + lsb))} for a window of at most 62 bits whose bit 0
+     * carries the sticky bit of anything dropped; exact BigDecimal conversion outside the normal range.
+     */
+    private static float windowFloat(long window, boolean neg, int drop, int lsb) {
+      if (window == 0) {
+        return 0f;
+      }
+      long mag = Math.abs(window);
+      int exp = 63 - Long.numberOfLeadingZeros(mag) + drop + lsb;
+      if (exp < -125 || exp > 126) {
+        BigInteger v = BigInteger.valueOf(window).shiftLeft(drop);
+        return ExactSums.scaledFloat(neg ? v.negate() : v, lsb);
+      }
+      float f = Math.scalb((float) window, drop + lsb);
+      return neg ? -f : f;
     }
   }
 

@@ -116,36 +116,30 @@ final class QuantKernel implements LinearKernel {
       }
     }
     int ao = w == LinearSite.Operand.A ? aOff : 0;
-    ExactSums.Wide[] sums = new ExactSums.Wide[m * n];
-    for (int e = 0; e < sums.length; e++) {
-      sums[e] = new ExactSums.Wide((pa + pb - 2) * t, pa * pb);
-      sums[e].clear();
-    }
+    ExactSums.WideSums sums = new ExactSums.WideSums(m * n, (pa + pb - 2) * t, pa * pb);
     double[] g = doubles(m * n);
+    // the B operand's limbs, once per call (the weight's were made when planning)
+    DoubleKernel.Rows[] bRows = new DoubleKernel.Rows[pb];
+    for (int j = 0; j < pb; j++) {
+      if (w == LinearSite.Operand.B) {
+        bRows[j] = DoubleKernel.rows(plan.weightLimbs[j], bOff, n);
+      } else {
+        double[] x = new double[k * n];
+        for (int e = 0; e < k * n; e++) {
+          x[e] = ExactSums.limb(b[bOff + e], j, pb, t);
+        }
+        bRows[j] = DoubleKernel.rows(x, 0, n);
+      }
+    }
     for (int i = 0; i < pa; i++) {
       for (int j = 0; j < pb; j++) {
-        final int limb = j;
-        DoubleKernel.Rows bRows;
-        if (w == LinearSite.Operand.B) {
-          double[] wl = plan.weightLimbs[j];
-          bRows = DoubleKernel.rows(wl, bOff, n);
-        } else {
-          bRows = (row, c0, width, dst) -> {
-            int s = bOff + row * n + c0;
-            for (int q = 0; q < width; q++) {
-              dst[q] = ExactSums.limb(b[s + q], limb, pb, t);
-            }
-          };
-        }
-        DoubleKernel.multiply(aLimbs[i], ao, bRows, g, 0, m, k, n);
-        for (int e = 0; e < m * n; e++) {
-          sums[e].add(g[e], (i + j) * t);
-        }
+        DoubleKernel.multiply(aLimbs[i], ao, bRows[j], g, 0, m, k, n);
+        sums.add(g, (i + j) * t);
       }
     }
     for (int i = 0; i < m; i++) {
       for (int j = 0; j < n; j++) {
-        c[cOff + i * n + j] = scaled(sums[i * n + j].toFloat(plan.lsb), firstRow + i, j);
+        c[cOff + i * n + j] = scaled(sums.toFloat(i * n + j, plan.lsb), firstRow + i, j);
       }
     }
   }
