@@ -34,6 +34,11 @@ public final class RequireTools {
     require(Tool.VERILATOR);
   }
 
+  /** The Fashion-MNIST dataset (Debian package dataset-fashion-mnist). */
+  public static void fashionMnist() {
+    require(Tool.FASHION_MNIST);
+  }
+
   /** yosys. */
   public static void yosys() {
     require(Tool.YOSYS);

@@ -9,7 +9,9 @@ public enum Tool {
   VERILATOR("verilator", "verilator"),
   GXX("g++", "g++"),
   GCC("gcc", "gcc"),
-  YOSYS("yosys", "yosys");
+  YOSYS("yosys", "yosys"),
+  /** Not a program: the Fashion-MNIST files the accuracy tests read. */
+  FASHION_MNIST("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", "dataset-fashion-mnist");
 
   private final String command;
   private final String aptPackage;
@@ -19,7 +21,7 @@ public enum Tool {
     this.aptPackage = aptPackage;
   }
 
-  /** The executable's name, looked up on the PATH. */
+  /** The executable's name, looked up on the PATH (or, starting with '/', a file that must exist). */
   public String command() {
     return command;
   }
@@ -31,6 +33,9 @@ public enum Tool {
 
   /** True when {@link #command()} is an executable file in a folder of the PATH. */
   public boolean available() {
+    if (command.startsWith("/")) {
+      return Files.isRegularFile(Path.of(command));
+    }
     return onPath(command, System.getenv().getOrDefault("PATH", ""));
   }
 

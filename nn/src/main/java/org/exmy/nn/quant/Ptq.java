@@ -150,6 +150,22 @@ public final class Ptq implements LinearKernels {
     return options;
   }
 
+  /** True when linear site {@code index} is quantized (not one of the float32 layers). */
+  public boolean quantized(int index) {
+    return plans.get(index) != null;
+  }
+
+  /** The weight scale of {@code channel} of a quantized site (per-tensor sites: every channel's). */
+  public float weightScale(int index, int channel) {
+    float[] s = plans.get(index).weightScale;
+    return s[s.length == 1 ? 0 : channel];
+  }
+
+  /** The activation scale of operand {@code op} of a quantized site. */
+  public float activationScale(int index, LinearSite.Operand op) {
+    return plans.get(index).activationScale(op);
+  }
+
   /** The plan of linear site {@code index}, or null when it stays in float32. */
   SitePlan plan(int index) {
     return plans.get(index);
