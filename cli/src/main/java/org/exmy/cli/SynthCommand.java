@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.exmy.hdl.Port;
+import org.exmy.dse.CoreSynthesis;
 import org.exmy.mac.MacCore;
 import org.exmy.synth.CorePort;
 import org.exmy.synth.Ice40Result;
@@ -38,9 +39,6 @@ import picocli.CommandLine.Spec;
         "routing (a logic-delay estimate, not an Fmax). Also writes a Vivado TCL script per core",
         "(out-of-context synthesis, place, route, utilization and timing reports)."})
 final class SynthCommand implements Callable<Integer> {
-  /** The clock port of every exmy core. */
-  static final String CLOCK = "clk";
-
   @Spec CommandSpec spec;
   @Mixin CoreSelection selection;
 
@@ -94,7 +92,11 @@ final class SynthCommand implements Callable<Integer> {
     o.println(SynthCsv.header());
     List<SynthCsv.Row> rows = new ArrayList<>();
     for (MacCore core : cores) {
-      for (SynthCsv.Row row : synthAndTime(core, modes(dsp), out, part, period, flows, seed, err)) {
+      for (SynthCsv.Row row : CoreSynthesis.run(core, modes(dsp), out,
+          new CoreSynthesis.Options(part, period, flows, seed), line -> {
+            err.println(line);
+            err.flush();
+          })) {
         rows.add(row);
         o.println(SynthCsv.row(row));
         o.flush();
@@ -141,60 +143,8 @@ final class SynthCommand implements Callable<Integer> {
 
   /** Cell counts only (as {@code flow} uses them), with the Vivado TCL at a 4 ns period. */
   static List<SynthResult> synth(MacCore core, boolean[] modes, Path dir, String part) {
-    return synthAndTime(core, modes, dir, part, 4.0, Set.of(), Ice40Runner.DEFAULT_SEED, null).stream()
-        .map(SynthCsv.Row::cost).toList();
-  }
-
-  /**
-   * Yosys cell counts per DSP mode, the Vivado TCL per mode, and the timing flows: ice40 once per
-   * core (the HX8K has no DSP blocks, so both rows share it), xc7 per mode.
-   *
-   * @param progress where to report each step, or null
-   */
-  static List<SynthCsv.Row> synthAndTime(MacCore core, boolean[] modes, Path dir, String part, double period,
-      Set<String> flows, int seed, PrintWriter progress) {
-    try {
-      Files.createDirectories(dir);
-      Path v = dir.resolve(core.moduleName() + ".v");
-      Files.writeString(v, core.verilog());
-      List<CorePort> ports = new ArrayList<>();
-      for (Port p : core.ports()) ports.add(new CorePort(p.name(), p.input(), p.width()));
-      Ice40Result ice40 = null;
-      if (flows.contains("ice40")) {
-        long t0 = System.nanoTime();
-        ice40 = new Ice40Runner(Ice40Runner.DEFAULT_TIMEOUT, seed, Ice40Runner.DEFAULT_TARGET_MHZ)
-            .run(List.of(v), core.moduleName(), ports, CLOCK, dir);
-        step(progress, core, String.format(Locale.ROOT, "iCE40 HX8K: %d LCs (+%d wrapper), %.2f MHz", ice40.coreLcs(),
-            ice40.wrapperCells(), ice40.fmaxMhz()), t0);
-      }
-      List<SynthCsv.Row> rows = new ArrayList<>();
-      for (boolean useDsp : modes) {
-        long t0 = System.nanoTime();
-        SynthResult cost = new YosysRunner().synthesize(v, core.moduleName(), useDsp, dir);
-        step(progress, core, "yosys xc7" + (useDsp ? "" : " -nodsp") + ": " + cost.luts() + " LUTs", t0);
-        StaTiming sta = null;
-        if (flows.contains("xc7")) {
-          t0 = System.nanoTime();
-          sta = new Xc7StaRunner().run(List.of(v), core.moduleName(), ports, CLOCK, useDsp, dir);
-          step(progress, core, String.format(Locale.ROOT, "xc7 logic delay%s: %s%.3f ns (%.0f MHz without routing)",
-              useDsp ? "" : " -nodsp", sta.exact() ? "" : "at most ", sta.criticalNs(), sta.logicMhz()), t0);
-        }
-        String base = core.moduleName() + (useDsp ? "" : "_nodsp");
-        String tcl = VivadoTcl.emit(List.of(v), core.moduleName(), part, useDsp, dir.resolve("vivado_" + base), CLOCK,
-            period);
-        Files.writeString(dir.resolve(base + ".vivado.tcl"), tcl);
-        rows.add(new SynthCsv.Row(core.label(), cost, ice40, sta));
-      }
-      return rows;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write to " + dir, e);
-    }
-  }
-
-  private static void step(PrintWriter progress, MacCore core, String what, long t0) {
-    if (progress == null) return;
-    progress.printf(Locale.ROOT, "synth: %s: %s (%.1f s)%n", core.label(), what, (System.nanoTime() - t0) / 1e9);
-    progress.flush();
+    return CoreSynthesis.run(core, modes, dir, new CoreSynthesis.Options(part, 4.0, Set.of(), Ice40Runner.DEFAULT_SEED),
+        null).stream().map(SynthCsv.Row::cost).toList();
   }
 
   static void requireYosys() {
