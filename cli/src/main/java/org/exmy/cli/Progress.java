@@ -14,7 +14,7 @@ final class Progress implements AutoCloseable {
   private static final long LINE_EVERY_NANOS = 5_000_000_000L;
 
   private final String task;
-  private final long total;
+  private long total;
   private final ProgressBar bar;
   private final PrintStream err;
   private final long start = System.nanoTime();
@@ -37,6 +37,14 @@ final class Progress implements AutoCloseable {
           .setConsumer(new ConsoleProgressBarConsumer(err)).setUpdateIntervalMillis(250).build();
     }
     return new Progress(task, total, bar, err);
+  }
+
+  /** Changes the total (when it is known only after the start). */
+  synchronized void resize(long newTotal) {
+    total = newTotal;
+    if (bar != null) {
+      bar.maxHint(newTotal);
+    }
   }
 
   /** The work done so far (monotone). */

@@ -15,7 +15,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.TreeMap;
 
 /**
  * Results of sweep stages on disk, one small file per result, named by the SHA-256 of the stage's
@@ -92,10 +91,13 @@ public final class ResultCache {
     p.setProperty("configuration", configuration);
     StringWriter w = new StringWriter();
     try {
-      new TreeMapProperties(p).store(w, null);
+      p.store(w, null);
+      // without the date comment and in key order, so equal results give equal files
+      String text = w.toString().lines().filter(l -> !l.startsWith("#")).sorted()
+          .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
       Path tmp = Files.createTempFile(dir, f.getFileName().toString(), ".tmp");
       try {
-        Files.writeString(tmp, w.toString(), StandardCharsets.UTF_8);
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
         try {
           Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -106,20 +108,6 @@ public final class ResultCache {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the result cache file " + f + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Properties written in key order, so equal results give equal files. */
-  private static final class TreeMapProperties extends Properties {
-    private static final long serialVersionUID = 1L;
-
-    TreeMapProperties(Properties p) {
-      putAll(p);
-    }
-
-    @Override
-    public java.util.Set<java.util.Map.Entry<Object, Object>> entrySet() {
-      return java.util.Collections.unmodifiableSet(new TreeMap<>(this).entrySet());
     }
   }
 }

@@ -30,6 +30,20 @@ public final class ReferenceModels {
    * @throws NnException naming the file (or the name) and what is wrong
    */
   public static Model load(String spec) {
+    return OnnxLoader.load(bytes(spec), source(spec));
+  }
+
+  /** The file name a model is reported under. */
+  public static String source(String spec) {
+    return isName(spec) ? "fmnist_" + spec.toLowerCase(Locale.ROOT) + ".onnx" : spec;
+  }
+
+  /**
+   * The bytes of a reference model (by name) or of a model file.
+   *
+   * @throws NnException naming the file (or the name) when it cannot be read
+   */
+  public static byte[] bytes(String spec) {
     if (isName(spec)) {
       String name = spec.toLowerCase(Locale.ROOT);
       String res = "models/fmnist_" + name + ".onnx";
@@ -37,15 +51,19 @@ public final class ReferenceModels {
         if (in == null) {
           throw new NnException("reference model '" + name + "' is not in this build (" + res + " missing)");
         }
-        return OnnxLoader.load(in.readAllBytes(), "fmnist_" + name + ".onnx");
+        return in.readAllBytes();
       } catch (IOException e) {
         throw new NnException("cannot read reference model '" + name + "': " + e.getMessage(), e);
       }
     }
     Path p = Path.of(spec);
-    if (!Files.exists(p)) {
+    if (!Files.isRegularFile(p)) {
       throw new NnException(spec + ": no such model file (or use a reference model: " + String.join(", ", NAMES) + ")");
     }
-    return OnnxLoader.load(p);
+    try {
+      return Files.readAllBytes(p);
+    } catch (IOException e) {
+      throw new NnException(spec + ": cannot read: " + e.getMessage(), e);
+    }
   }
 }

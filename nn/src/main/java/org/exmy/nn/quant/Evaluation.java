@@ -29,11 +29,21 @@ public record Evaluation(int images, double top1, double fp32Top1, double agreem
    */
   public static Evaluation run(Model model, Dataset test, Tensor calibration, QuantOptions options, int threads,
       IntConsumer progress) {
-    int n = test.size();
-    int[] fp32;
+    int[] fp32 = fp32Predictions(model, test, threads, progress);
+    return run(model, test, calibration, options, threads, progress, fp32);
+  }
+
+  /** The float32 predictions of {@code test}. */
+  public static int[] fp32Predictions(Model model, Dataset test, int threads, IntConsumer progress) {
     try (Session s = new Session(model, org.exmy.nn.LinearKernels.fp32(), threads)) {
-      fp32 = s.predict(test.inputs(), progress);
+      return s.predict(test.inputs(), progress);
     }
+  }
+
+  /** Like {@link #run(Model, Dataset, Tensor, QuantOptions, int, IntConsumer)} with the float32 predictions given. */
+  public static Evaluation run(Model model, Dataset test, Tensor calibration, QuantOptions options, int threads,
+      IntConsumer progress, int[] fp32) {
+    int n = test.size();
     Ptq ptq = Ptq.prepare(model, calibration, options, threads);
     int[] quant;
     try (Session s = new Session(model, ptq, threads)) {

@@ -1,0 +1,238 @@
+package org.exmy.cli;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.exmy.dse.CoreSynthesis;
+import org.exmy.dse.FormatGrid;
+import org.exmy.dse.Pareto;
+import org.exmy.dse.PointResult;
+import org.exmy.dse.Sweep;
+import org.exmy.dse.ToolVersions;
+import org.exmy.nn.quant.QuantOptions;
+import org.exmy.simulator.AccumulatorKind;
+import org.exmy.simulator.Pipeline;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+    description = {"Design-space sweep: cost against accuracy for every format, with the Pareto front.",
+        "For each point of the grid (format pair x lanes x DSP x model): generate the core, prove it",
+        "bit-exact in Verilator, synthesize it with Yosys, and rate the model's top-1 with the core's",
+        "exact arithmetic (exmy accuracy). Results are cached per stage (a re-run does only what",
+        "changed; an interrupted sweep resumes). Writes OUTDIR/points.csv, pareto.csv, plots and",
+        "report.html. Exit code 1 when a core is not bit-exact or a stage failed."})
+final class SweepCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--formats", paramLabel = "LIST", defaultValue = FormatGrid.DEFAULT,
+      description = "Formats or patterns, comma separated: names, E*M* (every plain ExMy of 3..8 bits), INT*, UINT*,"
+          + " ml_dtypes or globs like float8_*, each optionally :bits=A..B (default: ${DEFAULT-VALUE}).")
+  String formats;
+
+  @Option(names = "--pairs", paramLabel = "PAIRS", defaultValue = "same",
+      description = "Weight x activation pairs: same (W = A, default), all, or W/A,W/A,...")
+  String pairs;
+
+  @Option(names = "--lanes", paramLabel = "LIST", split = ",", defaultValue = "1",
+      description = "Lane counts, comma separated (default: ${DEFAULT-VALUE}).")
+  List<Integer> lanes;
+
+  @Option(names = "--terms", paramLabel = "N", defaultValue = "" + org.exmy.simulator.CoreSpec.DEFAULT_TERMS,
+      description = "Products the exact accumulator holds, 1.." + Limits.MAX_TERMS + " (default: ${DEFAULT-VALUE}).")
+  int terms;
+
+  @Option(names = "--pipeline", paramLabel = "STAGES", defaultValue = "none",
+      description = "The cores' pipeline (see exmy generate --help; default: ${DEFAULT-VALUE}).")
+  String pipeline;
+
+  @Option(names = "--acc", paramLabel = "KIND", defaultValue = "exact",
+      description = "The cores' accumulator: exact (default), fp32, fp16, bf16 or EeMm.")
+  String acc;
+
+  @Option(names = "--dsp", paramLabel = "MODE", defaultValue = "nodsp",
+      description = "Synthesis DSP modes: nodsp (LUTs only, default), dsp, or both.")
+  String dsp;
+
+  @Option(names = "--model", paramLabel = "LIST", split = ",", defaultValue = "cnn",
+      description = "Models rated, comma separated: mlp, cnn, vit or .onnx files (default: ${DEFAULT-VALUE}).")
+  List<String> models;
+
+  @Option(names = "--no-accuracy", description = "Skip the accuracy stage.")
+  boolean noAccuracy;
+
+  @Option(names = "--data", paramLabel = "DATA", defaultValue = "fashion-mnist",
+      description = "Test data of the models (default: ${DEFAULT-VALUE}).")
+  String data;
+
+  @Option(names = "--limit", paramLabel = "N", description = "Test images used (default: all).")
+  Integer limit;
+
+  @Option(names = "--calib", paramLabel = "METHOD", defaultValue = "absmax",
+      description = "Activation range: absmax|percentile|mse (default: ${DEFAULT-VALUE}).")
+  String calib;
+
+  @Option(names = "--calib-data", paramLabel = "DATA", description = "Calibration data (default: as exmy accuracy).")
+  String calibData;
+
+  @Option(names = "--calib-images", paramLabel = "N", defaultValue = "256",
+      description = "Calibration images, 1..100000 (default: ${DEFAULT-VALUE}).")
+  int calibImages;
+
+  @Option(names = "--granularity", paramLabel = "G", defaultValue = "channel",
+      description = "Weight scales: channel|tensor (default: ${DEFAULT-VALUE}).")
+  String granularity;
+
+  @Option(names = "--pow2-scales", description = "Round every scale up to a power of two.")
+  boolean pow2;
+
+  @Option(names = "--fp32-layers", paramLabel = "LIST", split = ",",
+      description = "Linear layers left in float32: first, last, #i or node names.")
+  List<String> fp32Layers = new ArrayList<>();
+
+  @Option(names = "--bias-correction", description = "Correct each output channel by the expected weight-quantization error.")
+  boolean biasCorrection;
+
+  @Option(names = "--no-proof", description = "Skip the Verilator proof stage.")
+  boolean noProof;
+
+  @Option(names = "--sequences", paramLabel = "N", defaultValue = "20",
+      description = "Random accumulate sequences of each proof, besides every operand pair and the worst-case"
+          + " oracle, 0..100000 (default: ${DEFAULT-VALUE}).")
+  int sequences;
+
+  @Option(names = "--no-synth", description = "Skip synthesis.")
+  boolean noSynth;
+
+  @Option(names = "--timing", paramLabel = "FLOWS", split = ",", defaultValue = "none",
+      description = "Timing flows of synthesis: none (default), ice40, xc7 (iCE40 place and route is slow).")
+  List<String> timing;
+
+  @Option(names = "--part", defaultValue = org.exmy.synth.VivadoTcl.DEFAULT_PART,
+      description = "Part named in the Vivado TCL (default: ${DEFAULT-VALUE}).")
+  String part;
+
+  @Option(names = "--jobs", paramLabel = "N", description = "Stages run at once (default: one per processor).")
+  Integer jobs;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "OUTDIR", defaultValue = "build/sweep",
+      description = "Output folder (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--cache", paramLabel = "DIR", description = "Result cache (default: $EXMY_CACHE/sweep, ~/.cache/exmy/sweep).")
+  Path cache;
+
+  @Override
+  public Integer call() {
+    Sweep.Config config = config();
+    PrintWriter o = spec.commandLine().getOut();
+    List<org.exmy.dse.DesignPoint> points = Sweep.points(config);
+    if (points.isEmpty()) throw new UsageException("the grid is empty");
+    ToolVersions tools = ToolVersions.read();
+    if (config.prove()) VerifyCommand.requireVerilator();
+    if (config.synthesize()) SynthCommand.requireYosys();
+    Sweep.Outcome outcome;
+    try (Progress progress = Progress.start("sweep (" + points.size() + " points)", 1)) {
+      outcome = Sweep.run(config, tools, new Sweep.Listener() {
+        boolean sized;
+
+        @Override
+        public synchronized void progress(int done, int total, String what) {
+          if (!sized) {
+            progress.resize(total);
+            sized = true;
+          }
+          progress.extra(what);
+          progress.stepTo(done);
+        }
+
+        @Override
+        public void log(String line) {
+          System.err.println("exmy: " + line);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw new UsageException(Main.message(e)); // e.g. a full disk: what is cached stays cached
+    }
+    List<PointResult> results = outcome.results();
+    writePoints(out, results);
+    printFront(o, results);
+    o.printf(Locale.ROOT, "%d points, %d stages (%d from the cache), %.1f s; wrote %s%n", results.size(),
+        outcome.stages(), outcome.cached(), outcome.seconds(), out.resolve("report.html"));
+    for (String f : outcome.failures()) o.println("FAILED " + f);
+    long bad = results.stream().filter(r -> r.proof() != null && !r.verified()).count();
+    if (bad > 0) o.println(bad + " CORES ARE NOT BIT-EXACT");
+    o.flush();
+    return outcome.ok() ? 0 : Main.EXIT_FAILURE;
+  }
+
+  /** The front per model on stdout: LUTs and top-1. */
+  static void printFront(PrintWriter o, List<PointResult> results) {
+    for (String m : results.stream().map(r -> r.point().model()).distinct().toList()) {
+      List<PointResult> mine = results.stream().filter(r -> java.util.Objects.equals(r.point().model(), m)).toList();
+      List<PointResult> front = Pareto.front(mine, PointResult::lutsOrNaN, PointResult::top1OrNaN);
+      if (front.isEmpty()) continue;
+      o.println("Pareto front" + (m == null ? "" : " (" + m + ")") + ": LUTs, top-1 %");
+      for (PointResult r : front) {
+        o.printf(Locale.ROOT, "  %-24s %6.0f %7.2f%n", r.point().label(), r.lutsOrNaN(), r.top1OrNaN());
+      }
+    }
+  }
+
+  Sweep.Config config() {
+    Limits.check("--terms", terms, 1, Limits.MAX_TERMS);
+    for (int l : lanes) Limits.check("--lanes", l, 1, Limits.MAX_LANES);
+    Limits.check("--calib-images", calibImages, 1, 100_000);
+    Limits.check("--sequences", sequences, 0, Limits.MAX_SEQUENCES);
+    if (limit != null) Limits.check("--limit", limit, 1, Integer.MAX_VALUE);
+    int j = jobs == null ? Runtime.getRuntime().availableProcessors() : (int) Limits.check("--jobs", jobs, 1, 64);
+    FormatGrid grid = FormatGrid.parse(formats);
+    grid.pairs(pairs); // checks the pair list before any work
+    List<Boolean> dspModes = switch (dsp.toLowerCase(Locale.ROOT)) {
+      case "nodsp" -> List.of(false);
+      case "dsp" -> List.of(true);
+      case "both" -> List.of(false, true);
+      default -> throw new UsageException("--dsp must be nodsp, dsp or both, got '" + dsp + "'");
+    };
+    Set<String> flows = SynthCommand.flows(timing);
+    SynthCommand.checkPart(part);
+    // the PTQ options, checked like exmy accuracy's (their formats are set per point)
+    AccuracyCommand a = new AccuracyCommand();
+    a.w = "E4M3";
+    a.granularity = granularity;
+    a.calib = calib;
+    a.percentile = QuantOptions.DEFAULT_PERCENTILE;
+    a.pow2 = pow2;
+    a.fp32Layers = fp32Layers;
+    a.biasCorrection = biasCorrection;
+    a.acc = "exact";
+    a.lanes = 1;
+    QuantOptions ptq = a.options();
+    return new Sweep.Config(grid, pairs, List.copyOf(lanes), terms, Pipeline.parse(pipeline), AccumulatorKind.parse(acc),
+        dspModes, noAccuracy ? List.of() : List.copyOf(models), data, limit, calibData, calibImages, ptq, !noProof,
+        sequences, !noSynth, new CoreSynthesis.Options(part, 4.0, flows, org.exmy.synth.Ice40Runner.DEFAULT_SEED), j,
+        out.resolve("synth"), cache == null ? Sweep.defaultCacheDir() : cache);
+  }
+
+  /** points.csv and pareto.csv (interim: the report module writes these with the plots). */
+  private static void writePoints(Path dir, List<PointResult> results) {
+    StringBuilder all = new StringBuilder(PointResult.csvHeader()).append('\n');
+    results.forEach(r -> all.append(r.csvRow()).append('\n'));
+    StringBuilder front = new StringBuilder(PointResult.csvHeader()).append('\n');
+    Pareto.front(results, PointResult::lutsOrNaN, PointResult::top1OrNaN).forEach(r -> front.append(r.csvRow()).append('\n'));
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      org.exmy.mac.AtomicFiles.write(dir.resolve("points.csv"), all.toString());
+      org.exmy.mac.AtomicFiles.write(dir.resolve("pareto.csv"), front.toString());
+    } catch (java.io.IOException e) {
+      throw new UsageException("cannot write to " + dir + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,387 @@
+package org.exmy.dse;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.exmy.hdl.sim.ModelCache;
+import org.exmy.mac.MacCore;
+import org.exmy.mac.MacGenerator;
+import org.exmy.nn.Model;
+import org.exmy.nn.ReferenceModels;
+import org.exmy.nn.Tensor;
+import org.exmy.nn.data.DataFormatException;
+import org.exmy.nn.data.Dataset;
+import org.exmy.nn.data.Datasets;
+import org.exmy.nn.quant.Evaluation;
+import org.exmy.nn.quant.QuantOptions;
+import org.exmy.simulator.AccumulatorKind;
+import org.exmy.simulator.CoreSpec;
+import org.exmy.simulator.NumberFormat;
+import org.exmy.simulator.Overflow;
+import org.exmy.simulator.Pipeline;
+import org.exmy.simulator.Quantizer;
+import org.exmy.synth.SynthCsv;
+import org.exmy.testbench.CrossCheck;
+import org.exmy.testbench.WorstCaseOracle;
+
+/**
+ * The design-space sweep: for every point of a grid (format pair x lanes x DSP x model), prove the
+ * generated core bit-exact in Verilator, synthesize it, and rate the model's accuracy with the
+ * core's arithmetic. Each stage result is cached on its own ({@link ResultCache}) under its full
+ * configuration and the tool versions, so a point shares a proof with the same core synthesized
+ * with or without DSPs, and an accuracy with every core of the same formats; a re-run computes
+ * only what is missing, and an interrupted sweep loses only the stages in flight. Stages run on
+ * {@code jobs} threads.
+ */
+public final class Sweep {
+  /** Bump when a stage's computation changes meaning, so cached results are not reused. */
+  static final String STAGES_VERSION = "1";
+
+  private Sweep() {}
+
+  /**
+   * What to sweep.
+   *
+   * @param grid the formats
+   * @param pairs {@code same}, {@code all} or a list {@code W/A,...} (see {@link FormatGrid#pairs})
+   * @param lanes the lane counts
+   * @param terms products the exact accumulator holds
+   * @param pipeline the cores' pipeline
+   * @param accumulator the cores' accumulator (exact: Kulisch)
+   * @param dsp the DSP modes to synthesize ({@code true}: DSP blocks allowed)
+   * @param models the models rated (reference names or .onnx files); empty: no accuracy stage
+   * @param data the test data of the models
+   * @param limit test images used (null: all)
+   * @param calibData calibration data (null: the training split of {@code data}, else {@code data})
+   * @param calibImages calibration images
+   * @param ptq PTQ options (its formats, accumulator and lanes are replaced per point)
+   * @param prove run the proof stage
+   * @param sequences random accumulate sequences of the proof
+   * @param synthesize run the synthesis stage
+   * @param synth synthesis options (part, timing flows)
+   * @param jobs stages run at once
+   * @param work folder for synthesis files
+   * @param cache the result cache folder
+   */
+  public record Config(FormatGrid grid, String pairs, List<Integer> lanes, int terms, Pipeline pipeline,
+      AccumulatorKind accumulator, List<Boolean> dsp, List<String> models, String data, Integer limit,
+      String calibData, int calibImages, QuantOptions ptq, boolean prove, int sequences, boolean synthesize,
+      CoreSynthesis.Options synth, int jobs, Path work, Path cache) {}
+
+  /** Hears what the sweep does. */
+  public interface Listener {
+    /** {@code done} of {@code total} stages are finished; {@code what} was the last. */
+    void progress(int done, int total, String what);
+
+    /** A line worth showing (a stage that failed, a note). */
+    void log(String line);
+  }
+
+  /**
+   * The outcome.
+   *
+   * @param results one per design point, in grid order
+   * @param stages stages needed
+   * @param cached of which found in the cache
+   * @param failures one line per stage that failed (a tool error); those points lack that result
+   * @param seconds wall time
+   */
+  public record Outcome(List<PointResult> results, int stages, int cached, List<String> failures, double seconds) {
+    /** True when no stage failed and every proven core is bit-exact. */
+    public boolean ok() {
+      return failures.isEmpty() && results.stream().allMatch(r -> r.proof() == null || r.verified());
+    }
+  }
+
+  /** {@code $EXMY_CACHE/sweep}, by default {@code ~/.cache/exmy/sweep}. */
+  public static Path defaultCacheDir() {
+    return ModelCache.dir().resolveSibling("sweep");
+  }
+
+  /** The design points of a configuration, in grid order. */
+  public static List<DesignPoint> points(Config c) {
+    List<DesignPoint> out = new ArrayList<>();
+    List<String> models = c.models().isEmpty() ? java.util.Collections.singletonList(null) : c.models();
+    for (NumberFormat[] pair : c.grid().pairs(c.pairs())) {
+      for (int lanes : c.lanes()) {
+        CoreSpec spec = new CoreSpec(pair[0], pair[1], Math.max(c.terms(), lanes), lanes, c.accumulator(), c.pipeline());
+        for (boolean dsp : c.dsp()) {
+          for (String m : models) {
+            out.add(new DesignPoint(spec, dsp, m));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs the sweep.
+   *
+   * @throws org.exmy.nn.NnException for an unreadable model or data (before any work)
+   */
+  public static Outcome run(Config c, ToolVersions tools, Listener listener) {
+    long t0 = System.nanoTime();
+    List<DesignPoint> points = points(c);
+    ResultCache cache = new ResultCache(c.cache());
+    // models and data first: bad input fails before any work
+    Map<String, ModelContext> models = new LinkedHashMap<>();
+    Dataset test = null;
+    Tensor calib = null;
+    if (!c.models().isEmpty()) {
+      Dataset all = Datasets.load(c.data(), Datasets.Split.TEST);
+      test = c.limit() == null ? all : all.head(c.limit());
+      calib = calibration(c).inputs();
+      for (String m : c.models()) {
+        Model model = ReferenceModels.load(m);
+        test.checkFits(model.inputs().get(0));
+        models.put(m, new ModelContext(m, model, ResultCache.key(java.util.Base64.getEncoder()
+            .encodeToString(ReferenceModels.bytes(m)))));
+      }
+    }
+    // the stages, each once; each point keeps its own
+    Map<String, Stage<?>> stages = new LinkedHashMap<>();
+    Map<DesignPoint, List<Stage<?>>> byPoint = new LinkedHashMap<>();
+    int nnThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, c.jobs()));
+    for (DesignPoint p : points) {
+      CoreSpec spec = p.core();
+      List<Stage<?>> mine = byPoint.computeIfAbsent(p, k -> new ArrayList<>());
+      if (c.prove()) {
+        String key = "proof|" + spec + "|" + spec.moduleName() + "|sequences=" + c.sequences() + "|" + STAGES_VERSION
+            + "|" + tools.get("generator") + "|" + tools.get("verilator");
+        mine.add(stages.computeIfAbsent(key, k -> new Stage<>("proof", k, "prove " + spec.label(), Stages.Proof::of,
+            Stages.Proof::toProperties, () -> prove(spec, c.sequences()))));
+      }
+      if (c.synthesize()) {
+        String key = "cost|" + spec + "|" + spec.moduleName() + "|dsp=" + p.dsp() + "|" + c.synth() + "|"
+            + STAGES_VERSION + "|" + tools.get("generator") + "|" + tools.get("yosys")
+            + (c.synth().flows().contains("ice40") ? "|" + tools.get("nextpnr-ice40") : "");
+        mine.add(stages.computeIfAbsent(key, k -> new Stage<>("cost", k, "synthesize " + p.label(), Stages.Cost::of,
+            Stages.Cost::toProperties, () -> cost(spec, p.dsp(), c))));
+      }
+      if (p.model() != null) {
+        QuantOptions opt = quantOptions(c, spec);
+        ModelContext mc = models.get(p.model());
+        final Dataset td = test;
+        final Tensor cal = calib;
+        String key = "accuracy|" + mc.hash + "|data=" + c.data() + "|limit=" + c.limit() + "|calib="
+            + (c.calibData() == null ? "default" : c.calibData()) + ":" + c.calibImages() + "|" + opt.describe() + "|"
+            + STAGES_VERSION;
+        mine.add(stages.computeIfAbsent(key, k -> new Stage<>("accuracy", k, "accuracy " + p.model() + " "
+            + p.shortLabel(), Stages.Accuracy::of, Stages.Accuracy::toProperties,
+            () -> accuracy(mc, td, cal, opt, nnThreads))));
+      }
+    }
+    // look up the cache, then compute the rest on `jobs` threads
+    int total = stages.size();
+    AtomicInteger done = new AtomicInteger();
+    int cached = 0;
+    List<Stage<?>> todo = new ArrayList<>();
+    for (Stage<?> s : stages.values()) {
+      if (s.load(cache)) {
+        cached++;
+        done.incrementAndGet();
+      } else {
+        todo.add(s);
+      }
+    }
+    listener.progress(done.get(), total, cached + " from the cache");
+    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, c.jobs()), r -> {
+      Thread t = new Thread(r, "exmy-sweep");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (Stage<?> s : todo) {
+        futures.add(pool.submit(() -> {
+          try {
+            s.compute(cache);
+          } catch (RuntimeException e) {
+            if (e instanceof java.io.UncheckedIOException io && s.result() != null) {
+              throw io; // computed but not stored (e.g. a full disk): stop the sweep
+            }
+            if (Thread.currentThread().isInterrupted()) throw e;
+            String line = s.what + ": " + oneLine(e);
+            failures.add(line);
+            listener.log("FAILED " + line);
+          }
+          listener.progress(done.incrementAndGet(), total, s.what);
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    // assemble the results in grid order
+    Map<NumberFormat, Double> sqnr = new ConcurrentHashMap<>();
+    List<PointResult> results = new ArrayList<>();
+    for (DesignPoint p : points) {
+      CoreSpec spec = p.core();
+      Stages.Proof proof = null;
+      Stages.Cost cost = null;
+      Stages.Accuracy acc = null;
+      for (Stage<?> s : byPoint.get(p)) {
+        Object r = s.result();
+        if (r instanceof Stages.Proof pr) proof = pr;
+        if (r instanceof Stages.Cost co) cost = co;
+        if (r instanceof Stages.Accuracy ac) acc = ac;
+      }
+      List<String> aliases = new ArrayList<>(c.grid().aliases(spec.a()));
+      if (!spec.b().equals(spec.a())) aliases.addAll(c.grid().aliases(spec.b()));
+      results.add(new PointResult(p, aliases, proof, cost, acc, sqnr.computeIfAbsent(spec.a(), Sweep::sqnr),
+          sqnr.computeIfAbsent(spec.b(), Sweep::sqnr)));
+    }
+    return new Outcome(results, total, cached, List.copyOf(failures), (System.nanoTime() - t0) / 1e9);
+  }
+
+  private static String oneLine(Throwable e) {
+    String m = e.getMessage() == null ? e.toString() : e.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  /** The calibration images: --calib-data, else the training split of --data, else --data. */
+  static Dataset calibration(Config c) {
+    String spec = c.calibData() != null ? c.calibData() : c.data();
+    Dataset d;
+    try {
+      d = Datasets.load(spec, Datasets.Split.TRAIN);
+    } catch (DataFormatException e) {
+      if (c.calibData() != null || !e.getMessage().contains("no train-")) throw e;
+      d = Datasets.load(spec, Datasets.Split.TEST);
+    }
+    return d.head(c.calibImages());
+  }
+
+  /** The PTQ options of a core: its formats; its accumulator; lanes only matter when it rounds. */
+  static QuantOptions quantOptions(Config c, CoreSpec spec) {
+    boolean exact = spec.accumulator() instanceof AccumulatorKind.Exact;
+    return new QuantOptions(spec.a(), spec.b(), c.ptq().perChannel(), c.ptq().calibration(), c.ptq().percentile(),
+        c.ptq().pow2Scales(), c.ptq().fp32Layers(), c.ptq().biasCorrection(), spec.accumulator(),
+        exact ? 1 : spec.lanes());
+  }
+
+  /** SQNR in dB of 100,000 standard normal samples quantized to {@code f} (absmax scaling, saturating). */
+  static double sqnr(NumberFormat f) {
+    return Quantizer.evaluate(f, Quantizer.gaussian(42, 100_000), Overflow.SATURATE).sqnrDb();
+  }
+
+  // ---------------------------------------------------------------- the stages
+
+  static Stages.Proof prove(CoreSpec spec, int sequences) {
+    MacCore core = MacGenerator.generate(spec);
+    long vectors = 0;
+    long mismatches = 0;
+    double seconds = 0;
+    List<CrossCheck.Report> reports = new ArrayList<>();
+    try (CrossCheck cc = new CrossCheck(core)) {
+      reports.add(cc.exhaustivePairs());
+      if (sequences > 0) reports.add(cc.randomSequences(1, sequences, 2000));
+    }
+    reports.add(WorstCaseOracle.check(core));
+    for (CrossCheck.Report r : reports) {
+      vectors += r.vectors();
+      mismatches += r.mismatches();
+      seconds += r.seconds();
+    }
+    return new Stages.Proof(vectors, mismatches, seconds);
+  }
+
+  static Stages.Cost cost(CoreSpec spec, boolean dsp, Config c) {
+    MacCore core = MacGenerator.generate(spec);
+    SynthCsv.Row row = CoreSynthesis.run(core, new boolean[] {dsp}, c.work().resolve(core.moduleName()), c.synth(), null)
+        .get(0);
+    return new Stages.Cost(row.cost().luts(), row.cost().ffs(), row.cost().carry4(), row.cost().dsp48(),
+        row.ice40() == null ? -1 : row.ice40().coreLcs(), row.ice40() == null ? Double.NaN : row.ice40().fmaxMhz(),
+        row.xc7() == null ? Double.NaN : row.xc7().criticalNs());
+  }
+
+  static Stages.Accuracy accuracy(ModelContext mc, Dataset test, Tensor calib, QuantOptions opt, int threads) {
+    int[] fp32 = mc.fp32(test, threads);
+    Evaluation ev = Evaluation.run(mc.model, test, calib, opt, threads, null, fp32);
+    return new Stages.Accuracy(ev.top1(), ev.fp32Top1(), ev.agreement(), ev.images());
+  }
+
+  /** A model of the sweep, its identity, and its float32 predictions (made once, on demand). */
+  static final class ModelContext {
+    final String name;
+    final Model model;
+    final String hash;
+    private int[] fp32;
+
+    ModelContext(String name, Model model, String hash) {
+      this.name = name;
+      this.model = model;
+      this.hash = hash;
+    }
+
+    synchronized int[] fp32(Dataset test, int threads) {
+      if (fp32 == null) fp32 = Evaluation.fp32Predictions(model, test, threads, null);
+      return fp32;
+    }
+  }
+
+  /** One stage: its cache key, how to compute it, and its result once known. */
+  static final class Stage<T> {
+    final String kind;
+    final String key;
+    final String what;
+    private final java.util.function.Function<Properties, T> decode;
+    private final java.util.function.Function<T, Properties> encode;
+    private final Supplier<T> compute;
+    private volatile T result;
+
+    Stage(String kind, String key, String what, java.util.function.Function<Properties, T> decode,
+        java.util.function.Function<T, Properties> encode, Supplier<T> compute) {
+      this.kind = kind;
+      this.key = key;
+      this.what = what;
+      this.decode = decode;
+      this.encode = encode;
+      this.compute = compute;
+    }
+
+    boolean load(ResultCache cache) {
+      Optional<Properties> p = cache.get(kind, key);
+      if (p.isEmpty()) return false;
+      try {
+        result = decode.apply(p.get());
+        return true;
+      } catch (RuntimeException bad) {
+        return false; // an unreadable entry is computed again
+      }
+    }
+
+    void compute(ResultCache cache) {
+      T r = compute.get();
+      result = r;
+      cache.put(kind, key, encode.apply(r));
+    }
+
+    T result() {
+      return result;
+    }
+
+  }
+}
