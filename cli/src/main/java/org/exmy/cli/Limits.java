@@ -13,7 +13,6 @@ final class Limits {
   static final int MAX_LENGTH = 100_000;
   /** Upper bound of sequences x max-length: about 10^8 / 2 simulated cycles on average. */
   static final long MAX_SEQUENCE_CYCLES = 100_000_000L;
-  static final int MAX_SAMPLES = 10_000_000;
   static final int MAX_RUNS = 10_000;
 
   private Limits() {}

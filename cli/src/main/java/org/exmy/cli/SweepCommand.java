@@ -131,13 +131,19 @@ final class SweepCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Sweep.Config config = config();
-    PrintWriter o = spec.commandLine().getOut();
+    return execute(config(), spec.commandLine().getOut(), out);
+  }
+
+  /**
+   * Runs a sweep: checks the tools it needs, shows progress, writes the outputs into {@code dir},
+   * prints the front and a summary. Returns the exit code.
+   */
+  static int execute(Sweep.Config config, PrintWriter o, Path dir) {
     List<org.exmy.dse.DesignPoint> points = Sweep.points(config);
     if (points.isEmpty()) throw new UsageException("the grid is empty");
-    ToolVersions tools = ToolVersions.read();
     if (config.prove()) VerifyCommand.requireVerilator();
     if (config.synthesize()) SynthCommand.requireYosys();
+    ToolVersions tools = ToolVersions.read();
     Sweep.Outcome outcome;
     try (Progress progress = Progress.start("sweep (" + points.size() + " points)", 1)) {
       outcome = Sweep.run(config, tools, new Sweep.Listener() {
@@ -162,13 +168,14 @@ final class SweepCommand implements Callable<Integer> {
       throw new UsageException(Main.message(e)); // e.g. a full disk: what is cached stays cached
     }
     List<PointResult> results = outcome.results();
-    writePoints(out, results);
+    writePoints(dir, results);
     printFront(o, results);
     o.printf(Locale.ROOT, "%d points, %d stages (%d from the cache), %.1f s; wrote %s%n", results.size(),
-        outcome.stages(), outcome.cached(), outcome.seconds(), out.resolve("report.html"));
+        outcome.stages(), outcome.cached(), outcome.seconds(), dir.resolve("points.csv"));
     for (String f : outcome.failures()) o.println("FAILED " + f);
     long bad = results.stream().filter(r -> r.proof() != null && !r.verified()).count();
-    if (bad > 0) o.println(bad + " CORES ARE NOT BIT-EXACT");
+    o.println(bad > 0 ? bad + " CORES ARE NOT BIT-EXACT"
+        : results.stream().anyMatch(r -> r.proof() != null) ? "every core is bit-exact" : "no proofs run");
     o.flush();
     return outcome.ok() ? 0 : Main.EXIT_FAILURE;
   }
