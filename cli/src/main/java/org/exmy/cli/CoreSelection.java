@@ -33,8 +33,8 @@ final class CoreSelection {
 
   @Option(names = "--pipeline", paramLabel = "STAGES", defaultValue = "none",
       description = "Register stages: none (default), 1..4 (presets: 1 = after the product, 2 = also after"
-          + " decode, 3 = also every adder-tree level, 4 = also a 16-bit chunked accumulator), or a list of"
-          + " decode, product, tree=K, chunk=B.")
+          + " decode, 3 = also after the significand multiply and every adder-tree level, 4 = also a 16-bit"
+          + " chunked accumulator), or a list of decode, multiply, product, tree=K, chunk=B.")
   String pipeline;
 
   /** The specs of the selected cores (the catalogue formats when none are named). */

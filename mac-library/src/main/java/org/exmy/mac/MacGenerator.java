@@ -101,6 +101,11 @@ public final class MacGenerator {
         ib = Stages.reg(c, "d_b", ib, null);
       }
       Expr term = ProductUnit.intProduct(c, ia, ai, ib, bi, w);
+      if (pipe.multiply()) {
+        term = Stages.reg(c, "m_prod", term, "multiply stage: the product and the control wait here");
+        clearD = Stages.reg(c, "m_clear", clearD, null);
+        validD = Stages.reg(c, "m_valid", validD, null);
+      }
       Signal addend = c.wire("addend", mux(validD, term, zero(w)));
       in = new Input(clearD, addend, null, null, null, null);
     } else {
@@ -113,13 +118,21 @@ public final class MacGenerator {
         db = DecoderUnit.register(c, "b", db);
       }
       Signal prodNeg = c.wire("prod_neg", da.sign().xor(db.sign()), "sign of the product");
-      Expr term = ProductUnit.floatProduct(c, da, db, prodNeg, g, w, true);
+      ProductClass cls = spec.hasNanFlag() ? ProductUnit.classify(c, da, db) : null;
+      ProductUnit.Raw raw = ProductUnit.multiply(c, da, db);
+      if (pipe.multiply()) {
+        raw = raw.register(c);
+        prodNeg = Stages.reg(c, "m_prod_neg", prodNeg, null);
+        cls = cls == null ? null : cls.register(c);
+        clearD = Stages.reg(c, "m_clear", clearD, null);
+        validD = Stages.reg(c, "m_valid", validD, null);
+      }
+      Expr term = ProductUnit.place(c, raw, prodNeg, g, w, true);
       Expr use = validD;
       Expr nanSet = null;
       Expr posSet = null;
       Expr negSet = null;
-      if (spec.hasNanFlag()) {
-        ProductClass cls = ProductUnit.classify(c, da, db);
+      if (cls != null) {
         use = c.wire("add_term", validD.and(cls.special(c).not()), "specials contribute to the flags only");
         nanSet = validD.and(cls.nan());
         if (cls.inf() != null) {
@@ -145,7 +158,7 @@ public final class MacGenerator {
     Pipeline pipe = spec.pipeline();
     AccumulatorSpec g = spec.geometry();
     int w = g.width();
-    Component unit = ProductUnit.component(spec, moduleName + "_product", pipe.decode());
+    Component unit = ProductUnit.component(spec, moduleName + "_product", pipe.decode(), pipe.multiply());
     Component c = header(spec, moduleName);
     Signal clear = c.input("clear", 1);
     Signal valid = c.input("valid", 1);
@@ -173,6 +186,10 @@ public final class MacGenerator {
     if (pipe.decode()) {
       clearD = Stages.reg(c, "d_clear", clear, "decode stage (inside the lanes' product units)");
       validD = Stages.reg(c, "d_valid", valid, null);
+    }
+    if (pipe.multiply()) {
+      clearD = Stages.reg(c, "m_clear", clearD, "multiply stage (inside the lanes' product units)");
+      validD = Stages.reg(c, "m_valid", validD, null);
     }
     Expr nanSet = nanFlag ? validD.and(c.wire("any_nan", Hdl.any(nans.toArray(new Expr[0])))) : null;
     Expr posSet = infFlags ? validD.and(c.wire("any_posInf", Hdl.any(poss.toArray(new Expr[0])))) : null;

@@ -29,6 +29,11 @@ final class ProductUnit {
     Expr special(Component c) {
       return inf == null ? nan : c.wire("prod_special", nan.or(inf));
     }
+
+    /** The classes one cycle later ({@code m_prod_nan}, {@code m_prod_inf}). */
+    ProductClass register(Component c) {
+      return new ProductClass(Stages.reg(c, "m_prod_nan", nan, null), Stages.regOrNull(c, "m_prod_inf", inf));
+    }
   }
 
   static ProductClass classify(Component c, Operand da, Operand db) {
@@ -60,17 +65,31 @@ final class ProductUnit {
     return p.width() >= w ? p.resize(w) : p.sext(w);
   }
 
-  /**
-   * The signed product at width {@code w}: in ones' complement when {@code onesComplement} (the
-   * caller adds the +1 as a carry-in), else in two's complement.
-   */
-  static Signal floatProduct(Component c, Operand a, Operand b, Signal neg, AccumulatorSpec g, int w,
-      boolean onesComplement) {
-    int pb = g.productBits();
+  /** The significand product and its shift, before they are placed in the accumulator's units. */
+  record Raw(Signal sig, Signal shift) {
+    /** The same one cycle later, through registers {@code m_prod_sig}, {@code m_prod_shift}. */
+    Raw register(Component c) {
+      return new Raw(Stages.reg(c, "m_prod_sig", sig, "multiply stage: the significand product waits here"),
+          Stages.reg(c, "m_prod_shift", shift, null));
+    }
+  }
+
+  /** The significands multiplied, and the sum of the shifts. */
+  static Raw multiply(Component c, Operand a, Operand b) {
     Signal psig = c.wire("prod_sig", a.sig().mul(b.sig()), "significand product");
     int sw = Math.max(a.shift().width(), b.shift().width()) + 1;
     Signal pshift = c.wire("prod_shift", a.shift().zext(sw).add(b.shift().zext(sw)));
-    Signal mag = c.wire("prod_mag", psig.shl(pshift, Math.max(pb, psig.width())),
+    return new Raw(psig, pshift);
+  }
+
+  /**
+   * The product placed in the accumulator's units and signed, at width {@code w}: in ones'
+   * complement when {@code onesComplement} (the caller adds the +1 as a carry-in), else in two's
+   * complement.
+   */
+  static Signal place(Component c, Raw raw, Expr neg, AccumulatorSpec g, int w, boolean onesComplement) {
+    int pb = g.productBits();
+    Signal mag = c.wire("prod_mag", raw.sig().shl(raw.shift(), Math.max(pb, raw.sig().width())),
         "|a*b| in units of 2^" + g.lsbExponent());
     Expr magW = mag.width() >= w ? mag.resize(w) : mag.zext(w);
     if (!onesComplement) return c.wire("prod_fixed", mux(neg, magW.neg(), magW), "signed product");
@@ -85,7 +104,7 @@ final class ProductUnit {
    * io_posInf} / {@code io_negInf} (when the formats have them). With {@code decodeStage} the
    * decoded fields pass a register first (the module is then clocked).
    */
-  static Component component(CoreSpec spec, String name, boolean decodeStage) {
+  static Component component(CoreSpec spec, String name, boolean decodeStage, boolean multiplyStage) {
     NumberFormat a = spec.a();
     NumberFormat b = spec.b();
     AccumulatorSpec g = spec.geometry();
@@ -94,13 +113,17 @@ final class ProductUnit {
     c.comment("Exact product " + a.name() + " x " + b.name() + ": io_prod = a * b as a " + pw
         + "-bit two's complement integer, value = io_prod * 2^" + g.lsbExponent() + ".");
     if (spec.hasNanFlag()) c.comment("NaN and infinite products give io_prod = 0 and raise their flag.");
-    if (decodeStage) c.comment("Latency 1 cycle: the decoded operands are registered.");
+    int lat = (decodeStage ? 1 : 0) + (multiplyStage ? 1 : 0);
+    if (lat > 0) c.comment("Latency " + lat + (lat == 1 ? " cycle" : " cycles") + ": "
+        + (decodeStage ? "the decoded operands" + (multiplyStage ? " and " : "") : "")
+        + (multiplyStage ? "the significand product" : "") + " are registered.");
     Signal ia = c.input("a", a.bits());
     Signal ib = c.input("b", b.bits());
     if (a instanceof IntFormat ai && b instanceof IntFormat bi) {
       Signal ra = decodeStage ? Stages.reg(c, "d_a", ia, "decode stage") : ia;
       Signal rb = decodeStage ? Stages.reg(c, "d_b", ib, null) : ib;
-      c.output("prod", intProduct(c, ra, ai, rb, bi, pw));
+      Expr p = intProduct(c, ra, ai, rb, bi, pw);
+      c.output("prod", multiplyStage ? Stages.reg(c, "m_prod", p, "multiply stage") : p);
       return c;
     }
     Operand da = DecoderUnit.decode(c, "a", ia, a, DecoderUnit.hasInf(b));
@@ -110,12 +133,18 @@ final class ProductUnit {
       db = DecoderUnit.register(c, "b", db);
     }
     Signal neg = c.wire("prod_neg", da.sign().xor(db.sign()), "sign of the product");
-    Signal fixed = floatProduct(c, da, db, neg, g, pw, false);
-    if (!spec.hasNanFlag()) {
+    ProductClass cls = spec.hasNanFlag() ? classify(c, da, db) : null;
+    Raw raw = multiply(c, da, db);
+    if (multiplyStage) {
+      raw = raw.register(c);
+      neg = Stages.reg(c, "m_prod_neg", neg, null);
+      cls = cls == null ? null : cls.register(c);
+    }
+    Signal fixed = place(c, raw, neg, g, pw, false);
+    if (cls == null) {
       c.output("prod", fixed);
       return c;
     }
-    ProductClass cls = classify(c, da, db);
     c.output("prod", mux(cls.special(c), zero(pw), fixed));
     c.output("nan", cls.nan());
     if (cls.inf() != null) {

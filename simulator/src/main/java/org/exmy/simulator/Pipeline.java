@@ -10,6 +10,8 @@ import java.util.Locale;
  * to cycle {@code t - latency + 1}. The model ignores it (a property the tests check).
  *
  * @param decode a register after the operand decoders
+ * @param multiply a register after the significand multiply, before the product is shifted into
+ *     the accumulator's units
  * @param product a register after each lane's shifted product (the accumulator's addend)
  * @param treeEvery in a dot-product core, a register after every {@code treeEvery} levels of the
  *     adder tree (the last level included); 0 for none
@@ -17,9 +19,9 @@ import java.util.Locale;
  *     registered between chunks (the loop then has a {@code chunkBits}-bit carry chain), and add
  *     the pending carries in one more cycle; 0 for a whole accumulator
  */
-public record Pipeline(boolean decode, boolean product, int treeEvery, int chunkBits) {
+public record Pipeline(boolean decode, boolean multiply, boolean product, int treeEvery, int chunkBits) {
   /** The flat core: one cycle, the register is the accumulator. */
-  public static final Pipeline NONE = new Pipeline(false, false, 0, 0);
+  public static final Pipeline NONE = new Pipeline(false, false, false, 0, 0);
 
   public Pipeline {
     if (treeEvery < 0 || treeEvery > 16) {
@@ -51,7 +53,8 @@ public record Pipeline(boolean decode, boolean product, int treeEvery, int chunk
    * lanes and a {@code width}-bit accumulator.
    */
   public int latency(int lanes, int width) {
-    return 1 + (decode ? 1 : 0) + (product ? 1 : 0) + treeRegisters(lanes) + (chunks(width) ? 1 : 0);
+    return 1 + (decode ? 1 : 0) + (multiply ? 1 : 0) + (product ? 1 : 0) + treeRegisters(lanes)
+        + (chunks(width) ? 1 : 0);
   }
 
   /** True for the flat core. */
@@ -62,7 +65,7 @@ public record Pipeline(boolean decode, boolean product, int treeEvery, int chunk
   /** Short tag for module names: empty for the flat core, else e.g. {@code dp_t2_c16}. */
   public String tag() {
     List<String> parts = new ArrayList<>();
-    String stages = (decode ? "d" : "") + (product ? "p" : "");
+    String stages = (decode ? "d" : "") + (multiply ? "m" : "") + (product ? "p" : "");
     if (!stages.isEmpty()) {
       parts.add(stages);
     }
@@ -85,6 +88,9 @@ public record Pipeline(boolean decode, boolean product, int treeEvery, int chunk
     if (decode) {
       parts.add("decode");
     }
+    if (multiply) {
+      parts.add("multiply");
+    }
     if (product) {
       parts.add("product");
     }
@@ -99,7 +105,7 @@ public record Pipeline(boolean decode, boolean product, int treeEvery, int chunk
 
   /**
    * Parses {@code none}, a preset number N (see {@link #preset}), or named stages {@code
-   * decode,product,tree=K,chunk=B} in any order.
+   * decode,multiply,product,tree=K,chunk=B} in any order.
    *
    * @throws FormatException naming what was wrong
    */
@@ -112,6 +118,7 @@ public record Pipeline(boolean decode, boolean product, int treeEvery, int chunk
       return preset(Integer.parseInt(t));
     }
     boolean decode = false;
+    boolean multiply = false;
     boolean product = false;
     int tree = 0;
     int chunk = 0;
@@ -119,6 +126,8 @@ public record Pipeline(boolean decode, boolean product, int treeEvery, int chunk
       String p = part.trim();
       if (p.equals("decode")) {
         decode = true;
+      } else if (p.equals("multiply")) {
+        multiply = true;
       } else if (p.equals("product")) {
         product = true;
       } else if (p.matches("tree=\\d{1,2}")) {
@@ -127,29 +136,29 @@ public record Pipeline(boolean decode, boolean product, int treeEvery, int chunk
         chunk = Integer.parseInt(p.substring(6));
       } else {
         throw new FormatException("unknown pipeline stage '" + p
-            + "': use a number of stages, none, or a list of decode, product, tree=K, chunk=B");
+            + "': use a number of stages, none, or a list of decode, multiply, product, tree=K, chunk=B");
       }
     }
-    return new Pipeline(decode, product, tree, chunk);
+    return new Pipeline(decode, multiply, product, tree, chunk);
   }
 
   /**
    * Presets, each adding to the one before, where they shorten the longest path first: 1 = a
-   * register after the product; 2 = also after decode; 3 = also after every adder-tree level of a
-   * dot core; 4 = also a chunked accumulator of 16-bit chunks.
+   * register after the product; 2 = also after decode; 3 = also after the significand multiply and
+   * after every adder-tree level of a dot core; 4 = also a chunked accumulator of 16-bit chunks.
    */
   public static Pipeline preset(int n) {
     switch (n) {
       case 0:
         return NONE;
       case 1:
-        return new Pipeline(false, true, 0, 0);
+        return new Pipeline(false, false, true, 0, 0);
       case 2:
-        return new Pipeline(true, true, 0, 0);
+        return new Pipeline(true, false, true, 0, 0);
       case 3:
-        return new Pipeline(true, true, 1, 0);
+        return new Pipeline(true, true, true, 1, 0);
       case 4:
-        return new Pipeline(true, true, 1, 16);
+        return new Pipeline(true, true, true, 1, 16);
       default:
         throw new FormatException("--pipeline takes 0..4 stages or named stages, got " + n);
     }

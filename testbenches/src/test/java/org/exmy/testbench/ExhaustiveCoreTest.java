@@ -88,7 +88,8 @@ class ExhaustiveCoreTest {
   @ValueSource(strings = {"E4M3|E4M3|1|1", "float8_e5m2|float8_e5m2|1|2", "INT8|INT8|1|decode",
       "E4M3|E4M3|1|chunk=16", "float8_e5m2|float8_e5m2|1|4", "E2M1|E2M1|1|product,chunk=3",
       "E4M3|E4M3|4|3", "float8_e4m3fn|E2M1|5|decode,product,tree=2,chunk=8", "INT8|INT8|3|tree=1",
-      "INT4|E2M1|2|product", "float8_e5m2|UINT4|7|4", "E2M1|E2M1|1|4"})
+      "INT4|E2M1|2|product", "float8_e5m2|UINT4|7|4", "E2M1|E2M1|1|4", "E4M3|E4M3|1|multiply",
+      "float8_e5m2|float8_e5m2|1|decode,multiply,product", "INT8|INT8|1|multiply,product", "E4M3|INT4|3|multiply,tree=1"})
   void pipelinedCoreIsBitExact(String spec) {
     String[] p = spec.split("\\|");
     MacCore core = Cores.core(p[0], p[1], 256, Integer.parseInt(p[2]), p[3]);
