@@ -64,6 +64,6 @@ final class FlowCommand implements Callable<Integer> {
         List.of(), "fashion-mnist", null, null, 256, QuantOptions.of(grid.formats().get(0), grid.formats().get(0)),
         true, sequences, !noSynth, CoreSynthesis.Options.cellsOnly(), j, out.resolve("synth"),
         cache == null ? Sweep.defaultCacheDir() : cache);
-    return SweepCommand.execute(c, spec.commandLine().getOut(), out);
+    return SweepCommand.execute(c, spec.commandLine().getOut(), out, "exmy flow");
   }
 }

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.exmy.dse.CoreSynthesis;
 import org.exmy.dse.FormatGrid;
-import org.exmy.dse.Pareto;
+import org.exmy.dse.SweepReport;
 import org.exmy.dse.PointResult;
 import org.exmy.dse.Sweep;
 import org.exmy.dse.ToolVersions;
@@ -131,14 +131,14 @@ final class SweepCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return execute(config(), spec.commandLine().getOut(), out);
+    return execute(config(), spec.commandLine().getOut(), out, "exmy sweep");
   }
 
   /**
    * Runs a sweep: checks the tools it needs, shows progress, writes the outputs into {@code dir},
    * prints the front and a summary. Returns the exit code.
    */
-  static int execute(Sweep.Config config, PrintWriter o, Path dir) {
+  static int execute(Sweep.Config config, PrintWriter o, Path dir, String command) {
     List<org.exmy.dse.DesignPoint> points = Sweep.points(config);
     if (points.isEmpty()) throw new UsageException("the grid is empty");
     if (config.prove()) VerifyCommand.requireVerilator();
@@ -168,10 +168,14 @@ final class SweepCommand implements Callable<Integer> {
       throw new UsageException(Main.message(e)); // e.g. a full disk: what is cached stays cached
     }
     List<PointResult> results = outcome.results();
-    writePoints(dir, results);
+    try {
+      SweepReport.write(dir, results, settings(config, tools, outcome, command));
+    } catch (UncheckedIOException e) {
+      throw new UsageException(Main.message(e));
+    }
     printFront(o, results);
     o.printf(Locale.ROOT, "%d points, %d stages (%d from the cache), %.1f s; wrote %s%n", results.size(),
-        outcome.stages(), outcome.cached(), outcome.seconds(), dir.resolve("points.csv"));
+        outcome.stages(), outcome.cached(), outcome.seconds(), dir.resolve(SweepReport.REPORT_HTML));
     for (String f : outcome.failures()) o.println("FAILED " + f);
     long bad = results.stream().filter(r -> r.proof() != null && !r.verified()).count();
     o.println(bad > 0 ? bad + " CORES ARE NOT BIT-EXACT"
@@ -182,15 +186,39 @@ final class SweepCommand implements Callable<Integer> {
 
   /** The front per model on stdout: LUTs and top-1. */
   static void printFront(PrintWriter o, List<PointResult> results) {
-    for (String m : results.stream().map(r -> r.point().model()).distinct().toList()) {
-      List<PointResult> mine = results.stream().filter(r -> java.util.Objects.equals(r.point().model(), m)).toList();
-      List<PointResult> front = Pareto.front(mine, PointResult::lutsOrNaN, PointResult::top1OrNaN);
-      if (front.isEmpty()) continue;
-      o.println("Pareto front" + (m == null ? "" : " (" + m + ")") + ": LUTs, top-1 %");
-      for (PointResult r : front) {
+    for (var e : SweepReport.fronts(results).entrySet()) {
+      o.println("Pareto front" + (e.getKey().isEmpty() ? "" : " (" + e.getKey() + ")") + ": LUTs, top-1 %");
+      for (PointResult r : e.getValue()) {
         o.printf(Locale.ROOT, "  %-24s %6.0f %7.2f%n", r.point().label(), r.lutsOrNaN(), r.top1OrNaN());
       }
     }
+  }
+
+  /** What the report shows of the run. */
+  static SweepReport.Settings settings(Sweep.Config c, ToolVersions tools, Sweep.Outcome outcome, String command) {
+    java.util.LinkedHashMap<String, String> m = new java.util.LinkedHashMap<>();
+    m.put("command", command);
+    m.put("formats", String.join(", ", c.grid().formats().stream().map(f -> f.name()).toList()));
+    m.put("pairs", c.pairs());
+    m.put("lanes", c.lanes().toString());
+    m.put("terms", "" + c.terms());
+    m.put("pipeline", c.pipeline().toString());
+    m.put("accumulator", c.accumulator().tag());
+    m.put("DSP modes", c.dsp().stream().map(d -> d ? "dsp" : "nodsp").toList().toString());
+    m.put("models", c.models().isEmpty() ? "none (no accuracy stage)" : String.join(", ", c.models()));
+    if (!c.models().isEmpty()) {
+      m.put("test data", c.data() + (c.limit() == null ? " (all images)" : " (first " + c.limit() + " images)"));
+      m.put("calibration", (c.calibData() == null ? "training split of the test data" : c.calibData()) + ", first "
+          + c.calibImages() + " images");
+      m.put("PTQ", c.ptq().describe().replaceFirst("^w=\\S+ a=\\S+ ", ""));
+    }
+    m.put("proof", c.prove() ? "every operand pair + " + c.sequences() + " random sequences + worst-case oracle" : "off");
+    m.put("synthesis", c.synthesize() ? "Yosys synth_xilinx -family xc7, out of context; timing: "
+        + (c.synth().flows().isEmpty() ? "none" : String.join(", ", c.synth().flows())) : "off");
+    m.put("stages", outcome.stages() + " (" + outcome.cached() + " from the cache " + c.cache() + ")");
+    m.put("wall time", String.format(Locale.ROOT, "%.1f s on %d jobs", outcome.seconds(), c.jobs()));
+    tools.all().forEach((k, v) -> m.put(k, v));
+    return new SweepReport.Settings(m);
   }
 
   Sweep.Config config() {
@@ -226,20 +254,5 @@ final class SweepCommand implements Callable<Integer> {
         dspModes, noAccuracy ? List.of() : List.copyOf(models), data, limit, calibData, calibImages, ptq, !noProof,
         sequences, !noSynth, new CoreSynthesis.Options(part, 4.0, flows, org.exmy.synth.Ice40Runner.DEFAULT_SEED), j,
         out.resolve("synth"), cache == null ? Sweep.defaultCacheDir() : cache);
-  }
-
-  /** points.csv and pareto.csv (interim: the report module writes these with the plots). */
-  private static void writePoints(Path dir, List<PointResult> results) {
-    StringBuilder all = new StringBuilder(PointResult.csvHeader()).append('\n');
-    results.forEach(r -> all.append(r.csvRow()).append('\n'));
-    StringBuilder front = new StringBuilder(PointResult.csvHeader()).append('\n');
-    Pareto.front(results, PointResult::lutsOrNaN, PointResult::top1OrNaN).forEach(r -> front.append(r.csvRow()).append('\n'));
-    try {
-      java.nio.file.Files.createDirectories(dir);
-      org.exmy.mac.AtomicFiles.write(dir.resolve("points.csv"), all.toString());
-      org.exmy.mac.AtomicFiles.write(dir.resolve("pareto.csv"), front.toString());
-    } catch (java.io.IOException e) {
-      throw new UsageException("cannot write to " + dir + ": " + e.getMessage());
-    }
   }
 }
