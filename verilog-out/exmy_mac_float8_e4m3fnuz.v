@@ -46,6 +46,8 @@ module exmy_mac_float8_e4m3fnuz (
   wire [3:0]  b_shift = b_exp - {3'd0, b_exp_nz};
   // sign of the product
   wire        prod_neg = a_sign ^ b_sign;
+  // NaN x anything gives NaN
+  wire        prod_nan = a_nan | b_nan;
   // significand product
   wire [7:0]  prod_sig = {4'd0, a_sig} * {4'd0, b_sig};
   wire [4:0]  prod_shift = {1'b0, a_shift} + {1'b0, b_shift};
@@ -53,8 +55,6 @@ module exmy_mac_float8_e4m3fnuz (
   wire [35:0] prod_mag = {28'd0, prod_sig} << prod_shift;
   // ones' complement when negative (the +1 is addend_cin), accumulator width
   wire [46:0] prod_fixed = prod_neg ? (~{11'd0, prod_mag}) : {11'd0, prod_mag};
-  // NaN x anything gives NaN
-  wire        prod_nan = a_nan | b_nan;
   // specials contribute to the flags only
   wire        add_term = io_valid & (~prod_nan);
   wire [46:0] addend = add_term ? prod_fixed : 47'd0;

@@ -56,6 +56,9 @@ module exmy_mac_float8_e5m2 (
   wire        b_zero = ((~b_exp_nz) & (~(|b_man))) & (~b_nan);
   // sign of the product
   wire        prod_neg = a_sign ^ b_sign;
+  // NaN x anything and inf x 0 give NaN
+  wire        prod_nan = ((a_nan | b_nan) | (a_inf & b_zero)) | (b_inf & a_zero);
+  wire        prod_inf = (a_inf | b_inf) & (~prod_nan);
   // significand product
   wire [5:0]  prod_sig = {3'd0, a_sig} * {3'd0, b_sig};
   wire [5:0]  prod_shift = {1'b0, a_shift} + {1'b0, b_shift};
@@ -63,9 +66,6 @@ module exmy_mac_float8_e5m2 (
   wire [63:0] prod_mag = {58'd0, prod_sig} << prod_shift;
   // ones' complement when negative (the +1 is addend_cin), accumulator width
   wire [74:0] prod_fixed = prod_neg ? (~{11'd0, prod_mag}) : {11'd0, prod_mag};
-  // NaN x anything and inf x 0 give NaN
-  wire        prod_nan = ((a_nan | b_nan) | (a_inf & b_zero)) | (b_inf & a_zero);
-  wire        prod_inf = (a_inf | b_inf) & (~prod_nan);
   wire        prod_special = prod_nan | prod_inf;
   // specials contribute to the flags only
   wire        add_term = io_valid & (~prod_special);
