@@ -320,4 +320,40 @@ class QuantizedReferenceTest {
       }
     }
   }
+
+  /**
+   * The wide formats' double sums are only trusted when their error interval rounds to one
+   * float32: here huge products cancel (w x - w x) around a small remainder, the interval straddles
+   * many float32 values, and the exact fallback must give the reference's result bit for bit.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"float8_e5m2", "E6M1"})
+  void cancellationFallsBackToTheExactSum(String fmt) {
+    NumberFormat f = Formats.parse(fmt);
+    float big = 1000f;
+    float small = 0.001f;
+    // one output: K = 3 weights {big, -big, small} (per-tensor scale from big)
+    Tensor w = Tensor.of(new float[] {big, -big, small}, 1, 3);
+    OnnxBuilder b = new OnnxBuilder(13).input("x", OnnxBuilder.FLOAT, -1, 3).output("y");
+    b.init("w", w);
+    b.node("Gemm", new String[] {"x", "w"}, "y").i("transB", 1);
+    Model m = OnnxLoader.load(b.bytes(), "cancel.onnx");
+    Tensor x = Tensor.of(new float[] {7f, 7f, 3f, 7f, 7f, 0f}, 2, 3);
+    Ptq ptq = Ptq.prepare(m, x, QuantOptions.of(f, f).withPerChannel(false), 1);
+    float[] got;
+    try (Session s = new Session(m, ptq, 1)) {
+      got = s.runBatched(x, 2, null).floats();
+    }
+    assertEquals(true, ptq.exactFallbacks() > 0, "the cancelling sums were summed exactly");
+    float sw = scale(big, f, false);
+    float sa = scale(7f, f, false);
+    for (int n = 0; n < 2; n++) {
+      BigDecimal sum = BigDecimal.ZERO;
+      for (int k = 0; k < 3; k++) {
+        sum = sum.add(q(w.floats()[k], sw, f).multiply(q(x.floats()[n * 3 + k], sa, f)));
+      }
+      float want = sum.floatValue() * (sw * sa);
+      assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got[n]), fmt + " output " + n + ": " + want);
+    }
+  }
 }

@@ -6,19 +6,19 @@ import org.exmy.nn.Fp32Kernel;
 
 /**
  * Exact integer matrix products {@code S = A * B} of fixed-point operands (integers held in
- * floats or doubles), by the cheapest arithmetic that is provably exact for the operands' bound:
+ * floats or doubles), rounded once to float32, by the cheapest arithmetic that is provably right:
  *
  * <ul>
- *   <li>{@link Mode#FLOAT}: every partial sum below 2^24 in magnitude: the float32 kernel itself;
- *   <li>{@link Mode#DOUBLE}: below 2^53: the {@link DoubleKernel};
- *   <li>{@link Mode#LIMBS}: wider (e.g. E5M2, whose operands reach 2^33): each operand is split into
- *       limbs of T bits ({@code x = sum_i x_i 2^(iT)}, {@code 0 <= x_i < 2^T} but for the signed top
- *       limb), each limb pair multiplied exactly in doubles, and the partial products combined in
- *       128-bit (or BigInteger) arithmetic.
+ *   <li>{@link Mode#FLOAT}: every partial sum below 2^24 in magnitude: the float32 kernel itself
+ *       (every product and addition exact);
+ *   <li>{@link Mode#DOUBLE}: below 2^53: the {@link DoubleKernel}, likewise exact;
+ *   <li>{@link Mode#FILTERED}: wider (e.g. E5M2, whose operands reach 2^33): the double kernel's
+ *       sum {@code s}, whose products are exact and whose k-1 additions each round, is within
+ *       {@code E = (k+1) u sum|a_k b_k|} of the exact sum (u = 2^-53; Higham, Accuracy and
+ *       Stability of Numerical Algorithms, 2nd ed., (4.4)); with {@code sum|a_k b_k| <= sum|a_k| *
+ *       max|b|}: when {@code s - E} and {@code s + E} round to the same float32, so does the exact
+ *       sum (rounding is monotonic), else that element is summed exactly in BigInteger.
  * </ul>
- *
- * The result of each output element is returned as its float32 rounding (ties to even) times
- * {@code 2^lsb}: {@link #toFloat}.
  */
 final class ExactSums {
   private ExactSums() {}
@@ -27,7 +27,7 @@ final class ExactSums {
   enum Mode {
     FLOAT,
     DOUBLE,
-    LIMBS
+    FILTERED
   }
 
   /** The mode for products whose partial sums are bounded by {@code bound} in magnitude. */
@@ -35,43 +35,12 @@ final class ExactSums {
     if (bound < 0x1p24) {
       return Mode.FLOAT;
     }
-    return bound < 0x1p53 ? Mode.DOUBLE : Mode.LIMBS;
+    return bound < 0x1p53 ? Mode.DOUBLE : Mode.FILTERED;
   }
 
   /** Bits of the largest |x| of an integer-valued bound, at least 1. */
   static int bits(double maxAbs) {
     return maxAbs < 1 ? 1 : Math.getExponent(maxAbs) + 1;
-  }
-
-  /** Limb width for a reduction of length k: {@code k * 2^(2T) < 2^53}. */
-  static int limbBits(int k) {
-    int logK = 32 - Integer.numberOfLeadingZeros(Math.max(1, k));
-    return (52 - logK) / 2;
-  }
-
-  /** Limbs of width {@code t} needed for integers of {@code bits} bits plus sign. */
-  static int limbs(int bits, int t) {
-    return (bits + t) / t; // the top limb keeps the sign and stays below 2^t in magnitude
-  }
-
-  /** Limb {@code i} of {@code p} limbs of width {@code t} of the integer {@code x}. */
-  static double limb(double x, int i, int p, int t) {
-    double v = Math.floor(Math.scalb(x, -i * t)); // floor(x / 2^(it)), exact
-    if (i == p - 1) {
-      return v;
-    }
-    return v - Math.scalb(Math.floor(Math.scalb(v, -t)), t); // v mod 2^t, in [0, 2^t)
-  }
-
-  /** All limbs of an array. */
-  static double[][] limbs(double[] x, int p, int t) {
-    double[][] out = new double[p][x.length];
-    for (int i = 0; i < p; i++) {
-      for (int j = 0; j < x.length; j++) {
-        out[i][j] = limb(x[j], i, p, t);
-      }
-    }
-    return out;
   }
 
   /** FLOAT mode: {@code s = A * B} by the float32 kernel (exact under the bound). */
@@ -80,101 +49,58 @@ final class ExactSums {
   }
 
   /**
-   * The exact sums of limb products {@code sum_{i,j} G_ij 2^((i+j)t)} of a block of output
-   * elements: 128-bit two's complement integers (two longs each) when they fit, else BigIntegers.
+   * FILTERED mode, one element: the float32 of {@code S * 2^lsb} from the double sum {@code s} of
+   * k exact products with {@code sum|a_k b_k| <= absBound}; NaN when the error interval straddles
+   * a float32 rounding boundary (then sum the element exactly).
    */
-  static final class WideSums {
-    private final boolean fits128;
-    private final long[] hi;
-    private final long[] lo;
-    private final BigInteger[] big;
+  static float filtered(double s, int k, double absBound, int lsb) {
+    double e = (k + 1) * 0x1p-53 * absBound * (1 + 0x1p-40); // the last factor covers this line's roundings
+    if (e == 0) {
+      return (float) Math.scalb(s, lsb); // every product is 0, so is s: +0
+    }
+    float lo = (float) Math.scalb(Math.nextDown(s - e), lsb);
+    float hi = (float) Math.scalb(Math.nextUp(s + e), lsb);
+    return Float.floatToRawIntBits(lo) == Float.floatToRawIntBits(hi) ? lo : Float.NaN;
+  }
 
-    /** {@code size} sums of up to {@code terms} partial sums below 2^53, shifted by at most {@code maxShift}. */
-    WideSums(int size, int maxShift, int terms) {
-      this.fits128 = maxShift + 53 + 32 - Integer.numberOfLeadingZeros(Math.max(1, terms)) < 126;
-      hi = fits128 ? new long[size] : null;
-      lo = fits128 ? new long[size] : null;
-      big = fits128 ? null : new BigInteger[size];
-      if (!fits128) {
-        java.util.Arrays.fill(big, BigInteger.ZERO);
+  /**
+   * The float32 of {@code 2^lsb} times the exact sum of the k products {@code a[t] * b[t]} of
+   * integer-valued doubles: in 128-bit two's complement arithmetic when {@code fitsLong} (every
+   * operand below 2^62 and the sum provably below 2^127), else in BigInteger.
+   */
+  static float exactDotFloat(double[] a, int aOff, int aStride, double[] b, int bOff, int bStride, int k, int lsb,
+      boolean fitsLong) {
+    if (!fitsLong) {
+      return scaledFloat(exactDot(a, aOff, aStride, b, bOff, bStride, k), lsb);
+    }
+    long hi = 0;
+    long lo = 0;
+    for (int t = 0; t < k; t++) {
+      long x = (long) a[aOff + t * aStride];
+      long y = (long) b[bOff + t * bStride];
+      if (x == 0 || y == 0) {
+        continue;
+      }
+      long pLo = x * y;
+      long pHi = Math.multiplyHigh(x, y);
+      long sum = lo + pLo;
+      hi += pHi + (Long.compareUnsigned(sum, lo) < 0 ? 1 : 0);
+      lo = sum;
+    }
+    return scaledFloat(BigInteger.valueOf(hi).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(lo))), lsb);
+  }
+
+  /** The exact sum of {@code a[i] * b[j]} pairs, integer-valued doubles, as a BigInteger. */
+  static BigInteger exactDot(double[] a, int aOff, int aStride, double[] b, int bOff, int bStride, int k) {
+    BigInteger sum = BigInteger.ZERO;
+    for (int t = 0; t < k; t++) {
+      double x = a[aOff + t * aStride];
+      double y = b[bOff + t * bStride];
+      if (x != 0 && y != 0) {
+        sum = sum.add(new BigDecimal(x).toBigIntegerExact().multiply(new BigDecimal(y).toBigIntegerExact()));
       }
     }
-
-    /** Adds the exact integers {@code g[e]} (|g| < 2^53) times {@code 2^shift} to sum e, for every e. */
-    void add(double[] g, int shift) {
-      for (int e = 0; e < (fits128 ? lo.length : big.length); e++) {
-        long v = (long) g[e];
-        if (v == 0) {
-          continue;
-        }
-        if (!fits128) {
-          big[e] = big[e].add(BigInteger.valueOf(v).shiftLeft(shift));
-          continue;
-        }
-        long addLo;
-        long addHi;
-        if (shift == 0) {
-          addLo = v;
-          addHi = v >> 63;
-        } else if (shift < 64) {
-          addLo = v << shift;
-          addHi = v >> (64 - shift);
-        } else {
-          addLo = 0;
-          addHi = v << (shift - 64);
-        }
-        long sum = lo[e] + addLo;
-        hi[e] += addHi + (Long.compareUnsigned(sum, lo[e]) < 0 ? 1 : 0);
-        lo[e] = sum;
-      }
-    }
-
-    /** The float32 rounding (ties to even) of sum e times 2^lsb. */
-    float toFloat(int e, int lsb) {
-      if (!fits128) {
-        return scaledFloat(big[e], lsb);
-      }
-      long h = hi[e];
-      long l = lo[e];
-      if ((h == 0 && l >= 0) || (h == -1 && l < 0)) {
-        return windowFloat(l, false, 0, lsb);
-      }
-      boolean neg = h < 0;
-      if (neg) { // the magnitude, as a 128-bit number
-        l = ~l + 1;
-        h = ~h + (l == 0 ? 1 : 0);
-      }
-      int bl = h == 0 ? 64 - Long.numberOfLeadingZeros(l) : 128 - Long.numberOfLeadingZeros(h);
-      int drop = bl - 62; // keep the top 62 bits
-      long window;
-      boolean sticky;
-      if (drop >= 64) {
-        window = h >>> (drop - 64);
-        sticky = l != 0 || (h & ((1L << (drop - 64)) - 1)) != 0;
-      } else {
-        window = (h << (64 - drop)) | (l >>> drop);
-        sticky = (l & ((1L << drop) - 1)) != 0;
-      }
-      return windowFloat(window | (sticky ? 1 : 0), neg, drop, lsb);
-    }
-
-    /**
-     * The float32 of {@code +-(window * 2^(drop + lsb))} for a window of at most 62 bits whose bit 0
-     * carries the sticky bit of anything dropped; exact BigDecimal conversion outside the normal range.
-     */
-    private static float windowFloat(long window, boolean neg, int drop, int lsb) {
-      if (window == 0) {
-        return 0f;
-      }
-      long mag = Math.abs(window);
-      int exp = 63 - Long.numberOfLeadingZeros(mag) + drop + lsb;
-      if (exp < -125 || exp > 126) {
-        BigInteger v = BigInteger.valueOf(window).shiftLeft(drop);
-        return ExactSums.scaledFloat(neg ? v.negate() : v, lsb);
-      }
-      float f = Math.scalb((float) window, drop + lsb);
-      return neg ? -f : f;
-    }
+    return sum;
   }
 
   /**

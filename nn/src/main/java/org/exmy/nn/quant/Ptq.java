@@ -116,10 +116,6 @@ public final class Ptq implements LinearKernels {
         : null;
     SitePlan p = new SitePlan(site, wq, aq, ws, actOp == LinearSite.Operand.A ? sAct : 1f,
         actOp == LinearSite.Operand.B ? sAct : 1f, fixed, combined, correction, bound, opt.accumulator(), opt.lanes());
-    if (p.mode() == ExactSums.Mode.LIMBS) {
-      int t = ExactSums.limbBits(site.k());
-      p.weightLimbs = ExactSums.limbs(fixed, ExactSums.limbs(ExactSums.bits(wq.maxFixed()), t), t);
-    }
     return p;
   }
 
@@ -171,9 +167,26 @@ public final class Ptq implements LinearKernels {
     return plans.get(index);
   }
 
+  private final List<QuantKernel> kernels = java.util.Collections.synchronizedList(new ArrayList<>());
+
   @Override
   public LinearKernel kernelFor(LinearSite site) {
     SitePlan p = plans.get(site.index());
-    return p == null ? Fp32Kernel.INSTANCE : new QuantKernel(p);
+    if (p == null) {
+      return Fp32Kernel.INSTANCE;
+    }
+    QuantKernel k = new QuantKernel(p);
+    kernels.add(k);
+    return k;
+  }
+
+  /**
+   * Output elements that the wide formats' filtered double sums could not round with certainty
+   * and that were summed exactly instead, over every kernel made so far.
+   */
+  public long exactFallbacks() {
+    synchronized (kernels) {
+      return kernels.stream().mapToLong(k -> k.exactFallbacks).sum();
+    }
   }
 }

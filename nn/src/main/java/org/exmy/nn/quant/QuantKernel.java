@@ -29,6 +29,9 @@ final class QuantKernel implements LinearKernel {
   private float[] floatScratch = new float[0];
   private double[] doubleScratch = new double[0];
   private double[] actDouble = new double[0];
+  private double[] actDoubleB = new double[0];
+  /** Elements of the FILTERED mode that had to be summed exactly (for tests and curiosity). */
+  long exactFallbacks;
   private Accumulator acc;
   private int accTerms;
   private int[] laneSig = new int[0];
@@ -89,57 +92,41 @@ final class QuantKernel implements LinearKernel {
         return;
       }
       default:
-        limbs(a, aOff, b, bOff, c, cOff, m, k, n, firstRow);
+        filtered(a, aOff, b, bOff, c, cOff, m, k, n, firstRow);
     }
   }
 
-  /** LIMBS mode: every pair of operand limbs multiplied exactly, combined in wide integers. */
-  private void limbs(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
+  /**
+   * FILTERED mode: the double kernel's sums, each accepted when its error interval rounds to one
+   * float32, else summed exactly ({@link ExactSums#filtered}).
+   */
+  private void filtered(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
       int firstRow) {
     LinearSite.Operand w = plan.weightOperand();
-    int t = ExactSums.limbBits(k);
-    int pa = ExactSums.limbs(ExactSums.bits(w == LinearSite.Operand.A ? plan.wq.maxFixed() : plan.aq.maxFixed()), t);
-    int pb = ExactSums.limbs(ExactSums.bits(w == LinearSite.Operand.B ? plan.wq.maxFixed() : plan.aq.maxFixed()), t);
-    if (w == LinearSite.Operand.A && plan.weightLimbs.length != pa) {
-      throw new IllegalStateException("weight limbs planned for another fan-in");
-    }
-    double[][] aLimbs = new double[pa][];
-    for (int i = 0; i < pa; i++) {
-      if (w == LinearSite.Operand.A) {
-        aLimbs[i] = plan.weightLimbs[i];
-      } else {
-        double[] x = new double[m * k];
-        for (int e = 0; e < m * k; e++) {
-          x[e] = ExactSums.limb(a[aOff + e], i, pa, t);
-        }
-        aLimbs[i] = x;
-      }
-    }
+    double[] s = doubles(m * n);
+    double[] aa = w == LinearSite.Operand.A ? plan.weightFixed : toDouble(a, aOff, m * k);
     int ao = w == LinearSite.Operand.A ? aOff : 0;
-    ExactSums.WideSums sums = new ExactSums.WideSums(m * n, (pa + pb - 2) * t, pa * pb);
-    double[] g = doubles(m * n);
-    // the B operand's limbs, once per call (the weight's were made when planning)
-    DoubleKernel.Rows[] bRows = new DoubleKernel.Rows[pb];
-    for (int j = 0; j < pb; j++) {
-      if (w == LinearSite.Operand.B) {
-        bRows[j] = DoubleKernel.rows(plan.weightLimbs[j], bOff, n);
-      } else {
-        double[] x = new double[k * n];
-        for (int e = 0; e < k * n; e++) {
-          x[e] = ExactSums.limb(b[bOff + e], j, pb, t);
-        }
-        bRows[j] = DoubleKernel.rows(x, 0, n);
-      }
-    }
-    for (int i = 0; i < pa; i++) {
-      for (int j = 0; j < pb; j++) {
-        DoubleKernel.multiply(aLimbs[i], ao, bRows[j], g, 0, m, k, n);
-        sums.add(g, (i + j) * t);
-      }
-    }
+    double[] bb = w == LinearSite.Operand.B ? plan.weightFixed : toDoubleB(b, bOff, k * n);
+    int bo = w == LinearSite.Operand.B ? bOff : 0;
+    DoubleKernel.multiply(aa, ao, DoubleKernel.rows(bb, bo, n), s, 0, m, k, n);
+    // sum_k |a_ik b_kj| <= (sum_k |a_ik|) * max_k |b_kj|: per row of A, per column of B
+    double[] maxB = columnMax(bb, bo, k, n);
+    // the exact fallback sums in 128 bits when the operands fit a long and k products fit 127 bits
+    int bits = ExactSums.bits(plan.wq.maxFixed()) + ExactSums.bits(plan.aq.maxFixed());
+    boolean fitsLong = plan.wq.maxFixed() < 0x1p62 && plan.aq.maxFixed() < 0x1p62
+        && bits + 33 - Integer.numberOfLeadingZeros(k) <= 126;
     for (int i = 0; i < m; i++) {
+      double rowAbs = 0;
+      for (int t = 0; t < k; t++) {
+        rowAbs += Math.abs(aa[ao + i * k + t]);
+      }
       for (int j = 0; j < n; j++) {
-        c[cOff + i * n + j] = scaled(sums.toFloat(i * n + j, plan.lsb), firstRow + i, j);
+        float v = ExactSums.filtered(s[i * n + j], k, rowAbs * maxB[j], plan.lsb);
+        if (Float.isNaN(v)) {
+          exactFallbacks++;
+          v = ExactSums.exactDotFloat(aa, ao + i * k, 1, bb, bo + j, n, k, plan.lsb, fitsLong);
+        }
+        c[cOff + i * n + j] = scaled(v, firstRow + i, j);
       }
     }
   }
@@ -225,6 +212,32 @@ final class QuantKernel implements LinearKernel {
       doubleScratch = new double[n];
     }
     return doubleScratch;
+  }
+
+  private double[] colMax = new double[0];
+
+  /** max over k of |b[k][j]|, for each column j. */
+  private double[] columnMax(double[] b, int off, int k, int n) {
+    if (colMax.length < n) {
+      colMax = new double[n];
+    }
+    java.util.Arrays.fill(colMax, 0, n, 0);
+    for (int t = 0; t < k; t++) {
+      for (int j = 0; j < n; j++) {
+        colMax[j] = Math.max(colMax[j], Math.abs(b[off + t * n + j]));
+      }
+    }
+    return colMax;
+  }
+
+  private double[] toDoubleB(float[] x, int off, int len) {
+    if (actDoubleB.length < len) {
+      actDoubleB = new double[len];
+    }
+    for (int i = 0; i < len; i++) {
+      actDoubleB[i] = x[off + i];
+    }
+    return actDoubleB;
   }
 
   private double[] toDouble(float[] x, int off, int len) {

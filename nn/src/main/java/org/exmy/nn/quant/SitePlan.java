@@ -24,8 +24,6 @@ final class SitePlan {
   final double[] weightFixed;
   /** The same as floats, when the FLOAT mode is used. */
   final float[] weightFixedFloat;
-  /** Limbs of the weight for the LIMBS mode (null otherwise). */
-  double[][] weightLimbs;
   /** Per output channel: fl32(weight scale * activation scale); one entry for a NONE site. */
   final float[] combined;
   /** Per output channel: the bias correction added to the output (null when off). */
