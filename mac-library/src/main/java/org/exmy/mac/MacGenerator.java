@@ -63,8 +63,7 @@ public final class MacGenerator {
    */
   public static MacCore generate(CoreSpec spec, String moduleName) {
     if (!(spec.accumulator() instanceof AccumulatorKind.Exact)) {
-      throw new FormatException("the " + spec.accumulator().tag() + " accumulator has a model but no"
-          + " hardware generator yet; use the exact accumulator for generate/verify/synth");
+      return new MacCore(spec, RoundingCores.build(spec, moduleName));
     }
     Component c = spec.lanes() == 1 ? mac(spec, moduleName) : dot(spec, moduleName);
     return new MacCore(spec, c);

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param terms products the accumulator must sum exactly (sizes the exact accumulator), &ge; lanes
  * @param lanes products added per cycle: 1 for a MAC, N for an N-lane dot-product core
  * @param accumulator what the products accumulate into
- * @param pipeline extra register stages (never changes results, only the latency)
+ * @param pipeline extra register stages (never changes results, only the latency); a chunked
+ *     accumulator ({@link Pipeline#chunkBits()}) only for the exact accumulator
  */
 public record CoreSpec(
     NumberFormat a, NumberFormat b, int terms, int lanes, AccumulatorKind accumulator, Pipeline pipeline) {
@@ -41,6 +42,11 @@ public record CoreSpec(
     if (terms < lanes) {
       throw new FormatException("terms (" + terms + ") must be at least lanes (" + lanes
           + "): one cycle already adds " + lanes + " products");
+    }
+    if (pipeline.chunkBits() > 0 && !(accumulator instanceof AccumulatorKind.Exact)) {
+      // a chunked register defers carries: a saturating or rounding register needs the whole sum
+      throw new FormatException("pipeline chunk=" + pipeline.chunkBits() + " splits only the exact accumulator;"
+          + " the " + accumulator.tag() + " accumulator takes decode, product and tree=K (presets 1..3)");
     }
   }
 
