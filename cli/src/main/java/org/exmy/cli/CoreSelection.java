@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.exmy.mac.MacCore;
 import org.exmy.mac.MacGenerator;
+import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.CoreSpec;
+import org.exmy.simulator.FormatException;
 import org.exmy.simulator.Formats;
 import org.exmy.simulator.NumberFormat;
 import org.exmy.simulator.Pipeline;
@@ -37,15 +39,57 @@ final class CoreSelection {
           + " decode, product, tree=K, chunk=B.")
   String pipeline;
 
+  @Option(names = "--acc", paramLabel = "KIND",
+      description = {"Accumulator: exact (default: Kulisch, no rounding), fixed (narrowed fixed point, see",
+          "--acc-lsb, --acc-bits, --acc-round), or a rounding floating-point register: fp32, fp16, bf16",
+          "or EeMm (E 2..10, M 1..50, IEEE bias, subnormals, inf), rounded to nearest even once per cycle."})
+  String acc;
+
+  @Option(names = "--acc-lsb", paramLabel = "E",
+      description = {"Fixed accumulator: its LSB is 2^E, " + Limits.MIN_ACC_LSB + ".." + Limits.MAX_ACC_LSB
+          + "; each product is rounded to it",
+          "(default: the exact product quantum). Implies --acc fixed."})
+  Integer accLsb;
+
+  @Option(names = "--acc-bits", paramLabel = "W",
+      description = {"Fixed accumulator: W bits, 2..62, saturating (default: sized so that --terms",
+          "rounded products cannot overflow, wrapping like the exact one). Implies --acc fixed."})
+  Integer accBits;
+
+  /** How the fixed accumulator rounds each product. */
+  enum Round { rne, floor }
+
+  @Option(names = "--acc-round", paramLabel = "MODE",
+      description = {"Fixed accumulator: rne (default: to nearest, ties to even) or floor (drop the bits).",
+          "Implies --acc fixed."})
+  Round accRound;
+
   /** The specs of the selected cores (the catalogue formats when none are named). */
   List<CoreSpec> specs() {
     Limits.checkTermsAndLanes(terms, lanes);
+    if (accLsb != null) Limits.check("--acc-lsb", accLsb, Limits.MIN_ACC_LSB, Limits.MAX_ACC_LSB);
+    if (accBits != null) Limits.check("--acc-bits", accBits, 2, 62);
+    boolean fixedOptions = accLsb != null || accBits != null || accRound != null;
+    String kind = acc == null ? (fixedOptions ? "fixed" : "exact") : acc.trim().toLowerCase(java.util.Locale.ROOT);
+    AccumulatorKind parsed = null;
+    if (!kind.equals("fixed")) {
+      if (fixedOptions) {
+        throw new UsageException("--acc-lsb, --acc-bits and --acc-round set a fixed accumulator, not --acc " + acc);
+      }
+      try {
+        parsed = AccumulatorKind.parse(kind);
+      } catch (FormatException e) {
+        throw new UsageException("--acc: " + e.getMessage().replace("use exact,", "use exact, fixed,"));
+      }
+    }
     List<NumberFormat> fs = formats.isEmpty() ? Formats.catalogue() : formats.stream().map(Formats::parse).toList();
     NumberFormat fb = b == null ? null : Formats.parse(b);
     Pipeline p = Pipeline.parse(pipeline);
     List<CoreSpec> specs = new ArrayList<>();
     for (NumberFormat f : fs) {
-      specs.add(CoreSpec.mac(f, fb == null ? f : fb).withTerms(terms).withLanes(lanes).withPipeline(p));
+      CoreSpec s = CoreSpec.mac(f, fb == null ? f : fb).withTerms(terms).withLanes(lanes).withPipeline(p);
+      specs.add(parsed != null ? s.withAccumulator(parsed)
+          : s.withFixedAccumulator(accLsb, accBits, accRound != Round.floor));
     }
     return specs;
   }

@@ -62,7 +62,7 @@ final class FlowCommand implements Callable<Integer> {
     List<MacCore> cores = selection.cores();
     Catalogue.writeVerilog(out.resolve("verilog"), cores);
     double[] data = Quantizer.gaussian(42, samples);
-    String header = "format_a,format_b,bits_a,bits_b,lanes,acc_width,vectors,mismatches,vectors_per_s,"
+    String header = "format_a,format_b,bits_a,bits_b,lanes,accumulator,acc_width,vectors,mismatches,vectors_per_s,"
         + "luts_dsp,ffs,carry4,dsp48,luts_nodsp,carry4_nodsp,sqnr_a_db,sqnr_b_db";
     List<String> rows = new ArrayList<>();
     o.printf("%-24s %5s %9s %5s %8s %6s %5s %9s %8s%n", "format", "acc", "vectors", "bad",
@@ -91,7 +91,7 @@ final class FlowCommand implements Callable<Integer> {
       double sqnrA = Quantizer.evaluate(core.a(), data, Overflow.SATURATE).sqnrDb();
       double sqnrB = core.b().equals(core.a()) ? sqnrA : Quantizer.evaluate(core.b(), data, Overflow.SATURATE).sqnrDb();
       rows.add(String.join(",", csv(core.a().name()), csv(core.b().name()), "" + core.a().bits(),
-          "" + core.b().bits(), "" + core.lanes(), "" + core.spec().accWidth(), "" + vectors, "" + bad,
+          "" + core.b().bits(), "" + core.lanes(), core.spec().accumulator().tag(), "" + core.spec().accWidth(), "" + vectors, "" + bad,
           String.format("%.0f", secs > 0 ? vectors / secs : 0), cell(withDsp, SynthResult::luts),
           cell(withDsp, SynthResult::ffs), cell(withDsp, SynthResult::carry4), cell(withDsp, SynthResult::dsp48),
           cell(noDsp, SynthResult::luts), cell(noDsp, SynthResult::carry4), String.format("%.2f", sqnrA),

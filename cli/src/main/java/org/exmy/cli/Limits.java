@@ -15,6 +15,9 @@ final class Limits {
   static final long MAX_SEQUENCE_CYCLES = 100_000_000L;
   static final int MAX_SAMPLES = 10_000_000;
   static final int MAX_RUNS = 10_000;
+  /** The fixed accumulator's LSB exponent: far beyond any product of 3..8-bit formats either way. */
+  static final int MIN_ACC_LSB = -1000;
+  static final int MAX_ACC_LSB = 1000;
 
   private Limits() {}
 

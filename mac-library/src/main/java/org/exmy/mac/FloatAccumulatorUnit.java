@@ -77,9 +77,9 @@ final class FloatAccumulatorUnit {
     long cy = (long) productLsb + mw - 1 + bias + k; // position of the addend's top bit when exp = 0, lz = 0
     long expMax = in.exp() == null ? 0 : (1L << in.exp().width()) - 1;
     long maxPos = Math.max((1L << e) - 1 + k, expMax + cy);
-    int xw = Math.max(bits(maxPos + 2), Math.max(bits(win + 3), Lzc.countWidth(win + 4)));
+    int xw = Math.max(bits(maxPos + 2), Math.max(bits(win + 2), Lzc.countWidth(win + 4)));
     int lzw = Lzc.countWidth(win + 4);
-    int shw = bits(win + 3);
+    int shw = bits(win + 2);
 
     Reg acc = c.reg("acc", rw).comment("floating-point accumulator E" + e + "M" + m + " (bias " + bias
         + "): sign, exponent, mantissa; rounded to nearest even every cycle");
@@ -118,11 +118,15 @@ final class FloatAccumulatorUnit {
 
     // 4. align the small operand
     Signal diff = c.wire("align_diff", bigPos.sub(smallPos), "step 4: shift the small operand right by the difference");
-    Signal shamt = c.wire("align_shamt", mux(diff.ge(lit(win + 3, xw)), lit(win + 3, shw), diff.resize(shw)),
-        "at most " + (win + 3) + ": beyond that every bit lands in the sticky bit");
-    Signal ext = c.wire("align_ext", cat(smallSig, zero(win + 3)).shr(shamt));
-    Signal smallAl = c.wire("small_al", ext.slice(2 * win + 2, win + 1), "window, guard and round bits");
-    Signal sticky = c.wire("align_sticky", ext.slice(win, 0).orReduce(), "OR of the bits shifted further");
+    Signal shamt = c.wire("align_shamt", mux(diff.ge(lit(win + 2, xw)), lit(win + 2, shw), diff.resize(shw)),
+        "at most " + (win + 2) + ": then every bit is below the round bit");
+    Signal smallAl = c.wire("small_al", cat(smallSig, zero(2)).shr(shamt), "window, guard and round bits");
+    Expr[] below = new Expr[win];
+    for (int i = 0; i < win; i++) {
+      below[win - 1 - i] = lit(i + 2, shw).lt(shamt); // bit i of the small operand lands below the round bit
+    }
+    Signal lost = c.wire("align_lost", cat(below), "its bits that fall below the round bit: bit i when shift > i + 2");
+    Signal sticky = c.wire("align_sticky", smallSig.and(lost).orReduce(), "OR of those bits");
 
     // 5. add
     Expr bigExt = cat(zero(2), bigSig, zero(3));

@@ -40,6 +40,9 @@ import org.exmy.simulator.Pipeline;
  * mixed integer x minifloat core the integer operand enters the float datapath as sign and
  * magnitude with shift 0. Pipeline registers ({@link Pipeline}) go between the steps; the control
  * (clear, valid, flag sets) travels with the data.
+ *
+ * <p>Cores with the narrowed fixed-point or the rounding floating-point accumulator come from
+ * {@link RoundingCores}.
  */
 public final class MacGenerator {
   /** Written into every core's header, so a file says which generator made it. */

@@ -57,6 +57,22 @@ class MacGeneratorTest {
     assertEquals(5, s.latency(), "1 + decode + product + 2 tree levels");
   }
 
+  /** Verilator finds no top module of 128 characters or more: long names are cut, kept apart by a hash. */
+  @Test
+  void longModuleNamesAreCutAndStayDistinct() {
+    CoreSpec s = CoreSpec.mac(Formats.parse("E4M1:bias=40:specials=ieee:subnormals=off"),
+        Formats.parse("E4M3:bias=40:specials=fn:subnormals=off")).withTerms(8).withLanes(5)
+        .withPipeline(Pipeline.parse("tree=2"));
+    String a = s.withAccumulator(new AccumulatorKind.Fixed(-81, 32, true, false)).moduleName();
+    String b = s.withAccumulator(new AccumulatorKind.Fixed(-81, 32, true, true)).moduleName();
+    assertTrue(a.length() <= CoreSpec.MAX_NAME && !a.contains("__"), a);
+    assertTrue(a.startsWith("exmy_dot5_e4m1_bias_40_specials_ieee_subnormals_off_x_e4m3_bias_40_"), a);
+    assertTrue(a.matches("[a-z0-9_]+_[0-9a-f]{8}"), a);
+    assertFalse(a.equals(b), a);
+    assertEquals("exmy_dot5_e4m1_bias_40_specials_ieee_subnormals_off_x_e4m3_bias_40_specials_fn_subnormals_off_t8_pipe_t2",
+        s.moduleName(), "104 characters stay as they are");
+  }
+
   @Test
   void mixedIntAndFloatUsesTheIntegerAsSignMagnitude() {
     MacCore core = generate("int8", "e4m3", 16, 1);

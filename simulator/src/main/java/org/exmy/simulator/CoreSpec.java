@@ -141,7 +141,8 @@ public record CoreSpec(
    * The module name: {@code exmy_mac_<a>} or {@code exmy_dot<N>_<a>}, then {@code _x_<b>} when b
    * differs, {@code _t<terms>} when not the default, {@code _acc<tag>} for a non-exact accumulator,
    * {@code _pipe_<tag>} for a pipelined core. E.g. {@code exmy_mac_e4m3}, {@code
-   * exmy_dot4_e4m3_x_e5m2_t4096_accfp32_pipe_dp}.
+   * exmy_dot4_e4m3_x_e5m2_t4096_accfp32_pipe_dp}. At most {@link #MAX_NAME} characters: a longer
+   * name keeps (up to) its first 101 and ends in {@code _} and 8 hex digits of its hash.
    */
   public String moduleName() {
     StringBuilder n = new StringBuilder(lanes == 1 ? "exmy_mac_" : "exmy_dot" + lanes + "_");
@@ -158,8 +159,18 @@ public record CoreSpec(
     if (!pipeline.isFlat()) {
       n.append("_pipe_").append(pipeline.tag());
     }
+    if (n.length() > MAX_NAME) {
+      // Verilator cannot find a top module of 128 characters or more (and a dot core's product unit
+      // adds "_product"): keep the start and tell long names apart by a hash of the whole name
+      String full = n.toString();
+      // (no "__": Verilator escapes a double underscore in the names of the files it writes)
+      return full.substring(0, MAX_NAME - 9).replaceAll("_+$", "") + "_" + String.format("%08x", full.hashCode());
+    }
     return n.toString();
   }
+
+  /** Longest module name; longer ones are cut and end in a hash of the whole name. */
+  public static final int MAX_NAME = 110;
 
   private static String ident(String name) {
     return name.toLowerCase(Locale.ROOT).replace("-", "m").replaceAll("[^a-z0-9]+", "_").replaceAll("_+$", "");
