@@ -8,6 +8,7 @@ import static org.exmy.hdl.Hdl.zero;
 
 import org.exmy.hdl.Component;
 import org.exmy.hdl.Expr;
+import org.exmy.hdl.Hdl;
 import org.exmy.hdl.Reg;
 import org.exmy.hdl.Signal;
 import org.exmy.mac.AccumulatorUnit.Input;
@@ -31,16 +32,18 @@ final class FixedAccumulatorUnit {
   record Rounded(Expr addend, Expr carryIn) {}
 
   /**
-   * Rounds {@code neg ? -mag : mag} (an unsigned magnitude in units of the product quantum) by
-   * {@code drop} bits. The sign is applied as a ones' complement plus a carry-in, and the rounding
+   * Rounds {@code neg ? -mag : mag} by {@code drop} bits, where {@code mag = psig << pshift} (the
+   * product magnitude in units of {@code 2^productLsb}, {@code magWidth} bits). The sign is applied as a ones' complement plus a carry-in, and the rounding
    * increment folds into that carry-in: {@code +(q + inc) = q + inc} and {@code -(q + inc) = ~q + (1 -
    * inc)}, so no incrementer is needed. Nearest even: {@code inc = guard & (sticky | lsb)} for
    * either sign (it is symmetric). Floor: {@code inc = 0} for a positive product and {@code inc =
    * (remainder != 0)} for a negative one ({@code floor(-x) = -ceil(x)}). The addend is at most
    * {@code maxWidth} bits: a wrapping register keeps only its low {@code width} bits.
    */
-  static Rounded roundMagnitude(Component c, Expr mag, Expr neg, int drop, boolean nearestEven, int maxWidth) {
+  static Rounded roundMagnitude(Component c, Expr psig, Expr pshift, int magWidth, int productLsb, Expr neg, int drop,
+      boolean nearestEven, int maxWidth) {
     if (drop <= 0) {
+      Signal mag = c.wire("prod_mag", psig.shl(pshift, magWidth), "|a*b| in units of 2^" + productLsb);
       Expr shifted = mag.shl(-drop);
       Signal m = c.wire("rnd_q", shifted.width() >= maxWidth ? shifted.resize(maxWidth) : shifted,
           "product in units of the register LSB (exact: " + (drop == 0 ? "same quantum" : "shifted left by " + -drop)
@@ -49,12 +52,25 @@ final class FixedAccumulatorUnit {
       return new Rounded(c.wire("rnd_addend", mux(neg, q.not(), q), "ones' complement when negative"),
           c.wire("rnd_cin", neg, "+1 completing the two's complement"));
     }
-    Expr x = mag.width() >= drop + 1 ? mag : mag.zext(drop + 1);
-    Signal q = c.wire("rnd_q", x.slice((int) Math.min(x.width() - 1, drop + (long) maxWidth - 1), drop),
-        "|product| >> " + drop + " (truncated)");
-    Signal guard = c.wire("rnd_guard", x.bit(drop - 1), "first dropped bit (worth half an LSB)");
-    Expr sticky = drop >= 2 ? c.wire("rnd_sticky", x.slice(drop - 2, 0).orReduce(), "any dropped bit below the guard")
-        : lit(0, 1);
+    // only the bits from the guard up are shifted into place; the sticky comes from the significands
+    int w = Math.max(magWidth, drop + 1);
+    int top = (int) Math.min(w - 1, drop + (long) maxWidth - 1);
+    Signal hi = c.wire("prod_mag_hi", psig.shl(pshift, w).slice(top, drop - 1),
+        "|a*b| in units of 2^" + (productLsb + drop - 1) + ": the kept bits and the guard");
+    Signal q = c.wire("rnd_q", hi.slice(hi.width() - 1, 1), "|product| >> " + drop + " (truncated)");
+    Signal guard = c.wire("rnd_guard", hi.bit(0), "first dropped bit (worth half an LSB)");
+    Expr sticky = lit(0, 1);
+    if (drop >= 2) {
+      // bit i of prod_sig lands below the guard when prod_shift < drop - 1 - i
+      int sigBits = Math.min(psig.width(), drop - 1);
+      Expr[] below = new Expr[sigBits];
+      for (int i = 0; i < sigBits; i++) {
+        long limit = drop - 1L - i;
+        below[sigBits - 1 - i] = limit >= (1L << pshift.width()) ? lit(1, 1) : pshift.lt(lit(limit, pshift.width()));
+      }
+      Signal lost = c.wire("rnd_lost", Hdl.cat(below), "significand bits that land below the guard");
+      sticky = c.wire("rnd_sticky", psig.slice(sigBits - 1, 0).and(lost).orReduce(), "any dropped bit below the guard");
+    }
     Expr qs = q.width() >= maxWidth ? q : q.zext(q.width() + 1);
     Signal addend = c.wire("rnd_addend", mux(neg, qs.not(), qs), "ones' complement when negative");
     Signal cin;

@@ -105,9 +105,8 @@ final class RoundingCores {
       int keep = f.saturate() ? Integer.MAX_VALUE : f.width();
       int magWidth = Math.max(spec.geometry().productBits(), psig.width());
       if (!f.saturate() && drop + keep >= 1) magWidth = Math.min(magWidth, drop + keep);
-      Signal mag = c.wire("prod_mag", psig.shl(pshift, magWidth), "|a*b| in units of 2^" + plsb
-          + (magWidth < Math.max(spec.geometry().productBits(), psig.width()) ? ", its low " + magWidth + " bits" : ""));
-      FixedAccumulatorUnit.Rounded r = FixedAccumulatorUnit.roundMagnitude(c, mag, neg, drop, f.nearestEven(), keep);
+      FixedAccumulatorUnit.Rounded r = FixedAccumulatorUnit.roundMagnitude(c, psig, pshift, magWidth, plsb, neg, drop,
+          f.nearestEven(), keep);
       Signal addend = c.wire("addend", mux(use, r.addend(), zero(r.addend().width())),
           "the product rounded to units of 2^" + f.lsbExponent() + " (0 when nothing is added)");
       Signal cin = c.wire("addend_cin", use.and(r.carryIn()));
