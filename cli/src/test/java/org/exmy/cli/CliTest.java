@@ -360,7 +360,7 @@ class CliTest {
     assertTrue(fp.out().contains("module exmy_mac_e4m3_accfp16: E4M3 (acc fp16), latency 1"), fp.out());
     assertTrue(fp.out().contains("floating point fp16 = E5M10 (bias 15)"), fp.out());
     assertTrue(fp.out().contains("output io_acc      16 bits"), fp.out());
-    assertTrue(Files.readString(dir.resolve("exmy_mac_e4m3_accfp16.v")).contains("round to nearest even"));
+    assertTrue(Files.readString(dir.resolve("exmy_mac_e4m3_accfp16.v")).contains("rounded to nearest even every cycle"));
     // --acc-* alone select the fixed accumulator; a width saturates; E4M3 products are multiples of 2^-18
     Run fx = run("", "generate", "E4M3", "--lanes", "4", "--acc-lsb", "-8", "--acc-bits", "24", "--acc-round", "floor",
         "-o", dir.toString());
