@@ -8,7 +8,6 @@ import org.exmy.dse.CoreSynthesis;
 import org.exmy.dse.FormatGrid;
 import org.exmy.dse.Sweep;
 import org.exmy.nn.quant.QuantOptions;
-import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.Formats;
 import org.exmy.simulator.NumberFormat;
 import org.exmy.simulator.Pipeline;
@@ -60,7 +59,7 @@ final class FlowCommand implements Callable<Integer> {
       pairs = String.join(",", list);
     }
     Sweep.Config c = new Sweep.Config(grid, pairs, List.of(selection.lanes), selection.terms,
-        Pipeline.parse(selection.pipeline), new AccumulatorKind.Exact(), noSynth ? List.of(false) : List.of(true, false),
+        Pipeline.parse(selection.pipeline), selection.accumulator(), noSynth ? List.of(false) : List.of(true, false),
         List.of(), "fashion-mnist", null, null, 256, QuantOptions.of(grid.formats().get(0), grid.formats().get(0)),
         true, sequences, !noSynth, CoreSynthesis.Options.cellsOnly(), j, out.resolve("synth"),
         cache == null ? Sweep.defaultCacheDir() : cache);

@@ -6,6 +6,7 @@ import org.exmy.hdl.Port;
 import org.exmy.mac.Catalogue;
 import org.exmy.mac.MacCore;
 import org.exmy.mac.MacGenerator;
+import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.CoreSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,10 +50,21 @@ final class GenerateCommand implements Runnable {
   static void describe(PrintWriter o, MacCore core) {
     CoreSpec s = core.spec();
     var g = s.geometry();
-    o.println("module " + core.moduleName() + ": " + s.label() + ", exact for " + s.terms() + " products, latency "
-        + s.latency());
-    o.println("  accumulator: " + g.width() + " bits = " + g.productBits() + " product + " + g.guardBits()
-        + " guard + 1 sign; value = io_acc * 2^" + g.lsbExponent());
+    if (s.accumulator() instanceof AccumulatorKind.Fixed f) {
+      o.println("module " + core.moduleName() + ": " + s.label() + ", latency " + s.latency());
+      o.println("  accumulator: fixed point, " + f.width() + " bits, " + (f.saturate() ? "saturating" : "wrapping")
+          + ", products rounded " + (f.nearestEven() ? "to nearest even" : "down (floor)") + "; value = io_acc * 2^"
+          + f.lsbExponent());
+    } else if (s.accumulator() instanceof AccumulatorKind.Floating f) {
+      o.println("module " + core.moduleName() + ": " + s.label() + ", latency " + s.latency());
+      o.println("  accumulator: floating point " + f.tag() + " = E" + f.exponentBits() + "M" + f.mantissaBits()
+          + " (bias " + f.bias() + "), rounded to nearest even every cycle; io_acc = sign, exponent, mantissa");
+    } else {
+      o.println("module " + core.moduleName() + ": " + s.label() + ", exact for " + s.terms() + " products, latency "
+          + s.latency());
+      o.println("  accumulator: " + g.width() + " bits = " + g.productBits() + " product + " + g.guardBits()
+          + " guard + 1 sign; value = io_acc * 2^" + g.lsbExponent());
+    }
     for (Port p : core.ports()) {
       o.println(String.format("  %-6s %-10s %3d bit%s", p.input() ? "input" : "output", p.name(), p.width(),
           p.width() == 1 ? "" : "s"));

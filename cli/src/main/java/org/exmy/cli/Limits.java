@@ -14,6 +14,9 @@ final class Limits {
   /** Upper bound of sequences x max-length: about 10^8 / 2 simulated cycles on average. */
   static final long MAX_SEQUENCE_CYCLES = 100_000_000L;
   static final int MAX_RUNS = 10_000;
+  /** The fixed accumulator's LSB exponent: far beyond any product of 3..8-bit formats either way. */
+  static final int MIN_ACC_LSB = -1000;
+  static final int MAX_ACC_LSB = 1000;
 
   private Limits() {}
 

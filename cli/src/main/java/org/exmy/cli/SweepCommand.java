@@ -15,7 +15,7 @@ import org.exmy.dse.PointResult;
 import org.exmy.dse.Sweep;
 import org.exmy.dse.ToolVersions;
 import org.exmy.nn.quant.QuantOptions;
-import org.exmy.simulator.AccumulatorKind;
+import org.exmy.simulator.AccumulatorChoice;
 import org.exmy.simulator.Pipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -203,7 +203,7 @@ final class SweepCommand implements Callable<Integer> {
     m.put("lanes", c.lanes().toString());
     m.put("terms", "" + c.terms());
     m.put("pipeline", c.pipeline().toString());
-    m.put("accumulator", c.accumulator().tag());
+    m.put("accumulator", c.accumulator().toString());
     m.put("DSP modes", c.dsp().stream().map(d -> d ? "dsp" : "nodsp").toList().toString());
     m.put("models", c.models().isEmpty() ? "none (no accuracy stage)" : String.join(", ", c.models()));
     if (!c.models().isEmpty()) {
@@ -219,6 +219,14 @@ final class SweepCommand implements Callable<Integer> {
     m.put("wall time", String.format(Locale.ROOT, "%.1f s on %d jobs", outcome.seconds(), c.jobs()));
     tools.all().forEach((k, v) -> m.put(k, v));
     return new SweepReport.Settings(m);
+  }
+
+  private AccumulatorChoice accumulator() {
+    try {
+      return AccumulatorChoice.of(acc, null, null, null);
+    } catch (org.exmy.simulator.FormatException e) {
+      throw new UsageException("--acc: " + e.getMessage());
+    }
   }
 
   Sweep.Config config() {
@@ -250,7 +258,7 @@ final class SweepCommand implements Callable<Integer> {
     a.acc = "exact";
     a.lanes = 1;
     QuantOptions ptq = a.options();
-    return new Sweep.Config(grid, pairs, List.copyOf(lanes), terms, Pipeline.parse(pipeline), AccumulatorKind.parse(acc),
+    return new Sweep.Config(grid, pairs, List.copyOf(lanes), terms, Pipeline.parse(pipeline), accumulator(),
         dspModes, noAccuracy ? List.of() : List.copyOf(models), data, limit, calibData, calibImages, ptq, !noProof,
         sequences, !noSynth, new CoreSynthesis.Options(part, 4.0, flows, org.exmy.synth.Ice40Runner.DEFAULT_SEED), j,
         out.resolve("synth"), cache == null ? Sweep.defaultCacheDir() : cache);

@@ -358,4 +358,68 @@ class CliTest {
     assertTrue(r.out().contains("float8_e4m3fn,8,4,3,7,fn,on,448,0.001953125"), r.out());
     assertTrue(r.out().contains("E2M1,4,2,1,1,none,on,6,0.5"), r.out());
   }
+
+  @Test
+  void generateTakesTheRoundingAndNarrowedAccumulators(@TempDir Path dir) throws Exception {
+    Run fp = run("", "generate", "E4M3", "--acc", "FP16", "-o", dir.toString());
+    assertEquals(0, fp.exit(), fp.err());
+    assertTrue(fp.out().contains("module exmy_mac_e4m3_accfp16: E4M3 (acc fp16), latency 1"), fp.out());
+    assertTrue(fp.out().contains("floating point fp16 = E5M10 (bias 15)"), fp.out());
+    assertTrue(fp.out().contains("output io_acc      16 bits"), fp.out());
+    assertTrue(Files.readString(dir.resolve("exmy_mac_e4m3_accfp16.v")).contains("rounded to nearest even every cycle"));
+    // --acc-* alone select the fixed accumulator; a width saturates; E4M3 products are multiples of 2^-18
+    Run fx = run("", "generate", "E4M3", "--lanes", "4", "--acc-lsb", "-8", "--acc-bits", "24", "--acc-round", "floor",
+        "-o", dir.toString());
+    assertEquals(0, fx.exit(), fx.err());
+    assertTrue(fx.out().contains("fixed point, 24 bits, saturating, products rounded down (floor); value = io_acc * 2^-8"),
+        fx.out());
+    Run sized = run("", "generate", "E4M3", "--acc", "fixed", "--acc-lsb", "-8", "-o", dir.toString());
+    assertEquals(0, sized.exit(), sized.err());
+    // E4M3 products are below 2^36 units of 2^-18 (36 product bits), so at most 2^26 units of 2^-8 after
+    // rounding; 1024 of them need 37 bits, plus a sign: 38 bits
+    assertTrue(sized.out().contains("fixed point, 38 bits, wrapping, products rounded to nearest even"), sized.out());
+  }
+
+  @Test
+  void badAccumulatorOptionsAreOneLine() {
+    String[][] cases = {
+        {"--acc: unknown accumulator 'fp8': use exact, fixed, fp32, fp16, bf16 or EeMm (e.g. E6M9)", "--acc", "fp8"},
+        {"--acc: a floating-point accumulator needs E in 2..10 and M in 1..50, got E11M3", "--acc", "E11M3"},
+        {"--acc-bits must be 2..62, got 63", "--acc-bits", "63"},
+        {"--acc-lsb must be -1000..1000, got 2000", "--acc-lsb", "2000"},
+        {"--acc-lsb, --acc-bits and --acc-round set a fixed accumulator, not --acc bf16", "--acc", "bf16", "--acc-bits", "20"},
+        {"pipeline chunk=16 splits only the exact accumulator; the fp32 accumulator takes decode, product and tree=K"
+            + " (presets 1..3)", "--acc", "fp32", "--pipeline", "4"},
+        {"invalid value for option '--acc-round': expected one of [rne, floor] (case-insensitive) but was 'up'"
+            + " (see 'exmy generate --help')", "--acc-round", "up"},
+    };
+    for (String[] c : cases) {
+      String[] args = new String[c.length + 1];
+      args[0] = "generate";
+      args[1] = "E4M3";
+      System.arraycopy(c, 1, args, 2, c.length - 1);
+      Run r = run("", args);
+      assertEquals(2, r.exit(), c[0] + ": " + r.err());
+      assertEquals("exmy: error: " + c[0] + "\n", r.err());
+    }
+    Run wide = run("", "verify", "float8_e5m2", "--acc", "fixed");
+    assertEquals(2, wide.exit());
+    assertEquals("exmy: error: a fixed-point accumulator with LSB 2^-32 for 1024 products of float8_e5m2 needs 75 bits;"
+        + " give --acc-bits (at most 62) to saturate\n", wide.err());
+    for (String cmd : new String[] {"generate", "verify", "synth", "flow", "bench"}) {
+      String help = run("", cmd, "--help").out().replaceAll("\\s+", " ");
+      assertTrue(help.contains("--acc=KIND") && help.contains("--acc-bits=W") && help.contains("--acc-round=MODE")
+          && help.contains("fp32, fp16, bf16 or EeMm"), cmd + ": " + help);
+    }
+  }
+
+  @Test
+  void verifyProvesARoundingCoreAgainstTheModelAndBigDecimal() {
+    RequireTools.verilatorBackend();
+    Run v = run("", "verify", "E4M3", "--acc", "bf16", "--lanes", "2", "--terms", "64", "--sequences", "5");
+    assertEquals(0, v.exit(), v.out() + v.err());
+    assertTrue(v.out().contains("PASS exmy_dot2_e4m3_t64_accbf16 exhaustive pairs: 65536 vectors, 0 mismatches"), v.out());
+    assertTrue(v.out().contains("PASS exmy_dot2_e4m3_t64_accbf16 worst-case sums against BigDecimal (64 terms): 96"
+        + " vectors, 0 mismatches"), v.out());
+  }
 }

@@ -25,6 +25,7 @@ import org.exmy.nn.data.Dataset;
 import org.exmy.nn.data.Datasets;
 import org.exmy.nn.quant.Evaluation;
 import org.exmy.nn.quant.QuantOptions;
+import org.exmy.simulator.AccumulatorChoice;
 import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.CoreSpec;
 import org.exmy.simulator.NumberFormat;
@@ -75,7 +76,7 @@ public final class Sweep {
    * @param cache the result cache folder
    */
   public record Config(FormatGrid grid, String pairs, List<Integer> lanes, int terms, Pipeline pipeline,
-      AccumulatorKind accumulator, List<Boolean> dsp, List<String> models, String data, Integer limit,
+      AccumulatorChoice accumulator, List<Boolean> dsp, List<String> models, String data, Integer limit,
       String calibData, int calibImages, QuantOptions ptq, boolean prove, int sequences, boolean synthesize,
       CoreSynthesis.Options synth, int jobs, Path work, Path cache) {}
 
@@ -115,7 +116,8 @@ public final class Sweep {
     List<String> models = c.models().isEmpty() ? java.util.Collections.singletonList(null) : c.models();
     for (NumberFormat[] pair : c.grid().pairs(c.pairs())) {
       for (int lanes : c.lanes()) {
-        CoreSpec spec = new CoreSpec(pair[0], pair[1], Math.max(c.terms(), lanes), lanes, c.accumulator(), c.pipeline());
+        CoreSpec spec = c.accumulator().apply(CoreSpec.mac(pair[0], pair[1]).withTerms(Math.max(c.terms(), lanes))
+            .withLanes(lanes).withPipeline(c.pipeline()));
         for (boolean dsp : c.dsp()) {
           for (String m : models) {
             out.add(new DesignPoint(spec, dsp, m));

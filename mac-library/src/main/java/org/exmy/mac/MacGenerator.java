@@ -40,6 +40,9 @@ import org.exmy.simulator.Pipeline;
  * mixed integer x minifloat core the integer operand enters the float datapath as sign and
  * magnitude with shift 0. Pipeline registers ({@link Pipeline}) go between the steps; the control
  * (clear, valid, flag sets) travels with the data.
+ *
+ * <p>Cores with the narrowed fixed-point or the rounding floating-point accumulator come from
+ * {@link RoundingCores}.
  */
 public final class MacGenerator {
   /** Written into every core's header, so a file says which generator made it. */
@@ -63,8 +66,7 @@ public final class MacGenerator {
    */
   public static MacCore generate(CoreSpec spec, String moduleName) {
     if (!(spec.accumulator() instanceof AccumulatorKind.Exact)) {
-      throw new FormatException("the " + spec.accumulator().tag() + " accumulator has a model but no"
-          + " hardware generator yet; use the exact accumulator for generate/verify/synth");
+      return new MacCore(spec, RoundingCores.build(spec, moduleName));
     }
     Component c = spec.lanes() == 1 ? mac(spec, moduleName) : dot(spec, moduleName);
     return new MacCore(spec, c);
@@ -181,60 +183,31 @@ public final class MacGenerator {
         negs.add(u.out("negInf"));
       }
     }
-    Expr clearD = clear;
-    Expr validD = valid;
+    Control ctl = new Control(clear, valid, null, null, null, null);
     if (pipe.decode()) {
-      clearD = Stages.reg(c, "d_clear", clear, "decode stage (inside the lanes' product units)");
-      validD = Stages.reg(c, "d_valid", valid, null);
+      ctl = ctl.register(c, "d");
     }
     if (pipe.multiply()) {
-      clearD = Stages.reg(c, "m_clear", clearD, "multiply stage (inside the lanes' product units)");
-      validD = Stages.reg(c, "m_valid", validD, null);
+      ctl = ctl.register(c, "m");
     }
-    Expr nanSet = nanFlag ? validD.and(c.wire("any_nan", Hdl.any(nans.toArray(new Expr[0])))) : null;
-    Expr posSet = infFlags ? validD.and(c.wire("any_posInf", Hdl.any(poss.toArray(new Expr[0])))) : null;
-    Expr negSet = infFlags ? validD.and(c.wire("any_negInf", Hdl.any(negs.toArray(new Expr[0])))) : null;
+    Expr v = ctl.valid();
+    ctl = new Control(ctl.clear(), v,
+        nanFlag ? v.and(c.wire("any_nan", Hdl.any(nans.toArray(new Expr[0])))) : null,
+        infFlags ? v.and(c.wire("any_posInf", Hdl.any(poss.toArray(new Expr[0])))) : null,
+        infFlags ? v.and(c.wire("any_negInf", Hdl.any(negs.toArray(new Expr[0])))) : null, null);
     if (pipe.product()) {
       List<Expr> regs = new ArrayList<>();
       for (int i = 0; i < lanes; i++) {
         regs.add(Stages.reg(c, "p_prod" + i, level.get(i), i == 0 ? "product stage: each lane's product waits here" : null));
       }
       level = regs;
-      clearD = Stages.reg(c, "p_clear", clearD, null);
-      validD = Stages.reg(c, "p_valid", validD, null);
-      nanSet = Stages.regOrNull(c, "p_nan_set", nanSet);
-      posSet = Stages.regOrNull(c, "p_posInf_set", posSet);
-      negSet = Stages.regOrNull(c, "p_negInf_set", negSet);
+      ctl = ctl.register(c, "p");
     }
-    // Adder tree: each level adds neighbours, one bit wider; an odd one out moves up unchanged.
-    int levels = Pipeline.treeLevels(lanes);
-    for (int lvl = 1; level.size() > 1; lvl++) {
-      List<Expr> next = new ArrayList<>();
-      for (int j = 0; j + 1 < level.size(); j += 2) {
-        Expr x = level.get(j);
-        Expr y = level.get(j + 1);
-        int ww = Math.max(x.width(), y.width()) + 1;
-        next.add(c.wire("tree" + lvl + "_" + j / 2, x.sext(ww).add(y.sext(ww)),
-            j == 0 ? "adder tree level " + lvl + " (signed, never overflows)" : null));
-      }
-      if (level.size() % 2 == 1) next.add(level.get(level.size() - 1));
-      level = next;
-      boolean register = pipe.treeEvery() > 0 && (lvl % pipe.treeEvery() == 0 || lvl == levels);
-      if (register) {
-        List<Expr> regs = new ArrayList<>();
-        for (int j = 0; j < level.size(); j++) {
-          regs.add(Stages.reg(c, "t" + lvl + "_" + j, level.get(j), j == 0 ? "tree stage after level " + lvl : null));
-        }
-        level = regs;
-        clearD = Stages.reg(c, "t" + lvl + "_clear", clearD, null);
-        validD = Stages.reg(c, "t" + lvl + "_valid", validD, null);
-        nanSet = Stages.regOrNull(c, "t" + lvl + "_nan_set", nanSet);
-        posSet = Stages.regOrNull(c, "t" + lvl + "_posInf_set", posSet);
-        negSet = Stages.regOrNull(c, "t" + lvl + "_negInf_set", negSet);
-      }
-    }
-    Signal addend = c.wire("addend", mux(validD, level.get(0).sext(w), zero(w)));
-    AccumulatorUnit.build(c, new Input(clearD, addend, null, nanSet, posSet, negSet), w, pipe);
+    AdderTree.Sum tree = AdderTree.build(c, level, pipe, Integer.MAX_VALUE, ctl);
+    ctl = tree.control();
+    Signal addend = c.wire("addend", mux(ctl.valid(), tree.sum().sext(w), zero(w)));
+    AccumulatorUnit.build(c, new Input(ctl.clear(), addend, null, ctl.nanSet(), ctl.posInfSet(), ctl.negInfSet()), w,
+        pipe);
     return c;
   }
 }

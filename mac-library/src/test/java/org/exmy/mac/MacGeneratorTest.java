@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.exmy.hdl.Port;
+import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.CoreSpec;
 import org.exmy.simulator.FormatException;
 import org.exmy.simulator.Formats;
@@ -54,6 +55,22 @@ class MacGeneratorTest {
         .withPipeline(Pipeline.parse("decode,product,tree=1"));
     assertEquals("exmy_dot4_e4m3_pipe_dp_t1", s.moduleName());
     assertEquals(5, s.latency(), "1 + decode + product + 2 tree levels");
+  }
+
+  /** Verilator finds no top module of 128 characters or more: long names are cut, kept apart by a hash. */
+  @Test
+  void longModuleNamesAreCutAndStayDistinct() {
+    CoreSpec s = CoreSpec.mac(Formats.parse("E4M1:bias=40:specials=ieee:subnormals=off"),
+        Formats.parse("E4M3:bias=40:specials=fn:subnormals=off")).withTerms(8).withLanes(5)
+        .withPipeline(Pipeline.parse("tree=2"));
+    String a = s.withAccumulator(new AccumulatorKind.Fixed(-81, 32, true, false)).moduleName();
+    String b = s.withAccumulator(new AccumulatorKind.Fixed(-81, 32, true, true)).moduleName();
+    assertTrue(a.length() <= CoreSpec.MAX_NAME && !a.contains("__"), a);
+    assertTrue(a.startsWith("exmy_dot5_e4m1_bias_40_specials_ieee_subnormals_off_x_e4m3_bias_40_"), a);
+    assertTrue(a.matches("[a-z0-9_]+_[0-9a-f]{8}"), a);
+    assertFalse(a.equals(b), a);
+    assertEquals("exmy_dot5_e4m1_bias_40_specials_ieee_subnormals_off_x_e4m3_bias_40_specials_fn_subnormals_off_t8_pipe_t2",
+        s.moduleName(), "104 characters stay as they are");
   }
 
   @Test
@@ -119,5 +136,50 @@ class MacGeneratorTest {
       org.exmy.hdl.VerilatorLint.Result r = org.exmy.hdl.VerilatorLint.lint(core.verilog(), core.moduleName());
       assertTrue(r.clean(), () -> core.moduleName() + "\n" + String.join("\n", r.messages()));
     }
+  }
+
+  /** Every non-exact accumulator kind, one lane and several, with each pipeline stage. */
+  @Test
+  void roundingAndNarrowedCoresAreLintClean() {
+    org.exmy.testsupport.RequireTools.verilator();
+    AccumulatorKind[] kinds = {AccumulatorKind.Floating.FP32, AccumulatorKind.Floating.BF16,
+        new AccumulatorKind.Floating(6, 5), new AccumulatorKind.Fixed(-8, 24, true, true),
+        new AccumulatorKind.Fixed(-8, 24, true, false), new AccumulatorKind.Fixed(-20, 12, false, true),
+        new AccumulatorKind.Fixed(-30, 40, true, false)};
+    String[][] cores = {{"E4M3", "E4M3", "1", "none"}, {"float8_e5m2", "E2M1", "1", "decode,product"},
+        {"INT8", "INT8", "1", "none"}, {"INT4", "E2M1", "3", "3"}, {"float8_e4m3fn", "float8_e4m3fn", "4", "product"}};
+    for (AccumulatorKind k : kinds) {
+      for (String[] p : cores) {
+        CoreSpec s = CoreSpec.mac(Formats.parse(p[0]), Formats.parse(p[1])).withLanes(Integer.parseInt(p[2]))
+            .withPipeline(Pipeline.parse(p[3])).withAccumulator(k);
+        MacCore core = MacGenerator.generate(s);
+        org.exmy.hdl.VerilatorLint.Result r = org.exmy.hdl.VerilatorLint.lint(core.verilog(), core.moduleName());
+        assertTrue(r.clean(), () -> core.moduleName() + "\n" + String.join("\n", r.messages()));
+      }
+    }
+  }
+
+  @Test
+  void accumulatorKindsSetTheOutputWidthAndName() {
+    CoreSpec e4m3 = CoreSpec.mac(Formats.parse("E4M3"), Formats.parse("E4M3"));
+    MacCore fp16 = MacGenerator.generate(e4m3.withAccumulator(AccumulatorKind.Floating.FP16));
+    assertEquals(16, fp16.port("io_acc").width(), "1 sign + 5 exponent + 10 mantissa bits");
+    assertEquals("exmy_mac_e4m3_accfp16", fp16.moduleName());
+    MacCore fixed = MacGenerator.generate(e4m3.withLanes(4).withFixedAccumulator(-8, 24, false));
+    assertEquals(24, fixed.port("io_acc").width());
+    assertEquals("exmy_dot4_e4m3_accfixed_lm8_w24_sat_floor", fixed.moduleName());
+    assertTrue(fixed.verilog().contains("floor = arithmetic shift right by 10"), "LSB 2^-8 drops 10 of the 2^-18 bits");
+  }
+
+  /** A chunked register defers carries, which a saturating or rounding register cannot do: refused, not ignored. */
+  @Test
+  void chunkedPipelinesAreOnlyForTheExactAccumulator() {
+    CoreSpec s = CoreSpec.mac(Formats.parse("E4M3"), Formats.parse("E4M3")).withPipeline(Pipeline.parse("chunk=16"));
+    FormatException e = assertThrows(FormatException.class, () -> s.withAccumulator(AccumulatorKind.Floating.FP32));
+    assertTrue(e.getMessage().contains("chunk=16 splits only the exact accumulator"), e.getMessage());
+    // the pipeline stages that do apply set the latency as for the exact core
+    CoreSpec p = CoreSpec.mac(Formats.parse("E4M3"), Formats.parse("E4M3")).withLanes(4)
+        .withPipeline(Pipeline.parse("3")).withAccumulator(AccumulatorKind.Floating.BF16);
+    assertEquals(6, p.latency(), "1 + decode + multiply + product + 2 tree levels");
   }
 }

@@ -292,6 +292,10 @@ public abstract sealed class Accumulator
         sum = kind.saturate()
             ? (wide.bitLength() > 62 ? (wide.signum() < 0 ? -BIG : BIG) : wide.longValue())
             : wide.longValue(); // modulo 2^64, then modulo 2^width
+      } else if (kind.saturate()) {
+        // an exact sum may reach 2^63 - 2 (two products just below 2^62): clamp it to +-2^62 so
+        // that acc + sum cannot overflow a long (|acc| < 2^61, so the saturated result is the same)
+        sum = Math.max(-BIG, Math.min(BIG, sum));
       }
       acc = settle(acc + sum);
     }

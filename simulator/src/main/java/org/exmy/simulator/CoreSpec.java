@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param terms products the accumulator must sum exactly (sizes the exact accumulator), &ge; lanes
  * @param lanes products added per cycle: 1 for a MAC, N for an N-lane dot-product core
  * @param accumulator what the products accumulate into
- * @param pipeline extra register stages (never changes results, only the latency)
+ * @param pipeline extra register stages (never changes results, only the latency); a chunked
+ *     accumulator ({@link Pipeline#chunkBits()}) only for the exact accumulator
  */
 public record CoreSpec(
     NumberFormat a, NumberFormat b, int terms, int lanes, AccumulatorKind accumulator, Pipeline pipeline) {
@@ -41,6 +42,11 @@ public record CoreSpec(
     if (terms < lanes) {
       throw new FormatException("terms (" + terms + ") must be at least lanes (" + lanes
           + "): one cycle already adds " + lanes + " products");
+    }
+    if (pipeline.chunkBits() > 0 && !(accumulator instanceof AccumulatorKind.Exact)) {
+      // a chunked register defers carries: a saturating or rounding register needs the whole sum
+      throw new FormatException("pipeline chunk=" + pipeline.chunkBits() + " splits only the exact accumulator;"
+          + " the " + accumulator.tag() + " accumulator takes decode, product and tree=K (presets 1..3)");
     }
   }
 
@@ -135,7 +141,8 @@ public record CoreSpec(
    * The module name: {@code exmy_mac_<a>} or {@code exmy_dot<N>_<a>}, then {@code _x_<b>} when b
    * differs, {@code _t<terms>} when not the default, {@code _acc<tag>} for a non-exact accumulator,
    * {@code _pipe_<tag>} for a pipelined core. E.g. {@code exmy_mac_e4m3}, {@code
-   * exmy_dot4_e4m3_x_e5m2_t4096_accfp32_pipe_dp}.
+   * exmy_dot4_e4m3_x_e5m2_t4096_accfp32_pipe_dp}. At most {@link #MAX_NAME} characters: a longer
+   * name keeps (up to) its first 101 and ends in {@code _} and 8 hex digits of its hash.
    */
   public String moduleName() {
     StringBuilder n = new StringBuilder(lanes == 1 ? "exmy_mac_" : "exmy_dot" + lanes + "_");
@@ -152,8 +159,18 @@ public record CoreSpec(
     if (!pipeline.isFlat()) {
       n.append("_pipe_").append(pipeline.tag());
     }
+    if (n.length() > MAX_NAME) {
+      // Verilator cannot find a top module of 128 characters or more (and a dot core's product unit
+      // adds "_product"): keep the start and tell long names apart by a hash of the whole name
+      String full = n.toString();
+      // (no "__": Verilator escapes a double underscore in the names of the files it writes)
+      return full.substring(0, MAX_NAME - 9).replaceAll("_+$", "") + "_" + String.format("%08x", full.hashCode());
+    }
     return n.toString();
   }
+
+  /** Longest module name; longer ones are cut and end in a hash of the whole name. */
+  public static final int MAX_NAME = 110;
 
   private static String ident(String name) {
     return name.toLowerCase(Locale.ROOT).replace("-", "m").replaceAll("[^a-z0-9]+", "_").replaceAll("_+$", "");

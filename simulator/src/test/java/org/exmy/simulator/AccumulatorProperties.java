@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.util.SplittableRandom;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -81,6 +82,28 @@ class AccumulatorProperties {
       assertEquals(acc.and(BigInteger.ONE.shiftLeft(width).subtract(BigInteger.ONE)), m.accumulatorBits(),
           spec.label() + " cycle " + cycle);
       assertEquals(0, new BigDecimal(acc).multiply(unit).compareTo(m.accumulatorModel().value().toBigDecimal()));
+    }
+  }
+
+  /**
+   * Two lanes whose rounded products are each just below 2^62 sum to more than 2^62: a saturating
+   * 62-bit register must stay at its maximum, not wrap past the long range. E5M2 (bias 15) max =
+   * 1.75 * 2^16, so max^2 = 3.0625 * 2^32 = 3.0625 * 2^60 units of 2^-28 = 0.766 * 2^62 per lane.
+   */
+  @Example
+  void twoProductsNear2To62SaturateUpward() {
+    NumberFormat e5m2 = Formats.parse("E5M2");
+    CoreSpec spec = CoreSpec.mac(e5m2, e5m2).withLanes(2)
+        .withAccumulator(new AccumulatorKind.Fixed(-28, 62, true, true));
+    MacModel m = new MacModel(spec);
+    long max = (1L << 61) - 1;
+    for (int cycle = 0; cycle < 3; cycle++) {
+      m.step(cycle == 0, true, new int[] {0x7f, 0x7f}, new int[] {0x7f, 0x7f});
+      assertEquals(BigInteger.valueOf(max), m.accumulatorBits(), "cycle " + cycle);
+    }
+    for (int cycle = 0; cycle < 3; cycle++) {
+      m.step(false, true, new int[] {0xff, 0xff}, new int[] {0x7f, 0x7f}); // -max * max, twice
+      assertEquals(BigInteger.ONE.shiftLeft(61), m.accumulatorBits(), "min = 100...0, cycle " + cycle);
     }
   }
 

@@ -1,19 +1,22 @@
 package org.exmy.testbench;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import org.exmy.mac.MacCore;
+import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.NumberFormat;
 import org.exmy.simulator.Value;
 
 /**
  * An end-to-end proof that does not go through the model: it drives exactly {@code terms}
  * worst-case products into the core (largest positive product every time; then largest negative;
- * then alternating), and after every cycle compares {@code io_acc * 2^lsb} with the running sum of
- * the decoded operand values in BigDecimal. A model and a generator that share a wrong geometry
- * (one guard bit short, an LSB off by a bias error) agree with each other but not with this.
+ * then alternating), and after every cycle compares the value of {@code io_acc} with a running sum
+ * of the decoded operand values in BigDecimal ({@link ReferenceSum}): for the exact accumulator
+ * {@code io_acc * 2^lsb} with the exact sum, for the fixed-point one the rounded, saturated or
+ * wrapped sum, for the floating-point one the sum rounded every cycle (and the overflow to inf). A
+ * model and a generator that share a wrong geometry (one guard bit short, an LSB off by a bias
+ * error) agree with each other but not with this.
  */
 public final class WorstCaseOracle {
   /** Longest run (cycles) the oracle drives; longer term counts are checked up to here. */
@@ -21,14 +24,15 @@ public final class WorstCaseOracle {
 
   private WorstCaseOracle() {}
 
-  /** Checks {@code core} for its own terms and geometry. */
+  /** Checks {@code core} for its own terms, geometry and accumulator kind. */
   public static CrossCheck.Report check(MacCore core) {
     return check(core, core.verilog(), core.spec().terms(), core.geometry().lsbExponent());
   }
 
   /**
-   * Checks the Verilog of {@code core} as if it were built for {@code terms} products with LSB
-   * {@code 2^lsbExponent}; used to show that a geometry one bit short, or a wrong LSB, is caught.
+   * Checks the Verilog of {@code core} as if it were built for {@code terms} products (with LSB
+   * {@code 2^lsbExponent} when the accumulator is exact); used to show that a geometry one bit
+   * short, a wrong LSB or a tampered rounding is caught.
    */
   public static CrossCheck.Report check(MacCore core, String verilog, long terms, int lsbExponent) {
     long t0 = System.nanoTime();
@@ -40,23 +44,25 @@ public final class WorstCaseOracle {
     long cycles = Math.min(MAX_CYCLES, (terms + lanes - 1) / lanes);
     List<String> examples = new ArrayList<>();
     long[] counts = new long[2]; // vectors, mismatches
-    BigDecimal unit = pow2(lsbExponent);
-    int width = core.spec().accWidth();
+    ReferenceSum ref = ReferenceSum.of(core.spec().accumulator(), lsbExponent, core.spec().accWidth());
+    String what = core.spec().accumulator() instanceof AccumulatorKind.Exact ? "io_acc * 2^" + lsbExponent
+        : "io_acc (" + core.spec().accumulator().tag() + ")";
     try (Driver d = new Driver(core, verilog, CrossCheck.BATCH)) {
       for (int run = 0; run < 3; run++) {
         d.resetPulse();
+        ref.clear();
         // run 0: +max every product; run 1: -max; run 2: +max and -max lane by lane, cycle by cycle
         StepBlock blk = new StepBlock(CrossCheck.BATCH, lanes);
         long products = 0;
         long cycle = 0;
-        BigDecimal sum = BigDecimal.ZERO;
-        // the expected sum after each cycle, shown latency - 1 cycles later
-        BigDecimal[] shown = new BigDecimal[core.latency()];
-        java.util.Arrays.fill(shown, BigDecimal.ZERO);
+        // the expected register after each cycle, shown latency - 1 cycles later
+        ReferenceSum.Reading[] shown = new ReferenceSum.Reading[core.latency()];
+        java.util.Arrays.fill(shown, ref.now());
         long total = cycles + core.latency() - 1;
+        BigDecimal[] cycleProducts = new BigDecimal[lanes];
         while (cycle < total) {
           blk.size = 0;
-          List<BigDecimal> expected = new ArrayList<>();
+          List<ReferenceSum.Reading> expected = new ArrayList<>();
           while (!blk.full() && cycle < total) {
             boolean active = cycle < cycles;
             int i = blk.add(false, cycle == 0, active);
@@ -65,13 +71,16 @@ public final class WorstCaseOracle {
               boolean positive = run == 0 || (run == 2 && (products & 1) == 0);
               int[] codes = !use ? zeroCodes(core) : positive ? pos : neg;
               blk.operands(i, k, codes[0], codes[1]);
+              cycleProducts[k] = !use ? BigDecimal.ZERO : positive ? pPos : pNeg;
               if (use) {
-                sum = sum.add(positive ? pPos : pNeg);
                 products++;
               }
             }
+            if (active) {
+              ref.add(cycleProducts);
+            }
             int slot = (int) (cycle % shown.length);
-            shown[slot] = sum;
+            shown[slot] = ref.now();
             expected.add(shown[(int) ((cycle + 1) % shown.length)]);
             cycle++;
           }
@@ -79,16 +88,13 @@ public final class WorstCaseOracle {
           d.run(0);
           for (int i = 0; i < blk.size; i++) {
             counts[0]++;
-            BigInteger raw = d.accBig(i);
-            BigInteger signed = raw.testBit(width - 1) ? raw.subtract(BigInteger.ONE.shiftLeft(width)) : raw;
-            BigDecimal got = new BigDecimal(signed).multiply(unit);
-            if (got.compareTo(expected.get(i)) != 0) {
+            ReferenceSum.Reading got = ref.read(d.accBig(i));
+            if (!got.sameAs(expected.get(i))) {
               counts[1]++;
               if (examples.size() < Failures.MAX_EXAMPLES) {
-                examples.add(String.format("%s run, cycle %d: io_acc * 2^%d = %s, exact sum = %s",
+                examples.add(String.format("%s run, cycle %d: %s = %s, BigDecimal reference = %s",
                     run == 0 ? "largest positive" : run == 1 ? "largest negative" : "alternating",
-                    cycle - blk.size + i, lsbExponent, got.stripTrailingZeros().toPlainString(),
-                    expected.get(i).stripTrailingZeros().toPlainString()));
+                    cycle - blk.size + i, what, got, expected.get(i)));
               }
             }
           }
@@ -129,8 +135,4 @@ public final class WorstCaseOracle {
     return core.a().decode(codes[0]).toBigDecimal().multiply(core.b().decode(codes[1]).toBigDecimal());
   }
 
-  private static BigDecimal pow2(int k) {
-    BigDecimal two = BigDecimal.valueOf(2);
-    return k >= 0 ? two.pow(k) : BigDecimal.ONE.divide(two.pow(-k));
-  }
 }

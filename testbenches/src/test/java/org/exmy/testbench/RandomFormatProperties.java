@@ -12,6 +12,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import org.exmy.mac.MacCore;
 import org.exmy.mac.MacGenerator;
+import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.CoreSpec;
 import org.exmy.simulator.FloatFormat;
 import org.exmy.simulator.FormatException;
@@ -27,17 +28,20 @@ import org.exmy.testsupport.SkipWithoutVerilator;
  * bits, any bias, each kind of specials, subnormals on or off) and integers, in random pairs and
  * with a random number of terms. Each core is verilated and checked against the model on every
  * operand pair, then on random accumulate sequences long enough to wrap its accumulator. Some
- * draws are dot-product cores of 2..5 lanes, some are pipelined.
+ * draws are dot-product cores of 2..5 lanes, some are pipelined, some accumulate into a rounding
+ * floating-point or a narrowed fixed-point register.
  */
 class RandomFormatProperties {
 
   @Property(tries = 25)
   @AddLifecycleHook(SkipWithoutVerilator.class)
   void anyGeneratedCoreIsBitExact(@ForAll("formats") NumberFormat a, @ForAll("formats") NumberFormat b,
-      @ForAll("terms") int terms, @ForAll("lanes") int lanes, @ForAll("pipelines") String pipeline) {
+      @ForAll("terms") int terms, @ForAll("lanes") int lanes, @ForAll("pipelines") String pipeline,
+      @ForAll("accumulators") String accumulator) {
     RequireTools.verilatorBackend();
-    MacCore core = MacGenerator.generate(CoreSpec.mac(a, b).withTerms(Math.max(terms, lanes)).withLanes(lanes)
-        .withPipeline(Pipeline.parse(pipeline)));
+    CoreSpec spec = withAccumulator(CoreSpec.mac(a, b).withTerms(Math.max(terms, lanes)).withLanes(lanes),
+        accumulator, Pipeline.parse(pipeline));
+    MacCore core = MacGenerator.generate(spec);
     try (CrossCheck cc = new CrossCheck(core)) {
       CrossCheck.Report pairs = cc.exhaustivePairs();
       assertEquals((long) a.codeCount() * b.codeCount(), pairs.vectors());
@@ -62,6 +66,47 @@ class RandomFormatProperties {
         .as(IntFormat::new);
     return Arbitraries.frequencyOf(
         net.jqwik.api.Tuple.of(3, floats), net.jqwik.api.Tuple.of(1, ints));
+  }
+
+  /**
+   * Mostly the exact accumulator; sometimes a floating-point one (FP32, FP16, BF16 or any E2..10,
+   * M1..50) or a fixed-point one: {@code fixed:OFFSET:WIDTH:rne|floor}, its LSB OFFSET bits above
+   * the product quantum, WIDTH bits saturating ({@code -}: sized for the terms, wrapping).
+   */
+  @Provide
+  Arbitrary<String> accumulators() {
+    Arbitrary<String> floating = Combinators.combine(Arbitraries.integers().between(2, 10),
+        Arbitraries.oneOf(Arbitraries.integers().between(1, 12), Arbitraries.integers().between(13, 50)))
+        .as((e, m) -> "e" + e + "m" + m);
+    Arbitrary<String> fixed = Combinators.combine(Arbitraries.integers().between(-4, 16),
+        Arbitraries.oneOf(Arbitraries.just("-"), Arbitraries.integers().between(2, 62).map(String::valueOf)),
+        Arbitraries.of("rne", "floor"))
+        .as((off, w, r) -> "fixed:" + off + ":" + w + ":" + r);
+    return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, Arbitraries.just("exact")),
+        net.jqwik.api.Tuple.of(1, Arbitraries.of("fp32", "fp16", "bf16")), net.jqwik.api.Tuple.of(1, floating),
+        net.jqwik.api.Tuple.of(2, fixed));
+  }
+
+  /**
+   * {@code spec} with the drawn accumulator and pipeline; a non-exact accumulator has no chunked
+   * form (CoreSpec refuses it), so its pipeline drops the chunks.
+   */
+  static CoreSpec withAccumulator(CoreSpec spec, String accumulator, Pipeline p) {
+    if (accumulator.equals("exact")) {
+      return spec.withPipeline(p);
+    }
+    CoreSpec s = spec.withPipeline(new Pipeline(p.decode(), p.multiply(), p.product(), p.treeEvery(), 0));
+    if (!accumulator.startsWith("fixed:")) {
+      return s.withAccumulator(AccumulatorKind.parse(accumulator));
+    }
+    String[] f = accumulator.split(":");
+    int lsb = s.geometry().lsbExponent() + Integer.parseInt(f[1]);
+    boolean rne = f[3].equals("rne");
+    try {
+      return s.withFixedAccumulator(lsb, f[2].equals("-") ? null : Integer.parseInt(f[2]), rne);
+    } catch (FormatException tooWide) {
+      return s.withFixedAccumulator(lsb, 62, rne); // a wrapping register would need more than 62 bits
+    }
   }
 
   /** Mostly flat cores, sometimes pipelined ones. */
