@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
         "The whole job for each format: generate the MAC core, prove it bit-exact in",
         "Verilator (every operand pair + random accumulate sequences), synthesize it with Yosys",
         "(with and without DSPs) and measure the accuracy cost of the format (SQNR of a Gaussian",
-        "tensor quantized with absmax scaling). Writes OUTDIR/report.csv and the cores' Verilog.",
+        "tensor quantized with absmax scaling). Writes OUTDIR/report.csv and the cores' Verilog;",
+        "a failed check writes its reproduction folder under OUTDIR/failures (see 'exmy verify').",
         "Exit code 1 when any core is not bit-exact."})
 final class FlowCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -69,7 +70,7 @@ final class FlowCommand implements Callable<Integer> {
         "LUT+DSP", "DSP48", "FF", "LUT-only", "SQNR dB");
     boolean allOk = true;
     for (MacCore core : cores) {
-      List<CrossCheck.Report> reports = VerifyCommand.run(core, sequences, MAX_LENGTH, 1);
+      List<CrossCheck.Report> reports = VerifyCommand.run(core, sequences, MAX_LENGTH, 1, out.resolve("failures"));
       long vectors = 0;
       long bad = 0;
       double secs = 0;
