@@ -52,7 +52,8 @@ final class FuzzCommand implements Callable<Integer> {
   Path failures;
 
   @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",
-      description = "Configurations proven at the same time, 1.." + FuzzCommand.MAX_JOBS + " (default: ${DEFAULT-VALUE}).")
+      description = "Configurations proven at the same time, 1.." + FuzzCommand.MAX_JOBS
+          + " (default: ${DEFAULT-VALUE}).")
   int jobs;
 
   @Override
@@ -74,6 +75,7 @@ final class FuzzCommand implements Callable<Integer> {
       throw new UsageException("--minutes must be more than 0 and at most " + (int) MAX_MINUTES + ", got " + minutes);
     }
     Limits.check("--jobs", jobs, 1, MAX_JOBS);
+    VerifyCommand.failuresFolder(failures);
     VerifyCommand.requireVerilator();
     long master = seed == null ? 1 : seed;
     if (seeds.isEmpty()) {

@@ -46,6 +46,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Limits.checkSequences(sequences, maxLength);
+    failuresFolder(failures);
     requireVerilator();
     PrintWriter out = spec.commandLine().getOut();
     boolean allOk = true;
@@ -71,6 +72,14 @@ final class VerifyCommand implements Callable<Integer> {
     }
     reports.add(WorstCaseOracle.check(core, failures));
     return reports;
+  }
+
+  /** {@code dir} when it is a folder or does not exist yet (it is made on the first failure). */
+  static Path failuresFolder(Path dir) {
+    if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+      throw new UsageException("--failures: " + dir + " is not a folder");
+    }
+    return dir;
   }
 
   static void requireVerilator() {

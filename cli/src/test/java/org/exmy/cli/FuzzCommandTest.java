@@ -48,15 +48,15 @@ class FuzzCommandTest {
   }
 
   @Test
-  void badOptionsAreOneLineErrors() {
+  void badOptionsAreOneLineErrors() throws java.io.IOException {
+    String file = java.nio.file.Files.createFile(tmp.resolve("a-file")).toString();
     String[][] bad = {
-        {"--configs", "0"}, {"--configs", "1000001"}, {"--replay", "xyz"}, {"--replay", "0x1", "--seed", "3"},
-        {"--minutes", "0"}, {"--minutes", "-1"}, {"--jobs", "0"}, {"--seed", "x"}};
+        {"fuzz", "--configs", "0"}, {"fuzz", "--configs", "1000001"}, {"fuzz", "--replay", "xyz"},
+        {"fuzz", "--replay", "0x1", "--seed", "3"}, {"fuzz", "--minutes", "0"}, {"fuzz", "--minutes", "-1"},
+        {"fuzz", "--jobs", "0"}, {"fuzz", "--seed", "x"}, {"fuzz", "--failures", file},
+        {"verify", "E2M1", "--failures", file}};
     for (String[] args : bad) {
-      String[] cmd = new String[args.length + 1];
-      cmd[0] = "fuzz";
-      System.arraycopy(args, 0, cmd, 1, args.length);
-      CliTest.Run r = CliTest.run("", cmd);
+      CliTest.Run r = CliTest.run("", args);
       assertEquals(2, r.exit(), String.join(" ", args) + ": " + r.err());
       assertEquals(1, r.err().lines().count(), r.err());
       assertTrue(r.err().startsWith("exmy: error: "), r.err());

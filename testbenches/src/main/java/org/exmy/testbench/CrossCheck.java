@@ -127,8 +127,16 @@ public final class CrossCheck implements AutoCloseable {
    * folded into the same report.
    */
   public Report randomSequences(long seed, int sequences, int maxLen) {
-    Report r = run("random sequences (seed " + seed + ")", () -> Stimulus.randomSequences(core, seed, sequences, maxLen));
-    Report w = wrapAround();
+    Report r = run("random sequences (seed " + seed + ")",
+        () -> Stimulus.randomSequences(core, seed, sequences, maxLen));
+    Path dir = failures;
+    failures = r.first() == null ? dir : null; // one repro per report: the first failure's
+    Report w;
+    try {
+      w = wrapAround();
+    } finally {
+      failures = dir;
+    }
     List<String> ex = new java.util.ArrayList<>(r.examples());
     ex.addAll(w.examples());
     boolean rFirst = r.first() != null;

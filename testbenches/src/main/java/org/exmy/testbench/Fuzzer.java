@@ -62,8 +62,8 @@ public final class Fuzzer {
       VerilatorLint.Result lint = VerilatorLint.lint(verilog, core.moduleName());
       if (!lint.clean()) {
         // the messages name a temporary file: keep only its name
-        List<String> msgs = lint.messages().stream().map(m -> m.replaceAll("\\S*/(" + core.moduleName() + "\\.v)", "$1"))
-            .toList();
+        String file = "\\S*/(" + core.moduleName() + "\\.v)";
+        List<String> msgs = lint.messages().stream().map(m -> m.replaceAll(file, "$1")).toList();
         found.add("verilator --lint-only -Wall is not clean (exit " + lint.exitCode() + "): "
             + (msgs.isEmpty() ? "no message" : msgs.get(0)) + (msgs.size() > 1 ? "\n  " : "")
             + String.join("\n  ", msgs.subList(Math.min(1, msgs.size()), Math.min(10, msgs.size()))));

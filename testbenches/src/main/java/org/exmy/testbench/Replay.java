@@ -229,7 +229,8 @@ final class Replay {
     String now = describe(core, w, fail);
     if (core.latency() == 1) return new String[] {now, null};
     long shown = fail - core.latency() + 1;
-    String then = shown < 0 ? "none: before cycle 0 (the pipeline still holds the reset's zeros)" : describe(core, w, shown);
+    String then = shown < 0 ? "none: before cycle 0 (the pipeline still holds the reset's zeros)"
+        : describe(core, w, shown);
     return new String[] {now, then};
   }
 }

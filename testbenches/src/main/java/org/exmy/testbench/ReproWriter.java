@@ -48,12 +48,16 @@ final class ReproWriter {
   /** Longest a replay may take (build and run). */
   static final int TIMEOUT_SECONDS = 900;
 
-  private static final Pattern FIRST_MISMATCH = Pattern.compile("FIRST MISMATCH cycle (-?\\d+): io_acc 0x([0-9a-fA-F]+)");
+  private static final Pattern FIRST_MISMATCH =
+      Pattern.compile("FIRST MISMATCH cycle (-?\\d+): io_acc 0x([0-9a-fA-F]+)");
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
   private ReproWriter() {}
 
-  /** Writes and runs the repro of {@code r} in a new folder under {@code failures}. */
+  /**
+   * Writes and runs the repro of {@code r} in a new folder under {@code failures}. When the folder
+   * cannot be written, the result names {@code failures} itself and says why.
+   */
   static Repro write(Replay r, String report, Path failures) {
     String module = r.core.moduleName();
     try {
@@ -78,8 +82,9 @@ final class ReproWriter {
         deleteTree(tmp);
         ShutdownCleanup.done(tmp);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the reproduction of " + module + " under " + failures + ": " + e, e);
+    } catch (IOException | UncheckedIOException e) {
+      // the check's verdict stands; only its repro is missing
+      return new Repro(failures, false, false, "no repro written: cannot write under " + failures + ": " + e);
     }
   }
 
@@ -106,7 +111,7 @@ final class ReproWriter {
     String out = Files.readString(log, StandardCharsets.UTF_8);
     Files.delete(log);
     deleteTree(dir.resolve("obj_dir"));
-    if (p.exitValue() == 2 || p.exitValue() > 2) {
+    if (p.exitValue() >= 2) {
       String tail = out.lines().filter(l -> !l.isBlank()).reduce((x, y) -> y).orElse("");
       return new Outcome(true, false, "run.sh failed (exit " + p.exitValue() + "): " + tail + "; see build.log");
     }
@@ -167,7 +172,8 @@ final class ReproWriter {
         sb.append(String.format("%08x_%x_%x", l.count, (l.checkAcc ? 1 : 0) | (l.checkFlags ? 2 : 0),
             (l.reset ? 4 : 0) | (l.clear ? 2 : 0) | (l.valid ? 1 : 0)));
         for (int k = 0; k < c.lanes(); k++) {
-          sb.append('_').append(hex(BigInteger.valueOf(l.a[k]), ha)).append('_').append(hex(BigInteger.valueOf(l.b[k]), hb));
+          sb.append('_').append(hex(BigInteger.valueOf(l.a[k]), ha));
+          sb.append('_').append(hex(BigInteger.valueOf(l.b[k]), hb));
         }
         sb.append('_').append(Integer.toHexString(l.flags)).append('_').append(hex(l.expected, hx));
         if (l == r.lines.get(0)) {
@@ -251,7 +257,8 @@ final class ReproWriter {
     String nan = c.hasFlags() ? "io_nan" : "1'b0";
     String pos = c.hasInfFlags() ? "io_posInf" : "1'b0";
     String neg = c.hasInfFlags() ? "io_negInf" : "1'b0";
-    sb.append("  wire [2:0] got_flags = {").append(neg).append(", ").append(pos).append(", ").append(nan).append("};\n");
+    sb.append("  wire [2:0] got_flags = {").append(neg).append(", ").append(pos).append(", ").append(nan)
+        .append("};\n");
     sb.append("  wire mismatch = (check_acc && got_acc !== exp_acc) || (check_flags && got_flags !== exp_flags);\n\n");
     sb.append("  ").append(c.moduleName()).append(" dut (\n");
     List<Port> ports = c.ports();
@@ -267,7 +274,8 @@ final class ReproWriter {
     sb.append("    for (line = 0; line < LINES; line = line + 1) begin\n");
     sb.append("      v = vectors[line];\n");
     int hi = lw - 1;
-    sb.append("      for (rep = 0; rep < v[").append(hi).append(':').append(hi - 31).append("]; rep = rep + 1) begin\n");
+    sb.append("      for (rep = 0; rep < v[").append(hi).append(':').append(hi - 31)
+        .append("]; rep = rep + 1) begin\n");
     sb.append("        cycle = cycle + 1;\n");
     hi -= 32;
     sb.append("        {check_flags, check_acc} = v[").append(hi - 2).append(':').append(hi - 3).append("];\n");
@@ -296,7 +304,8 @@ final class ReproWriter {
     sb.append("            $display(\"FIRST MISMATCH cycle %0d: io_acc 0x%h").append(unit).append(", expected 0x%h")
         .append(unit).append("; flags (-inf +inf nan) %b, expected %b\",\n");
     sb.append("                     cycle, io_acc, ").append(r.unitExponent == null ? "" : "$signed(got_acc), ")
-        .append("exp_acc, ").append(r.unitExponent == null ? "" : "$signed(exp_acc), ").append("got_flags, exp_flags);\n");
+        .append("exp_acc, ").append(r.unitExponent == null ? "" : "$signed(exp_acc), ")
+        .append("got_flags, exp_flags);\n");
     sb.append("          mismatches = mismatches + 1;\n");
     sb.append("        end\n");
     sb.append("        #4 clk = 1'b0;\n");
@@ -322,7 +331,8 @@ final class ReproWriter {
         + "# expected output, 2 the build or the run failed.\n"
         + "cd \"$(dirname \"$0\")\" || exit 2\n"
         + "verilator --binary --trace -Wno-fatal -Wno-lint -Wno-style --top-module tb -Mdir obj_dir \\\n"
-        + "  tb.v " + module + ".v >build.log 2>&1 || { cat build.log >&2; echo \"run.sh: the build failed\" >&2; exit 2; }\n"
+        + "  tb.v " + module + ".v >build.log 2>&1 \\\n"
+        + "  || { cat build.log >&2; echo \"run.sh: the build failed\" >&2; exit 2; }\n"
         + "./obj_dir/Vtb >replay.log 2>&1\n"
         + "status=$?\n"
         + "cat replay.log\n"

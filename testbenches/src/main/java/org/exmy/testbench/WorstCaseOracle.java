@@ -127,7 +127,8 @@ public final class WorstCaseOracle {
       repro = ReproWriter.write(replay(core, verilog, check, window, first, x, run, terms, lsbExponent), "FAIL "
           + report.summary(), failures);
     }
-    return new CrossCheck.Report(core.moduleName(), kind, vectors, mismatches, report.examples(), seconds, first, repro);
+    return new CrossCheck.Report(core.moduleName(), kind, vectors, mismatches, report.examples(), seconds, first,
+        repro);
   }
 
   /**

@@ -47,7 +47,8 @@ class FuzzerTest {
     Fuzzer.Outcome o = Fuzzer.prove(E2M1, null, v -> v.replace("  assign io_acc = acc;",
         "  wire [3:0] spare = io_a;\n  assign io_acc = acc;"));
     assertEquals(1, o.failures().size(), () -> String.join("\n", o.failures()));
-    assertTrue(o.failures().get(0).startsWith("verilator --lint-only -Wall is not clean")
-        && o.failures().get(0).contains("UNUSEDSIGNAL") && o.failures().get(0).contains("'spare'"), o.failures().get(0));
+    String lint = o.failures().get(0);
+    assertTrue(lint.startsWith("verilator --lint-only -Wall is not clean") && lint.contains("UNUSEDSIGNAL")
+        && lint.contains("'spare'"), lint);
   }
 }

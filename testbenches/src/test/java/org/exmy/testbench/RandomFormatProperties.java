@@ -38,7 +38,8 @@ class RandomFormatProperties {
     RequireTools.verilatorBackend();
     MacCore core = MacGenerator.generate(CoreSpec.mac(a, b).withTerms(Math.max(terms, lanes)).withLanes(lanes)
         .withPipeline(Pipeline.parse(pipeline)));
-    try (CrossCheck cc = new CrossCheck(core)) {
+    // a failure leaves its repro (Verilog, vectors, testbench, run.sh, VCD) under target/failures
+    try (CrossCheck cc = new CrossCheck(core).failures(java.nio.file.Path.of("target", "failures"))) {
       CrossCheck.Report pairs = cc.exhaustivePairs();
       assertEquals((long) a.codeCount() * b.codeCount(), pairs.vectors());
       assertTrue(pairs.passed(), () -> core.label() + ": " + pairs);
