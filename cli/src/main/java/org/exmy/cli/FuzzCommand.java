@@ -86,8 +86,8 @@ final class FuzzCommand implements Callable<Integer> {
     Campaign c = new Campaign(seeds, spec.commandLine().getErr(), minutes);
     c.run(jobs);
     String from = replay.isEmpty() ? "from seed " + master : "replayed";
-    out.printf("fuzz: %d configurations %s in %.1f s: %d passed, %d failed, %d vectors compared%n", c.done, from,
-        c.seconds, c.done - c.failed.size(), c.failed.size(), c.vectors);
+    out.printf("fuzz: %d configuration%s %s in %.1f s: %d passed, %d failed, %d vectors compared%n", c.done,
+        c.done == 1 ? "" : "s", from, c.seconds, c.done - c.failed.size(), c.failed.size(), c.vectors);
     if (c.done < n) {
       out.printf("fuzz: stopped after %s minutes (--minutes): %d of %d configurations%n", minutes, c.done, n);
     }

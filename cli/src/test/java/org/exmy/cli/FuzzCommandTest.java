@@ -43,7 +43,7 @@ class FuzzCommandTest {
     assertEquals(0, again.exit(), again.out() + again.err());
     assertTrue(again.err().contains("fuzz: [1/1] " + third.group(2) + " " + third.group(3) + ": ok, " + third.group(4)
         + " vectors"), again.err());
-    assertTrue(again.out().startsWith("fuzz: 1 configurations replayed"), again.out());
+    assertTrue(again.out().startsWith("fuzz: 1 configuration replayed"), again.out());
     assertTrue(!failures.toFile().exists(), "passing configurations write no repro");
   }
 
