@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
         "Verilates each core and compares it with the Java model cycle by cycle (aligned by the",
         "core's latency), for every operand pair and random accumulate sequences; then drives",
         "exactly --terms worst-case products and compares io_acc with BigDecimal sums.",
-        "A failed check prints its first failing cycle in full and writes a reproduction folder",
-        "under --failures: the Verilog, the vectors up to the failure, a Verilog testbench, run.sh",
-        "(verilator --binary; it replays the mismatch) and wave.vcd around the failing cycle.",
+        "A failed check prints its first failing cycle in full and writes a",
+        "reproduction folder under --failures: the Verilog, the vectors up to the",
+        "failure, a Verilog testbench, run.sh (verilator --binary; it replays the",
+        "mismatch) and wave.vcd around the failing cycle.",
         "Exit code 1 when any vector differs."})
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
