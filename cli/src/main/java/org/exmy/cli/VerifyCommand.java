@@ -1,6 +1,7 @@
 package org.exmy.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.exmy.hdl.sim.VerilatorSim;
 import org.exmy.mac.MacCore;
@@ -17,6 +18,10 @@ import picocli.CommandLine.Spec;
         "Verilates each core and compares it with the Java model cycle by cycle (aligned by the",
         "core's latency), for every operand pair and random accumulate sequences; then drives",
         "exactly --terms worst-case products and compares io_acc with BigDecimal sums.",
+        "A failed check prints its first failing cycle in full and writes a",
+        "reproduction folder under --failures: the Verilog, the vectors up to the",
+        "failure, a Verilog testbench, run.sh (verilator --binary; it replays the",
+        "mismatch) and wave.vcd around the failing cycle.",
         "Exit code 1 when any vector differs."})
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -34,14 +39,20 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--failures", paramLabel = "DIR", defaultValue = "build/failures",
+      description = "Where a failed check writes its reproduction folder <module>-<time>-<check>"
+          + " (default: ${DEFAULT-VALUE}); a passed one writes nothing.")
+  Path failures;
+
   @Override
   public Integer call() {
     Limits.checkSequences(sequences, maxLength);
+    failuresFolder(failures);
     requireVerilator();
     PrintWriter out = spec.commandLine().getOut();
     boolean allOk = true;
     for (MacCore core : selection.cores()) {
-      for (CrossCheck.Report r : run(core, sequences, maxLength, seed)) {
+      for (CrossCheck.Report r : run(core, sequences, maxLength, seed, failures)) {
         out.println((r.passed() ? "PASS " : "FAIL ") + r);
         out.flush();
         allOk &= r.passed();
@@ -52,16 +63,24 @@ final class VerifyCommand implements Callable<Integer> {
 
   /**
    * Every operand pair and random sequences against the model, then the model-free worst-case
-   * sums against BigDecimal.
+   * sums against BigDecimal; a failed check writes its reproduction folder under {@code failures}.
    */
-  static java.util.List<CrossCheck.Report> run(MacCore core, int sequences, int maxLength, long seed) {
+  static java.util.List<CrossCheck.Report> run(MacCore core, int sequences, int maxLength, long seed, Path failures) {
     java.util.List<CrossCheck.Report> reports = new java.util.ArrayList<>();
-    try (CrossCheck cc = new CrossCheck(core)) {
+    try (CrossCheck cc = new CrossCheck(core).failures(failures)) {
       reports.add(cc.exhaustivePairs());
       if (sequences > 0) reports.add(cc.randomSequences(seed, sequences, maxLength));
     }
-    reports.add(WorstCaseOracle.check(core));
+    reports.add(WorstCaseOracle.check(core, failures));
     return reports;
+  }
+
+  /** {@code dir} when it is a folder or does not exist yet (it is made on the first failure). */
+  static Path failuresFolder(Path dir) {
+    if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+      throw new UsageException("--failures: " + dir + " is not a folder");
+    }
+    return dir;
   }
 
   static void requireVerilator() {

@@ -57,6 +57,15 @@ public abstract sealed class Expr permits Signal, Expr.Const, Expr.Unary, Expr.B
     return new Binary(BinOp.SMUL, this, o, width + o.width);
   }
 
+  /**
+   * The low {@code w} bits of the two's complement product (the full product when {@code w} is at
+   * least the sum of the operand widths): a multiplier no wider than its result.
+   */
+  public Expr smul(Expr o, int w) {
+    if (w < 1) throw new HdlException("product width must be positive, got " + w);
+    return new Binary(BinOp.SMUL, this, o, w);
+  }
+
   /** Two's complement negation at the same width. */
   public Expr neg() {
     return new Unary(UnOp.NEG, this, width);

@@ -146,7 +146,10 @@ final class VerilogEmitter {
         return fit(b.a, ow) + " " + b.op.symbol + " " + fit(b.b, ow);
       }
       if (b.op == Expr.BinOp.SMUL) {
-        return "$signed(" + sfit(b.a, w) + ") * $signed(" + sfit(b.b, w) + ")";
+        // at w bits: operands sign-extended, or cut to their low w bits (the product's low bits)
+        String x = b.a.width() > w ? fit(b.a, w) : sfit(b.a, w);
+        String y = b.b.width() > w ? fit(b.b, w) : sfit(b.b, w);
+        return "$signed(" + x + ") * $signed(" + y + ")";
       }
       if (b.op.isShift()) {
         return fit(b.a, w) + " " + b.op.symbol + " " + atom(b.b);

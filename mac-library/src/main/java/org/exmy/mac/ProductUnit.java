@@ -61,8 +61,12 @@ final class ProductUnit {
     Expr bx = bf.signed() ? b.sext(b.width() + 1) : b.zext(b.width() + 1);
     Expr ap = c.wire("a_ext", ax);
     Expr bp = c.wire("b_ext", bx);
+    if (ap.width() + bp.width() > w) {
+      // the result keeps w bits: multiply at w bits (its low bits are the product's)
+      return c.wire("prod", ap.smul(bp, w), "product of the sign-widened operands, " + w + " bits");
+    }
     Expr p = c.wire("prod", ap.smul(bp), "product of the sign-widened operands");
-    return p.width() >= w ? p.resize(w) : p.sext(w);
+    return p.sext(w);
   }
 
   /** The significand product and its shift, before they are placed in the accumulator's units. */

@@ -14,6 +14,11 @@ final class Failures {
   long mismatches;
   /** Global step index of the first mismatch, or -1. */
   long firstStep = -1;
+  /** At the first mismatch: the expected and the actual {@code io_acc} bits and flags. */
+  BigInteger firstExpected;
+  BigInteger firstActual;
+  int firstExpFlags;
+  int firstHwFlags;
 
   Failures(Scoreboard board) {
     this.board = board;
@@ -23,6 +28,10 @@ final class Failures {
     mismatches++;
     if (firstStep < 0) {
       firstStep = step;
+      firstExpected = expected;
+      firstActual = actual;
+      firstExpFlags = expFlags;
+      firstHwFlags = hwFlags;
     }
     if (examples.size() < MAX_EXAMPLES) {
       examples.add(String.format("cycle %d: %s: io_acc hw=0x%s (%s) model=0x%s (%s)%s", step, inputs,

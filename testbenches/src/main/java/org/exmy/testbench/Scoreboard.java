@@ -137,7 +137,8 @@ final class Scoreboard {
     }
   }
 
-  private BigInteger expected(int i) {
+  /** The predicted {@code io_acc} bits after step {@code i} of the last {@link #expect}ed block. */
+  BigInteger expected(int i) {
     if (!wide) {
       return new BigInteger(Long.toUnsignedString(expLow[i]));
     }
@@ -148,9 +149,19 @@ final class Scoreboard {
     return v;
   }
 
+  /** The predicted flags after step {@code i} of the last {@link #expect}ed block ({@link Driver#flags} bits). */
+  int expectedFlags(int i) {
+    return expFlags[i];
+  }
+
   /** The value a register pattern stands for, for reports. */
   String valueOf(BigInteger pattern) {
     return acc.valueOf(pattern).toString();
+  }
+
+  /** Flags as text ({@code nan=0 +inf=0 -inf=0}, only those the core has), or null when it has none. */
+  String flags(int f) {
+    return nanFlag ? flagText(f).strip() : null;
   }
 
   /** Flags as text, only those the core has. */

@@ -42,7 +42,8 @@ class RandomFormatProperties {
     CoreSpec spec = withAccumulator(CoreSpec.mac(a, b).withTerms(Math.max(terms, lanes)).withLanes(lanes),
         accumulator, Pipeline.parse(pipeline));
     MacCore core = MacGenerator.generate(spec);
-    try (CrossCheck cc = new CrossCheck(core)) {
+    // a failure leaves its repro (Verilog, vectors, testbench, run.sh, VCD) under target/failures
+    try (CrossCheck cc = new CrossCheck(core).failures(java.nio.file.Path.of("target", "failures"))) {
       CrossCheck.Report pairs = cc.exhaustivePairs();
       assertEquals((long) a.codeCount() * b.codeCount(), pairs.vectors());
       assertTrue(pairs.passed(), () -> core.label() + ": " + pairs);

@@ -46,12 +46,13 @@ public final class ShutdownCleanup {
   }
 
   /** A temporary folder being built now: deleted by the hook if the JVM stops before {@link #done}. */
-  static void inFlight(Path tmp) {
+  public static void inFlight(Path tmp) {
     install();
     IN_FLIGHT.add(tmp);
   }
 
-  static void done(Path tmp) {
+  /** The temporary folder {@code tmp} is finished (renamed into place or deleted). */
+  public static void done(Path tmp) {
     IN_FLIGHT.remove(tmp);
   }
 
