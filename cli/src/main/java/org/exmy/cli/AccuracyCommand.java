@@ -16,10 +16,10 @@ import org.exmy.nn.data.Datasets;
 import org.exmy.nn.quant.Evaluation;
 import org.exmy.nn.quant.Ptq;
 import org.exmy.nn.quant.QuantOptions;
-import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.Formats;
 import org.exmy.simulator.NumberFormat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -79,9 +79,7 @@ final class AccuracyCommand implements Callable<Integer> {
   @Option(names = "--bias-correction", description = "Correct each output channel by the expected weight-quantization error.")
   boolean biasCorrection;
 
-  @Option(names = "--acc", paramLabel = "KIND", defaultValue = "exact",
-      description = "The core's accumulator: exact (Kulisch, default), fp32, fp16, bf16 or EeMm.")
-  String acc;
+  @Mixin AccumulatorOptions accumulator = new AccumulatorOptions();
 
   @Option(names = "--lanes", paramLabel = "N", defaultValue = "1",
       description = "Products per cycle of the core (orders a rounding accumulator's additions), 1..256.")
@@ -153,9 +151,8 @@ final class AccuracyCommand implements Callable<Integer> {
     if (!(percentile > 0 && percentile <= 100)) {
       throw new UsageException("--percentile must be in (0, 100], got " + percentile);
     }
-    AccumulatorKind k = AccumulatorKind.parse(acc);
     return QuantOptions.of(fw, fa).withPerChannel(perChannel).withCalibration(c, percentile).withPow2Scales(pow2)
-        .withFp32Layers(fp32Layers).withBiasCorrection(biasCorrection).withAccumulator(k, lanes);
+        .withFp32Layers(fp32Layers).withBiasCorrection(biasCorrection).withAccumulator(accumulator.choice(), lanes);
   }
 
   /** --calib-data; else the training split of --data; else --data. */

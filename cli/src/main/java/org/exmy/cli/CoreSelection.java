@@ -6,10 +6,10 @@ import org.exmy.mac.MacCore;
 import org.exmy.mac.MacGenerator;
 import org.exmy.simulator.AccumulatorChoice;
 import org.exmy.simulator.CoreSpec;
-import org.exmy.simulator.FormatException;
 import org.exmy.simulator.Formats;
 import org.exmy.simulator.NumberFormat;
 import org.exmy.simulator.Pipeline;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,36 +39,11 @@ final class CoreSelection {
           + " chunked accumulator), or a list of decode, multiply, product, tree=K, chunk=B.")
   String pipeline;
 
-  @Option(names = "--acc", paramLabel = "KIND",
-      description = {"Accumulator: exact (default: Kulisch, no rounding), fixed (narrowed fixed point, see",
-          "--acc-lsb, --acc-bits, --acc-round), or a rounding floating-point register: fp32, fp16, bf16",
-          "or EeMm (E 2..10, M 1..50, IEEE bias, subnormals, inf), rounded to nearest even once per cycle."})
-  String acc;
-
-  @Option(names = "--acc-lsb", paramLabel = "E",
-      description = {"Fixed accumulator: its LSB is 2^E, " + Limits.MIN_ACC_LSB + ".." + Limits.MAX_ACC_LSB
-          + "; each product is rounded to it",
-          "(default: the exact product quantum). Implies --acc fixed."})
-  Integer accLsb;
-
-  @Option(names = "--acc-bits", paramLabel = "W",
-      description = {"Fixed accumulator: W bits, 2..62, saturating (default: sized so that --terms",
-          "rounded products cannot overflow, wrapping like the exact one). Implies --acc fixed."})
-  Integer accBits;
-
-  /** How the fixed accumulator rounds each product. */
-  enum Round { rne, floor }
-
-  @Option(names = "--acc-round", paramLabel = "MODE",
-      description = {"Fixed accumulator: rne (default: to nearest, ties to even) or floor (drop the bits).",
-          "Implies --acc fixed."})
-  Round accRound;
+  @Mixin AccumulatorOptions accumulatorOptions;
 
   /** The specs of the selected cores (the catalogue formats when none are named). */
   List<CoreSpec> specs() {
     Limits.checkTermsAndLanes(terms, lanes);
-    if (accLsb != null) Limits.check("--acc-lsb", accLsb, Limits.MIN_ACC_LSB, Limits.MAX_ACC_LSB);
-    if (accBits != null) Limits.check("--acc-bits", accBits, 2, 62);
     AccumulatorChoice choice = accumulator();
     List<NumberFormat> fs = formats.isEmpty() ? Formats.catalogue() : formats.stream().map(Formats::parse).toList();
     NumberFormat fb = b == null ? null : Formats.parse(b);
@@ -83,16 +58,7 @@ final class CoreSelection {
 
   /** The accumulator asked for (checked: one line, exit 2). */
   AccumulatorChoice accumulator() {
-    if (accLsb != null) Limits.check("--acc-lsb", accLsb, Limits.MIN_ACC_LSB, Limits.MAX_ACC_LSB);
-    if (accBits != null) Limits.check("--acc-bits", accBits, 2, 62);
-    try {
-      return AccumulatorChoice.of(acc, accLsb, accBits, accRound == null ? null : accRound != Round.floor);
-    } catch (FormatException e) {
-      if (acc != null && (accLsb != null || accBits != null || accRound != null)) {
-        throw new UsageException("--acc-lsb, --acc-bits and --acc-round set a fixed accumulator, not --acc " + acc);
-      }
-      throw new UsageException("--acc: " + e.getMessage().replace("use exact,", "use exact, fixed,"));
-    }
+    return accumulatorOptions.choice();
   }
 
   List<MacCore> cores() {

@@ -15,7 +15,6 @@ import org.exmy.dse.PointResult;
 import org.exmy.dse.Sweep;
 import org.exmy.dse.ToolVersions;
 import org.exmy.nn.quant.QuantOptions;
-import org.exmy.simulator.AccumulatorChoice;
 import org.exmy.simulator.Pipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,9 +52,7 @@ final class SweepCommand implements Callable<Integer> {
       description = "The cores' pipeline (see exmy generate --help; default: ${DEFAULT-VALUE}).")
   String pipeline;
 
-  @Option(names = "--acc", paramLabel = "KIND", defaultValue = "exact",
-      description = "The cores' accumulator: exact (default), fp32, fp16, bf16 or EeMm.")
-  String acc;
+  @picocli.CommandLine.Mixin AccumulatorOptions accumulatorOptions;
 
   @Option(names = "--dsp", paramLabel = "MODE", defaultValue = "nodsp",
       description = "Synthesis DSP modes: nodsp (LUTs only, default), dsp, or both.")
@@ -221,14 +218,6 @@ final class SweepCommand implements Callable<Integer> {
     return new SweepReport.Settings(m);
   }
 
-  private AccumulatorChoice accumulator() {
-    try {
-      return AccumulatorChoice.of(acc, null, null, null);
-    } catch (org.exmy.simulator.FormatException e) {
-      throw new UsageException("--acc: " + e.getMessage());
-    }
-  }
-
   Sweep.Config config() {
     Limits.check("--terms", terms, 1, Limits.MAX_TERMS);
     for (int l : lanes) Limits.check("--lanes", l, 1, Limits.MAX_LANES);
@@ -255,10 +244,9 @@ final class SweepCommand implements Callable<Integer> {
     a.pow2 = pow2;
     a.fp32Layers = fp32Layers;
     a.biasCorrection = biasCorrection;
-    a.acc = "exact";
     a.lanes = 1;
     QuantOptions ptq = a.options();
-    return new Sweep.Config(grid, pairs, List.copyOf(lanes), terms, Pipeline.parse(pipeline), accumulator(),
+    return new Sweep.Config(grid, pairs, List.copyOf(lanes), terms, Pipeline.parse(pipeline), accumulatorOptions.choice(),
         dspModes, noAccuracy ? List.of() : List.copyOf(models), data, limit, calibData, calibImages, ptq, !noProof,
         sequences, !noSynth, new CoreSynthesis.Options(part, 4.0, flows, org.exmy.synth.Ice40Runner.DEFAULT_SEED), j,
         out.resolve("synth"), cache == null ? Sweep.defaultCacheDir() : cache);

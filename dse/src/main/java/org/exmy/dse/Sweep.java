@@ -280,7 +280,7 @@ public final class Sweep {
   static QuantOptions quantOptions(Config c, CoreSpec spec) {
     boolean exact = spec.accumulator() instanceof AccumulatorKind.Exact;
     return new QuantOptions(spec.a(), spec.b(), c.ptq().perChannel(), c.ptq().calibration(), c.ptq().percentile(),
-        c.ptq().pow2Scales(), c.ptq().fp32Layers(), c.ptq().biasCorrection(), spec.accumulator(),
+        c.ptq().pow2Scales(), c.ptq().fp32Layers(), c.ptq().biasCorrection(), AccumulatorChoice.of(spec.accumulator()),
         exact ? 1 : spec.lanes());
   }
 

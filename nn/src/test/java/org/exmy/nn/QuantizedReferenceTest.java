@@ -89,7 +89,7 @@ class QuantizedReferenceTest {
     Tensor x = gaussian(r, 2, N, K);
     x.floats()[3] = 40f; // beyond the calibrated range: saturates
     QuantOptions opt = QuantOptions.of(wf, af).withPerChannel(perChannel).withPow2Scales(pow2)
-        .withAccumulator(acc, 1);
+        .withAccumulator(org.exmy.simulator.AccumulatorChoice.of(acc), 1);
     Ptq ptq = Ptq.prepare(m, calib, opt, 2);
     float[] got;
     try (Session s = new Session(m, ptq, 2)) {

@@ -72,7 +72,7 @@ public record FuzzConfig(long seed, CoreSpec spec, int sequences, int maxLength)
       spec = acc.apply(spec.withPipeline(pipeline));
     } catch (FormatException tooWide) {
       // the wrapping default would need more than 62 bits: saturate at 62 instead
-      spec = new AccumulatorChoice("fixed", acc.lsbExponent(), 62, acc.nearestEven()).apply(spec.withPipeline(pipeline));
+      spec = new AccumulatorChoice("fixed", acc.lsbExponent(), 62, null, acc.nearestEven()).apply(spec.withPipeline(pipeline));
     }
     long cycles = ((long) terms + lanes - 1) / lanes;
     int maxLength = (int) Math.min(2048, 4 * cycles + 8);
@@ -182,12 +182,12 @@ public record FuzzConfig(long seed, CoreSpec spec, int sequences, int maxLength)
       case "fixed": {
         Integer lsb = r.nextInt(4) == 0 ? null : -40 + r.nextInt(61);
         Integer width = r.nextBoolean() ? null : 2 + r.nextInt(61);
-        return new AccumulatorChoice("fixed", lsb, width, r.nextBoolean());
+        return new AccumulatorChoice("fixed", lsb, width, null, r.nextBoolean());
       }
       default: {
         int e = 2 + r.nextInt(9);
         int m = 1 + r.nextInt(Math.min(50, 24));
-        return new AccumulatorChoice("e" + e + "m" + m, null, null, true);
+        return new AccumulatorChoice("e" + e + "m" + m, null, null, null, true);
       }
     }
   }

@@ -3,8 +3,7 @@ package org.exmy.nn.quant;
 import org.exmy.nn.LinearKernel;
 import org.exmy.nn.LinearSite;
 import org.exmy.simulator.Accumulator;
-import org.exmy.simulator.AccumulatorKind;
-import org.exmy.simulator.AccumulatorSpec;
+import org.exmy.simulator.CoreSpec;
 
 /**
  * The product of one quantized linear node, computed as the generated MAC core computes it.
@@ -39,7 +38,7 @@ final class QuantKernel implements LinearKernel {
 
   QuantKernel(SitePlan plan) {
     this.plan = plan;
-    this.exact = plan.accumulator instanceof AccumulatorKind.Exact;
+    this.exact = plan.accumulator.exact();
   }
 
   @Override
@@ -136,7 +135,9 @@ final class QuantKernel implements LinearKernel {
       int firstRow) {
     LinearSite.Operand w = plan.weightOperand();
     if (acc == null || accTerms != k) {
-      acc = Accumulator.of(plan.accumulator, AccumulatorSpec.of(plan.wq.format(), plan.aq.format(), k));
+      // the accumulator a core with k terms would have
+      CoreSpec core = plan.accumulator.apply(CoreSpec.mac(plan.wq.format(), plan.aq.format()).withTerms(k));
+      acc = Accumulator.of(core.accumulator(), core.geometry());
       accTerms = k;
     }
     int lanes = plan.lanes;

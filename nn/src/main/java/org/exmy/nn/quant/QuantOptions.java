@@ -2,7 +2,7 @@ package org.exmy.nn.quant;
 
 import java.util.List;
 import java.util.Objects;
-import org.exmy.simulator.AccumulatorKind;
+import org.exmy.simulator.AccumulatorChoice;
 import org.exmy.simulator.NumberFormat;
 
 /**
@@ -19,7 +19,8 @@ import org.exmy.simulator.NumberFormat;
  * @param fp32Layers linear nodes left in float32: {@code first}, {@code last}, node names, or
  *     {@code #i} (the i-th linear node, from 0)
  * @param biasCorrection correct each output channel by the expected weight-quantization error
- * @param accumulator what the MAC core sums into; the exact one is sized for each layer's fan-in
+ * @param accumulator what the MAC core sums into, resolved for each layer's fan-in as a core with
+ *     that many terms would be (the exact one is sized for it)
  * @param lanes products per cycle of the core (orders the additions of a rounding accumulator)
  */
 public record QuantOptions(
@@ -31,7 +32,7 @@ public record QuantOptions(
     boolean pow2Scales,
     List<String> fp32Layers,
     boolean biasCorrection,
-    AccumulatorKind accumulator,
+    AccumulatorChoice accumulator,
     int lanes) {
 
   /** How activation ranges are calibrated. */
@@ -64,7 +65,7 @@ public record QuantOptions(
   /** Per-channel weights, absmax calibration, no power-of-two scales, all layers quantized, exact accumulation. */
   public static QuantOptions of(NumberFormat weights, NumberFormat activations) {
     return new QuantOptions(weights, activations, true, Calibration.ABSMAX, DEFAULT_PERCENTILE, false, List.of(),
-        false, new AccumulatorKind.Exact(), 1);
+        false, AccumulatorChoice.EXACT, 1);
   }
 
   public QuantOptions withPerChannel(boolean b) {
@@ -92,7 +93,7 @@ public record QuantOptions(
         accumulator, lanes);
   }
 
-  public QuantOptions withAccumulator(AccumulatorKind k, int l) {
+  public QuantOptions withAccumulator(AccumulatorChoice k, int l) {
     return new QuantOptions(weights, activations, perChannel, calibration, percentile, pow2Scales, fp32Layers,
         biasCorrection, k, l);
   }
@@ -102,7 +103,7 @@ public record QuantOptions(
     return "w=" + weights.name() + " a=" + activations.name() + " weights=" + (perChannel ? "channel" : "tensor")
         + " calib=" + calibration.name().toLowerCase(java.util.Locale.ROOT)
         + (calibration == Calibration.PERCENTILE ? "(" + percentile + ")" : "") + " pow2=" + pow2Scales
-        + " fp32=" + String.join("+", fp32Layers) + " biascorr=" + biasCorrection + " acc=" + accumulator.tag()
+        + " fp32=" + String.join("+", fp32Layers) + " biascorr=" + biasCorrection + " acc=" + accumulator
         + " lanes=" + lanes;
   }
 }

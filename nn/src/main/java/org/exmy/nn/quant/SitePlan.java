@@ -2,7 +2,7 @@ package org.exmy.nn.quant;
 
 import org.exmy.nn.LinearSite;
 import org.exmy.nn.Tensor;
-import org.exmy.simulator.AccumulatorKind;
+import org.exmy.simulator.AccumulatorChoice;
 
 /**
  * The quantization of one linear node, fixed after calibration: its formats and scales, the
@@ -32,11 +32,11 @@ final class SitePlan {
   final int lsb;
   /** Sum over k of |weight fixed| of the largest channel (0 for a NONE site). */
   final double weightRowBound;
-  final AccumulatorKind accumulator;
+  final AccumulatorChoice accumulator;
   final int lanes;
 
   SitePlan(LinearSite site, FormatQuantizer wq, FormatQuantizer aq, float[] weightScale, float scaleA, float scaleB,
-      double[] weightFixed, float[] combined, float[] correction, double weightRowBound, AccumulatorKind accumulator,
+      double[] weightFixed, float[] combined, float[] correction, double weightRowBound, AccumulatorChoice accumulator,
       int lanes) {
     this.site = site;
     this.wq = wq;
