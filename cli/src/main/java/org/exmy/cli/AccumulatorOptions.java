@@ -10,20 +10,20 @@ import picocli.CommandLine.Option;
  */
 final class AccumulatorOptions {
   @Option(names = "--acc", paramLabel = "KIND",
-      description = {"Accumulator: exact (default: Kulisch, no rounding), fixed (narrowed fixed point, see",
-          "--acc-lsb, --acc-bits, --acc-round), or a rounding floating-point register: fp32, fp16, bf16",
-          "or EeMm (E 2..10, M 1..50, IEEE bias, subnormals, inf), rounded to nearest even once per cycle."})
+      description = {"Accumulator: exact (default: Kulisch, no rounding), fixed (narrowed fixed point, see "
+          + "--acc-lsb, --acc-bits, --acc-round), or a rounding floating-point register: fp32, fp16, bf16 "
+          + "or EeMm (E 2..10, M 1..50, IEEE bias, subnormals, inf), rounded to nearest even once per cycle."})
   String acc;
 
   @Option(names = "--acc-lsb", paramLabel = "E",
       description = {"Fixed accumulator: its LSB is 2^E, " + Limits.MIN_ACC_LSB + ".." + Limits.MAX_ACC_LSB
-          + "; each product is rounded to it",
-          "(default: the exact product quantum). Implies --acc fixed."})
+          + "; each product is rounded to it "
+          + "(default: the exact product quantum). Implies --acc fixed."})
   Integer accLsb;
 
   @Option(names = "--acc-bits", paramLabel = "W",
-      description = {"Fixed accumulator: W bits, 2..62, saturating (default: sized so that the terms",
-          "rounded products cannot overflow, wrapping like the exact one). Implies --acc fixed."})
+      description = {"Fixed accumulator: W bits, 2..62, saturating (default: sized so that the terms "
+          + "rounded products cannot overflow, wrapping like the exact one). Implies --acc fixed."})
   Integer accBits;
 
   /** How the fixed accumulator rounds each product. */

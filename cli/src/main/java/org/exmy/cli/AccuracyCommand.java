@@ -27,9 +27,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "accuracy", mixinStandardHelpOptions = true,
     description = {"Top-1 of a model after post-training quantization, computed with the MAC core's exact arithmetic.",
-        "Calibrates activation ranges on float32 runs, quantizes every Conv/Gemm/MatMul (weights --w,",
-        "activations --a) and sums each dot product exactly as the generated core does (Kulisch",
-        "accumulator sized for the layer's fan-in, or --acc), all other ops float32. Prints CSV:",
+        "Calibrates activation ranges on float32 runs, quantizes every Conv/Gemm/MatMul (weights --w, "
+        + "activations --a) and sums each dot product exactly as the generated core does (Kulisch "
+        + "accumulator sized for the layer's fan-in, or --acc), all other ops float32. Prints CSV:",
         "model,w,a,top1,fp32_top1,agreement,images. See README 'Quantization semantics'."})
 final class AccuracyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

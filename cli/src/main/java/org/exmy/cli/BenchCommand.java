@@ -14,9 +14,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Measure simulation speed: JNI vectors/s, model steps/s, checked vectors/s.",
-        "Per core, in one run: raw Verilator-through-JNI vectors/s (one batch of 65536 cycles per JNI",
-        "call), Java model steps/s, and checked vectors/s (random accumulate sequences through both,",
-        "compared every cycle; the model runs beside Verilator), and the ratio checked / raw."})
+        "Per core, in one run: raw Verilator-through-JNI vectors/s (one batch of 65536 cycles per JNI "
+        + "call), Java model steps/s, and checked vectors/s (random accumulate sequences through both, "
+        + "compared every cycle; the model runs beside Verilator), and the ratio checked / raw."})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CoreSelection selection;

@@ -9,10 +9,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "cache", mixinStandardHelpOptions = true,
     description = {"Show or clear the Verilator model cache (info | clear).",
-        "Compiled models live in $EXMY_CACHE/verilator (default ~/.cache/exmy/verilator), about",
-        "250 KB each. Least recently used models are evicted after a build once the folder is",
-        "larger than EXMY_CACHE_MAX bytes (K, M, G suffixes; default " + ModelCache.DEFAULT_MAX_TEXT + ");",
-        "a model that a running exmy uses is never evicted."},
+        "Compiled models live in $EXMY_CACHE/verilator (default ~/.cache/exmy/verilator), about "
+        + "250 KB each. Least recently used models are evicted after a build once the folder is "
+        + "larger than EXMY_CACHE_MAX bytes (K, M, G suffixes; default " + ModelCache.DEFAULT_MAX_TEXT + "); "
+        + "a model that a running exmy uses is never evicted."},
     subcommands = {CacheCommand.Info.class, CacheCommand.Clear.class})
 final class CacheCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -19,10 +19,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "flow", mixinStandardHelpOptions = true,
     description = {"Prove and synthesize the catalogue (or the cores named): a preset of exmy sweep.",
-        "For each core: prove it bit-exact in Verilator (every operand pair, random accumulate sequences,",
-        "the worst-case oracle), synthesize it with and without DSP blocks, and rate each format's",
-        "quantization of a Gaussian tensor (SQNR); no model. Writes OUTDIR/points.csv (and the sweep's",
-        "other outputs). Results are cached like the sweep's. Exit code 1 when any core is not bit-exact."})
+        "For each core: prove it bit-exact in Verilator (every operand pair, random accumulate sequences, "
+        + "the worst-case oracle), synthesize it with and without DSP blocks, and rate each format's "
+        + "quantization of a Gaussian tensor (SQNR); no model. Writes OUTDIR/points.csv (and the sweep's "
+        + "other outputs). Results are cached like the sweep's. Exit code 1 when any core is not bit-exact."})
 final class FlowCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CoreSelection selection;

@@ -12,11 +12,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "formats", mixinStandardHelpOptions = true,
     description = {"List number formats as CSV: the standard catalogue, or the formats named.",
-        "", "Names: ExMy (E2M1, e4m3; bias 2^(E-1)-1, subnormals, every code finite),",
-        "  ExMy:bias=N:specials=ieee|fn|fnuz|none:subnormals=on|off,",
-        "  INTn / UINTn (n = 2..8), and the ml_dtypes names float8_e4m3fn, float8_e4m3fnuz,",
-        "  float8_e5m2, float8_e5m2fnuz, float8_e3m4, float8_e4m3, float8_e4m3b11fnuz,",
-        "  float6_e2m3fn, float6_e3m2fn, float4_e2m1fn."})
+        "", "Names: ExMy (E2M1, e4m3; bias 2^(E-1)-1, subnormals, every code finite), "
+        + "  ExMy:bias=N:specials=ieee|fn|fnuz|none:subnormals=on|off, "
+        + "  INTn / UINTn (n = 2..8), and the ml_dtypes names float8_e4m3fn, float8_e4m3fnuz, "
+        + "  float8_e5m2, float8_e5m2fnuz, float8_e3m4, float8_e4m3, float8_e4m3b11fnuz, "
+        + "  float6_e2m3fn, float6_e3m2fn, float4_e2m1fn."})
 final class FormatsCommand implements Runnable {
   @Spec CommandSpec spec;
 

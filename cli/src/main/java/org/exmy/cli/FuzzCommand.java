@@ -17,15 +17,15 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "fuzz", mixinStandardHelpOptions = true,
     description = {"Prove random core configurations: formats, terms, lanes, pipelines.",
-        "Draws --configs configurations from --seed: random format pairs (minifloats",
-        "of 3..8 bits with any bias, specials and subnormals; INT/UINT 2..8; named",
-        "formats; mixed pairs), terms 1..2^20 (mostly small), 1..8 or 16 lanes, and",
-        "no pipeline, a preset or random stages. Each configuration has its own seed,",
-        "printed: --replay SEED proves it again alone. Each must be clean under",
-        "verilator --lint-only -Wall, match the model on every operand pair and on",
-        "random accumulate sequences (with the wrap-around run), and pass the",
-        "worst-case sums against BigDecimal. Progress on stderr, a summary on stdout;",
-        "a failed check writes its reproduction folder under --failures.",
+        "Draws --configs configurations from --seed: random format pairs (minifloats "
+        + "of 3..8 bits with any bias, specials and subnormals; INT/UINT 2..8; named "
+        + "formats; mixed pairs), terms 1..2^20 (mostly small), 1..8 or 16 lanes, and "
+        + "no pipeline, a preset or random stages. Each configuration has its own seed, "
+        + "printed: --replay SEED proves it again alone. Each must be clean under "
+        + "verilator --lint-only -Wall, match the model on every operand pair and on "
+        + "random accumulate sequences (with the wrap-around run), and pass the "
+        + "worst-case sums against BigDecimal. Progress on stderr, a summary on stdout; "
+        + "a failed check writes its reproduction folder under --failures.",
         "Exit code 1 when any configuration fails."})
 final class FuzzCommand implements Callable<Integer> {
   static final int MAX_CONFIGS = 1_000_000;

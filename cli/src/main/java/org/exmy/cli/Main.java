@@ -19,9 +19,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * {@code exmy} without a command); 130 interrupted (Ctrl-C, or a tool killed by SIGINT/SIGTERM).
  */
 @Command(name = "exmy", mixinStandardHelpOptions = true, version = "exmy 0.1.0",
-    description = {"FPGA minifloat MAC generator and bit-exact simulator.", "",
-        "Pick a number format (E2M1, E4M3, float8_e5m2, INT8 ...), generate its MAC core,",
-        "prove it bit-exact against the Java model in Verilator, and see what it costs in LUTs/DSPs."},
+    description = {"FPGA minifloat MAC generator and bit-exact simulator.", " "
+        + "Pick a number format (E2M1, E4M3, float8_e5m2, INT8 ...), generate its MAC core, "
+        + "prove it bit-exact against the Java model in Verilator, and see what it costs in LUTs/DSPs."},
     subcommands = {FormatsCommand.class, TableCommand.class, QuantizeCommand.class,
         GenerateCommand.class, CatalogueCommand.class, VerifyCommand.class, SynthCommand.class,
         FlowCommand.class, SweepCommand.class, BenchCommand.class, AccuracyCommand.class, FuzzCommand.class,

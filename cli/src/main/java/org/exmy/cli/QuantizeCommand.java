@@ -18,13 +18,13 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "quantize", mixinStandardHelpOptions = true,
     description = {"Round decimal numbers read from standard input, one per line, to FORMAT.",
-        "Prints CSV 'input,code,value'. Rounding is round-to-nearest-even on the exact decimal",
-        "(no detour through binary64) unless --via float32 is given.",
-        "Accepted, ASCII only: [+|-] digits [. [digits]] [e|E [+|-] digits], also .5 and 5.;",
-        "and nan, inf, infinity in any case, with a sign. -0 and -0.0 give -0 where the format",
-        "has one; exponents of any size are fine (1e99999999999 overflows, 1e-99999999999 is 0).",
-        "Blank lines are skipped; a line that is not a number is reported on stderr with its",
-        "line number, the rest is still converted, and the exit code is 2."})
+        "Prints CSV 'input,code,value'. Rounding is round-to-nearest-even on the exact decimal "
+        + "(no detour through binary64) unless --via float32 is given.",
+        "Accepted, ASCII only: [+|-] digits [. [digits]] [e|E [+|-] digits], also .5 and 5.; "
+        + "and nan, inf, infinity in any case, with a sign. -0 and -0.0 give -0 where the format "
+        + "has one; exponents of any size are fine (1e99999999999 overflows, 1e-99999999999 is 0).",
+        "Blank lines are skipped; a line that is not a number is reported on stderr with its "
+        + "line number, the rest is still converted, and the exit code is 2."})
 final class QuantizeCommand implements java.util.concurrent.Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -32,8 +32,8 @@ final class QuantizeCommand implements java.util.concurrent.Callable<Integer> {
   String format;
 
   @Option(names = "--overflow", paramLabel = "POLICY", defaultValue = "nonsat",
-      description = {"saturate: out-of-range values clamp to the largest finite value;",
-          "nonsat (default, as ml_dtypes): they become inf, or NaN when the format has no inf.",
+      description = {"saturate: out-of-range values clamp to the largest finite value; "
+          + "nonsat (default, as ml_dtypes): they become inf, or NaN when the format has no inf.",
           "Integer formats always saturate."})
   String overflow;
 
@@ -42,9 +42,9 @@ final class QuantizeCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(names = "--via", paramLabel = "PATH", defaultValue = "exact",
       description = {"exact (default): round the exact decimal once.",
-          "float32: as NumPy + ml_dtypes do for float64 data (x.astype(dtype)): round the decimal",
-          "to float64, that to float32, then to FORMAT; bit for bit what ml_dtypes gives, which",
-          "differs from exact rounding for inputs close to a midpoint (double rounding)."})
+          "float32: as NumPy + ml_dtypes do for float64 data (x.astype(dtype)): round the decimal "
+          + "to float64, that to float32, then to FORMAT; bit for bit what ml_dtypes gives, which "
+          + "differs from exact rounding for inputs close to a midpoint (double rounding)."})
   Via via;
 
   @Override

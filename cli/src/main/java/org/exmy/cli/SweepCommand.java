@@ -23,11 +23,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = {"Design-space sweep: cost against accuracy for every format, with the Pareto front.",
-        "For each point of the grid (format pair x lanes x DSP x model): generate the core, prove it",
-        "bit-exact in Verilator, synthesize it with Yosys, and rate the model's top-1 with the core's",
-        "exact arithmetic (exmy accuracy). Results are cached per stage (a re-run does only what",
-        "changed; an interrupted sweep resumes). Writes OUTDIR/points.csv, pareto.csv, plots and",
-        "report.html. Exit code 1 when a core is not bit-exact or a stage failed."})
+        "For each point of the grid (format pair x lanes x DSP x model): generate the core, prove it "
+        + "bit-exact in Verilator, synthesize it with Yosys, and rate the model's top-1 with the core's "
+        + "exact arithmetic (exmy accuracy). Results are cached per stage (a re-run does only what "
+        + "changed; an interrupted sweep resumes). Writes OUTDIR/points.csv, pareto.csv, plots and "
+        + "report.html. Exit code 1 when a core is not bit-exact or a stage failed."})
 final class SweepCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -32,12 +32,12 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "synth", mixinStandardHelpOptions = true,
     description = {"Synthesize MAC cores: xc7 LUT/FF/CARRY4/DSP48, iCE40 LCs and Fmax, xc7 logic delay.",
-        "Runs Yosys synth_xilinx on each core (with and without DSP blocks) and writes a CSV of",
-        "its Xilinx 7-series cells. Timing (--timing): 'ice40' places and routes the core on an",
-        "iCE40 HX8K with nextpnr-ice40 (inside a 4-pin serial wrapper) and reports its logic cells",
-        "and Fmax; 'xc7' estimates the 7-series critical path from Yosys' cell delays WITHOUT",
-        "routing (a logic-delay estimate, not an Fmax). Also writes a Vivado TCL script per core",
-        "(out-of-context synthesis, place, route, utilization and timing reports)."})
+        "Runs Yosys synth_xilinx on each core (with and without DSP blocks) and writes a CSV of "
+        + "its Xilinx 7-series cells. Timing (--timing): 'ice40' places and routes the core on an "
+        + "iCE40 HX8K with nextpnr-ice40 (inside a 4-pin serial wrapper) and reports its logic cells "
+        + "and Fmax; 'xc7' estimates the 7-series critical path from Yosys' cell delays WITHOUT "
+        + "routing (a logic-delay estimate, not an Fmax). Also writes a Vivado TCL script per core "
+        + "(out-of-context synthesis, place, route, utilization and timing reports)."})
 final class SynthCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CoreSelection selection;

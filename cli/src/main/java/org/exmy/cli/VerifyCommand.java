@@ -15,13 +15,13 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = {"Prove MAC cores bit-exact against the Java model in Verilator.",
-        "Verilates each core and compares it with the Java model cycle by cycle (aligned by the",
-        "core's latency), for every operand pair and random accumulate sequences; then drives",
-        "exactly --terms worst-case products and compares io_acc with BigDecimal sums.",
-        "A failed check prints its first failing cycle in full and writes a",
-        "reproduction folder under --failures: the Verilog, the vectors up to the",
-        "failure, a Verilog testbench, run.sh (verilator --binary; it replays the",
-        "mismatch) and wave.vcd around the failing cycle.",
+        "Verilates each core and compares it with the Java model cycle by cycle (aligned by the "
+        + "core's latency), for every operand pair and random accumulate sequences; then drives "
+        + "exactly --terms worst-case products and compares io_acc with BigDecimal sums.",
+        "A failed check prints its first failing cycle in full and writes a "
+        + "reproduction folder under --failures: the Verilog, the vectors up to the "
+        + "failure, a Verilog testbench, run.sh (verilator --binary; it replays the "
+        + "mismatch) and wave.vcd around the failing cycle.",
         "Exit code 1 when any vector differs."})
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -32,8 +32,8 @@ final class VerifyCommand implements Callable<Integer> {
   int sequences;
 
   @Option(names = "--max-length", paramLabel = "N", defaultValue = "2000",
-      description = {"Longest random sequence, 1.." + Limits.MAX_LENGTH + " (default: ${DEFAULT-VALUE});",
-          "--sequences x --max-length at most " + Limits.MAX_SEQUENCE_CYCLES + "."})
+      description = {"Longest random sequence, 1.." + Limits.MAX_LENGTH + " (default: ${DEFAULT-VALUE}); "
+          + "--sequences x --max-length at most " + Limits.MAX_SEQUENCE_CYCLES + "."})
   int maxLength;
 
   @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
