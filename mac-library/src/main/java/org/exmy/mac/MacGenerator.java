@@ -24,18 +24,23 @@ import org.exmy.simulator.Specials;
  * mirrors {@link org.exmy.simulator.MacModel} step for step:
  *
  * <ol>
- *   <li>decode each operand into sign, significand (hidden bit and mantissa), shift (effective
- *       exponent - 1) and NaN/inf/zero classes;</li>
- *   <li>multiply the significands, shift the product left by the sum of the shifts: this is the
- *       product as an integer in units of the accumulator LSB;</li>
+ *   <li>decode each operand into sign, significand (hidden bit and mantissa), shift ({@code
+ *       max(exponent field, 1)}) and NaN/inf/zero classes ({@link Operand});</li>
+ *   <li>multiply the significands and place the product at its position in units of the
+ *       accumulator LSB, chunked: fine shift, then one-hot coarse position ({@link
+ *       ProductPlacement});</li>
  *   <li>when the signs differ, add its ones' complement plus a carry-in of 1 (= its negation) to
- *       the accumulator register: one carry chain, not a negation chain and an add chain.</li>
+ *       the accumulator register: one carry chain, not a negation chain and an add chain ({@link
+ *       KulischAccumulator}).</li>
  * </ol>
  * Integer x integer cores multiply directly as two's complement (signed) or unsigned numbers; in a
  * mixed integer x minifloat core the integer operand enters the float datapath as sign and
- * magnitude with shift 0.
+ * magnitude without a shift. mac-library/QOR.md explains the datapath choices and their cost.
  */
 public final class MacGenerator {
+  /** Lanes per adder chain of a dot-product core (longer chains are slower, not larger). */
+  private static final int CHAIN_LANES = 8;
+
   /** Number of products a catalogue core sums exactly (sets the guard bits: log2 = 10). */
   public static final int DEFAULT_TERMS = 1024;
 
@@ -90,12 +95,12 @@ public final class MacGenerator {
     Operand db = null;
     Signal prodNeg = null;
     if (a instanceof IntFormat ai && b instanceof IntFormat bi) {
-      term = intProduct(c, ia, ai, ib, bi, w);
+      term = intProduct(c, ia, ai, ib, bi, spec.productBits() + 1);
     } else {
       da = decode(c, "a", ia, a, hasInf(b));
       db = decode(c, "b", ib, b, hasInf(a));
-      prodNeg = c.wire("prod_neg", da.sign.xor(db.sign), "sign of the product");
-      term = floatProduct(c, da, db, prodNeg, spec, w, true);
+      prodNeg = c.wire("prod_neg", da.sign().xor(db.sign()), "sign of the product");
+      term = ProductPlacement.onesComplement(c, "", da, db, prodNeg, null, spec.productBits());
     }
 
     boolean flags = spec.hasSpecials();
@@ -114,16 +119,10 @@ public final class MacGenerator {
       }
     }
 
-    Signal addend = c.wire("addend", mux(use, term, zero(w)));
-    Reg acc = c.reg("acc", w).comment("exact accumulator (Kulisch), wraps modulo 2^" + w);
-    Expr sum = mux(clear, zero(w), acc.q()).add(addend);
-    if (prodNeg != null) {
-      // A negative float product enters as its ones' complement plus this carry-in: one adder
-      // instead of a negation adder followed by the accumulator adder.
-      sum = sum.add(c.wire("addend_cin", use.and(prodNeg), "+1 completing the two's complement"));
-    }
-    acc.next(sum);
-    Signal accQ = acc.q();
+    // A negative float product enters as its ones' complement plus a carry-in: one adder instead of
+    // a negation adder followed by the accumulator adder.
+    Signal accQ = prodNeg == null ? KulischAccumulator.addSigned(c, clear, use, term, null, w)
+        : KulischAccumulator.addOnesComplement(c, clear, use, term, prodNeg, w);
     c.output("acc", accQ);
     flagQ.forEach(c::output);
     return new MacCore(c, a, b, spec);
@@ -150,36 +149,64 @@ public final class MacGenerator {
     boolean flags = spec.hasSpecials();
     boolean infFlags = unit.ports().stream().anyMatch(p -> p.name().equals("io_posInf"));
     List<Expr> level = new ArrayList<>();
+    List<Expr> cins = new ArrayList<>();
     List<Expr> nans = new ArrayList<>();
     List<Expr> poss = new ArrayList<>();
     List<Expr> negs = new ArrayList<>();
     for (int i = 0; i < lanes; i++) {
       Instance u = c.instance("lane" + i, unit).in("a", as.get(i)).in("b", bs.get(i));
       level.add(u.out("prod"));
+      if (unit.ports().stream().anyMatch(p -> p.name().equals("io_neg"))) cins.add(u.out("neg"));
       if (flags) nans.add(u.out("nan"));
       if (infFlags) {
         poss.add(u.out("posInf"));
         negs.add(u.out("negInf"));
       }
     }
-    // Adder tree: each level adds neighbours, one bit wider; an odd one out moves up unchanged.
-    for (int lvl = 1; level.size() > 1; lvl++) {
-      List<Expr> next = new ArrayList<>();
-      for (int j = 0; j + 1 < level.size(); j += 2) {
-        Expr x = level.get(j);
-        Expr y = level.get(j + 1);
-        int ww = Math.max(x.width(), y.width()) + 1;
-        next.add(c.wire("tree" + lvl + "_" + j / 2, x.sext(ww).add(y.sext(ww)),
-            j == 0 ? "adder tree level " + lvl + " (signed, never overflows)" : null));
+    // Lanes are summed by chains of adders (at most CHAIN_LANES lanes each), one bit wider per adder
+    // (signed, never overflows; at most the accumulator width, modulo which every sum is taken): the
+    // running sum, a carry-chain output and so a free DI operand, plus the next lane, whose last
+    // placement step folds into the S LUTs. A float lane's +1 (ones' complement) is a carry-in: a
+    // chain's first lane goes through a carry chain of its own (chain<i> = its product in two's
+    // complement; S = the placed bit, DI = 0), which also keeps every S LUT one level behind the
+    // placement; lane i's goes to the adder after lane i+1, a chain's last lane's to the adder that
+    // takes the chain's sum (a balanced tree over the chains, then the accumulator). QOR.md compares
+    // this with a balanced tree of lanes.
+    boolean ones = !cins.isEmpty();
+    List<Expr> sums = new ArrayList<>();
+    List<Expr> pending = new ArrayList<>();
+    for (int g = 0; g < lanes; g += CHAIN_LANES) {
+      int end = Math.min(lanes, g + CHAIN_LANES);
+      Expr sum = level.get(g);
+      if (ones) {
+        int ww = Math.min(sum.width() + 1, w);
+        sum = c.wire("chain" + g, sum.sext(ww).add(cins.get(g).zext(ww)),
+            "lane " + g + "'s product in two's complement, then running sums: chain<i> = lanes " + g + "..i");
       }
-      if (level.size() % 2 == 1) next.add(level.get(level.size() - 1));
-      level = next;
+      for (int i = g + 1; i < end; i++) {
+        Expr x = level.get(i);
+        int ww = Math.min(Math.max(sum.width(), x.width()) + 1, w);
+        Expr s = sum.sext(ww).add(x.sext(ww));
+        if (ones && i >= g + 2) s = s.add(cins.get(i - 1).zext(ww));
+        sum = c.wire("chain" + i, s, !ones && i == g + 1 ? "running sums: chain<i> = lanes " + g + "..i" : null);
+      }
+      sums.add(sum);
+      if (ones) pending.add(cins.get(end - 1));
     }
-    Expr total = level.get(0);
-    Signal addend = c.wire("addend", mux(valid, total.sext(w), zero(w)));
-    Reg acc = c.reg("acc", w).comment("exact accumulator (Kulisch), wraps modulo 2^" + w);
-    acc.next(mux(clear, zero(w), acc.q()).add(addend));
-    c.output("acc", acc.q());
+    for (int lvl = 1; sums.size() > 1; lvl++) {
+      List<Expr> next = new ArrayList<>();
+      for (int j = 0; j + 1 < sums.size(); j += 2) {
+        Expr x = sums.get(j);
+        Expr y = sums.get(j + 1);
+        int ww = Math.min(Math.max(x.width(), y.width()) + 1, w);
+        Expr s = x.sext(ww).add(y.sext(ww));
+        if (ones) s = s.add(pending.remove(0).zext(ww));
+        next.add(c.wire("tree" + lvl + "_" + j / 2, s, j == 0 ? "sums of the chains, level " + lvl : null));
+      }
+      if (sums.size() % 2 == 1) next.add(sums.get(sums.size() - 1));
+      sums = next;
+    }
+    c.output("acc", KulischAccumulator.addSigned(c, clear, valid, sums.get(0), ones ? pending.remove(0) : null, w));
     if (flags) {
       c.output("nan", stickyFlag(c, "nan", clear, valid.and(c.wire("any_nan", Hdl.any(nans.toArray(new Expr[0]))))));
     }
@@ -191,36 +218,46 @@ public final class MacGenerator {
   }
 
   /**
-   * Combinational exact product: {@code io_prod} is {@code a * b} as a (productBits + 1)-bit two's
-   * complement integer in units of 2^lsbExponent, or 0 when the product is NaN or infinite, which
-   * instead raise {@code io_nan} / {@code io_posInf} / {@code io_negInf} (when the formats have them).
+   * Combinational exact product in units of 2^lsbExponent, as a (productBits + 1)-bit integer: for
+   * integer x integer two's complement ({@code io_prod}); otherwise ones' complement, {@code io_prod +
+   * io_neg} being the two's complement product (the dot core adds io_neg as a carry-in). NaN and
+   * infinite products add 0 and instead raise {@code io_nan} / {@code io_posInf} / {@code io_negInf}
+   * (when the formats have them).
    */
   static Component productUnit(NumberFormat a, NumberFormat b, AccumulatorSpec spec, String name) {
     int pw = spec.productBits() + 1;
     Component c = new Component(name);
-    c.comment("Exact product " + a.name() + " x " + b.name() + ": io_prod = a * b as a " + pw
-        + "-bit two's complement integer, value = io_prod * 2^" + spec.lsbExponent() + ".");
-    if (spec.hasSpecials()) c.comment("NaN and infinite products give io_prod = 0 and raise their flag.");
-    Signal ia = c.input("a", a.bits());
-    Signal ib = c.input("b", b.bits());
+    Signal ia;
+    Signal ib;
     if (a instanceof IntFormat ai && b instanceof IntFormat bi) {
+      c.comment("Exact product " + a.name() + " x " + b.name() + ": io_prod = a * b as a " + pw
+          + "-bit two's complement integer, value = io_prod * 2^" + spec.lsbExponent() + ".");
+      ia = c.input("a", a.bits());
+      ib = c.input("b", b.bits());
       c.output("prod", intProduct(c, ia, ai, ib, bi, pw));
       return c;
     }
+    c.comment("Exact product " + a.name() + " x " + b.name() + ": io_prod + io_neg = a * b, io_prod a " + pw
+        + "-bit ones' complement integer, value = (io_prod + io_neg) * 2^" + spec.lsbExponent() + ".");
+    if (spec.hasSpecials()) c.comment("NaN and infinite products give io_prod = io_neg = 0 and raise their flag.");
+    ia = c.input("a", a.bits());
+    ib = c.input("b", b.bits());
     Operand da = decode(c, "a", ia, a, hasInf(b));
     Operand db = decode(c, "b", ib, b, hasInf(a));
-    Signal neg = c.wire("prod_neg", da.sign.xor(db.sign), "sign of the product");
-    Signal fixed = floatProduct(c, da, db, neg, spec, pw, false);
-    if (!spec.hasSpecials()) {
-      c.output("prod", fixed);
-      return c;
-    }
-    ProductClass cls = classify(c, da, db);
-    c.output("prod", mux(cls.special(c), zero(pw), fixed));
-    c.output("nan", cls.nan());
-    if (cls.inf() != null) {
-      c.output("posInf", cls.inf().and(neg.not()));
-      c.output("negInf", cls.inf().and(neg));
+    Signal neg = c.wire("prod_neg", da.sign().xor(db.sign()), "sign of the product");
+    ProductClass cls = spec.hasSpecials() ? classify(c, da, db) : null;
+    Expr special = cls == null ? null : cls.special(c);
+    Signal addNeg = special == null ? neg
+        : c.wire("add_neg", neg.and(special.not()), "NaN and infinite products add 0");
+    Signal addend = ProductPlacement.onesComplement(c, "", da, db, addNeg, special, spec.productBits());
+    c.output("prod", Hdl.cat(addNeg, addend));
+    c.output("neg", addNeg);
+    if (cls != null) {
+      c.output("nan", cls.nan());
+      if (cls.inf() != null) {
+        c.output("posInf", cls.inf().and(neg.not()));
+        c.output("negInf", cls.inf().and(neg));
+      }
     }
     return c;
   }
@@ -234,14 +271,14 @@ public final class MacGenerator {
 
   private static ProductClass classify(Component c, Operand da, Operand db) {
     List<Expr> nanTerms = new ArrayList<>();
-    if (da.nan != null) nanTerms.add(da.nan);
-    if (db.nan != null) nanTerms.add(db.nan);
-    if (da.inf != null) nanTerms.add(da.inf.and(db.zero));
-    if (db.inf != null) nanTerms.add(db.inf.and(da.zero));
-    boolean anyInfOperand = da.inf != null || db.inf != null;
+    if (da.nan() != null) nanTerms.add(da.nan());
+    if (db.nan() != null) nanTerms.add(db.nan());
+    if (da.inf() != null) nanTerms.add(da.inf().and(db.zero()));
+    if (db.inf() != null) nanTerms.add(db.inf().and(da.zero()));
+    boolean anyInfOperand = da.inf() != null || db.inf() != null;
     Signal prodNan = c.wire("prod_nan", Hdl.any(nanTerms.toArray(new Expr[0])),
         anyInfOperand ? "NaN x anything and inf x 0 give NaN" : "NaN x anything gives NaN");
-    Expr anyInf = da.inf == null ? db.inf : db.inf == null ? da.inf : da.inf.or(db.inf);
+    Expr anyInf = da.inf() == null ? db.inf() : db.inf() == null ? da.inf() : da.inf().or(db.inf());
     Signal prodInf = anyInf == null ? null : c.wire("prod_inf", anyInf.and(prodNan.not()));
     return new ProductClass(prodNan, prodInf);
   }
@@ -292,9 +329,6 @@ public final class MacGenerator {
     return f instanceof FloatFormat ff && ff.hasInf();
   }
 
-  /** Decoded operand fields; nan, inf and zero are null where the format cannot produce them. */
-  private record Operand(Expr sign, Expr sig, Expr shift, Expr nan, Expr inf, Expr zero) {}
-
   private static Operand decode(Component c, String p, Signal x, NumberFormat f, boolean otherHasInf) {
     if (f instanceof IntFormat fi) {
       return decodeInt(c, p, x, fi, otherHasInf);
@@ -333,7 +367,10 @@ public final class MacGenerator {
       zero = expNz.not();
     }
     Signal sigS = c.wire(p + "_sig", sig, "significand, " + (m + 1) + " bits");
-    Signal shift = c.wire(p + "_shift", exp.sub(expNz.zext(e)), "effective exponent - 1");
+    // max(exponent field, 1): the effective exponent + 1, no subtractor (Operand); a 1-bit field
+    // has effective exponent 1 for every code, so no shift at all.
+    Signal shift = e == 1 ? null : c.wire(p + "_shift", Hdl.cat(exp.slice(e - 1, 1), exp.bit(0).or(expNz.not())),
+        "max(exponent, 1)");
     // Zero only matters for inf x 0 = NaN, i.e. when the other operand can be infinite.
     Expr zeroS = otherHasInf ? c.wire(p + "_zero", nan == null ? zero : zero.and(nan.not())) : null;
     return new Operand(sign, sigS, shift, nan, inf, zeroS);
@@ -354,27 +391,8 @@ public final class MacGenerator {
       sign = c.wire(p + "_sign", lit(0, 1), "operand " + p + ": " + f.name() + ", unsigned");
       mag = x;
     }
-    Signal sig = c.wire(p + "_sig", mag, "magnitude, " + f.bits() + " bits");
-    Signal shift = c.wire(p + "_shift", lit(0, 1), "integers have no exponent");
+    Signal sig = c.wire(p + "_sig", mag, "magnitude, " + f.bits() + " bits (integers have no exponent)");
     Expr zero = otherHasInf ? c.wire(p + "_zero", x.orReduce().not(), "inf x 0 is NaN") : null;
-    return new Operand(sign, sig, shift, null, null, zero);
-  }
-
-  /**
-   * The signed product at width {@code w}: in ones' complement when {@code onesComplement} (the
-   * caller adds the +1 as a carry-in), else in two's complement.
-   */
-  private static Signal floatProduct(Component c, Operand a, Operand b, Signal neg, AccumulatorSpec spec, int w,
-      boolean onesComplement) {
-    int pb = spec.productBits();
-    Signal psig = c.wire("prod_sig", a.sig.mul(b.sig), "significand product");
-    int sw = Math.max(a.shift.width(), b.shift.width()) + 1;
-    Signal pshift = c.wire("prod_shift", a.shift.zext(sw).add(b.shift.zext(sw)));
-    Signal mag = c.wire("prod_mag", psig.shl(pshift, Math.max(pb, psig.width())),
-        "|a*b| in units of 2^" + spec.lsbExponent());
-    Expr magW = mag.width() >= w ? mag.resize(w) : mag.zext(w);
-    if (!onesComplement) return c.wire("prod_fixed", mux(neg, magW.neg(), magW), "signed product");
-    return c.wire("prod_fixed", mux(neg, magW.not(), magW),
-        "ones' complement when negative (the +1 is addend_cin), accumulator width");
+    return new Operand(sign, sig, null, null, null, zero);
   }
 }
