@@ -119,10 +119,19 @@ public final class MacGenerator {
       }
     }
 
-    // A negative float product enters as its ones' complement plus a carry-in: one adder instead of
-    // a negation adder followed by the accumulator adder.
-    Signal accQ = prodNeg == null ? KulischAccumulator.addSigned(c, clear, use, term, null, w)
-        : KulischAccumulator.addOnesComplement(c, clear, use, term, prodNeg, w);
+    Signal accQ;
+    if (prodNeg == null) {
+      // An integer product, two's complement, gated by valid: with the register's enable instead,
+      // Yosys merges the multiplier into the accumulator adder and maps both worse (QOR.md).
+      Signal addend = c.wire("addend", mux(use, term.sext(w), zero(w)));
+      Reg acc = c.reg("acc", w).comment("exact accumulator (Kulisch), wraps modulo 2^" + w);
+      acc.next(mux(clear, zero(w), acc.q()).add(addend));
+      accQ = acc.q();
+    } else {
+      // A negative float product enters as its ones' complement plus a carry-in: one adder instead
+      // of a negation adder followed by the accumulator adder.
+      accQ = KulischAccumulator.addOnesComplement(c, clear, use, term, prodNeg, w);
+    }
     c.output("acc", accQ);
     flagQ.forEach(c::output);
     return new MacCore(c, a, b, spec);
