@@ -95,7 +95,7 @@ public final class MacGenerator {
     Operand db = null;
     Signal prodNeg = null;
     if (a instanceof IntFormat ai && b instanceof IntFormat bi) {
-      term = intProduct(c, ia, ai, ib, bi, spec.productBits() + 1);
+      term = BoothProduct.product(c, "", ia, ai, ib, bi, spec.productBits() + 1, w);
     } else {
       da = decode(c, "a", ia, a, hasInf(b));
       db = decode(c, "b", ib, b, hasInf(a));
@@ -119,19 +119,11 @@ public final class MacGenerator {
       }
     }
 
-    Signal accQ;
-    if (prodNeg == null) {
-      // An integer product, two's complement, gated by valid: with the register's enable instead,
-      // Yosys merges the multiplier into the accumulator adder and maps both worse (QOR.md).
-      Signal addend = c.wire("addend", mux(use, term.sext(w), zero(w)));
-      Reg acc = c.reg("acc", w).comment("exact accumulator (Kulisch), wraps modulo 2^" + w);
-      acc.next(mux(clear, zero(w), acc.q()).add(addend));
-      accQ = acc.q();
-    } else {
-      // A negative float product enters as its ones' complement plus a carry-in: one adder instead
-      // of a negation adder followed by the accumulator adder.
-      accQ = KulischAccumulator.addOnesComplement(c, clear, use, term, prodNeg, w);
-    }
+    // A negative float product enters as its ones' complement plus a carry-in: one adder instead of
+    // a negation adder followed by the accumulator adder. An integer product comes out of a carry
+    // chain in two's complement.
+    Signal accQ = prodNeg == null ? KulischAccumulator.addSigned(c, clear, use, term, null, w)
+        : KulischAccumulator.addOnesComplement(c, clear, use, term, prodNeg, w);
     c.output("acc", accQ);
     flagQ.forEach(c::output);
     return new MacCore(c, a, b, spec);
@@ -243,7 +235,7 @@ public final class MacGenerator {
           + "-bit two's complement integer, value = io_prod * 2^" + spec.lsbExponent() + ".");
       ia = c.input("a", a.bits());
       ib = c.input("b", b.bits());
-      c.output("prod", intProduct(c, ia, ai, ib, bi, pw));
+      c.output("prod", BoothProduct.product(c, "", ia, ai, ib, bi, pw, spec.width()));
       return c;
     }
     c.comment("Exact product " + a.name() + " x " + b.name() + ": io_prod + io_neg = a * b, io_prod a " + pw
@@ -313,23 +305,6 @@ public final class MacGenerator {
 
   private static String ident(String formatName) {
     return formatName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("_+$", "");
-  }
-
-  // ---------------------------------------------------------------- integer datapath
-
-  private static Expr intProduct(Component c, Signal a, IntFormat af, Signal b, IntFormat bf, int w) {
-    Expr p;
-    if (af.signed() && bf.signed()) {
-      p = c.wire("prod", a.smul(b), "two's complement product");
-      return p.sext(w);
-    }
-    // At least one unsigned operand: widen each by a zero/sign bit, multiply as signed.
-    Expr ax = af.signed() ? a.sext(a.width() + 1) : a.zext(a.width() + 1);
-    Expr bx = bf.signed() ? b.sext(b.width() + 1) : b.zext(b.width() + 1);
-    Expr ap = c.wire("a_ext", ax);
-    Expr bp = c.wire("b_ext", bx);
-    p = c.wire("prod", ap.smul(bp), "product of the sign-widened operands");
-    return p.width() >= w ? p.resize(w) : p.sext(w);
   }
 
   // ---------------------------------------------------------------- minifloat datapath
