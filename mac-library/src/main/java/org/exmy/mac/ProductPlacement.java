@@ -82,7 +82,7 @@ final class ProductPlacement {
     }
     int pw = x.width() + y.width();
     if (sa == null && sb == null) {
-      Signal psig = multiply(c, p, x, y, "significand product = |a*b| (no exponents)");
+      Signal psig = multiply(c, p, x, y, zero != null, "significand product = |a*b| (no exponents)");
       return bits(c, p, neg, productBits, i -> i < pw ? psig.bit(i) : null, "ones' complement when negative");
     }
     Signal sh;
@@ -104,13 +104,13 @@ final class ProductPlacement {
     if (plan.preShift()) {
       Signal x1 = c.wire(p + "prod_pre", mux(sh.bit(0), x.shl(1), x.zext(x.width() + 1)),
           "pre-shift by bit 0 of the position: the multiplier does the first fine step");
-      Signal psig = multiply(c, p, x1, y, "significand product, moved by bit 0 of the position");
+      Signal psig = multiply(c, p, x1, y, zero != null, "significand product, moved by bit 0 of the position");
       // With C = 2 the pre-shift is the whole fine shift.
       fine = lc == 1 ? psig
           : c.wire(p + "prod_fine", psig.shl(cat(sh.slice(lc - 1, 1), lit(0, 1)), tw),
               "fine shift: the rest of the position modulo " + cc);
     } else {
-      Signal psig = multiply(c, p, x, y, "significand product");
+      Signal psig = multiply(c, p, x, y, zero != null, "significand product");
       fine = c.wire(p + "prod_fine", psig.shl(sh.slice(lc - 1, 0), tw), "fine shift: the position modulo " + cc);
     }
     // Coarse positions that can occur: position div C from 0 to maxShift div C.
@@ -136,11 +136,13 @@ final class ProductPlacement {
 
   /**
    * The unsigned product {@code x * y} as wire {@code <p>prod_sig}: from Booth rows (BoothProduct)
-   * from 9 product bits up (5 x 4 and larger, measured smaller there), else Yosys' multiplier.
+   * from 9 product bits up (5 x 4 and larger), else Yosys' multiplier; also Yosys' multiplier when
+   * an operand was forced to 0 ({@code forced}: a dot lane of a format with NaN or inf). Both
+   * choices were measured (QOR.md).
    */
-  private static Signal multiply(Component c, String p, Expr x, Expr y, String comment) {
+  private static Signal multiply(Component c, String p, Expr x, Expr y, boolean forced, String comment) {
     int w = x.width() + y.width();
-    Expr prod = w >= 9 ? BoothProduct.product(c, p, x, false, y, false, w, w) : x.mul(y);
+    Expr prod = w >= 9 && !forced ? BoothProduct.product(c, p, x, false, y, false, w, w) : x.mul(y);
     return c.wire(p + "prod_sig", prod, comment);
   }
 
