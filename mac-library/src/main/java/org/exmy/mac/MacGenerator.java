@@ -219,11 +219,11 @@ public final class MacGenerator {
   }
 
   /**
-   * Combinational exact product in units of 2^lsbExponent, as a (productBits + 1)-bit integer: for
-   * integer x integer two's complement ({@code io_prod}); otherwise ones' complement, {@code io_prod +
-   * io_neg} being the two's complement product (the dot core adds io_neg as a carry-in). NaN and
-   * infinite products add 0 and instead raise {@code io_nan} / {@code io_posInf} / {@code io_negInf}
-   * (when the formats have them).
+   * Combinational exact product in units of 2^lsbExponent: for integer x integer a two's complement
+   * {@code io_prod} of at least productBits + 1 bits; otherwise (productBits + 1)-bit ones'
+   * complement, {@code io_prod + io_neg} being the two's complement product (the dot core adds
+   * io_neg as a carry-in). NaN and infinite products add 0 and instead raise {@code io_nan} /
+   * {@code io_posInf} / {@code io_negInf} (when the formats have them).
    */
   static Component productUnit(NumberFormat a, NumberFormat b, AccumulatorSpec spec, String name) {
     int pw = spec.productBits() + 1;

@@ -91,7 +91,8 @@ class MacGeneratorTest {
     // two chains with the carry-in of lane 7, then that sum and the third chain with lane 15's.
     assertTrue(v.contains("wire [9:0]  chain0 = {lane0_io_prod[8], lane0_io_prod} + {9'd0, lane0_io_neg};"), v);
     assertTrue(v.contains("wire [9:0]  chain8 = {lane8_io_prod[8], lane8_io_prod} + {9'd0, lane8_io_neg};"), v);
-    assertTrue(v.contains("wire [17:0] tree1_0 = ({chain7[16], chain7} + {chain15[16], chain15}) + {17'd0, lane7_io_neg};"), v);
+    assertTrue(v.contains("wire [17:0] tree1_0 = ({chain7[16], chain7} + {chain15[16], chain15})"
+        + " + {17'd0, lane7_io_neg};"), v);
     assertTrue(v.contains("wire [18:0] tree2_0 = ({tree1_0[17], tree1_0} + {{6{chain19[12]}}, chain19})"
         + " + {18'd0, lane15_io_neg};"), v);
     assertTrue(v.contains("acc_sum_cin = acc_sum + {18'd0, lane19_io_neg};"), v);
