@@ -123,4 +123,36 @@ class TamperedCoreTest {
       assertEquals(2, r.mismatches(), r::toString);
     }
   }
+
+  @Test
+  void aStageValidStuckAtOneIsCaught() {
+    RequireTools.verilatorBackend();
+    MacCore core = Cores.core("E4M3", "E4M3", 16, 1, "4");
+    // The decode stage's valid register ignores io_valid. Same stimulus as anIgnoredValidIsCaught,
+    // then 4 idle cycles of 0 x 0 (adds nothing either way) to drain the 5-cycle pipeline:
+    // model acc 1, 1, 1, 1, 2; with the stage's valid stuck: 1, 3, 5, 7, 8 -> 4 mismatches
+    CrossCheck.Report r = tampered(core, "d_valid <= io_valid;", "d_valid <= 1'b1;",
+        List.of(new int[] {1, 0, 0, 0, 0}, new int[] {0, 1, 1, 0x38, 0x38}, new int[] {0, 0, 0, 0x38, 0x40},
+            new int[] {0, 0, 0, 0x38, 0x40}, new int[] {0, 0, 0, 0x38, 0x40}, new int[] {0, 0, 1, 0x38, 0x38},
+            new int[] {0, 0, 0, 0, 0}, new int[] {0, 0, 0, 0, 0}, new int[] {0, 0, 0, 0, 0},
+            new int[] {0, 0, 0, 0, 0}));
+    assertEquals(4, r.mismatches(), r::toString);
+  }
+
+  @Test
+  void aDroppedChunkCarryIsCaught() {
+    RequireTools.verilatorBackend();
+    MacCore core = Cores.core("E4M3", "E4M3", 16, 1, "4");
+    // Chunk 1 never adds the carry chunk 0 produced. Adding -1.0 (0xB8 x 0x38 = -2^18 LSBs): the
+    // ones' complement fills chunk 0 with ones and its carry-in of 1 overflows it, so the carry is
+    // pending after that cycle; the resolve register still shows the right sum once (-1.0), and from
+    // the next cycle on, when chunk 1 should have absorbed it, the sum is 2^16 LSBs short. 11 steps
+    // at latency 5 compare the states after the first 7: reset 0, -1.0, then 5 wrong.
+    List<int[]> steps = new java.util.ArrayList<>();
+    steps.add(new int[] {1, 0, 0, 0, 0});
+    steps.add(new int[] {0, 1, 1, 0xB8, 0x38});
+    for (int i = 0; i < 9; i++) steps.add(new int[] {0, 0, 0, 0, 0});
+    CrossCheck.Report r = tampered(core, "\\{16'd0, p_clear \\? 1'b0 : acc_cy0\\}", "{16'd0, 1'b0}", steps);
+    assertEquals(5, r.mismatches(), r::toString);
+  }
 }
