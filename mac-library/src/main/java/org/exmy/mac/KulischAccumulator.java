@@ -47,9 +47,12 @@ final class KulischAccumulator {
     Signal loBase = c.wire("acc_lo_base", mux(clear, zero(lo), q.slice(lo - 1, 0)),
         "low part: the product's bits and the first sign bit; clear ? 0 : acc is the carry chain's DI");
     Expr loAddend = lo > pb ? cat(neg, addend) : addend;
-    Signal loSum = c.wire("acc_lo_sum", loBase.zext(lo + 1).add(loAddend.zext(lo + 1)).add(neg.zext(lo + 1)),
-        "+ neg completes the two's complement; bit " + lo + " is the carry into the high part");
-    Expr next = loSum.slice(lo - 1, 0);
+    // With a high part, one more bit: the carry into it.
+    int ls = w > lo ? lo + 1 : lo;
+    Signal loSum = c.wire("acc_lo_sum", loBase.zext(ls).add(loAddend.zext(ls)).add(neg.zext(ls)),
+        w > lo ? "+ neg completes the two's complement; bit " + lo + " is the carry into the high part"
+            : "+ neg completes the two's complement");
+    Expr next = w > lo ? loSum.slice(lo - 1, 0) : loSum;
     if (w > lo) {
       int hw = w - lo;
       Signal hiBase = c.wire("acc_hi_base", mux(clear, zero(hw), q.slice(w - 1, lo)),

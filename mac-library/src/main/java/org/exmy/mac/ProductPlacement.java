@@ -82,7 +82,9 @@ final class ProductPlacement {
     }
     int pw = x.width() + y.width();
     if (sa == null && sb == null) {
-      Signal psig = multiply(c, p, x, y, zero != null, "significand product = |a*b| (no exponents)");
+      // |a*b| never reaches its top bits when productBits is smaller: only productBits are kept.
+      Signal psig = multiply(c, p, x, y, zero != null, Math.min(pw, productBits),
+          "significand product = |a*b| (no exponents)");
       return bits(c, p, neg, productBits, i -> i < pw ? psig.bit(i) : null, "ones' complement when negative");
     }
     Signal sh;
@@ -104,13 +106,14 @@ final class ProductPlacement {
     if (plan.preShift()) {
       Signal x1 = c.wire(p + "prod_pre", mux(sh.bit(0), x.shl(1), x.zext(x.width() + 1)),
           "pre-shift by bit 0 of the position: the multiplier does the first fine step");
-      Signal psig = multiply(c, p, x1, y, zero != null, "significand product, moved by bit 0 of the position");
+      Signal psig = multiply(c, p, x1, y, zero != null, x1.width() + y.width(),
+          "significand product, moved by bit 0 of the position");
       // With C = 2 the pre-shift is the whole fine shift.
       fine = lc == 1 ? psig
           : c.wire(p + "prod_fine", psig.shl(cat(sh.slice(lc - 1, 1), lit(0, 1)), tw),
               "fine shift: the rest of the position modulo " + cc);
     } else {
-      Signal psig = multiply(c, p, x, y, zero != null, "significand product");
+      Signal psig = multiply(c, p, x, y, zero != null, pw, "significand product");
       fine = c.wire(p + "prod_fine", psig.shl(sh.slice(lc - 1, 0), tw), "fine shift: the position modulo " + cc);
     }
     // Coarse positions that can occur: position div C from 0 to maxShift div C.
@@ -118,7 +121,11 @@ final class ProductPlacement {
     List<Signal> at = new ArrayList<>();
     Expr q = sh.slice(sh.width() - 1, lc);
     for (int j = 0; j < positions; j++) {
-      at.add(c.wire(p + "prod_at" + j, q.eq(j), j == 0 ? "coarse position (position div " + cc + "), one-hot" : null));
+      // A position whose fine bits all fall outside the product bits (an exponent that only NaN or
+      // inf codes have) is never used.
+      boolean used = j * cc <= productBits - 1 + offset && j * cc + tw - 1 >= offset;
+      at.add(!used ? null : c.wire(p + "prod_at" + j, q.eq(j),
+          j == 0 ? "coarse position (position div " + cc + "), one-hot" : null));
     }
     return bits(c, p, neg, productBits, i -> {
       int s = i + offset;
@@ -135,14 +142,16 @@ final class ProductPlacement {
   }
 
   /**
-   * The unsigned product {@code x * y} as wire {@code <p>prod_sig}: from Booth rows (BoothProduct)
-   * from 9 product bits up (5 x 4 and larger), else Yosys' multiplier; also Yosys' multiplier when
-   * an operand was forced to 0 ({@code forced}: a dot lane of a format with NaN or inf). Both
-   * choices were measured (QOR.md).
+   * The unsigned product {@code x * y}, its low {@code width} bits, as wire {@code <p>prod_sig}:
+   * from Booth rows (BoothProduct) from 9 product bits up (5 x 4 and larger), else Yosys'
+   * multiplier; also Yosys' multiplier when an operand was forced to 0 ({@code forced}: a dot lane
+   * of a format with NaN or inf). Both choices were measured (QOR.md).
    */
-  private static Signal multiply(Component c, String p, Expr x, Expr y, boolean forced, String comment) {
+  private static Signal multiply(Component c, String p, Expr x, Expr y, boolean forced, int width,
+      String comment) {
     int w = x.width() + y.width();
-    Expr prod = w >= 9 && !forced ? BoothProduct.product(c, p, x, false, y, false, w, w) : x.mul(y);
+    Expr prod = w >= 9 && !forced ? BoothProduct.product(c, p, x, false, y, false, width, width)
+        : x.mul(y).resize(width);
     return c.wire(p + "prod_sig", prod, comment);
   }
 
