@@ -24,7 +24,7 @@ import org.exmy.hdl.Signal;
  *       small LUT per bit for DI) so that each S LUT can absorb the last placement step of the
  *       product; the high part (guard and sign bits) adds the sign extension, a 1-bit signed operand
  *       that becomes A: DI = neg, no gating LUT.</li>
- *   <li>{@link #addSigned}: the term (an adder tree output or an integer product, both carry-chain
+ *   <li>{@link #addSigned}: the term (the dot core's lane sum or an integer product, both carry-chain
  *       outputs) is the narrower signed operand A; each S LUT takes the register bit, clear and the
  *       term bit.</li>
  * </ul>

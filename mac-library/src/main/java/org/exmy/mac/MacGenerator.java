@@ -62,7 +62,7 @@ public final class MacGenerator {
 
   /**
    * One lane: the flat MAC. Several lanes: a dot-product core, {@code lanes} instances of a
-   * combinational product unit ({@code <module>_product}) feeding an adder tree and one exact
+   * combinational product unit ({@code <module>_product}) feeding a chain of adders and one exact
    * accumulator.
    *
    * @throws IllegalArgumentException if {@code lanes < 1} or {@code terms < lanes}
