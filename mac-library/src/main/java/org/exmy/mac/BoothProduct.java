@@ -55,24 +55,22 @@ final class BoothProduct {
     Signal xw = c.wire(p + "booth_x", xe, "Booth multiplicand, " + (n + 1) + "-bit two's complement");
     Expr ye = ySigned ? y.sext(2 * k) : y.zext(2 * k);
     Signal yw = c.wire(p + "booth_y", ye, "Booth multiplier, " + k + " radix-4 digits from bits (2i+1, 2i, 2i-1)");
-    Signal[] rows = new Signal[k];
+    Signal[] ones = new Signal[k];
+    Signal[] twos = new Signal[k];
     Signal[] negs = new Signal[k];
     for (int i = 0; i < k; i++) {
       Expr g2 = yw.bit(2 * i + 1);
       Expr g1 = yw.bit(2 * i);
       Expr g0 = i == 0 ? zero(1) : yw.bit(2 * i - 1);
       String d = p + "booth" + i;
-      Signal one = c.wire(d + "_one", g1.xor(g0), i == 0 ? "digit i: |d| = 1, |d| = 2, d < 0" : null);
-      Signal two = c.wire(d + "_two", g2.and(g1.not()).and(g0.not()).or(g2.not().and(g1).and(g0)));
+      ones[i] = c.wire(d + "_one", g1.xor(g0), i == 0 ? "digit i: |d| = 1, |d| = 2, d < 0" : null);
+      twos[i] = c.wire(d + "_two", g2.and(g1.not()).and(g0.not()).or(g2.not().and(g1).and(g0)));
       negs[i] = c.wire(d + "_neg", g2.and(g1.and(g0).not()));
-      Expr mag = mux(one, xw.sext(n + 2), zero(n + 2)).or(mux(two, xw.shl(1), zero(n + 2)));
-      rows[i] = c.wire(d + "_row", mux(negs[i], mag.not(), mag),
-          i == 0 ? "row i = d_i * x, ones' complement when d_i < 0 (the +1 is added elsewhere)" : null);
     }
     // sum0 = row 0 + the last row's +1 (bit 2(k-1) of the other operand, which is otherwise 0 and so
     // a free DI) + row 0's +1 (carry-in); the row folds into the S LUTs.
     int w0 = Math.min(n + 3, maxWidth);
-    Expr sum0 = fit(rows[0], w0);
+    Expr sum0 = fit(row(c, p, 0, xw, ones[0], twos[0], negs[0], Math.min(n + 2, w0)), w0);
     if (k > 1) sum0 = sum0.add(cat(negs[k - 1], zero(2 * (k - 1))).zext(w0));
     Signal chain = c.wire(p + "booth_sum0", sum0.add(negs[0].zext(w0)),
         "running sums of the rows (sum<i> = rows 0..i), one carry chain each");
@@ -84,12 +82,25 @@ final class BoothProduct {
       // later sums add as unsigned sign-extended values (the row, with its +1 bit, is in more pieces),
       // which also keeps Yosys from merging the chain into one multi-operand adder.
       Expr low = i == 1 ? zero(2) : cat(zero(1), negs[i - 1], zero(2 * (i - 1)));
-      int ext = wi - rows[i].width() - low.width();
-      Expr row = ext >= 0 ? cat(rows[i].sext(rows[i].width() + ext), low) : cat(rows[i], low).resize(wi);
+      Signal rowI = row(c, p, i, xw, ones[i], twos[i], negs[i], Math.min(n + 2, wi - low.width()));
+      int ext = wi - rowI.width() - low.width();
+      Expr row = ext >= 0 ? cat(rowI.sext(rowI.width() + ext), low) : cat(rowI, low).resize(wi);
       Expr s = i == 1 ? fit(chain, wi).addSigned(row) : fit(chain, wi).add(row);
       chain = c.wire(p + "booth_sum" + i, s);
     }
     return chain.width() < minWidth ? c.wire(p + "booth_prod", chain.sext(minWidth)) : chain;
+  }
+
+  /**
+   * Row i = d_i * x in ones' complement (the +1 is added elsewhere), its low {@code width} bits (at
+   * most n + 2: the bits the chain uses), as wire {@code <p>booth<i>_row}.
+   */
+  private static Signal row(Component c, String p, int i, Signal xw, Expr one, Expr two, Expr neg, int width) {
+    int n = xw.width() - 1;
+    Expr mag = mux(one, xw.sext(n + 2), zero(n + 2)).or(mux(two, xw.shl(1), zero(n + 2)));
+    Expr r = mux(neg, mag.not(), mag);
+    return c.wire(p + "booth" + i + "_row", width < n + 2 ? r.resize(width) : r,
+        i == 0 ? "row i = d_i * x, ones' complement when d_i < 0 (the +1 is added elsewhere)" : null);
   }
 
   /** Sign-extended or truncated (modulo 2^w) to w bits. */

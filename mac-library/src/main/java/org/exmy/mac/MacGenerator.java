@@ -159,7 +159,7 @@ public final class MacGenerator {
     Pipeline pipe = spec.pipeline();
     AccumulatorSpec g = spec.geometry();
     int w = g.width();
-    Component unit = ProductUnit.component(spec, moduleName + "_product", pipe.decode(), pipe.multiply());
+    Component unit = ProductUnit.component(spec, moduleName + "_product", pipe.decode(), pipe.multiply(), w);
     Component c = header(spec, moduleName);
     Signal clear = c.input("clear", 1);
     Signal valid = c.input("valid", 1);

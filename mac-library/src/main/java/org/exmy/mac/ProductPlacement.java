@@ -69,11 +69,16 @@ final class ProductPlacement {
    *
    * @param maxShift the largest position that occurs
    */
-  record Raw(Signal sig, Signal shift, Plan plan, int offset, int maxShift) {
+  record Raw(Signal sig, Expr shift, Plan plan, int offset, int maxShift) {
     /** The same one cycle later, through registers {@code m_prod_sig}, {@code m_prod_shift}. */
     Raw register(Component c) {
-      return new Raw(Stages.reg(c, "m_prod_sig", sig, "multiply stage: the significand product waits here"),
-          Stages.regOrNull(c, "m_prod_shift", shift), plan, offset, maxShift);
+      Signal s = Stages.reg(c, "m_prod_sig", sig, "multiply stage: the significand product waits here");
+      if (shift == null || !plan.preShift()) {
+        return new Raw(s, Stages.regOrNull(c, "m_prod_shift", shift), plan, offset, maxShift);
+      }
+      // bit 0 of the position is already in the pre-shifted product: only the rest waits
+      Signal hi = Stages.reg(c, "m_prod_shift_hi", shift.slice(shift.width() - 1, 1), null);
+      return new Raw(s, Hdl.cat(hi, lit(0, 1)), plan, offset, maxShift);
     }
   }
 
@@ -143,7 +148,7 @@ final class ProductPlacement {
       int pw = psig.width();
       return bits(c, p, neg, productBits, i -> i < pw ? psig.bit(i) : null, "ones' complement when negative");
     }
-    Signal sh = raw.shift();
+    Expr sh = raw.shift();
     Plan plan = raw.plan();
     int offset = raw.offset();
     int cc = plan.chunk();

@@ -83,9 +83,10 @@ final class ProductUnit {
    * infinite products give {@code io_prod = io_neg = 0} and instead raise {@code io_nan} / {@code
    * io_posInf} / {@code io_negInf} (when the formats have them). With {@code decodeStage} the decoded
    * fields pass a register first, with {@code multiplyStage} the significand product (the module is
-   * then clocked).
+   * then clocked). An integer product is at most {@code maxIntWidth} bits wide (modulo 2^that).
    */
-  static Component component(CoreSpec spec, String name, boolean decodeStage, boolean multiplyStage) {
+  static Component component(CoreSpec spec, String name, boolean decodeStage, boolean multiplyStage,
+      int maxIntWidth) {
     NumberFormat a = spec.a();
     NumberFormat b = spec.b();
     AccumulatorSpec g = spec.geometry();
@@ -109,7 +110,7 @@ final class ProductUnit {
     if (a instanceof IntFormat ai && b instanceof IntFormat bi) {
       Signal ra = decodeStage ? Stages.reg(c, "d_a", ia, "decode stage") : ia;
       Signal rb = decodeStage ? Stages.reg(c, "d_b", ib, null) : ib;
-      Signal p = intProduct(c, ra, ai, rb, bi, pw, g.width());
+      Signal p = intProduct(c, ra, ai, rb, bi, pw, maxIntWidth);
       c.output("prod", multiplyStage ? Stages.reg(c, "m_prod", p, "multiply stage") : p);
       return c;
     }
@@ -127,7 +128,9 @@ final class ProductUnit {
     ProductPlacement.Raw raw = ProductPlacement.multiply(c, "", da, db, special, g.productBits());
     if (multiplyStage) {
       raw = raw.register(c);
-      neg = Stages.reg(c, "m_prod_neg", neg, null);
+      // the product's sign is needed for the ones' complement, and with inf for the flags' sign
+      boolean signUsed = special == null || cls.inf() != null;
+      neg = signUsed ? Stages.reg(c, "m_prod_neg", neg, null) : null;
       addNeg = special == null ? neg : Stages.reg(c, "m_add_neg", addNeg, null);
       cls = cls == null ? null : cls.register(c);
     }

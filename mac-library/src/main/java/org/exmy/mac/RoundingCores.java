@@ -134,7 +134,7 @@ final class RoundingCores {
     int lanes = spec.lanes();
     Pipeline pipe = spec.pipeline();
     int plsb = spec.geometry().lsbExponent();
-    Component unit = ProductUnit.component(spec, moduleName + "_product", pipe.decode(), pipe.multiply());
+    Component unit = ProductUnit.component(spec, moduleName + "_product", pipe.decode(), pipe.multiply(), spec.geometry().productBits() + 1);
     Component c = header(spec, moduleName);
     Signal clear = c.input("clear", 1);
     Signal valid = c.input("valid", 1);
