@@ -60,23 +60,23 @@ module exmy_mac_float8_e4m3fnuz (
   wire        booth0_one = booth_y[0] ^ 1'b0;
   wire        booth0_two = ((booth_y[1] & (~booth_y[0])) & (~1'b0)) | (((~booth_y[1]) & booth_y[0]) & 1'b0);
   wire        booth0_neg = booth_y[1] & (~(booth_y[0] & 1'b0));
-  // row i = d_i * x, ones' complement when d_i < 0 (the +1 is added elsewhere)
-  wire [6:0]  booth0_row = booth0_neg ? (~((booth0_one ? {booth_x[5], booth_x} : 7'd0) | (booth0_two ? {booth_x, 1'b0} : 7'd0))) : ((booth0_one ? {booth_x[5], booth_x} : 7'd0) | (booth0_two ? {booth_x, 1'b0} : 7'd0));
   wire        booth1_one = booth_y[2] ^ booth_y[1];
   wire        booth1_two = ((booth_y[3] & (~booth_y[2])) & (~booth_y[1])) | (((~booth_y[3]) & booth_y[2]) & booth_y[1]);
   wire        booth1_neg = booth_y[3] & (~(booth_y[2] & booth_y[1]));
-  wire [6:0]  booth1_row = booth1_neg ? (~((booth1_one ? {booth_x[5], booth_x} : 7'd0) | (booth1_two ? {booth_x, 1'b0} : 7'd0))) : ((booth1_one ? {booth_x[5], booth_x} : 7'd0) | (booth1_two ? {booth_x, 1'b0} : 7'd0));
   wire        booth2_one = booth_y[4] ^ booth_y[3];
   wire        booth2_two = ((booth_y[5] & (~booth_y[4])) & (~booth_y[3])) | (((~booth_y[5]) & booth_y[4]) & booth_y[3]);
   wire        booth2_neg = booth_y[5] & (~(booth_y[4] & booth_y[3]));
-  wire [6:0]  booth2_row = booth2_neg ? (~((booth2_one ? {booth_x[5], booth_x} : 7'd0) | (booth2_two ? {booth_x, 1'b0} : 7'd0))) : ((booth2_one ? {booth_x[5], booth_x} : 7'd0) | (booth2_two ? {booth_x, 1'b0} : 7'd0));
+  // row i = d_i * x, ones' complement when d_i < 0 (the +1 is added elsewhere)
+  wire [6:0]  booth0_row = booth0_neg ? (~((booth0_one ? {booth_x[5], booth_x} : 7'd0) | (booth0_two ? {booth_x, 1'b0} : 7'd0))) : ((booth0_one ? {booth_x[5], booth_x} : 7'd0) | (booth0_two ? {booth_x, 1'b0} : 7'd0));
   // running sums of the rows (sum<i> = rows 0..i), one carry chain each
   wire [7:0]  booth_sum0 = ({booth0_row[6], booth0_row} + {3'd0, {booth2_neg, 4'd0}}) + {7'd0, booth0_neg};
+  wire [6:0]  booth1_row = booth1_neg ? (~((booth1_one ? {booth_x[5], booth_x} : 7'd0) | (booth1_two ? {booth_x, 1'b0} : 7'd0))) : ((booth1_one ? {booth_x[5], booth_x} : 7'd0) | (booth1_two ? {booth_x, 1'b0} : 7'd0));
   wire [8:0]  booth_sum1 = $signed({booth_sum0[7], booth_sum0}) + $signed({booth1_row, 2'd0});
   /* verilator lint_off UNUSEDSIGNAL */
-  wire [10:0] _zz_1 = {booth2_row, 1'b0, booth1_neg, 2'd0};
+  wire [6:0]  _zz_1 = booth2_neg ? (~((booth2_one ? {booth_x[5], booth_x} : 7'd0) | (booth2_two ? {booth_x, 1'b0} : 7'd0))) : ((booth2_one ? {booth_x[5], booth_x} : 7'd0) | (booth2_two ? {booth_x, 1'b0} : 7'd0));
   /* verilator lint_on UNUSEDSIGNAL */
-  wire [8:0]  booth_sum2 = booth_sum1 + _zz_1[8:0];
+  wire [4:0]  booth2_row = _zz_1[4:0];
+  wire [8:0]  booth_sum2 = booth_sum1 + {booth2_row, 1'b0, booth1_neg, 2'd0};
   // significand product, moved by bit 0 of the position
   wire [8:0]  prod_sig = booth_sum2;
   // fine shift: the rest of the position modulo 8
