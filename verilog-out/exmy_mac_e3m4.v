@@ -3,7 +3,7 @@
 // Exact accumulator (Kulisch): up to 1024 products summed without rounding.
 // io_acc is a 33-bit two's complement integer; value = io_acc * 2^-12.
 // Latency 1 cycle (pipeline: none). io_clear restarts the sum, io_valid adds io_a * io_b.
-// Made by exmy mac-library 0.2.
+// Made by exmy mac-library 0.3.
 `default_nettype none
 
 module exmy_mac_e3m4 (
@@ -26,8 +26,8 @@ module exmy_mac_e3m4 (
   wire        a_exp_nz = |a_exp;
   // significand, 5 bits
   wire [4:0]  a_sig = {a_exp_nz, a_man};
-  // effective exponent - 1
-  wire [2:0]  a_shift = a_exp - {2'd0, a_exp_nz};
+  // max(exponent, 1)
+  wire [2:0]  a_shift = {a_exp[2:1], a_exp[0] | (~a_exp_nz)};
   // operand b: E3M4
   wire        b_sign = io_b[7];
   wire [2:0]  b_exp = io_b[6:4];
@@ -36,27 +36,65 @@ module exmy_mac_e3m4 (
   wire        b_exp_nz = |b_exp;
   // significand, 5 bits
   wire [4:0]  b_sig = {b_exp_nz, b_man};
-  // effective exponent - 1
-  wire [2:0]  b_shift = b_exp - {2'd0, b_exp_nz};
+  // max(exponent, 1)
+  wire [2:0]  b_shift = {b_exp[2:1], b_exp[0] | (~b_exp_nz)};
   // sign of the product
   wire        prod_neg = a_sign ^ b_sign;
-  // significand product
-  wire [9:0]  prod_sig = {5'd0, a_sig} * {5'd0, b_sig};
+  // the product's position: a's shift + b's shift, 2 too high
   wire [3:0]  prod_shift = {1'b0, a_shift} + {1'b0, b_shift};
-  // |a*b| in units of 2^-12
-  wire [21:0] prod_mag = {12'd0, prod_sig} << prod_shift;
-  // ones' complement when negative (the +1 is addend_cin), accumulator width
-  wire [32:0] prod_fixed = prod_neg ? (~{11'd0, prod_mag}) : {11'd0, prod_mag};
-  wire [32:0] addend = io_valid ? prod_fixed : 33'd0;
-  // +1 completing the two's complement
-  wire        addend_cin = io_valid & prod_neg;
+  // Booth multiplicand, 6-bit two's complement
+  wire [5:0]  booth_x = {1'b0, a_sig};
+  // Booth multiplier, 3 radix-4 digits from bits (2i+1, 2i, 2i-1)
+  wire [5:0]  booth_y = {1'b0, b_sig};
+  // digit i: |d| = 1, |d| = 2, d < 0
+  wire        booth0_one = booth_y[0] ^ 1'b0;
+  wire        booth0_two = ((booth_y[1] & (~booth_y[0])) & (~1'b0)) | (((~booth_y[1]) & booth_y[0]) & 1'b0);
+  wire        booth0_neg = booth_y[1] & (~(booth_y[0] & 1'b0));
+  wire        booth1_one = booth_y[2] ^ booth_y[1];
+  wire        booth1_two = ((booth_y[3] & (~booth_y[2])) & (~booth_y[1])) | (((~booth_y[3]) & booth_y[2]) & booth_y[1]);
+  wire        booth1_neg = booth_y[3] & (~(booth_y[2] & booth_y[1]));
+  wire        booth2_one = booth_y[4] ^ booth_y[3];
+  wire        booth2_two = ((booth_y[5] & (~booth_y[4])) & (~booth_y[3])) | (((~booth_y[5]) & booth_y[4]) & booth_y[3]);
+  wire        booth2_neg = booth_y[5] & (~(booth_y[4] & booth_y[3]));
+  // row i = d_i * x, ones' complement when d_i < 0 (the +1 is added elsewhere)
+  wire [6:0]  booth0_row = booth0_neg ? (~((booth0_one ? {booth_x[5], booth_x} : 7'd0) | (booth0_two ? {booth_x, 1'b0} : 7'd0))) : ((booth0_one ? {booth_x[5], booth_x} : 7'd0) | (booth0_two ? {booth_x, 1'b0} : 7'd0));
+  // running sums of the rows (sum<i> = rows 0..i), one carry chain each
+  wire [7:0]  booth_sum0 = ({booth0_row[6], booth0_row} + {3'd0, {booth2_neg, 4'd0}}) + {7'd0, booth0_neg};
+  wire [6:0]  booth1_row = booth1_neg ? (~((booth1_one ? {booth_x[5], booth_x} : 7'd0) | (booth1_two ? {booth_x, 1'b0} : 7'd0))) : ((booth1_one ? {booth_x[5], booth_x} : 7'd0) | (booth1_two ? {booth_x, 1'b0} : 7'd0));
+  wire [9:0]  booth_sum1 = $signed({{2{booth_sum0[7]}}, booth_sum0}) + $signed({{booth1_row[6], booth1_row}, 2'd0});
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [6:0]  _zz_1 = booth2_neg ? (~((booth2_one ? {booth_x[5], booth_x} : 7'd0) | (booth2_two ? {booth_x, 1'b0} : 7'd0))) : ((booth2_one ? {booth_x[5], booth_x} : 7'd0) | (booth2_two ? {booth_x, 1'b0} : 7'd0));
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [5:0]  booth2_row = _zz_1[5:0];
+  wire [9:0]  booth_sum2 = booth_sum1 + {booth2_row, 1'b0, booth1_neg, 2'd0};
+  // significand product
+  wire [9:0]  prod_sig = booth_sum2;
+  // fine shift: the position modulo 8
+  wire [16:0] prod_fine = {7'd0, prod_sig} << prod_shift[2:0];
+  // coarse position (position div 8), one-hot
+  wire        prod_at0 = prod_shift[3] == 1'b0;
+  wire        prod_at1 = prod_shift[3] == 1'b1;
+  // placed product, ones' complement when negative: bit i = neg ^ OR_j (at_j & fine[i + 2 - 8j])
+  wire [21:0] addend = {prod_neg ^ (prod_at1 & prod_fine[15]), prod_neg ^ (prod_at1 & prod_fine[14]), prod_neg ^ (prod_at1 & prod_fine[13]), prod_neg ^ (prod_at1 & prod_fine[12]), prod_neg ^ (prod_at1 & prod_fine[11]), prod_neg ^ (prod_at1 & prod_fine[10]), prod_neg ^ (prod_at1 & prod_fine[9]), prod_neg ^ ((prod_at0 & prod_fine[16]) | (prod_at1 & prod_fine[8])), prod_neg ^ ((prod_at0 & prod_fine[15]) | (prod_at1 & prod_fine[7])), prod_neg ^ ((prod_at0 & prod_fine[14]) | (prod_at1 & prod_fine[6])), prod_neg ^ ((prod_at0 & prod_fine[13]) | (prod_at1 & prod_fine[5])), prod_neg ^ ((prod_at0 & prod_fine[12]) | (prod_at1 & prod_fine[4])), prod_neg ^ ((prod_at0 & prod_fine[11]) | (prod_at1 & prod_fine[3])), prod_neg ^ ((prod_at0 & prod_fine[10]) | (prod_at1 & prod_fine[2])), prod_neg ^ ((prod_at0 & prod_fine[9]) | (prod_at1 & prod_fine[1])), prod_neg ^ ((prod_at0 & prod_fine[8]) | (prod_at1 & prod_fine[0])), prod_neg ^ (prod_at0 & prod_fine[7]), prod_neg ^ (prod_at0 & prod_fine[6]), prod_neg ^ (prod_at0 & prod_fine[5]), prod_neg ^ (prod_at0 & prod_fine[4]), prod_neg ^ (prod_at0 & prod_fine[3]), prod_neg ^ (prod_at0 & prod_fine[2])};
+  // low part: the product's bits and the first sign bit; clear ? 0 : acc is the carry chain's DI
+  wire [22:0] acc_lo_base = io_clear ? 23'd0 : acc[22:0];
+  // + neg completes the two's complement; bit 23 is the carry into the high part
+  wire [23:0] acc_lo_sum = ({1'b0, acc_lo_base} + {1'b0, {prod_neg, addend}}) + {23'd0, prod_neg};
+  // high part: guard and sign bits
+  wire [9:0]  acc_hi_base = io_clear ? 10'd0 : acc[32:23];
+  // + the sign extension (all ones when negative) as a 1-bit signed operand: DI = neg
+  wire [9:0]  acc_hi_ext = $signed(acc_hi_base) + $signed({{9{prod_neg}}, prod_neg});
+  // + the carry from the low part
+  wire [9:0]  acc_hi_sum = acc_hi_ext + {9'd0, acc_lo_sum[23]};
 
   // exact accumulator (Kulisch), wraps modulo 2^33
   always @(posedge clk) begin
     if (reset) begin
       acc <= 33'd0;
-    end else begin
-      acc <= ((io_clear ? 33'd0 : acc) + addend) + {32'd0, addend_cin};
+    end else if (io_clear & (~io_valid)) begin
+      acc <= 33'd0;
+    end else if (io_valid) begin
+      acc <= {acc_hi_sum, acc_lo_sum[22:0]};
     end
   end
 

@@ -3,7 +3,7 @@
 // Exact accumulator (Kulisch): up to 1024 products summed without rounding.
 // io_acc is a 19-bit two's complement integer; value = io_acc * 2^-2.
 // Latency 1 cycle (pipeline: none). io_clear restarts the sum, io_valid adds io_a * io_b.
-// Made by exmy mac-library 0.2.
+// Made by exmy mac-library 0.3.
 `default_nettype none
 
 module exmy_mac_float4_e2m1fn (
@@ -26,8 +26,8 @@ module exmy_mac_float4_e2m1fn (
   wire        a_exp_nz = |a_exp;
   // significand, 2 bits
   wire [1:0]  a_sig = {a_exp_nz, a_man};
-  // effective exponent - 1
-  wire [1:0]  a_shift = a_exp - {1'b0, a_exp_nz};
+  // max(exponent, 1)
+  wire [1:0]  a_shift = {a_exp[1], a_exp[0] | (~a_exp_nz)};
   // operand b: float4_e2m1fn
   wire        b_sign = io_b[3];
   wire [1:0]  b_exp = io_b[2:1];
@@ -36,27 +36,42 @@ module exmy_mac_float4_e2m1fn (
   wire        b_exp_nz = |b_exp;
   // significand, 2 bits
   wire [1:0]  b_sig = {b_exp_nz, b_man};
-  // effective exponent - 1
-  wire [1:0]  b_shift = b_exp - {1'b0, b_exp_nz};
+  // max(exponent, 1)
+  wire [1:0]  b_shift = {b_exp[1], b_exp[0] | (~b_exp_nz)};
   // sign of the product
   wire        prod_neg = a_sign ^ b_sign;
-  // significand product
-  wire [3:0]  prod_sig = {2'd0, a_sig} * {2'd0, b_sig};
+  // the product's position: a's shift + b's shift, 2 too high
   wire [2:0]  prod_shift = {1'b0, a_shift} + {1'b0, b_shift};
-  // |a*b| in units of 2^-2
-  wire [7:0]  prod_mag = {4'd0, prod_sig} << prod_shift;
-  // ones' complement when negative (the +1 is addend_cin), accumulator width
-  wire [18:0] prod_fixed = prod_neg ? (~{11'd0, prod_mag}) : {11'd0, prod_mag};
-  wire [18:0] addend = io_valid ? prod_fixed : 19'd0;
-  // +1 completing the two's complement
-  wire        addend_cin = io_valid & prod_neg;
+  // pre-shift by bit 0 of the position: the multiplier does the first fine step
+  wire [2:0]  prod_pre = prod_shift[0] ? {a_sig, 1'b0} : {1'b0, a_sig};
+  // significand product, moved by bit 0 of the position
+  wire [4:0]  prod_sig = {2'd0, prod_pre} * {3'd0, b_sig};
+  // fine shift: the rest of the position modulo 4
+  wire [6:0]  prod_fine = {2'd0, prod_sig} << {prod_shift[1], 1'b0};
+  // coarse position (position div 4), one-hot
+  wire        prod_at0 = prod_shift[2] == 1'b0;
+  wire        prod_at1 = prod_shift[2] == 1'b1;
+  // placed product, ones' complement when negative: bit i = neg ^ OR_j (at_j & fine[i + 2 - 4j])
+  wire [7:0]  addend = {prod_neg ^ (prod_at1 & prod_fine[5]), prod_neg ^ (prod_at1 & prod_fine[4]), prod_neg ^ (prod_at1 & prod_fine[3]), prod_neg ^ ((prod_at0 & prod_fine[6]) | (prod_at1 & prod_fine[2])), prod_neg ^ ((prod_at0 & prod_fine[5]) | (prod_at1 & prod_fine[1])), prod_neg ^ ((prod_at0 & prod_fine[4]) | (prod_at1 & prod_fine[0])), prod_neg ^ (prod_at0 & prod_fine[3]), prod_neg ^ (prod_at0 & prod_fine[2])};
+  // low part: the product's bits and the first sign bit; clear ? 0 : acc is the carry chain's DI
+  wire [8:0]  acc_lo_base = io_clear ? 9'd0 : acc[8:0];
+  // + neg completes the two's complement; bit 9 is the carry into the high part
+  wire [9:0]  acc_lo_sum = ({1'b0, acc_lo_base} + {1'b0, {prod_neg, addend}}) + {9'd0, prod_neg};
+  // high part: guard and sign bits
+  wire [9:0]  acc_hi_base = io_clear ? 10'd0 : acc[18:9];
+  // + the sign extension (all ones when negative) as a 1-bit signed operand: DI = neg
+  wire [9:0]  acc_hi_ext = $signed(acc_hi_base) + $signed({{9{prod_neg}}, prod_neg});
+  // + the carry from the low part
+  wire [9:0]  acc_hi_sum = acc_hi_ext + {9'd0, acc_lo_sum[9]};
 
   // exact accumulator (Kulisch), wraps modulo 2^19
   always @(posedge clk) begin
     if (reset) begin
       acc <= 19'd0;
-    end else begin
-      acc <= ((io_clear ? 19'd0 : acc) + addend) + {18'd0, addend_cin};
+    end else if (io_clear & (~io_valid)) begin
+      acc <= 19'd0;
+    end else if (io_valid) begin
+      acc <= {acc_hi_sum, acc_lo_sum[8:0]};
     end
   end
 

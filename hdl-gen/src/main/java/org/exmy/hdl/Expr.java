@@ -42,6 +42,16 @@ public abstract sealed class Expr permits Signal, Expr.Const, Expr.Unary, Expr.B
     return new Binary(BinOp.ADD, this, o, Math.max(width, o.width) + 1);
   }
 
+  /**
+   * Two's complement sum of two signed values, each sign-extended to the result width = max of the
+   * operand widths (modular there). Emitted as {@code $signed(a) + $signed(b)}: synthesis then sees
+   * the narrower operand at its own width (its copied sign bits are recognised as such), which is
+   * what lets Yosys feed that operand, not the wider one, to the carry chain's generate inputs.
+   */
+  public Expr addSigned(Expr o) {
+    return new Binary(BinOp.SADD, this, o, Math.max(width, o.width));
+  }
+
   /** Modular difference; result width = max of the operand widths. */
   public Expr sub(Expr o) {
     return new Binary(BinOp.SUB, this, o, Math.max(width, o.width));
@@ -186,7 +196,7 @@ public abstract sealed class Expr permits Signal, Expr.Const, Expr.Unary, Expr.B
   enum UnOp { NOT, NEG, OR_REDUCE, AND_REDUCE }
 
   enum BinOp {
-    ADD("+"), SUB("-"), MUL("*"), SMUL("*"), AND("&"), OR("|"), XOR("^"), EQ("=="), NE("!="), LT("<"), GE(">="),
+    ADD("+"), SADD("+"), SUB("-"), MUL("*"), SMUL("*"), AND("&"), OR("|"), XOR("^"), EQ("=="), NE("!="), LT("<"), GE(">="),
     SHL("<<"), SHR(">>");
 
     final String symbol;

@@ -5,12 +5,15 @@ import java.math.BigInteger;
 /**
  * A register clocked on the rising edge of the component's {@code clk}, with a synchronous,
  * active-high {@code reset} to {@link #resetValue()}. It loads {@link #next} on every edge where
- * {@link #enable} is 1 (always, when no enable is set).
+ * {@link #enable} is 1 (always, when no enable is set); where a {@link #clearWhen} condition is set
+ * and holds, it returns to the reset value instead (reset first, then that condition, then the
+ * enable: the priority of a Xilinx FDRE's R and CE pins, which is how Yosys maps it).
  */
 public final class Reg {
   private final Signal q;
   private Expr next;
   private Expr enable;
+  private Expr clear;
   private BigInteger resetValue = BigInteger.ZERO;
   private String comment;
 
@@ -44,6 +47,16 @@ public final class Reg {
     return this;
   }
 
+  /**
+   * Back to the reset value on every edge where this 1-bit condition holds, whatever the enable;
+   * a second synchronous reset.
+   */
+  public Reg clearWhen(Expr cond) {
+    if (cond.width() != 1) throw new HdlException("clear condition of " + q.name() + " must be 1 bit");
+    this.clear = cond;
+    return this;
+  }
+
   public Reg resetValue(BigInteger v) {
     if (v.signum() < 0 || v.bitLength() > q.width()) {
       throw new HdlException("reset value " + v + " does not fit register " + q.name());
@@ -63,6 +76,10 @@ public final class Reg {
 
   Expr enableCond() {
     return enable;
+  }
+
+  Expr clearCond() {
+    return clear;
   }
 
   BigInteger reset() {

@@ -73,6 +73,7 @@ final class VerilogEmitter {
     for (Reg r : c.regMap().values()) {
       String next = ref(r.nextValue());
       String en = r.enableCond() == null ? null : ref(r.enableCond());
+      String clr = r.clearCond() == null ? null : ref(r.clearCond());
       flush();
       out.append('\n');
       if (r.commentText() != null) out.append("  // ").append(r.commentText()).append('\n');
@@ -80,6 +81,10 @@ final class VerilogEmitter {
       out.append("  always @(posedge ").append(c.clkSignal().name()).append(") begin\n");
       out.append("    if (").append(c.resetSignal().name()).append(") begin\n");
       out.append("      ").append(q).append(" <= ").append(literal(r.reset(), r.width())).append(";\n");
+      if (clr != null) {
+        out.append("    end else if (").append(clr).append(") begin\n");
+        out.append("      ").append(q).append(" <= ").append(literal(r.reset(), r.width())).append(";\n");
+      }
       out.append("    end else");
       out.append(en == null ? " begin\n" : " if (" + en + ") begin\n");
       out.append("      ").append(q).append(" <= ").append(next).append(";\n");
@@ -150,6 +155,9 @@ final class VerilogEmitter {
         String x = b.a.width() > w ? fit(b.a, w) : sfit(b.a, w);
         String y = b.b.width() > w ? fit(b.b, w) : sfit(b.b, w);
         return "$signed(" + x + ") * $signed(" + y + ")";
+      }
+      if (b.op == Expr.BinOp.SADD) {
+        return "$signed(" + sfit(b.a, w) + ") + $signed(" + sfit(b.b, w) + ")";
       }
       if (b.op.isShift()) {
         return fit(b.a, w) + " " + b.op.symbol + " " + atom(b.b);

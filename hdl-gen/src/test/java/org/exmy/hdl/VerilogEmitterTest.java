@@ -22,7 +22,21 @@ class VerilogEmitterTest {
     c.output("cmp", a.lt(b).xor(a.ge(Hdl.lit(200, 8))));
     c.output("neg", a.sext(9).neg());
     c.output("sprod", a.smul(b));
+    Signal clear = c.input("clear", 1);
+    Reg cnt = c.reg("cnt", 8);
+    cnt.next(c.wire("cnt_next", cnt.q().addSigned(b))).enable(valid).clearWhen(clear).comment("counter");
+    c.output("cnt", cnt.q());
     return c;
+  }
+
+  @Test
+  void signedAddAndClearCondition() {
+    String v = adderAccumulator().toVerilog();
+    // Both operands sign-extended to the result width by hand, then marked signed for synthesis.
+    assertTrue(v.contains("wire [7:0]  cnt_next = $signed(cnt) + $signed({{4{io_b[3]}}, io_b});"), v);
+    // Priority reset > clear condition > enable.
+    assertTrue(v.contains("    if (reset) begin\n      cnt <= 8'd0;\n    end else if (io_clear) begin\n"
+        + "      cnt <= 8'd0;\n    end else if (io_valid) begin\n      cnt <= cnt_next;\n"), v);
   }
 
   @Test

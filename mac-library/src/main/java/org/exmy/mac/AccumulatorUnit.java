@@ -21,9 +21,10 @@ final class AccumulatorUnit {
   private AccumulatorUnit() {}
 
   /**
-   * What reaches the accumulator in one cycle: restart the sum, the addend (already 0 when nothing
-   * is to be added), a carry-in completing a ones' complement addend (or null), and the flag sets
-   * (null when the formats have no such flag).
+   * A register's input at its own width, as the chunked exact register and the fixed-point register
+   * ({@link FixedAccumulatorUnit}) take it: restart the sum, the addend (already 0 when nothing is to
+   * be added), a carry-in completing a ones' complement addend (or null), and the flag sets (null
+   * when the formats have no such flag).
    */
   record Input(Expr clear, Expr addend, Expr carryIn, Expr nanSet, Expr posInfSet, Expr negInfSet) {
     /** The same input one cycle later, through registers named {@code <prefix>_<field>}. */
@@ -35,12 +36,38 @@ final class AccumulatorUnit {
   }
 
   /**
-   * Builds the register (whole, or in chunks of {@code chunkBits} with registered carries and a
-   * resolve register) and the flags, and drives {@code io_acc} and the flag outputs.
+   * What reaches the exact accumulator in one cycle: restart the sum ({@code clear}), add this cycle
+   * ({@code use}), the term, and the flag sets (null when the formats have no such flag). The term is
+   * either a placed product in ones' complement ({@code onesComplement}: its bits above its width are
+   * all {@code neg}, and {@code neg} is the +1 that completes it), or a two's complement value
+   * narrower than the register, with {@code neg} a carry-in (or null).
    */
-  static void build(Component c, Input in, int width, Pipeline pipeline) {
+  record Term(Expr clear, Expr use, Expr term, Expr neg, boolean onesComplement, Expr nanSet, Expr posInfSet,
+      Expr negInfSet) {
+    /** The same one cycle later, through registers named {@code <prefix>_<field>}. */
+    Term register(Component c, String prefix, String comment) {
+      return new Term(Stages.reg(c, prefix + "_clear", clear, comment), Stages.reg(c, prefix + "_use", use, null),
+          Stages.reg(c, prefix + "_term", term, null), Stages.regOrNull(c, prefix + "_neg", neg), onesComplement,
+          Stages.regOrNull(c, prefix + "_nan_set", nanSet), Stages.regOrNull(c, prefix + "_posInf_set", posInfSet),
+          Stages.regOrNull(c, prefix + "_negInf_set", negInfSet));
+    }
+  }
+
+  /**
+   * Builds the register (whole: {@link KulischAccumulator}; or in chunks of {@code chunkBits} with
+   * registered carries and a resolve register) and the flags, and drives {@code io_acc} and the flag
+   * outputs.
+   */
+  static void build(Component c, Term in, int width, Pipeline pipeline) {
     boolean resolveCycle = pipeline.chunks(width);
-    Signal acc = resolveCycle ? chunked(c, in, width, pipeline.chunkBits()) : whole(c, in, width);
+    Signal acc;
+    if (resolveCycle) {
+      acc = chunked(c, in, width, pipeline.chunkBits());
+    } else if (in.onesComplement()) {
+      acc = KulischAccumulator.addOnesComplement(c, in.clear(), in.use(), in.term(), in.neg(), width);
+    } else {
+      acc = KulischAccumulator.addSigned(c, in.clear(), in.use(), in.term(), in.neg(), width);
+    }
     List<Signal> flags = new ArrayList<>();
     List<String> names = new ArrayList<>();
     if (in.nanSet() != null) {
@@ -60,14 +87,19 @@ final class AccumulatorUnit {
     }
   }
 
-  private static Signal whole(Component c, Input in, int w) {
-    Reg acc = c.reg("acc", w).comment("exact accumulator (Kulisch), wraps modulo 2^" + w);
-    Expr sum = mux(in.clear(), zero(w), acc.q()).add(in.addend());
-    if (in.carryIn() != null) {
-      sum = sum.add(in.carryIn());
+  /** The term at the register's width, 0 when not used, and its carry-in (or null). */
+  private static Input widened(Component c, Term in, int w) {
+    Expr t = in.term();
+    Expr full;
+    if (in.onesComplement()) {
+      full = t.width() >= w ? t.resize(w) : Hdl.cat(in.neg().sext(w - t.width()), t);
+    } else {
+      full = AdderTree.fit(t, w);
     }
-    acc.next(sum);
-    return acc.q();
+    Signal addend = c.wire("acc_addend", mux(in.use(), full, zero(w)), "the term at the register's width, 0 when not added");
+    Signal cin = in.neg() == null ? null
+        : c.wire("acc_addend_cin", in.use().and(in.neg()), in.onesComplement() ? "+1 completing the two's complement" : null);
+    return new Input(in.clear(), addend, cin, null, null, null);
   }
 
   /**
@@ -77,7 +109,8 @@ final class AccumulatorUnit {
    * {@code sum chunk_i 2^(i b) + sum carry_i 2^((i+1) b)}, which a resolve register adds up one
    * cycle later: the loop has a b-bit carry chain, the resolve a w-bit one outside the loop.
    */
-  private static Signal chunked(Component c, Input in, int w, int b) {
+  private static Signal chunked(Component c, Term term, int w, int b) {
+    Input in = widened(c, term, w);
     int n = (w + b - 1) / b;
     List<Signal> chunks = new ArrayList<>();
     List<Signal> carries = new ArrayList<>();

@@ -16,16 +16,12 @@ import org.exmy.simulator.Specials;
 
 /**
  * The decode step: an operand code becomes sign, significand, shift and its NaN / inf / zero
- * classes. Hardware twin of {@link OperandDecoder}: value = (-1)^sign * sig * 2^(shift + lsb).
+ * classes ({@link Operand}). Hardware twin of {@link OperandDecoder}, whose shift is the effective
+ * exponent - 1: here it is {@code max(exponent field, 1)}, one more, so no subtractor is needed
+ * ({@link Operand#offset()}).
  */
 final class DecoderUnit {
   private DecoderUnit() {}
-
-  /**
-   * Decoded operand fields; {@code nan}, {@code inf} and {@code zero} are null where the format
-   * cannot produce them (zero only matters when the other operand can be infinite: inf x 0 = NaN).
-   */
-  record Operand(Expr sign, Expr sig, Expr shift, Expr nan, Expr inf, Expr zero) {}
 
   static boolean hasInf(NumberFormat f) {
     return f instanceof FloatFormat ff && ff.hasInf();
@@ -70,14 +66,17 @@ final class DecoderUnit {
       zero = expNz.not();
     }
     Signal sigS = c.wire(p + "_sig", sig, "significand, " + (m + 1) + " bits");
-    Signal shift = c.wire(p + "_shift", exp.sub(expNz.zext(e)), "effective exponent - 1");
+    // max(exponent field, 1): the effective exponent - 1, plus one, with no subtractor; a 1-bit field
+    // has the same effective exponent for every code, so no shift at all.
+    Signal shift = e == 1 ? null
+        : c.wire(p + "_shift", Hdl.cat(exp.slice(e - 1, 1), exp.bit(0).or(expNz.not())), "max(exponent, 1)");
     Expr zeroS = otherHasInf ? c.wire(p + "_zero", nan == null ? zero : zero.and(nan.not())) : null;
     return new Operand(sign, sigS, shift, nan, inf, zeroS);
   }
 
   /**
    * An integer operand of a mixed integer x minifloat MAC, in the same sign-magnitude form as a
-   * float operand: significand = |x| (n bits hold |-2^(n-1)|), shift 0, quantum 2^0.
+   * float operand: significand = |x| (n bits hold |-2^(n-1)|), no shift, quantum 2^0.
    */
   private static Operand decodeInt(Component c, String p, Signal x, IntFormat f, boolean otherHasInf) {
     Expr sign;
@@ -90,16 +89,15 @@ final class DecoderUnit {
       sign = c.wire(p + "_sign", lit(0, 1), "operand " + p + ": " + f.name() + ", unsigned");
       mag = x;
     }
-    Signal sig = c.wire(p + "_sig", mag, "magnitude, " + f.bits() + " bits");
-    Signal shift = c.wire(p + "_shift", lit(0, 1), "integers have no exponent");
+    Signal sig = c.wire(p + "_sig", mag, "magnitude, " + f.bits() + " bits (integers have no exponent)");
     Expr zero = otherHasInf ? c.wire(p + "_zero", x.orReduce().not(), "inf x 0 is NaN") : null;
-    return new Operand(sign, sig, shift, null, null, zero);
+    return new Operand(sign, sig, null, null, null, zero);
   }
 
   /** The operand's fields through a pipeline register named {@code d_<p>_<field>}. */
   static Operand register(Component c, String p, Operand o) {
     return new Operand(Stages.reg(c, "d_" + p + "_sign", o.sign(), "decode stage: operand " + p),
-        Stages.reg(c, "d_" + p + "_sig", o.sig(), null), Stages.reg(c, "d_" + p + "_shift", o.shift(), null),
+        Stages.reg(c, "d_" + p + "_sig", o.sig(), null), Stages.regOrNull(c, "d_" + p + "_shift", o.shift()),
         Stages.regOrNull(c, "d_" + p + "_nan", o.nan()), Stages.regOrNull(c, "d_" + p + "_inf", o.inf()),
         Stages.regOrNull(c, "d_" + p + "_zero", o.zero()));
   }

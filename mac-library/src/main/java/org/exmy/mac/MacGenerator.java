@@ -1,8 +1,5 @@
 package org.exmy.mac;
 
-import static org.exmy.hdl.Hdl.mux;
-import static org.exmy.hdl.Hdl.zero;
-
 import java.util.ArrayList;
 import java.util.List;
 import org.exmy.hdl.Component;
@@ -10,8 +7,7 @@ import org.exmy.hdl.Expr;
 import org.exmy.hdl.Hdl;
 import org.exmy.hdl.Instance;
 import org.exmy.hdl.Signal;
-import org.exmy.mac.AccumulatorUnit.Input;
-import org.exmy.mac.DecoderUnit.Operand;
+import org.exmy.mac.AccumulatorUnit.Term;
 import org.exmy.mac.ProductUnit.ProductClass;
 import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.AccumulatorSpec;
@@ -27,26 +23,29 @@ import org.exmy.simulator.Pipeline;
  *
  * <ol>
  *   <li>{@link DecoderUnit}: each operand into sign, significand (hidden bit and mantissa), shift
- *       (effective exponent - 1) and NaN / inf / zero classes;
- *   <li>{@link ProductUnit}: the significands multiplied and shifted left by the sum of the shifts:
- *       the product as an integer in units of the accumulator LSB; for a MAC, a negative product
- *       enters as its ones' complement plus a carry-in (one carry chain, not a negation chain and
- *       an add chain);
- *   <li>for a dot core, an adder tree over the lanes;
- *   <li>{@link AccumulatorUnit}: the exact register and the sticky flags.
+ *       ({@code max(exponent field, 1)}) and NaN / inf / zero classes;
+ *   <li>{@link ProductPlacement}: the significands multiplied and the product placed at its
+ *       position in units of the accumulator LSB, chunked (fine shift, then a one-hot coarse
+ *       position), in ones' complement when negative; integer x integer products from radix-4 Booth
+ *       rows ({@link BoothProduct});
+ *   <li>for a dot core, the lanes summed by chains of adders ({@link AdderChain}), or by a
+ *       balanced tree when the tree is pipelined ({@link AdderTree});
+ *   <li>{@link AccumulatorUnit}: the exact register ({@link KulischAccumulator}: the +1 of a ones'
+ *       complement product as the carry-in of the one adder, valid and clear on the register's enable
+ *       and synchronous clear) and the sticky flags.
  * </ol>
  *
- * Integer x integer cores multiply directly as two's complement (signed) or unsigned numbers; in a
- * mixed integer x minifloat core the integer operand enters the float datapath as sign and
- * magnitude with shift 0. Pipeline registers ({@link Pipeline}) go between the steps; the control
- * (clear, valid, flag sets) travels with the data.
+ * In a mixed integer x minifloat core the integer operand enters the float datapath as sign and
+ * magnitude without a shift. Pipeline registers ({@link Pipeline}) go between the steps; the control
+ * (clear, valid, flag sets) travels with the data. mac-library/QOR.md explains the datapath choices
+ * and what they cost.
  *
  * <p>Cores with the narrowed fixed-point or the rounding floating-point accumulator come from
  * {@link RoundingCores}.
  */
 public final class MacGenerator {
   /** Written into every core's header, so a file says which generator made it. */
-  public static final String VERSION = "exmy mac-library 0.2";
+  public static final String VERSION = "exmy mac-library 0.3";
 
   private MacGenerator() {}
 
@@ -94,7 +93,7 @@ public final class MacGenerator {
     Signal ib = c.input("b", b.bits());
     Expr clearD = clear;
     Expr validD = valid;
-    Input in;
+    Term in;
     if (a instanceof IntFormat ai && b instanceof IntFormat bi) {
       if (pipe.decode()) {
         clearD = Stages.reg(c, "d_clear", clear, "decode stage (integers need no decoding: the codes wait here)");
@@ -102,14 +101,14 @@ public final class MacGenerator {
         ia = Stages.reg(c, "d_a", ia, null);
         ib = Stages.reg(c, "d_b", ib, null);
       }
-      Expr term = ProductUnit.intProduct(c, ia, ai, ib, bi, w);
+      // two's complement out of the Booth rows' carry chain: the narrower signed operand of the adder
+      Expr term = ProductUnit.intProduct(c, ia, ai, ib, bi, g.productBits() + 1, w);
       if (pipe.multiply()) {
         term = Stages.reg(c, "m_prod", term, "multiply stage: the product and the control wait here");
         clearD = Stages.reg(c, "m_clear", clearD, null);
         validD = Stages.reg(c, "m_valid", validD, null);
       }
-      Signal addend = c.wire("addend", mux(validD, term, zero(w)));
-      in = new Input(clearD, addend, null, null, null, null);
+      in = new Term(clearD, validD, term, null, false, null, null, null);
     } else {
       Operand da = DecoderUnit.decode(c, "a", ia, a, DecoderUnit.hasInf(b));
       Operand db = DecoderUnit.decode(c, "b", ib, b, DecoderUnit.hasInf(a));
@@ -121,7 +120,7 @@ public final class MacGenerator {
       }
       Signal prodNeg = c.wire("prod_neg", da.sign().xor(db.sign()), "sign of the product");
       ProductClass cls = spec.hasNanFlag() ? ProductUnit.classify(c, da, db) : null;
-      ProductUnit.Raw raw = ProductUnit.multiply(c, da, db);
+      ProductPlacement.Raw raw = ProductPlacement.multiply(c, "", da, db, null, g.productBits());
       if (pipe.multiply()) {
         raw = raw.register(c);
         prodNeg = Stages.reg(c, "m_prod_neg", prodNeg, null);
@@ -129,7 +128,9 @@ public final class MacGenerator {
         clearD = Stages.reg(c, "m_clear", clearD, null);
         validD = Stages.reg(c, "m_valid", validD, null);
       }
-      Expr term = ProductUnit.place(c, raw, prodNeg, g, w, true);
+      // A negative product enters as its ones' complement plus a carry-in: one adder, not a negation
+      // adder followed by the accumulator adder.
+      Signal term = ProductPlacement.place(c, "", raw, prodNeg, g.productBits());
       Expr use = validD;
       Expr nanSet = null;
       Expr posSet = null;
@@ -142,12 +143,10 @@ public final class MacGenerator {
           negSet = validD.and(cls.inf()).and(prodNeg);
         }
       }
-      Signal addend = c.wire("addend", mux(use, term, zero(w)));
-      Signal cin = c.wire("addend_cin", use.and(prodNeg), "+1 completing the two's complement");
-      in = new Input(clearD, addend, cin, nanSet, posSet, negSet);
+      in = new Term(clearD, use, term, prodNeg, true, nanSet, posSet, negSet);
     }
     if (pipe.product()) {
-      in = in.register(c, "p", "product stage: the addend and the control wait here");
+      in = in.register(c, "p", "product stage: the placed product and the control wait here");
     }
     AccumulatorUnit.build(c, in, w, pipe);
     return c;
@@ -160,7 +159,7 @@ public final class MacGenerator {
     Pipeline pipe = spec.pipeline();
     AccumulatorSpec g = spec.geometry();
     int w = g.width();
-    Component unit = ProductUnit.component(spec, moduleName + "_product", pipe.decode(), pipe.multiply());
+    Component unit = ProductUnit.component(spec, moduleName + "_product", pipe.decode(), pipe.multiply(), w);
     Component c = header(spec, moduleName);
     Signal clear = c.input("clear", 1);
     Signal valid = c.input("valid", 1);
@@ -170,13 +169,16 @@ public final class MacGenerator {
     for (int i = 0; i < lanes; i++) bs.add(c.input("b_" + i, spec.b().bits()));
     boolean nanFlag = spec.hasNanFlag();
     boolean infFlags = spec.hasInfFlags();
-    List<Expr> level = new ArrayList<>();
+    boolean ones = !(spec.a() instanceof IntFormat && spec.b() instanceof IntFormat);
+    List<Expr> prods = new ArrayList<>();
+    List<Expr> cins = new ArrayList<>();
     List<Expr> nans = new ArrayList<>();
     List<Expr> poss = new ArrayList<>();
     List<Expr> negs = new ArrayList<>();
     for (int i = 0; i < lanes; i++) {
       Instance u = c.instance("lane" + i, unit).in("a", as.get(i)).in("b", bs.get(i));
-      level.add(u.out("prod"));
+      prods.add(u.out("prod"));
+      if (ones) cins.add(u.out("neg"));
       if (nanFlag) nans.add(u.out("nan"));
       if (infFlags) {
         poss.add(u.out("posInf"));
@@ -197,17 +199,35 @@ public final class MacGenerator {
         infFlags ? v.and(c.wire("any_negInf", Hdl.any(negs.toArray(new Expr[0])))) : null, null);
     if (pipe.product()) {
       List<Expr> regs = new ArrayList<>();
+      List<Expr> cinRegs = new ArrayList<>();
       for (int i = 0; i < lanes; i++) {
-        regs.add(Stages.reg(c, "p_prod" + i, level.get(i), i == 0 ? "product stage: each lane's product waits here" : null));
+        regs.add(Stages.reg(c, "p_prod" + i, prods.get(i), i == 0 ? "product stage: each lane's product waits here" : null));
+        if (ones) cinRegs.add(Stages.reg(c, "p_neg" + i, cins.get(i), null));
       }
-      level = regs;
+      prods = regs;
+      cins = cinRegs;
       ctl = ctl.register(c, "p");
     }
-    AdderTree.Sum tree = AdderTree.build(c, level, pipe, Integer.MAX_VALUE, ctl);
-    ctl = tree.control();
-    Signal addend = c.wire("addend", mux(ctl.valid(), tree.sum().sext(w), zero(w)));
-    AccumulatorUnit.build(c, new Input(ctl.clear(), addend, null, ctl.nanSet(), ctl.posInfSet(), ctl.negInfSet()), w,
-        pipe);
+    Expr sum;
+    Expr cin = null;
+    if (pipe.treeEvery() > 0) {
+      // A pipelined tree adds two's complement lanes (each + its carry-in) level by level.
+      List<Expr> level = new ArrayList<>();
+      for (int i = 0; i < lanes; i++) {
+        Expr p = prods.get(i);
+        level.add(!ones ? p : c.wire("lane" + i + "_sum", p.add(cins.get(i).zext(p.width())).resize(p.width()),
+            i == 0 ? "each lane's product in two's complement" : null));
+      }
+      AdderTree.Sum tree = AdderTree.build(c, level, pipe, Integer.MAX_VALUE, ctl);
+      ctl = tree.control();
+      sum = tree.sum();
+    } else {
+      AdderChain.Sum chain = AdderChain.build(c, prods, ones ? cins : null, w);
+      sum = chain.sum();
+      cin = chain.carryIn();
+    }
+    AccumulatorUnit.build(c, new Term(ctl.clear(), ctl.valid(), sum, cin, false, ctl.nanSet(), ctl.posInfSet(),
+        ctl.negInfSet()), w, pipe);
     return c;
   }
 }

@@ -1,7 +1,6 @@
 package org.exmy.mac;
 
-import static org.exmy.hdl.Hdl.mux;
-import static org.exmy.hdl.Hdl.zero;
+import static org.exmy.hdl.Hdl.lit;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +8,6 @@ import org.exmy.hdl.Component;
 import org.exmy.hdl.Expr;
 import org.exmy.hdl.Hdl;
 import org.exmy.hdl.Signal;
-import org.exmy.mac.DecoderUnit.Operand;
 import org.exmy.simulator.AccumulatorSpec;
 import org.exmy.simulator.CoreSpec;
 import org.exmy.simulator.IntFormat;
@@ -17,9 +15,9 @@ import org.exmy.simulator.NumberFormat;
 import org.exmy.simulator.ProductTable;
 
 /**
- * The product step: significands multiplied, shifted left by the sum of the shifts into the
- * accumulator's fixed-point units, signed; and the product's NaN / inf class. Hardware twin of
- * {@link ProductTable}.
+ * The product step: the product's NaN / inf class, integer products, the operands of the rounding
+ * accumulators, and a dot core's lane unit. The exact cores place float products with {@link
+ * ProductPlacement}. Hardware twin of {@link ProductTable}.
  */
 final class ProductUnit {
   private ProductUnit() {}
@@ -50,73 +48,59 @@ final class ProductUnit {
     return new ProductClass(prodNan, prodInf);
   }
 
-  /** Two's complement product of two integer operands at width {@code w}. */
-  static Expr intProduct(Component c, Signal a, IntFormat af, Signal b, IntFormat bf, int w) {
-    if (af.signed() && bf.signed()) {
-      Expr p = c.wire("prod", a.smul(b), "two's complement product");
-      return p.sext(w);
-    }
-    // At least one unsigned operand: widen each by a zero/sign bit, multiply as signed.
-    Expr ax = af.signed() ? a.sext(a.width() + 1) : a.zext(a.width() + 1);
-    Expr bx = bf.signed() ? b.sext(b.width() + 1) : b.zext(b.width() + 1);
-    Expr ap = c.wire("a_ext", ax);
-    Expr bp = c.wire("b_ext", bx);
-    if (ap.width() + bp.width() > w) {
-      // the result keeps w bits: multiply at w bits (its low bits are the product's)
-      return c.wire("prod", ap.smul(bp, w), "product of the sign-widened operands, " + w + " bits");
-    }
-    Expr p = c.wire("prod", ap.smul(bp), "product of the sign-widened operands");
-    return p.sext(w);
+  /**
+   * Two's complement product of two integer operands (radix-4 Booth rows, {@link BoothProduct}), at
+   * least {@code minWidth} bits and at most {@code maxWidth} (modulo 2^maxWidth when capped).
+   */
+  static Signal intProduct(Component c, Signal a, IntFormat af, Signal b, IntFormat bf, int minWidth, int maxWidth) {
+    return BoothProduct.product(c, "", a, af, b, bf, minWidth, maxWidth);
   }
 
-  /** The significand product and its shift, before they are placed in the accumulator's units. */
-  record Raw(Signal sig, Signal shift) {
-    /** The same one cycle later, through registers {@code m_prod_sig}, {@code m_prod_shift}. */
-    Raw register(Component c) {
-      return new Raw(Stages.reg(c, "m_prod_sig", sig, "multiply stage: the significand product waits here"),
-          Stages.reg(c, "m_prod_shift", shift, null));
-    }
-  }
+  /**
+   * The significand product and the product's exponent as the rounding accumulators take them:
+   * {@code |a*b| = prod_sig * 2^(prod_shift + lsb)} with {@code lsb} the exact product quantum
+   * (the decoders' shifts are one too high per float operand: subtracted here).
+   */
+  record Effective(Signal sig, Signal shift) {}
 
-  /** The significands multiplied, and the sum of the shifts. */
-  static Raw multiply(Component c, Operand a, Operand b) {
+  static Effective effective(Component c, Operand a, Operand b) {
     Signal psig = c.wire("prod_sig", a.sig().mul(b.sig()), "significand product");
-    int sw = Math.max(a.shift().width(), b.shift().width()) + 1;
-    Signal pshift = c.wire("prod_shift", a.shift().zext(sw).add(b.shift().zext(sw)));
-    return new Raw(psig, pshift);
+    Expr sa = a.shift() == null ? lit(0, 1) : a.shift();
+    Expr sb = b.shift() == null ? lit(0, 1) : b.shift();
+    int sw = Math.max(sa.width(), sb.width()) + 1;
+    Expr sum = sa.zext(sw).add(sb.zext(sw));
+    int offset = a.offset() + b.offset();
+    Signal pshift = c.wire("prod_shift", offset == 0 ? sum : sum.sub(lit(offset, sw)),
+        "the product's exponent: the shifts' sum" + (offset == 0 ? "" : " - " + offset));
+    return new Effective(psig, pshift);
   }
 
   /**
-   * The product placed in the accumulator's units and signed, at width {@code w}: in ones'
-   * complement when {@code onesComplement} (the caller adds the +1 as a carry-in), else in two's
-   * complement.
+   * The combinational product of one lane of a dot-product core, as its own module. Integer x
+   * integer: {@code io_prod} = a * b, two's complement, at least productBits + 1 bits. Otherwise a
+   * (productBits + 1)-bit ones' complement {@code io_prod} and {@code io_neg}, {@code io_prod +
+   * io_neg} being the two's complement product (the core adds io_neg as a carry-in); NaN and
+   * infinite products give {@code io_prod = io_neg = 0} and instead raise {@code io_nan} / {@code
+   * io_posInf} / {@code io_negInf} (when the formats have them). With {@code decodeStage} the decoded
+   * fields pass a register first, with {@code multiplyStage} the significand product (the module is
+   * then clocked). An integer product is at most {@code maxIntWidth} bits wide (modulo 2^that).
    */
-  static Signal place(Component c, Raw raw, Expr neg, AccumulatorSpec g, int w, boolean onesComplement) {
-    int pb = g.productBits();
-    Signal mag = c.wire("prod_mag", raw.sig().shl(raw.shift(), Math.max(pb, raw.sig().width())),
-        "|a*b| in units of 2^" + g.lsbExponent());
-    Expr magW = mag.width() >= w ? mag.resize(w) : mag.zext(w);
-    if (!onesComplement) return c.wire("prod_fixed", mux(neg, magW.neg(), magW), "signed product");
-    return c.wire("prod_fixed", mux(neg, magW.not(), magW),
-        "ones' complement when negative (the +1 is addend_cin), accumulator width");
-  }
-
-  /**
-   * The combinational product of one lane of a dot-product core, as its own module: {@code io_prod}
-   * is {@code a * b} as a (productBits + 1)-bit two's complement integer in units of 2^lsbExponent,
-   * or 0 when the product is NaN or infinite, which instead raise {@code io_nan} / {@code
-   * io_posInf} / {@code io_negInf} (when the formats have them). With {@code decodeStage} the
-   * decoded fields pass a register first (the module is then clocked).
-   */
-  static Component component(CoreSpec spec, String name, boolean decodeStage, boolean multiplyStage) {
+  static Component component(CoreSpec spec, String name, boolean decodeStage, boolean multiplyStage,
+      int maxIntWidth) {
     NumberFormat a = spec.a();
     NumberFormat b = spec.b();
     AccumulatorSpec g = spec.geometry();
     int pw = g.productBits() + 1;
     Component c = new Component(name);
-    c.comment("Exact product " + a.name() + " x " + b.name() + ": io_prod = a * b as a " + pw
-        + "-bit two's complement integer, value = io_prod * 2^" + g.lsbExponent() + ".");
-    if (spec.hasNanFlag()) c.comment("NaN and infinite products give io_prod = 0 and raise their flag.");
+    boolean ints = a instanceof IntFormat && b instanceof IntFormat;
+    if (ints) {
+      c.comment("Exact product " + a.name() + " x " + b.name() + ": io_prod = a * b as a two's complement integer"
+          + ", value = io_prod * 2^" + g.lsbExponent() + ".");
+    } else {
+      c.comment("Exact product " + a.name() + " x " + b.name() + ": io_prod + io_neg = a * b, io_prod a " + pw
+          + "-bit ones' complement integer, value = (io_prod + io_neg) * 2^" + g.lsbExponent() + ".");
+      if (spec.hasNanFlag()) c.comment("NaN and infinite products give io_prod = io_neg = 0 and raise their flag.");
+    }
     int lat = (decodeStage ? 1 : 0) + (multiplyStage ? 1 : 0);
     if (lat > 0) c.comment("Latency " + lat + (lat == 1 ? " cycle" : " cycles") + ": "
         + (decodeStage ? "the decoded operands" + (multiplyStage ? " and " : "") : "")
@@ -126,7 +110,7 @@ final class ProductUnit {
     if (a instanceof IntFormat ai && b instanceof IntFormat bi) {
       Signal ra = decodeStage ? Stages.reg(c, "d_a", ia, "decode stage") : ia;
       Signal rb = decodeStage ? Stages.reg(c, "d_b", ib, null) : ib;
-      Expr p = intProduct(c, ra, ai, rb, bi, pw);
+      Signal p = intProduct(c, ra, ai, rb, bi, pw, maxIntWidth);
       c.output("prod", multiplyStage ? Stages.reg(c, "m_prod", p, "multiply stage") : p);
       return c;
     }
@@ -138,22 +122,27 @@ final class ProductUnit {
     }
     Signal neg = c.wire("prod_neg", da.sign().xor(db.sign()), "sign of the product");
     ProductClass cls = spec.hasNanFlag() ? classify(c, da, db) : null;
-    Raw raw = multiply(c, da, db);
+    Expr special = cls == null ? null : cls.special(c);
+    Signal addNeg = special == null ? neg
+        : c.wire("add_neg", neg.and(special.not()), "NaN and infinite products add 0");
+    ProductPlacement.Raw raw = ProductPlacement.multiply(c, "", da, db, special, g.productBits());
     if (multiplyStage) {
       raw = raw.register(c);
-      neg = Stages.reg(c, "m_prod_neg", neg, null);
+      // the product's sign is needed for the ones' complement, and with inf for the flags' sign
+      boolean signUsed = special == null || cls.inf() != null;
+      neg = signUsed ? Stages.reg(c, "m_prod_neg", neg, null) : null;
+      addNeg = special == null ? neg : Stages.reg(c, "m_add_neg", addNeg, null);
       cls = cls == null ? null : cls.register(c);
     }
-    Signal fixed = place(c, raw, neg, g, pw, false);
-    if (cls == null) {
-      c.output("prod", fixed);
-      return c;
-    }
-    c.output("prod", mux(cls.special(c), zero(pw), fixed));
-    c.output("nan", cls.nan());
-    if (cls.inf() != null) {
-      c.output("posInf", cls.inf().and(neg.not()));
-      c.output("negInf", cls.inf().and(neg));
+    Signal addend = ProductPlacement.place(c, "", raw, addNeg, g.productBits());
+    c.output("prod", Hdl.cat(addNeg, addend));
+    c.output("neg", addNeg);
+    if (cls != null) {
+      c.output("nan", cls.nan());
+      if (cls.inf() != null) {
+        c.output("posInf", cls.inf().and(neg.not()));
+        c.output("negInf", cls.inf().and(neg));
+      }
     }
     return c;
   }

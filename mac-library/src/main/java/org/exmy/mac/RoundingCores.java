@@ -10,10 +10,10 @@ import org.exmy.hdl.Expr;
 import org.exmy.hdl.Hdl;
 import org.exmy.hdl.Instance;
 import org.exmy.hdl.Signal;
-import org.exmy.mac.DecoderUnit.Operand;
 import org.exmy.mac.ProductUnit.ProductClass;
 import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.CoreSpec;
+import org.exmy.simulator.IntFormat;
 import org.exmy.simulator.NumberFormat;
 import org.exmy.simulator.Pipeline;
 
@@ -86,10 +86,9 @@ final class RoundingCores {
         negSet = validD.and(cls.inf()).and(neg);
       }
     }
-    Signal psig = c.wire("prod_sig", da.sig().mul(db.sig()), "significand product");
-    int sw = Math.max(da.shift().width(), db.shift().width()) + 1;
-    Signal pshift = c.wire("prod_shift", da.shift().zext(sw).add(db.shift().zext(sw)),
-        "product = prod_sig * 2^(prod_shift + " + plsb + ")");
+    ProductUnit.Effective eff = ProductUnit.effective(c, da, db);
+    Signal psig = eff.sig();
+    Signal pshift = eff.shift();
     if (pipe.multiply()) {
       psig = Stages.reg(c, "m_prod_sig", psig, "multiply stage: the product and the control wait here");
       pshift = Stages.reg(c, "m_prod_shift", pshift, null);
@@ -135,7 +134,7 @@ final class RoundingCores {
     int lanes = spec.lanes();
     Pipeline pipe = spec.pipeline();
     int plsb = spec.geometry().lsbExponent();
-    Component unit = ProductUnit.component(spec, moduleName + "_product", pipe.decode(), pipe.multiply());
+    Component unit = ProductUnit.component(spec, moduleName + "_product", pipe.decode(), pipe.multiply(), spec.geometry().productBits() + 1);
     Component c = header(spec, moduleName);
     Signal clear = c.input("clear", 1);
     Signal valid = c.input("valid", 1);
@@ -149,9 +148,14 @@ final class RoundingCores {
     List<Expr> nans = new ArrayList<>();
     List<Expr> poss = new ArrayList<>();
     List<Expr> negs = new ArrayList<>();
+    boolean ones = !(spec.a() instanceof IntFormat && spec.b() instanceof IntFormat);
+    int pw = spec.geometry().productBits() + 1;
     for (int i = 0; i < lanes; i++) {
       Instance u = c.instance("lane" + i, unit).in("a", as.get(i)).in("b", bs.get(i));
-      prods.add(u.out("prod"));
+      // the lane's product in two's complement, productBits + 1 bits (ones' complement + its +1)
+      Expr p = u.out("prod");
+      prods.add(ones ? c.wire("lane" + i + "_prod", p.add(u.out("neg").zext(pw)).resize(pw),
+          i == 0 ? "each lane's product in two's complement" : null) : AdderTree.fit(p, pw));
       if (nanFlag) nans.add(u.out("nan"));
       if (infFlags) {
         poss.add(u.out("posInf"));

@@ -98,13 +98,49 @@ class MacGeneratorTest {
     assertEquals(5, core.component().instances().size());
     String v = core.verilog();
     assertEquals(1, v.split("module exmy_dot5_float8_e5m2_product \\(", -1).length - 1, "product unit once");
-    // 5 lanes: level 1 adds (0,1) and (2,3), level 2 adds those, level 3 adds lane 4.
-    assertTrue(v.contains("wire [65:0] tree1_1 = "), v);
-    assertTrue(v.contains("wire [66:0] tree2_0 = "), v);
-    assertTrue(v.contains("wire [67:0] tree3_0 = {tree2_0[66], tree2_0} + {{3{lane4_io_prod[64]}}, lane4_io_prod};"), v);
+    // Products are 64 bits + sign = 65 bits, ones' complement plus a carry-in (io_neg). One chain of
+    // adders, one bit wider each: chain0 = lane 0 + its carry-in (66 bits), chain1 = + lane 1 (67),
+    // chain2 = + lane 2 + lane 1's carry-in (68), ... chain4 (70 bits); lane 4's carry-in goes to the
+    // accumulator adder, where the chain's sum is the signed operand.
+    assertTrue(v.contains("wire [65:0] chain0 = {lane0_io_prod[64], lane0_io_prod} + {65'd0, lane0_io_neg};"), v);
+    assertTrue(v.contains("wire [66:0] chain1 = {chain0[65], chain0} + {{2{lane1_io_prod[64]}}, lane1_io_prod};"), v);
+    assertTrue(v.contains("wire [69:0] chain4 = ({chain3[68], chain3} + {{5{lane4_io_prod[64]}}, lane4_io_prod})"
+        + " + {69'd0, lane3_io_neg};"), v);
+    assertTrue(v.contains("wire [74:0] acc_sum = $signed({{5{chain4[69]}}, chain4}) + $signed(acc_base);"), v);
+    assertTrue(v.contains("wire [74:0] acc_sum_cin = acc_sum + {74'd0, lane4_io_neg};"), v);
+    assertFalse(v.contains("tree1_0"), "5 lanes fit one chain");
     assertEquals("float8_e5m2 (5 lanes)", core.label());
     assertTrue(v.contains("// Latency 1 cycle (pipeline: none)."), v);
     assertTrue(v.contains("// Made by " + MacGenerator.VERSION + "."), v);
+  }
+
+  @Test
+  void longDotCoresSumChainsOfEightLanesInATree() {
+    MacCore core = generate("E2M1", "E2M1", 1024, 20);
+    String v = core.verilog();
+    // Chains over lanes 0..7, 8..15, 16..19 (E2M1 products: 8 bits + sign); the tree adds the first
+    // two chains with the carry-in of lane 7, then that sum and the third chain with lane 15's.
+    assertTrue(v.contains("wire [9:0]  chain0 = {lane0_io_prod[8], lane0_io_prod} + {9'd0, lane0_io_neg};"), v);
+    assertTrue(v.contains("wire [9:0]  chain8 = {lane8_io_prod[8], lane8_io_prod} + {9'd0, lane8_io_neg};"), v);
+    assertTrue(v.contains("wire [17:0] tree1_0 = ({chain7[16], chain7} + {chain15[16], chain15})"
+        + " + {17'd0, lane7_io_neg};"), v);
+    assertTrue(v.contains("wire [18:0] tree2_0 = ({tree1_0[17], tree1_0} + {{6{chain19[12]}}, chain19})"
+        + " + {18'd0, lane15_io_neg};"), v);
+    assertTrue(v.contains("acc_sum_cin = acc_sum + {18'd0, lane19_io_neg};"), v);
+  }
+
+  @Test
+  void placementPlanFollowsTheProductWidth() {
+    // E4M3: 4-bit significands (8-bit product), shift sum 5 bits: chunks of 8 (>= 8 - 1), four coarse
+    // positions, pre-shift. E5M2: 6-bit product, 6-bit shift: chunks of 8, no pre-shift (3-bit
+    // significands). E2M1: 4-bit product, 3-bit shift: chunks of 4 (at most half of the range), pre-shift.
+    assertEquals(new ProductPlacement.Plan(8, true), ProductPlacement.Plan.of(8, 5));
+    assertEquals(new ProductPlacement.Plan(8, false), ProductPlacement.Plan.of(6, 6));
+    assertEquals(new ProductPlacement.Plan(4, true), ProductPlacement.Plan.of(4, 3));
+    // E3M2: 6-bit product, 4-bit shift: chunks of 8 give two coarse positions, no pre-shift.
+    assertEquals(new ProductPlacement.Plan(8, false), ProductPlacement.Plan.of(6, 4));
+    // E2M3: 8-bit product but a 3-bit shift: chunks of 4 at most.
+    assertEquals(new ProductPlacement.Plan(4, false), ProductPlacement.Plan.of(8, 3));
   }
 
   @Test

@@ -48,7 +48,7 @@ class ExhaustiveCoreTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"E4M3|float8_e5m2", "float8_e4m3fn|E2M1", "INT8|E4M3", "float8_e5m2|INT4",
-      "UINT4|float8_e4m3fnuz"})
+      "UINT4|float8_e4m3fnuz", "INT3|INT7", "UINT4|INT8", "INT8|UINT3", "UINT2|UINT8", "E3M4|INT8"})
   void mixedFormatCoreIsBitExact(String pair) {
     String[] p = pair.split("\\|");
     MacCore core = Cores.core(p[0], p[1], 64, 1);
