@@ -218,7 +218,7 @@ public final class MacGenerator {
         level.add(!ones ? p : c.wire("lane" + i + "_sum", p.add(cins.get(i).zext(p.width())).resize(p.width()),
             i == 0 ? "each lane's product in two's complement" : null));
       }
-      AdderTree.Sum tree = AdderTree.build(c, level, pipe, Integer.MAX_VALUE, ctl);
+      AdderTree.Sum tree = AdderTree.build(c, level, pipe, w, ctl);
       ctl = tree.control();
       sum = tree.sum();
     } else {

@@ -174,6 +174,24 @@ class MacGeneratorTest {
     }
   }
 
+  /**
+   * Found by the 1,000-configuration fuzz campaign (seeds 0x87e1be04a6e3fac0, 0xf62c97b506f748a7):
+   * with few terms the accumulator is narrower than a full adder tree's sum, whose top bit was left
+   * unused; the tree now adds modulo 2^width, as the register does.
+   */
+  @Test
+  void aPipelinedTreeWiderThanTheAccumulatorIsLintClean() {
+    org.exmy.testsupport.RequireTools.verilator();
+    for (String[] p : new String[][] {{"UINT4", "INT2", "7", "decode,multiply,product,tree=1,chunk=16"},
+        {"UINT4", "UINT6", "6", "decode,multiply,product,tree=1"}}) {
+      CoreSpec s = CoreSpec.mac(Formats.parse(p[0]), Formats.parse(p[1])).withTerms(7)
+          .withLanes(Integer.parseInt(p[2])).withPipeline(Pipeline.parse(p[3]));
+      MacCore core = MacGenerator.generate(s);
+      org.exmy.hdl.VerilatorLint.Result r = org.exmy.hdl.VerilatorLint.lint(core.verilog(), core.moduleName());
+      assertTrue(r.clean(), () -> core.moduleName() + "\n" + String.join("\n", r.messages()));
+    }
+  }
+
   /** Every non-exact accumulator kind, one lane and several, with each pipeline stage. */
   @Test
   void roundingAndNarrowedCoresAreLintClean() {
