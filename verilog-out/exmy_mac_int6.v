@@ -2,8 +2,9 @@
 // Multiply-accumulate core: INT6 x INT6, terms=1024.
 // Exact accumulator (Kulisch): up to 1024 products summed without rounding.
 // io_acc is a 22-bit two's complement integer; value = io_acc * 2^0.
+// Multiplies in LUTs and carry chains (radix-4 Booth rows from 9 product bits), no DSP blocks needed.
 // Latency 1 cycle (pipeline: none). io_clear restarts the sum, io_valid adds io_a * io_b.
-// Made by exmy mac-library 0.3.
+// Made by exmy mac-library 0.4.
 `default_nettype none
 
 module exmy_mac_int6 (

@@ -209,6 +209,7 @@ final class FuzzCommand implements Callable<Integer> {
     int ints;
     int dots;
     int pipelined;
+    int dsp;
     int flagged;
     int minTerms = Integer.MAX_VALUE;
     int maxTerms;
@@ -218,6 +219,7 @@ final class FuzzCommand implements Callable<Integer> {
       if (s.a() instanceof org.exmy.simulator.IntFormat || s.b() instanceof org.exmy.simulator.IntFormat) ints++;
       if (s.lanes() > 1) dots++;
       if (!s.pipeline().isFlat()) pipelined++;
+      if (s.dsp()) dsp++;
       if (s.hasNanFlag()) flagged++;
       minTerms = Math.min(minTerms, s.terms());
       maxTerms = Math.max(maxTerms, s.terms());
@@ -226,7 +228,7 @@ final class FuzzCommand implements Callable<Integer> {
     @Override
     public String toString() {
       return mixed + " mixed pairs, " + ints + " with an integer operand, " + flagged + " with NaN/inf flags, " + dots
-          + " dot-product cores, " + pipelined + " pipelined, terms " + minTerms + ".." + maxTerms;
+          + " dot-product cores, " + pipelined + " pipelined, " + dsp + " with DSP multiplies, terms " + minTerms + ".." + maxTerms;
     }
   }
 }

@@ -21,6 +21,10 @@ final class GenerateCommand implements Runnable {
   @Spec CommandSpec spec;
   @Mixin CoreSelection selection;
 
+  @Option(names = "--dsp", description = "Write the multiplies as Verilog '*' for DSP blocks (default: LUTs and"
+      + " carry chains, radix-4 Booth rows); never changes results.")
+  boolean dspMultiplies;
+
   @Option(names = {"-o", "--out"}, paramLabel = "OUTDIR", defaultValue = "build/verilog",
       description = "Output folder (default: ${DEFAULT-VALUE}).")
   Path out;
@@ -34,7 +38,8 @@ final class GenerateCommand implements Runnable {
     if (selection.formats.isEmpty()) throw new UsageException("generate needs at least one FORMAT");
     if (name != null && selection.formats.size() > 1) throw new UsageException("--name needs exactly one FORMAT");
     PrintWriter o = spec.commandLine().getOut();
-    for (CoreSpec s : selection.specs()) {
+    for (CoreSpec s0 : selection.specs()) {
+      CoreSpec s = s0.withDsp(dspMultiplies);
       MacCore core;
       try {
         core = name == null ? MacGenerator.generate(s) : MacGenerator.generate(s, name);

@@ -14,12 +14,13 @@ import java.util.concurrent.Callable;
 import org.exmy.hdl.Port;
 import org.exmy.dse.CoreSynthesis;
 import org.exmy.mac.MacCore;
+import org.exmy.mac.MacGenerator;
+import org.exmy.simulator.CoreSpec;
 import org.exmy.synth.CorePort;
 import org.exmy.synth.Ice40Result;
 import org.exmy.synth.Ice40Runner;
 import org.exmy.synth.StaTiming;
 import org.exmy.synth.SynthCsv;
-import org.exmy.synth.SynthResult;
 import org.exmy.synth.VivadoTcl;
 import org.exmy.synth.Xc7StaRunner;
 import org.exmy.synth.XilinxPart;
@@ -88,18 +89,22 @@ final class SynthCommand implements Callable<Integer> {
       flows.remove("ice40");
     }
     PrintWriter o = spec.commandLine().getOut();
-    List<MacCore> cores = selection.cores();
+    List<CoreSpec> specs = selection.specs();
     o.println(SynthCsv.header());
     List<SynthCsv.Row> rows = new ArrayList<>();
-    for (MacCore core : cores) {
-      for (SynthCsv.Row row : CoreSynthesis.run(core, modes(dsp), out,
-          new CoreSynthesis.Options(part, period, flows, seed), line -> {
-            err.println(line);
-            err.flush();
-          })) {
-        rows.add(row);
-        o.println(SynthCsv.row(row));
-        o.flush();
+    for (CoreSpec s : specs) {
+      for (boolean useDsp : modes(dsp)) {
+        // with DSP blocks allowed, the core's multiplies are written for them (CoreSpec.dsp)
+        MacCore core = MacGenerator.generate(s.withDsp(useDsp));
+        for (SynthCsv.Row row : CoreSynthesis.run(core, new boolean[] {useDsp}, out,
+            new CoreSynthesis.Options(part, period, flows, seed), line -> {
+              err.println(line);
+              err.flush();
+            })) {
+          rows.add(row);
+          o.println(SynthCsv.row(row));
+          o.flush();
+        }
       }
     }
     SynthCsv.write(out.resolve("synth.csv"), rows);
@@ -139,12 +144,6 @@ final class SynthCommand implements Callable<Integer> {
       case dsp -> new boolean[] {true};
       case nodsp -> new boolean[] {false};
     };
-  }
-
-  /** Cell counts only (as {@code flow} uses them), with the Vivado TCL at a 4 ns period. */
-  static List<SynthResult> synth(MacCore core, boolean[] modes, Path dir, String part) {
-    return CoreSynthesis.run(core, modes, dir, new CoreSynthesis.Options(part, 4.0, Set.of(), Ice40Runner.DEFAULT_SEED),
-        null).stream().map(SynthCsv.Row::cost).toList();
   }
 
   static void requireYosys() {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.exmy.hdl.sim.VerilatorSim;
 import org.exmy.mac.MacCore;
+import org.exmy.mac.MacGenerator;
 import org.exmy.testbench.CrossCheck;
 import org.exmy.testbench.WorstCaseOracle;
 import picocli.CommandLine.Command;
@@ -26,6 +27,10 @@ import picocli.CommandLine.Spec;
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CoreSelection selection;
+
+  @Option(names = "--dsp", description = "Write the multiplies as Verilog '*' for DSP blocks (default: LUTs and"
+      + " carry chains, radix-4 Booth rows); never changes results.")
+  boolean dspMultiplies;
 
   @Option(names = "--sequences", paramLabel = "N", defaultValue = "200",
       description = "Random accumulate sequences per core, 0.." + Limits.MAX_SEQUENCES + " (default: ${DEFAULT-VALUE}).")
@@ -51,7 +56,7 @@ final class VerifyCommand implements Callable<Integer> {
     requireVerilator();
     PrintWriter out = spec.commandLine().getOut();
     boolean allOk = true;
-    for (MacCore core : selection.cores()) {
+    for (MacCore core : selection.specs().stream().map(s -> MacGenerator.generate(s.withDsp(dspMultiplies))).toList()) {
       for (CrossCheck.Report r : run(core, sequences, maxLength, seed, failures)) {
         out.println((r.passed() ? "PASS " : "FAIL ") + r);
         out.flush();

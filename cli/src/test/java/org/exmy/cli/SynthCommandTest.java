@@ -61,9 +61,9 @@ class SynthCommandTest {
     assertTrue(Integer.parseInt(dsp[head.indexOf("ice40_core_lcs")]) >= 19, csv.get(1));
     double fmax = Double.parseDouble(dsp[head.indexOf("ice40_fmax_mhz")]);
     assertTrue(fmax > 10 && fmax < 500, csv.get(1));
-    for (String c : List.of("ice40_core_lcs", "ice40_wrap_lcs", "ice40_fmax_mhz")) {
-      assertEquals(dsp[head.indexOf(c)], nodsp[head.indexOf(c)], "one iCE40 run per core: " + c);
-    }
+    // with DSP blocks allowed the core's multiplies are written for them: a core of its own
+    assertEquals("exmy_mac_e2m1_dsp", dsp[head.indexOf("top")]);
+    assertEquals("exmy_mac_e2m1", nodsp[head.indexOf("top")]);
     // logic delay: longer than the wrapper's own register -> mux -> register path (0.710 ns), and
     // the MHz column is 1000 / ns
     double ns = Double.parseDouble(dsp[head.indexOf("xc7_logic_ns")]);
@@ -71,9 +71,28 @@ class SynthCommandTest {
     assertEquals(1000 / ns, Double.parseDouble(dsp[head.indexOf("xc7_logic_mhz")]), 0.1);
     assertTrue(Integer.parseInt(dsp[head.indexOf("xc7_lut_levels")]) >= 1);
     // the Vivado script names the part given
-    assertTrue(Files.readString(dir.resolve("exmy_mac_e2m1.vivado.tcl"))
-        .contains("synth_design -top exmy_mac_e2m1 -part xczu3eg-sbva484-1-e -mode out_of_context\n"));
+    assertTrue(Files.readString(dir.resolve("exmy_mac_e2m1_dsp.vivado.tcl"))
+        .contains("synth_design -top exmy_mac_e2m1_dsp -part xczu3eg-sbva484-1-e -mode out_of_context\n"));
     assertTrue(r.err().contains("synth: E2M1: iCE40 HX8K: "), r.err());
+  }
+
+  /**
+   * An 8 x 8 multiply fits one DSP48E1 (25 x 18): with DSP blocks allowed the INT8 core uses one
+   * and fewer LUTs; without, its Booth rows use none.
+   */
+  @Test
+  void dspModeMapsTheInt8MultiplyToOneDsp48(@TempDir Path dir) throws Exception {
+    requireTool(YosysRunner.available(), "yosys");
+    CliTest.Run r = CliTest.run("", "synth", "INT8", "--timing", "none", "-o", dir.toString());
+    assertEquals(0, r.exit(), r.err());
+    List<String> csv = Files.readAllLines(dir.resolve("synth.csv"));
+    List<String> head = List.of(csv.get(0).split(","));
+    String[] dsp = csv.get(1).split(",", -1);
+    String[] nodsp = csv.get(2).split(",", -1);
+    assertEquals("1", dsp[head.indexOf("dsp48")], csv.get(1));
+    assertEquals("0", nodsp[head.indexOf("dsp48")], csv.get(2));
+    assertTrue(Integer.parseInt(dsp[head.indexOf("luts")]) < Integer.parseInt(nodsp[head.indexOf("luts")]),
+        csv.toString());
   }
 
   @Test

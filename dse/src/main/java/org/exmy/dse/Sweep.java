@@ -120,7 +120,7 @@ public final class Sweep {
             .withLanes(lanes).withPipeline(c.pipeline()));
         for (boolean dsp : c.dsp()) {
           for (String m : models) {
-            out.add(new DesignPoint(spec, dsp, m));
+            out.add(new DesignPoint(spec.withDsp(dsp), m));
           }
         }
       }

@@ -41,7 +41,7 @@ class SweepReportTest {
   /** A hand-made result; luts < 0: not synthesized; top1 NaN: not rated; fmax NaN: no iCE40 run. */
   static PointResult pt(String w, String a, String model, int luts, double top1, double fp32, long mismatches,
       double fmax) {
-    DesignPoint p = new DesignPoint(CoreSpec.mac(Formats.parse(w), Formats.parse(a)), false, model);
+    DesignPoint p = new DesignPoint(CoreSpec.mac(Formats.parse(w), Formats.parse(a)), model);
     Stages.Cost cost = luts < 0 ? null : new Stages.Cost(luts, 30, 5, 0, -1, fmax, Double.NaN);
     Stages.Accuracy acc = Double.isNaN(top1) ? null : new Stages.Accuracy(top1, fp32, 97.5, 10000);
     return new PointResult(p, List.of(), new Stages.Proof(65_536, mismatches, 1.0), cost, acc, 20.0, 20.0);

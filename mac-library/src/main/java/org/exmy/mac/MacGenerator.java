@@ -45,7 +45,7 @@ import org.exmy.simulator.Pipeline;
  */
 public final class MacGenerator {
   /** Written into every core's header, so a file says which generator made it. */
-  public static final String VERSION = "exmy mac-library 0.3";
+  public static final String VERSION = "exmy mac-library 0.4";
 
   private MacGenerator() {}
 
@@ -101,8 +101,9 @@ public final class MacGenerator {
         ia = Stages.reg(c, "d_a", ia, null);
         ib = Stages.reg(c, "d_b", ib, null);
       }
-      // two's complement out of the Booth rows' carry chain: the narrower signed operand of the adder
-      Expr term = ProductUnit.intProduct(c, ia, ai, ib, bi, g.productBits() + 1, w);
+      // two's complement out of the Booth rows' carry chain (the narrower signed operand of the
+      // adder), or out of a DSP block
+      Expr term = ProductUnit.intProduct(c, ia, ai, ib, bi, g.productBits() + 1, w, spec.dsp());
       if (pipe.multiply()) {
         term = Stages.reg(c, "m_prod", term, "multiply stage: the product and the control wait here");
         clearD = Stages.reg(c, "m_clear", clearD, null);
@@ -120,7 +121,7 @@ public final class MacGenerator {
       }
       Signal prodNeg = c.wire("prod_neg", da.sign().xor(db.sign()), "sign of the product");
       ProductClass cls = spec.hasNanFlag() ? ProductUnit.classify(c, da, db) : null;
-      ProductPlacement.Raw raw = ProductPlacement.multiply(c, "", da, db, null, g.productBits());
+      ProductPlacement.Raw raw = ProductPlacement.multiply(c, "", da, db, null, g.productBits(), spec.dsp());
       if (pipe.multiply()) {
         raw = raw.register(c);
         prodNeg = Stages.reg(c, "m_prod_neg", prodNeg, null);

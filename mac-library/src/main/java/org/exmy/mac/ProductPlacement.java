@@ -83,23 +83,14 @@ final class ProductPlacement {
   }
 
   /**
-   * The product {@code a * b} as a {@code productBits}-bit ones' complement addend in units of the
-   * accumulator LSB: bit i is {@code neg ^ |a*b|[i]}. Wires are named {@code <p>prod_...}.
-   *
-   * @param zero when not null, forces the magnitude to 0 (a NaN or infinite product in a dot lane)
-   */
-  static Signal onesComplement(Component c, String p, Operand a, Operand b, Expr neg, Expr zero, int productBits) {
-    return place(c, p, multiply(c, p, a, b, zero, productBits), neg, productBits);
-  }
-
-  /**
    * Step 1: the significands multiplied (the narrower one pre-shifted by bit 0 of the position when
    * the plan says so) and the product's position. Wires {@code <p>prod_sig}, {@code <p>prod_shift}.
    *
    * @param zero when not null, forces the magnitude to 0 (a NaN or infinite product in a dot lane)
    * @param productBits the bits a product can reach in units of the accumulator LSB
+   * @param dsp the significands multiplied by Yosys' {@code *} (for DSP blocks), never Booth rows
    */
-  static Raw multiply(Component c, String p, Operand a, Operand b, Expr zero, int productBits) {
+  static Raw multiply(Component c, String p, Operand a, Operand b, Expr zero, int productBits, boolean dsp) {
     Expr sa = a.shift();
     Expr sb = b.shift();
     int offset = a.offset() + b.offset();
@@ -114,7 +105,7 @@ final class ProductPlacement {
     int pw = x.width() + y.width();
     if (sa == null && sb == null) {
       // |a*b| never reaches its top bits when productBits is smaller: only productBits are kept.
-      return new Raw(multiply(c, p, x, y, zero != null, Math.min(pw, productBits),
+      return new Raw(multiply(c, p, x, y, zero != null || dsp, Math.min(pw, productBits),
           "significand product = |a*b| (no exponents)"), null, null, 0, 0);
     }
     Signal sh;
@@ -130,11 +121,11 @@ final class ProductPlacement {
     }
     Plan plan = Plan.of(pw, sh.width());
     if (!plan.preShift()) {
-      return new Raw(multiply(c, p, x, y, zero != null, pw, "significand product"), sh, plan, offset, maxShift);
+      return new Raw(multiply(c, p, x, y, zero != null || dsp, pw, "significand product"), sh, plan, offset, maxShift);
     }
     Signal x1 = c.wire(p + "prod_pre", mux(sh.bit(0), x.shl(1), x.zext(x.width() + 1)),
         "pre-shift by bit 0 of the position: the multiplier does the first fine step");
-    return new Raw(multiply(c, p, x1, y, zero != null, x1.width() + y.width(),
+    return new Raw(multiply(c, p, x1, y, zero != null || dsp, x1.width() + y.width(),
         "significand product, moved by bit 0 of the position"), sh, plan, offset, maxShift);
   }
 
@@ -193,13 +184,14 @@ final class ProductPlacement {
   /**
    * The unsigned product {@code x * y}, its low {@code width} bits, as wire {@code <p>prod_sig}:
    * from Booth rows (BoothProduct) from 9 product bits up (5 x 4 and larger), else Yosys'
-   * multiplier; also Yosys' multiplier when an operand was forced to 0 ({@code forced}: a dot lane
-   * of a format with NaN or inf). Both choices were measured (QOR.md).
+   * multiplier; also Yosys' multiplier ({@code star}) when an operand was forced to 0 (a dot lane of
+   * a format with NaN or inf) or the core's multiplies are for DSP blocks. Both choices were
+   * measured (QOR.md).
    */
-  private static Signal multiply(Component c, String p, Expr x, Expr y, boolean forced, int width,
+  private static Signal multiply(Component c, String p, Expr x, Expr y, boolean star, int width,
       String comment) {
     int w = x.width() + y.width();
-    Expr prod = w >= 9 && !forced ? BoothProduct.product(c, p, x, false, y, false, width, width)
+    Expr prod = w >= 9 && !star ? BoothProduct.product(c, p, x, false, y, false, width, width)
         : x.mul(y).resize(width);
     return c.wire(p + "prod_sig", prod, comment);
   }

@@ -49,11 +49,20 @@ final class ProductUnit {
   }
 
   /**
-   * Two's complement product of two integer operands (radix-4 Booth rows, {@link BoothProduct}), at
-   * least {@code minWidth} bits and at most {@code maxWidth} (modulo 2^maxWidth when capped).
+   * Two's complement product of two integer operands, at least {@code minWidth} bits and at most
+   * {@code maxWidth} (modulo 2^maxWidth when capped): radix-4 Booth rows ({@link BoothProduct}), or
+   * with {@code dsp} one Verilog {@code *} of the sign-widened operands, which synthesis maps to a
+   * DSP block.
    */
-  static Signal intProduct(Component c, Signal a, IntFormat af, Signal b, IntFormat bf, int minWidth, int maxWidth) {
-    return BoothProduct.product(c, "", a, af, b, bf, minWidth, maxWidth);
+  static Signal intProduct(Component c, Signal a, IntFormat af, Signal b, IntFormat bf, int minWidth, int maxWidth,
+      boolean dsp) {
+    if (!dsp) {
+      return BoothProduct.product(c, "", a, af, b, bf, minWidth, maxWidth);
+    }
+    Signal ax = c.wire("a_ext", af.signed() ? a.sext(a.width() + 1) : a.zext(a.width() + 1));
+    Signal bx = c.wire("b_ext", bf.signed() ? b.sext(b.width() + 1) : b.zext(b.width() + 1));
+    int w = Math.min(maxWidth, Math.max(minWidth, a.width() + b.width()));
+    return c.wire("prod", ax.smul(bx, w), "product of the sign-widened operands (for a DSP block), " + w + " bits");
   }
 
   /**
@@ -110,7 +119,7 @@ final class ProductUnit {
     if (a instanceof IntFormat ai && b instanceof IntFormat bi) {
       Signal ra = decodeStage ? Stages.reg(c, "d_a", ia, "decode stage") : ia;
       Signal rb = decodeStage ? Stages.reg(c, "d_b", ib, null) : ib;
-      Signal p = intProduct(c, ra, ai, rb, bi, pw, maxIntWidth);
+      Signal p = intProduct(c, ra, ai, rb, bi, pw, maxIntWidth, spec.dsp());
       c.output("prod", multiplyStage ? Stages.reg(c, "m_prod", p, "multiply stage") : p);
       return c;
     }
@@ -125,7 +134,7 @@ final class ProductUnit {
     Expr special = cls == null ? null : cls.special(c);
     Signal addNeg = special == null ? neg
         : c.wire("add_neg", neg.and(special.not()), "NaN and infinite products add 0");
-    ProductPlacement.Raw raw = ProductPlacement.multiply(c, "", da, db, special, g.productBits());
+    ProductPlacement.Raw raw = ProductPlacement.multiply(c, "", da, db, special, g.productBits(), spec.dsp());
     if (multiplyStage) {
       raw = raw.register(c);
       // the product's sign is needed for the ones' complement, and with inf for the flags' sign

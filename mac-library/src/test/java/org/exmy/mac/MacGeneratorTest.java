@@ -55,6 +55,26 @@ class MacGeneratorTest {
         .withPipeline(Pipeline.parse("decode,product,tree=1"));
     assertEquals("exmy_dot4_e4m3_pipe_dp_t1", s.moduleName());
     assertEquals(5, s.latency(), "1 + decode + product + 2 tree levels");
+    CoreSpec d = s.withDsp(true);
+    assertEquals("exmy_dot4_e4m3_pipe_dp_t1_dsp", d.moduleName());
+    assertEquals("E4M3 (4 lanes, pipeline decode,product,tree=1) +DSP", d.label());
+    assertEquals(s.latency(), d.latency());
+  }
+
+  /** Verilog multiplies outside comments. */
+  private static long multiplies(String verilog) {
+    return verilog.lines().filter(l -> !l.strip().startsWith("//")).filter(l -> l.contains(" * ")).count();
+  }
+
+  /** INT8 x INT8: Booth rows in LUTs by default, one Verilog '*' for a DSP block with dsp. */
+  @Test
+  void dspCoresMultiplyWithAStar() {
+    CoreSpec s = CoreSpec.mac(Formats.parse("INT8"), Formats.parse("INT8"));
+    String lut = MacGenerator.generate(s).verilog();
+    String dsp = MacGenerator.generate(s.withDsp(true)).verilog();
+    assertTrue(lut.contains("booth") && multiplies(lut) == 0, "LUT core: Booth rows");
+    assertTrue(!dsp.contains("booth") && multiplies(dsp) == 1, "DSP core: one multiply");
+    assertTrue(dsp.contains("Multiplies as Verilog '*' (for DSP blocks)."), "the header says so");
   }
 
   /** Verilator finds no top module of 128 characters or more: long names are cut, kept apart by a hash. */

@@ -18,9 +18,13 @@ import java.util.Objects;
  * @param accumulator what the products accumulate into
  * @param pipeline extra register stages (never changes results, only the latency); a chunked
  *     accumulator ({@link Pipeline#chunkBits()}) only for the exact accumulator
+ * @param dsp multiplies written as Verilog {@code *}, for synthesis to map to DSP blocks, instead of
+ *     built from LUTs and carry chains (radix-4 Booth rows; the default, and the cheaper choice in
+ *     LUTs); never changes results
  */
 public record CoreSpec(
-    NumberFormat a, NumberFormat b, int terms, int lanes, AccumulatorKind accumulator, Pipeline pipeline) {
+    NumberFormat a, NumberFormat b, int terms, int lanes, AccumulatorKind accumulator, Pipeline pipeline,
+    boolean dsp) {
 
   /** Products a core sums exactly unless told otherwise (sets the guard bits: log2 = 10). */
   public static final int DEFAULT_TERMS = 1024;
@@ -52,23 +56,28 @@ public record CoreSpec(
 
   /** A one-lane MAC with the exact accumulator for {@link #DEFAULT_TERMS} products, not pipelined. */
   public static CoreSpec mac(NumberFormat a, NumberFormat b) {
-    return new CoreSpec(a, b, DEFAULT_TERMS, 1, new AccumulatorKind.Exact(), Pipeline.NONE);
+    return new CoreSpec(a, b, DEFAULT_TERMS, 1, new AccumulatorKind.Exact(), Pipeline.NONE, false);
   }
 
   public CoreSpec withTerms(int n) {
-    return new CoreSpec(a, b, n, lanes, accumulator, pipeline);
+    return new CoreSpec(a, b, n, lanes, accumulator, pipeline, dsp);
   }
 
   public CoreSpec withLanes(int n) {
-    return new CoreSpec(a, b, terms, n, accumulator, pipeline);
+    return new CoreSpec(a, b, terms, n, accumulator, pipeline, dsp);
   }
 
   public CoreSpec withAccumulator(AccumulatorKind k) {
-    return new CoreSpec(a, b, terms, lanes, k, pipeline);
+    return new CoreSpec(a, b, terms, lanes, k, pipeline, dsp);
   }
 
   public CoreSpec withPipeline(Pipeline p) {
-    return new CoreSpec(a, b, terms, lanes, accumulator, p);
+    return new CoreSpec(a, b, terms, lanes, accumulator, p, dsp);
+  }
+
+  /** The same core with its multiplies as {@code *} for DSP blocks ({@code true}) or in LUTs. */
+  public CoreSpec withDsp(boolean d) {
+    return new CoreSpec(a, b, terms, lanes, accumulator, pipeline, d);
   }
 
   /**
@@ -140,7 +149,7 @@ public record CoreSpec(
   /**
    * The module name: {@code exmy_mac_<a>} or {@code exmy_dot<N>_<a>}, then {@code _x_<b>} when b
    * differs, {@code _t<terms>} when not the default, {@code _acc<tag>} for a non-exact accumulator,
-   * {@code _pipe_<tag>} for a pipelined core. E.g. {@code exmy_mac_e4m3}, {@code
+   * {@code _pipe_<tag>} for a pipelined core, {@code _dsp} for DSP multiplies. E.g. {@code exmy_mac_e4m3}, {@code
    * exmy_dot4_e4m3_x_e5m2_t4096_accfp32_pipe_dp}. At most {@link #MAX_NAME} characters: a longer
    * name keeps (up to) its first 101 and ends in {@code _} and 8 hex digits of its hash.
    */
@@ -159,6 +168,9 @@ public record CoreSpec(
     if (!pipeline.isFlat()) {
       n.append("_pipe_").append(pipeline.tag());
     }
+    if (dsp) {
+      n.append("_dsp");
+    }
     if (n.length() > MAX_NAME) {
       // Verilator cannot find a top module of 128 characters or more (and a dot core's product unit
       // adds "_product"): keep the start and tell long names apart by a hash of the whole name
@@ -176,7 +188,7 @@ public record CoreSpec(
     return name.toLowerCase(Locale.ROOT).replace("-", "m").replaceAll("[^a-z0-9]+", "_").replaceAll("_+$", "");
   }
 
-  /** For people: {@code E4M3}, {@code E4M3 x float8_e5m2}, plus lanes, accumulator and pipeline when not default. */
+  /** For people: {@code E4M3}, {@code E4M3 x float8_e5m2}, plus lanes, accumulator and pipeline when not default, {@code +DSP}. */
   public String label() {
     String f = a.equals(b) && a.name().equals(b.name()) ? a.name() : a.name() + " x " + b.name();
     List<String> extra = new ArrayList<>();
@@ -189,7 +201,7 @@ public record CoreSpec(
     if (!pipeline.isFlat()) {
       extra.add("pipeline " + pipeline);
     }
-    return extra.isEmpty() ? f : f + " (" + String.join(", ", extra) + ")";
+    return (extra.isEmpty() ? f : f + " (" + String.join(", ", extra) + ")") + (dsp ? " +DSP" : "");
   }
 
   /** The header comment of the generated module: what it computes, its ports' meaning, latency. */
@@ -214,6 +226,8 @@ public record CoreSpec(
           + ", bias " + f.bias() + "): every cycle's exact sum is rounded to nearest even once.");
       lines.add("io_acc is its bit pattern (sign, exponent, mantissa); overflow gives inf.");
     }
+    lines.add(dsp ? "Multiplies as Verilog '*' (for DSP blocks)."
+        : "Multiplies in LUTs and carry chains (radix-4 Booth rows from 9 product bits), no DSP blocks needed.");
     lines.add("Latency " + latency() + (latency() == 1 ? " cycle" : " cycles") + " (pipeline: " + pipeline + ")."
         + " io_clear restarts the sum, io_valid adds " + (lanes == 1 ? "io_a * io_b." : "the lanes' products."));
     return lines;

@@ -31,7 +31,8 @@ import org.exmy.simulator.Specials;
  *       2^20 and at least the lanes;
  *   <li>pipeline: none (40 %), a preset 1..4 (30 %), or a random list of decode, product, tree=1..3
  *       and chunk=2..40;
- *   <li>accumulator: one of {@link #ACCUMULATORS}.
+ *   <li>accumulator: one of {@link #ACCUMULATORS};
+ *   <li>multiplies for DSP blocks ({@link CoreSpec#dsp()}) one time in four.
  * </ul>
  *
  * @param seed the seed this configuration was drawn from
@@ -40,11 +41,7 @@ import org.exmy.simulator.Specials;
  * @param maxLength their longest length: four times the cycles the terms take, at most 2048
  */
 public record FuzzConfig(long seed, CoreSpec spec, int sequences, int maxLength) {
-  /**
-   * The accumulator kinds that have hardware, among which the fuzzer draws. Today the generator
-   * builds only the exact one; add a kind here (with its parameters drawn in {@link
-   * #accumulator}) once {@code MacGenerator} builds it.
-   */
+  /** The accumulator kinds the fuzzer draws among: exact half the time, fixed and floating a quarter each. */
   public static final List<String> ACCUMULATORS = List.of("exact", "exact", "fixed", "float");
 
   /** Random accumulate sequences per configuration. */
@@ -74,6 +71,8 @@ public record FuzzConfig(long seed, CoreSpec spec, int sequences, int maxLength)
       // the wrapping default would need more than 62 bits: saturate at 62 instead
       spec = new AccumulatorChoice("fixed", acc.lsbExponent(), 62, null, acc.nearestEven()).apply(spec.withPipeline(pipeline));
     }
+    // drawn last, so that a seed keeps the rest of the configuration it had before this draw existed
+    spec = spec.withDsp(r.nextInt(4) == 0);
     long cycles = ((long) terms + lanes - 1) / lanes;
     int maxLength = (int) Math.min(2048, 4 * cycles + 8);
     return new FuzzConfig(seed, spec, SEQUENCES, maxLength);

@@ -102,4 +102,30 @@ class ExhaustiveCoreTest {
       assertTrue(seq.passed(), seq::toString);
     }
   }
+
+  /**
+   * Cores whose multiplies are written for DSP blocks ({@code CoreSpec.dsp}): the same model, so
+   * the same proof; the worst-case sums check them without the model.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"INT8|INT8|1|none", "UINT8|INT8|1|none", "E3M4|E3M4|1|none", "E4M3|E4M3|1|multiply",
+      "float8_e5m2|float8_e5m2|2|none", "INT6|UINT5|3|4", "E2M3|INT8|1|none"})
+  void dspCoreIsBitExact(String spec) {
+    String[] p = spec.split("\\|");
+    CoreSpec s = Cores.spec(p[0], p[1], 256, Integer.parseInt(p[2]))
+        .withPipeline(org.exmy.simulator.Pipeline.parse(p[3])).withDsp(true);
+    MacCore core = org.exmy.mac.MacGenerator.generate(s);
+    assertTrue(core.moduleName().endsWith("_dsp"), core.moduleName());
+    assertTrue(core.verilog().lines().anyMatch(l -> !l.strip().startsWith("//") && l.contains(" * ")),
+        "the multiply is a Verilog '*' for a DSP block");
+    try (CrossCheck cc = new CrossCheck(core)) {
+      CrossCheck.Report pairs = cc.exhaustivePairs();
+      assertEquals((long) core.a().codeCount() * core.b().codeCount(), pairs.vectors());
+      assertTrue(pairs.passed(), pairs::toString);
+      CrossCheck.Report seq = cc.randomSequences(17, 20, 300);
+      assertTrue(seq.passed(), seq::toString);
+    }
+    CrossCheck.Report worst = WorstCaseOracle.check(core);
+    assertTrue(worst.passed(), worst::toString);
+  }
 }
