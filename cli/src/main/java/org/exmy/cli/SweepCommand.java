@@ -55,7 +55,8 @@ final class SweepCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin AccumulatorOptions accumulatorOptions;
 
   @Option(names = "--dsp", paramLabel = "MODE", defaultValue = "nodsp",
-      description = "Synthesis DSP modes: nodsp (LUTs only, default), dsp, or both.")
+      description = "Synthesis DSP modes: nodsp (LUTs only, default), dsp (the core's multiplies written for"
+          + " DSP blocks), or both.")
   String dsp;
 
   @Option(names = "--model", paramLabel = "LIST", split = ",", defaultValue = "cnn",

@@ -47,7 +47,8 @@ final class SynthCommand implements Callable<Integer> {
   enum DspMode { both, dsp, nodsp }
 
   @Option(names = "--dsp", paramLabel = "MODE", defaultValue = "both",
-      description = "both (default), dsp (DSP48E1 allowed) or nodsp (LUTs only).")
+      description = "both (default), dsp (DSP48E1 allowed; the core's multiplies written for them) or nodsp"
+          + " (LUTs only).")
   DspMode dsp;
 
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "build/synth",
