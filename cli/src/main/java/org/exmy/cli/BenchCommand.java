@@ -55,7 +55,12 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Model steps per second on pre-drawn random operands (warm-up run first). */
+  /**
+   * Model steps per second on pre-drawn random operands: passes over 2^16 of them, first for 0.3 s
+   * of warm-up (the JIT recompiles a step whose profile the previous format left), then timed for
+   * at least 0.5 s and at least {@code steps} steps, so that a fast model is not timed over a
+   * fraction of a millisecond.
+   */
   static double modelStepsPerSecond(MacCore core, int steps) {
     MacModel m = new MacModel(core.spec());
     java.util.SplittableRandom r = new java.util.SplittableRandom(5);
@@ -69,17 +74,29 @@ final class BenchCommand implements Callable<Integer> {
         cb[i][k] = r.nextInt(core.b().codeCount());
       }
     }
-    long t0 = 0;
-    for (int i = -4 * n; i < steps; i++) { // four rounds of warm-up first
-      if (i == 0) t0 = System.nanoTime();
-      int j = i & (n - 1);
+    long warm = System.nanoTime() + 300_000_000L;
+    while (System.nanoTime() < warm) {
+      pass(m, ca, cb, lanes);
+    }
+    long t0 = System.nanoTime();
+    long done = 0;
+    long elapsed;
+    do {
+      pass(m, ca, cb, lanes);
+      done += n;
+      elapsed = System.nanoTime() - t0;
+    } while (elapsed < 500_000_000L || done < steps);
+    return done / (elapsed / 1e9);
+  }
+
+  private static void pass(MacModel m, int[][] ca, int[][] cb, int lanes) {
+    for (int j = 0; j < ca.length; j++) {
       if (lanes == 1) {
         m.step(false, true, ca[j][0], cb[j][0]);
       } else {
         m.step(false, true, ca[j], cb[j]);
       }
     }
-    return steps / ((System.nanoTime() - t0) / 1e9);
   }
 
   /** Float32 and exact quantized images/s on the same model and images, in one run. */

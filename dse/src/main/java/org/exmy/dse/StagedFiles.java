@@ -103,7 +103,8 @@ final class StagedFiles {
         Path target = dir.resolve(f.getKey());
         Path tmp;
         try {
-          tmp = Files.createTempFile(dir, "." + f.getKey(), ".tmp");
+          // createFile, not createTempFile (0600): the new file gets the umask's permissions
+          tmp = Files.createFile(dir.resolve("." + f.getKey() + "." + java.util.UUID.randomUUID() + ".tmp"));
         } catch (IOException e) {
           throw fail(target + ": " + reason(e), e);
         }

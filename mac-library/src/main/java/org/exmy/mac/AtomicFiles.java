@@ -19,7 +19,8 @@ public final class AtomicFiles {
   public static void write(Path file, String text) throws IOException {
     Path abs = file.toAbsolutePath();
     Files.createDirectories(abs.getParent());
-    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+    // createFile, not createTempFile (0600): the new file gets the umask's permissions
+    Path tmp = Files.createFile(abs.resolveSibling("." + abs.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp"));
     try {
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
       try {

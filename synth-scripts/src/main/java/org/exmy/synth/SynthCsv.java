@@ -86,7 +86,8 @@ public final class SynthCsv {
     try {
       Path parent = csv.toAbsolutePath().getParent();
       if (parent != null) Files.createDirectories(parent);
-      Path tmp = Files.createTempFile(parent, csv.getFileName().toString(), ".tmp");
+      // createFile, not createTempFile (0600): the new file gets the umask's permissions
+      Path tmp = Files.createFile(parent.resolve("." + csv.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp"));
       try {
         Files.writeString(tmp, sb.toString());
         try {
