@@ -228,7 +228,8 @@ final class FuzzCommand implements Callable<Integer> {
     @Override
     public String toString() {
       return mixed + " mixed pairs, " + ints + " with an integer operand, " + flagged + " with NaN/inf flags, " + dots
-          + " dot-product cores, " + pipelined + " pipelined, " + dsp + " with DSP multiplies, terms " + minTerms + ".." + maxTerms;
+          + " dot-product cores, " + pipelined + " pipelined, " + dsp + " with DSP multiplies, terms " + minTerms + ".."
+          + maxTerms;
     }
   }
 }

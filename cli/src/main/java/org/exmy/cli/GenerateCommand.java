@@ -21,9 +21,7 @@ final class GenerateCommand implements Runnable {
   @Spec CommandSpec spec;
   @Mixin CoreSelection selection;
 
-  @Option(names = "--dsp", description = "Write the multiplies as Verilog '*' for DSP blocks (default: LUTs and"
-      + " carry chains, radix-4 Booth rows); never changes results.")
-  boolean dspMultiplies;
+  @Mixin DspOption dspOption;
 
   @Option(names = {"-o", "--out"}, paramLabel = "OUTDIR", defaultValue = "build/verilog",
       description = "Output folder (default: ${DEFAULT-VALUE}).")
@@ -39,7 +37,7 @@ final class GenerateCommand implements Runnable {
     if (name != null && selection.formats.size() > 1) throw new UsageException("--name needs exactly one FORMAT");
     PrintWriter o = spec.commandLine().getOut();
     for (CoreSpec s0 : selection.specs()) {
-      CoreSpec s = s0.withDsp(dspMultiplies);
+      CoreSpec s = dspOption.apply(s0);
       MacCore core;
       try {
         core = name == null ? MacGenerator.generate(s) : MacGenerator.generate(s, name);

@@ -28,9 +28,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CoreSelection selection;
 
-  @Option(names = "--dsp", description = "Write the multiplies as Verilog '*' for DSP blocks (default: LUTs and"
-      + " carry chains, radix-4 Booth rows); never changes results.")
-  boolean dspMultiplies;
+  @Mixin DspOption dspOption;
 
   @Option(names = "--sequences", paramLabel = "N", defaultValue = "200",
       description = "Random accumulate sequences per core, 0.." + Limits.MAX_SEQUENCES + " (default: ${DEFAULT-VALUE}).")
@@ -56,7 +54,7 @@ final class VerifyCommand implements Callable<Integer> {
     requireVerilator();
     PrintWriter out = spec.commandLine().getOut();
     boolean allOk = true;
-    for (MacCore core : selection.specs().stream().map(s -> MacGenerator.generate(s.withDsp(dspMultiplies))).toList()) {
+    for (MacCore core : selection.specs().stream().map(s -> MacGenerator.generate(dspOption.apply(s))).toList()) {
       for (CrossCheck.Report r : run(core, sequences, maxLength, seed, failures)) {
         out.println((r.passed() ? "PASS " : "FAIL ") + r);
         out.flush();

@@ -319,6 +319,23 @@ class CliTest {
         + org.exmy.mac.MacGenerator.VERSION), rows.toString());
   }
 
+  /** --dsp: the DSP core, named for it, its multiply a Verilog '*'; written with the umask's permissions. */
+  @Test
+  void generateDspWritesTheCoreForDspBlocks(@TempDir Path dir) throws Exception {
+    Run g = run("", "generate", "INT8", "--dsp", "-o", dir.toString());
+    assertEquals(0, g.exit(), g.err());
+    Path v = dir.resolve("exmy_mac_int8_dsp.v");
+    String text = Files.readString(v);
+    assertTrue(text.contains("Multiplies as Verilog '*' (for DSP blocks)."), text);
+    assertTrue(text.lines().anyMatch(l -> !l.strip().startsWith("//") && l.contains(" * ")), text);
+    if (Files.getFileStore(v).supportsFileAttributeView("posix")) {
+      // not createTempFile's owner-only 0600: others may read it unless the umask says otherwise
+      assertTrue(Files.getPosixFilePermissions(v).contains(java.nio.file.attribute.PosixFilePermission.OWNER_READ));
+      Path plain = Files.createFile(dir.resolve("plain"));
+      assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(v), "as any new file");
+    }
+  }
+
   @Test
   void quantizeKeepsTheSignOfZeroAndOfNan() {
     Run r = run("-0\n-0.0\n+0\n-0e-5\n-1e-30\n-nan\n", "quantize", "float8_e4m3fn");

@@ -103,9 +103,10 @@ final class ProductPlacement {
           "NaN and infinite products add nothing");
     }
     int pw = x.width() + y.width();
+    boolean star = zero != null || dsp; // Yosys' multiplier, not Booth rows
     if (sa == null && sb == null) {
       // |a*b| never reaches its top bits when productBits is smaller: only productBits are kept.
-      return new Raw(multiply(c, p, x, y, zero != null || dsp, Math.min(pw, productBits),
+      return new Raw(multiply(c, p, x, y, star, Math.min(pw, productBits),
           "significand product = |a*b| (no exponents)"), null, null, 0, 0);
     }
     Signal sh;
@@ -121,11 +122,11 @@ final class ProductPlacement {
     }
     Plan plan = Plan.of(pw, sh.width());
     if (!plan.preShift()) {
-      return new Raw(multiply(c, p, x, y, zero != null || dsp, pw, "significand product"), sh, plan, offset, maxShift);
+      return new Raw(multiply(c, p, x, y, star, pw, "significand product"), sh, plan, offset, maxShift);
     }
     Signal x1 = c.wire(p + "prod_pre", mux(sh.bit(0), x.shl(1), x.zext(x.width() + 1)),
         "pre-shift by bit 0 of the position: the multiplier does the first fine step");
-    return new Raw(multiply(c, p, x1, y, zero != null || dsp, x1.width() + y.width(),
+    return new Raw(multiply(c, p, x1, y, star, x1.width() + y.width(),
         "significand product, moved by bit 0 of the position"), sh, plan, offset, maxShift);
   }
 
