@@ -381,6 +381,27 @@ public abstract sealed class Accumulator
       if (minShift == Integer.MAX_VALUE) {
         return;
       }
+      // fast path: the lanes' exact sum fits a long with room (each |sig| < 2^31), and then a double
+      long small = 0;
+      boolean fits = true;
+      for (int i = 0; i < n && fits; i++) {
+        if (sig[i] != 0) {
+          int up = shift[i] - minShift;
+          fits = up <= 24;
+          small += fits ? (long) sig[i] << up : 0;
+        }
+      }
+      if (fits && Math.abs(small) < (1L << 53)) {
+        double p = Math.scalb((double) small, minShift + productLsb); // exact
+        if (small == 0) {
+          acc = acc == 0 ? 0 : acc; // as the exact path: a zero register becomes +0
+        } else if (Math.abs(p) >= 0x1p1000 || Math.abs(p) < 0x1p-1000) {
+          addExact(BigInteger.valueOf(small), minShift);
+        } else {
+          acc = settle(roundSum(acc, p, grid));
+        }
+        return;
+      }
       BigInteger sum = BigInteger.ZERO;
       for (int i = 0; i < n; i++) {
         if (sig[i] != 0) {

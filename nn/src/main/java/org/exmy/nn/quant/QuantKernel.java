@@ -164,8 +164,10 @@ final class QuantKernel implements LinearKernel {
           }
         }
         org.exmy.simulator.Value val = acc.value();
-        float v = val.isFinite() ? val.toBigDecimal().floatValue()
-            : val.kind() == org.exmy.simulator.Value.Kind.POS_INF ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+        // fl32 of the register's exact value (+0 for a zero), without BigDecimal.floatValue's decimal string
+        float v = !val.isFinite()
+            ? (val.kind() == org.exmy.simulator.Value.Kind.POS_INF ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY)
+            : val.isZero() ? 0f : ExactSums.scaledFloat(val.significand(), val.exponent());
         c[cOff + i * n + j] = scaled(v, firstRow + i, j);
       }
     }
