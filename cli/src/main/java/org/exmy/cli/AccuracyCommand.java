@@ -2,8 +2,6 @@ package org.exmy.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.exmy.mac.AtomicFiles;
@@ -14,7 +12,6 @@ import org.exmy.nn.Tensor;
 import org.exmy.nn.data.Dataset;
 import org.exmy.nn.data.Datasets;
 import org.exmy.nn.quant.Evaluation;
-import org.exmy.nn.quant.Ptq;
 import org.exmy.nn.quant.QuantOptions;
 import org.exmy.simulator.Formats;
 import org.exmy.simulator.NumberFormat;
@@ -49,35 +46,7 @@ final class AccuracyCommand implements Callable<Integer> {
   @Option(names = "--a", paramLabel = "FMT", description = "Activation format (default: the same as --w).")
   String a;
 
-  @Option(names = "--granularity", paramLabel = "G", defaultValue = "channel",
-      description = "Weight scales per output channel or per tensor: channel|tensor (default: ${DEFAULT-VALUE}).")
-  String granularity;
-
-  @Option(names = "--calib", paramLabel = "METHOD", defaultValue = "absmax",
-      description = "Activation range: absmax|percentile|mse (default: ${DEFAULT-VALUE}).")
-  String calib;
-
-  @Option(names = "--percentile", paramLabel = "P", defaultValue = "" + QuantOptions.DEFAULT_PERCENTILE,
-      description = "Percentile of |x| for --calib percentile, in (0, 100] (default: ${DEFAULT-VALUE}).")
-  double percentile;
-
-  @Option(names = "--calib-data", paramLabel = "DATA",
-      description = "Calibration data (default: the training split of --data, or --data itself when it has none).")
-  String calibData;
-
-  @Option(names = "--calib-images", paramLabel = "N", defaultValue = "256",
-      description = "Calibration images: the first N, 1..100000 (default: ${DEFAULT-VALUE}).")
-  int calibImages;
-
-  @Option(names = "--pow2-scales", description = "Round every scale up to a power of two.")
-  boolean pow2;
-
-  @Option(names = "--fp32-layers", paramLabel = "LIST", split = ",",
-      description = "Linear layers left in float32: first, last, #i (i-th linear node) or node names.")
-  List<String> fp32Layers = new ArrayList<>();
-
-  @Option(names = "--bias-correction", description = "Correct each output channel by the expected weight-quantization error.")
-  boolean biasCorrection;
+  @Mixin PtqOptions ptq = new PtqOptions();
 
   @Mixin AccumulatorOptions accumulator = new AccumulatorOptions();
 
@@ -97,7 +66,6 @@ final class AccuracyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Limits.check("--calib-images", calibImages, 1, 100_000);
     Limits.check("--lanes", lanes, 1, Limits.MAX_LANES);
     if (limit != null) Limits.check("--limit", limit, 1, Integer.MAX_VALUE);
     int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : (int) Limits.check("--threads", threads, 1, 256);
@@ -111,7 +79,7 @@ final class AccuracyCommand implements Callable<Integer> {
     try (Session s = Session.fp32(m)) {
       test.checkClasses(s.classes(test.inputs()));
     }
-    Tensor calImages = cal.head(Math.min(calibImages, cal.size())).inputs();
+    Tensor calImages = cal.head(Math.min(ptq.calibImages, cal.size())).inputs();
     Evaluation ev;
     try (Progress p = Progress.start("accuracy " + label() + " " + opt.weights().name() + "/" + opt.activations().name(),
         2L * test.size())) {
@@ -136,32 +104,16 @@ final class AccuracyCommand implements Callable<Integer> {
 
   QuantOptions options() {
     NumberFormat fw = Formats.parse(w);
-    NumberFormat fa = a == null ? fw : Formats.parse(a);
-    boolean perChannel = switch (granularity.toLowerCase(Locale.ROOT)) {
-      case "channel" -> true;
-      case "tensor" -> false;
-      default -> throw new UsageException("--granularity must be channel or tensor, got '" + granularity + "'");
-    };
-    QuantOptions.Calibration c;
-    try {
-      c = QuantOptions.Calibration.valueOf(calib.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--calib must be absmax, percentile or mse, got '" + calib + "'");
-    }
-    if (!(percentile > 0 && percentile <= 100)) {
-      throw new UsageException("--percentile must be in (0, 100], got " + percentile);
-    }
-    return QuantOptions.of(fw, fa).withPerChannel(perChannel).withCalibration(c, percentile).withPow2Scales(pow2)
-        .withFp32Layers(fp32Layers).withBiasCorrection(biasCorrection).withAccumulator(accumulator.choice(), lanes);
+    return ptq.options(fw, a == null ? fw : Formats.parse(a), accumulator.choice(), lanes);
   }
 
   /** --calib-data; else the training split of --data; else --data. */
   private Dataset calibration() {
-    String spec = calibData != null ? calibData : data;
+    String spec = ptq.calibData != null ? ptq.calibData : data;
     try {
       return Datasets.load(spec, Datasets.Split.TRAIN);
     } catch (org.exmy.nn.data.DataFormatException e) {
-      if (calibData != null || !e.getMessage().contains("no train-")) throw e;
+      if (ptq.calibData != null || !e.getMessage().contains("no train-")) throw e;
       return Datasets.load(spec, Datasets.Split.TEST);
     }
   }

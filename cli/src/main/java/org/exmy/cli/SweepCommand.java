@@ -3,7 +3,6 @@ package org.exmy.cli;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -15,6 +14,8 @@ import org.exmy.dse.PointResult;
 import org.exmy.dse.Sweep;
 import org.exmy.dse.ToolVersions;
 import org.exmy.nn.quant.QuantOptions;
+import org.exmy.simulator.Formats;
+import org.exmy.simulator.NumberFormat;
 import org.exmy.simulator.Pipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,6 +55,8 @@ final class SweepCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin AccumulatorOptions accumulatorOptions;
 
+  @picocli.CommandLine.Mixin PtqOptions ptqOptions;
+
   @Option(names = "--dsp", paramLabel = "MODE", defaultValue = "nodsp",
       description = "Synthesis DSP modes: nodsp (LUTs only, default), dsp (the core's multiplies written for"
           + " DSP blocks), or both.")
@@ -72,31 +75,6 @@ final class SweepCommand implements Callable<Integer> {
 
   @Option(names = "--limit", paramLabel = "N", description = "Test images used (default: all).")
   Integer limit;
-
-  @Option(names = "--calib", paramLabel = "METHOD", defaultValue = "absmax",
-      description = "Activation range: absmax|percentile|mse (default: ${DEFAULT-VALUE}).")
-  String calib;
-
-  @Option(names = "--calib-data", paramLabel = "DATA", description = "Calibration data (default: as exmy accuracy).")
-  String calibData;
-
-  @Option(names = "--calib-images", paramLabel = "N", defaultValue = "256",
-      description = "Calibration images, 1..100000 (default: ${DEFAULT-VALUE}).")
-  int calibImages;
-
-  @Option(names = "--granularity", paramLabel = "G", defaultValue = "channel",
-      description = "Weight scales: channel|tensor (default: ${DEFAULT-VALUE}).")
-  String granularity;
-
-  @Option(names = "--pow2-scales", description = "Round every scale up to a power of two.")
-  boolean pow2;
-
-  @Option(names = "--fp32-layers", paramLabel = "LIST", split = ",",
-      description = "Linear layers left in float32: first, last, #i or node names.")
-  List<String> fp32Layers = new ArrayList<>();
-
-  @Option(names = "--bias-correction", description = "Correct each output channel by the expected weight-quantization error.")
-  boolean biasCorrection;
 
   @Option(names = "--no-proof", description = "Skip the Verilator proof stage.")
   boolean noProof;
@@ -222,7 +200,6 @@ final class SweepCommand implements Callable<Integer> {
   Sweep.Config config() {
     Limits.check("--terms", terms, 1, Limits.MAX_TERMS);
     for (int l : lanes) Limits.check("--lanes", l, 1, Limits.MAX_LANES);
-    Limits.check("--calib-images", calibImages, 1, 100_000);
     Limits.check("--sequences", sequences, 0, Limits.MAX_SEQUENCES);
     if (limit != null) Limits.check("--limit", limit, 1, Integer.MAX_VALUE);
     int j = jobs == null ? Runtime.getRuntime().availableProcessors() : (int) Limits.check("--jobs", jobs, 1, 64);
@@ -236,19 +213,12 @@ final class SweepCommand implements Callable<Integer> {
     };
     Set<String> flows = SynthCommand.flows(timing);
     SynthCommand.checkPart(part);
-    // the PTQ options, checked like exmy accuracy's (their formats are set per point)
-    AccuracyCommand a = new AccuracyCommand();
-    a.w = "E4M3";
-    a.granularity = granularity;
-    a.calib = calib;
-    a.percentile = QuantOptions.DEFAULT_PERCENTILE;
-    a.pow2 = pow2;
-    a.fp32Layers = fp32Layers;
-    a.biasCorrection = biasCorrection;
-    a.lanes = 1;
-    QuantOptions ptq = a.options();
+    // the PTQ options, checked like exmy accuracy's (their formats and accumulator are set per point)
+    NumberFormat e4m3 = Formats.parse("E4M3");
+    QuantOptions ptq = ptqOptions.options(e4m3, e4m3, accumulatorOptions.choice(), 1);
     return new Sweep.Config(grid, pairs, List.copyOf(lanes), terms, Pipeline.parse(pipeline), accumulatorOptions.choice(),
-        dspModes, noAccuracy ? List.of() : List.copyOf(models), data, limit, calibData, calibImages, ptq, !noProof,
+        dspModes, noAccuracy ? List.of() : List.copyOf(models), data, limit, ptqOptions.calibData,
+        ptqOptions.calibImages, ptq, !noProof,
         sequences, !noSynth, new CoreSynthesis.Options(part, 4.0, flows, org.exmy.synth.Ice40Runner.DEFAULT_SEED), j,
         out.resolve("synth"), cache == null ? Sweep.defaultCacheDir() : cache);
   }

@@ -44,6 +44,10 @@ class SweepCommandTest {
         {"--dsp must be nodsp, dsp or both", "--formats", "E2M1", "--dsp", "sometimes"},
         {"--timing: unknown flow 'fast'", "--formats", "E2M1", "--timing", "fast"},
         {"unknown accumulator 'fp8'", "--formats", "E2M1", "--acc", "fp8"},
+        // the PTQ options are exmy accuracy's, checked the same way
+        {"--percentile must be in (0, 100], got 0.0", "--formats", "E2M1", "--calib", "percentile", "--percentile", "0"},
+        {"--granularity must be channel or tensor", "--formats", "E2M1", "--granularity", "row"},
+        {"--calib-images", "--formats", "E2M1", "--calib-images", "0"},
     };
     Files.writeString(dir.resolve("x.txt"), "not data");
     Files.writeString(dir.resolve("garbage.onnx"), "not a model");

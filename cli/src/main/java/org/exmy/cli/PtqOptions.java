@@ -1,0 +1,66 @@
+package org.exmy.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.exmy.nn.quant.QuantOptions;
+import org.exmy.simulator.AccumulatorChoice;
+import org.exmy.simulator.NumberFormat;
+import picocli.CommandLine.Option;
+
+/** The post-training quantization options, the same on {@code exmy accuracy} and {@code exmy sweep}. */
+final class PtqOptions {
+  @Option(names = "--granularity", paramLabel = "G", defaultValue = "channel",
+      description = "Weight scales per output channel or per tensor: channel|tensor (default: ${DEFAULT-VALUE}).")
+  String granularity = "channel";
+
+  @Option(names = "--calib", paramLabel = "METHOD", defaultValue = "absmax",
+      description = "Activation range: absmax|percentile|mse (default: ${DEFAULT-VALUE}).")
+  String calib = "absmax";
+
+  @Option(names = "--percentile", paramLabel = "P", defaultValue = "" + QuantOptions.DEFAULT_PERCENTILE,
+      description = "Percentile of |x| for --calib percentile, in (0, 100] (default: ${DEFAULT-VALUE}).")
+  double percentile = QuantOptions.DEFAULT_PERCENTILE;
+
+  @Option(names = "--calib-data", paramLabel = "DATA",
+      description = "Calibration data (default: the training split of --data, or --data itself when it has none).")
+  String calibData;
+
+  @Option(names = "--calib-images", paramLabel = "N", defaultValue = "256",
+      description = "Calibration images: the first N, 1..100000 (default: ${DEFAULT-VALUE}).")
+  int calibImages = 256;
+
+  @Option(names = "--pow2-scales", description = "Round every scale up to a power of two.")
+  boolean pow2;
+
+  @Option(names = "--fp32-layers", paramLabel = "LIST", split = ",",
+      description = "Linear layers left in float32: first, last, #i (i-th linear node) or node names.")
+  List<String> fp32Layers = new ArrayList<>();
+
+  @Option(names = "--bias-correction", description = "Correct each output channel by the expected weight-quantization error.")
+  boolean biasCorrection;
+
+  /**
+   * The options for weights {@code fw} and activations {@code fa}, checked: one line, exit 2, on a
+   * bad value.
+   */
+  QuantOptions options(NumberFormat fw, NumberFormat fa, AccumulatorChoice accumulator, int lanes) {
+    Limits.check("--calib-images", calibImages, 1, 100_000);
+    boolean perChannel = switch (granularity.toLowerCase(Locale.ROOT)) {
+      case "channel" -> true;
+      case "tensor" -> false;
+      default -> throw new UsageException("--granularity must be channel or tensor, got '" + granularity + "'");
+    };
+    QuantOptions.Calibration c;
+    try {
+      c = QuantOptions.Calibration.valueOf(calib.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--calib must be absmax, percentile or mse, got '" + calib + "'");
+    }
+    if (!(percentile > 0 && percentile <= 100)) {
+      throw new UsageException("--percentile must be in (0, 100], got " + percentile);
+    }
+    return QuantOptions.of(fw, fa).withPerChannel(perChannel).withCalibration(c, percentile).withPow2Scales(pow2)
+        .withFp32Layers(fp32Layers).withBiasCorrection(biasCorrection).withAccumulator(accumulator, lanes);
+  }
+}
