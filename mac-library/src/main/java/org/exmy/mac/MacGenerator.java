@@ -186,18 +186,7 @@ public final class MacGenerator {
         negs.add(u.out("negInf"));
       }
     }
-    Control ctl = new Control(clear, valid, null, null, null, null);
-    if (pipe.decode()) {
-      ctl = ctl.register(c, "d");
-    }
-    if (pipe.multiply()) {
-      ctl = ctl.register(c, "m");
-    }
-    Expr v = ctl.valid();
-    ctl = new Control(ctl.clear(), v,
-        nanFlag ? v.and(c.wire("any_nan", Hdl.any(nans.toArray(new Expr[0])))) : null,
-        infFlags ? v.and(c.wire("any_posInf", Hdl.any(poss.toArray(new Expr[0])))) : null,
-        infFlags ? v.and(c.wire("any_negInf", Hdl.any(negs.toArray(new Expr[0])))) : null, null);
+    Control ctl = Control.ofLanes(c, clear, valid, pipe, nans, poss, negs);
     if (pipe.product()) {
       List<Expr> regs = new ArrayList<>();
       List<Expr> cinRegs = new ArrayList<>();

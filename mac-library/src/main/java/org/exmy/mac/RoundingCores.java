@@ -162,18 +162,7 @@ final class RoundingCores {
         negs.add(u.out("negInf"));
       }
     }
-    Control early = new Control(clear, valid, null, null, null, null);
-    if (pipe.decode()) {
-      early = early.register(c, "d");
-    }
-    if (pipe.multiply()) {
-      early = early.register(c, "m");
-    }
-    Expr validD = early.valid();
-    Control ctl = new Control(early.clear(), validD,
-        nanFlag ? validD.and(c.wire("any_nan", Hdl.any(nans.toArray(new Expr[0])))) : null,
-        infFlags ? validD.and(c.wire("any_posInf", Hdl.any(poss.toArray(new Expr[0])))) : null,
-        infFlags ? validD.and(c.wire("any_negInf", Hdl.any(negs.toArray(new Expr[0])))) : null, null);
+    Control ctl = Control.ofLanes(c, clear, valid, pipe, nans, poss, negs);
 
     AccumulatorKind kind = spec.accumulator();
     AccumulatorKind.Fixed fixed = kind instanceof AccumulatorKind.Fixed f ? f : null;
