@@ -4,7 +4,8 @@ import java.util.List;
 import org.exmy.hdl.Component;
 import org.exmy.hdl.Expr;
 import org.exmy.hdl.Hdl;
-import org.exmy.simulator.Pipeline;
+import org.exmy.hdl.Instance;
+import org.exmy.simulator.CoreSpec;
 
 /**
  * The control that travels with the data through a core's pipeline stages: restart the sum, add
@@ -23,25 +24,26 @@ record Control(Expr clear, Expr valid, Expr nanSet, Expr posInfSet, Expr negInfS
 
   /**
    * A dot core's control where its lanes' products leave their units: {@code clear} and {@code
-   * valid} delayed through the decode and multiply stages the units have, and the flag sets as
-   * {@code valid} AND the OR of the lanes' flags (wires {@code any_nan}, {@code any_posInf}, {@code
-   * any_negInf}); an empty list means the formats have no such flag.
+   * valid} delayed through the decode and multiply stages the units have, and the flag sets the
+   * formats have as {@code valid} AND the OR of the lanes' flags (wires {@code any_nan}, {@code
+   * any_posInf}, {@code any_negInf}).
    */
-  static Control ofLanes(Component c, Expr clear, Expr valid, Pipeline pipe, List<Expr> nans, List<Expr> posInfs,
-      List<Expr> negInfs) {
+  static Control ofLanes(Component c, Expr clear, Expr valid, CoreSpec spec, List<Instance> lanes) {
     Control early = new Control(clear, valid, null, null, null, null);
-    if (pipe.decode()) {
+    if (spec.pipeline().decode()) {
       early = early.register(c, "d");
     }
-    if (pipe.multiply()) {
+    if (spec.pipeline().multiply()) {
       early = early.register(c, "m");
     }
     Expr v = early.valid();
-    return new Control(early.clear(), v, anySet(c, v, "any_nan", nans), anySet(c, v, "any_posInf", posInfs),
-        anySet(c, v, "any_negInf", negInfs), null);
+    return new Control(early.clear(), v, spec.hasNanFlag() ? anySet(c, v, "nan", lanes) : null,
+        spec.hasInfFlags() ? anySet(c, v, "posInf", lanes) : null,
+        spec.hasInfFlags() ? anySet(c, v, "negInf", lanes) : null, null);
   }
 
-  private static Expr anySet(Component c, Expr valid, String name, List<Expr> flags) {
-    return flags.isEmpty() ? null : valid.and(c.wire(name, Hdl.any(flags.toArray(new Expr[0]))));
+  private static Expr anySet(Component c, Expr valid, String flag, List<Instance> lanes) {
+    Expr[] flags = lanes.stream().map(u -> (Expr) u.out(flag)).toArray(Expr[]::new);
+    return valid.and(c.wire("any_" + flag, Hdl.any(flags)));
   }
 }

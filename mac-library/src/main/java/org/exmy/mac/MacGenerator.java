@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.exmy.hdl.Component;
 import org.exmy.hdl.Expr;
-import org.exmy.hdl.Hdl;
 import org.exmy.hdl.Instance;
 import org.exmy.hdl.Signal;
 import org.exmy.mac.AccumulatorUnit.Term;
@@ -164,29 +163,15 @@ public final class MacGenerator {
     Component c = header(spec, moduleName);
     Signal clear = c.input("clear", 1);
     Signal valid = c.input("valid", 1);
-    List<Signal> as = new ArrayList<>();
-    List<Signal> bs = new ArrayList<>();
-    for (int i = 0; i < lanes; i++) as.add(c.input("a_" + i, spec.a().bits()));
-    for (int i = 0; i < lanes; i++) bs.add(c.input("b_" + i, spec.b().bits()));
-    boolean nanFlag = spec.hasNanFlag();
-    boolean infFlags = spec.hasInfFlags();
+    List<Instance> units = ProductUnit.lanes(c, unit, spec);
     boolean ones = !(spec.a() instanceof IntFormat && spec.b() instanceof IntFormat);
     List<Expr> prods = new ArrayList<>();
     List<Expr> cins = new ArrayList<>();
-    List<Expr> nans = new ArrayList<>();
-    List<Expr> poss = new ArrayList<>();
-    List<Expr> negs = new ArrayList<>();
-    for (int i = 0; i < lanes; i++) {
-      Instance u = c.instance("lane" + i, unit).in("a", as.get(i)).in("b", bs.get(i));
+    for (Instance u : units) {
       prods.add(u.out("prod"));
       if (ones) cins.add(u.out("neg"));
-      if (nanFlag) nans.add(u.out("nan"));
-      if (infFlags) {
-        poss.add(u.out("posInf"));
-        negs.add(u.out("negInf"));
-      }
     }
-    Control ctl = Control.ofLanes(c, clear, valid, pipe, nans, poss, negs);
+    Control ctl = Control.ofLanes(c, clear, valid, spec, units);
     if (pipe.product()) {
       List<Expr> regs = new ArrayList<>();
       List<Expr> cinRegs = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.util.List;
 import org.exmy.hdl.Component;
 import org.exmy.hdl.Expr;
 import org.exmy.hdl.Hdl;
+import org.exmy.hdl.Instance;
 import org.exmy.hdl.Signal;
 import org.exmy.simulator.AccumulatorSpec;
 import org.exmy.simulator.CoreSpec;
@@ -154,5 +155,21 @@ final class ProductUnit {
       }
     }
     return c;
+  }
+
+  /**
+   * A dot core's lanes: inputs {@code io_a_<i>} (all of them), then {@code io_b_<i>}, and one
+   * instance {@code lane<i>} of {@code unit} per lane, fed from them.
+   */
+  static List<Instance> lanes(Component c, Component unit, CoreSpec spec) {
+    List<Signal> as = new ArrayList<>();
+    List<Signal> bs = new ArrayList<>();
+    for (int i = 0; i < spec.lanes(); i++) as.add(c.input("a_" + i, spec.a().bits()));
+    for (int i = 0; i < spec.lanes(); i++) bs.add(c.input("b_" + i, spec.b().bits()));
+    List<Instance> lanes = new ArrayList<>();
+    for (int i = 0; i < spec.lanes(); i++) {
+      lanes.add(c.instance("lane" + i, unit).in("a", as.get(i)).in("b", bs.get(i)));
+    }
+    return lanes;
   }
 }

@@ -138,31 +138,17 @@ final class RoundingCores {
     Component c = header(spec, moduleName);
     Signal clear = c.input("clear", 1);
     Signal valid = c.input("valid", 1);
-    List<Signal> as = new ArrayList<>();
-    List<Signal> bs = new ArrayList<>();
-    for (int i = 0; i < lanes; i++) as.add(c.input("a_" + i, spec.a().bits()));
-    for (int i = 0; i < lanes; i++) bs.add(c.input("b_" + i, spec.b().bits()));
-    boolean nanFlag = spec.hasNanFlag();
-    boolean infFlags = spec.hasInfFlags();
+    List<Instance> units = ProductUnit.lanes(c, unit, spec);
     List<Expr> prods = new ArrayList<>();
-    List<Expr> nans = new ArrayList<>();
-    List<Expr> poss = new ArrayList<>();
-    List<Expr> negs = new ArrayList<>();
     boolean ones = !(spec.a() instanceof IntFormat && spec.b() instanceof IntFormat);
     int pw = spec.geometry().productBits() + 1;
     for (int i = 0; i < lanes; i++) {
-      Instance u = c.instance("lane" + i, unit).in("a", as.get(i)).in("b", bs.get(i));
       // the lane's product in two's complement, productBits + 1 bits (ones' complement + its +1)
-      Expr p = u.out("prod");
-      prods.add(ones ? c.wire("lane" + i + "_prod", p.add(u.out("neg").zext(pw)).resize(pw),
+      Expr p = units.get(i).out("prod");
+      prods.add(ones ? c.wire("lane" + i + "_prod", p.add(units.get(i).out("neg").zext(pw)).resize(pw),
           i == 0 ? "each lane's product in two's complement" : null) : AdderTree.fit(p, pw));
-      if (nanFlag) nans.add(u.out("nan"));
-      if (infFlags) {
-        poss.add(u.out("posInf"));
-        negs.add(u.out("negInf"));
-      }
     }
-    Control ctl = Control.ofLanes(c, clear, valid, pipe, nans, poss, negs);
+    Control ctl = Control.ofLanes(c, clear, valid, spec, units);
 
     AccumulatorKind kind = spec.accumulator();
     AccumulatorKind.Fixed fixed = kind instanceof AccumulatorKind.Fixed f ? f : null;
