@@ -133,12 +133,8 @@ class MacModelProperties {
     for (int op : cycles) {
       boolean valid = (op & 3) != 0;
       boolean clear = ((op >> 2) & 7) == 0;
-      int[] ca = new int[lanes];
-      int[] cb = new int[lanes];
-      for (int i = 0; i < lanes; i++) {
-        ca[i] = r.nextInt(a.codeCount());
-        cb[i] = r.nextInt(b.codeCount());
-      }
+      int[] ca = codes(r, a, lanes);
+      int[] cb = codes(r, b, lanes);
       wide.step(clear, valid, ca, cb);
       for (int i = 0; i < lanes; i++) serial.step(clear && i == 0, valid, ca[i], cb[i]);
       assertEquals(serial.accumulator(), wide.accumulator());
@@ -149,9 +145,9 @@ class MacModelProperties {
   }
 
   /**
-   * The pipeline never changes a result: the model of a core with any pipeline (presets 1..4, or a
-   * random set of stages) and with any accumulator kind follows the same sums and flags as the flat
-   * core's. Each pipelined core is proven against this model, so its io_acc stream is the flat
+   * The pipeline and the DSP choice never change a result: the model of a core with any pipeline
+   * (presets 1..4, or a random set of stages), multiplies for DSP blocks or not, and with any
+   * accumulator kind follows the same sums and flags as the flat LUT core's. Each pipelined core is proven against this model, so its io_acc stream is the flat
    * core's, delayed by its latency.
    */
   @Property(tries = 200)
@@ -160,6 +156,7 @@ class MacModelProperties {
       @ForAll @IntRange(min = 1, max = 4) int lanes,
       @ForAll @IntRange(min = 0, max = 31) int stages,
       @ForAll @IntRange(min = 0, max = 2) int kind,
+      @ForAll boolean dsp,
       @ForAll @Size(min = 1, max = 30) List<@IntRange(min = 0, max = (1 << 30) - 1) Integer> cycles) {
     NumberFormat a = Formats.parse(PAIRS[pair][0]);
     NumberFormat b = Formats.parse(PAIRS[pair][1]);
@@ -173,17 +170,13 @@ class MacModelProperties {
       p = new Pipeline(p.decode(), p.multiply(), p.product(), p.treeEvery(), 0);
     }
     MacModel reference = new MacModel(flat);
-    MacModel piped = new MacModel(flat.withPipeline(p));
+    MacModel piped = new MacModel(flat.withPipeline(p).withDsp(dsp));
     java.util.SplittableRandom r = new java.util.SplittableRandom(cycles.get(0));
     for (int op : cycles) {
       boolean valid = (op & 3) != 0;
       boolean clear = ((op >> 2) & 7) == 0;
-      int[] ca = new int[lanes];
-      int[] cb = new int[lanes];
-      for (int i = 0; i < lanes; i++) {
-        ca[i] = r.nextInt(a.codeCount());
-        cb[i] = r.nextInt(b.codeCount());
-      }
+      int[] ca = codes(r, a, lanes);
+      int[] cb = codes(r, b, lanes);
       reference.step(clear, valid, ca, cb);
       piped.step(clear, valid, ca, cb);
       assertEquals(reference.accumulatorBits(), piped.accumulatorBits(), p.toString());
@@ -191,5 +184,14 @@ class MacModelProperties {
       assertEquals(reference.posInfFlag(), piped.posInfFlag());
       assertEquals(reference.negInfFlag(), piped.negInfFlag());
     }
+  }
+
+  /** {@code lanes} random codes of {@code f}. */
+  private static int[] codes(java.util.SplittableRandom r, NumberFormat f, int lanes) {
+    int[] c = new int[lanes];
+    for (int i = 0; i < lanes; i++) {
+      c[i] = r.nextInt(f.codeCount());
+    }
+    return c;
   }
 }
