@@ -358,12 +358,17 @@ public abstract sealed class Accumulator
       if (sig == 0 || Double.isInfinite(acc)) {
         return; // x + 0 = x (also +0 + 0 = +0); inf + finite = inf
       }
-      double p = Math.scalb((double) sig, shift + productLsb);
+      addSmall(sig, shift);
+    }
+
+    /** acc = round(acc + n * 2^(shift + productLsb)) for a non-zero |n| < 2^53 (exact as a double). */
+    private void addSmall(long n, int shift) {
+      double p = Math.scalb((double) n, shift + productLsb);
       if (Math.abs(p) >= 0x1p1000 || Math.abs(p) < 0x1p-1000) {
-        addExact(BigInteger.valueOf(sig), shift);
-        return;
+        addExact(BigInteger.valueOf(n), shift);
+      } else {
+        acc = settle(roundSum(acc, p, grid));
       }
-      acc = settle(roundSum(acc, p, grid));
     }
 
     @Override
@@ -392,13 +397,10 @@ public abstract sealed class Accumulator
         }
       }
       if (fits && Math.abs(small) < (1L << 53)) {
-        double p = Math.scalb((double) small, minShift + productLsb); // exact
         if (small == 0) {
           acc = acc == 0 ? 0 : acc; // as the exact path: a zero register becomes +0
-        } else if (Math.abs(p) >= 0x1p1000 || Math.abs(p) < 0x1p-1000) {
-          addExact(BigInteger.valueOf(small), minShift);
         } else {
-          acc = settle(roundSum(acc, p, grid));
+          addSmall(small, minShift);
         }
         return;
       }
