@@ -266,6 +266,49 @@ public final class Model {
     }
   }
 
+  /**
+   * Checks data against the model's inputs before a run, so that a mismatch is one line naming
+   * the array and the input: every input given, no array that is not an input, each array's
+   * element type and rank, its fixed dimensions after the item dimension, and an item count that
+   * a fixed batch dimension divides.
+   */
+  public void checkFeeds(Feeds f) {
+    List<String> names = new ArrayList<>();
+    for (Input in : inputs) {
+      names.add(in.name());
+    }
+    for (String k : f.tensors().keySet()) {
+      if (!names.contains(k)) {
+        throw new NnException(f.source() + ": array '" + k + "' is not an input of " + source
+            + " (its inputs: " + String.join(", ", names) + ")");
+      }
+    }
+    for (Input in : inputs) {
+      Tensor t = f.tensors().get(in.name());
+      if (t == null) {
+        throw new NnException(f.source() + ": no array '" + in.name() + "' for the input " + in
+            + " of " + source);
+      }
+      String what = f.source() + ": array '" + in.name() + "' is " + t + ", but " + source
+          + "'s input is " + in;
+      if (t.type() != in.type()) {
+        throw new NnException(what + " (element type)");
+      }
+      if (t.rank() != in.dims().length) {
+        throw new NnException(what + " (rank " + t.rank() + " vs " + in.dims().length + ")");
+      }
+      for (int d = 1; d < t.rank(); d++) {
+        if (in.dims()[d] >= 0 && in.dims()[d] != t.dim(d)) {
+          throw new NnException(what + " (dimension " + d + ")");
+        }
+      }
+      if (in.dims()[0] > 0 && t.dim(0) % in.dims()[0] != 0) {
+        throw new NnException(f.source() + ": " + t.dim(0) + " items do not fill whole batches of "
+            + in.dims()[0] + ", the fixed batch dimension of " + source + "'s input " + in);
+      }
+    }
+  }
+
   /** "node 'name' (Op)" for messages. */
   public static String label(Step s) {
     return "node '" + s.name() + "' (" + s.opType() + ")";

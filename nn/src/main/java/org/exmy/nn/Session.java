@@ -75,8 +75,8 @@ public final class Session implements AutoCloseable {
 
   /**
    * Runs a one-input model over a batch, {@code chunk} items at a time on the worker threads, and
-   * concatenates the first output along dimension 0. When the model's batch dimension is fixed,
-   * the chunk size is that dimension.
+   * returns the first output, concatenated along dimension 0. When the model's batch dimension is
+   * fixed, the chunk size is that dimension. See {@link #runAll}.
    *
    * @param progress called (from worker threads, serialized) with the number of items done so
    *     far; may be null
@@ -87,30 +87,48 @@ public final class Session implements AutoCloseable {
           model.source() + ": batched runs need a model with one input, it has "
               + model.inputs().size());
     }
-    Model.Input spec = model.inputs().get(0);
     if (input.rank() < 1) {
       throw new NnException(model.source() + ": batched input must have a batch dimension");
     }
-    int n = input.dim(0);
-    int c = spec.dims().length > 0 && spec.dims()[0] > 0 ? spec.dims()[0] : chunk;
+    Feeds f = Feeds.of(model.source(), model.inputs().get(0).name(), input);
+    return runAll(f, chunk, progress).values().iterator().next();
+  }
+
+  /**
+   * Runs the model over every item of {@code feeds}, {@code chunk} items at a time on the worker
+   * threads, and returns every graph output by name, each concatenated along dimension 0. When a
+   * batch dimension is fixed, the chunk size is that dimension. The chunk size never depends on
+   * the thread count, so results are the same whatever the number of threads. A model whose
+   * outputs do not carry the items along dimension 0 (an output of another length there, or a
+   * scalar) is run once on all items instead.
+   *
+   * @param progress called (from worker threads, serialized) with the number of items done so
+   *     far; may be null
+   */
+  public Map<String, Tensor> runAll(Feeds feeds, int chunk, IntConsumer progress) {
+    model.checkFeeds(feeds);
+    int n = feeds.items();
+    int fixed = 0;
+    for (Model.Input in : model.inputs()) {
+      if (in.dims().length > 0 && in.dims()[0] > 0) {
+        fixed = in.dims()[0];
+      }
+    }
+    int c = fixed > 0 ? fixed : chunk;
     if (c < 1) {
       throw new IllegalArgumentException("chunk must be >= 1");
     }
-    if (n % c != 0 && spec.dims().length > 0 && spec.dims()[0] > 0) {
-      throw new NnException(
-          model.source() + ": the model's batch dimension is fixed at " + c
-              + " and does not divide " + n + " items");
-    }
     int chunks = (n + c - 1) / c;
-    int[] chunkShape = input.shape();
-    chunkShape[0] = c;
+    if (chunks == 0) {
+      throw new NnException(model.source() + ": empty batch");
+    }
+    final int cs = c;
     // full chunks run the model bound to their shape (shape subgraphs folded); a last partial
     // chunk runs the general model
-    Model full = n >= c ? bound.computeIfAbsent(java.util.Arrays.toString(chunkShape),
-        key -> model.bind(Map.of(spec.name(), chunkShape))) : model;
-    Tensor[] parts = new Tensor[chunks];
+    Model full = n >= c ? bound.computeIfAbsent(shapeKey(feeds.slice(0, 1), c),
+        key -> model.bind(chunkShapes(feeds, cs))) : model;
+    List<Map<String, Tensor>> parts = new ArrayList<>(java.util.Collections.nCopies(chunks, null));
     AtomicInteger next = new AtomicInteger();
-    final int cs = c;
     int[] total = {0};
     // adds items done and reports the new total, in order
     IntConsumer report =
@@ -123,18 +141,21 @@ public final class Session implements AutoCloseable {
           }
         };
     // the first chunk runs alone, so that a model/data mismatch fails before the long run
-    if (chunks > 0) {
-      parts[0] = runChunk(full, input, 0, cs, n);
-      next.set(1);
-      report.accept(Math.min(cs, n));
+    parts.set(0, runChunk(full, feeds, 0, cs, n));
+    if (chunks > 1 && !itemsAlongDim0(parts.get(0), Math.min(cs, n))) {
+      Map<String, Tensor> all = model.run(feeds.tensors(), contexts.get());
+      report.accept(n);
+      return all;
     }
+    next.set(1);
+    report.accept(Math.min(cs, n));
     List<Future<?>> futures = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
+    for (int t = 0; t < threads && chunks > 1; t++) {
       futures.add(
           pool.submit(
               () -> {
                 for (int i = next.getAndIncrement(); i < chunks; i = next.getAndIncrement()) {
-                  parts[i] = runChunk(full, input, i, cs, n);
+                  parts.set(i, runChunk(full, feeds, i, cs, n));
                   report.accept(Math.min(cs, n - i * cs));
                 }
                 return null;
@@ -157,29 +178,58 @@ public final class Session implements AutoCloseable {
       }
       throw new NnException(model.source() + ": " + cause, cause);
     }
-    return concat(parts, n);
-  }
-
-  private Tensor runChunk(Model full, Tensor input, int i, int c, int n) {
-    Tensor part = input.slice0(i * c, Math.min(n, (i + 1) * c));
-    Model m = part.dim(0) == c ? full : model;
-    Map<String, Tensor> out = m.run(Map.of(m.inputs().get(0).name(), part), contexts.get());
-    return out.values().iterator().next();
-  }
-
-  private Tensor concat(Tensor[] parts, int n) {
-    if (parts.length == 0) {
-      throw new NnException(model.source() + ": empty batch");
+    if (chunks == 1) {
+      return parts.get(0);
     }
+    Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+    for (String name : parts.get(0).keySet()) {
+      Tensor[] ps = new Tensor[chunks];
+      for (int i = 0; i < chunks; i++) {
+        ps[i] = parts.get(i).get(name);
+      }
+      out.put(name, concat(name, ps));
+    }
+    return out;
+  }
+
+  private static boolean itemsAlongDim0(Map<String, Tensor> out, int items) {
+    for (Tensor t : out.values()) {
+      if (t.rank() < 1 || t.dim(0) != items) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String shapeKey(Feeds one, int c) {
+    StringBuilder sb = new StringBuilder().append(c);
+    one.tensors().forEach((k, v) -> sb.append('|').append(k).append(java.util.Arrays.toString(v.shape())));
+    return sb.toString();
+  }
+
+  private static Map<String, int[]> chunkShapes(Feeds feeds, int c) {
+    Map<String, int[]> m = feeds.shapes();
+    m.values().forEach(s -> s[0] = c);
+    return m;
+  }
+
+  private Map<String, Tensor> runChunk(Model full, Feeds feeds, int i, int c, int n) {
+    Feeds part = feeds.slice(i * c, Math.min(n, (i + 1) * c));
+    Model m = part.items() == c ? full : model;
+    return m.run(part.tensors(), contexts.get());
+  }
+
+  private Tensor concat(String name, Tensor[] parts) {
     int[] s = parts[0].shape();
     if (s.length == 0) {
-      throw new NnException(model.source() + ": the output has no batch dimension");
+      throw new NnException(model.source() + ": output '" + name + "' has no batch dimension");
     }
     int inner = s[0] == 0 ? 0 : parts[0].size() / s[0];
     int total = 0;
     for (Tensor p : parts) {
-      if (p.rank() != s.length || p.size() != p.dim(0) * inner) {
-        throw new NnException(model.source() + ": output shapes differ between chunks");
+      if (p.rank() != s.length || p.size() != p.dim(0) * inner || p.type() != parts[0].type()) {
+        throw new NnException(model.source() + ": output '" + name + "' differs in shape between"
+            + " chunks of items (" + parts[0] + ", " + p + ")");
       }
       total += p.dim(0);
     }

@@ -14,8 +14,9 @@ import org.exmy.nn.DType;
 import org.exmy.nn.Tensor;
 
 /**
- * NumPy {@code .npy} arrays (format versions 1-3) of dtype float32, float64, uint8, int32 or int64,
- * little-endian, C order. The header is parsed as text (never evaluated); object dtypes (which
+ * NumPy {@code .npy} arrays (format versions 1-3) of dtype float16, float32, float64, bool, int8,
+ * uint8, int16, uint16, int32, uint32 or int64, little-endian, C order (floats are held as float32,
+ * integers and bool as int64, bool as 0/1). The header is parsed as text (never evaluated); object dtypes (which
  * need pickle) and Fortran order are refused, and the data size the header declares is checked
  * against what is actually present before the array is built.
  */
@@ -169,15 +170,14 @@ public final class NpyReader {
 
   private static int itemSize(String dtype, String source) {
     return switch (dtype) {
-      case "<f4" -> 4;
-      case "<f8" -> 8;
-      case "|u1", "<u1", "u1" -> 1;
-      case "<i4" -> 4;
-      case "<i8" -> 8;
+      case "<f2", "<i2", "<u2" -> 2;
+      case "<f4", "<i4", "<u4" -> 4;
+      case "<f8", "<i8" -> 8;
+      case "|u1", "<u1", "u1", "|i1", "<i1", "i1", "|b1", "<b1", "b1" -> 1;
       default -> throw new DataFormatException(
           source + ": dtype '" + dtype + "' is not supported"
               + (dtype.contains("O") ? " (Python objects need pickle, which is never loaded)" : "")
-              + "; use float32, uint8, int32 or int64");
+              + "; use float16/32/64, bool, int8..int64 or uint8..uint32");
     };
   }
 
@@ -208,10 +208,14 @@ public final class NpyReader {
   private static Tensor decode(String dtype, byte[] data, int n, int[] shape) {
     ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
     switch (dtype) {
-      case "<f4", "<f8" -> {
+      case "<f2", "<f4", "<f8" -> {
         float[] f = new float[n];
         for (int i = 0; i < n; i++) {
-          f[i] = dtype.equals("<f4") ? b.getFloat() : (float) b.getDouble();
+          f[i] = switch (dtype) {
+            case "<f2" -> org.exmy.nn.ops.Half.toFloat(b.getShort() & 0xffff);
+            case "<f4" -> b.getFloat();
+            default -> (float) b.getDouble();
+          };
         }
         return Tensor.of(f, shape);
       }
@@ -220,7 +224,12 @@ public final class NpyReader {
         for (int i = 0; i < n; i++) {
           l[i] = switch (dtype) {
             case "<i4" -> b.getInt();
+            case "<u4" -> b.getInt() & 0xffffffffL;
+            case "<i2" -> b.getShort();
+            case "<u2" -> b.getShort() & 0xffff;
             case "<i8" -> b.getLong();
+            case "|i1", "<i1", "i1" -> b.get();
+            case "|b1", "<b1", "b1" -> b.get() != 0 ? 1 : 0;
             default -> b.get() & 0xff;
           };
         }

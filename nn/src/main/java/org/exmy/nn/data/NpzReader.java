@@ -35,6 +35,39 @@ public final class NpzReader {
     }
   }
 
+  /**
+   * Reads every array of the archive, by name (the entry name without {@code .npy}), in the
+   * archive's order. Entries that are not {@code .npy} files are refused.
+   */
+  public static java.util.Map<String, NpyReader.Npy> readAll(Path file) {
+    try (ZipFile zip = new ZipFile(file.toFile())) {
+      java.util.Map<String, NpyReader.Npy> out = new java.util.LinkedHashMap<>();
+      for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+        if (e.isDirectory()) {
+          continue;
+        }
+        if (!e.getName().endsWith(".npy")) {
+          throw new DataFormatException(file + ": entry '" + e.getName() + "' is not a .npy array");
+        }
+        String name = e.getName().substring(0, e.getName().length() - 4);
+        out.put(name, entry(zip, file, name));
+      }
+      if (out.isEmpty()) {
+        throw new DataFormatException(file + ": no arrays inside");
+      }
+      return out;
+    } catch (NoSuchFileException e) {
+      throw new DataFormatException(file + ": no such file");
+    } catch (ZipException e) {
+      throw new DataFormatException(file + ": not a valid .npz (zip) file: " + e.getMessage());
+    } catch (IOException e) {
+      if (!file.toFile().exists()) {
+        throw new DataFormatException(file + ": no such file");
+      }
+      throw new DataFormatException(file + ": cannot read: " + e.getMessage());
+    }
+  }
+
   /** Reads array {@code name} ({@code name.npy} in the archive). */
   static NpyReader.Npy entry(ZipFile zip, Path file, String name) throws IOException {
     ZipEntry e = zip.getEntry(name + ".npy");

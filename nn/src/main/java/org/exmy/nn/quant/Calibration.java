@@ -96,15 +96,22 @@ public final class Calibration {
    * @param rowMeans record the activation operand's row means (for bias correction)
    */
   public static Calibration run(Model model, Tensor images, boolean keepValues, boolean rowMeans, int threads) {
+    return run(model, org.exmy.nn.Feeds.of(model.source(), model.inputs().get(0).name(), images), keepValues,
+        rowMeans, threads);
+  }
+
+  /** Like {@link #run(Model, Tensor, boolean, boolean, int)} for a model of any inputs. */
+  public static Calibration run(Model model, org.exmy.nn.Feeds images, boolean keepValues, boolean rowMeans,
+      int threads) {
     List<Site> sites = new ArrayList<>();
     for (LinearSite s : model.linearSites()) {
       sites.add(new Site(s));
     }
     LinearKernels observe = site -> new Observer(sites.get(site.index()), keepValues, rowMeans);
     try (Session session = new Session(model, observe, threads)) {
-      session.runBatched(images, Session.DEFAULT_CHUNK, null);
+      session.runAll(images, Session.DEFAULT_CHUNK, null);
     }
-    return new Calibration(sites, images.dim(0));
+    return new Calibration(sites, images.items());
   }
 
   /** Number of calibration images. */

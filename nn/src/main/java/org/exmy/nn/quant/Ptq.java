@@ -33,6 +33,12 @@ public final class Ptq implements LinearKernels {
    * @throws NnException if an fp32 layer name matches no linear node
    */
   public static Ptq prepare(Model model, Tensor calibration, QuantOptions options, int threads) {
+    return prepare(model, org.exmy.nn.Feeds.of(model.source(), model.inputs().get(0).name(), calibration), options,
+        threads);
+  }
+
+  /** Like {@link #prepare(Model, Tensor, QuantOptions, int)} for a model of any inputs. */
+  public static Ptq prepare(Model model, org.exmy.nn.Feeds calibration, QuantOptions options, int threads) {
     boolean keep = options.calibration() != QuantOptions.Calibration.ABSMAX;
     Calibration cal = Calibration.run(model, calibration, keep, options.biasCorrection(), threads);
     Set<Integer> fp32 = fp32Sites(model, options.fp32Layers());
@@ -140,6 +146,16 @@ public final class Ptq implements LinearKernels {
       out[c] = (float) d[c];
     }
     return out;
+  }
+
+  /**
+   * This plan with only linear site {@code index} quantized and every other node in float32 (the
+   * calibration is shared, so each node sees the ranges it sees in the full plan).
+   */
+  public Ptq only(int index) {
+    List<SitePlan> one = new ArrayList<>(java.util.Collections.nCopies(plans.size(), (SitePlan) null));
+    one.set(index, plans.get(index));
+    return new Ptq(options, one);
   }
 
   public QuantOptions options() {
