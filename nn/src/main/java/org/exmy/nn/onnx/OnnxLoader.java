@@ -295,7 +295,7 @@ public final class OnnxLoader {
           : define(o, b.outTypes()[i], null);
     }
     if (linear) {
-      sites.add(b.site());
+      sites.addAll(b.sites());
     }
     steps.add(new Model.Step(name, op, b.op(), in, out, new int[0]));
   }
