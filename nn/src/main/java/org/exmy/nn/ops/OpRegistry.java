@@ -71,12 +71,14 @@ public final class OpRegistry {
     FACTORIES.put("Upsample", Resize::build);
     FACTORIES.put("InstanceNormalization", GroupNorm::instance);
     FACTORIES.put("GroupNormalization", GroupNorm::group);
+    FACTORIES.put("ConvTranspose", ConvTranspose::build);
+    FACTORIES.put("Einsum", Einsum::build);
   }
 
   /** Operators that exist only from some opset on. */
   private static final Map<String, Integer> SINCE =
       Map.of("HardSwish", 14, "LayerNormalization", 17, "Gelu", 20, "Shape", 1, "Mish", 18,
-          "Resize", 10, "Range", 11, "CumSum", 11, "GroupNormalization", 18);
+          "Resize", 10, "Range", 11, "CumSum", 11, "GroupNormalization", 18, "Einsum", 12);
 
   private OpRegistry() {}
 
@@ -87,7 +89,10 @@ public final class OpRegistry {
 
   /** Whether {@code opType} is a linear node (goes through a {@link org.exmy.nn.LinearKernel}). */
   public static boolean isLinear(String opType) {
-    return opType.equals("Conv") || opType.equals("Gemm") || opType.equals("MatMul");
+    return switch (opType) {
+      case "Conv", "Gemm", "MatMul", "ConvTranspose", "Einsum", "LSTM", "GRU" -> true;
+      default -> false;
+    };
   }
 
   /** Validates a node and builds its operator; throws {@link OpError} when unsupported. */
