@@ -73,6 +73,8 @@ public final class OpRegistry {
     FACTORIES.put("GroupNormalization", GroupNorm::group);
     FACTORIES.put("ConvTranspose", ConvTranspose::build);
     FACTORIES.put("Einsum", Einsum::build);
+    FACTORIES.put("LSTM", Recurrent::build);
+    FACTORIES.put("GRU", Recurrent::build);
   }
 
   /** Operators that exist only from some opset on. */
