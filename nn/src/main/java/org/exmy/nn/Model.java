@@ -100,7 +100,10 @@ public final class Model {
     return steps;
   }
 
-  /** The linear nodes (Conv, Gemm, MatMul), indexed by {@link LinearSite#index()}. */
+  /**
+   * The linear sites (Conv, Gemm, MatMul, ConvTranspose, Einsum; two per LSTM / GRU), indexed by
+   * {@link LinearSite#index()}.
+   */
   public List<LinearSite> linearSites() {
     return sites;
   }
