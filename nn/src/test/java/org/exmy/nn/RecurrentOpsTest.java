@@ -169,4 +169,30 @@ class RecurrentOpsTest {
     assertEquals(LinearSite.Operand.A, sites.get(1).weightOperand());
     assertEquals(30, sites.get(1).weight().dim(0));
   }
+
+  @Test
+  void unsupportedAttributesAreOneLineNamingTheNode() {
+    String[][] cases = {{"activations", "Relu"}, {"direction", "sideways"}};
+    for (String[] c : cases) {
+      OnnxBuilder b = new OnnxBuilder(14);
+      b.input("X", OnnxBuilder.FLOAT, 2, 1, 3);
+      b.init("W", w(1, 8, 3));
+      b.init("R", w(1, 8, 2));
+      b.output("Y0");
+      OnnxBuilder.Node n = b.node("LSTM", new String[] {"X", "W", "R"}, "Y0").i("hidden_size", 2);
+      if (c[0].equals("activations")) {
+        n.b.addAttribute(org.exmy.nn.onnx.proto.Onnx.AttributeProto.newBuilder()
+            .setName("activations")
+            .setType(org.exmy.nn.onnx.proto.Onnx.AttributeProto.AttributeType.STRINGS)
+            .addStrings(com.google.protobuf.ByteString.copyFromUtf8("Relu")));
+      } else {
+        n.s(c[0], c[1]);
+      }
+      NnException e = org.junit.jupiter.api.Assertions.assertThrows(NnException.class,
+          () -> OnnxLoader.load(b.bytes(), "m.onnx"));
+      org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("LSTM_0")
+          && e.getMessage().contains(c[0].equals("activations") ? "activations" : c[1]),
+          e.getMessage());
+    }
+  }
 }

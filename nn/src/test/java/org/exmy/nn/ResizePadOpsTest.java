@@ -170,4 +170,30 @@ class ResizePadOpsTest {
     new OpCase(18, "GroupNormalization").in("X", randn(r, 3, 4, 5)).in("s", randn(r, 2))
         .in("b", randn(r, 2)).attrs(n -> n.i("num_groups", 2).f("epsilon", 1e-3f)).check();
   }
+
+  @Test
+  void unsupportedValuesAreOneLineNamingTheNode() {
+    String[][] cases = {
+      {"Resize", "mode", "cubic"},
+      {"Resize", "coordinate_transformation_mode", "tf_crop_and_resize"},
+      {"Resize", "nearest_mode", "banana"},
+      {"Pad", "mode", "wrap"},
+    };
+    for (String[] c : cases) {
+      OnnxBuilder b = new OnnxBuilder(13);
+      b.input("X", OnnxBuilder.FLOAT, 1, 1, 2, 2);
+      b.init("p", Tensor.of(new float[] {1, 1, 2, 2}, 4));
+      b.output("Y0");
+      String[] ins = c[0].equals("Resize") ? new String[] {"X", "", "p"} : new String[] {"X",
+          "q"};
+      if (c[0].equals("Pad")) {
+        b.init("q", longs(0, 0, 1, 1, 0, 0, 1, 1));
+      }
+      b.node(c[0], ins, "Y0").s(c[1], c[2]);
+      NnException e = org.junit.jupiter.api.Assertions.assertThrows(NnException.class,
+          () -> org.exmy.nn.onnx.OnnxLoader.load(b.bytes(), "m.onnx"));
+      org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(c[0] + "_0")
+          && e.getMessage().contains(c[2]) && !e.getMessage().contains("\n"), e.getMessage());
+    }
+  }
 }
