@@ -45,6 +45,10 @@ class ResizePadOpsTest {
               .s("coordinate_transformation_mode", c)).check();
         }
       }
+      for (float[] sc : scales) {
+        new OpCase(opset, "Resize").in("X", x).init("roi", EMPTY).init("scales", floats(sc))
+            .attrs(n -> n.s("coordinate_transformation_mode", "tf_half_pixel_for_nn")).check();
+      }
       // defaults (nearest, half_pixel, round_prefer_floor)
       new OpCase(opset, "Resize").in("X", x).init("roi", EMPTY).in("scales", floats(1, 1, 2, 3))
           .check();
@@ -89,6 +93,16 @@ class ResizePadOpsTest {
         .attrs(n -> n.s("mode", "linear")).check();
     new OpCase(9, "Upsample").in("X", x).in("scales", floats(1, 1, 1.5f, 2.5f))
         .attrs(n -> n.s("mode", "linear")).check();
+    // "bilinear" (Upsample-1's name, still emitted by old exporters; ONNX Runtime refuses it) is
+    // taken as "linear": exmy's bilinear output against ORT's linear one
+    Tensor want = Ort.runOrt(new OpCase(9, "Upsample").in("X", x).init("scales",
+        floats(1, 1, 3, 2)).attrs(n -> n.s("mode", "linear")).builder().bytes(), Ort.in("X", x))
+        .get("Y0");
+    Tensor got = Ort.runExmy(new OpCase(9, "Upsample").in("X", x).init("scales",
+        floats(1, 1, 3, 2)).attrs(n -> n.s("mode", "bilinear")).builder().bytes(), Ort.in("X", x))
+        .get("Y0");
+    Ort.assertClose("bilinear", want, got);
+    new OpCase(9, "Upsample").in("X", x).init("scales", floats(1, 1, 2, 2)).folded().check();
   }
 
   @Test
