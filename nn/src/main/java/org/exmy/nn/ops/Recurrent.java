@@ -9,7 +9,8 @@ import org.exmy.nn.Tensor;
 /**
  * LSTM and GRU (layout 0): forward, reverse and bidirectional; bias, sequence_lens, initial_h,
  * initial_c, LSTM peepholes, clip, GRU linear_before_reset; outputs Y, Y_h and (LSTM) Y_c. The
- * activations are the defaults (the activations attribute is refused); clip bounds every gate's
+ * activations (f, g and for LSTM h, per direction) may be Sigmoid, Tanh or Relu, without
+ * activation_alpha / beta; clip bounds every gate's
  * input, not the LSTM cell output that h() is applied to (as ONNX Runtime 1.20 computes it).
  *
  * <p>Two linear sites per node, both with the weight as operand A: the input product (site {@code
@@ -88,11 +89,15 @@ final class Recurrent implements Op {
     String[] acts = new String[per * dirs];
     String[] def = lstm ? new String[] {"Sigmoid", "Tanh", "Tanh"} : new String[] {"Sigmoid",
         "Tanh"};
-    if (at.has("activations")) {
-      throw new OpError("unsupported attribute 'activations' (only the defaults)");
+    String[] given = at.strings("activations");
+    if (given != null && given.length != acts.length) {
+      throw new OpError("activations has " + given.length + " values, needs " + acts.length);
     }
     for (int i = 0; i < acts.length; i++) {
-      acts[i] = def[i % per];
+      acts[i] = given != null ? given[i] : def[i % per];
+      if (!acts[i].equals("Sigmoid") && !acts[i].equals("Tanh") && !acts[i].equals("Relu")) {
+        throw new OpError("unsupported activation '" + acts[i] + "'");
+      }
     }
     float clip = at.has("clip") ? at.f("clip", 0) : Float.POSITIVE_INFINITY;
     if (!(clip > 0)) {
