@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.exmy.nn.ops.ExecContext;
 import org.exmy.nn.ops.Op;
+import org.exmy.nn.ops.OpRegistry;
 
 /**
  * A loaded, validated model: the steps left after constant folding, in topological order, over
@@ -200,8 +201,7 @@ public final class Model {
         allKnown &= known[in];
         shapesStatic &= staticShape[in];
       }
-      boolean linear = st.opType().equals("Conv") || st.opType().equals("Gemm")
-          || st.opType().equals("MatMul");
+      boolean linear = OpRegistry.isLinear(st.opType());
       boolean outKnown = !linear && (allKnown || (st.opType().equals("Shape") && shapesStatic));
       boolean intsKnown = true;
       for (int in : st.in()) {
