@@ -1,7 +1,8 @@
 package org.exmy.nn;
 
 /**
- * The one matrix product through which the engine computes every Conv, Gemm and MatMul:
+ * The one matrix product through which the engine computes every Conv, Gemm and MatMul (and
+ * ConvTranspose, Einsum and the LSTM / GRU gate products, see {@link LinearSite}):
  *
  * <pre>
  *   C[m][n] = sum over k of A[m][k] * B[k][n]     (float32, row-major)
@@ -35,7 +36,9 @@ public interface LinearKernel {
    * Returns the values the engine then uses in place of {@code x}: the same array, or a new one of
    * the same length (never modify {@code x}: it may be another node's input too). Calibration
    * observes activations here and quantized kernels quantize them here, once per element. The
-   * default returns {@code x}.
+   * recurrent site of an LSTM / GRU is the exception: it sees each time step's hidden state (an
+   * intermediate of the node, {@code [batch][H]}) before that step's product. The default returns
+   * {@code x}.
    */
   default float[] activations(LinearSite.Operand operand, float[] x) {
     return x;

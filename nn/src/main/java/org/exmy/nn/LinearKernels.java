@@ -1,8 +1,9 @@
 package org.exmy.nn;
 
 /**
- * A strategy that supplies the matrix product of each linear node (Conv, Gemm, MatMul): the hook
- * through which calibration observers and quantized arithmetic plug into the engine.
+ * A strategy that supplies the matrix product of each linear site (Conv, Gemm, MatMul,
+ * ConvTranspose, Einsum, LSTM, GRU): the hook through which calibration observers and quantized
+ * arithmetic plug into the engine.
  *
  * <p>{@link #kernelFor} is called once per linear site per engine worker thread (lazily, on that
  * thread), so it may be called concurrently and must be thread-safe; each returned kernel is used by

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.exmy.nn.ops.ExecContext;
 import org.exmy.nn.ops.Op;
+import org.exmy.nn.ops.OpRegistry;
 
 /**
  * A loaded, validated model: the steps left after constant folding, in topological order, over
@@ -100,7 +101,10 @@ public final class Model {
     return steps;
   }
 
-  /** The linear nodes (Conv, Gemm, MatMul), indexed by {@link LinearSite#index()}. */
+  /**
+   * The linear sites (Conv, Gemm, MatMul, ConvTranspose, Einsum; two per LSTM / GRU), indexed by
+   * {@link LinearSite#index()}.
+   */
   public List<LinearSite> linearSites() {
     return sites;
   }
@@ -197,8 +201,7 @@ public final class Model {
         allKnown &= known[in];
         shapesStatic &= staticShape[in];
       }
-      boolean linear = st.opType().equals("Conv") || st.opType().equals("Gemm")
-          || st.opType().equals("MatMul");
+      boolean linear = OpRegistry.isLinear(st.opType());
       boolean outKnown = !linear && (allKnown || (st.opType().equals("Shape") && shapesStatic));
       boolean intsKnown = true;
       for (int in : st.in()) {

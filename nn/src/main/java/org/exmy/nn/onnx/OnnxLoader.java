@@ -295,7 +295,7 @@ public final class OnnxLoader {
           : define(o, b.outTypes()[i], null);
     }
     if (linear) {
-      sites.add(b.site());
+      sites.addAll(b.sites());
     }
     steps.add(new Model.Step(name, op, b.op(), in, out, new int[0]));
   }
@@ -343,6 +343,8 @@ public final class OnnxLoader {
               yield f;
             }
             case TENSOR -> TensorDecoder.decode(a.getT(), "attribute '" + n + "'");
+            case STRINGS -> a.getStringsList().stream().map(b -> b.toStringUtf8())
+                .toArray(String[]::new);
             default -> throw new OpError(
                 "attribute '" + n + "' of type " + a.getType() + " is not supported");
           };

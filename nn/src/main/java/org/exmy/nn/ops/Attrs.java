@@ -8,7 +8,8 @@ import org.exmy.nn.Tensor;
 
 /**
  * The decoded attributes of one node: {@code Long} (INT), {@code Float} (FLOAT), {@code String}
- * (STRING), {@code long[]} (INTS), {@code float[]} (FLOATS), {@link Tensor} (TENSOR).
+ * (STRING), {@code long[]} (INTS), {@code float[]} (FLOATS), {@code String[]} (STRINGS), {@link
+ * Tensor} (TENSOR).
  */
 public final class Attrs {
   private final Map<String, Object> values;
@@ -65,6 +66,11 @@ public final class Attrs {
   /** FLOATS attribute, or null when absent. */
   public float[] floats(String name) {
     return (float[]) get(name, float[].class, "FLOATS");
+  }
+
+  /** STRINGS attribute, or null when absent. */
+  public String[] strings(String name) {
+    return (String[]) get(name, String[].class, "STRINGS");
   }
 
   /** TENSOR attribute, or null when absent. */

@@ -43,11 +43,44 @@ public final class OpRegistry {
     FACTORIES.put("Expand", ShapeOps::expand);
     FACTORIES.put("ConstantOfShape", ShapeOps::constantOfShape);
     FACTORIES.put("Cast", Cast::build);
+    for (String op : MoreUnary.OPS) {
+      FACTORIES.put(op, MoreUnary::build);
+    }
+    for (String op : Nary.COMPARE) {
+      FACTORIES.put(op, Nary::compare);
+    }
+    for (String op : Nary.LOGIC) {
+      FACTORIES.put(op, Nary::logic);
+    }
+    for (String op : Nary.VARIADIC) {
+      FACTORIES.put(op, Nary::variadic);
+    }
+    FACTORIES.put("Where", Nary::where);
+    FACTORIES.put("PRelu", Nary::prelu);
+    for (String op : Reduce.REDUCE) {
+      FACTORIES.put(op, Reduce::reduce);
+    }
+    FACTORIES.put("ArgMax", Reduce::arg);
+    FACTORIES.put("ArgMin", Reduce::arg);
+    FACTORIES.put("TopK", Reduce::topK);
+    FACTORIES.put("CumSum", Reduce::cumSum);
+    FACTORIES.put("Tile", PadTile::tile);
+    FACTORIES.put("Pad", PadTile::pad);
+    FACTORIES.put("Range", PadTile::range);
+    FACTORIES.put("Resize", Resize::build);
+    FACTORIES.put("Upsample", Resize::build);
+    FACTORIES.put("InstanceNormalization", GroupNorm::instance);
+    FACTORIES.put("GroupNormalization", GroupNorm::group);
+    FACTORIES.put("ConvTranspose", ConvTranspose::build);
+    FACTORIES.put("Einsum", Einsum::build);
+    FACTORIES.put("LSTM", Recurrent::build);
+    FACTORIES.put("GRU", Recurrent::build);
   }
 
   /** Operators that exist only from some opset on. */
   private static final Map<String, Integer> SINCE =
-      Map.of("HardSwish", 14, "LayerNormalization", 17, "Gelu", 20, "Shape", 1);
+      Map.of("HardSwish", 14, "LayerNormalization", 17, "Gelu", 20, "Shape", 1, "Mish", 18,
+          "Resize", 10, "Range", 11, "CumSum", 11, "GroupNormalization", 18, "Einsum", 12);
 
   private OpRegistry() {}
 
@@ -58,7 +91,10 @@ public final class OpRegistry {
 
   /** Whether {@code opType} is a linear node (goes through a {@link org.exmy.nn.LinearKernel}). */
   public static boolean isLinear(String opType) {
-    return opType.equals("Conv") || opType.equals("Gemm") || opType.equals("MatMul");
+    return switch (opType) {
+      case "Conv", "Gemm", "MatMul", "ConvTranspose", "Einsum", "LSTM", "GRU" -> true;
+      default -> false;
+    };
   }
 
   /** Validates a node and builds its operator; throws {@link OpError} when unsupported. */
