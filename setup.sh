@@ -15,6 +15,7 @@ command -v nextpnr-ice40 >/dev/null 2>&1 || need+=(nextpnr-ice40)
 command -v icepack >/dev/null 2>&1 || need+=(fpga-icestorm)
 command -v tclsh >/dev/null 2>&1 || need+=(tcl)
 [ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
+[ -d /usr/share/libonnx-testdata/data/node ] || need+=(libonnx-testdata)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 if [ ${#need[@]} -gt 0 ]; then

@@ -192,7 +192,9 @@ public final class OnnxLoader {
   private Model.Input input(ValueInfoProto vi) {
     String name = vi.getName();
     if (!vi.hasType() || !vi.getType().hasTensorType()) {
-      throw fail("graph input '" + name + "' is not a tensor");
+      throw fail("graph input '" + name + "' " + (vi.hasType()
+          ? "is a sequence, map or optional value, which is not supported (only tensors)"
+          : "has no type"));
     }
     var tt = vi.getType().getTensorType();
     DType type = TensorDecoder.engineType(tt.getElemType());

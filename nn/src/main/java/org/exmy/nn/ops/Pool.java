@@ -4,8 +4,10 @@ import org.exmy.nn.DType;
 import org.exmy.nn.Tensor;
 
 /**
- * MaxPool and AveragePool over 1 or 2 spatial dimensions (strides, pads, dilations, auto_pad,
- * ceil_mode, count_include_pad), and GlobalAveragePool over any number. With count_include_pad the
+ * MaxPool and AveragePool over any number of spatial dimensions (strides, pads, dilations,
+ * auto_pad, ceil_mode, count_include_pad; float input, and integer input for MaxPool), and
+ * GlobalAveragePool over any number. 1-D and 2-D float windows take a fast path, the others a
+ * general one. With count_include_pad the
  * divisor is the whole window size, also for a ceil_mode window that reaches past the end padding
  * (as ONNX Runtime does; PyTorch counts only positions inside the padding there).
  */
@@ -15,7 +17,10 @@ final class Pool implements Op {
   private final int rank;
   private final boolean includePad;
 
-  private Pool(boolean max, Window win, int rank, boolean includePad) {
+  private final DType type;
+
+  private Pool(boolean max, Window win, int rank, boolean includePad, DType type) {
+    this.type = type;
     this.max = max;
     this.win = win;
     this.rank = rank;
@@ -36,14 +41,16 @@ final class Pool implements Op {
           "strides");
     }
     n.arity(1, 1, 1, 1);
-    n.requireFloat(0);
+    if (!max) {
+      n.requireFloat(0);
+    }
     int[] ks = at.intArray("kernel_shape");
     if (ks == null) {
       throw new OpError("kernel_shape is required");
     }
-    Window w = Window.parse(at, ks.length, ks, at.i("ceil_mode", 0) != 0);
+    Window w = Window.parseAny(at, ks.length, ks, at.i("ceil_mode", 0) != 0);
     return Built.of(
-        new Pool(max, w, ks.length, at.i("count_include_pad", 0) != 0), DType.FLOAT);
+        new Pool(max, w, ks.length, at.i("count_include_pad", 0) != 0, n.type(0)), n.type(0));
   }
 
   /** GlobalAveragePool: the mean over every spatial dimension. */
@@ -100,6 +107,9 @@ final class Pool implements Op {
     if (x.rank() != rank + 2) {
       throw new OpError("input " + x + " does not have " + rank + " spatial dimensions");
     }
+    if (rank > 2 || x.type() != DType.FLOAT) {
+      return new Tensor[] {general(x)};
+    }
     int planes = x.dim(0) * x.dim(1);
     int ih = rank == 2 ? x.dim(2) : 1;
     int iw = x.dim(-1);
@@ -153,5 +163,92 @@ final class Pool implements Op {
         ? new int[] {x.dim(0), x.dim(1), oh, ow}
         : new int[] {x.dim(0), x.dim(1), ow};
     return new Tensor[] {Tensor.of(out, os)};
+  }
+
+  /** Any rank and element type: the same rules as the fast path, one output element at a time. */
+  private Tensor general(Tensor x) {
+    int[] xs = x.shape();
+    int[] sp = java.util.Arrays.copyOfRange(xs, 2, xs.length);
+    int[][] g = win.outAny(sp);
+    int[] os = xs.clone();
+    int[][] lo = new int[rank][];
+    int[][] hi = new int[rank][];
+    int[] stride = new int[rank]; // input element stride of each spatial dimension
+    int area = 1;
+    for (int i = rank - 1; i >= 0; i--) {
+      stride[i] = area;
+      area *= sp[i];
+      os[2 + i] = g[i][0];
+      lo[i] = new int[g[i][0]];
+      hi[i] = new int[g[i][0]];
+      taps(g[i][0], win.s[i], g[i][1], win.d[i], win.k[i], sp[i], lo[i], hi[i]);
+    }
+    int total = Tensor.size(os);
+    boolean floats = x.type() == DType.FLOAT;
+    float[] fo = floats ? new float[total] : null;
+    long[] lo64 = floats ? null : new long[total];
+    double window = 1;
+    for (int kk : win.k) {
+      window *= kk;
+    }
+    int planes = xs[0] * xs[1];
+    int[] o = new int[rank];
+    int[] t = new int[rank];
+    int at = 0;
+    for (int p = 0; p < planes; p++) {
+      int base = p * area;
+      java.util.Arrays.fill(o, 0);
+      do {
+        int start = base;
+        int count = 1;
+        boolean empty = false;
+        for (int i = 0; i < rank; i++) {
+          start += (o[i] * win.s[i] - g[i][1]) * stride[i];
+          t[i] = lo[i][o[i]];
+          count *= hi[i][o[i]] - lo[i][o[i]];
+          empty |= hi[i][o[i]] <= lo[i][o[i]];
+        }
+        double best = floats ? -Float.MAX_VALUE : Long.MIN_VALUE;
+        long bestL = Long.MIN_VALUE;
+        double sum = 0;
+        while (!empty) {
+          int off = start;
+          for (int i = 0; i < rank; i++) {
+            off += t[i] * win.d[i] * stride[i];
+          }
+          if (floats) {
+            float v = x.floats()[off];
+            best = v > best ? v : best;
+            sum += v;
+          } else {
+            bestL = Math.max(bestL, x.longs()[off]);
+          }
+          int i = rank - 1;
+          while (i >= 0 && ++t[i] >= hi[i][o[i]]) {
+            t[i] = lo[i][o[i]];
+            i--;
+          }
+          empty = i < 0;
+        }
+        if (floats) {
+          fo[at] = max ? (float) best : (float) (sum / (includePad ? window : Math.max(count, 1)));
+        } else {
+          lo64[at] = bestL;
+        }
+        at++;
+      } while (next(o, os));
+    }
+    return floats ? Tensor.of(fo, os) : Tensor.ofLongs(lo64, os);
+  }
+
+  /** Advances the spatial output index {@code o} (odometer over {@code os[2..]}). */
+  private static boolean next(int[] o, int[] os) {
+    for (int i = o.length - 1; i >= 0; i--) {
+      if (++o[i] < os[2 + i]) {
+        return true;
+      }
+      o[i] = 0;
+    }
+    return false;
   }
 }
