@@ -111,10 +111,10 @@ class LoaderTest {
     rejects(d.bytes(), "node 'Gelu_0' (Gelu)", "domain 'com.microsoft' is not supported");
 
     ModelProto m = addModel(randn(r, 2, 3)).model();
-    for (int v : new int[] {8, 21}) {
+    for (int v : new int[] {5, 21}) {
       byte[] bytes = m.toBuilder().setOpsetImport(0,
           OperatorSetIdProto.newBuilder().setDomain("").setVersion(v)).build().toByteArray();
-      rejects(bytes, "opset " + v + " is not supported (9..20)");
+      rejects(bytes, "opset " + v + " is not supported (6..20)");
     }
     rejects(m.toBuilder().clearOpsetImport().build().toByteArray(), "no default-domain opset");
     OnnxBuilder g = new OnnxBuilder(17).input("X", OnnxBuilder.FLOAT, 2, 3).output("Y");

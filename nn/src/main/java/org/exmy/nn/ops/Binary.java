@@ -21,25 +21,45 @@ final class Binary implements Op {
 
   private final Kind kind;
 
-  private Binary(Kind kind) {
+  /** Before opset 7: the axis of A where B's dimensions start (legacy broadcast), else -1. */
+  private final long legacyAxis;
+
+  private Binary(Kind kind, long legacyAxis) {
     this.kind = kind;
+    this.legacyAxis = legacyAxis;
   }
 
   static Built build(NodeSpec n) {
-    n.attrs().allow();
+    long legacyAxis = -1;
+    if (n.opset() < 7) {
+      // opset 6: broadcast=1 broadcasts B onto A, its dimensions matching A's from 'axis' on
+      // (default: A's last dimensions, which numpy broadcasting gives as well)
+      n.attrs().allow("broadcast", "axis");
+      if (n.attrs().has("axis") && n.attrs().i("broadcast", 0) != 0) {
+        legacyAxis = n.attrs().i("axis", 0);
+        if (legacyAxis < 0) {
+          throw new OpError("negative legacy broadcast axis " + legacyAxis + " is not supported");
+        }
+      }
+    } else {
+      n.attrs().allow();
+    }
     n.arity(2, 2, 1, 1);
     Kind kind = Kind.valueOf(n.opType().toUpperCase(java.util.Locale.ROOT));
     DType out = n.type(0);
     if (kind != Kind.POW && n.type(0) != n.type(1)) {
       throw new OpError("inputs have different element types");
     }
-    return Built.of(new Binary(kind), out);
+    return Built.of(new Binary(kind, legacyAxis), out);
   }
 
   @Override
   public Tensor[] run(Tensor[] in, ExecContext cx) {
     Tensor a = in[0];
     Tensor b = in[1];
+    if (legacyAxis >= 0) {
+      b = alignAt(a, b);
+    }
     int[] as = a.shape();
     int[] bs = b.shape();
     int[] os = Shapes.broadcast(as, bs);
@@ -167,5 +187,17 @@ final class Binary implements Op {
       b *= b;
     }
     return r;
+  }
+
+  /** B reshaped to A's rank with its dimensions at {@link #legacyAxis} and ones elsewhere. */
+  private Tensor alignAt(Tensor a, Tensor b) {
+    int[] bs = b.shape();
+    if (legacyAxis + bs.length > a.rank()) {
+      throw new OpError("B " + b + " does not fit A " + a + " at axis " + legacyAxis);
+    }
+    int[] s = new int[a.rank()];
+    java.util.Arrays.fill(s, 1);
+    System.arraycopy(bs, 0, s, (int) legacyAxis, bs.length);
+    return b.reshape(s);
   }
 }

@@ -10,7 +10,14 @@ final class Norm {
 
   static Built batchNorm(NodeSpec n) {
     Attrs at = n.attrs();
-    at.allow("epsilon", "momentum", "training_mode", "spatial");
+    if (n.opset() < 7) {
+      at.allow("epsilon", "momentum", "spatial", "is_test");
+      if (at.i("is_test", 0) == 0) {
+        throw new OpError("is_test=0 (training mode) is not supported");
+      }
+    } else {
+      at.allow("epsilon", "momentum", "training_mode", "spatial");
+    }
     if (at.i("training_mode", 0) != 0) {
       throw new OpError("training_mode=1 is not supported");
     }

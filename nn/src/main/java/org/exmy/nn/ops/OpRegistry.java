@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
-/** The operators exmy supports (default ONNX domain, opsets 9..20) and their factories. */
+/** The operators exmy supports (default ONNX domain, opsets 6..20) and their factories. */
 public final class OpRegistry {
   private static final Map<String, Function<NodeSpec, Built>> FACTORIES = new TreeMap<>();
 
@@ -47,7 +47,8 @@ public final class OpRegistry {
 
   /** Operators that exist only from some opset on. */
   private static final Map<String, Integer> SINCE =
-      Map.of("HardSwish", 14, "LayerNormalization", 17, "Gelu", 20, "Shape", 1);
+      Map.of("HardSwish", 14, "LayerNormalization", 17, "Gelu", 20, "Shape", 1, "Expand", 8,
+          "ConstantOfShape", 9, "Erf", 9);
 
   private OpRegistry() {}
 

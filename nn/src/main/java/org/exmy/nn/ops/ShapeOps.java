@@ -25,6 +25,9 @@ final class ShapeOps {
     if (n.opset() < 12) {
       at.allow("ratio", "is_test");
       n.arity(1, 1, 1, 2);
+      if (n.opset() < 7 && at.i("is_test", 0) == 0) {
+        throw new OpError("is_test=0 (training mode) is not supported");
+      }
     } else {
       at.allow("seed");
       n.arity(1, 3, 1, 2);

@@ -2,9 +2,9 @@ package org.exmy.nn.ops;
 
 /**
  * Sliding-window geometry of Conv, MaxPool and AveragePool: kernel, strides, dilations, explicit
- * pads or auto_pad, and ceil_mode. Conv uses 1 or 2 spatial dimensions (a 1-D window is handled as
- * 2-D with height 1, fields {@code kh ... dw}); the pools any number ({@link #parseAny}, arrays
- * {@code k, s, d} and {@link #outAny}).
+ * pads or auto_pad, and ceil_mode. The fast paths of Conv and the pools use 1 or 2 spatial
+ * dimensions (a 1-D window is handled as 2-D with height 1, fields {@code kh ... dw}); their
+ * general paths any number ({@link #parseAny}, arrays {@code k, s, d} and {@link #outAny}).
  */
 final class Window {
   /** Per spatial dimension: kernel, stride, dilation (any rank). */
@@ -45,18 +45,10 @@ final class Window {
   }
 
   /**
-   * Parses the window attributes for {@code rank} spatial dimensions (1 or 2).
+   * Parses the window attributes for {@code rank} spatial dimensions (at least 1).
    *
    * @param kernel the kernel size (from kernel_shape or the weight), {@code rank} values
    */
-  static Window parse(Attrs at, int rank, int[] kernel, boolean ceil) {
-    if (rank != 1 && rank != 2) {
-      throw new OpError(rank + "-D windows are not supported (only 1-D and 2-D)");
-    }
-    return parseAny(at, rank, kernel, ceil);
-  }
-
-  /** As {@link #parse} for any number of spatial dimensions (at least 1). */
   static Window parseAny(Attrs at, int rank, int[] kernel, boolean ceil) {
     if (rank < 1) {
       throw new OpError("the window has no spatial dimension");
