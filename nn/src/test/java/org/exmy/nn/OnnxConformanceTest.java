@@ -53,6 +53,22 @@ class OnnxConformanceTest {
   }
 
   @Test
+  void supportedOperatorsPassThePytorchAndSimpleTests() {
+    needSuite();
+    for (Path suite : Conformance.DEBIAN_OTHER_TESTS) {
+      assumeTrue(Files.isDirectory(suite), suite + " is absent");
+      Report report = Conformance.run(suite);
+      System.out.println("ONNX backend tests (" + suite + "), operators exmy supports:");
+      System.out.print(report.table(false));
+      report.skipReasons().forEach((reason, tests) ->
+          System.out.println("skip: " + reason + ": " + String.join(" ", tests)));
+      assertEquals(0, report.with(Outcome.FAIL).size(), report.with(Outcome.FAIL).stream()
+          .map(r -> r.test() + ": " + r.detail()).collect(Collectors.joining("; ")));
+      assertTrue(report.with(Outcome.PASS).size() > 0, suite.toString());
+    }
+  }
+
+  @Test
   void readsBackendTensorFiles() {
     needSuite();
     // test_add: x, y and the sum are float[3, 4, 5]

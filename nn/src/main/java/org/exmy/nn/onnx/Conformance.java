@@ -55,6 +55,15 @@ public final class Conformance {
   /** The folder of Debian's {@code libonnx-testdata} node tests. */
   public static final Path DEBIAN_NODE_TESTS = Path.of("/usr/share/libonnx-testdata/data/node");
 
+  /**
+   * The other suites of {@code libonnx-testdata} with the same layout (opset 6 models exported
+   * from PyTorch, and a few small graphs); {@code real} holds only links to large models.
+   */
+  public static final List<Path> DEBIAN_OTHER_TESTS = List.of(
+      Path.of("/usr/share/libonnx-testdata/data/pytorch-operator"),
+      Path.of("/usr/share/libonnx-testdata/data/pytorch-converted"),
+      Path.of("/usr/share/libonnx-testdata/data/simple"));
+
   /** How a test ended. */
   public enum Outcome {
     PASS,
