@@ -87,6 +87,21 @@ class PoolNormOpsTest {
   }
 
   @Test
+  void maxPoolIndices() {
+    // the Indices output (flat into the whole input; storage_order=1 counts H, W column-major)
+    Tensor x = randn(r, 2, 3, 5, 6);
+    for (int so = 0; so <= 1; so++) {
+      final int order = so;
+      new OpCase(12, "MaxPool").in("X", x).outputs(2).attrs(n -> n.ints("kernel_shape", 2, 2)
+          .i("storage_order", order)).check();
+      new OpCase(12, "MaxPool").in("X", x).outputs(2).attrs(n -> n.ints("kernel_shape", 3, 3)
+          .ints("strides", 2, 2).ints("pads", 1, 1, 1, 0).i("storage_order", order)).check();
+    }
+    new OpCase(12, "MaxPool").in("X", randn(r, 1, 2, 4, 5, 3)).outputs(2)
+        .attrs(n -> n.ints("kernel_shape", 2, 3, 2).ints("pads", 1, 1, 0, 0, 1, 1)).check();
+  }
+
+  @Test
   void ceilModeDropsWindowStartingInEndPadding() {
     // 5x5 input x[r][c] = 5r + c, kernel 2, stride 2, pads 1: ceil((5 + 2 - 2) / 2) + 1 = 4 windows,
     // but the 4th would start at row 5, inside the end padding, so there are 3 (spec, PyTorch;
