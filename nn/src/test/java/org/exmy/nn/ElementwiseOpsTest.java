@@ -53,6 +53,41 @@ class ElementwiseOpsTest {
   }
 
   @Test
+  void opset6LegacyBroadcast() {
+    // opset 6 (ONNX Runtime starts at 7, so by the spec): broadcast=1 with axis=1 puts B's
+    // dimensions at A's axis 1: C[i][j][k] = A[i][j][k] op B[j]; without axis, B matches A's last
+    // dimensions as in numpy
+    Tensor a = randn(r, 2, 3, 4);
+    Tensor b = randn(r, 3);
+    Tensor b2 = randn(r, 4);
+    for (String op : new String[] {"Add", "Sub", "Mul", "Div"}) {
+      byte[] m = new OpCase(6, op).in("A", a).in("B", b).attrs(n -> n.i("broadcast", 1)
+          .i("axis", 1)).builder().bytes();
+      Tensor y = Ort.runExmy(m, java.util.Map.of("A", a, "B", b)).get("Y0");
+      byte[] m2 = new OpCase(6, op).in("A", a).in("B", b2).attrs(n -> n.i("broadcast", 1))
+          .builder().bytes();
+      Tensor y2 = Ort.runExmy(m2, java.util.Map.of("A", a, "B", b2)).get("Y0");
+      for (int i = 0; i < 24; i++) {
+        float p = a.floats()[i];
+        float q = b.floats()[i / 4 % 3];
+        float q2 = b2.floats()[i % 4];
+        assertEquals(switch (op) {
+          case "Add" -> p + q;
+          case "Sub" -> p - q;
+          case "Mul" -> p * q;
+          default -> p / q;
+        }, y.floats()[i]);
+        assertEquals(switch (op) {
+          case "Add" -> p + q2;
+          case "Sub" -> p - q2;
+          case "Mul" -> p * q2;
+          default -> p / q2;
+        }, y2.floats()[i]);
+      }
+    }
+  }
+
+  @Test
   void powOfIntegers() {
     // integer base: integer exponent exact (incl. negative exponents of 1 and -1, truncated
     // otherwise), float exponent through double pow then truncation (the ONNX backend tests
