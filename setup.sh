@@ -2,7 +2,8 @@
 # Installs what exmy needs on a fresh Debian/Ubuntu machine and builds the exmy command.
 #   verilator, yosys, g++, nextpnr-ice40 + fpga-icestorm (iCE40 place and route), tcl (tclsh, for
 #   the Vivado TCL tests), dataset-fashion-mnist (the test and calibration images of the reference
-#   models) (Debian packages) + JDK 17 and Maven (expected present).
+#   models), libonnx-testdata (ONNX's backend tests, for OnnxConformanceTest) (Debian packages)
+#   + JDK 17 and Maven (expected present).
 # Safe to run again: installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")"

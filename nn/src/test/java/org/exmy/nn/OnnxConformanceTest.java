@@ -91,7 +91,8 @@ class OnnxConformanceTest {
     Path dir = tmp.resolve("test_relu");
     Files.createDirectories(dir.resolve("test_data_set_0"));
     Files.copy(src.resolve("model.onnx"), dir.resolve("model.onnx"));
-    Files.copy(src.resolve("test_data_set_0/input_0.pb"), dir.resolve("test_data_set_0/input_0.pb"));
+    Files.copy(src.resolve("test_data_set_0/input_0.pb"),
+        dir.resolve("test_data_set_0/input_0.pb"));
     Path out = dir.resolve("test_data_set_0/output_0.pb");
     TensorProto exp = TensorFiles.readProto(src.resolve("test_data_set_0/output_0.pb"));
     assertEquals(Outcome.PASS, run(dir, exp, out).outcome());

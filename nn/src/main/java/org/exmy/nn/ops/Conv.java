@@ -8,8 +8,9 @@ import org.exmy.nn.Tensor;
 
 /**
  * Conv over any number of spatial dimensions (group, depthwise, strides, pads, dilations, auto_pad;
- * 1-D and 2-D on a fast path, 3-D and more on a general one) by im2col: per image and group, {@code out[ocPerGroup][P] = W[ocPerGroup][K] * patches[K][P]} through
- * the node's {@link LinearKernel}; the bias is added afterwards.
+ * 1-D and 2-D on a fast path, 3-D and more on a general one) by im2col: per image and group,
+ * {@code out[ocPerGroup][P] = W[ocPerGroup][K] * patches[K][P]} through the node's {@link
+ * LinearKernel}; the bias is added afterwards.
  */
 final class Conv implements Op {
   private final Attrs attrs;
