@@ -229,14 +229,19 @@ public final class Conformance {
     return new Result(test, op, Outcome.PASS, "");
   }
 
-  /** Runs one data set; null when it passes. */
+  /** Runs one data set; null when it passes. A corrupt tensor file is a fail. */
   private static Result runSet(String test, String op, Model model, Path set) {
+    try {
+      return runSetChecked(test, op, model, set);
+    } catch (NnException e) {
+      return new Result(test, op, Outcome.FAIL, e.getMessage());
+    }
+  }
+
+  private static Result runSetChecked(String test, String op, Model model, Path set) {
     String where = set.getFileName() + ": ";
     List<TensorProto> ins = files(set, "input_");
     List<TensorProto> outs = files(set, "output_");
-    if (ins == null || outs == null) {
-      return new Result(test, op, Outcome.FAIL, where + "unreadable or corrupt .pb file");
-    }
     List<Model.Input> specs = model.inputs();
     if (ins.size() != specs.size()) {
       return new Result(test, op, Outcome.FAIL, where + ins.size() + " input files for "
@@ -351,15 +356,11 @@ public final class Conformance {
     return m.replaceAll("node '[^']*' \\(([A-Za-z]+)\\): ", "$1: ");
   }
 
-  /** Input or output files {@code prefix0.pb, prefix1.pb, ...} of a data set; null if corrupt. */
+  /** Input or output files {@code prefix0.pb, prefix1.pb, ...} of a data set. */
   private static List<TensorProto> files(Path set, String prefix) {
     List<TensorProto> out = new ArrayList<>();
-    try {
-      for (int i = 0; Files.isRegularFile(set.resolve(prefix + i + ".pb")); i++) {
-        out.add(TensorFiles.readProto(set.resolve(prefix + i + ".pb")));
-      }
-    } catch (NnException e) {
-      return null;
+    for (int i = 0; Files.isRegularFile(set.resolve(prefix + i + ".pb")); i++) {
+      out.add(TensorFiles.readProto(set.resolve(prefix + i + ".pb")));
     }
     return out;
   }
