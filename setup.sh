@@ -2,7 +2,8 @@
 # Installs what exmy needs on a fresh Debian/Ubuntu machine and builds the exmy command.
 #   verilator, yosys, g++, nextpnr-ice40 + fpga-icestorm (iCE40 place and route), tcl (tclsh, for
 #   the Vivado TCL tests), dataset-fashion-mnist (the test and calibration images of the reference
-#   models) (Debian packages) + JDK 17 and Maven (expected present).
+#   models), libonnx-testdata (ONNX's backend tests, for OnnxConformanceTest) (Debian packages)
+#   + JDK 17 and Maven (expected present).
 # Safe to run again: installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,6 +16,7 @@ command -v nextpnr-ice40 >/dev/null 2>&1 || need+=(nextpnr-ice40)
 command -v icepack >/dev/null 2>&1 || need+=(fpga-icestorm)
 command -v tclsh >/dev/null 2>&1 || need+=(tcl)
 [ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
+[ -d /usr/share/libonnx-testdata/data/node ] || need+=(libonnx-testdata)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 if [ ${#need[@]} -gt 0 ]; then

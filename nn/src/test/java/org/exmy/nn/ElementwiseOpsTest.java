@@ -53,6 +53,55 @@ class ElementwiseOpsTest {
   }
 
   @Test
+  void opset6LegacyBroadcast() {
+    // opset 6 (ONNX Runtime starts at 7, so by the spec): broadcast=1 with axis=1 puts B's
+    // dimensions at A's axis 1: C[i][j][k] = A[i][j][k] op B[j]; without axis, B matches A's last
+    // dimensions as in numpy
+    Tensor a = randn(r, 2, 3, 4);
+    Tensor b = randn(r, 3);
+    Tensor b2 = randn(r, 4);
+    for (String op : new String[] {"Add", "Sub", "Mul", "Div"}) {
+      byte[] m = new OpCase(6, op).in("A", a).in("B", b).attrs(n -> n.i("broadcast", 1)
+          .i("axis", 1)).builder().bytes();
+      Tensor y = Ort.runExmy(m, java.util.Map.of("A", a, "B", b)).get("Y0");
+      byte[] m2 = new OpCase(6, op).in("A", a).in("B", b2).attrs(n -> n.i("broadcast", 1))
+          .builder().bytes();
+      Tensor y2 = Ort.runExmy(m2, java.util.Map.of("A", a, "B", b2)).get("Y0");
+      for (int i = 0; i < 24; i++) {
+        float p = a.floats()[i];
+        float q = b.floats()[i / 4 % 3];
+        float q2 = b2.floats()[i % 4];
+        assertEquals(switch (op) {
+          case "Add" -> p + q;
+          case "Sub" -> p - q;
+          case "Mul" -> p * q;
+          default -> p / q;
+        }, y.floats()[i]);
+        assertEquals(switch (op) {
+          case "Add" -> p + q2;
+          case "Sub" -> p - q2;
+          case "Mul" -> p * q2;
+          default -> p / q2;
+        }, y2.floats()[i]);
+      }
+    }
+  }
+
+  @Test
+  void powOfIntegers() {
+    // integer base: integer exponent exact (incl. negative exponents of 1 and -1, truncated
+    // otherwise), float exponent through double pow then truncation (the ONNX backend tests
+    // test_pow_types_int*)
+    Tensor a = longs(-3, -1, 0, 1, 2, 5, 7, -2, 3, 1, -1, 4);
+    Tensor e = longs(3, 5, 2, -4, 10, 3, 0, 7, 1, 9, -3, -2);
+    new OpCase(15, "Pow").in("A", a.reshape(3, 4)).in("B", e.reshape(3, 4)).check();
+    new OpCase(13, "Pow").in("A", a.reshape(3, 4)).in("B", longs(2, 3, 0, 1)).check();
+    // (a negative base to a fractional power is undefined behaviour in ONNX Runtime's C++ cast)
+    new OpCase(15, "Pow").in("A", longs(0, 1, 2, 5, 7, 3, 9, 4).reshape(2, 4))
+        .in("B", uniform(r, -1, 3, 4)).check();
+  }
+
+  @Test
   void unaryFunctions() {
     Tensor x = Tensor.of(concat(randn(r, 200).floats(), uniform(r, -6, 6, 200).floats(),
         new float[] {0f, -0f, 1e-4f, -1e-4f, 3f, -3f, 2.5f, -2.5f, 8f}), 409);
@@ -83,6 +132,16 @@ class ElementwiseOpsTest {
     new OpCase(13, "Clip").in("X", x).none().init("hi", Tensor.scalar(6f)).check();
     new OpCase(13, "Clip").in("X", x).in("lo", Tensor.scalar(0f)).check();
     new OpCase(12, "Clip").in("X", x).check();
+    // min > max: every value becomes max
+    new OpCase(13, "Clip").in("X", x).init("lo", Tensor.scalar(0.5f)).init("hi",
+        Tensor.scalar(-0.5f)).check();
+    Tensor ix = longs(-7, 3, 0, 12, -1, 5, 9, -100).reshape(2, 4);
+    new OpCase(12, "Clip").in("X", ix).init("lo", longs(-2).reshape()).init("hi",
+        longs(6).reshape()).check();
+    new OpCase(13, "Clip").in("X", ix).none().in("hi", longs(4).reshape()).check();
+    new OpCase(13, "Clip").in("X", ix).in("lo", longs(5).reshape()).in("hi",
+        longs(1).reshape()).check();
+    new OpCase(13, "Clip").in("X", ix).check();
   }
 
   @Test

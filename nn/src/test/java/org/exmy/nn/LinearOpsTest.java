@@ -76,6 +76,45 @@ class LinearOpsTest {
   }
 
   @Test
+  void conv3d() {
+    // the general path: strides, pads, dilations, groups, auto_pad, runtime weight
+    Tensor x = randn(r, 2, 4, 5, 6, 4);
+    new OpCase(11, "Conv").in("X", x).init("W", randn(r, 3, 4, 2, 3, 2)).init("B", randn(r, 3))
+        .check();
+    new OpCase(11, "Conv").in("X", x).init("W", randn(r, 6, 2, 3, 2, 3))
+        .attrs(n -> n.i("group", 2).ints("strides", 2, 1, 2).ints("pads", 1, 0, 2, 1, 1, 0)
+            .ints("dilations", 1, 2, 1)).check();
+    new OpCase(13, "Conv").in("X", x).init("W", randn(r, 2, 4, 3, 3, 3))
+        .attrs(n -> n.s("auto_pad", "SAME_LOWER").ints("strides", 2, 2, 1)).check();
+    new OpCase(13, "Conv").in("X", x).in("W", randn(r, 2, 4, 1, 2, 1)).in("B", randn(r, 2))
+        .check();
+  }
+
+  @Test
+  void convPaddingWiderThanTheInput() {
+    // taps that see only padding in every output column (pytorch-converted test_Conv1d_pad2size1,
+    // width 1, kernel 5, pads 2, threw ArrayIndexOutOfBounds): widths 1..3, kernels 1..5, pads
+    // 0..3, strides 1..3
+    for (int iw = 1; iw <= 3; iw++) {
+      for (int pad = 0; pad <= 3; pad++) {
+        for (int k = 1; k <= 5; k++) {
+          for (int st = 1; st <= 3; st++) {
+            if (iw + 2 * pad < k) {
+              continue;
+            }
+            final int p = pad;
+            final int s = st;
+            new OpCase(13, "Conv").in("X", randn(r, 2, 3, iw)).init("W", randn(r, 4, 3, k))
+                .attrs(n -> n.ints("pads", p, p).ints("strides", s)).check();
+            new OpCase(13, "Conv").in("X", randn(r, 1, 2, iw, 2)).init("W", randn(r, 3, 2, k, 1))
+                .attrs(n -> n.ints("pads", p, 0, p, 0).ints("strides", s, 1)).check();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void gemm() {
     for (int ta = 0; ta < 2; ta++) {
       for (int tb = 0; tb < 2; tb++) {

@@ -111,10 +111,10 @@ class LoaderTest {
     rejects(d.bytes(), "node 'Gelu_0' (Gelu)", "domain 'com.microsoft' is not supported");
 
     ModelProto m = addModel(randn(r, 2, 3)).model();
-    for (int v : new int[] {8, 21}) {
+    for (int v : new int[] {5, 21}) {
       byte[] bytes = m.toBuilder().setOpsetImport(0,
           OperatorSetIdProto.newBuilder().setDomain("").setVersion(v)).build().toByteArray();
-      rejects(bytes, "opset " + v + " is not supported (9..20)");
+      rejects(bytes, "opset " + v + " is not supported (6..20)");
     }
     rejects(m.toBuilder().clearOpsetImport().build().toByteArray(), "no default-domain opset");
     OnnxBuilder g = new OnnxBuilder(17).input("X", OnnxBuilder.FLOAT, 2, 3).output("Y");
@@ -141,9 +141,17 @@ class LoaderTest {
         OnnxBuilder.INT64, 2).output("Y");
     t.node("Add", new String[] {"X", "I"}, "Y");
     rejects(t.bytes(), "(Add): inputs have different element types");
-    OnnxBuilder m = new OnnxBuilder(13).input("X", OnnxBuilder.FLOAT, 1, 1, 4, 4).output("Y");
-    m.node("MaxPool", new String[] {"X"}, "Y", "idx").ints("kernel_shape", 2, 2);
-    rejects(m.bytes(), "the Indices output is not supported");
+    // opset 6: Dropout and BatchNormalization without is_test=1 are in training mode
+    OnnxBuilder m = new OnnxBuilder(6).input("X", OnnxBuilder.FLOAT, 1, 1, 4, 4).output("Y");
+    m.node("Dropout", new String[] {"X"}, "Y");
+    rejects(m.bytes(), "(Dropout): is_test=0 (training mode) is not supported");
+    OnnxBuilder bn = new OnnxBuilder(6).input("X", OnnxBuilder.FLOAT, 1, 2, 3).output("Y");
+    for (String v : new String[] {"s", "b", "mean", "var"}) {
+      bn.init(v, Tensor.of(new float[] {1, 2}, 2));
+    }
+    bn.node("BatchNormalization", new String[] {"X", "s", "b", "mean", "var"}, "Y")
+        .i("is_test", 0);
+    rejects(bn.bytes(), "(BatchNormalization): is_test=0 (training mode) is not supported");
   }
 
   @Test

@@ -5,7 +5,9 @@ import static org.exmy.nn.Rand.randn;
 import static org.exmy.nn.Rand.uniform;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +47,58 @@ class PoolNormOpsTest {
         .ints("strides", 2).ints("pads", 1, 1)).check();
     new OpCase(19, "AveragePool").in("X", x).attrs(n -> n.ints("kernel_shape", 2, 2)
         .ints("dilations", 2, 1)).check();
+  }
+
+  @Test
+  void threeDimensionalWindows() {
+    // the general path (any rank): strides, pads, dilations, auto_pad, count_include_pad
+    Tensor x = randn(r, 2, 3, 5, 6, 7);
+    for (String op : new String[] {"MaxPool", "AveragePool"}) {
+      new OpCase(12, op).in("X", x).attrs(n -> n.ints("kernel_shape", 2, 2, 2)).check();
+      new OpCase(12, op).in("X", x).attrs(n -> n.ints("kernel_shape", 3, 2, 3)
+          .ints("strides", 2, 1, 2).ints("pads", 1, 0, 1, 1, 1, 0)).check();
+      new OpCase(19, op).in("X", x).attrs(n -> n.ints("kernel_shape", 2, 3, 2)
+          .ints("dilations", 2, 1, 2)).check();
+      new OpCase(12, op).in("X", x).attrs(n -> n.ints("kernel_shape", 3, 3, 3)
+          .ints("strides", 2, 2, 2).s("auto_pad", "SAME_UPPER")).check();
+      new OpCase(12, op).in("X", x).attrs(n -> n.ints("kernel_shape", 2, 2, 2)
+          .ints("strides", 2, 2, 2).i("ceil_mode", 1)).check();
+    }
+    new OpCase(12, "AveragePool").in("X", x).attrs(n -> n.ints("kernel_shape", 3, 3, 3)
+        .ints("pads", 1, 1, 1, 1, 1, 1).i("count_include_pad", 1)).check();
+    // 4-D windows (ONNX Runtime has none): a 2x1x1x1 window, stride 2, over a first spatial
+    // dimension of 2 takes the max of the two slices; the average their mean
+    Tensor x4 = randn(r, 1, 2, 2, 2, 3, 2);
+    for (String op : new String[] {"MaxPool", "AveragePool"}) {
+      byte[] model = new OpCase(12, op).in("X", x4).attrs(n -> n.ints("kernel_shape", 2, 1, 1, 1)
+          .ints("strides", 2, 1, 1, 1)).builder().bytes();
+      Tensor y = Ort.runExmy(model, Map.of("X", x4)).get("Y0");
+      assertArrayEquals(new int[] {1, 2, 1, 2, 3, 2}, y.shape());
+      float[] v = x4.floats();
+      for (int c = 0; c < 2; c++) {
+        for (int i = 0; i < 12; i++) {
+          float a = v[c * 24 + i];
+          float b = v[c * 24 + 12 + i];
+          assertEquals(op.equals("MaxPool") ? Math.max(a, b) : (float) (((double) a + b) / 2),
+              y.floats()[c * 12 + i]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void maxPoolIndices() {
+    // the Indices output (flat into the whole input; storage_order=1 counts H, W column-major)
+    Tensor x = randn(r, 2, 3, 5, 6);
+    for (int so = 0; so <= 1; so++) {
+      final int order = so;
+      new OpCase(12, "MaxPool").in("X", x).outputs(2).attrs(n -> n.ints("kernel_shape", 2, 2)
+          .i("storage_order", order)).check();
+      new OpCase(12, "MaxPool").in("X", x).outputs(2).attrs(n -> n.ints("kernel_shape", 3, 3)
+          .ints("strides", 2, 2).ints("pads", 1, 1, 1, 0).i("storage_order", order)).check();
+    }
+    new OpCase(12, "MaxPool").in("X", randn(r, 1, 2, 4, 5, 3)).outputs(2)
+        .attrs(n -> n.ints("kernel_shape", 2, 3, 2).ints("pads", 1, 1, 0, 0, 1, 1)).check();
   }
 
   @Test

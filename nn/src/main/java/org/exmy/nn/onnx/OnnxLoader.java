@@ -31,7 +31,7 @@ import org.exmy.nn.ops.OpError;
 import org.exmy.nn.ops.OpRegistry;
 
 /**
- * Reads an ONNX model (opsets 9..20, default domain) into a {@link Model}. Everything is validated
+ * Reads an ONNX model (opsets 6..20, default domain) into a {@link Model}. Everything is validated
  * here, before anything runs: every node's operator, attributes and input types, every tensor's
  * declared size against its bytes; nodes whose inputs are all constant (except linear nodes) are
  * evaluated once here (constant folding). Errors are {@link NnException}s with one line naming the
@@ -39,7 +39,7 @@ import org.exmy.nn.ops.OpRegistry;
  */
 public final class OnnxLoader {
   /** Oldest and newest default-domain opset supported. */
-  public static final int MIN_OPSET = 9;
+  public static final int MIN_OPSET = 6;
 
   public static final int MAX_OPSET = 20;
 
@@ -192,7 +192,9 @@ public final class OnnxLoader {
   private Model.Input input(ValueInfoProto vi) {
     String name = vi.getName();
     if (!vi.hasType() || !vi.getType().hasTensorType()) {
-      throw fail("graph input '" + name + "' is not a tensor");
+      throw fail("graph input '" + name + "' " + (vi.hasType()
+          ? "is a sequence, map or optional value, which is not supported (only tensors)"
+          : "has no type"));
     }
     var tt = vi.getType().getTensorType();
     DType type = TensorDecoder.engineType(tt.getElemType());

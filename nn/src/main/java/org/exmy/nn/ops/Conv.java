@@ -7,9 +7,10 @@ import org.exmy.nn.LinearSite;
 import org.exmy.nn.Tensor;
 
 /**
- * Conv over 1 or 2 spatial dimensions (group, depthwise, strides, pads, dilations, auto_pad) by
- * im2col: per image and group, {@code out[ocPerGroup][P] = W[ocPerGroup][K] * patches[K][P]} through
- * the node's {@link LinearKernel}; the bias is added afterwards.
+ * Conv over any number of spatial dimensions (group, depthwise, strides, pads, dilations, auto_pad;
+ * 1-D and 2-D on a fast path, 3-D and more on a general one) by im2col: per image and group,
+ * {@code out[ocPerGroup][P] = W[ocPerGroup][K] * patches[K][P]} through the node's {@link
+ * LinearKernel}; the bias is added afterwards.
  */
 final class Conv implements Op {
   private final Attrs attrs;
@@ -39,14 +40,14 @@ final class Conv implements Op {
     LinearSite site;
     if (n.isConst(1)) {
       Tensor w = n.consts()[1];
-      if (w.rank() != 3 && w.rank() != 4) {
-        throw new OpError("weight must be 3-D or 4-D, is " + w);
+      if (w.rank() < 3) {
+        throw new OpError("weight must have rank >= 3, is " + w);
       }
       if (w.dim(0) % group != 0) {
         throw new OpError("output channels " + w.dim(0) + " not divisible by group " + group);
       }
       int[] ws = w.shape();
-      Window.parse(at, ws.length - 2, Arrays.copyOfRange(ws, 2, ws.length), false);
+      Window.parseAny(at, ws.length - 2, Arrays.copyOfRange(ws, 2, ws.length), false);
       int k = w.size() / w.dim(0);
       site =
           new LinearSite(
@@ -56,7 +57,7 @@ final class Conv implements Op {
       int[] ks = at.intArray("kernel_shape");
       int k = -1;
       if (ks != null) {
-        Window.parse(at, ks.length, ks, false);
+        Window.parseAny(at, ks.length, ks, false);
       }
       site = new LinearSite(n.name(), "Conv", n.linearIndex(), k, LinearSite.Operand.NONE, -1, null);
     }
@@ -69,18 +70,16 @@ final class Conv implements Op {
     Tensor w = in[1];
     Tensor bias = in.length > 2 ? in[2] : null;
     int rank = w.rank();
-    if (rank != 3 && rank != 4) {
-      throw new OpError("weight must be 3-D or 4-D, is " + w);
+    if (rank < 3) {
+      throw new OpError("weight must have rank >= 3, is " + w);
     }
     if (x.rank() != rank) {
       throw new OpError("input " + x + " does not match weight " + w);
     }
     int[] ws = w.shape();
-    Window win = Window.parse(attrs, rank - 2, Arrays.copyOfRange(ws, 2, rank), false);
+    Window win = Window.parseAny(attrs, rank - 2, Arrays.copyOfRange(ws, 2, rank), false);
     int n = x.dim(0);
     int c = x.dim(1);
-    int ih = rank == 4 ? x.dim(2) : 1;
-    int iw = x.dim(-1);
     int oc = ws[0];
     int cg = ws[1];
     if (cg * group != c || oc % group != 0) {
@@ -90,6 +89,11 @@ final class Conv implements Op {
     if (bias != null && (bias.rank() != 1 || bias.dim(0) != oc)) {
       throw new OpError("bias " + bias + " does not match " + oc + " output channels");
     }
+    if (rank > 4) {
+      return new Tensor[] {general(x, w, bias, win, cx)};
+    }
+    int ih = rank == 4 ? x.dim(2) : 1;
+    int iw = x.dim(-1);
     Window.Out g = win.out(ih, iw);
     int oh = g.oh();
     int ow = g.ow();
@@ -134,6 +138,84 @@ final class Conv implements Op {
     return new Tensor[] {Tensor.of(out, os)};
   }
 
+  /** 3-D and more: the same product over patches gathered one element at a time. */
+  private Tensor general(Tensor x, Tensor w, Tensor bias, Window win, ExecContext cx) {
+    int[] xs = x.shape();
+    int[] ws = w.shape();
+    int r = xs.length - 2;
+    int[] sp = Arrays.copyOfRange(xs, 2, xs.length);
+    int[][] g = win.outAny(sp);
+    int[] os = new int[xs.length];
+    os[0] = xs[0];
+    os[1] = ws[0];
+    int area = 1;
+    int p = 1;
+    int taps = 1;
+    for (int i = 0; i < r; i++) {
+      os[2 + i] = g[i][0];
+      area *= sp[i];
+      p *= g[i][0];
+      taps *= win.k[i];
+    }
+    int n = xs[0];
+    int c = xs[1];
+    int oc = ws[0];
+    int cg = ws[1];
+    int ocg = oc / group;
+    int k = cg * taps;
+    LinearKernel kernel = cx.kernel(siteIndex);
+    float[] xa = kernel.activations(LinearSite.Operand.B, x.floats());
+    float[] wa = constantWeight ? w.floats() : kernel.activations(LinearSite.Operand.A, w.floats());
+    float[] out = new float[Tensor.size(new int[] {n, oc, p})];
+    float[] cols = cx.scratch(Tensor.size(new int[] {k, p}));
+    int[] stride = new int[r];
+    for (int i = r - 1, st = 1; i >= 0; i--) {
+      stride[i] = st;
+      st *= sp[i];
+    }
+    int[] t = new int[r];
+    int[] o = new int[r];
+    for (int img = 0; img < n; img++) {
+      for (int gi = 0; gi < group; gi++) {
+        int row = 0;
+        for (int ch = 0; ch < cg; ch++) {
+          int plane = (img * c + gi * cg + ch) * area;
+          Arrays.fill(t, 0);
+          for (int tap = 0; tap < taps; tap++, row++) {
+            Arrays.fill(o, 0);
+            for (int q = 0; q < p; q++) {
+              int off = plane;
+              boolean inside = true;
+              for (int i = 0; i < r; i++) {
+                int pos = o[i] * win.s[i] - g[i][1] + t[i] * win.d[i];
+                inside &= pos >= 0 && pos < sp[i];
+                off += pos * stride[i];
+              }
+              cols[row * p + q] = inside ? xa[off] : 0f;
+              for (int i = r - 1; i >= 0 && ++o[i] == g[i][0]; i--) {
+                o[i] = 0;
+              }
+            }
+            for (int i = r - 1; i >= 0 && ++t[i] == win.k[i]; i--) {
+              t[i] = 0;
+            }
+          }
+        }
+        kernel.multiply(wa, gi * ocg * k, cols, 0, out, (img * oc + gi * ocg) * p, ocg, k, p);
+      }
+      if (bias != null) {
+        float[] ba = bias.floats();
+        for (int q = 0; q < oc; q++) {
+          int base = (img * oc + q) * p;
+          for (int i = 0; i < p; i++) {
+            out[base + i] += ba[q];
+          }
+        }
+      }
+    }
+    return Tensor.of(out, os);
+  }
+
   /** Writes the patches of one image/group as {@code [cg*kh*kw][oh*ow]} into {@code cols}. */
   static void im2col(
       float[] x, int xOff, int cg, int ih, int iw, Window win, Window.Out g, float[] cols) {
@@ -164,7 +246,9 @@ final class Conv implements Op {
             }
             int src = plane + y * iw + colShift;
             Arrays.fill(cols, dst, dst + lo, 0f);
-            if (win.sw == 1) {
+            if (hi == lo) {
+              // no column of this tap lies inside the input (src + lo may even be negative)
+            } else if (win.sw == 1) {
               System.arraycopy(x, src + lo, cols, dst + lo, hi - lo);
             } else {
               for (int q = lo; q < hi; q++) {

@@ -35,7 +35,12 @@ final class Gemm implements Op {
 
   static Built build(NodeSpec n) {
     Attrs at = n.attrs();
-    at.allow("alpha", "beta", "transA", "transB");
+    if (n.opset() < 7) {
+      // opset 6's broadcast=1 lets C broadcast to [M, N], as numpy broadcasting does from 7 on
+      at.allow("alpha", "beta", "transA", "transB", "broadcast");
+    } else {
+      at.allow("alpha", "beta", "transA", "transB");
+    }
     n.arity(2, 3, 1, 1);
     for (int i = 0; i < 3; i++) {
       n.requireFloat(i);

@@ -7,7 +7,7 @@ import org.exmy.nn.Tensor;
  * What an operator factory knows about a node at load time.
  *
  * @param opType ONNX op_type
- * @param opset the default-domain opset version the model imports (9..20)
+ * @param opset the default-domain opset version the model imports (6..20)
  * @param name the node's name, or {@code "#i"} for the i-th node when it has none
  * @param attrs decoded attributes
  * @param inTypes element type of each input; null where the optional input is omitted

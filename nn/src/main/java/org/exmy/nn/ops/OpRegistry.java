@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
-/** The operators exmy supports (default ONNX domain, opsets 9..20) and their factories. */
+/** The operators exmy supports (default ONNX domain, opsets 6..20) and their factories. */
 public final class OpRegistry {
   private static final Map<String, Function<NodeSpec, Built>> FACTORIES = new TreeMap<>();
 
@@ -79,8 +79,11 @@ public final class OpRegistry {
 
   /** Operators that exist only from some opset on. */
   private static final Map<String, Integer> SINCE =
-      Map.of("HardSwish", 14, "LayerNormalization", 17, "Gelu", 20, "Shape", 1, "Mish", 18,
-          "Resize", 10, "Range", 11, "CumSum", 11, "GroupNormalization", 18, "Einsum", 12);
+      Map.ofEntries(Map.entry("HardSwish", 14), Map.entry("LayerNormalization", 17), Map.entry("Gelu", 20),
+          Map.entry("Shape", 1), Map.entry("Expand", 8), Map.entry("ConstantOfShape", 9), Map.entry("Erf", 9),
+          Map.entry("Mish", 18), Map.entry("Resize", 10), Map.entry("Range", 11), Map.entry("CumSum", 11),
+          Map.entry("GroupNormalization", 18), Map.entry("Einsum", 12), Map.entry("Where", 9),
+          Map.entry("Sign", 9), Map.entry("Sin", 7), Map.entry("Cos", 7), Map.entry("Upsample", 7));
 
   private OpRegistry() {}
 

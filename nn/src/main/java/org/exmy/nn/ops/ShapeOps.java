@@ -20,25 +20,35 @@ final class ShapeOps {
     return Built.of((in, cx) -> new Tensor[] {in[0]}, n.type(0));
   }
 
+  private static final String TRAINING =
+      "training_mode=true with a ratio other than 0 (random dropout) is not supported";
+
+  /** Dropout: the identity at inference, and in training mode with ratio 0; mask all true. */
   static Built dropout(NodeSpec n) {
     Attrs at = n.attrs();
     if (n.opset() < 12) {
       at.allow("ratio", "is_test");
       n.arity(1, 1, 1, 2);
+      if (n.opset() < 7 && at.i("is_test", 0) == 0) {
+        throw new OpError("is_test=0 (training mode) is not supported");
+      }
     } else {
       at.allow("seed");
       n.arity(1, 3, 1, 2);
       n.requireInt(2);
-      if (n.isConst(2) && n.consts()[2].size() == 1 && n.consts()[2].getLong(0) != 0) {
-        throw new OpError("training_mode=true is not supported");
+      if (n.isConst(2) && n.consts()[2].size() == 1 && n.consts()[2].getLong(0) != 0
+          && !(n.isConst(1) && n.consts()[1].size() == 1 && n.consts()[1].getDouble(0) == 0)) {
+        throw new OpError(TRAINING);
       }
     }
     int outs = n.numOutputs();
     n.requireFloat(0);
     Op op =
         (in, cx) -> {
-          if (in.length > 2 && in[2] != null && in[2].getLong(0) != 0) {
-            throw new OpError("training_mode=true is not supported");
+          // training mode drops at random unless the ratio is 0
+          if (in.length > 2 && in[2] != null && in[2].size() == 1 && in[2].getLong(0) != 0
+              && (in[1] == null || in[1].size() != 1 || in[1].getDouble(0) != 0)) {
+            throw new OpError(TRAINING);
           }
           Tensor[] r = new Tensor[outs];
           r[0] = in[0];

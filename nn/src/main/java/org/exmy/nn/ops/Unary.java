@@ -71,6 +71,9 @@ final class Unary implements Op {
   }
 
   private static Built buildClip(NodeSpec n) {
+    if (n.has(0) && n.type(0) == DType.INT64 && n.opset() >= 12) {
+      return buildIntClip(n);
+    }
     n.requireFloat(0);
     if (n.opset() < 11) {
       n.attrs().allow("min", "max");
@@ -90,6 +93,38 @@ final class Unary implements Op {
           return new Unary(Kind.CLIP, lo, hi).run(in, cx);
         };
     return Built.of(op, DType.FLOAT);
+  }
+
+  /** Clip of an integer tensor (opset 12 on): integer bounds, min(max(x, lo), hi). */
+  private static Built buildIntClip(NodeSpec n) {
+    n.attrs().allow();
+    n.arity(1, 3, 1, 1);
+    n.requireInt(1);
+    n.requireInt(2);
+    Op op =
+        (in, cx) -> {
+          long lo = Long.MIN_VALUE;
+          long hi = Long.MAX_VALUE;
+          for (int i = 1; i < 3 && i < in.length; i++) {
+            if (in[i] != null) {
+              if (in[i].size() != 1) {
+                throw new OpError("Clip bound must be a scalar, has shape " + in[i]);
+              }
+              if (i == 1) {
+                lo = in[i].longs()[0];
+              } else {
+                hi = in[i].longs()[0];
+              }
+            }
+          }
+          long[] x = in[0].longs();
+          long[] y = new long[x.length];
+          for (int i = 0; i < x.length; i++) {
+            y[i] = Math.min(Math.max(x[i], lo), hi);
+          }
+          return new Tensor[] {Tensor.ofLongs(y, in[0].shape())};
+        };
+    return Built.of(op, DType.INT64);
   }
 
   private static float bound(Tensor[] in, int i, float def) {
@@ -162,8 +197,9 @@ final class Unary implements Op {
       }
       case CLIP -> {
         for (int i = 0; i < n; i++) {
-          float v = x[i];
-          y[i] = v < alpha ? alpha : (v > beta ? beta : v);
+          // min(max(x, lo), hi): with lo > hi every value becomes hi (ONNX, ONNX Runtime)
+          float v = x[i] < alpha ? alpha : x[i];
+          y[i] = v > beta ? beta : v;
         }
       }
     }

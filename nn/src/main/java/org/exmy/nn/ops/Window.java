@@ -1,11 +1,18 @@
 package org.exmy.nn.ops;
 
 /**
- * Sliding-window geometry of Conv, MaxPool and AveragePool over 1 or 2 spatial dimensions (a 1-D
- * window is handled as 2-D with height 1): kernel, strides, dilations, explicit pads or auto_pad,
- * and ceil_mode.
+ * Sliding-window geometry of Conv, MaxPool and AveragePool: kernel, strides, dilations, explicit
+ * pads or auto_pad, and ceil_mode. The fast paths of Conv and the pools use 1 or 2 spatial
+ * dimensions (a 1-D window is handled as 2-D with height 1, fields {@code kh ... dw}); their
+ * general paths any number ({@link #parseAny}, arrays {@code k, s, d} and {@link #outAny}).
  */
 final class Window {
+  /** Per spatial dimension: kernel, stride, dilation (any rank). */
+  final int[] k;
+
+  final int[] s;
+  final int[] d;
+  private final int[] padsAny; // begin of each dimension, then end of each
   final int kh;
   final int kw;
   final int sh;
@@ -20,7 +27,12 @@ final class Window {
   record Out(int oh, int ow, int padTop, int padLeft, int padBottom, int padRight) {}
 
   private Window(
-      int kh, int kw, int sh, int sw, int dh, int dw, int[] pads, String autoPad, boolean ceil) {
+      int kh, int kw, int sh, int sw, int dh, int dw, int[] pads, String autoPad, boolean ceil,
+      int[] k, int[] s, int[] d, int[] padsAny) {
+    this.k = k;
+    this.s = s;
+    this.d = d;
+    this.padsAny = padsAny;
     this.kh = kh;
     this.kw = kw;
     this.sh = sh;
@@ -33,13 +45,13 @@ final class Window {
   }
 
   /**
-   * Parses the window attributes for {@code rank} spatial dimensions (1 or 2).
+   * Parses the window attributes for {@code rank} spatial dimensions (at least 1).
    *
    * @param kernel the kernel size (from kernel_shape or the weight), {@code rank} values
    */
-  static Window parse(Attrs at, int rank, int[] kernel, boolean ceil) {
-    if (rank != 1 && rank != 2) {
-      throw new OpError("only 1-D and 2-D windows are supported, got " + rank + "-D");
+  static Window parseAny(Attrs at, int rank, int[] kernel, boolean ceil) {
+    if (rank < 1) {
+      throw new OpError("the window has no spatial dimension");
     }
     int[] ks = at.intArray("kernel_shape");
     if (ks != null && !java.util.Arrays.equals(ks, kernel)) {
@@ -69,13 +81,31 @@ final class Window {
         && !ap.equals("SAME_LOWER")) {
       throw new OpError("unsupported auto_pad '" + ap + "'");
     }
+    int[] kc = kernel.clone();
     if (rank == 1) {
       return new Window(
-          1, kernel[0], 1, st[0], 1, dl[0], new int[] {0, pd[0], 0, pd[1]}, ap, ceil);
+          1, kernel[0], 1, st[0], 1, dl[0], new int[] {0, pd[0], 0, pd[1]}, ap, ceil,
+          kc, st, dl, pd);
     }
-    return new Window(
-        kernel[0], kernel[1], st[0], st[1], dl[0], dl[1],
-        new int[] {pd[0], pd[1], pd[2], pd[3]}, ap, ceil);
+    if (rank == 2) {
+      return new Window(
+          kernel[0], kernel[1], st[0], st[1], dl[0], dl[1],
+          new int[] {pd[0], pd[1], pd[2], pd[3]}, ap, ceil, kc, st, dl, pd);
+    }
+    return new Window(0, 0, 0, 0, 0, 0, null, ap, ceil, kc, st, dl, pd);
+  }
+
+  /**
+   * Output geometry for spatial input sizes {@code in} (any rank): per dimension {output size,
+   * begin padding, end padding}.
+   */
+  int[][] outAny(int[] in) {
+    int r = k.length;
+    int[][] g = new int[r][];
+    for (int i = 0; i < r; i++) {
+      g[i] = dim(in[i], k[i], s[i], d[i], padsAny[i], padsAny[r + i]);
+    }
+    return g;
   }
 
   private static int[] list(Attrs at, String name, int rank, int def) {
