@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.exmy.nn.SequentialFp32Kernel;
+import org.exmy.nn.Fp32Kernel;
 import org.exmy.nn.LinearKernel;
 import org.exmy.nn.LinearKernels;
 import org.exmy.nn.LinearSite;
@@ -173,7 +173,7 @@ public final class Ptq implements LinearKernels {
   public LinearKernel kernelFor(LinearSite site) {
     SitePlan p = plans.get(site.index());
     if (p == null) {
-      return SequentialFp32Kernel.INSTANCE;
+      return Fp32Kernel.INSTANCE;
     }
     QuantKernel k = new QuantKernel(p);
     kernels.add(k);
