@@ -1,7 +1,6 @@
 package org.exmy.nn;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,8 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Rounding: each element is the sum of its k products, each product fused with one addition
  * (one rounding), in an order fixed by the shapes alone: per reduction block of {@value #KC},
- * ascending, then the blocks added in order (the dot-product form sums vector lanes, then the
- * lanes). So results depend neither on threads nor on batching in calls of the same shape, and
+ * ascending, then the blocks added in order (the dot-product form keeps four sums, of the
+ * steps t mod 4, and adds them at the end). So results depend neither on threads nor on batching in calls of the same shape, and
  * integer-valued operands whose partial sums all stay below 2^24 in magnitude give exact sums,
  * whatever the order. Thread-safe: scratch is per thread.
  */
@@ -36,7 +35,7 @@ final class FloatGemm {
   /** Work (m*n*k) below which a product is never split across threads. */
   static final long SPLIT_WORK = 1L << 17;
 
-  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
 
   private FloatGemm() {}
 
@@ -70,6 +69,54 @@ final class FloatGemm {
       }
     }
     gemm(a, aOff, k, b, bOff, n, c, cOff, n, m, k, n, dots);
+  }
+
+  /**
+   * {@code C = A * B} into doubles for integer-valued float operands whose every sum of at most
+   * {@code kb} products is below 2^24 in magnitude: per block of {@code kb} reduction steps the
+   * float product above (each fused multiply-add's exact result is such an integer, so
+   * representable: no rounding), converted to double and added (the whole sum below 2^53, so exact
+   * too). Split over threads by columns or rows, as {@link #multiply}.
+   */
+  static void exactBlocks(float[] a, int aOff, float[] b, int bOff, double[] c, int m, int k, int n, int kb) {
+    int ways = IntraOp.ways();
+    if (ways > 1 && (long) m * n * k >= SPLIT_WORK) {
+      if (n >= 2 * NR * ways) {
+        int per = ceilDiv(ceilDiv(n, ways), NR) * NR;
+        IntraOp.forEach(ceilDiv(n, per), (p, ps) -> {
+          int j0 = p * per;
+          blocks(a, aOff, b, bOff + j0, n, c, j0, m, k, Math.min(per, n - j0), kb);
+        });
+        return;
+      }
+      if (m >= MR * ways) {
+        int per = ceilDiv(ceilDiv(m, ways), MR) * MR;
+        IntraOp.forEach(ceilDiv(m, per), (p, ps) -> {
+          int i0 = p * per;
+          blocks(a, aOff + i0 * k, b, bOff, n, c, i0 * n, Math.min(per, m - i0), k, n, kb);
+        });
+        return;
+      }
+    }
+    blocks(a, aOff, b, bOff, n, c, 0, m, k, n, kb);
+  }
+
+  /** One part of {@link #exactBlocks}: w columns of B (row stride ldb) into C (row stride ldb). */
+  private static void blocks(float[] a, int aOff, float[] b, int bOff, int ldb, double[] c, int cOff, int m, int k,
+      int w, int kb) {
+    float[] tmp = scratch(3, m * w);
+    for (int i = 0; i < m; i++) {
+      java.util.Arrays.fill(c, cOff + i * ldb, cOff + i * ldb + w, 0);
+    }
+    for (int p0 = 0; p0 < k; p0 += kb) {
+      gemm(a, aOff + p0, k, b, bOff + p0 * ldb, ldb, tmp, 0, w, m, Math.min(kb, k - p0), w, false);
+      for (int i = 0; i < m; i++) {
+        int co = cOff + i * ldb;
+        for (int j = 0; j < w; j++) {
+          c[co + j] += tmp[i * w + j];
+        }
+      }
+    }
   }
 
   private static boolean smallN(int n, int k) {
@@ -249,23 +296,28 @@ final class FloatGemm {
         bt[j * k + t] = b[bOff + t * ldb + j];
       }
     }
-    int vk = k - k % (2 * L);
+    // scalar, four interleaved sums (t mod 4) added at the end: a short loop that is called rarely
+    // would run the vector API's uncompiled fallback, many times slower
+    int k4 = k - k % 4;
     for (int i = 0; i < m; i++) {
       int ar = aOff + i * lda;
       for (int j = 0; j < n; j++) {
         int br = j * k;
-        FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = s0;
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
         int t = 0;
-        for (; t < vk; t += 2 * L) {
-          s0 = FloatVector.fromArray(S, a, ar + t).fma(FloatVector.fromArray(S, bt, br + t), s0);
-          s1 = FloatVector.fromArray(S, a, ar + t + L).fma(FloatVector.fromArray(S, bt, br + t + L), s1);
+        for (; t < k4; t += 4) {
+          s0 = Math.fma(a[ar + t], bt[br + t], s0);
+          s1 = Math.fma(a[ar + t + 1], bt[br + t + 1], s1);
+          s2 = Math.fma(a[ar + t + 2], bt[br + t + 2], s2);
+          s3 = Math.fma(a[ar + t + 3], bt[br + t + 3], s3);
         }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; t < k; t++) {
-          s = Math.fma(a[ar + t], bt[br + t], s);
+          s0 = Math.fma(a[ar + t], bt[br + t], s0);
         }
-        c[cOff + i * ldc + j] = s;
+        c[cOff + i * ldc + j] = (s0 + s1) + (s2 + s3);
       }
     }
   }

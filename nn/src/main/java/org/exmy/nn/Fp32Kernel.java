@@ -26,4 +26,17 @@ public final class Fp32Kernel implements LinearKernel {
       SequentialFp32Kernel.INSTANCE.multiply(a, aOff, b, bOff, c, cOff, m, k, n);
     }
   }
+
+  /**
+   * For the exact quantized products: {@code C = A * B} into doubles, for integer-valued operands
+   * whose every sum of at most {@code kb} products is below 2^24 and whose whole sums are below
+   * 2^53 in magnitude, exactly: float32 products over blocks of {@code kb} reduction steps, added in
+   * double. Only with {@link #VECTOR}.
+   */
+  public static void exactBlocks(float[] a, int aOff, float[] b, int bOff, double[] c, int m, int k, int n, int kb) {
+    if (!VECTOR || kb < 1) {
+      throw new IllegalStateException("exactBlocks needs the vector module and kb >= 1");
+    }
+    FloatGemm.exactBlocks(a, aOff, b, bOff, c, m, k, n, kb);
+  }
 }

@@ -1,7 +1,6 @@
 package org.exmy.nn.quant;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.exmy.nn.IntraOp;
 
@@ -237,23 +236,28 @@ final class DoubleGemm {
         bt[j * k + t] = b[bOff + t * ldb + j];
       }
     }
-    int vk = k - k % (2 * L);
+    // scalar, four interleaved sums (t mod 4) added at the end: a short loop that is called rarely
+    // would run the vector API's uncompiled fallback, many times slower
+    int k4 = k - k % 4;
     for (int i = 0; i < m; i++) {
       int ar = aOff + i * lda;
       for (int j = 0; j < n; j++) {
         int br = j * k;
-        DoubleVector s0 = DoubleVector.zero(S);
-        DoubleVector s1 = s0;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
         int t = 0;
-        for (; t < vk; t += 2 * L) {
-          s0 = DoubleVector.fromArray(S, a, ar + t).fma(DoubleVector.fromArray(S, bt, br + t), s0);
-          s1 = DoubleVector.fromArray(S, a, ar + t + L).fma(DoubleVector.fromArray(S, bt, br + t + L), s1);
+        for (; t < k4; t += 4) {
+          s0 = Math.fma(a[ar + t], bt[br + t], s0);
+          s1 = Math.fma(a[ar + t + 1], bt[br + t + 1], s1);
+          s2 = Math.fma(a[ar + t + 2], bt[br + t + 2], s2);
+          s3 = Math.fma(a[ar + t + 3], bt[br + t + 3], s3);
         }
-        double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; t < k; t++) {
-          s = Math.fma(a[ar + t], bt[br + t], s);
+          s0 = Math.fma(a[ar + t], bt[br + t], s0);
         }
-        c[cOff + i * ldc + j] = s;
+        c[cOff + i * ldc + j] = (s0 + s1) + (s2 + s3);
       }
     }
   }

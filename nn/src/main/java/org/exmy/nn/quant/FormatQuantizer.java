@@ -28,6 +28,12 @@ public final class FormatQuantizer {
   private final double[] mids;
   private final double[] fixedOf;
   private final double[] tieFixed;
+  /**
+   * Per float32 bit pattern's top 16 bits (sign, exponent, 7 fraction bits): the index into
+   * {@code fixedOf} when every float of that bucket rounds to the same value (no midpoint in the
+   * bucket's closed range), else -1 (then the search).
+   */
+  private final short[] bucket;
 
   public FormatQuantizer(NumberFormat format) {
     this.format = format;
@@ -43,6 +49,40 @@ public final class FormatQuantizer {
     this.mids = t == null ? null : t[0];
     this.fixedOf = t == null ? null : t[1];
     this.tieFixed = t == null ? null : t[2];
+    this.bucket = t == null || fixedOf.length > Short.MAX_VALUE ? null : buckets(mids);
+  }
+
+  private static short[] buckets(double[] md) {
+    short[] out = new short[1 << 16];
+    for (int b = 0; b < out.length; b++) {
+      float e0 = Float.intBitsToFloat(b << 16);
+      float e1 = Float.intBitsToFloat((b << 16) | 0xffff);
+      double lo = Math.min(e0, e1);
+      double hi = Math.max(e0, e1);
+      if (Double.isNaN(lo) || Double.isNaN(hi) || Double.isInfinite(lo) || Double.isInfinite(hi)) {
+        out[b] = -1;
+        continue;
+      }
+      int i1 = lowerBound(md, lo);
+      int i2 = lowerBound(md, hi);
+      out[b] = (short) (i1 == i2 && (i2 == md.length || md[i2] != hi) ? i1 : -1);
+    }
+    return out;
+  }
+
+  /** The first index whose midpoint is >= y (md.length when none). */
+  private static int lowerBound(double[] md, double y) {
+    int lo = 0;
+    int hi = md.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (md[mid] < y) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /**
@@ -52,7 +92,8 @@ public final class FormatQuantizer {
    * encoder ({@code tieFixed}), and the table is used only if, at every midpoint, the encoder's
    * results at the midpoint and at its two neighbouring doubles, and far beyond both ends, equal
    * the table's: then the table gives the encoder's result for every double. Null (use the
-   * encoder) otherwise.
+   * encoder) otherwise. A float's bucket (its top 16 bits) answers first when no midpoint lies in
+   * the bucket's range (all its floats then have the result of either end).
    */
   private double[][] table(int codes) {
     if (codes == 0) {
@@ -108,16 +149,7 @@ public final class FormatQuantizer {
   }
 
   private static double lookup(double[] md, double[] fx, double[] tie, double y) {
-    int lo = 0;
-    int hi = md.length; // first midpoint >= y, in [lo, hi]
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (md[mid] < y) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
+    int lo = lowerBound(md, y);
     return lo < md.length && md[lo] == y ? tie[lo] : fx[lo];
   }
 
@@ -182,7 +214,14 @@ public final class FormatQuantizer {
 
   /** The fixed-point operand of {@code x} at scale {@code s} (an integer, exact in a double and a float). */
   public double fixed(float x, float s) {
-    double y = (double) (x / s);
+    float q = x / s;
+    if (bucket != null) {
+      int i = bucket[Float.floatToRawIntBits(q) >>> 16];
+      if (i >= 0) {
+        return fixedOf[i];
+      }
+    }
+    double y = q;
     if (mids != null && !Double.isNaN(y) && !Double.isInfinite(y)) {
       return lookup(mids, fixedOf, tieFixed, y);
     }

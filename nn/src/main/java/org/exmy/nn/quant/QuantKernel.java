@@ -79,9 +79,14 @@ final class QuantKernel implements LinearKernel {
       }
       case DOUBLE: {
         double[] s = doubles(m * n);
-        double[] aa = w == LinearSite.Operand.A ? plan.weightFixed : toDouble(a, aOff, m * k);
+        double[] aa = w == LinearSite.Operand.A || plan.blockK > 0 ? plan.weightFixed : toDouble(a, aOff, m * k);
         int ao = w == LinearSite.Operand.A ? aOff : 0;
-        if (Fp32Kernel.VECTOR) {
+        if (plan.blockK > 0) {
+          // float32 products over blocks of blockK steps (each exact below 2^24), summed in double
+          float[] fa = w == LinearSite.Operand.A ? plan.weightFixedFloat : a;
+          float[] fb = w == LinearSite.Operand.B ? plan.weightFixedFloat : b;
+          Fp32Kernel.exactBlocks(fa, aOff, fb, bOff, s, m, k, n, plan.blockK);
+        } else if (Fp32Kernel.VECTOR) {
           // the vectorized kernel: the same exact sums (every partial sum below 2^53)
           double[] bb = w == LinearSite.Operand.B ? plan.weightFixed : toDoubleB(b, bOff, k * n);
           DoubleGemm.multiply(aa, ao, bb, w == LinearSite.Operand.B ? bOff : 0, s, 0, m, k, n);
