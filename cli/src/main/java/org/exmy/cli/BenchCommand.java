@@ -26,13 +26,35 @@ final class BenchCommand implements Callable<Integer> {
   int runs;
 
   @Option(names = "--model", paramLabel = "MODEL",
-      description = "Instead of cores: images/s of MODEL (an .onnx file or mlp, cnn, vit) in float32 and with"
-          + " bit-exact quantized inference for each FORMAT (default E4M3), on the Fashion-MNIST test images.")
+      description = "Instead of cores: images/s of MODEL (an .onnx file, mlp, cnn, vit, or resnet18: a generated"
+          + " ResNet-18) in exmy float32, exmy exact quantized for each FORMAT (default E4M3 and INT8) and ONNX"
+          + " Runtime float32 (when on the class path), on the same inputs, with the ratios and exmy float32's"
+          + " largest difference from ONNX Runtime.")
   String model;
 
-  @Option(names = "--images", paramLabel = "N", defaultValue = "10000",
-      description = "Test images timed with --model, 1..60000 (default: ${DEFAULT-VALUE}).")
-  int images;
+  @Option(names = "--images", paramLabel = "N",
+      description = "Images per timed pass with --model, 1..60000 (default: 10000 Fashion-MNIST test images for"
+          + " mlp, cnn, vit; one batch otherwise).")
+  Integer images;
+
+  @Option(names = "--batch", paramLabel = "B", defaultValue = "8",
+      description = "Images per model run with --model, 1..1024 (default: ${DEFAULT-VALUE}); the threads split"
+          + " batches when a pass has several, else each product.")
+  int batch;
+
+  @Option(names = "--threads", paramLabel = "T",
+      description = "Threads of exmy and intra-op threads of ONNX Runtime with --model, 1..256 (default: the"
+          + " available processors).")
+  Integer threads;
+
+  @Option(names = "--size", paramLabel = "PIXELS", defaultValue = "224",
+      description = "Image height and width of the generated resnet18, 32..512 (default: ${DEFAULT-VALUE}).")
+  int size;
+
+  @Option(names = "--seconds", paramLabel = "S", defaultValue = "3",
+      description = "Least time each engine is timed with --model, after a warm-up (2 passes and 1.5 s), 0..600 (default:"
+          + " ${DEFAULT-VALUE}).")
+  double seconds;
 
   @Override
   public Integer call() {
@@ -99,35 +121,130 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  /** Float32 and exact quantized images/s on the same model and images, in one run. */
+  /**
+   * exmy float32, exmy exact quantized per format and ONNX Runtime float32 images/s on the same
+   * model and inputs, in one run, with the ratios and the largest |exmy - ONNX Runtime| output.
+   */
   private int benchModel() {
-    Limits.check("--images", images, 1, 60_000);
-    org.exmy.nn.Model m = org.exmy.nn.ReferenceModels.load(model);
-    org.exmy.nn.data.Dataset test = org.exmy.nn.data.Datasets.load("fashion-mnist", org.exmy.nn.data.Datasets.Split.TEST);
-    org.exmy.nn.Tensor x = test.head(images).inputs();
-    org.exmy.nn.Tensor calib = org.exmy.nn.data.Datasets.load("fashion-mnist", org.exmy.nn.data.Datasets.Split.TRAIN)
-        .head(256).inputs();
-    int threads = Runtime.getRuntime().availableProcessors();
-    PrintWriter o = spec.commandLine().getOut();
-    o.println("model,w,a,images,threads,fp32_images_per_s,exact_images_per_s,exact_over_fp32");
-    double fp32;
-    try (org.exmy.nn.Session s = new org.exmy.nn.Session(m, org.exmy.nn.LinearKernels.fp32(), threads)) {
-      fp32 = s.imagesPerSecond(x, Math.min(images, 1000));
+    Limits.check("--batch", batch, 1, 1024);
+    Limits.check("--size", size, 32, 512);
+    int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    Limits.check("--threads", t, 1, 256);
+    if (!(seconds >= 0 && seconds <= 600)) {
+      throw new UsageException("--seconds must be 0..600, got " + seconds);
     }
-    List<String> fmts = selection.formats.isEmpty() ? List.of("E4M3") : selection.formats;
+    boolean resnet = model.equalsIgnoreCase("resnet18");
+    boolean fmnist = org.exmy.nn.ReferenceModels.isName(model);
+    byte[] bytes = resnet ? org.exmy.nn.ResNets.resnet18(0, size, size) : org.exmy.nn.ReferenceModels.bytes(model);
+    String source = resnet ? "resnet18" : org.exmy.nn.ReferenceModels.source(model);
+    org.exmy.nn.Model m = org.exmy.nn.onnx.OnnxLoader.load(bytes, source);
+    int n = images != null ? images : fmnist ? 10_000 : batch;
+    Limits.check("--images", n, 1, 60_000);
+    org.exmy.nn.Tensor x;
+    org.exmy.nn.Tensor calib;
+    if (fmnist) {
+      x = org.exmy.nn.data.Datasets.load("fashion-mnist", org.exmy.nn.data.Datasets.Split.TEST).head(n).inputs();
+      calib = org.exmy.nn.data.Datasets.load("fashion-mnist", org.exmy.nn.data.Datasets.Split.TRAIN).head(256)
+          .inputs();
+    } else {
+      x = random(m, n, 1);
+      calib = random(m, Math.min(8, n), 2);
+    }
+    PrintWriter o = spec.commandLine().getOut();
+    o.println("model,input,batch,threads,engine,images_per_s,over_exmy_fp32,over_onnxruntime,max_abs_diff_vs_onnxruntime");
+    OrtBench.Result ort = null;
+    if (OrtBench.available()) {
+      ort = OrtBench.run(bytes, x.floats(), x.shape(), batch, t, seconds);
+    } else {
+      spec.commandLine().getErr().println("exmy bench: ONNX Runtime is not on the class path (the exmy script adds"
+          + " cli/target/ort/*.jar, copied there by the cli build); its row is left out");
+    }
+    String in = java.util.Arrays.toString(x.shape()).replace(", ", "x").replace("[", "").replace("]", "");
+    double fp32;
+    float[] fp32Out;
+    try (org.exmy.nn.Session s = new org.exmy.nn.Session(m, org.exmy.nn.LinearKernels.fp32(), t)) {
+      fp32Out = s.runBatched(x.slice0(0, Math.min(batch, n)), batch, null).floats();
+      fp32 = time(s, x);
+    }
+    if (ort != null) {
+      row(o, source, in, t, "onnxruntime-1.20 fp32", ort.imagesPerSecond(), fp32, ort.imagesPerSecond(), "");
+    }
+    String diff = "";
+    if (ort != null) {
+      double d = 0;
+      for (int i = 0; i < fp32Out.length; i++) {
+        d = Math.max(d, Math.abs(fp32Out[i] - ort.firstOutput()[i]));
+      }
+      diff = String.format(java.util.Locale.ROOT, "%.3g", d);
+    }
+    row(o, source, in, t, "exmy fp32", fp32, fp32, ort == null ? Double.NaN : ort.imagesPerSecond(), diff);
+    List<String> fmts = selection.formats.isEmpty() ? List.of("E4M3", "INT8") : selection.formats;
     for (String f : fmts) {
       org.exmy.simulator.NumberFormat nf = org.exmy.simulator.Formats.parse(f);
       org.exmy.simulator.NumberFormat nb = selection.b == null ? nf : org.exmy.simulator.Formats.parse(selection.b);
       org.exmy.nn.quant.Ptq ptq = org.exmy.nn.quant.Ptq.prepare(m, calib, org.exmy.nn.quant.QuantOptions.of(nf, nb),
-          threads);
+          t);
       double exact;
-      try (org.exmy.nn.Session s = new org.exmy.nn.Session(m, ptq, threads)) {
-        exact = s.imagesPerSecond(x, Math.min(images, 1000));
+      try (org.exmy.nn.Session s = new org.exmy.nn.Session(m, ptq, t)) {
+        exact = time(s, x);
       }
-      o.printf(java.util.Locale.ROOT, "%s,%s,%s,%d,%d,%.0f,%.0f,%.2f%n", model, nf.name(), nb.name(), images, threads,
-          fp32, exact, exact / fp32);
-      o.flush();
+      row(o, source, in, t, "exmy exact " + nf.name() + (nb == nf ? "" : "x" + nb.name()), exact, fp32,
+          ort == null ? Double.NaN : ort.imagesPerSecond(), "");
     }
     return 0;
+  }
+
+  private void row(PrintWriter o, String source, String in, int t, String engine, double ips, double fp32, double ort,
+      String diff) {
+    o.printf(java.util.Locale.ROOT, "%s,%s,%d,%d,%s,%.2f,%.2f,%s,%s%n", source, in, batch, t, engine, ips, ips / fp32,
+        Double.isNaN(ort) ? "" : String.format(java.util.Locale.ROOT, "%.2f", ips / ort), diff);
+    o.flush();
+  }
+
+  /** Images/s of passes over {@code x} in runs of {@code batch}: warm-up passes, then for {@code seconds}. */
+  private double time(org.exmy.nn.Session s, org.exmy.nn.Tensor x) {
+    long w0 = System.nanoTime();
+    for (int i = 0; i < 2 || System.nanoTime() - w0 < Math.min(seconds, 1.5) * 1e9; i++) {
+      s.runBatched(x, batch, null); // warm-up: the JIT compiles the kernels for these shapes
+    }
+    long t0 = System.nanoTime();
+    long passes = 0;
+    do {
+      s.runBatched(x, batch, null);
+      passes++;
+    } while (System.nanoTime() - t0 < seconds * 1e9);
+    return passes * x.dim(0) / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Seeded uniform [0, 1) inputs of the model's one input, its free batch dimension set to {@code n}. */
+  private static org.exmy.nn.Tensor random(org.exmy.nn.Model m, int n, long seed) {
+    if (m.inputs().size() != 1) {
+      throw new org.exmy.nn.NnException(m.source() + ": bench needs a model with one input, it has "
+          + m.inputs().size());
+    }
+    int[] dims = m.inputs().get(0).dims().clone();
+    if (dims.length == 0) {
+      throw new org.exmy.nn.NnException(m.source() + ": input '" + m.inputs().get(0).name() + "' has no batch dimension");
+    }
+    dims[0] = n;
+    for (int i = 1; i < dims.length; i++) {
+      if (dims[i] < 1) {
+        throw new org.exmy.nn.NnException(m.source() + ": input '" + m.inputs().get(0).name() + "' dimension " + i
+            + " is not fixed");
+      }
+    }
+    long size = 1;
+    for (int d : dims) {
+      size *= d;
+    }
+    if (size > 1L << 28) {
+      throw new org.exmy.nn.NnException(m.source() + ": input of " + size + " values is too large to bench");
+    }
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    float[] v = new float[(int) size];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) r.nextDouble();
+    }
+    return org.exmy.nn.Tensor.of(v, dims);
   }
 }

@@ -18,6 +18,9 @@ import org.exmy.nn.ops.ExecContext;
  * size never depends on the thread count) and gives whole chunks to the workers, so results are
  * the same whatever the number of threads. Each thread (worker or caller) has its own {@link
  * ExecContext}, so {@link LinearKernels#kernelFor} is called once per linear site per thread.
+ * While fewer chunks than threads run (the first chunk, which runs alone, or a small batch), the
+ * idle threads are lent to each chunk's matrix products ({@link IntraOp}): never more threads busy
+ * than {@code threads}, and the kernels' results do not depend on the split.
  * Close the session to stop its threads.
  */
 public final class Session implements AutoCloseable {
@@ -28,6 +31,8 @@ public final class Session implements AutoCloseable {
   private final LinearKernels kernels;
   private final int threads;
   private final ExecutorService pool;
+  /** Lends threads to one product ({@link IntraOp}) while fewer chunks than threads run. */
+  private final ExecutorService helpers;
   private final ThreadLocal<ExecContext> contexts;
   private final Map<String, Model> bound = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -46,6 +51,14 @@ public final class Session implements AutoCloseable {
             threads,
             r -> {
               Thread t = new Thread(r, "exmy-nn-worker");
+              t.setDaemon(true);
+              return t;
+            });
+    this.helpers =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "exmy-nn-helper");
               t.setDaemon(true);
               return t;
             });
@@ -68,9 +81,9 @@ public final class Session implements AutoCloseable {
     return threads;
   }
 
-  /** Runs the model once on the calling thread. */
+  /** Runs the model once on the calling thread (each product split over the session's threads). */
   public Map<String, Tensor> run(Map<String, Tensor> inputs) {
-    return model.run(inputs, contexts.get());
+    return IntraOp.with(threads, helpers, () -> model.run(inputs, contexts.get()));
   }
 
   /**
@@ -141,21 +154,24 @@ public final class Session implements AutoCloseable {
           }
         };
     // the first chunk runs alone, so that a model/data mismatch fails before the long run
-    parts.set(0, runChunk(full, feeds, 0, cs, n));
+    parts.set(0, IntraOp.with(threads, helpers, () -> runChunk(full, feeds, 0, cs, n)));
     if (chunks > 1 && !itemsAlongDim0(parts.get(0), Math.min(cs, n))) {
-      Map<String, Tensor> all = model.run(feeds.tensors(), contexts.get());
+      Map<String, Tensor> all = IntraOp.with(threads, helpers, () -> model.run(feeds.tensors(), contexts.get()));
       report.accept(n);
       return all;
     }
     next.set(1);
     report.accept(Math.min(cs, n));
     List<Future<?>> futures = new ArrayList<>();
+    // fewer chunks left than threads: the idle threads help each chunk's products instead
+    int ways = Math.max(1, threads / Math.max(1, Math.min(threads, chunks - 1)));
     for (int t = 0; t < threads && chunks > 1; t++) {
       futures.add(
           pool.submit(
               () -> {
                 for (int i = next.getAndIncrement(); i < chunks; i = next.getAndIncrement()) {
-                  parts.set(i, runChunk(full, feeds, i, cs, n));
+                  int ii = i;
+                  parts.set(i, IntraOp.with(ways, helpers, () -> runChunk(full, feeds, ii, cs, n)));
                   report.accept(Math.min(cs, n - i * cs));
                 }
                 return null;
@@ -290,5 +306,6 @@ public final class Session implements AutoCloseable {
   @Override
   public void close() {
     pool.shutdownNow();
+    helpers.shutdownNow();
   }
 }

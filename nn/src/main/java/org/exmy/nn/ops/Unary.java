@@ -150,7 +150,7 @@ final class Unary implements Op {
     switch (kind) {
       case RELU -> {
         for (int i = 0; i < n; i++) {
-          y[i] = x[i] > 0 ? x[i] : (Float.isNaN(x[i]) ? x[i] : 0f);
+          y[i] = Math.max(x[i], 0f); // NaN stays NaN, -0 becomes +0: as before, and branch-free
         }
       }
       case SIGMOID -> {

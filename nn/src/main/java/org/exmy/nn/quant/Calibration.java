@@ -3,7 +3,7 @@ package org.exmy.nn.quant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.exmy.nn.Fp32Kernel;
+import org.exmy.nn.SequentialFp32Kernel;
 import org.exmy.nn.LinearKernel;
 import org.exmy.nn.LinearKernels;
 import org.exmy.nn.LinearSite;
@@ -143,7 +143,7 @@ public final class Calibration {
 
     @Override
     public void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
-      Fp32Kernel.INSTANCE.multiply(a, aOff, b, bOff, c, cOff, m, k, n);
+      SequentialFp32Kernel.INSTANCE.multiply(a, aOff, b, bOff, c, cOff, m, k, n);
       if (!rowMeans) {
         return;
       }

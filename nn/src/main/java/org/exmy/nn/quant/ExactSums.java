@@ -10,8 +10,14 @@ import org.exmy.nn.Fp32Kernel;
  *
  * <ul>
  *   <li>{@link Mode#FLOAT}: every partial sum below 2^24 in magnitude: the float32 kernel itself
- *       (every product and addition exact);
- *   <li>{@link Mode#DOUBLE}: below 2^53: the {@link DoubleKernel}, likewise exact;
+ *       (every product and addition exact; a fused multiply-add's exact result is such an integer
+ *       too, so it does not round either; the bound is on the sum of |products|, so it holds for
+ *       every partial sum in every order and blocking);
+ *   <li>{@link Mode#DOUBLE}: below 2^53: the {@link DoubleKernel} or its vectorized twin {@link
+ *       DoubleGemm} (fused multiply-adds, blocked: any order is exact), likewise exact; or, when
+ *       every sum of {@link #floatBlock} products is surely below 2^24 (INT8: 1,023 products of at
+ *       most 128 * 128; taken as 768), float32 products over blocks of that many reduction steps
+ *       (each exact, as in the FLOAT mode) added in double (exact below 2^53);
  *   <li>{@link Mode#FILTERED}: wider (e.g. E5M2, whose operands reach 2^33): the double kernel's
  *       sum {@code s}, whose products are exact and whose k-1 additions each round, is within
  *       {@code E = (k+1) u sum|a_k b_k|} of the exact sum (u = 2^-53; Higham, Accuracy and
@@ -36,6 +42,20 @@ final class ExactSums {
       return Mode.FLOAT;
     }
     return bound < 0x1p53 ? Mode.DOUBLE : Mode.FILTERED;
+  }
+
+  /**
+   * The block length of the DOUBLE mode's float blocks for products bounded by {@code maxProduct}
+   * in magnitude: the most terms whose sum stays below 2^24 (so a float32 product over a block is
+   * exact, in any order), rounded down to a multiple of 256; 0 when that is under 256 (E4M3's
+   * products reach 2^35.6: the double kernel) or without the vector module.
+   */
+  static int floatBlock(double maxProduct) {
+    if (!org.exmy.nn.Fp32Kernel.VECTOR || !(maxProduct >= 1)) {
+      return 0;
+    }
+    double terms = Math.floor((0x1p24 - 1) / maxProduct);
+    return terms < 256 ? 0 : (int) Math.min(1 << 20, Math.floor(terms / 256) * 256);
   }
 
   /** Bits of the largest |x| of an integer-valued bound, at least 1. */

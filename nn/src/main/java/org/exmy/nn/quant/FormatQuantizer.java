@@ -20,6 +20,20 @@ public final class FormatQuantizer {
   private final float maxValue;
   private final int lsb;
   private final double maxFixed;
+  /**
+   * The rounding as a table (null when not used): {@code mids} the midpoints between consecutive
+   * distinct finite values, ascending; {@code fixedOf[i]} the fixed operand of the i-th value;
+   * {@code tieFixed[i]} that of {@code mids[i]} itself, as the encoder rounds it.
+   */
+  private final double[] mids;
+  private final double[] fixedOf;
+  private final double[] tieFixed;
+  /**
+   * Per float32 bit pattern's top 16 bits (sign, exponent, 7 fraction bits): the index into
+   * {@code fixedOf} when every float of that bucket rounds to the same value (no midpoint in the
+   * bucket's closed range), else -1 (then the search).
+   */
+  private final short[] bucket;
 
   public FormatQuantizer(NumberFormat format) {
     this.format = format;
@@ -31,6 +45,112 @@ public final class FormatQuantizer {
       m = Math.max(m, Math.abs(fixedOfCode(c)));
     }
     this.maxFixed = m;
+    double[][] t = table(format.codeCount() <= 4096 ? format.codeCount() : 0);
+    this.mids = t == null ? null : t[0];
+    this.fixedOf = t == null ? null : t[1];
+    this.tieFixed = t == null ? null : t[2];
+    this.bucket = t == null || fixedOf.length > Short.MAX_VALUE ? null : buckets(mids);
+  }
+
+  private static short[] buckets(double[] md) {
+    short[] out = new short[1 << 16];
+    for (int b = 0; b < out.length; b++) {
+      float e0 = Float.intBitsToFloat(b << 16);
+      float e1 = Float.intBitsToFloat((b << 16) | 0xffff);
+      double lo = Math.min(e0, e1);
+      double hi = Math.max(e0, e1);
+      if (Double.isNaN(lo) || Double.isNaN(hi) || Double.isInfinite(lo) || Double.isInfinite(hi)) {
+        out[b] = -1;
+        continue;
+      }
+      int i1 = lowerBound(md, lo);
+      int i2 = lowerBound(md, hi);
+      out[b] = (short) (i1 == i2 && (i2 == md.length || md[i2] != hi) ? i1 : -1);
+    }
+    return out;
+  }
+
+  /** The first index whose midpoint is >= y (md.length when none). */
+  private static int lowerBound(double[] md, double y) {
+    int lo = 0;
+    int hi = md.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (md[mid] < y) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * The encoder's rounding of a finite {@code y} as a search among midpoints: the encoder rounds to
+   * the nearest value (ties by its own rule) and saturates, so its result is constant strictly
+   * between two consecutive midpoints and monotonic. Each midpoint's own result is taken from the
+   * encoder ({@code tieFixed}), and the table is used only if, at every midpoint, the encoder's
+   * results at the midpoint and at its two neighbouring doubles, and far beyond both ends, equal
+   * the table's: then the table gives the encoder's result for every double. Null (use the
+   * encoder) otherwise. A float's bucket (its top 16 bits) answers first when no midpoint lies in
+   * the bucket's range (all its floats then have the result of either end).
+   */
+  private double[][] table(int codes) {
+    if (codes == 0) {
+      return null;
+    }
+    java.util.TreeMap<Double, Double> byValue = new java.util.TreeMap<>();
+    for (int c = 0; c < codes; c++) {
+      double f = fixedOfCode(c);
+      double v = Math.scalb(f, lsb);
+      if (f != 0 || c == code(0f, 1f)) {
+        byValue.put(v == 0 ? 0.0 : v, f);
+      }
+    }
+    int nv = byValue.size();
+    if (nv < 2) {
+      return null;
+    }
+    double[] vals = new double[nv];
+    double[] fx = new double[nv];
+    int i = 0;
+    for (var e : byValue.entrySet()) {
+      vals[i] = e.getKey();
+      fx[i++] = e.getValue();
+    }
+    double[] md = new double[nv - 1];
+    double[] tie = new double[nv - 1];
+    for (int j = 0; j < nv - 1; j++) {
+      md[j] = (vals[j] + vals[j + 1]) / 2; // exact: few significant bits
+      if (md[j] - vals[j] != vals[j + 1] - md[j]) {
+        return null;
+      }
+      tie[j] = slowFixed(md[j]);
+    }
+    double[][] t = {md, fx, tie};
+    double[] probes = {vals[0] * 4 - 1, vals[nv - 1] * 4 + 1, Double.MAX_VALUE, -Double.MAX_VALUE};
+    for (double y : probes) {
+      if (Double.compare(slowFixed(y), lookup(md, fx, tie, y)) != 0) {
+        return null;
+      }
+    }
+    for (double mj : md) {
+      for (double y : new double[] {Math.nextDown(mj), mj, Math.nextUp(mj)}) {
+        if (Double.compare(slowFixed(y), lookup(md, fx, tie, y)) != 0) {
+          return null;
+        }
+      }
+    }
+    return t;
+  }
+
+  private double slowFixed(double y) {
+    return fixedOfCode(format.encode(y, Overflow.SATURATE));
+  }
+
+  private static double lookup(double[] md, double[] fx, double[] tie, double y) {
+    int lo = lowerBound(md, y);
+    return lo < md.length && md[lo] == y ? tie[lo] : fx[lo];
   }
 
   /**
@@ -94,6 +214,17 @@ public final class FormatQuantizer {
 
   /** The fixed-point operand of {@code x} at scale {@code s} (an integer, exact in a double and a float). */
   public double fixed(float x, float s) {
+    float q = x / s;
+    if (bucket != null) {
+      int i = bucket[Float.floatToRawIntBits(q) >>> 16];
+      if (i >= 0) {
+        return fixedOf[i];
+      }
+    }
+    double y = q;
+    if (mids != null && !Double.isNaN(y) && !Double.isInfinite(y)) {
+      return lookup(mids, fixedOf, tieFixed, y);
+    }
     return fixedOfCode(code(x, s));
   }
 

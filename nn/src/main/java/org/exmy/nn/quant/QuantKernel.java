@@ -1,5 +1,6 @@
 package org.exmy.nn.quant;
 
+import org.exmy.nn.Fp32Kernel;
 import org.exmy.nn.LinearKernel;
 import org.exmy.nn.LinearSite;
 import org.exmy.simulator.Accumulator;
@@ -78,11 +79,22 @@ final class QuantKernel implements LinearKernel {
       }
       case DOUBLE: {
         double[] s = doubles(m * n);
-        double[] aa = w == LinearSite.Operand.A ? plan.weightFixed : toDouble(a, aOff, m * k);
+        double[] aa = w == LinearSite.Operand.A || plan.blockK > 0 ? plan.weightFixed : toDouble(a, aOff, m * k);
         int ao = w == LinearSite.Operand.A ? aOff : 0;
-        DoubleKernel.Rows bb = w == LinearSite.Operand.B ? DoubleKernel.rows(plan.weightFixed, bOff, n)
-            : DoubleKernel.rows(b, bOff, n);
-        DoubleKernel.multiply(aa, ao, bb, s, 0, m, k, n);
+        if (plan.blockK > 0) {
+          // float32 products over blocks of blockK steps (each exact below 2^24), summed in double
+          float[] fa = w == LinearSite.Operand.A ? plan.weightFixedFloat : a;
+          float[] fb = w == LinearSite.Operand.B ? plan.weightFixedFloat : b;
+          Fp32Kernel.exactBlocks(fa, aOff, fb, bOff, s, m, k, n, plan.blockK);
+        } else if (Fp32Kernel.VECTOR) {
+          // the vectorized kernel: the same exact sums (every partial sum below 2^53)
+          double[] bb = w == LinearSite.Operand.B ? plan.weightFixed : toDoubleB(b, bOff, k * n);
+          DoubleGemm.multiply(aa, ao, bb, w == LinearSite.Operand.B ? bOff : 0, s, 0, m, k, n);
+        } else {
+          DoubleKernel.Rows bb = w == LinearSite.Operand.B ? DoubleKernel.rows(plan.weightFixed, bOff, n)
+              : DoubleKernel.rows(b, bOff, n);
+          DoubleKernel.multiply(aa, ao, bb, s, 0, m, k, n);
+        }
         for (int i = 0; i < m; i++) {
           for (int j = 0; j < n; j++) {
             c[cOff + i * n + j] = scaled((float) Math.scalb(s[i * n + j], plan.lsb), firstRow + i, j);

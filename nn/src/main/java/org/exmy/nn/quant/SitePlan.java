@@ -22,8 +22,13 @@ final class SitePlan {
   final float scaleB;
   /** The weight as fixed-point operands in the canonical layout (null for a NONE site). */
   final double[] weightFixed;
-  /** The same as floats, when the FLOAT mode is used. */
+  /** The same as floats, when the FLOAT mode or float blocks are used. */
   final float[] weightFixedFloat;
+  /**
+   * DOUBLE mode by float blocks: the most products whose sum is surely below 2^24 (every product
+   * below {@code wq.maxFixed() * aq.maxFixed()}), when that is worth it, else 0 (the double kernel).
+   */
+  final int blockK;
   /** Per output channel: fl32(weight scale * activation scale); one entry for a NONE site. */
   final float[] combined;
   /** Per output channel: the bias correction added to the output (null when off). */
@@ -52,7 +57,8 @@ final class SitePlan {
     this.accumulator = accumulator;
     this.lanes = lanes;
     ExactSums.Mode m = weightFixed == null ? null : mode();
-    if (m == ExactSums.Mode.FLOAT) {
+    this.blockK = m == ExactSums.Mode.DOUBLE ? ExactSums.floatBlock(wq.maxFixed() * aq.maxFixed()) : 0;
+    if (m == ExactSums.Mode.FLOAT || blockK > 0) {
       weightFixedFloat = new float[weightFixed.length];
       for (int i = 0; i < weightFixed.length; i++) {
         weightFixedFloat[i] = (float) weightFixed[i];

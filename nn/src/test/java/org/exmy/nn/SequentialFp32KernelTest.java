@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * ascending: s = fl(s + fl(a*b))} in float arithmetic. Shapes cover partial 4-row blocks, column
  * tiles (n above 256) and non-zero offsets; the rest of C is left untouched.
  */
-class Fp32KernelTest {
+class SequentialFp32KernelTest {
   @Test
   void equalsTheSequentialFloatSum() {
     SplittableRandom r = new SplittableRandom(4);
@@ -26,7 +26,7 @@ class Fp32KernelTest {
       float[] b = Rand.randn(r, bo + k * n).floats();
       float[] c = new float[co + m * n + 4];
       java.util.Arrays.fill(c, 42f);
-      Fp32Kernel.INSTANCE.multiply(a, ao, b, bo, c, co, m, k, n);
+      SequentialFp32Kernel.INSTANCE.multiply(a, ao, b, bo, c, co, m, k, n);
       for (int i = 0; i < m; i++) {
         for (int col = 0; col < n; col++) {
           float acc = 0f;

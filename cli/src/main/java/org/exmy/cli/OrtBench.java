@@ -1,0 +1,84 @@
+package org.exmy.cli;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+
+/**
+ * ONNX Runtime (CPU, default graph optimizations) on the benchmark's inputs, for {@code exmy bench
+ * --model}. ONNX Runtime is not part of exmy.jar: this class is loaded only when {@link
+ * #available()} finds it on the class path (the {@code exmy} script adds {@code
+ * cli/target/ort/*.jar}, which the cli build copies there, for the bench command only).
+ */
+final class OrtBench {
+  private OrtBench() {}
+
+  /** True when the ONNX Runtime classes can be loaded. */
+  static boolean available() {
+    try {
+      Class.forName("ai.onnxruntime.OrtEnvironment", false, OrtBench.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /** Result: images per second and the outputs of the first batch. */
+  record Result(double imagesPerSecond, float[] firstOutput) {}
+
+  /**
+   * Runs {@code x} in batches of {@code batch} items to warm up (2 passes and 1.5 s), then again
+   * until at least {@code seconds} have passed, with {@code threads} intra-op threads.
+   */
+  static Result run(byte[] model, float[] x, int[] shape, int batch, int threads, double seconds) {
+    try {
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+        o.setIntraOpNumThreads(threads);
+        o.setInterOpNumThreads(1);
+        try (OrtSession s = env.createSession(model, o)) {
+          String in = s.getInputNames().iterator().next();
+          int items = shape[0];
+          int item = x.length / items;
+          long[] bs = new long[shape.length];
+          for (int i = 1; i < shape.length; i++) {
+            bs[i] = shape[i];
+          }
+          float[] first = null;
+          long t0 = 0;
+          long passes = -2; // two passes and 1.5 s warm up, as for exmy
+          long w0 = System.nanoTime();
+          while (true) {
+            if (passes == 0 && System.nanoTime() - w0 < Math.min(seconds, 1.5) * 1e9) {
+              passes = -1;
+            }
+            if (passes == 0) {
+              t0 = System.nanoTime();
+            }
+            for (int b0 = 0; b0 < items; b0 += batch) {
+              int nb = Math.min(batch, items - b0);
+              bs[0] = nb;
+              try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x, b0 * item, nb * item), bs);
+                  OrtSession.Result r = s.run(java.util.Map.of(in, t))) {
+                if (first == null) {
+                  FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
+                  first = new float[fb.remaining()];
+                  fb.get(first);
+                }
+              }
+            }
+            passes++;
+            if (passes > 0 && System.nanoTime() - t0 >= seconds * 1e9) {
+              break;
+            }
+          }
+          return new Result(passes * items / ((System.nanoTime() - t0) / 1e9), first);
+        }
+      }
+    } catch (OrtException e) {
+      throw new org.exmy.nn.NnException("ONNX Runtime refused the model: " + e.getMessage(), e);
+    }
+  }
+}
