@@ -27,8 +27,46 @@ def fail(message):
   return 1
 
 
+def check_bert(row):
+  """The text model: three int64 inputs, its own test set (train_bert.py)."""
+  import onnx
+  import train_bert
+  path = REPO / row["file"]
+  if hashlib.sha256(path.read_bytes()).hexdigest() != row["sha256"]:
+    return fail(f"{row['file']}: SHA-256 differs from accuracy.csv")
+  proto = onnx.load(str(path))
+  onnx.checker.check_model(proto, full_check=True)
+  sig = [(i.name, i.type.tensor_type.elem_type,
+          [d.dim_param or d.dim_value for d in i.type.tensor_type.shape.dim])
+         for i in proto.graph.input]
+  if sig != [(name, 7, ["N", train_bert.SEQ]) for name in train_bert.INPUTS]:
+    return fail(f"{row['file']}: inputs {sig}")
+  ops = sorted({n.op_type for n in proto.graph.node})
+  if set(ops) - train.ALLOWED_OPS:
+    return fail(f"{row['file']}: operators outside the allowed list: "
+                f"{sorted(set(ops) - train.ALLOWED_OPS)}")
+  if train_bert.count_macs(path) != int(row["macs_per_image"]):
+    return fail(f"{row['file']}: MAC count differs from accuracy.csv")
+  with np.load(REPO / train_bert.DATA_FILE) as z:
+    xs, y, recorded = [z[k] for k in train_bert.INPUTS], z["y"], z["ort_pred"]
+  fresh = train_bert.make_data(int(row["seed"]), 0)["test"]
+  if not all(np.array_equal(a, b) for a, b in zip(xs + [y], fresh)):
+    return fail(f"{train_bert.DATA_FILE}: not the test split train_bert.py generates")
+  pred = train_bert.run_onnxruntime(path, xs, threads=2).argmax(1)
+  correct = int((pred == y).sum())
+  if correct != int(row["onnxruntime_correct"]) or not np.array_equal(pred, recorded):
+    return fail(f"{row['file']}: ONNX Runtime gets {correct} right "
+                f"({int((pred != recorded).sum())} predictions differ from ort_pred), "
+                f"accuracy.csv says {row['onnxruntime_correct']}")
+  print(f"{row['model']}: {correct}/{len(y)} = {100 * correct / len(y):.2f}% (as recorded), "
+        f"{path.stat().st_size} bytes, ops {' '.join(ops)}")
+  return 0
+
+
 def check_row(row, fmnist_test, digits_npz):
   import onnx
+  if row["model"] == "bert":
+    return check_bert(row)
   path = REPO / row["file"]
   if hashlib.sha256(path.read_bytes()).hexdigest() != row["sha256"]:
     return fail(f"{row['file']}: SHA-256 differs from accuracy.csv")
