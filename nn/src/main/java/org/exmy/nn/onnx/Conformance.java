@@ -182,6 +182,15 @@ public final class Conformance {
     return runTest(dir, parse(dir.resolve("model.onnx")), known);
   }
 
+  /**
+   * Tests whose expected data in ONNX 1.12 disagree with ONNX Runtime 1.20, which exmy follows; a
+   * skip with the reason. OnnxConformanceTest checks that ORT computes what exmy computes on each.
+   */
+  public static final Map<String, String> EXPECTED_DATA_DIFFERS_FROM_ORT = Map.of(
+      "test_resize_downsample_scales_linear_align_corners",
+      "expected data use length_original * scale as the resized length; ORT 1.20 and exmy use the"
+          + " output length");
+
   private static Result runTest(Path dir, ModelProto proto, Set<String> known) {
     String test = dir.getFileName().toString();
     if (proto == null) {
@@ -189,6 +198,9 @@ public final class Conformance {
     }
     List<String> ops = ops(proto);
     String op = label(test, ops, known);
+    if (EXPECTED_DATA_DIFFERS_FROM_ORT.containsKey(test)) {
+      return new Result(test, op, Outcome.SKIP, EXPECTED_DATA_DIFFERS_FROM_ORT.get(test));
+    }
     Set<String> missing = new TreeSet<>();
     for (String o : ops) {
       if (!o.equals("Constant") && !OpRegistry.supported().contains(o)) {

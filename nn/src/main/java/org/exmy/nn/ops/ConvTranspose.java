@@ -67,7 +67,7 @@ final class ConvTranspose implements Op {
 
   private static void check(Tensor w, int group) {
     if (w.rank() != 3 && w.rank() != 4) {
-      throw new OpError("weight must be 3-D or 4-D, is " + w);
+      throw new OpError("weight " + w + " not supported (1-D and 2-D transposed convolutions only)");
     }
     if (w.dim(0) % group != 0) {
       throw new OpError("input channels " + w.dim(0) + " not divisible by group " + group);

@@ -46,7 +46,7 @@ final class Einsum implements Op {
       throw new OpError("attribute 'equation' is required");
     }
     if (n.inTypes().length != 2 || n.numOutputs() != 1) {
-      throw new OpError("only two-operand equations are supported, not '" + eq + "'");
+      throw new OpError("equation '" + eq + "' not supported (only two-operand matrix products)");
     }
     n.arity(2, 2, 1, 1);
     n.requireFloat(0);
@@ -76,7 +76,7 @@ final class Einsum implements Op {
   /** The two input terms and the output term, with "..." as one {@link #ELL} letter. */
   private static String[] parse(String eq) {
     String e = eq.replace(" ", "");
-    String bad = "equation '" + eq + "' is not a two-operand matrix product";
+    String bad = "equation '" + eq + "' not supported (not a two-operand matrix product)";
     int arrow = e.indexOf("->");
     if (arrow < 0) {
       throw new OpError(bad + " (no explicit output)");

@@ -155,8 +155,17 @@ final class Nary {
     n.arity(2, 2, 1, 1);
     n.requireFloat(0);
     n.requireFloat(1);
+    // before opset 7 a 1-D slope of one value per channel applies along axis 1
+    boolean perChannel = n.opset() < 7;
     Op o =
-        (in, cx) -> {
+        (in0, cx) -> {
+          Tensor[] in = in0;
+          if (perChannel && in[1].rank() == 1 && in[0].rank() >= 2 && in[1].size() == in[0].dim(1)) {
+            int[] ss = new int[in[0].rank() - 1];
+            java.util.Arrays.fill(ss, 1);
+            ss[0] = in[1].size();
+            in = new Tensor[] {in[0], in[1].reshape(ss)};
+          }
           int[] os = shapeOf(in);
           if (!java.util.Arrays.equals(os, in[0].shape())) {
             throw new OpError(
