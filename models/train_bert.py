@@ -18,7 +18,8 @@ Output: logits float32 [N,3].
 
 Writes (under --out, default the repository):
   nn/src/main/resources/org/exmy/nn/models/text_bert.onnx
-  nn/src/test/resources/org/exmy/nn/models/text_bert_test.npz  (test + calibration split)
+  nn/src/main/resources/org/exmy/nn/models/text_bert.npz       (test split + calib_* calibration split)
+  nn/src/test/resources/org/exmy/nn/models/text_bert_ort.npz   (ort_pred: ONNX Runtime's test predictions)
   models/accuracy.csv                                          (row "bert"; other rows kept)
 
   python3 models/train_bert.py [--device cuda] [--out DIR] [--quick]
@@ -41,7 +42,8 @@ import train  # noqa: E402  (shared helpers: atomic_write, seeding, csv, operato
 
 REPO = Path(__file__).resolve().parent.parent
 MODEL_FILE = train.MAIN_MODELS / "text_bert.onnx"
-DATA_FILE = train.TEST_MODELS / "text_bert_test.npz"
+DATA_FILE = train.MAIN_MODELS / "text_bert.npz"
+ORT_FILE = train.TEST_MODELS / "text_bert_ort.npz"
 SEQ = 32
 VOCAB = 32
 PAD, CLS, SEP, NOT, VERY = 0, 1, 2, 3, 4
@@ -337,11 +339,12 @@ def main(argv):
 
   arrays = {k: v for k, v in zip(INPUTS, xs)}
   arrays["y"] = te[3]
-  arrays["ort_pred"] = ort_pred.astype(np.int64)
   for k, v in zip(INPUTS + ("y",), ca):
     arrays["calib_" + k] = v
   train.atomic_write(args.out / DATA_FILE,
                      lambda tmp: np.savez_compressed(open(tmp, "wb"), **arrays))
+  train.atomic_write(args.out / ORT_FILE, lambda tmp: np.savez_compressed(
+      open(tmp, "wb"), ort_pred=ort_pred.astype(np.int64)))
   rows = train.read_csv_rows(args.out / train.ACCURACY_CSV)
   rows["bert"] = {
       "model": "bert", "file": MODEL_FILE.as_posix(), "dataset": "synthetic-pairs",

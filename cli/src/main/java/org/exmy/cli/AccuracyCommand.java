@@ -7,11 +7,10 @@ import java.util.concurrent.Callable;
 import org.exmy.mac.AtomicFiles;
 import org.exmy.nn.Model;
 import org.exmy.nn.ReferenceModels;
-import org.exmy.nn.Session;
-import org.exmy.nn.Tensor;
-import org.exmy.nn.data.Dataset;
-import org.exmy.nn.data.Datasets;
-import org.exmy.nn.quant.Evaluation;
+import org.exmy.nn.data.ModelData;
+import org.exmy.nn.quant.Assessment;
+import org.exmy.nn.quant.Fidelity;
+import org.exmy.nn.quant.Metric;
 import org.exmy.nn.quant.QuantOptions;
 import org.exmy.simulator.Formats;
 import org.exmy.simulator.NumberFormat;
@@ -23,22 +22,30 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "accuracy", mixinStandardHelpOptions = true,
-    description = {"Top-1 of a model after post-training quantization, computed with the MAC core's exact arithmetic.",
-        "Calibrates activation ranges on float32 runs, quantizes every Conv/Gemm/MatMul (weights --w, "
+    description = {"A model after post-training quantization, computed with the MAC core's exact arithmetic, rated "
+        + "against its labels (top-1) or against its own float32 outputs (fidelity).",
+        "Calibrates activation ranges on float32 runs, quantizes every linear node (weights --w, "
         + "activations --a) and sums each dot product exactly as the generated core does (Kulisch "
         + "accumulator sized for the layer's fan-in, or --acc), all other ops float32. Prints CSV:",
-        "model,w,a,top1,fp32_top1,agreement,images. See README 'Quantization semantics'."})
+        "--metric top1: model,w,a,top1,fp32_top1,agreement,images;",
+        "otherwise one row per output: model,w,a,output,sqnr_db,cosine,max_abs_error,argmax_agreement,positions.",
+        "See README 'Quantization semantics' and 'Fidelity metrics'."})
 final class AccuracyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "MODEL",
-      description = "An .onnx file, or a reference model: mlp, cnn, vit (Fashion-MNIST).")
+      description = "An .onnx file, or a reference model: mlp, cnn, vit (Fashion-MNIST), bert (its own data).")
   String model;
 
-  @Option(names = "--data", paramLabel = "DATA", defaultValue = "fashion-mnist",
-      description = "Test data: fashion-mnist (its test split), an IDX folder, a .npz (x, y) or x.npy,y.npy"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--data", paramLabel = "DATA",
+      description = "Test data: fashion-mnist (its test split), an IDX folder, x.npy,y.npy, or a .npz with an array"
+          + " per model input (labels y, calibration split calib_*) (default for a reference model: its data).")
   String data;
+
+  @Option(names = "--metric", paramLabel = "M", defaultValue = "top1",
+      description = "top1 (needs labels), fidelity (= sqnr), sqnr, cosine, agreement or maxerr (default: "
+          + "${DEFAULT-VALUE}); every fidelity metric prints all of them.")
+  String metric;
 
   @Option(names = "--w", paramLabel = "FMT", defaultValue = "E4M3", description = "Weight format (default: ${DEFAULT-VALUE}).")
   String w;
@@ -54,11 +61,11 @@ final class AccuracyCommand implements Callable<Integer> {
       description = "Products per cycle of the core (orders a rounding accumulator's additions), 1..256.")
   int lanes;
 
-  @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N test images.")
+  @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N test items.")
   Integer limit;
 
   @Option(names = "--predictions", paramLabel = "FILE",
-      description = "Write index,label,fp32_pred,quant_pred for every image to FILE.")
+      description = "Write index,label,fp32_pred,quant_pred for every labelled position to FILE (top1).")
   Path predictions;
 
   @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: one per processor).")
@@ -68,38 +75,49 @@ final class AccuracyCommand implements Callable<Integer> {
   public Integer call() {
     Limits.check("--lanes", lanes, 1, Limits.MAX_LANES);
     if (limit != null) Limits.check("--limit", limit, 1, Integer.MAX_VALUE);
-    int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : (int) Limits.check("--threads", threads, 1, 256);
+    Metric mt = Metric.parse(metric);
+    int nThreads = ModelInputs.threads(threads);
     QuantOptions opt = options();
     Model m = ReferenceModels.load(model);
-    Dataset test = Datasets.load(data, Datasets.Split.TEST);
-    if (limit != null && limit < test.size()) test = test.head(limit);
-    Dataset cal = calibration();
-    test.checkFits(m.inputs().get(0));
-    cal.checkFits(m.inputs().get(0));
-    try (Session s = Session.fp32(m)) {
-      test.checkClasses(s.classes(test.inputs()));
+    String d = ModelInputs.data(data, model, "--data");
+    ModelData test = ModelInputs.test(d, m, limit);
+    if (mt == Metric.TOP1 && test.labels() == null) {
+      throw new UsageException(test.source() + ": no labels (an array y) for --metric top1; use --metric fidelity");
     }
-    Tensor calImages = cal.head(Math.min(ptq.calibImages, cal.size())).inputs();
-    Evaluation ev;
+    ModelData rated = mt == Metric.TOP1 ? test : new ModelData(test.inputs(), null);
+    var calib = ModelInputs.calibration(ptq, d, m);
+    Assessment as;
     try (Progress p = Progress.start("accuracy " + label() + " " + opt.weights().name() + "/" + opt.activations().name(),
-        2L * test.size())) {
-      ev = Evaluation.run(m, test, calImages, opt, nThreads, p::stepTo);
+        2L * test.items())) {
+      as = Assessment.run(m, rated, calib, opt, nThreads, p::stepTo, null);
     }
     PrintWriter o = spec.commandLine().getOut();
-    o.println("model,w,a,top1,fp32_top1,agreement,images");
-    o.println(row(label(), opt, ev));
+    if (mt == Metric.TOP1) {
+      o.println("model,w,a,top1,fp32_top1,agreement,images");
+      o.println(row(label(), opt, as.top1()));
+    } else {
+      o.println("model,w,a,output,sqnr_db,cosine,max_abs_error,argmax_agreement,positions");
+      for (Fidelity f : as.fidelity()) {
+        o.println(String.format(Locale.ROOT, "%s,%s,%s,%s,%.2f,%.6f,%.6g,%.2f,%d", label(), opt.weights().name(),
+            opt.activations().name(), f.output(), f.sqnrDb(), f.cosine(), f.maxAbsError(), f.agreement(),
+            f.positions()));
+      }
+    }
     o.flush();
-    if (predictions != null) writePredictions(predictions, ev);
+    if (predictions != null) {
+      if (as.top1() == null) throw new UsageException("--predictions needs --metric top1");
+      writePredictions(predictions, test, as.top1());
+    }
     return 0;
   }
 
-  static String row(String model, QuantOptions opt, Evaluation ev) {
+  static String row(String model, QuantOptions opt, Assessment.Top1 t) {
     return String.format(Locale.ROOT, "%s,%s,%s,%.2f,%.2f,%.2f,%d", model, opt.weights().name(),
-        opt.activations().name(), ev.top1(), ev.fp32Top1(), ev.agreement(), ev.images());
+        opt.activations().name(), t.top1(), t.fp32Top1(), t.agreement(), t.positions());
   }
 
   private String label() {
-    return ReferenceModels.isName(model) ? model.toLowerCase(Locale.ROOT) : Path.of(model).getFileName().toString();
+    return ModelInputs.label(model);
   }
 
   QuantOptions options() {
@@ -107,22 +125,13 @@ final class AccuracyCommand implements Callable<Integer> {
     return ptq.options(fw, a == null ? fw : Formats.parse(a), accumulator.choice(), lanes);
   }
 
-  /** --calib-data; else the training split of --data; else --data. */
-  private Dataset calibration() {
-    String spec = ptq.calibData != null ? ptq.calibData : data;
-    try {
-      return Datasets.load(spec, Datasets.Split.TRAIN);
-    } catch (org.exmy.nn.data.DataFormatException e) {
-      if (ptq.calibData != null || !e.getMessage().contains("no train-")) throw e;
-      return Datasets.load(spec, Datasets.Split.TEST);
-    }
-  }
-
-  private static void writePredictions(Path file, Evaluation ev) {
+  private static void writePredictions(Path file, ModelData test, Assessment.Top1 t) {
+    long[] y = test.labels().longs();
     StringBuilder sb = new StringBuilder("index,label,fp32_pred,quant_pred\n");
-    for (int i = 0; i < ev.images(); i++) {
-      sb.append(i).append(',').append(ev.labels()[i]).append(',').append(ev.fp32Pred()[i]).append(',')
-          .append(ev.quantPred()[i]).append('\n');
+    for (int i = 0; i < y.length; i++) {
+      if (y[i] < 0) continue;
+      sb.append(i).append(',').append(y[i]).append(',').append(t.fp32Pred()[i]).append(',')
+          .append(t.quantPred()[i]).append('\n');
     }
     try {
       AtomicFiles.write(file, sb.toString());

@@ -362,7 +362,7 @@ final class SweepPlots {
     return s;
   }
 
-  private static Plot render(String name, String model, XYChart c) {
+  static Plot render(String name, String model, org.knowm.xchart.internal.chartpart.Chart<?, ?> c) {
     try {
       int w = (int) Math.round(WIDTH * PNG_SCALE);
       int h = (int) Math.round(HEIGHT * PNG_SCALE);

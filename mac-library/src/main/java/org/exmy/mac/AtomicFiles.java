@@ -17,12 +17,17 @@ public final class AtomicFiles {
    * {@code file} is unchanged.
    */
   public static void write(Path file, String text) throws IOException {
+    write(file, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Like {@link #write(Path, String)} for bytes. */
+  public static void write(Path file, byte[] bytes) throws IOException {
     Path abs = file.toAbsolutePath();
     Files.createDirectories(abs.getParent());
     // createFile, not createTempFile (0600): the new file gets the umask's permissions
     Path tmp = Files.createFile(abs.resolveSibling("." + abs.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp"));
     try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.write(tmp, bytes);
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

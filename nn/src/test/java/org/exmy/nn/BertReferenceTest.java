@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The text reference model {@code text_bert.onnx} (a BERT-style encoder with three int64 inputs,
- * trained by {@code models/train_bert.py}) on its committed test set {@code text_bert_test.npz}:
+ * trained by {@code models/train_bert.py}) on its committed test set {@code text_bert.npz}:
  * exmy's FP32 engine against ONNX Runtime Java, and against the per-pair predictions that ONNX
  * Runtime (Python) recorded when the model was exported.
  */
@@ -45,18 +45,15 @@ class BertReferenceTest {
       bytes = in.readAllBytes();
     }
     model = OnnxLoader.load(bytes, "text_bert.onnx");
-    URL npz = BertReferenceTest.class.getResource("/org/exmy/nn/models/text_bert_test.npz");
-    assertNotNull(npz, "text_bert_test.npz is not on the class path");
     test = new LinkedHashMap<>();
-    try (ZipFile zip = new ZipFile(Path.of(npz.toURI()).toFile())) {
-      for (String name : List.of("input_ids", "attention_mask", "token_type_ids", "y",
-          "ort_pred", "calib_input_ids")) {
-        ZipEntry e = zip.getEntry(name + ".npy");
-        assertNotNull(e, name + ".npy missing from text_bert_test.npz");
-        try (InputStream in = zip.getInputStream(e)) {
-          test.put(name, NpyReader.read(in, name, e.getSize()).data());
-        }
-      }
+    for (String res : List.of("text_bert.npz", "text_bert_ort.npz")) {
+      URL npz = BertReferenceTest.class.getResource("/org/exmy/nn/models/" + res);
+      assertNotNull(npz, res + " is not on the class path");
+      org.exmy.nn.data.NpzReader.readAll(Path.of(npz.toURI())).forEach((k, v) -> test.put(k, v.data()));
+    }
+    for (String name : List.of("input_ids", "attention_mask", "token_type_ids", "y", "ort_pred",
+        "calib_input_ids")) {
+      assertNotNull(test.get(name), name + " missing from text_bert.npz / text_bert_ort.npz");
     }
   }
 

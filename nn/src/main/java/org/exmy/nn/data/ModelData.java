@@ -15,7 +15,8 @@ import org.exmy.nn.Tensor;
  * <p>Read by {@link #load}: a {@code .npz} whose arrays are named after the model's inputs (every
  * input must be there), plus an optional integer array {@code y} (or {@code labels}) of labels;
  * a one-input model also takes the single other array whatever its name (so {@code x, y} archives
- * keep working). Every other dataset that {@link Datasets#load} reads (IDX, {@code x.npy,y.npy})
+ * keep working). Arrays {@code calib_<input>} (and {@code calib_y}) are the archive's calibration
+ * split, read for {@link Datasets.Split#TRAIN}; any other array is an error naming it. Every other dataset that {@link Datasets#load} reads (IDX, {@code x.npy,y.npy})
  * feeds a one-input model. A float input takes float16/32/64 arrays, and uint8 arrays scaled by
  * 1/255 as {@link NpyReader.Npy#asInputs} does; an integer input takes integer and bool arrays.
  *
@@ -45,11 +46,21 @@ public record ModelData(Feeds inputs, Tensor labels) {
     return new ModelData(inputs.head(n), labels == null ? null : labels.slice0(0, n));
   }
 
-  /** Loads {@code spec} for {@code model} (the split applies to IDX folders); checks it fits. */
+  /** Prefix of the calibration split's arrays in a {@code .npz}. */
+  public static final String CALIB_PREFIX = "calib_";
+
+  /**
+   * Loads {@code spec} for {@code model}: the test split of an IDX folder or the items of a {@code
+   * .npz}, or with {@link Datasets.Split#TRAIN} the training split (IDX) or the {@code calib_*}
+   * arrays (a {@code .npz}); checks it fits the model.
+   *
+   * @throws DataFormatException with "no train-" in the message when a training split is asked
+   *     for and the data has none
+   */
   public static ModelData load(String spec, Model model, Datasets.Split split) {
     ModelData d;
     if (spec.endsWith(".npz") && !spec.contains(",")) {
-      d = npz(Path.of(spec), model);
+      d = npz(Path.of(spec), model, split);
     } else {
       Dataset ds = Datasets.load(spec, split);
       requireOneInput(model, spec);
@@ -72,8 +83,35 @@ public record ModelData(Feeds inputs, Tensor labels) {
     }
   }
 
-  private static ModelData npz(Path file, Model model) {
-    Map<String, NpyReader.Npy> arrays = NpzReader.readAll(file);
+  /**
+   * The calibration items for {@code model}: the first {@code n} of the training split of {@code
+   * spec} (IDX train files, a {@code .npz}'s {@code calib_*} arrays), or of {@code spec} itself
+   * when it has no training split.
+   */
+  public static Feeds calibration(String spec, Model model, int n) {
+    try {
+      return load(spec, model, Datasets.Split.TRAIN).inputs().head(n);
+    } catch (DataFormatException e) {
+      if (!e.getMessage().contains("no train-")) {
+        throw e;
+      }
+      return load(spec, model, Datasets.Split.TEST).inputs().head(n);
+    }
+  }
+
+  private static ModelData npz(Path file, Model model, Datasets.Split split) {
+    Map<String, NpyReader.Npy> all = NpzReader.readAll(file);
+    boolean train = split == Datasets.Split.TRAIN;
+    Map<String, NpyReader.Npy> arrays = new LinkedHashMap<>();
+    all.forEach((k, v) -> {
+      if (k.startsWith(CALIB_PREFIX) == train) {
+        arrays.put(train ? k.substring(CALIB_PREFIX.length()) : k, v);
+      }
+    });
+    if (arrays.isEmpty()) {
+      throw new DataFormatException(file + ": " + (train ? "no train- split (no calib_* arrays)"
+          : "no arrays other than calib_*"));
+    }
     List<String> names = model.inputs().stream().map(Model.Input::name).toList();
     Tensor labels = null;
     String labelName = null;
