@@ -62,7 +62,7 @@ final class FlowCommand implements Callable<Integer> {
         Pipeline.parse(selection.pipeline), selection.accumulator(), noSynth ? List.of(false) : List.of(true, false),
         List.of(), "fashion-mnist", null, null, 256, QuantOptions.of(grid.formats().get(0), grid.formats().get(0)),
         true, sequences, !noSynth, CoreSynthesis.Options.cellsOnly(), j, out.resolve("synth"),
-        cache == null ? Sweep.defaultCacheDir() : cache);
+        cache == null ? Sweep.defaultCacheDir() : cache, org.exmy.nn.quant.Metric.TOP1);
     return SweepCommand.execute(c, spec.commandLine().getOut(), out, "exmy flow");
   }
 }

@@ -63,15 +63,21 @@ final class SweepCommand implements Callable<Integer> {
   String dsp;
 
   @Option(names = "--model", paramLabel = "LIST", split = ",", defaultValue = "cnn",
-      description = "Models rated, comma separated: mlp, cnn, vit or .onnx files (default: ${DEFAULT-VALUE}).")
+      description = "Models rated, comma separated: mlp, cnn, vit, bert or .onnx files (default: ${DEFAULT-VALUE}).")
   List<String> models;
 
   @Option(names = "--no-accuracy", description = "Skip the accuracy stage.")
   boolean noAccuracy;
 
-  @Option(names = "--data", paramLabel = "DATA", defaultValue = "fashion-mnist",
-      description = "Test data of the models (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--data", paramLabel = "DATA",
+      description = "Test data of the models (default: each reference model's own: fashion-mnist, bert's"
+          + " shipped pairs); needed for a model file.")
   String data;
+
+  @Option(names = "--metric", paramLabel = "M", defaultValue = "top1",
+      description = "What ranks the points and draws the front: top1, fidelity (= sqnr), sqnr, cosine,"
+          + " agreement (every point measures them all; default: ${DEFAULT-VALUE}).")
+  String metric;
 
   @Option(names = "--limit", paramLabel = "N", description = "Test images used (default: all).")
   Integer limit;
@@ -165,7 +171,7 @@ final class SweepCommand implements Callable<Integer> {
     for (var e : SweepReport.fronts(results).entrySet()) {
       o.println("Pareto front" + (e.getKey().isEmpty() ? "" : " (" + e.getKey() + ")") + ": LUTs, top-1 %");
       for (PointResult r : e.getValue()) {
-        o.printf(Locale.ROOT, "  %-24s %6.0f %7.2f%n", r.point().label(), r.lutsOrNaN(), r.top1OrNaN());
+        o.printf(Locale.ROOT, "  %-24s %6.0f %7.2f%n", r.point().label(), r.lutsOrNaN(), r.scoreOrNaN());
       }
     }
   }
@@ -183,7 +189,9 @@ final class SweepCommand implements Callable<Integer> {
     m.put("DSP modes", c.dsp().stream().map(d -> d ? "dsp" : "nodsp").toList().toString());
     m.put("models", c.models().isEmpty() ? "none (no accuracy stage)" : String.join(", ", c.models()));
     if (!c.models().isEmpty()) {
-      m.put("test data", c.data() + (c.limit() == null ? " (all images)" : " (first " + c.limit() + " images)"));
+      m.put("test data", (c.data() == null ? "each model's own" : c.data())
+          + (c.limit() == null ? " (all items)" : " (first " + c.limit() + " items)"));
+      m.put("metric", c.metric().id() + (c.metric() == org.exmy.nn.quant.Metric.TOP1 ? "" : " (against float32)"));
       m.put("calibration", (c.calibData() == null ? "training split of the test data" : c.calibData()) + ", first "
           + c.calibImages() + " images");
       m.put("PTQ", c.ptq().describe().replaceFirst("^w=\\S+ a=\\S+ ", ""));
@@ -220,6 +228,6 @@ final class SweepCommand implements Callable<Integer> {
         dspModes, noAccuracy ? List.of() : List.copyOf(models), data, limit, ptqOptions.calibData,
         ptqOptions.calibImages, ptq, !noProof,
         sequences, !noSynth, new CoreSynthesis.Options(part, 4.0, flows, org.exmy.synth.Ice40Runner.DEFAULT_SEED), j,
-        out.resolve("synth"), cache == null ? Sweep.defaultCacheDir() : cache);
+        out.resolve("synth"), cache == null ? Sweep.defaultCacheDir() : cache, org.exmy.nn.quant.Metric.parse(metric));
   }
 }

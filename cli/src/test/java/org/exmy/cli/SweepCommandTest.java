@@ -48,6 +48,7 @@ class SweepCommandTest {
         {"--percentile must be in (0, 100], got 0.0", "--formats", "E2M1", "--calib", "percentile", "--percentile", "0"},
         {"--granularity must be channel or tensor", "--formats", "E2M1", "--granularity", "row"},
         {"--calib-images", "--formats", "E2M1", "--calib-images", "0"},
+        {"--metric must be", "--formats", "E2M1", "--metric", "f1"},
     };
     Files.writeString(dir.resolve("x.txt"), "not data");
     Files.writeString(dir.resolve("garbage.onnx"), "not a model");

@@ -56,6 +56,11 @@ public record PointResult(DesignPoint point, List<String> aliases, Stages.Proof 
       col("drop_pp", "drop (pp)", r -> r.accuracy() == null ? "" : fmt(r.accuracy().fp32Top1() - r.accuracy().top1(), 2)),
       col("agreement", "agreement %", r -> r.accuracy() == null ? "" : fmt(r.accuracy().agreement(), 2)),
       col("images", "images", r -> r.accuracy() == null ? "" : "" + r.accuracy().images()),
+      col("sqnr_db", "output SQNR dB", r -> r.accuracy() == null ? "" : fmt(r.accuracy().sqnrDb(), 2)),
+      col("cosine", "output cosine", r -> r.accuracy() == null ? "" : fmt(r.accuracy().cosine(), 6)),
+      col("max_abs_error", "output max |error|", r -> r.accuracy() == null ? "" : fmt(r.accuracy().maxError(), 4)),
+      col("output_agreement", "output arg-max agreement %", r -> r.accuracy() == null ? ""
+          : fmt(r.accuracy().outputAgreement(), 2)),
       col("sqnr_w_db", "SQNR w dB", r -> fmt(r.sqnrW(), 2)),
       col("sqnr_a_db", "SQNR a dB", r -> fmt(r.sqnrA(), 2)),
       col("vectors", "verified vectors", r -> r.proof() == null ? "" : "" + r.proof().vectors()),
@@ -66,6 +71,9 @@ public record PointResult(DesignPoint point, List<String> aliases, Stages.Proof 
   }
 
   private static String fmt(double v, int decimals) {
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "inf" : "-inf";
+    }
     return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%." + decimals + "f", v);
   }
 
@@ -95,9 +103,12 @@ public record PointResult(DesignPoint point, List<String> aliases, Stages.Proof 
     return cost == null ? Double.NaN : cost.luts();
   }
 
-  /** Top-1 in percent, or NaN when not measured. */
-  public double top1OrNaN() {
-    return accuracy == null ? Double.NaN : accuracy.top1();
+  /**
+   * The ranking metric's value (top-1 in percent by default; see {@link Stages.Accuracy#score}),
+   * or NaN when not measured.
+   */
+  public double scoreOrNaN() {
+    return accuracy == null ? Double.NaN : accuracy.score();
   }
 
   /** True when the proof ran and found no mismatch. */

@@ -1,6 +1,7 @@
 package org.exmy.dse;
 
 import java.util.Properties;
+import org.exmy.nn.quant.Metric;
 
 /** The results of the sweep's stages, each cached on its own, and their cache encoding. */
 public final class Stages {
@@ -50,20 +51,73 @@ public final class Stages {
     }
   }
 
-  /** Top-1 of the model after quantization with the core's arithmetic, in percent. */
-  public record Accuracy(double top1, double fp32Top1, double agreement, int images) {
+  /**
+   * The model after quantization with the core's arithmetic, against its labels and its float32
+   * outputs (README "Fidelity metrics").
+   *
+   * @param top1 top-1 in percent (NaN when the data have no labels)
+   * @param fp32Top1 float32 top-1 in percent (NaN likewise)
+   * @param agreement percentage of labelled positions whose prediction equals float32's (NaN likewise)
+   * @param images items rated (labelled positions when there are labels)
+   * @param sqnrDb SQNR of the outputs against float32, dB (the worst output)
+   * @param cosine cosine similarity with float32 (the worst output)
+   * @param maxError max absolute error against float32 (the worst output)
+   * @param outputAgreement arg-max agreement with float32 along the last axis, percent (the worst output)
+   * @param metric the metric that ranks points ({@link #score}); not stored in the cache
+   */
+  public record Accuracy(double top1, double fp32Top1, double agreement, int images, double sqnrDb, double cosine,
+      double maxError, double outputAgreement, Metric metric) {
+
+    /** Top-1 only (fidelity unknown), ranked by top-1. */
+    public Accuracy(double top1, double fp32Top1, double agreement, int images) {
+      this(top1, fp32Top1, agreement, images, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Metric.TOP1);
+    }
+
+    /** The same, ranked by {@code m}. */
+    public Accuracy rankedBy(Metric m) {
+      return new Accuracy(top1, fp32Top1, agreement, images, sqnrDb, cosine, maxError, outputAgreement, m);
+    }
+
+    /** The value of the ranking metric (higher is better). */
+    public double score() {
+      return switch (metric) {
+        case TOP1 -> top1;
+        case SQNR -> sqnrDb;
+        case COSINE -> cosine;
+        case AGREEMENT -> outputAgreement;
+        case MAXERR -> -maxError;
+      };
+    }
+
+    /** The ranking metric's value of float32 itself, NaN when it has none worth drawing (SQNR: +∞). */
+    public double fp32Score() {
+      return switch (metric) {
+        case TOP1 -> fp32Top1;
+        case COSINE -> 1;
+        case AGREEMENT -> 100;
+        default -> Double.NaN;
+      };
+    }
+
     Properties toProperties() {
       Properties p = new Properties();
       p.setProperty("top1", "" + top1);
       p.setProperty("fp32_top1", "" + fp32Top1);
       p.setProperty("agreement", "" + agreement);
       p.setProperty("images", "" + images);
+      p.setProperty("sqnr_db", "" + sqnrDb);
+      p.setProperty("cosine", "" + cosine);
+      p.setProperty("max_error", "" + maxError);
+      p.setProperty("output_agreement", "" + outputAgreement);
       return p;
     }
 
     static Accuracy of(Properties p) {
       return new Accuracy(Double.parseDouble(p.getProperty("top1")), Double.parseDouble(p.getProperty("fp32_top1")),
-          Double.parseDouble(p.getProperty("agreement")), Integer.parseInt(p.getProperty("images")));
+          Double.parseDouble(p.getProperty("agreement")), Integer.parseInt(p.getProperty("images")),
+          Double.parseDouble(p.getProperty("sqnr_db")), Double.parseDouble(p.getProperty("cosine")),
+          Double.parseDouble(p.getProperty("max_error")), Double.parseDouble(p.getProperty("output_agreement")),
+          Metric.TOP1);
     }
   }
 }

@@ -20,10 +20,11 @@ import org.exmy.mac.MacGenerator;
 import org.exmy.nn.Model;
 import org.exmy.nn.ReferenceModels;
 import org.exmy.nn.Tensor;
-import org.exmy.nn.data.DataFormatException;
-import org.exmy.nn.data.Dataset;
+import org.exmy.nn.Feeds;
 import org.exmy.nn.data.Datasets;
-import org.exmy.nn.quant.Evaluation;
+import org.exmy.nn.data.ModelData;
+import org.exmy.nn.quant.Assessment;
+import org.exmy.nn.quant.Metric;
 import org.exmy.nn.quant.QuantOptions;
 import org.exmy.simulator.AccumulatorChoice;
 import org.exmy.simulator.AccumulatorKind;
@@ -47,7 +48,7 @@ import org.exmy.testbench.WorstCaseOracle;
  */
 public final class Sweep {
   /** Bump when a stage's computation changes meaning, so cached results are not reused. */
-  static final String STAGES_VERSION = "1";
+  static final String STAGES_VERSION = "2";
 
   private Sweep() {}
 
@@ -62,7 +63,8 @@ public final class Sweep {
    * @param accumulator the cores' accumulator (exact: Kulisch)
    * @param dsp the DSP modes to synthesize ({@code true}: DSP blocks allowed)
    * @param models the models rated (reference names or .onnx files); empty: no accuracy stage
-   * @param data the test data of the models
+   * @param data the test data of the models (null: each reference model's own, see {@link
+   *     ReferenceModels#defaultData})
    * @param limit test images used (null: all)
    * @param calibData calibration data (null: the training split of {@code data}, else {@code data})
    * @param calibImages calibration images
@@ -74,11 +76,13 @@ public final class Sweep {
    * @param jobs stages run at once
    * @param work folder for synthesis files
    * @param cache the result cache folder
+   * @param metric what ranks the points and draws the front (top-1, or a fidelity metric against
+   *     float32; every accuracy stage measures them all)
    */
   public record Config(FormatGrid grid, String pairs, List<Integer> lanes, int terms, Pipeline pipeline,
       AccumulatorChoice accumulator, List<Boolean> dsp, List<String> models, String data, Integer limit,
       String calibData, int calibImages, QuantOptions ptq, boolean prove, int sequences, boolean synthesize,
-      CoreSynthesis.Options synth, int jobs, Path work, Path cache) {}
+      CoreSynthesis.Options synth, int jobs, Path work, Path cache, Metric metric) {}
 
   /** Hears what the sweep does. */
   public interface Listener {
@@ -139,18 +143,8 @@ public final class Sweep {
     ResultCache cache = new ResultCache(c.cache());
     // models and data first: bad input fails before any work
     Map<String, ModelContext> models = new LinkedHashMap<>();
-    Dataset test = null;
-    Tensor calib = null;
-    if (!c.models().isEmpty()) {
-      Dataset all = Datasets.load(c.data(), Datasets.Split.TEST);
-      test = c.limit() == null ? all : all.head(c.limit());
-      calib = calibration(c).inputs();
-      for (String m : c.models()) {
-        Model model = ReferenceModels.load(m);
-        test.checkFits(model.inputs().get(0));
-        models.put(m, new ModelContext(m, model, ResultCache.key(java.util.Base64.getEncoder()
-            .encodeToString(ReferenceModels.bytes(m)))));
-      }
+    for (String m : c.models()) {
+      models.put(m, ModelContext.load(m, c));
     }
     // the stages, each once; each point keeps its own
     Map<String, Stage<?>> stages = new LinkedHashMap<>();
@@ -175,14 +169,12 @@ public final class Sweep {
       if (p.model() != null) {
         QuantOptions opt = quantOptions(c, spec);
         ModelContext mc = models.get(p.model());
-        final Dataset td = test;
-        final Tensor cal = calib;
-        String key = "accuracy|" + mc.hash + "|data=" + c.data() + "|limit=" + c.limit() + "|calib="
+        String key = "accuracy|" + mc.hash + "|data=" + mc.dataKey + "|limit=" + c.limit() + "|calib="
             + (c.calibData() == null ? "default" : c.calibData()) + ":" + c.calibImages() + "|" + opt.describe() + "|"
             + STAGES_VERSION;
         mine.add(stages.computeIfAbsent(key, k -> new Stage<>("accuracy", k, "accuracy " + p.model() + " "
             + p.shortLabel(), Stages.Accuracy::of, Stages.Accuracy::toProperties,
-            () -> accuracy(mc, td, cal, opt, nnThreads))));
+            () -> accuracy(mc, opt, nnThreads))));
       }
     }
     // look up the cache, then compute the rest on `jobs` threads
@@ -247,7 +239,7 @@ public final class Sweep {
         Object r = s.result();
         if (r instanceof Stages.Proof pr) proof = pr;
         if (r instanceof Stages.Cost co) cost = co;
-        if (r instanceof Stages.Accuracy ac) acc = ac;
+        if (r instanceof Stages.Accuracy ac) acc = ac.rankedBy(c.metric() == null ? Metric.TOP1 : c.metric());
       }
       List<String> aliases = new ArrayList<>(c.grid().aliases(spec.a()));
       if (!spec.b().equals(spec.a())) aliases.addAll(c.grid().aliases(spec.b()));
@@ -261,19 +253,6 @@ public final class Sweep {
     String m = e.getMessage() == null ? e.toString() : e.getMessage();
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
-  }
-
-  /** The calibration images: --calib-data, else the training split of --data, else --data. */
-  static Dataset calibration(Config c) {
-    String spec = c.calibData() != null ? c.calibData() : c.data();
-    Dataset d;
-    try {
-      d = Datasets.load(spec, Datasets.Split.TRAIN);
-    } catch (DataFormatException e) {
-      if (c.calibData() != null || !e.getMessage().contains("no train-")) throw e;
-      d = Datasets.load(spec, Datasets.Split.TEST);
-    }
-    return d.head(c.calibImages());
   }
 
   /** The PTQ options of a core: its formats; its accumulator; lanes only matter when it rounds. */
@@ -319,27 +298,63 @@ public final class Sweep {
         row.xc7() == null ? Double.NaN : row.xc7().criticalNs());
   }
 
-  static Stages.Accuracy accuracy(ModelContext mc, Dataset test, Tensor calib, QuantOptions opt, int threads) {
-    int[] fp32 = mc.fp32(test, threads);
-    Evaluation ev = Evaluation.run(mc.model, test, calib, opt, threads, null, fp32);
-    return new Stages.Accuracy(ev.top1(), ev.fp32Top1(), ev.agreement(), ev.images());
+  static Stages.Accuracy accuracy(ModelContext mc, QuantOptions opt, int threads) {
+    Map<String, Tensor> fp32 = mc.fp32(threads);
+    Assessment as = Assessment.run(mc.model, mc.test, mc.calib, opt, threads, null, fp32);
+    Assessment.Top1 t = as.top1();
+    return new Stages.Accuracy(t == null ? Double.NaN : t.top1(), t == null ? Double.NaN : t.fp32Top1(),
+        t == null ? Double.NaN : t.agreement(), t == null ? as.items() : (int) t.positions(), Metric.SQNR.of(as),
+        Metric.COSINE.of(as), Metric.MAXERR.of(as), Metric.AGREEMENT.of(as), Metric.TOP1);
   }
 
-  /** A model of the sweep, its identity, and its float32 predictions (made once, on demand). */
+  /** A model of the sweep, its data and identity, and its float32 outputs (made once, on demand). */
   static final class ModelContext {
     final String name;
     final Model model;
     final String hash;
-    private int[] fp32;
+    final String dataKey;
+    final ModelData test;
+    final Feeds calib;
+    private Map<String, Tensor> fp32;
 
-    ModelContext(String name, Model model, String hash) {
+    private ModelContext(String name, Model model, String hash, String dataKey, ModelData test, Feeds calib) {
       this.name = name;
       this.model = model;
       this.hash = hash;
+      this.dataKey = dataKey;
+      this.test = test;
+      this.calib = calib;
     }
 
-    synchronized int[] fp32(Dataset test, int threads) {
-      if (fp32 == null) fp32 = Evaluation.fp32Predictions(model, test, threads, null);
+    /**
+     * Loads model {@code m} and its data: --data, else the reference model's own; calibration from
+     * --calib-data, else the data's training split, else the data.
+     *
+     * @throws org.exmy.nn.NnException for a model or data that cannot be read or do not fit
+     */
+    static ModelContext load(String m, Config c) {
+      Model model = ReferenceModels.load(m);
+      String data = c.data() != null ? c.data() : ReferenceModels.defaultData(m);
+      if (data == null) {
+        throw new org.exmy.nn.NnException("--data is needed for the model file " + m
+            + " (a .npz with an array per input, or fashion-mnist)");
+      }
+      ModelData test = ModelData.load(data, model, Datasets.Split.TEST);
+      if (c.limit() != null) {
+        test = test.head(c.limit());
+      }
+      if ((c.metric() == null || c.metric() == Metric.TOP1) && test.labels() == null) {
+        throw new org.exmy.nn.NnException(test.source() + ": no labels (an array y) to rate " + m
+            + " by top-1; use --metric fidelity");
+      }
+      Feeds calib = ModelData.calibration(c.calibData() != null ? c.calibData() : data, model, c.calibImages());
+      String dataKey = c.data() != null ? c.data() : "default:" + m.toLowerCase(java.util.Locale.ROOT);
+      return new ModelContext(m, model, ResultCache.key(java.util.Base64.getEncoder()
+          .encodeToString(ReferenceModels.bytes(m))), dataKey, test, calib);
+    }
+
+    synchronized Map<String, Tensor> fp32(int threads) {
+      if (fp32 == null) fp32 = Assessment.fp32(model, test.inputs(), threads, null);
       return fp32;
     }
   }

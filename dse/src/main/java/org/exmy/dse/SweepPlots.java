@@ -80,7 +80,7 @@ final class SweepPlots {
   static List<Plot> all(List<PointResult> results, Map<String, List<PointResult>> fronts) {
     Map<String, List<PointResult>> rated = new TreeMap<>();
     for (PointResult r : results) {
-      if (!Double.isNaN(r.top1OrNaN())) {
+      if (!Double.isNaN(r.scoreOrNaN())) {
         rated.computeIfAbsent(SweepReport.modelOf(r), k -> new ArrayList<>()).add(r);
       }
     }
@@ -90,12 +90,13 @@ final class SweepPlots {
       String suffix = rated.size() > 1 ? "_" + slugs.get(m.getKey()) : "";
       String shown = m.getKey().isEmpty() ? "" : m.getKey() + ": ";
       List<PointResult> front = fronts.getOrDefault(m.getKey(), List.of());
-      XYChart luts = accuracyVsLuts(shown + "top-1 vs LUTs", m.getValue(), front);
+      String what = scoreName(m.getValue());
+      XYChart luts = accuracyVsLuts(shown + what + " vs LUTs", m.getValue(), front);
       if (luts != null) {
         plots.add(render("accuracy_vs_luts" + suffix, m.getKey(), luts));
       }
       plots.add(render("accuracy_vs_bits" + suffix, m.getKey(),
-          accuracyVsBits(shown + "top-1 vs bits of the weight format (lines: the best per width)", m.getValue())));
+          accuracyVsBits(shown + what + " vs bits of the weight format (lines: the best per width)", m.getValue())));
     }
     XYChart fmax = fmaxVsLuts(results);
     if (fmax != null) {
@@ -126,12 +127,12 @@ final class SweepPlots {
   /** Top-1 vs LUTs, one series per family, the front as a staircase, FP32 as a line; null without points. */
   static XYChart accuracyVsLuts(String title, List<PointResult> model, List<PointResult> front) {
     List<PointResult> pts = model.stream()
-        .filter(r -> !Double.isNaN(r.lutsOrNaN()) && !Double.isNaN(r.top1OrNaN())).toList();
+        .filter(r -> !Double.isNaN(r.lutsOrNaN()) && !Double.isNaN(r.scoreOrNaN())).toList();
     if (pts.isEmpty()) {
       return null;
     }
-    XYChart c = chart(title, "LUTs (Xilinx 7-series, Yosys synth_xilinx)", "top-1 accuracy (%)");
-    familySeries(c, pts, PointResult::lutsOrNaN, PointResult::top1OrNaN, "");
+    XYChart c = chart(title, "LUTs (Xilinx 7-series, Yosys synth_xilinx)", scoreAxis(model));
+    familySeries(c, pts, PointResult::lutsOrNaN, PointResult::scoreOrNaN, "");
     if (!front.isEmpty()) {
       List<Double> xs = new ArrayList<>();
       List<Double> ys = new ArrayList<>();
@@ -139,20 +140,20 @@ final class SweepPlots {
         PointResult p = front.get(i);
         if (i > 0) { // the best top-1 reachable for a LUT budget: flat until the next front point
           xs.add(p.lutsOrNaN());
-          ys.add(front.get(i - 1).top1OrNaN());
+          ys.add(front.get(i - 1).scoreOrNaN());
         }
         xs.add(p.lutsOrNaN());
-        ys.add(p.top1OrNaN());
+        ys.add(p.scoreOrNaN());
       }
       line(c, "Pareto front", xs, ys, Color.BLACK, new BasicStroke(1.6f));
     }
-    failedSeries(c, pts, PointResult::lutsOrNaN, PointResult::top1OrNaN);
+    failedSeries(c, pts, PointResult::lutsOrNaN, PointResult::scoreOrNaN);
     double[] x = lutRange(c.getStyler(), pts.stream().mapToDouble(PointResult::lutsOrNaN).toArray());
     double fp32 = fp32(pts);
     fp32Line(c, fp32, x);
     accuracyRange(c.getStyler(), pts, fp32);
     Set<PointResult> onFront = identitySet(front);
-    labels(c, pts, PointResult::lutsOrNaN, PointResult::top1OrNaN, onFront::contains);
+    labels(c, pts, PointResult::lutsOrNaN, PointResult::scoreOrNaN, onFront::contains);
     return c;
   }
 
@@ -161,10 +162,10 @@ final class SweepPlots {
    * best point of each width (labelled).
    */
   static XYChart accuracyVsBits(String title, List<PointResult> model) {
-    List<PointResult> pts = model.stream().filter(r -> !Double.isNaN(r.top1OrNaN())).toList();
-    XYChart c = chart(title, "bits of the weight format", "top-1 accuracy (%)");
+    List<PointResult> pts = model.stream().filter(r -> !Double.isNaN(r.scoreOrNaN())).toList();
+    XYChart c = chart(title, "bits of the weight format", scoreAxis(model));
     ToDoubleFunction<PointResult> bits = r -> r.core().a().bits();
-    for (XYSeries s : familySeries(c, pts, bits, PointResult::top1OrNaN, " (all points)")) {
+    for (XYSeries s : familySeries(c, pts, bits, PointResult::scoreOrNaN, " (all points)")) {
       s.setShowInLegend(false); // the family's line below carries its marker and colour
     }
     List<PointResult> best = new ArrayList<>();
@@ -172,19 +173,19 @@ final class SweepPlots {
       Map<Integer, PointResult> top = new TreeMap<>();
       for (PointResult r : pts) {
         if (r.family().equals(family)) {
-          top.merge(r.core().a().bits(), r, (a, b) -> b.top1OrNaN() > a.top1OrNaN() ? b : a);
+          top.merge(r.core().a().bits(), r, (a, b) -> b.scoreOrNaN() > a.scoreOrNaN() ? b : a);
         }
       }
       if (!top.isEmpty()) {
         List<Double> xs = top.keySet().stream().map(Integer::doubleValue).toList();
-        List<Double> ys = top.values().stream().map(PointResult::top1OrNaN).toList();
+        List<Double> ys = top.values().stream().map(PointResult::scoreOrNaN).toList();
         XYSeries s = line(c, family, xs, ys, COLOUR.get(family), new BasicStroke(1.6f));
         s.setMarker(MARKER.get(family));
         s.setMarkerColor(COLOUR.get(family));
         best.addAll(top.values());
       }
     }
-    failedSeries(c, pts, bits, PointResult::top1OrNaN);
+    failedSeries(c, pts, bits, PointResult::scoreOrNaN);
     int lo = pts.stream().mapToInt(r -> r.core().a().bits()).min().orElse(3);
     int hi = pts.stream().mapToInt(r -> r.core().a().bits()).max().orElse(8);
     // at least 3 bits wide, and ticks 1 apart (only whole widths get a tick label)
@@ -196,7 +197,7 @@ final class SweepPlots {
     fp32Line(c, fp32, x);
     accuracyRange(c.getStyler(), pts, fp32);
     List<PointResult> others = new ArrayList<>(pts);
-    labels(c, best, bits, PointResult::top1OrNaN, r -> true, others);
+    labels(c, best, bits, PointResult::scoreOrNaN, r -> true, others);
     return c;
   }
 
@@ -288,16 +289,42 @@ final class SweepPlots {
 
   private static void fp32Line(XYChart c, double fp32, double[] x) {
     if (!Double.isNaN(fp32)) {
-      line(c, String.format(Locale.ROOT, "FP32 (%.2f %%)", fp32), List.of(x[0], x[1]), List.of(fp32, fp32),
+      line(c, String.format(Locale.ROOT, "FP32 (%.2f)", fp32), List.of(x[0], x[1]), List.of(fp32, fp32),
           new Color(110, 110, 110), new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
               new float[] {6, 4}, 0));
     }
   }
 
-  /** The model's FP32 top-1 (of its first rated point: the sweep rates every point on the same model run). */
+  /** The model's FP32 score (of its first rated point: the sweep rates every point on the same model run). */
   static double fp32(List<PointResult> pts) {
-    return pts.stream().filter(r -> r.accuracy() != null).mapToDouble(r -> r.accuracy().fp32Top1()).findFirst()
+    return pts.stream().filter(r -> r.accuracy() != null).mapToDouble(r -> r.accuracy().fp32Score()).findFirst()
         .orElse(Double.NaN);
+  }
+
+  private static org.exmy.nn.quant.Metric metricOf(List<PointResult> pts) {
+    return pts.stream().filter(r -> r.accuracy() != null).map(r -> r.accuracy().metric()).findFirst()
+        .orElse(org.exmy.nn.quant.Metric.TOP1);
+  }
+
+  /** "top-1", "SQNR", ... for plot titles. */
+  static String scoreName(List<PointResult> pts) {
+    return switch (metricOf(pts)) {
+      case TOP1 -> "top-1";
+      case SQNR -> "output SQNR";
+      case COSINE -> "output cosine";
+      case AGREEMENT -> "arg-max agreement";
+      case MAXERR -> "max error";
+    };
+  }
+
+  private static String scoreAxis(List<PointResult> pts) {
+    return switch (metricOf(pts)) {
+      case TOP1 -> "top-1 accuracy (%)";
+      case SQNR -> "SQNR of the outputs vs float32 (dB)";
+      case COSINE -> "cosine similarity with float32";
+      case AGREEMENT -> "arg-max agreement with float32 (%)";
+      case MAXERR -> "-max |error| vs float32";
+    };
   }
 
   /** LUT axis: logarithmic when the counts span a factor of 4 or more (20 .. 2000 is common). */
@@ -319,14 +346,18 @@ final class SweepPlots {
   }
 
   private static void accuracyRange(XYStyler s, List<PointResult> pts, double fp32) {
-    double min = pts.stream().mapToDouble(PointResult::top1OrNaN).min().orElse(0);
-    double max = pts.stream().mapToDouble(PointResult::top1OrNaN).max().orElse(100);
+    double min = pts.stream().mapToDouble(PointResult::scoreOrNaN).filter(Double::isFinite).min().orElse(0);
+    double max = pts.stream().mapToDouble(PointResult::scoreOrNaN).filter(Double::isFinite).max().orElse(100);
     if (!Double.isNaN(fp32)) {
       min = Math.min(min, fp32);
       max = Math.max(max, fp32);
     }
-    double pad = Math.max(0.5, 0.08 * (max - min));
-    s.setYAxisMin(Math.max(0, min - pad)).setYAxisMax(max >= 100 ? max : Math.min(100, max + pad));
+    org.exmy.nn.quant.Metric m = metricOf(pts);
+    boolean percent = m == org.exmy.nn.quant.Metric.TOP1 || m == org.exmy.nn.quant.Metric.AGREEMENT;
+    double pad = Math.max(percent ? 0.5 : 1e-3 + 0.01 * Math.abs(max), 0.08 * (max - min));
+    double lo = min >= 0 ? Math.max(0, min - pad) : min - pad;
+    double hi = percent ? (max >= 100 ? max : Math.min(100, max + pad)) : max + pad;
+    s.setYAxisMin(lo).setYAxisMax(hi);
   }
 
   private static void labels(XYChart c, List<PointResult> pts, ToDoubleFunction<PointResult> x,

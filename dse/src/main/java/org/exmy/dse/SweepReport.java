@@ -109,7 +109,7 @@ public final class SweepReport {
     }
     Map<String, List<PointResult>> fronts = new LinkedHashMap<>();
     for (Map.Entry<String, List<PointResult>> m : byModel.entrySet()) {
-      List<PointResult> f = Pareto.front(m.getValue(), PointResult::lutsOrNaN, PointResult::top1OrNaN);
+      List<PointResult> f = Pareto.front(m.getValue(), PointResult::lutsOrNaN, PointResult::scoreOrNaN);
       if (!f.isEmpty()) {
         fronts.put(m.getKey(), List.copyOf(f));
       }

@@ -47,6 +47,34 @@ class SweepReportTest {
     return new PointResult(p, List.of(), new Stages.Proof(65_536, mismatches, 1.0), cost, acc, 20.0, 20.0);
   }
 
+  /**
+   * Ranked by SQNR, the front follows the SQNR column, not top-1: a point with the best top-1 but
+   * a poor SQNR drops off; the cache properties keep NaN and infinities.
+   */
+  @Test
+  void aFidelityMetricRanksTheFront() {
+    DesignPoint cheap = new DesignPoint(CoreSpec.mac(Formats.parse("INT4"), Formats.parse("INT4")), "m");
+    DesignPoint mid = new DesignPoint(CoreSpec.mac(Formats.parse("E2M1"), Formats.parse("E2M1")), "m");
+    DesignPoint wide = new DesignPoint(CoreSpec.mac(Formats.parse("INT8"), Formats.parse("INT8")), "m");
+    org.exmy.nn.quant.Metric sqnr = org.exmy.nn.quant.Metric.SQNR;
+    // (top-1, SQNR): cheap (80, 10 dB), mid (90, 8 dB: worse SQNR than cheap at more LUTs), wide (85, 30 dB)
+    List<PointResult> rs = List.of(
+        new PointResult(cheap, List.of(), null, new Stages.Cost(30, 1, 1, 0, -1, Double.NaN, Double.NaN),
+            new Stages.Accuracy(80, 90, 80, 100, 10, 0.9, 1, 80, sqnr), 0, 0),
+        new PointResult(mid, List.of(), null, new Stages.Cost(40, 1, 1, 0, -1, Double.NaN, Double.NaN),
+            new Stages.Accuracy(90, 90, 90, 100, 8, 0.8, 2, 85, sqnr), 0, 0),
+        new PointResult(wide, List.of(), null, new Stages.Cost(60, 1, 1, 0, -1, Double.NaN, Double.NaN),
+            new Stages.Accuracy(85, 90, 85, 100, 30, 0.99, 0.1, 95, sqnr), 0, 0));
+    List<PointResult> front = SweepReport.fronts(rs).get("m");
+    assertEquals(List.of("INT4", "INT8"), front.stream().map(r -> r.core().a().name()).toList());
+    Stages.Accuracy odd = new Stages.Accuracy(Double.NaN, Double.NaN, Double.NaN, 5, Double.POSITIVE_INFINITY, 1, 0,
+        100, org.exmy.nn.quant.Metric.TOP1);
+    Stages.Accuracy back = Stages.Accuracy.of(odd.toProperties());
+    assertTrue(Double.isNaN(back.top1()));
+    assertEquals(Double.POSITIVE_INFINITY, back.rankedBy(sqnr).score());
+    assertEquals(-0.1, rs.get(2).accuracy().rankedBy(org.exmy.nn.quant.Metric.MAXERR).score());
+  }
+
   static PointResult cnn(String w, String a, int luts, double top1) {
     return pt(w, a, "cnn", luts, top1, 93.0, 0, Double.NaN);
   }
