@@ -16,6 +16,33 @@ class ResizePadOpsTest {
 
   private static final Tensor EMPTY = Tensor.of(new float[0], 0);
 
+  /** Cubic (Keys' kernel): the coordinate modes, cubic_coeff_a, exclude_outside, scales and sizes. */
+  @Test
+  void resizeCubic() {
+    Tensor x = randn(r, 1, 2, 4, 5);
+    float[][] scales = {{1, 1, 2, 2}, {1, 1, 0.5f, 0.6f}, {1, 1, 1.5f, 3}, {1, 1, 0.75f, 1.3f}};
+    for (int opset : new int[] {11, 13, 19}) {
+      for (float[] s : scales) {
+        for (String c : new String[] {"half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel"}) {
+          for (float a : new float[] {-0.75f, -0.5f}) {
+            for (int ex : new int[] {0, 1}) {
+              OpCase k = new OpCase(opset, "Resize").in("X", x);
+              if (opset < 13) {
+                k.init("roi", EMPTY);
+              } else {
+                k.none();
+              }
+              k.init("scales", floats(s)).attrs(n -> n.s("mode", "cubic").s("coordinate_transformation_mode", c)
+                  .f("cubic_coeff_a", a).i("exclude_outside", ex)).check();
+            }
+          }
+        }
+      }
+      new OpCase(opset, "Resize").in("X", x).init("roi", EMPTY).init("scales", EMPTY)
+          .init("sizes", longs(1, 2, 7, 3)).attrs(n -> n.s("mode", "cubic")).check();
+    }
+  }
+
   @Test
   void resizeNearestAndLinearWithScales() {
     Tensor x = randn(r, 1, 2, 4, 5);

@@ -196,7 +196,8 @@ final class Einsum implements Op {
     return isA ? t.reshape(bSize, fSize, cSize) : t.reshape(bSize, cSize, fSize);
   }
 
-  private static Tensor permute(Tensor x, int[] perm) {
+  /** {@code x} with its axes permuted: output axis i is input axis {@code perm[i]} (float tensors). */
+  static Tensor permute(Tensor x, int[] perm) {
     int r = perm.length;
     boolean id = true;
     for (int i = 0; i < r; i++) {

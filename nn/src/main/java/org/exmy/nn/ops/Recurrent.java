@@ -7,7 +7,7 @@ import org.exmy.nn.LinearSite;
 import org.exmy.nn.Tensor;
 
 /**
- * LSTM and GRU (layout 0): forward, reverse and bidirectional; bias, sequence_lens, initial_h,
+ * LSTM and GRU (layout 0, and layout 1 from opset 14: batch first): forward, reverse and bidirectional; bias, sequence_lens, initial_h,
  * initial_c, LSTM peepholes, clip, GRU linear_before_reset; outputs Y, Y_h and (LSTM) Y_c. The
  * activations (f, g and for LSTM h, per direction) may be Sigmoid, Tanh or Relu, without
  * activation_alpha / beta; clip bounds every gate's
@@ -33,9 +33,12 @@ final class Recurrent implements Op {
   private final boolean constW;
   private final boolean constR;
   private final int numOutputs;
+  private final boolean batchFirst;
 
   private Recurrent(boolean lstm, int hidden, int dirs, boolean reverseOnly, float clip,
-      boolean lbr, String[] acts, int site, boolean constW, boolean constR, int numOutputs) {
+      boolean lbr, String[] acts, int site, boolean constW, boolean constR, int numOutputs,
+      boolean batchFirst) {
+    this.batchFirst = batchFirst;
     this.lstm = lstm;
     this.hidden = hidden;
     this.dirs = dirs;
@@ -64,8 +67,9 @@ final class Recurrent implements Op {
           "hidden_size", "layout", "linear_before_reset");
       n.arity(3, 6, 0, 2);
     }
-    if (at.i("layout", 0) != 0) {
-      throw new OpError("unsupported layout " + at.i("layout", 0));
+    long layout = at.i("layout", 0);
+    if (layout != 0 && (layout != 1 || n.opset() < 14)) {
+      throw new OpError("unsupported layout " + layout);
     }
     if (at.has("activation_alpha") || at.has("activation_beta")) {
       throw new OpError("unsupported attribute activation_alpha / activation_beta");
@@ -135,7 +139,7 @@ final class Recurrent implements Op {
     DType[] outs = new DType[n.numOutputs()];
     Arrays.fill(outs, DType.FLOAT);
     Recurrent rec = new Recurrent(lstm, h, dirs, dir.equals("reverse"), clip, lbr, acts, idx,
-        n.isConst(1), n.isConst(2), n.numOutputs());
+        n.isConst(1), n.isConst(2), n.numOutputs(), layout == 1);
     return new Built(rec, outs, java.util.List.of(sw, sr));
   }
 
@@ -165,6 +169,32 @@ final class Recurrent implements Op {
 
   @Override
   public Tensor[] run(Tensor[] in, ExecContext cx) {
+    if (!batchFirst) {
+      return runSeqFirst(in, cx);
+    }
+    // layout 1: X [batch, seq, input], initial states [batch, dirs, hidden]; Y [batch, seq, dirs,
+    // hidden], Y_h / Y_c [batch, dirs, hidden]: the layout-0 computation between transpositions
+    Tensor[] t = in.clone();
+    int[] swap = {1, 0, 2};
+    if (t[0].rank() != 3) {
+      throw new OpError("X must be [batch_size, seq_length, input_size] (layout 1), is " + t[0]);
+    }
+    t[0] = Einsum.permute(t[0], swap);
+    for (int i : new int[] {5, 6}) {
+      if (i < t.length && t[i] != null && (i == 5 || lstm) && t[i].rank() == 3) {
+        t[i] = Einsum.permute(t[i], swap);
+      }
+    }
+    Tensor[] out = runSeqFirst(t, cx);
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] != null) {
+        out[i] = Einsum.permute(out[i], i == 0 ? new int[] {2, 0, 1, 3} : swap);
+      }
+    }
+    return out;
+  }
+
+  private Tensor[] runSeqFirst(Tensor[] in, ExecContext cx) {
     Tensor x = in[0];
     if (x.rank() != 3) {
       throw new OpError("X must be [seq_length, batch_size, input_size], is " + x);

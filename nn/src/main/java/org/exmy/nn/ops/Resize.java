@@ -9,18 +9,26 @@ import org.exmy.nn.Tensor;
  * "bilinear" too); coordinate_transformation_mode half_pixel, pytorch_half_pixel, align_corners,
  * asymmetric, tf_half_pixel_for_nn; scales or sizes. Coordinates are computed in float32 as ONNX
  * Runtime does; before opset 11 (Upsample, Resize-10) the mapping is asymmetric and nearest rounds
- * down when enlarging and up when shrinking. Refused: cubic, tf_crop_and_resize, antialias, axes,
+ * down when enlarging and up when shrinking. Mode cubic (opset 11 on): Keys' cubic convolution with
+ * cubic_coeff_a and exclude_outside, edge values repeated. Refused: tf_crop_and_resize, antialias, axes,
  * keep_aspect_ratio_policy other than stretch.
  */
 final class Resize {
-  private final boolean linear;
+  private enum Mode { NEAREST, LINEAR, CUBIC }
+
+  private final Mode mode;
+  private final float cubicA;
+  private final boolean excludeOutside;
   private final String coord;
   private final String nearest;
   private final int scalesIn;
   private final int sizesIn;
 
-  private Resize(boolean linear, String coord, String nearest, int scalesIn, int sizesIn) {
-    this.linear = linear;
+  private Resize(Mode mode, float cubicA, boolean excludeOutside, String coord, String nearest, int scalesIn,
+      int sizesIn) {
+    this.mode = mode;
+    this.cubicA = cubicA;
+    this.excludeOutside = excludeOutside;
     this.coord = coord;
     this.nearest = nearest;
     this.scalesIn = scalesIn;
@@ -79,15 +87,19 @@ final class Resize {
     n.requireFloat(0);
     n.requireFloat(scalesIn);
     String mode = at.s("mode", "nearest");
-    boolean linear;
+    Mode m;
     if (mode.equals("nearest")) {
-      linear = false;
+      m = Mode.NEAREST;
     } else if (mode.equals("linear") || (upsample && mode.equals("bilinear"))) {
-      linear = true;
+      m = Mode.LINEAR;
+    } else if (mode.equals("cubic") && !upsample && n.opset() >= 11) {
+      m = Mode.CUBIC;
     } else {
       throw new OpError("unsupported mode '" + mode + "'");
     }
-    Resize r = new Resize(linear, coord, nearest, scalesIn, sizesIn);
+    float a = upsample || n.opset() < 11 ? -0.75f : at.f("cubic_coeff_a", -0.75f);
+    boolean exclude = !upsample && n.opset() >= 11 && at.i("exclude_outside", 0) != 0;
+    Resize r = new Resize(m, a, exclude, coord, nearest, scalesIn, sizesIn);
     return Built.of(r::run, DType.FLOAT);
   }
 
@@ -139,65 +151,69 @@ final class Resize {
       return new Tensor[] {Tensor.of(out, os)};
     }
     int[] st = Shapes.strides(xs);
-    // per axis and output coordinate: lower and upper source offsets and the weight of the upper
-    int[][] lo = new int[rank][];
-    int[][] hi = new int[rank][];
-    float[][] w = new float[rank][];
+    // per axis and output coordinate: the source offsets (taps) and their weights; an axis that is
+    // not resized has one tap of weight 1
+    int[][][] tapOff = new int[rank][][];
+    float[][][] tapW = new float[rank][][];
+    int[] taps = new int[rank];
     for (int d = 0; d < rank; d++) {
-      lo[d] = new int[os[d]];
-      hi[d] = new int[os[d]];
-      w[d] = new float[os[d]];
+      boolean same = xs[d] == os[d] && scale[d] == 1f;
+      taps[d] = same || mode == Mode.NEAREST ? 1 : mode == Mode.LINEAR ? 2 : 4;
+      tapOff[d] = new int[os[d]][taps[d]];
+      tapW[d] = new float[os[d]][taps[d]];
       for (int o = 0; o < os[d]; o++) {
+        int[] off = tapOff[d][o];
+        float[] wt = tapW[d][o];
+        if (same) {
+          off[0] = o * st[d];
+          wt[0] = 1;
+          continue;
+        }
         float c = original(o, scale[d], xs[d], os[d]);
-        if (linear) {
-          float cl = Math.max(0f, Math.min(c, xs[d] - 1));
-          int i0 = Math.min((int) cl, xs[d] - 1);
-          int i1 = Math.min(i0 + 1, xs[d] - 1);
-          lo[d][o] = i0 * st[d];
-          hi[d][o] = i1 * st[d];
-          w[d][o] = i0 == i1 ? 0.5f : Math.abs(cl - i0);
-        } else {
-          int i = nearestIndex(c, scale[d] < 1);
-          i = Math.max(0, Math.min(i, xs[d] - 1));
-          lo[d][o] = i * st[d];
+        switch (mode) {
+          case NEAREST -> {
+            int i = nearestIndex(c, scale[d] < 1);
+            off[0] = Math.max(0, Math.min(i, xs[d] - 1)) * st[d];
+            wt[0] = 1;
+          }
+          case LINEAR -> {
+            float cl = Math.max(0f, Math.min(c, xs[d] - 1));
+            int i0 = Math.min((int) cl, xs[d] - 1);
+            int i1 = Math.min(i0 + 1, xs[d] - 1);
+            float w = i0 == i1 ? 0.5f : Math.abs(cl - i0);
+            off[0] = i0 * st[d];
+            off[1] = i1 * st[d];
+            wt[0] = 1 - w;
+            wt[1] = w;
+          }
+          default -> cubicTaps(c, xs[d], st[d], off, wt);
         }
       }
     }
     int[] idx = new int[rank];
-    int corners = 1 << rank;
+    int[] tap = new int[rank];
     for (int e = 0; e < n; e++) {
-      if (!linear) {
+      // every combination of one tap per axis, axis 0's tap varying fastest
+      float acc = 0;
+      java.util.Arrays.fill(tap, 0);
+      while (true) {
         int src = 0;
+        float wt = 1;
         for (int d = 0; d < rank; d++) {
-          src += lo[d][idx[d]];
+          src += tapOff[d][idx[d]][tap[d]];
+          wt *= tapW[d][idx[d]][tap[d]];
         }
-        out[e] = xa[src];
-      } else {
-        float acc = 0;
-        for (int m = 0; m < corners; m++) {
-          int src = 0;
-          float wt = 1;
-          boolean skip = false;
-          for (int d = 0; d < rank; d++) {
-            int o = idx[d];
-            boolean upper = (m >> d & 1) != 0;
-            if (xs[d] == os[d] && scale[d] == 1f && upper) {
-              skip = true; // an axis that is not resized contributes one point
-              break;
-            }
-            if (xs[d] == os[d] && scale[d] == 1f) {
-              src += o * st[d];
-              continue;
-            }
-            src += upper ? hi[d][o] : lo[d][o];
-            wt *= upper ? w[d][o] : 1 - w[d][o];
-          }
-          if (!skip) {
-            acc += wt * xa[src];
-          }
+        acc = mode == Mode.NEAREST ? xa[src] : acc + wt * xa[src];
+        int d = 0;
+        while (d < rank && ++tap[d] == taps[d]) {
+          tap[d] = 0;
+          d++;
         }
-        out[e] = acc;
+        if (d == rank) {
+          break;
+        }
       }
+      out[e] = acc;
       for (int d = rank - 1; d >= 0; d--) {
         if (++idx[d] < os[d]) {
           break;
@@ -206,6 +222,36 @@ final class Resize {
       }
     }
     return new Tensor[] {Tensor.of(out, os)};
+  }
+
+  /**
+   * The four taps of cubic convolution at source coordinate {@code c} (Keys' kernel with
+   * coefficient {@code cubicA}): source indices floor(c)-1 .. floor(c)+2, clamped to the axis
+   * (edge values repeat); with exclude_outside, taps outside the axis get weight 0 and the others
+   * are renormalized to sum to 1.
+   */
+  private void cubicTaps(float c, int len, int stride, int[] off, float[] wt) {
+    int i = (int) Math.floor(c);
+    float t = c - i;
+    float a = cubicA;
+    float[] x = {t + 1, t, 1 - t, 2 - t};
+    float sum = 0;
+    for (int j = 0; j < 4; j++) {
+      float d = x[j];
+      float w = j == 1 || j == 2 ? ((a + 2) * d - (a + 3)) * d * d + 1 : ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
+      int src = i - 1 + j;
+      if (excludeOutside && (src < 0 || src >= len)) {
+        w = 0;
+      }
+      wt[j] = w;
+      sum += w;
+      off[j] = Math.max(0, Math.min(src, len - 1)) * stride;
+    }
+    if (excludeOutside && sum != 0) {
+      for (int j = 0; j < 4; j++) {
+        wt[j] /= sum;
+      }
+    }
   }
 
   /** The source coordinate of output coordinate {@code o} along one axis. */
