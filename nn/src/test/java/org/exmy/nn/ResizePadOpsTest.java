@@ -215,7 +215,7 @@ class ResizePadOpsTest {
   @Test
   void unsupportedValuesAreOneLineNamingTheNode() {
     String[][] cases = {
-      {"Resize", "mode", "cubic"},
+      {"Resize", "mode", "lanczos"},
       {"Resize", "coordinate_transformation_mode", "tf_crop_and_resize"},
       {"Resize", "nearest_mode", "banana"},
       {"Pad", "mode", "wrap"},

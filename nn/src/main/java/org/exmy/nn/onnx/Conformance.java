@@ -182,14 +182,16 @@ public final class Conformance {
     return runTest(dir, parse(dir.resolve("model.onnx")), known);
   }
 
+  private static final String ALIGN_CORNERS_LENGTH = "expected data use length_original * scale as the"
+      + " resized length; ORT 1.20 and exmy use the output length";
+
   /**
    * Tests whose expected data in ONNX 1.12 disagree with ONNX Runtime 1.20, which exmy follows; a
    * skip with the reason. OnnxConformanceTest checks that ORT computes what exmy computes on each.
    */
   public static final Map<String, String> EXPECTED_DATA_DIFFERS_FROM_ORT = Map.of(
-      "test_resize_downsample_scales_linear_align_corners",
-      "expected data use length_original * scale as the resized length; ORT 1.20 and exmy use the"
-          + " output length");
+      "test_resize_downsample_scales_linear_align_corners", ALIGN_CORNERS_LENGTH,
+      "test_resize_downsample_scales_cubic_align_corners", ALIGN_CORNERS_LENGTH);
 
   private static Result runTest(Path dir, ModelProto proto, Set<String> known) {
     String test = dir.getFileName().toString();
