@@ -134,19 +134,23 @@ final class BenchCommand implements Callable<Integer> {
       throw new UsageException("--seconds must be 0..600, got " + seconds);
     }
     boolean resnet = model.equalsIgnoreCase("resnet18");
-    boolean fmnist = org.exmy.nn.ReferenceModels.isName(model);
+    boolean reference = org.exmy.nn.ReferenceModels.isName(model);
     byte[] bytes = resnet ? org.exmy.nn.ResNets.resnet18(0, size, size) : org.exmy.nn.ReferenceModels.bytes(model);
     String source = resnet ? "resnet18" : org.exmy.nn.ReferenceModels.source(model);
     org.exmy.nn.Model m = org.exmy.nn.onnx.OnnxLoader.load(bytes, source);
-    int n = images != null ? images : fmnist ? 10_000 : batch;
-    Limits.check("--images", n, 1, 60_000);
-    org.exmy.nn.Tensor x;
-    org.exmy.nn.Tensor calib;
-    if (fmnist) {
-      x = org.exmy.nn.data.Datasets.load("fashion-mnist", org.exmy.nn.data.Datasets.Split.TEST).head(n).inputs();
-      calib = org.exmy.nn.data.Datasets.load("fashion-mnist", org.exmy.nn.data.Datasets.Split.TRAIN).head(256)
-          .inputs();
+    org.exmy.nn.Feeds x;
+    org.exmy.nn.Feeds calib;
+    if (reference) {
+      // a reference model benches on its own test data, calibrated on its calibration split
+      String data = org.exmy.nn.ReferenceModels.defaultData(model);
+      org.exmy.nn.data.ModelData d = org.exmy.nn.data.ModelData.load(data, m, org.exmy.nn.data.Datasets.Split.TEST);
+      int n = images != null ? images : d.items();
+      Limits.check("--images", n, 1, 60_000);
+      x = d.inputs().head(n);
+      calib = org.exmy.nn.data.ModelData.calibration(data, m, 256);
     } else {
+      int n = images != null ? images : batch;
+      Limits.check("--images", n, 1, 60_000);
       x = random(m, n, 1);
       calib = random(m, Math.min(8, n), 2);
     }
@@ -154,16 +158,17 @@ final class BenchCommand implements Callable<Integer> {
     o.println("model,input,batch,threads,engine,images_per_s,over_exmy_fp32,over_onnxruntime,max_abs_diff_vs_onnxruntime");
     OrtBench.Result ort = null;
     if (OrtBench.available()) {
-      ort = OrtBench.run(bytes, x.floats(), x.shape(), batch, t, seconds);
+      ort = OrtBench.run(bytes, x, batch, t, seconds);
     } else {
       spec.commandLine().getErr().println("exmy bench: ONNX Runtime is not on the class path (the exmy script adds"
           + " cli/target/ort/*.jar, copied there by the cli build); its row is left out");
     }
-    String in = java.util.Arrays.toString(x.shape()).replace(", ", "x").replace("[", "").replace("]", "");
+    String in = String.join(" ", x.tensors().values().stream().map(v -> java.util.Arrays.toString(v.shape())
+        .replace(", ", "x").replace("[", "").replace("]", "")).toList());
     double fp32;
     float[] fp32Out;
     try (org.exmy.nn.Session s = new org.exmy.nn.Session(m, org.exmy.nn.LinearKernels.fp32(), t)) {
-      fp32Out = s.runBatched(x.slice0(0, Math.min(batch, n)), batch, null).floats();
+      fp32Out = s.runAll(x.head(batch), batch, null).values().iterator().next().floats();
       fp32 = time(s, x);
     }
     if (ort != null) {
@@ -202,49 +207,59 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** Images/s of passes over {@code x} in runs of {@code batch}: warm-up passes, then for {@code seconds}. */
-  private double time(org.exmy.nn.Session s, org.exmy.nn.Tensor x) {
+  private double time(org.exmy.nn.Session s, org.exmy.nn.Feeds x) {
     long w0 = System.nanoTime();
     for (int i = 0; i < 2 || System.nanoTime() - w0 < Math.min(seconds, 1.5) * 1e9; i++) {
-      s.runBatched(x, batch, null); // warm-up: the JIT compiles the kernels for these shapes
+      s.runAll(x, batch, null); // warm-up: the JIT compiles the kernels for these shapes
     }
     long t0 = System.nanoTime();
     long passes = 0;
     do {
-      s.runBatched(x, batch, null);
+      s.runAll(x, batch, null);
       passes++;
     } while (System.nanoTime() - t0 < seconds * 1e9);
-    return passes * x.dim(0) / ((System.nanoTime() - t0) / 1e9);
+    return passes * x.items() / ((System.nanoTime() - t0) / 1e9);
   }
 
-  /** Seeded uniform [0, 1) inputs of the model's one input, its free batch dimension set to {@code n}. */
-  private static org.exmy.nn.Tensor random(org.exmy.nn.Model m, int n, long seed) {
-    if (m.inputs().size() != 1) {
-      throw new org.exmy.nn.NnException(m.source() + ": bench needs a model with one input, it has "
-          + m.inputs().size());
-    }
-    int[] dims = m.inputs().get(0).dims().clone();
-    if (dims.length == 0) {
-      throw new org.exmy.nn.NnException(m.source() + ": input '" + m.inputs().get(0).name() + "' has no batch dimension");
-    }
-    dims[0] = n;
-    for (int i = 1; i < dims.length; i++) {
-      if (dims[i] < 1) {
-        throw new org.exmy.nn.NnException(m.source() + ": input '" + m.inputs().get(0).name() + "' dimension " + i
-            + " is not fixed");
+  /**
+   * Seeded inputs for every input of the model, its free batch dimension set to {@code n}: float
+   * inputs uniform in [0, 1), integer inputs 0 or 1 (valid token ids, masks and segment ids).
+   */
+  private static org.exmy.nn.Feeds random(org.exmy.nn.Model m, int n, long seed) {
+    java.util.Map<String, org.exmy.nn.Tensor> feeds = new java.util.LinkedHashMap<>();
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    for (org.exmy.nn.Model.Input in : m.inputs()) {
+      int[] dims = in.dims().clone();
+      if (dims.length == 0) {
+        throw new org.exmy.nn.NnException(m.source() + ": input '" + in.name() + "' has no batch dimension");
+      }
+      dims[0] = n;
+      long size = 1;
+      for (int i = 0; i < dims.length; i++) {
+        if (i > 0 && dims[i] < 1) {
+          throw new org.exmy.nn.NnException(m.source() + ": input '" + in.name() + "' dimension " + i
+              + " is not fixed; bench it on data with 'exmy run' or a reference model");
+        }
+        size *= dims[i];
+      }
+      if (size > 1L << 28) {
+        throw new org.exmy.nn.NnException(m.source() + ": input '" + in.name() + "' of " + size
+            + " values is too large to bench");
+      }
+      if (in.type() == org.exmy.nn.DType.FLOAT) {
+        float[] v = new float[(int) size];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = (float) r.nextDouble();
+        }
+        feeds.put(in.name(), org.exmy.nn.Tensor.of(v, dims));
+      } else {
+        long[] v = new long[(int) size];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = r.nextInt(2);
+        }
+        feeds.put(in.name(), org.exmy.nn.Tensor.ofLongs(v, dims));
       }
     }
-    long size = 1;
-    for (int d : dims) {
-      size *= d;
-    }
-    if (size > 1L << 28) {
-      throw new org.exmy.nn.NnException(m.source() + ": input of " + size + " values is too large to bench");
-    }
-    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-    float[] v = new float[(int) size];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) r.nextDouble();
-    }
-    return org.exmy.nn.Tensor.of(v, dims);
+    return new org.exmy.nn.Feeds("random inputs", feeds);
   }
 }

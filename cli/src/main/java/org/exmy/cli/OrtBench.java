@@ -29,50 +29,59 @@ final class OrtBench {
   record Result(double imagesPerSecond, float[] firstOutput) {}
 
   /**
-   * Runs {@code x} in batches of {@code batch} items to warm up (2 passes and 1.5 s), then again
-   * until at least {@code seconds} have passed, with {@code threads} intra-op threads.
+   * Runs {@code x} (every input by name) in batches of {@code batch} items to warm up (2 passes and
+   * 1.5 s), then again until at least {@code seconds} have passed, with {@code threads} intra-op
+   * threads.
    */
-  static Result run(byte[] model, float[] x, int[] shape, int batch, int threads, double seconds) {
+  static Result run(byte[] model, org.exmy.nn.Feeds x, int batch, int threads, double seconds) {
     try {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
         o.setIntraOpNumThreads(threads);
         o.setInterOpNumThreads(1);
         try (OrtSession s = env.createSession(model, o)) {
-          String in = s.getInputNames().iterator().next();
-          int items = shape[0];
-          int item = x.length / items;
-          long[] bs = new long[shape.length];
-          for (int i = 1; i < shape.length; i++) {
-            bs[i] = shape[i];
-          }
+          int items = x.items();
           float[] first = null;
           long t0 = 0;
           long passes = -2; // two passes and 1.5 s warm up, as for exmy
           long w0 = System.nanoTime();
-          while (true) {
-            if (passes == 0 && System.nanoTime() - w0 < Math.min(seconds, 1.5) * 1e9) {
-              passes = -1;
-            }
-            if (passes == 0) {
-              t0 = System.nanoTime();
-            }
+          java.util.List<java.util.Map<String, OnnxTensor>> batches = new java.util.ArrayList<>();
+          try {
             for (int b0 = 0; b0 < items; b0 += batch) {
-              int nb = Math.min(batch, items - b0);
-              bs[0] = nb;
-              try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x, b0 * item, nb * item), bs);
-                  OrtSession.Result r = s.run(java.util.Map.of(in, t))) {
-                if (first == null) {
-                  FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
-                  first = new float[fb.remaining()];
-                  fb.get(first);
-                }
+              java.util.Map<String, OnnxTensor> m = new java.util.LinkedHashMap<>();
+              batches.add(m);
+              org.exmy.nn.Feeds part = x.slice(b0, Math.min(items, b0 + batch));
+              for (var e : part.tensors().entrySet()) {
+                org.exmy.nn.Tensor t = e.getValue();
+                long[] shape = java.util.Arrays.stream(t.shape()).asLongStream().toArray();
+                m.put(e.getKey(), t.type() == org.exmy.nn.DType.FLOAT
+                    ? OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats()), shape)
+                    : OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(t.longs()), shape));
               }
             }
-            passes++;
-            if (passes > 0 && System.nanoTime() - t0 >= seconds * 1e9) {
-              break;
+            while (true) {
+              if (passes == 0 && System.nanoTime() - w0 < Math.min(seconds, 1.5) * 1e9) {
+                passes = -1;
+              }
+              if (passes == 0) {
+                t0 = System.nanoTime();
+              }
+              for (java.util.Map<String, OnnxTensor> in : batches) {
+                try (OrtSession.Result r = s.run(in)) {
+                  if (first == null) {
+                    FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
+                    first = new float[fb.remaining()];
+                    fb.get(first);
+                  }
+                }
+              }
+              passes++;
+              if (passes > 0 && System.nanoTime() - t0 >= seconds * 1e9) {
+                break;
+              }
             }
+          } finally {
+            batches.forEach(m -> m.values().forEach(OnnxTensor::close));
           }
           return new Result(passes * items / ((System.nanoTime() - t0) / 1e9), first);
         }
