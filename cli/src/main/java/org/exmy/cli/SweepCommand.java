@@ -166,10 +166,12 @@ final class SweepCommand implements Callable<Integer> {
     return outcome.ok() ? 0 : Main.EXIT_FAILURE;
   }
 
-  /** The front per model on stdout: LUTs and top-1. */
+  /** The front per model on stdout: LUTs and the ranking metric (top-1 % by default). */
   static void printFront(PrintWriter o, List<PointResult> results) {
     for (var e : SweepReport.fronts(results).entrySet()) {
-      o.println("Pareto front" + (e.getKey().isEmpty() ? "" : " (" + e.getKey() + ")") + ": LUTs, top-1 %");
+      String metric = e.getValue().stream().filter(r -> r.accuracy() != null).findFirst()
+          .map(r -> r.accuracy().metric().label()).orElse("top-1 %");
+      o.println("Pareto front" + (e.getKey().isEmpty() ? "" : " (" + e.getKey() + ")") + ": LUTs, " + metric);
       for (PointResult r : e.getValue()) {
         o.printf(Locale.ROOT, "  %-24s %6.0f %7.2f%n", r.point().label(), r.lutsOrNaN(), r.scoreOrNaN());
       }

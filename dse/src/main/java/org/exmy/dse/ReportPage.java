@@ -69,6 +69,16 @@ final class ReportPage {
       "figcaption { font-size: 0.9em; color: #555; }",
       "div.wide { overflow-x: auto; }");
 
+  /** A sentence naming the ranking metric when it is not top-1 (README "Fidelity metrics"). */
+  private static String rankedBy(List<PointResult> results) {
+    return results.stream().filter(r -> r.accuracy() != null).findFirst().map(r -> r.accuracy().metric())
+        .filter(m -> m != org.exmy.nn.quant.Metric.TOP1)
+        .map(m -> " In this sweep the front and the plots rank points by " + m.label() + " of the model's outputs "
+            + "against its float32 outputs (the worst output), not by top-1; the columns sqnr_db, cosine, "
+            + "max_abs_error and output_agreement give every fidelity metric.")
+        .orElse("");
+  }
+
   /** The page, as text. */
   static String render(List<PointResult> results, Map<String, List<PointResult>> fronts, List<SweepPlots.Plot> plots,
       SweepReport.Settings settings) {
@@ -87,7 +97,7 @@ final class ReportPage {
         + "front points are labelled in bold, and the dashed line is the FP32 model. Rows and markers flagged "
         + "\"proof FAILED\" (red) are cores whose Verilator simulation disagreed with the bit-exact reference "
         + "model (mismatches > 0): that hardware is wrong, whatever its cost and accuracy say. "
-        + "An empty cell is a stage that did not run.")));
+        + "An empty cell is a stage that did not run." + rankedBy(results))));
     body.add(h2("Settings"));
     body.add(settingsTable(settings));
     List<String> models = new ArrayList<>();

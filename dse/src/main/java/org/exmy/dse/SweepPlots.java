@@ -80,7 +80,7 @@ final class SweepPlots {
   static List<Plot> all(List<PointResult> results, Map<String, List<PointResult>> fronts) {
     Map<String, List<PointResult>> rated = new TreeMap<>();
     for (PointResult r : results) {
-      if (!Double.isNaN(r.scoreOrNaN())) {
+      if (Double.isFinite(r.scoreOrNaN())) {
         rated.computeIfAbsent(SweepReport.modelOf(r), k -> new ArrayList<>()).add(r);
       }
     }
@@ -127,7 +127,7 @@ final class SweepPlots {
   /** Top-1 vs LUTs, one series per family, the front as a staircase, FP32 as a line; null without points. */
   static XYChart accuracyVsLuts(String title, List<PointResult> model, List<PointResult> front) {
     List<PointResult> pts = model.stream()
-        .filter(r -> !Double.isNaN(r.lutsOrNaN()) && !Double.isNaN(r.scoreOrNaN())).toList();
+        .filter(r -> !Double.isNaN(r.lutsOrNaN()) && Double.isFinite(r.scoreOrNaN())).toList();
     if (pts.isEmpty()) {
       return null;
     }
@@ -162,7 +162,7 @@ final class SweepPlots {
    * best point of each width (labelled).
    */
   static XYChart accuracyVsBits(String title, List<PointResult> model) {
-    List<PointResult> pts = model.stream().filter(r -> !Double.isNaN(r.scoreOrNaN())).toList();
+    List<PointResult> pts = model.stream().filter(r -> Double.isFinite(r.scoreOrNaN())).toList();
     XYChart c = chart(title, "bits of the weight format", scoreAxis(model));
     ToDoubleFunction<PointResult> bits = r -> r.core().a().bits();
     for (XYSeries s : familySeries(c, pts, bits, PointResult::scoreOrNaN, " (all points)")) {
