@@ -94,7 +94,7 @@ final class MoreUnary {
         f = x -> x > 0 ? gamma * x : (float) (gamma * (alpha * Math.expm1(x)));
       }
       case "Softplus" -> f = x -> (float) softplus(x);
-      case "Mish" -> f = x -> (float) (x * Math.tanh(softplus(x)));
+      case "Mish" -> f = x -> (float) (x * MathFns.tanh(softplus(x)));
       default -> throw new OpError("unsupported operator");
     }
     Op o =

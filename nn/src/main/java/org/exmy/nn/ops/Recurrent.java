@@ -158,7 +158,7 @@ final class Recurrent implements Op {
   private static double fn(String name, double v) {
     return switch (name) {
       case "Sigmoid" -> 1 / (1 + Math.exp(-v));
-      case "Tanh" -> Math.tanh(v);
+      case "Tanh" -> MathFns.tanh(v);
       default -> Math.max(0, v);
     };
   }
