@@ -34,6 +34,14 @@ public final class FormatQuantizer {
    * bucket's closed range), else -1 (then the search).
    */
   private final short[] bucket;
+  /**
+   * For an integer format whose values are every integer of [intLo, intHi] in units of its quantum:
+   * the fixed operand of a finite {@code y} is {@code rint(y)} clamped, the encoder's rounding to
+   * nearest, ties to even, saturating (checked against the table when built).
+   */
+  private final boolean intGrid;
+  private final double intLo;
+  private final double intHi;
 
   public FormatQuantizer(NumberFormat format) {
     this.format = format;
@@ -50,6 +58,17 @@ public final class FormatQuantizer {
     this.fixedOf = t == null ? null : t[1];
     this.tieFixed = t == null ? null : t[2];
     this.bucket = t == null || fixedOf.length > Short.MAX_VALUE ? null : buckets(mids);
+    boolean grid = format instanceof IntFormat && fixedOf != null && lsb == 0;
+    for (int i = 1; grid && i < fixedOf.length; i++) {
+      grid = fixedOf[i] == fixedOf[i - 1] + 1;
+    }
+    // the ties: every midpoint k + 1/2 must round to the even neighbour in the table too
+    for (int i = 0; grid && i < mids.length; i++) {
+      grid = mids[i] == fixedOf[i] + 0.5 && tieFixed[i] == Math.rint(mids[i]);
+    }
+    this.intGrid = grid;
+    this.intLo = grid ? fixedOf[0] : 0;
+    this.intHi = grid ? fixedOf[fixedOf.length - 1] : 0;
   }
 
   private static short[] buckets(double[] md) {
@@ -215,6 +234,9 @@ public final class FormatQuantizer {
   /** The fixed-point operand of {@code x} at scale {@code s} (an integer, exact in a double and a float). */
   public double fixed(float x, float s) {
     float q = x / s;
+    if (intGrid && Math.abs(q) < Float.POSITIVE_INFINITY) {
+      return Math.max(intLo, Math.min(intHi, Math.rint(q))) + 0.0; // + 0.0: no negative zero
+    }
     if (bucket != null) {
       int i = bucket[Float.floatToRawIntBits(q) >>> 16];
       if (i >= 0) {
