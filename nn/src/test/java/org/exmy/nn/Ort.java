@@ -70,6 +70,15 @@ final class Ort {
                     lb.get(l);
                     out.put(e.getKey(), Tensor.ofLongs(l, shape));
                   }
+                  case BFLOAT16 -> {
+                    // raw little-endian bit patterns: the top half of a float32
+                    java.nio.ByteBuffer bb = t.getByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    float[] f = new float[bb.remaining() / 2];
+                    for (int i = 0; i < f.length; i++) {
+                      f[i] = Float.intBitsToFloat((bb.getShort() & 0xffff) << 16);
+                    }
+                    out.put(e.getKey(), Tensor.of(f, shape));
+                  }
                   default -> throw new AssertionError("ORT output type " + t.getInfo().type);
                 }
               }

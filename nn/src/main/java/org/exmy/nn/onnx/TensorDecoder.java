@@ -10,7 +10,7 @@ import org.exmy.nn.ops.Half;
 import org.exmy.nn.ops.OpError;
 
 /**
- * Converts an ONNX TensorProto into a {@link Tensor}: float types (FLOAT, DOUBLE, FLOAT16) to
+ * Converts an ONNX TensorProto into a {@link Tensor}: float types (FLOAT, DOUBLE, FLOAT16, BFLOAT16) to
  * float32, integer types and BOOL to int64. The element count the dims declare is checked against
  * the data actually present (raw_data bytes or typed values) before anything is allocated; negative
  * or overflowing dims, external data and segments are refused. Errors are {@link OpError}s whose
@@ -27,7 +27,7 @@ public final class TensorDecoder {
   /** The engine type of an ONNX data type, or null when unsupported. */
   public static DType engineType(int dataType) {
     return switch (dataType) {
-      case 1, 10, 11 -> DType.FLOAT;
+      case 1, 10, 11, 16 -> DType.FLOAT;
       case 2, 3, 4, 5, 6, 7, 9, 12, 13 -> DType.INT64;
       default -> null;
     };
@@ -38,7 +38,7 @@ public final class TensorDecoder {
     return switch (t) {
       case 1, 6, 12 -> 4; // FLOAT, INT32, UINT32
       case 2, 3, 9 -> 1; // UINT8, INT8, BOOL
-      case 4, 5, 10 -> 2; // UINT16, INT16, FLOAT16
+      case 4, 5, 10, 16 -> 2; // UINT16, INT16, FLOAT16, BFLOAT16
       case 7, 11, 13 -> 8; // INT64, DOUBLE, UINT64
       default -> 0;
     };
@@ -92,6 +92,7 @@ public final class TensorDecoder {
         f[i] = switch (type) {
           case 1 -> b.getFloat();
           case 11 -> (float) b.getDouble();
+          case 16 -> Float.intBitsToFloat((b.getShort() & 0xffff) << 16); // bfloat16: the top half
           default -> Half.toFloat(b.getShort() & 0xffff);
         };
       }
@@ -133,6 +134,7 @@ public final class TensorDecoder {
         f[i] = switch (type) {
           case 1 -> t.getFloatData(i);
           case 11 -> (float) t.getDoubleData(i);
+          case 16 -> Float.intBitsToFloat((t.getInt32Data(i) & 0xffff) << 16);
           default -> Half.toFloat(t.getInt32Data(i) & 0xffff);
         };
       }

@@ -4,7 +4,8 @@ import org.exmy.nn.DType;
 import org.exmy.nn.Tensor;
 
 /**
- * Cast to a float type (FLOAT, DOUBLE held as float32; FLOAT16 rounded to half precision) or an
+ * Cast to a float type (FLOAT, DOUBLE held as float32; FLOAT16 rounded to half precision, BFLOAT16
+ * to bfloat16, both to nearest even) or an
  * integer type (held as int64, wrapped to the target width as a C cast does; BOOL as 0 / 1). Floats
  * convert to integers by truncation toward zero.
  */
@@ -24,6 +25,7 @@ final class Cast {
   private static final int DOUBLE = 11;
   private static final int UINT32 = 12;
   private static final int UINT64 = 13;
+  private static final int BFLOAT16 = 16;
 
   static Built build(NodeSpec n) {
     n.attrs().allow("to", "saturate");
@@ -34,7 +36,7 @@ final class Cast {
     int to = (int) n.attrs().i("to", 0);
     DType out;
     switch (to) {
-      case FLOAT, DOUBLE, FLOAT16 -> out = DType.FLOAT;
+      case FLOAT, DOUBLE, FLOAT16, BFLOAT16 -> out = DType.FLOAT;
       case UINT8, INT8, UINT16, INT16, INT32, INT64, BOOL, UINT32, UINT64 -> out = DType.INT64;
       default -> throw new OpError("unsupported target type " + to);
     }
@@ -44,11 +46,11 @@ final class Cast {
 
   private static Tensor cast(Tensor x, int to) {
     int n = x.size();
-    if (to == FLOAT || to == DOUBLE || to == FLOAT16) {
+    if (to == FLOAT || to == DOUBLE || to == FLOAT16 || to == BFLOAT16) {
       float[] y = new float[n];
       for (int i = 0; i < n; i++) {
         float v = x.type() == DType.FLOAT ? x.floats()[i] : (float) x.longs()[i];
-        y[i] = to == FLOAT16 ? Half.round(v) : v;
+        y[i] = to == FLOAT16 ? Half.round(v) : to == BFLOAT16 ? bfloat16(v) : v;
       }
       return Tensor.of(y, x.shape());
     }
@@ -68,6 +70,16 @@ final class Cast {
       y[i] = wrap(v, to);
     }
     return Tensor.ofLongs(y, x.shape());
+  }
+
+  /** {@code v} rounded to bfloat16 (its top 16 bits), to nearest, ties to even; NaN stays NaN. */
+  static float bfloat16(float v) {
+    if (Float.isNaN(v)) {
+      return v;
+    }
+    int b = Float.floatToRawIntBits(v);
+    b += 0x7fff + ((b >>> 16) & 1);
+    return Float.intBitsToFloat(b & 0xffff0000);
   }
 
   private static long wrap(long v, int to) {

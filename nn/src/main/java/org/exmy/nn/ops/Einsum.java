@@ -15,7 +15,8 @@ import org.exmy.nn.Tensor;
  * index. Each operand is permuted to {@code [batch][free][contracted]} (A) and {@code
  * [batch][contracted][free]} (B), the products go through the node's {@link LinearKernel} as
  * MatMul's do ({@code M} = A's free size, {@code K} = contracted size, {@code N} = B's free size),
- * and the result is permuted to the output's order. Any other equation is refused.
+ * and the result is permuted to the output's order. Any other equation (one or three operands,
+ * diagonals, sums within an operand, implicit output) runs on {@link GeneralEinsum}, in float32.
  */
 final class Einsum implements Op {
   /** Index letter standing for the ellipsis dimensions. */
@@ -45,14 +46,23 @@ final class Einsum implements Op {
     if (eq == null) {
       throw new OpError("attribute 'equation' is required");
     }
-    if (n.inTypes().length != 2 || n.numOutputs() != 1) {
-      throw new OpError("equation '" + eq + "' not supported (only two-operand matrix products)");
+    n.arity(1, Integer.MAX_VALUE, 1, 1);
+    for (int i = 0; i < n.inTypes().length; i++) {
+      n.requireFloat(i);
     }
-    n.arity(2, 2, 1, 1);
-    n.requireFloat(0);
-    n.requireFloat(1);
-    String[] t = parse(eq);
     int idx = n.linearIndex();
+    String[] t;
+    try {
+      t = n.inTypes().length == 2 ? parse(eq) : null;
+    } catch (OpError notMatMul) {
+      t = null;
+    }
+    if (t == null) {
+      // not a matrix product: the general path, in float32 (its site is never called)
+      GeneralEinsum g = GeneralEinsum.parse(eq, n.inTypes().length);
+      return new Built(g, new DType[] {DType.FLOAT},
+          new LinearSite(n.name(), "Einsum", idx, -1, LinearSite.Operand.NONE, -1, null));
+    }
     Einsum probe = new Einsum(eq, t, idx, null, LinearSite.Operand.NONE);
     LinearSite site;
     Tensor w = null;
