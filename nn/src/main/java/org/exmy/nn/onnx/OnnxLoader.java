@@ -41,6 +41,14 @@ public final class OnnxLoader {
   /** Oldest and newest default-domain opset supported. */
   public static final int MIN_OPSET = 6;
 
+  /**
+   * Operators whose definition has not changed from opset 1 to opset 6 (no consumed_inputs, no
+   * legacy broadcast attribute): a model of an older opset made only of these loads as opset 6.
+   */
+  static final java.util.Set<String> UNCHANGED_SINCE_OPSET_1 = java.util.Set.of("GlobalAveragePool",
+      "GlobalMaxPool", "Not", "Softplus", "Softsign", "Identity", "Constant", "Flatten", "Transpose",
+      "Shape", "Size");
+
   public static final int MAX_OPSET = 20;
 
   private static final long MAX_FILE = Integer.MAX_VALUE - 8;
@@ -115,6 +123,10 @@ public final class OnnxLoader {
         throw fail("not an ONNX model (no graph and no opset import)");
       }
       throw fail("the model imports no default-domain opset");
+    }
+    if (opset >= 1 && opset < MIN_OPSET && proto.hasGraph() && proto.getGraph().getNodeList().stream()
+        .allMatch(nd -> UNCHANGED_SINCE_OPSET_1.contains(nd.getOpType()) && nd.getDomain().isEmpty())) {
+      opset = MIN_OPSET; // every operator means in opset 6 what it meant in the model's opset
     }
     if (opset < MIN_OPSET || opset > MAX_OPSET) {
       throw fail("opset " + opset + " is not supported (" + MIN_OPSET + ".." + MAX_OPSET + ")");
