@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -194,7 +193,8 @@ public final class OnnxLoader {
     if (outputs.isEmpty()) {
       throw fail("the graph has no outputs");
     }
-    List<Model.Step> withRelease = release(steps, outSlots, inputSlots);
+    List<Model.Step> withRelease = Liveness.release(steps, slotType.size(), outSlots, inputSlots,
+        s -> slotConst.get(s) != null);
     return new Model(
         source, opset, inputs, inputSlots.stream().mapToInt(Integer::intValue).toArray(),
         outputs, outSlots, withRelease, slotConst.toArray(new Tensor[0]), sites,
@@ -395,35 +395,4 @@ public final class OnnxLoader {
     return AttributeProto.AttributeType.UNDEFINED;
   }
 
-  /** Adds to each step the slots whose last reader it is (never inputs, outputs or constants). */
-  private List<Model.Step> release(List<Model.Step> steps, int[] outSlots, List<Integer> ins) {
-    int[] last = new int[slotType.size()];
-    Arrays.fill(last, -1);
-    for (int i = 0; i < steps.size(); i++) {
-      for (int s : steps.get(i).in()) {
-        if (s >= 0) {
-          last[s] = i;
-        }
-      }
-    }
-    for (int s : outSlots) {
-      last[s] = -1;
-    }
-    List<List<Integer>> rel = new ArrayList<>();
-    for (int i = 0; i < steps.size(); i++) {
-      rel.add(new ArrayList<>());
-    }
-    for (int s = 0; s < last.length; s++) {
-      if (last[s] >= 0 && slotConst.get(s) == null && !ins.contains(s)) {
-        rel.get(last[s]).add(s);
-      }
-    }
-    List<Model.Step> out = new ArrayList<>();
-    for (int i = 0; i < steps.size(); i++) {
-      Model.Step st = steps.get(i);
-      out.add(new Model.Step(st.name(), st.opType(), st.op(), st.in(), st.out(),
-          rel.get(i).stream().mapToInt(Integer::intValue).toArray()));
-    }
-    return out;
-  }
 }
