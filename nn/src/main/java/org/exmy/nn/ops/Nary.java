@@ -18,7 +18,7 @@ final class Nary {
   static final String[] VARIADIC = {"Min", "Max", "Sum", "Mean"};
 
   /** The broadcast output shape of all inputs. */
-  private static int[] shapeOf(Tensor[] in) {
+  static int[] shapeOf(Tensor[] in) {
     int[] s = in[0].shape();
     for (int i = 1; i < in.length; i++) {
       s = Shapes.broadcast(s, in[i].shape());
@@ -27,7 +27,7 @@ final class Nary {
   }
 
   /** Flat offset of each operand for every output element: {@code off[o][i]}. */
-  private static int[][] offsets(int[] out, Tensor[] in) {
+  static int[][] offsets(int[] out, Tensor[] in) {
     int[][] shapes = new int[in.length][];
     for (int o = 0; o < in.length; o++) {
       shapes[o] = in[o].shape();

@@ -75,6 +75,28 @@ public final class OpRegistry {
     FACTORIES.put("Einsum", Einsum::build);
     FACTORIES.put("LSTM", Recurrent::build);
     FACTORIES.put("GRU", Recurrent::build);
+    FACTORIES.put("LogSoftmax", SoftmaxVariants::build);
+    FACTORIES.put("Hardmax", SoftmaxVariants::build);
+    FACTORIES.put("GatherElements", IndexOps::gatherElements);
+    FACTORIES.put("ScatterElements", IndexOps::scatterElements);
+    FACTORIES.put("Scatter", IndexOps::scatterElements);
+    FACTORIES.put("GatherND", IndexOps::gatherNd);
+    FACTORIES.put("ScatterND", IndexOps::scatterNd);
+    FACTORIES.put("OneHot", IndexOps::oneHot);
+    FACTORIES.put("Compress", IndexOps::compress);
+    FACTORIES.put("NonZero", IndexOps::nonZero);
+    FACTORIES.put("Trilu", TriluEye::trilu);
+    FACTORIES.put("EyeLike", TriluEye::eyeLike);
+    FACTORIES.put("Mod", ModShift::mod);
+    FACTORIES.put("BitShift", ModShift::bitShift);
+    FACTORIES.put("Size", Inspect::size);
+    FACTORIES.put("IsNaN", Inspect::isNanInf);
+    FACTORIES.put("IsInf", Inspect::isNanInf);
+    FACTORIES.put("DepthToSpace", SpaceDepth::build);
+    FACTORIES.put("SpaceToDepth", SpaceDepth::build);
+    FACTORIES.put("GlobalMaxPool", LocalNorm::globalMaxPool);
+    FACTORIES.put("LRN", LocalNorm::lrn);
+    FACTORIES.put("MeanVarianceNormalization", LocalNorm::meanVarianceNormalization);
   }
 
   /** Operators that exist only from some opset on. */
@@ -83,7 +105,16 @@ public final class OpRegistry {
           Map.entry("Shape", 1), Map.entry("Expand", 8), Map.entry("ConstantOfShape", 9), Map.entry("Erf", 9),
           Map.entry("Mish", 18), Map.entry("Resize", 10), Map.entry("Range", 11), Map.entry("CumSum", 11),
           Map.entry("GroupNormalization", 18), Map.entry("Einsum", 12), Map.entry("Where", 9),
-          Map.entry("Sign", 9), Map.entry("Sin", 7), Map.entry("Cos", 7), Map.entry("Upsample", 7));
+          Map.entry("Sign", 9), Map.entry("Sin", 7), Map.entry("Cos", 7), Map.entry("Upsample", 7),
+          Map.entry("GatherElements", 11), Map.entry("ScatterElements", 11), Map.entry("Scatter", 9),
+          Map.entry("GatherND", 11), Map.entry("ScatterND", 11), Map.entry("OneHot", 9),
+          Map.entry("Compress", 9), Map.entry("NonZero", 9), Map.entry("Trilu", 14),
+          Map.entry("EyeLike", 9), Map.entry("Mod", 10), Map.entry("BitShift", 11),
+          Map.entry("IsNaN", 9), Map.entry("IsInf", 10), Map.entry("Round", 11),
+          Map.entry("MeanVarianceNormalization", 9), Map.entry("Celu", 12),
+          Map.entry("ThresholdedRelu", 10), Map.entry("Shrink", 9), Map.entry("Tan", 7),
+          Map.entry("Asin", 7), Map.entry("Acos", 7), Map.entry("Atan", 7), Map.entry("Sinh", 9),
+          Map.entry("Cosh", 9), Map.entry("Asinh", 9), Map.entry("Acosh", 9), Map.entry("Atanh", 9));
 
   private OpRegistry() {}
 

@@ -5,22 +5,26 @@ import org.exmy.nn.DType;
 import org.exmy.nn.Tensor;
 
 /**
- * ReduceSum, ReduceMax, ReduceMin, ReduceProd, ReduceL2 (axes as an attribute, or as an optional
+ * ReduceSum, ReduceMax, ReduceMin, ReduceProd, ReduceL1, ReduceL2, ReduceSumSquare, ReduceLogSum,
+ * ReduceLogSumExp (axes as an attribute, or as an optional
  * int64 input from opset 13 for ReduceSum and 18 for the others; keepdims; noop_with_empty_axes;
  * no axes means all), ArgMax / ArgMin (axis, keepdims, select_last_index), TopK (largest, sorted;
  * values and int64 indices, ties to the lower index) and CumSum (exclusive, reverse). Float sums
- * and products accumulate in double; Max, Min, Sum, Prod and the Arg and TopK operators also take
- * int64.
+ * and products accumulate in double (LogSumExp around the maximum); Max, Min, Sum, Prod, L1,
+ * SumSquare and the Arg and TopK operators also take int64.
  */
 final class Reduce {
   private Reduce() {}
 
-  static final String[] REDUCE = {"ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL2"};
+  static final String[] REDUCE = {
+    "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL2", "ReduceL1", "ReduceSumSquare",
+    "ReduceLogSum", "ReduceLogSumExp"
+  };
 
   /** Geometry of a reduction: out index of every input element and the reduced count. */
-  private record Plan(int[] kept, int[] outShape, int[] outIndex, int count) {}
+  record Plan(int[] kept, int[] outShape, int[] outIndex, int count) {}
 
-  private static Plan plan(int[] s, boolean[] red, boolean keep) {
+  static Plan plan(int[] s, boolean[] red, boolean keep) {
     int r = s.length;
     int[] kept = s.clone();
     int count = 1;
@@ -75,7 +79,7 @@ final class Reduce {
       at.allow("axes", "keepdims");
       n.arity(1, 1, 1, 1);
     }
-    if (op.equals("ReduceL2")) {
+    if (op.equals("ReduceL2") || op.equals("ReduceLogSum") || op.equals("ReduceLogSumExp")) {
       n.requireFloat(0);
     }
     boolean keep = at.i("keepdims", 1) != 0;
@@ -128,6 +132,8 @@ final class Reduce {
               case "ReduceMax" -> Math.max(acc[j], v);
               case "ReduceMin" -> Math.min(acc[j], v);
               case "ReduceProd" -> acc[j] * v;
+              case "ReduceL1" -> acc[j] + Math.abs(v);
+              case "ReduceSumSquare" -> acc[j] + v * v;
               default -> acc[j] + v;
             };
       }
@@ -153,17 +159,39 @@ final class Reduce {
     if (op.equals("ReduceProd")) {
       Arrays.fill(acc, 1);
     }
+    double[] mx = null;
+    if (op.equals("ReduceLogSumExp")) {
+      mx = new double[outN];
+      Arrays.fill(mx, Double.NEGATIVE_INFINITY);
+      for (int i = 0; i < xa.length; i++) {
+        mx[oi[i]] = Math.max(mx[oi[i]], xa[i]);
+      }
+      for (int j = 0; j < outN; j++) {
+        if (Double.isInfinite(mx[j])) {
+          mx[j] = 0; // all -inf (or empty): the sum is 0 (or inf), its log -inf (or inf)
+        }
+      }
+    }
     for (int i = 0; i < xa.length; i++) {
       int j = oi[i];
       double v = xa[i];
       switch (op) {
         case "ReduceProd" -> acc[j] *= v;
-        case "ReduceL2" -> acc[j] += v * v;
+        case "ReduceL2", "ReduceSumSquare" -> acc[j] += v * v;
+        case "ReduceL1" -> acc[j] += Math.abs(v);
+        case "ReduceLogSumExp" -> acc[j] += Math.exp(v - mx[j]);
         default -> acc[j] += v;
       }
     }
     for (int j = 0; j < outN; j++) {
-      out[j] = (float) (op.equals("ReduceL2") ? Math.sqrt(acc[j]) : acc[j]);
+      out[j] =
+          (float)
+              switch (op) {
+                case "ReduceL2" -> Math.sqrt(acc[j]);
+                case "ReduceLogSum" -> Math.log(acc[j]);
+                case "ReduceLogSumExp" -> Math.log(acc[j]) + mx[j];
+                default -> acc[j];
+              };
     }
     return Tensor.of(out, p.outShape());
   }
