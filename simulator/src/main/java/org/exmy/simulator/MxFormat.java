@@ -123,8 +123,9 @@ public record MxFormat(String name, NumberFormat element, int blockSize) {
       }
       canonical = element.name();
     }
-    MxFormat f = new MxFormat(canonical, element, block);
-    return block == DEFAULT_BLOCK ? f : new MxFormat(canonical + ":block=" + block, element, block);
+    // the six MX names drop the default block; an ExMy / INTn element always names its block
+    boolean named = NAMED.containsKey(head);
+    return new MxFormat(named && block == DEFAULT_BLOCK ? canonical : canonical + ":block=" + block, element, block);
   }
 
   /**

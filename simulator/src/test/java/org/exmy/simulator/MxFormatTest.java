@@ -75,6 +75,8 @@ class MxFormatTest {
     assertEquals("E4M3:block=64", e.name());
     assertEquals(8, e.emax()); // plain E4M3: max 480 = 1.875 * 2^8
     assertEquals(MxFormat.parse("MXINT8").element(), MxFormat.parse("INT8:block=32").element());
+    assertEquals("INT8:block=32", MxFormat.parse("int8:block=32").name()); // never just "INT8"
+    assertEquals("MXINT8", MxFormat.parse("MXINT8:block=32").name());
     assertEquals(-6, MxFormat.parse("MXINT8").implicitExponent());
     assertEquals(15, MxFormat.parse("MXFP8_E5M2").emax());
     assertEquals(4, MxFormat.parse("MXFP6_E3M2").emax());
