@@ -47,7 +47,8 @@ final class AccuracyCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}); every fidelity metric prints all of them.")
   String metric;
 
-  @Option(names = "--w", paramLabel = "FMT", defaultValue = "E4M3", description = "Weight format (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--w", paramLabel = "FMT", defaultValue = "E4M3", description = "Weight format (default: ${DEFAULT-VALUE}); an MX format (e.g. MXFP4_E2M1) quantizes weights"
+          + " and activations in blocks along each product's reduction axis (README 'MX quantization').")
   String w;
 
   @Option(names = "--a", paramLabel = "FMT", description = "Activation format (default: the same as --w).")
@@ -87,7 +88,7 @@ final class AccuracyCommand implements Callable<Integer> {
     ModelData rated = mt == Metric.TOP1 ? test : new ModelData(test.inputs(), null);
     var calib = ModelInputs.calibration(ptq, d, m);
     Assessment as;
-    try (Progress p = Progress.start("accuracy " + label() + " " + opt.weights().name() + "/" + opt.activations().name(),
+    try (Progress p = Progress.start("accuracy " + label() + " " + opt.weightsName() + "/" + opt.activationsName(),
         2L * test.items())) {
       as = Assessment.run(m, rated, calib, opt, nThreads, p::stepTo, null);
     }
@@ -98,8 +99,8 @@ final class AccuracyCommand implements Callable<Integer> {
     } else {
       o.println("model,w,a,output,sqnr_db,cosine,max_abs_error,argmax_agreement,positions");
       for (Fidelity f : as.fidelity()) {
-        o.println(String.format(Locale.ROOT, "%s,%s,%s,%s,%.2f,%.6f,%.6g,%.2f,%d", label(), opt.weights().name(),
-            opt.activations().name(), f.output(), f.sqnrDb(), f.cosine(), f.maxAbsError(), f.agreement(),
+        o.println(String.format(Locale.ROOT, "%s,%s,%s,%s,%.2f,%.6f,%.6g,%.2f,%d", label(), opt.weightsName(),
+            opt.activationsName(), f.output(), f.sqnrDb(), f.cosine(), f.maxAbsError(), f.agreement(),
             f.positions()));
       }
     }
@@ -112,8 +113,8 @@ final class AccuracyCommand implements Callable<Integer> {
   }
 
   static String row(String model, QuantOptions opt, Assessment.Top1 t) {
-    return String.format(Locale.ROOT, "%s,%s,%s,%.2f,%.2f,%.2f,%d", model, opt.weights().name(),
-        opt.activations().name(), t.top1(), t.fp32Top1(), t.agreement(), t.positions());
+    return String.format(Locale.ROOT, "%s,%s,%s,%.2f,%.2f,%.2f,%d", model, opt.weightsName(),
+        opt.activationsName(), t.top1(), t.fp32Top1(), t.agreement(), t.positions());
   }
 
   private String label() {
@@ -121,8 +122,7 @@ final class AccuracyCommand implements Callable<Integer> {
   }
 
   QuantOptions options() {
-    NumberFormat fw = Formats.parse(w);
-    return ptq.options(fw, a == null ? fw : Formats.parse(a), accumulator.choice(), lanes);
+    return ptq.options(w, a, accumulator.choice(), lanes);
   }
 
   private static void writePredictions(Path file, ModelData test, Assessment.Top1 t) {

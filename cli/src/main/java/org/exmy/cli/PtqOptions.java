@@ -41,6 +41,25 @@ final class PtqOptions {
   boolean biasCorrection;
 
   /**
+   * The options for the formats named {@code w} and {@code a} (null: the same as {@code w}): MX
+   * when {@code w} is an MX name, which then needs an MX {@code a} too.
+   */
+  QuantOptions options(String w, String a, AccumulatorChoice accumulator, int lanes) {
+    String an = a == null ? w : a;
+    boolean mw = org.exmy.simulator.MxFormat.isMx(w);
+    if (mw != org.exmy.simulator.MxFormat.isMx(an)) {
+      throw new UsageException("--w " + w + " and --a " + an + ": MX weights need MX activations and the reverse");
+    }
+    if (mw) {
+      var fw = org.exmy.simulator.MxFormat.parse(w);
+      var fa = org.exmy.simulator.MxFormat.parse(an);
+      return options(fw.element(), fa.element(), accumulator, lanes).withMx(fw, fa);
+    }
+    NumberFormat fw = org.exmy.simulator.Formats.parse(w);
+    return options(fw, a == null ? fw : org.exmy.simulator.Formats.parse(a), accumulator, lanes);
+  }
+
+  /**
    * The options for weights {@code fw} and activations {@code fa}, checked: one line, exit 2, on a
    * bad value.
    */

@@ -34,7 +34,8 @@ final class SweepCommand implements Callable<Integer> {
 
   @Option(names = "--formats", paramLabel = "LIST", defaultValue = FormatGrid.DEFAULT,
       description = "Formats or patterns, comma separated: names, E*M* (every plain ExMy of 3..8 bits), INT*, UINT*,"
-          + " ml_dtypes or globs like float8_*, each optionally :bits=A..B (default: ${DEFAULT-VALUE}).")
+          + " ml_dtypes or globs like float8_*, each optionally :bits=A..B (default: ${DEFAULT-VALUE}); MX* (the six"
+          + " OCP MX formats, :block=K optional) or MX names: accuracy only, no proof or synthesis (no MX core yet).")
   String formats;
 
   @Option(names = "--pairs", paramLabel = "PAIRS", defaultValue = "same",
@@ -182,7 +183,8 @@ final class SweepCommand implements Callable<Integer> {
   static SweepReport.Settings settings(Sweep.Config c, ToolVersions tools, Sweep.Outcome outcome, String command) {
     java.util.LinkedHashMap<String, String> m = new java.util.LinkedHashMap<>();
     m.put("command", command);
-    m.put("formats", String.join(", ", c.grid().formats().stream().map(f -> f.name()).toList()));
+    m.put("formats", String.join(", ", java.util.stream.Stream.concat(c.grid().formats().stream().map(f -> f.name()),
+        c.grid().mxFormats().stream().map(f -> f.name())).toList()));
     m.put("pairs", c.pairs());
     m.put("lanes", c.lanes().toString());
     m.put("terms", "" + c.terms());

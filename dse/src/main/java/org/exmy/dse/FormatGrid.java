@@ -11,6 +11,7 @@ import org.exmy.simulator.FloatFormat;
 import org.exmy.simulator.FormatException;
 import org.exmy.simulator.Formats;
 import org.exmy.simulator.IntFormat;
+import org.exmy.simulator.MxFormat;
 import org.exmy.simulator.NumberFormat;
 
 /**
@@ -26,7 +27,11 @@ import org.exmy.simulator.NumberFormat;
  *       their names;
  * </ul>
  *
- * each optionally restricted by {@code :bits=N} or {@code :bits=A..B} (e.g. {@code
+ * and MX formats ({@link MxFormat}): {@code MX*} the six of the OCP spec (block 32), {@code MX*:block=K}
+ * the same with blocks of K, and any MX name. MX formats are kept apart ({@link #mxFormats}); a
+ * sweep rates them with MX quantization and makes no core of them (there is no MX core yet).
+ *
+ * <p>Every item is optionally restricted by {@code :bits=N} or {@code :bits=A..B} (e.g. {@code
  * E*M*:bits=4..6}). Formats with equal parameters are kept once, under the first name met
  * (E2M1 before float4_e2m1fn); {@link #aliases} lists the other names.
  */
@@ -38,10 +43,37 @@ public final class FormatGrid {
 
   private final List<NumberFormat> formats;
   private final Map<NumberFormat, List<String>> aliases;
+  private final List<MxFormat> mx;
 
-  private FormatGrid(List<NumberFormat> formats, Map<NumberFormat, List<String>> aliases) {
+  private FormatGrid(List<NumberFormat> formats, Map<NumberFormat, List<String>> aliases, List<MxFormat> mx) {
     this.formats = List.copyOf(formats);
     this.aliases = aliases;
+    this.mx = List.copyOf(mx);
+  }
+
+  /** The MX items of an item, or null when it is not an MX item. */
+  private static List<MxFormat> mxItem(String item) {
+    String s = item.toLowerCase(Locale.ROOT);
+    if (s.equals("mx*") || s.startsWith("mx*:")) {
+      String opt = item.substring(3);
+      List<MxFormat> out = new ArrayList<>();
+      for (String n : MxFormat.NAMES) {
+        try {
+          out.add(MxFormat.parse(n + opt));
+        } catch (FormatException e) {
+          throw new FormatException("--formats item '" + item + "': " + e.getMessage());
+        }
+      }
+      return out;
+    }
+    if (MxFormat.isMx(item)) {
+      try {
+        return List.of(MxFormat.parse(item));
+      } catch (FormatException e) {
+        throw new FormatException("--formats item '" + item + "': " + e.getMessage());
+      }
+    }
+    return null;
   }
 
   /**
@@ -51,9 +83,19 @@ public final class FormatGrid {
    */
   public static FormatGrid parse(String list) {
     Map<NumberFormat, List<String>> seen = new LinkedHashMap<>();
+    List<MxFormat> mx = new ArrayList<>();
     for (String raw : list.split(",")) {
       String item = raw.trim();
       if (item.isEmpty()) {
+        continue;
+      }
+      List<MxFormat> mxs = mxItem(item);
+      if (mxs != null) {
+        for (MxFormat f : mxs) {
+          if (mx.stream().noneMatch(g -> g.name().equals(f.name()))) {
+            mx.add(f);
+          }
+        }
         continue;
       }
       List<NumberFormat> matched = expand(item);
@@ -69,10 +111,10 @@ public final class FormatGrid {
         }
       }
     }
-    if (seen.isEmpty()) {
+    if (seen.isEmpty() && mx.isEmpty()) {
       throw new FormatException("--formats is empty: name at least one format or pattern");
     }
-    return new FormatGrid(new ArrayList<>(seen.keySet()), seen);
+    return new FormatGrid(new ArrayList<>(seen.keySet()), seen, mx);
   }
 
   private static List<NumberFormat> expand(String item) {
@@ -127,6 +169,36 @@ public final class FormatGrid {
     return formats;
   }
 
+  /** The MX formats of the list, in order (empty when it names none). */
+  public List<MxFormat> mxFormats() {
+    return mx;
+  }
+
+  /**
+   * The MX operand pairs (weights x activations) for a pair spec as {@link #pairs}: {@code same}
+   * each MX format with itself, {@code all} every ordered pair of MX formats, a list its {@code
+   * W/A} items whose two names are MX (an item of one MX and one plain name is refused).
+   */
+  public List<MxFormat[]> mxPairs(String spec) {
+    String s = spec.trim().toLowerCase(Locale.ROOT);
+    List<MxFormat[]> out = new ArrayList<>();
+    if (s.equals("same")) {
+      for (MxFormat f : mx) out.add(new MxFormat[] {f, f});
+    } else if (s.equals("all")) {
+      for (MxFormat w : mx) {
+        for (MxFormat a : mx) out.add(new MxFormat[] {w, a});
+      }
+    } else {
+      for (String item : spec.split(",")) {
+        String[] wa = item.trim().split("/");
+        if (wa.length == 2 && MxFormat.isMx(wa[0]) && MxFormat.isMx(wa[1])) {
+          out.add(new MxFormat[] {MxFormat.parse(wa[0]), MxFormat.parse(wa[1])});
+        }
+      }
+    }
+    return out;
+  }
+
   /** Other names of a format that the list also matched (e.g. float4_e2m1fn for E2M1). */
   public List<String> aliases(NumberFormat f) {
     return aliases.getOrDefault(f, List.of());
@@ -153,10 +225,16 @@ public final class FormatGrid {
         if (wa.length != 2) {
           throw new FormatException("--pairs item '" + item.trim() + "' is not W/A (e.g. E4M3/E5M2), same or all");
         }
-        out.add(new NumberFormat[] {Formats.parse(wa[0]), Formats.parse(wa[1])});
+        boolean mw = MxFormat.isMx(wa[0]);
+        if (mw != MxFormat.isMx(wa[1])) {
+          throw new FormatException("--pairs item '" + item.trim() + "': MX weights need MX activations");
+        }
+        if (!mw) {
+          out.add(new NumberFormat[] {Formats.parse(wa[0]), Formats.parse(wa[1])});
+        }
       }
     }
-    if (out.isEmpty()) {
+    if (out.isEmpty() && mxPairs(spec).isEmpty()) {
       throw new FormatException("--pairs gives no pair");
     }
     return out;

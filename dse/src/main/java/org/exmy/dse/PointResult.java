@@ -30,17 +30,17 @@ public record PointResult(DesignPoint point, List<String> aliases, Stages.Proof 
   public static final List<Column> COLUMNS = List.of(
       col("label", "design point", r -> r.point().label()),
       col("model", "model", r -> r.point().model() == null ? "" : r.point().model()),
-      col("format_w", "weights", r -> r.core().a().name()),
-      col("format_a", "activations", r -> r.core().b().name()),
+      col("format_w", "weights", r -> r.point().weightsName()),
+      col("format_a", "activations", r -> r.point().activationsName()),
       col("family", "family", r -> r.family()),
       col("bits_w", "bits w", r -> "" + r.core().a().bits()),
       col("bits_a", "bits a", r -> "" + r.core().b().bits()),
-      col("lanes", "lanes", r -> "" + r.core().lanes()),
-      col("terms", "terms", r -> "" + r.core().terms()),
-      col("accumulator", "accumulator", r -> r.core().accumulator().tag()),
-      col("pipeline", "pipeline", r -> r.core().pipeline().toString()),
-      col("latency", "latency", r -> "" + r.core().latency()),
-      col("acc_width", "acc bits", r -> "" + r.core().accWidth()),
+      col("lanes", "lanes", r -> r.point().isMx() ? "" : "" + r.core().lanes()),
+      col("terms", "terms", r -> r.point().isMx() ? "" : "" + r.core().terms()),
+      col("accumulator", "accumulator", r -> r.point().isMx() ? "" : r.core().accumulator().tag()),
+      col("pipeline", "pipeline", r -> r.point().isMx() ? "" : r.core().pipeline().toString()),
+      col("latency", "latency", r -> r.point().isMx() ? "" : "" + r.core().latency()),
+      col("acc_width", "acc bits", r -> r.point().isMx() ? "" : "" + r.core().accWidth()),
       col("dsp", "DSP allowed", r -> r.point().dsp() ? "yes" : "no"),
       col("luts", "LUTs", r -> r.cost() == null ? "" : "" + r.cost().luts()),
       col("ffs", "FFs", r -> r.cost() == null ? "" : "" + r.cost().ffs()),
@@ -87,6 +87,9 @@ public record PointResult(DesignPoint point, List<String> aliases, Stages.Proof 
 
   /** {@code minifloat}, {@code integer} or {@code mixed}. */
   public String family() {
+    if (point.isMx()) {
+      return "mx";
+    }
     NumberFormat a = core().a();
     NumberFormat b = core().b();
     if (a instanceof FloatFormat && b instanceof FloatFormat) {

@@ -129,6 +129,13 @@ public final class Sweep {
         }
       }
     }
+    // MX points: accuracy only (no MX core yet), one per pair and model, after the cores
+    for (org.exmy.simulator.MxFormat[] pair : c.grid().mxPairs(c.pairs())) {
+      CoreSpec spec = CoreSpec.mac(pair[0].element(), pair[1].element());
+      for (String m : models) {
+        out.add(new DesignPoint(spec, m, pair[0], pair[1]));
+      }
+    }
     return out;
   }
 
@@ -150,16 +157,19 @@ public final class Sweep {
     Map<String, Stage<?>> stages = new LinkedHashMap<>();
     Map<DesignPoint, List<Stage<?>>> byPoint = new LinkedHashMap<>();
     int nnThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, c.jobs()));
+    if ((c.prove() || c.synthesize()) && points.stream().anyMatch(DesignPoint::isMx)) {
+      listener.log("note: MX points have an accuracy stage only: there is no MX core yet to prove or synthesize");
+    }
     for (DesignPoint p : points) {
       CoreSpec spec = p.core();
       List<Stage<?>> mine = byPoint.computeIfAbsent(p, k -> new ArrayList<>());
-      if (c.prove()) {
+      if (c.prove() && !p.isMx()) {
         String key = "proof|" + spec + "|" + spec.moduleName() + "|sequences=" + c.sequences() + "|" + STAGES_VERSION
             + "|" + tools.get("generator") + "|" + tools.get("verilator");
         mine.add(stages.computeIfAbsent(key, k -> new Stage<>("proof", k, "prove " + spec.label(), Stages.Proof::of,
             Stages.Proof::toProperties, () -> prove(spec, c.sequences()))));
       }
-      if (c.synthesize()) {
+      if (c.synthesize() && !p.isMx()) {
         String key = "cost|" + spec + "|" + spec.moduleName() + "|dsp=" + p.dsp() + "|" + c.synth() + "|"
             + STAGES_VERSION + "|" + tools.get("generator") + "|" + tools.get("yosys")
             + (c.synth().flows().contains("ice40") ? "|" + tools.get("nextpnr-ice40") : "");
@@ -167,7 +177,7 @@ public final class Sweep {
             Stages.Cost::toProperties, () -> cost(spec, p.dsp(), c))));
       }
       if (p.model() != null) {
-        QuantOptions opt = quantOptions(c, spec);
+        QuantOptions opt = p.isMx() ? quantOptions(c, spec).withMx(p.mxW(), p.mxA()) : quantOptions(c, spec);
         ModelContext mc = models.get(p.model());
         String key = "accuracy|" + mc.hash + "|data=" + mc.dataKey + "|limit=" + c.limit() + "|calib="
             + (c.calibData() == null ? "default" : c.calibData()) + ":" + c.calibImages() + "|" + opt.describe() + "|"
@@ -243,6 +253,11 @@ public final class Sweep {
       }
       List<String> aliases = new ArrayList<>(c.grid().aliases(spec.a()));
       if (!spec.b().equals(spec.a())) aliases.addAll(c.grid().aliases(spec.b()));
+      if (p.isMx()) {
+        // no per-tensor SQNR of an MX format (its scales are per block)
+        results.add(new PointResult(p, List.of(), proof, cost, acc, Double.NaN, Double.NaN));
+        continue;
+      }
       results.add(new PointResult(p, aliases, proof, cost, acc, sqnr.computeIfAbsent(spec.a(), Sweep::sqnr),
           sqnr.computeIfAbsent(spec.b(), Sweep::sqnr)));
     }

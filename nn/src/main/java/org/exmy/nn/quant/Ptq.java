@@ -21,10 +21,30 @@ import org.exmy.nn.Tensor;
 public final class Ptq implements LinearKernels {
   private final QuantOptions options;
   private final List<SitePlan> plans;
+  /** MX: the dequantized MX weights of each quantized site (an empty array for a NONE site), else null. */
+  private final List<double[]> mxWeights;
 
   private Ptq(QuantOptions options, List<SitePlan> plans) {
+    this(options, plans, null);
+  }
+
+  private Ptq(QuantOptions options, List<SitePlan> plans, List<double[]> mxWeights) {
     this.options = options;
     this.plans = plans;
+    this.mxWeights = mxWeights;
+  }
+
+  /** MX: no calibration (every scale comes from the data at run time), weights quantized in blocks. */
+  private static Ptq prepareMx(Model model, QuantOptions options) {
+    Set<Integer> fp32 = fp32Sites(model, options.fp32Layers());
+    List<double[]> w = new ArrayList<>();
+    List<SitePlan> none = new ArrayList<>();
+    for (LinearSite s : model.linearSites()) {
+      none.add(null);
+      w.add(fp32.contains(s.index()) ? null
+          : s.weightOperand() == LinearSite.Operand.NONE ? new double[0] : MxKernel.weights(s, options.mxWeights()));
+    }
+    return new Ptq(options, none, w);
   }
 
   /**
@@ -39,6 +59,9 @@ public final class Ptq implements LinearKernels {
 
   /** Like {@link #prepare(Model, Tensor, QuantOptions, int)} for a model of any inputs. */
   public static Ptq prepare(Model model, org.exmy.nn.Feeds calibration, QuantOptions options, int threads) {
+    if (options.isMx()) {
+      return prepareMx(model, options);
+    }
     boolean keep = options.calibration() != QuantOptions.Calibration.ABSMAX;
     Calibration cal = Calibration.run(model, calibration, keep, options.biasCorrection(), threads);
     Set<Integer> fp32 = fp32Sites(model, options.fp32Layers());
@@ -153,6 +176,11 @@ public final class Ptq implements LinearKernels {
    * calibration is shared, so each node sees the ranges it sees in the full plan).
    */
   public Ptq only(int index) {
+    if (mxWeights != null) {
+      List<double[]> w = new ArrayList<>(java.util.Collections.nCopies(mxWeights.size(), (double[]) null));
+      w.set(index, mxWeights.get(index));
+      return new Ptq(options, plans, w);
+    }
     List<SitePlan> one = new ArrayList<>(java.util.Collections.nCopies(plans.size(), (SitePlan) null));
     one.set(index, plans.get(index));
     return new Ptq(options, one);
@@ -164,17 +192,23 @@ public final class Ptq implements LinearKernels {
 
   /** True when linear site {@code index} is quantized (not one of the float32 layers). */
   public boolean quantized(int index) {
-    return plans.get(index) != null;
+    return mxWeights != null ? mxWeights.get(index) != null : plans.get(index) != null;
   }
 
   /** The weight scale of {@code channel} of a quantized site (per-tensor sites: every channel's). */
   public float weightScale(int index, int channel) {
+    if (mxWeights != null) {
+      throw new IllegalStateException("MX quantization has a scale per block, computed at run time");
+    }
     float[] s = plans.get(index).weightScale;
     return s[s.length == 1 ? 0 : channel];
   }
 
   /** The activation scale of operand {@code op} of a quantized site. */
   public float activationScale(int index, LinearSite.Operand op) {
+    if (mxWeights != null) {
+      throw new IllegalStateException("MX quantization has a scale per block, computed at run time");
+    }
     return plans.get(index).activationScale(op);
   }
 
@@ -184,9 +218,19 @@ public final class Ptq implements LinearKernels {
   }
 
   private final List<QuantKernel> kernels = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<MxKernel> mxKernels = java.util.Collections.synchronizedList(new ArrayList<>());
 
   @Override
   public LinearKernel kernelFor(LinearSite site) {
+    if (mxWeights != null) {
+      double[] w = mxWeights.get(site.index());
+      if (w == null) {
+        return Fp32Kernel.INSTANCE;
+      }
+      MxKernel k = new MxKernel(site, w.length == 0 ? null : w, options.mxActivations());
+      mxKernels.add(k);
+      return k;
+    }
     SitePlan p = plans.get(site.index());
     if (p == null) {
       return Fp32Kernel.INSTANCE;
@@ -202,7 +246,10 @@ public final class Ptq implements LinearKernels {
    */
   public long exactFallbacks() {
     synchronized (kernels) {
-      return kernels.stream().mapToLong(k -> k.exactFallbacks).sum();
+      synchronized (mxKernels) {
+        return kernels.stream().mapToLong(k -> k.exactFallbacks).sum()
+            + mxKernels.stream().mapToLong(k -> k.exactFallbacks).sum();
+      }
     }
   }
 }

@@ -22,6 +22,11 @@ import org.exmy.simulator.NumberFormat;
  * @param accumulator what the MAC core sums into, resolved for each layer's fan-in as a core with
  *     that many terms would be (the exact one is sized for it)
  * @param lanes products per cycle of the core (orders the additions of a rounding accumulator)
+ * @param mxWeights the MX format of the weights (then {@code weights} is its element format), or
+ *     null: MX quantization (README "MX quantization"), where scales are per block of the
+ *     reduction axis and the scale, calibration, pow2, bias-correction and accumulator options do
+ *     not apply
+ * @param mxActivations the MX format of the activations; null exactly when {@code mxWeights} is
  */
 public record QuantOptions(
     NumberFormat weights,
@@ -33,7 +38,9 @@ public record QuantOptions(
     List<String> fp32Layers,
     boolean biasCorrection,
     AccumulatorChoice accumulator,
-    int lanes) {
+    int lanes,
+    org.exmy.simulator.MxFormat mxWeights,
+    org.exmy.simulator.MxFormat mxActivations) {
 
   /** How activation ranges are calibrated. */
   public enum Calibration {
@@ -60,6 +67,46 @@ public record QuantOptions(
     if (lanes < 1) {
       throw new IllegalArgumentException("lanes must be >= 1, got " + lanes);
     }
+    if ((mxWeights == null) != (mxActivations == null)) {
+      throw new IllegalArgumentException("MX weights need MX activations and the reverse");
+    }
+    if (mxWeights != null && (!weights.equals(mxWeights.element()) || !activations.equals(mxActivations.element()))) {
+      throw new IllegalArgumentException("weights / activations must be the MX formats' elements");
+    }
+  }
+
+  /** The options without MX (every scale per tensor or channel, as before MX existed). */
+  public QuantOptions(NumberFormat weights, NumberFormat activations, boolean perChannel, Calibration calibration,
+      double percentile, boolean pow2Scales, List<String> fp32Layers, boolean biasCorrection,
+      AccumulatorChoice accumulator, int lanes) {
+    this(weights, activations, perChannel, calibration, percentile, pow2Scales, fp32Layers, biasCorrection,
+        accumulator, lanes, null, null);
+  }
+
+  /** MX weights and activations, all layers quantized (README "MX quantization"). */
+  public static QuantOptions mx(org.exmy.simulator.MxFormat w, org.exmy.simulator.MxFormat a) {
+    return of(w.element(), a.element()).withMx(w, a);
+  }
+
+  /** These options with MX formats {@code w} and {@code a} (both null: without MX). */
+  public QuantOptions withMx(org.exmy.simulator.MxFormat w, org.exmy.simulator.MxFormat a) {
+    return new QuantOptions(w == null ? weights : w.element(), a == null ? activations : a.element(), perChannel,
+        calibration, percentile, pow2Scales, fp32Layers, biasCorrection, accumulator, lanes, w, a);
+  }
+
+  /** True when weights and activations are MX. */
+  public boolean isMx() {
+    return mxWeights != null;
+  }
+
+  /** The weight format's name: the MX name when MX, else the element format's. */
+  public String weightsName() {
+    return mxWeights != null ? mxWeights.name() : weights.name();
+  }
+
+  /** The activation format's name: the MX name when MX, else the element format's. */
+  public String activationsName() {
+    return mxActivations != null ? mxActivations.name() : activations.name();
   }
 
   /** Per-channel weights, absmax calibration, no power-of-two scales, all layers quantized, exact accumulation. */
@@ -70,36 +117,45 @@ public record QuantOptions(
 
   public QuantOptions withPerChannel(boolean b) {
     return new QuantOptions(weights, activations, b, calibration, percentile, pow2Scales, fp32Layers, biasCorrection,
-        accumulator, lanes);
+        accumulator, lanes,
+        mxWeights, mxActivations);
   }
 
   public QuantOptions withCalibration(Calibration c, double p) {
     return new QuantOptions(weights, activations, perChannel, c, p, pow2Scales, fp32Layers, biasCorrection,
-        accumulator, lanes);
+        accumulator, lanes,
+        mxWeights, mxActivations);
   }
 
   public QuantOptions withPow2Scales(boolean b) {
     return new QuantOptions(weights, activations, perChannel, calibration, percentile, b, fp32Layers, biasCorrection,
-        accumulator, lanes);
+        accumulator, lanes,
+        mxWeights, mxActivations);
   }
 
   public QuantOptions withFp32Layers(List<String> layers) {
     return new QuantOptions(weights, activations, perChannel, calibration, percentile, pow2Scales, layers,
-        biasCorrection, accumulator, lanes);
+        biasCorrection, accumulator, lanes,
+        mxWeights, mxActivations);
   }
 
   public QuantOptions withBiasCorrection(boolean b) {
     return new QuantOptions(weights, activations, perChannel, calibration, percentile, pow2Scales, fp32Layers, b,
-        accumulator, lanes);
+        accumulator, lanes,
+        mxWeights, mxActivations);
   }
 
   public QuantOptions withAccumulator(AccumulatorChoice k, int l) {
     return new QuantOptions(weights, activations, perChannel, calibration, percentile, pow2Scales, fp32Layers,
-        biasCorrection, k, l);
+        biasCorrection, k, l,
+        mxWeights, mxActivations);
   }
 
   /** A canonical text of every option, for cache keys and reports. */
   public String describe() {
+    if (isMx()) {
+      return "w=" + mxWeights.name() + " a=" + mxActivations.name() + " mx fp32=" + String.join("+", fp32Layers);
+    }
     return "w=" + weights.name() + " a=" + activations.name() + " weights=" + (perChannel ? "channel" : "tensor")
         + " calib=" + calibration.name().toLowerCase(java.util.Locale.ROOT)
         + (calibration == Calibration.PERCENTILE ? "(" + percentile + ")" : "") + " pow2=" + pow2Scales
