@@ -112,15 +112,32 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--cache", paramLabel = "DIR", description = "Result cache (default: $EXMY_CACHE/sweep, ~/.cache/exmy/sweep).")
   Path cache;
 
+  @Option(names = "--shard", paramLabel = "I/N",
+      description = "Compute only shard I of N of the stages (balanced, stable), into the cache.")
+  String shard;
+
   @Override
   public Integer call() {
-    return execute(config(), spec.commandLine().getOut(), out, "exmy sweep");
+    if (shard != null) {
+      try {
+        SHARD.set(org.exmy.dse.Shard.parse(shard));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
+    try {
+      return execute(config(), spec.commandLine().getOut(), out, "exmy sweep");
+    } finally {
+      SHARD.remove();
+    }
   }
 
   /**
    * Runs a sweep: checks the tools it needs, shows progress, writes the outputs into {@code dir},
    * prints the front and a summary. Returns the exit code.
    */
+  private static final ThreadLocal<org.exmy.dse.Shard> SHARD = new ThreadLocal<>();
+
   static int execute(Sweep.Config config, PrintWriter o, Path dir, String command) {
     List<org.exmy.dse.DesignPoint> points = Sweep.points(config);
     if (points.isEmpty()) throw new UsageException("the grid is empty");
@@ -146,7 +163,7 @@ final class SweepCommand implements Callable<Integer> {
         public void log(String line) {
           System.err.println("exmy: " + line);
         }
-      });
+      }, SHARD.get());
     } catch (UncheckedIOException e) {
       throw new UsageException(Main.message(e)); // e.g. a full disk: what is cached stays cached
     }

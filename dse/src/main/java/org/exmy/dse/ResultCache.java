@@ -20,7 +20,7 @@ import java.util.Properties;
  * Results of sweep stages on disk, one small file per result, named by the SHA-256 of the stage's
  * full configuration (which includes the tool versions). A result is written to a temporary file
  * in the same folder and renamed into place, so an interrupted sweep (Ctrl-C, kill -9) leaves
- * either the whole result or none; leftover temporary files are removed when the cache is opened.
+ * either the whole result or none; leftover temporary files older than an hour are removed when the cache is opened.
  * Safe for several threads and processes: a rename is atomic, and equal keys give equal contents.
  */
 public final class ResultCache {
@@ -36,8 +36,10 @@ public final class ResultCache {
     try {
       Files.createDirectories(dir);
       try (DirectoryStream<Path> tmp = Files.newDirectoryStream(dir, "*.tmp*")) {
+        long hourAgo = System.currentTimeMillis() - 3_600_000L;
         for (Path t : tmp) {
-          Files.deleteIfExists(t);
+          // only stale ones: with many writers (shards on a shared cache) a fresh one is in flight
+          if (Files.getLastModifiedTime(t).toMillis() < hourAgo) Files.deleteIfExists(t);
         }
       }
     } catch (IOException e) {

@@ -145,6 +145,16 @@ public final class Sweep {
    * @throws org.exmy.nn.NnException for an unreadable model or data (before any work)
    */
   public static Outcome run(Config c, ToolVersions tools, Listener listener) {
+    return run(c, tools, listener, null);
+  }
+
+  /**
+   * Runs one shard of the sweep ({@link Shard}): computes only the missing stages of that shard
+   * and stores them in the cache; the results hold what the cache has of the other shards.
+   *
+   * @param shard null: the whole sweep
+   */
+  public static Outcome run(Config c, ToolVersions tools, Listener listener, Shard shard) {
     long t0 = System.nanoTime();
     List<DesignPoint> points = points(c);
     ResultCache cache = new ResultCache(c.cache());
@@ -188,6 +198,14 @@ public final class Sweep {
       }
     }
     // look up the cache, then compute the rest on `jobs` threads
+    List<Stage<?>> mineOnly = shard == null ? new ArrayList<>(stages.values())
+        : shard.select(new ArrayList<>(stages.values()), s -> s.key, s -> Shard.estimatedCost(s.kind));
+    java.util.Set<Stage<?>> ours = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    ours.addAll(mineOnly);
+    for (Stage<?> s : stages.values()) {
+      if (!ours.contains(s)) s.load(cache); // another shard's: read, never written
+    }
+    stages.values().removeIf(s -> !ours.contains(s));
     int total = stages.size();
     AtomicInteger done = new AtomicInteger();
     int cached = 0;
