@@ -43,6 +43,10 @@ class OnnxConformanceTest {
     System.out.print(report.table(false));
     report.skipReasons().forEach((reason, tests) ->
         System.out.println("skip: " + reason + ": " + String.join(" ", tests)));
+    StringBuilder missing = new StringBuilder("skip: unsupported operator (tests):");
+    report.missingOperators().forEach((op, n) -> missing.append(' ').append(op).append(" (")
+        .append(n).append(')'));
+    System.out.println(missing);
     for (Result r : report.with(Outcome.FAIL)) {
       System.out.println("FAIL " + r.test() + " (" + r.op() + "): " + r.detail());
     }

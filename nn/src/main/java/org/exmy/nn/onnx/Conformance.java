@@ -133,6 +133,19 @@ public final class Conformance {
       return sb.toString();
     }
 
+    /** The operators exmy lacks, each with the number of tests that need it, by name. */
+    public Map<String, Integer> missingOperators() {
+      Map<String, Integer> m = new TreeMap<>();
+      for (Result r : with(Outcome.SKIP)) {
+        if (r.detail().startsWith(MISSING)) {
+          for (String op : r.detail().substring(MISSING.length()).trim().split(",\\s*")) {
+            m.merge(op, 1, Integer::sum);
+          }
+        }
+      }
+      return m;
+    }
+
     /** Each skip reason other than a missing operator, with its tests, sorted by reason. */
     public Map<String, List<String>> skipReasons() {
       Map<String, List<String>> m = new TreeMap<>();
