@@ -25,7 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     subcommands = {FormatsCommand.class, TableCommand.class, QuantizeCommand.class,
         GenerateCommand.class, CatalogueCommand.class, VerifyCommand.class, SynthCommand.class,
         FlowCommand.class, SweepCommand.class, BenchCommand.class, AccuracyCommand.class, RunCommand.class,
-        SensitivityCommand.class, FuzzCommand.class,
+        SensitivityCommand.class, MixedCommand.class, FuzzCommand.class,
         CacheCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Run 'exmy COMMAND --help' for the options of a command.",
         "Exit codes: 0 ok, 1 a check or a tool failed, 2 bad input (also: no command), 130 interrupted."})

@@ -225,7 +225,7 @@ final class SweepPlots {
     return c;
   }
 
-  private static XYChart chart(String title, String xTitle, String yTitle) {
+  static XYChart chart(String title, String xTitle, String yTitle) {
     XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
         .yAxisTitle(yTitle).build();
     XYStyler s = c.getStyler();
