@@ -188,7 +188,8 @@ public final class MixedFlow {
     }
     budgets.removeIf(b -> b < study.minimumCost() || b == s.budget());
     for (long b : budgets) {
-      mixed.add(study.measure(study.solve(b)));
+      Assignment a = study.measure(study.solve(b));
+      if (mixed.stream().noneMatch(x -> java.util.Arrays.equals(x.choice(), a.choice()))) mixed.add(a);
       p.accept(++done);
     }
     return new Outcome(study, cores, coreLuts, sites, macs, units, chosen, uniform, mixed);

@@ -310,10 +310,13 @@ public final class MixedPrecision {
     };
   }
 
-  /** {@code a} measured. */
+  /** {@code a} measured (each assignment once: a repeated one is answered from memory). */
   public Assignment measure(Assignment a) {
-    return new Assignment(a.choice(), a.cost(), a.predicted(), rate(kernels(a.choice())));
+    double v = measured.computeIfAbsent(Arrays.toString(a.choice()), k -> rate(kernels(a.choice())));
+    return new Assignment(a.choice(), a.cost(), a.predicted(), v);
   }
+
+  private final Map<String, Double> measured = new java.util.HashMap<>();
 
   /**
    * Greedy refinement by measurement: each round measures the {@code tries} single-site changes of
