@@ -171,7 +171,7 @@ public final class MixedFlow {
     for (int f = 0; f < cand.size(); f++) {
       uniform.add(study.uniform(f));
     }
-    Assignment chosen = study.refine(study.measure(study.solve(s.budget())), s.budget(), s.rounds(), s.tries());
+    Assignment chosen = study.refine(bestWithin(study, uniform, s.budget()), s.budget(), s.rounds(), s.tries());
     done += s.rounds() * s.tries();
     p.accept(done);
     // the front: a mixed assignment at every uniform cost within reach
@@ -188,11 +188,23 @@ public final class MixedFlow {
     }
     budgets.removeIf(b -> b < study.minimumCost() || b == s.budget());
     for (long b : budgets) {
-      Assignment a = study.measure(study.solve(b));
+      Assignment a = bestWithin(study, uniform, b);
       if (mixed.stream().noneMatch(x -> java.util.Arrays.equals(x.choice(), a.choice()))) mixed.add(a);
       p.accept(++done);
     }
     return new Outcome(study, cores, coreLuts, sites, macs, units, chosen, uniform, mixed);
+  }
+
+  /**
+   * The knapsack's assignment for {@code budget}, measured, or the best-measuring uniform one
+   * within the budget when that measures better (a uniform assignment is a mixed one too).
+   */
+  static Assignment bestWithin(MixedPrecision study, List<Assignment> uniform, long budget) {
+    Assignment best = study.measure(study.solve(budget));
+    for (Assignment u : uniform) {
+      if (u.cost() <= budget && study.better(u, best)) best = u;
+    }
+    return best;
   }
 
   /** Each core's LUTs from the sweep's cost stage (cached; Yosys xc7 without DSP, no timing flows). */

@@ -20,15 +20,16 @@ import org.exmy.nn.data.ModelData;
  *
  * <p>The search, in three steps: (1) every site is measured alone in every candidate format (all
  * other sites float32, calibration shared: the layer sensitivities of {@link Sensitivity}); (2) the
- * assignment that minimises the sum of those one-site losses under the budget is found exactly by a
- * multiple-choice knapsack (dynamic programming over the cost); (3) it is measured, and improved
- * greedily by measurement: each round measures the most promising single-site changes that keep
- * the budget and takes the best one that measures better, until none does or the rounds run out.
+ * assignment that minimises the sum of those one-site output noise powers {@code 10^(-SQNR/10)}
+ * (SQNR of the outputs against float32, whatever the metric: a smooth, non-negative loss that adds
+ * over independent sites, where a one-site top-1 change on a finite test set is mostly noise)
+ * under the budget is found exactly by a multiple-choice knapsack (dynamic programming over the
+ * cost); (3) it is measured by the metric, and improved greedily by measurement: each round
+ * measures the single-site changes that keep the budget and are predicted best, and takes the best
+ * one that measures better, until none does or the rounds run out.
  *
- * <p>The loss of a site is the metric's drop below float32 (top-1, agreement, cosine) or rise
- * (max error); for SQNR it is the noise-to-signal power {@code 10^(-SQNR/10)}, so that the losses of
- * independent sites add as noise powers do. Sites the options leave in float32 ({@code
- * --fp32-layers}, first/last) stay float32 in every assignment and cost nothing here.
+ * <p>Sites the options leave in float32 ({@code --fp32-layers}, first/last) stay float32 in every
+ * assignment and cost nothing here.
  */
 public final class MixedPrecision {
   /** Sums of DP cost buckets beyond this are coarsened (each cost rounded up to a bucket). */
@@ -52,7 +53,7 @@ public final class MixedPrecision {
    *
    * @param choice candidate index per site ({@code -1}: the site stays float32)
    * @param cost total cost of the quantized sites
-   * @param predicted the metric predicted from the one-site measurements
+   * @param predicted the output SQNR (dB) predicted from the one-site measurements
    * @param value the measured metric (NaN when not measured)
    */
   public record Assignment(int[] choice, long cost, double predicted, double value) {
@@ -76,6 +77,7 @@ public final class MixedPrecision {
   private final double fp32;
   private final boolean[] quantized;
   private final double[][] single;
+  private final double[][] noise;
   private final double[] uniform;
 
   private MixedPrecision(Model model, ModelData test, Feeds calibration, List<Candidate> candidates, Metric metric,
@@ -97,6 +99,7 @@ public final class MixedPrecision {
     ref = Assessment.fp32(model, test.inputs(), threads, null);
     fp32 = metric.ofFloat32(Assessment.of(test.items(), ref, ref, test.labels()));
     single = new double[sites][candidates.size()];
+    noise = new double[sites][candidates.size()];
     uniform = new double[candidates.size()];
     quantized = new boolean[sites];
     int done = 0;
@@ -105,7 +108,13 @@ public final class MixedPrecision {
       ptqs.add(p);
       for (int i = 0; i < sites; i++) {
         quantized[i] |= p.quantized(i);
-        single[i][f] = p.quantized(i) ? rate(p.only(i)) : fp32;
+        if (p.quantized(i)) {
+          Assessment a = assess(p.only(i));
+          single[i][f] = metric.of(a);
+          noise[i][f] = Math.pow(10, -Metric.SQNR.of(a) / 10);
+        } else {
+          single[i][f] = fp32;
+        }
         tick(progress, ++done);
       }
       uniform[f] = rate(p);
@@ -134,9 +143,13 @@ public final class MixedPrecision {
     }
   }
 
-  private double rate(LinearKernels kernels) {
+  private Assessment assess(LinearKernels kernels) {
     Map<String, Tensor> q = Assessment.outputs(model, kernels, test.inputs(), threads, null);
-    return metric.of(Assessment.of(test.items(), ref, q, test.labels()));
+    return Assessment.of(test.items(), ref, q, test.labels());
+  }
+
+  private double rate(LinearKernels kernels) {
+    return metric.of(assess(kernels));
   }
 
   public Metric metric() {
@@ -171,33 +184,21 @@ public final class MixedPrecision {
     return new Assignment(c, cost(c), predict(c), uniform[f]);
   }
 
-  /** The loss of a measured value (see the class comment); losses add. */
-  double loss(double value) {
-    if (metric == Metric.SQNR) {
-      return Math.pow(10, -value / 10);
-    }
-    return metric.higherIsBetter() ? fp32 - value : value - fp32;
+  /** The output SQNR (dB) with only {@code site} quantized, in candidate {@code f}. */
+  public double singleSqnr(int site, int f) {
+    return noise[site][f] == 0 ? Double.POSITIVE_INFINITY : -10 * Math.log10(noise[site][f]);
   }
 
-  /** The metric predicted from a sum of losses. */
-  double fromLoss(double loss) {
-    if (metric == Metric.SQNR) {
-      return loss <= 0 ? Double.POSITIVE_INFINITY : -10 * Math.log10(loss);
-    }
-    return metric.higherIsBetter() ? fp32 - loss : fp32 + loss;
-  }
-
-  private double siteLoss(int site, int f) {
-    return f < 0 ? 0 : loss(single[site][f]);
-  }
-
-  /** The metric predicted for an assignment: its sites' losses added. */
+  /**
+   * The output SQNR (dB) predicted for an assignment: its sites' noise powers {@code
+   * 10^(-SQNR/10)} added (the search's objective, whatever the metric).
+   */
   public double predict(int[] choice) {
     double l = 0;
     for (int i = 0; i < choice.length; i++) {
-      l += siteLoss(i, choice[i]);
+      l += choice[i] < 0 ? 0 : noise[i][choice[i]];
     }
-    return fromLoss(l);
+    return l <= 0 ? Double.POSITIVE_INFINITY : -10 * Math.log10(l);
   }
 
   /** The total cost of an assignment. */
@@ -227,7 +228,7 @@ public final class MixedPrecision {
   }
 
   /**
-   * The assignment of least predicted loss whose cost is at most {@code budget}, by exact dynamic
+   * The assignment of least predicted output noise whose cost is at most {@code budget}, by exact dynamic
    * programming over the cost (costs coarsened to at most {@link #MAX_BUCKETS} buckets, rounding
    * each cost up so the budget still holds); not measured.
    *
@@ -257,7 +258,7 @@ public final class MixedPrecision {
       Arrays.fill(p, -1);
       for (int f = 0; f < nf; f++) {
         long cu = (candidates.get(f).cost()[i] + unit - 1) / unit;
-        double l = siteLoss(i, f);
+        double l = f < 0 ? 0 : noise[i][f];
         for (int b = 0; b + cu <= cap; b++) {
           if (best[b] == Double.POSITIVE_INFINITY) {
             continue;
@@ -347,8 +348,7 @@ public final class MixedPrecision {
           }
         }
       }
-      moves.sort(Comparator.comparingDouble((Assignment a) -> -score(a.predicted())).thenComparingLong(
-          Assignment::cost));
+      moves.sort(Comparator.comparingDouble((Assignment a) -> -a.predicted()).thenComparingLong(Assignment::cost));
       Assignment bestMove = null;
       for (Assignment m : moves.subList(0, Math.min(tries, moves.size()))) {
         Assignment mm = measure(m);
@@ -370,7 +370,7 @@ public final class MixedPrecision {
   }
 
   /** True when {@code a} measures better than {@code b}, or as good for less cost. */
-  boolean better(Assignment a, Assignment b) {
+  public boolean better(Assignment a, Assignment b) {
     double sa = score(a.value());
     double sb = score(b.value());
     return sa > sb || (sa == sb && a.cost() < b.cost());

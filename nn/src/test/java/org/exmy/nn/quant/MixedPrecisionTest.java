@@ -64,7 +64,8 @@ class MixedPrecisionTest {
   private static double predicted(int[] c) {
     double noise = 0;
     for (int i = 0; i < c.length; i++) {
-      noise += Math.pow(10, -study.single(i, c[i]) / 10);
+      noise += Math.pow(10, -study.singleSqnr(i, c[i]) / 10);
+      assertEquals(study.single(i, c[i]), study.singleSqnr(i, c[i]), 0.0); // the metric is SQNR here
     }
     return -10 * Math.log10(noise);
   }
