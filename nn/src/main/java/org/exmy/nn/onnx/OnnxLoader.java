@@ -53,14 +53,17 @@ public final class OnnxLoader {
   private static final long MAX_FILE = Integer.MAX_VALUE - 8;
 
   private final String source;
+  /** Where the QONNX quantization of each value is recorded (null: not asked for). */
+  private final org.exmy.nn.qonnx.QonnxTrace trace;
 
   // value slots
   private final Map<String, Integer> slotOf = new HashMap<>();
   private final List<DType> slotType = new ArrayList<>();
   private final List<Tensor> slotConst = new ArrayList<>();
 
-  private OnnxLoader(String source) {
+  private OnnxLoader(String source, org.exmy.nn.qonnx.QonnxTrace trace) {
     this.source = source;
+    this.trace = trace;
   }
 
   /** Loads a model file. */
@@ -83,6 +86,14 @@ public final class OnnxLoader {
 
   /** Loads a model from its serialized bytes; {@code source} names it in messages. */
   public static Model load(byte[] bytes, String source) {
+    return load(bytes, source, null);
+  }
+
+  /**
+   * Like {@link #load(byte[], String)}, recording into {@code trace} (when not null) the QONNX
+   * quantization that reaches each linear node's inputs.
+   */
+  public static Model load(byte[] bytes, String source, org.exmy.nn.qonnx.QonnxTrace trace) {
     ModelProto proto;
     try {
       CodedInputStream in = CodedInputStream.newInstance(bytes);
@@ -95,7 +106,7 @@ public final class OnnxLoader {
           source + ": not a valid ONNX model (truncated or corrupt protobuf: "
               + firstLine(e.getMessage()) + ")");
     }
-    return new OnnxLoader(source).build(proto);
+    return new OnnxLoader(source, trace).build(proto);
   }
 
   private static String firstLine(String s) {
@@ -248,8 +259,10 @@ public final class OnnxLoader {
       NodeProto node, String name, int opset, ExecContext foldCx,
       List<Model.Step> steps, List<LinearSite> sites) {
     String domain = node.getDomain();
-    if (!domain.isEmpty() && !domain.equals("ai.onnx")) {
-      throw new OpError("domain '" + domain + "' is not supported (only the default ONNX domain)");
+    boolean qonnx = org.exmy.nn.qonnx.QonnxOps.isDomain(domain);
+    if (!domain.isEmpty() && !domain.equals("ai.onnx") && !qonnx) {
+      throw new OpError("domain '" + domain + "' is not supported (only the default ONNX domain and the"
+          + " QONNX domains " + new java.util.TreeSet<>(org.exmy.nn.qonnx.QonnxOps.DOMAINS) + ")");
     }
     String op = node.getOpType();
     Attrs attrs = attributes(node);
@@ -261,7 +274,7 @@ public final class OnnxLoader {
       define(node.getOutput(0), t.type(), t);
       return;
     }
-    if (!OpRegistry.supported().contains(op)) {
+    if (!qonnx && !OpRegistry.supported().contains(op)) {
       throw new OpError("unsupported operator");
     }
     int nIn = node.getInputCount();
@@ -291,8 +304,11 @@ public final class OnnxLoader {
     }
     int nOut = node.getOutputCount();
     NodeSpec spec = new NodeSpec(op, opset, name, attrs, types, consts, nOut, sites.size());
-    Built b = OpRegistry.build(spec);
-    boolean linear = OpRegistry.isLinear(op);
+    Built b = qonnx ? org.exmy.nn.qonnx.QonnxOps.build(spec) : OpRegistry.build(spec);
+    boolean linear = !qonnx && OpRegistry.isLinear(op);
+    if (trace != null) {
+      trace.node(qonnx, spec, node.getInputList(), node.getOutputList(), linear ? b.sites() : List.of());
+    }
     if (allConst && !linear) {
       Tensor[] vals = b.op().run(consts, foldCx);
       for (int i = 0; i < nOut; i++) {
