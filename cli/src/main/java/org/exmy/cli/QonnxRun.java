@@ -92,4 +92,63 @@ final class QonnxRun {
     }
     return Assessment.of(n, ref, qo, test.labels());
   }
+
+  /** {@code generate --from MODEL}: a core per distinct (formats, fan-in) and the manifest. */
+  static void generate(GenerateCommand g) {
+    PrintWriter o = g.spec.commandLine().getOut();
+    QonnxTrace trace = new QonnxTrace();
+    Model m = OnnxLoader.load(ReferenceModels.bytes(g.from), ReferenceModels.source(g.from), trace);
+    var sites = QonnxQuantization.sites(m.source(), trace);
+    if (sites.isEmpty()) {
+      throw new UsageException(m.source() + ": --from: no Conv, Gemm or MatMul has both inputs from QONNX"
+          + " quantization nodes (Quant, BipolarQuant, Trunc, FloatQuant)");
+    }
+    long[] macs = org.exmy.nn.quant.Sensitivity.macsPerItem(m, zeros(m));
+    AccumulatorChoice acc = g.selection.accumulator();
+    org.exmy.simulator.Pipeline pipe = org.exmy.simulator.Pipeline.parse(g.selection.pipeline);
+    int lanes = g.selection.lanes;
+    Limits.checkTermsAndLanes(g.selection.terms, lanes);
+    StringBuilder manifest = new StringBuilder("node,op,core,a_format,b_format,terms,macs_per_inference\n");
+    java.util.Map<String, org.exmy.mac.MacCore> cores = new java.util.LinkedHashMap<>();
+    for (var s : sites) {
+      int k = s.site().k() > 0 ? Math.max(s.site().k(), lanes) : g.selection.terms;
+      org.exmy.simulator.CoreSpec spec = g.dspOption.apply(acc.apply(org.exmy.simulator.CoreSpec
+          .mac(s.weight(), s.activation()).withTerms(k).withLanes(lanes).withPipeline(pipe)));
+      String module = spec.moduleName();
+      if (!cores.containsKey(module)) {
+        try {
+          cores.put(module, org.exmy.mac.MacGenerator.generate(spec));
+        } catch (org.exmy.hdl.HdlException e) {
+          throw new UsageException(e.getMessage());
+        }
+      }
+      manifest.append(s.site().nodeName()).append(',').append(s.site().opType()).append(',').append(module)
+          .append(',').append(s.weight().name()).append(',').append(s.activation().name()).append(',').append(k)
+          .append(',').append(macs[s.site().index()]).append('\n');
+    }
+    for (org.exmy.mac.MacCore core : cores.values()) {
+      o.println("wrote " + org.exmy.mac.Catalogue.writeVerilog(g.out, core));
+    }
+    Path mf = g.out.resolve("manifest.csv");
+    try {
+      AtomicFiles.write(mf, manifest.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + mf + ": " + e.getMessage(), e);
+    }
+    o.println("wrote " + mf + " (" + sites.size() + " nodes, " + cores.size() + " cores)");
+    o.flush();
+  }
+
+  /** One item of zeros per input, symbolic dimensions 1. */
+  private static Feeds zeros(Model m) {
+    java.util.Map<String, Tensor> t = new java.util.LinkedHashMap<>();
+    for (Model.Input in : m.inputs()) {
+      int[] d = in.dims().clone();
+      for (int i = 0; i < d.length; i++) {
+        d[i] = i == 0 || d[i] < 0 ? 1 : d[i];
+      }
+      t.put(in.name(), Tensor.zeros(in.type(), d));
+    }
+    return new Feeds(m.source(), t);
+  }
 }

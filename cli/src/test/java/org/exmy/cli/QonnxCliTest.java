@@ -69,6 +69,32 @@ class QonnxCliTest {
     }
   }
 
+  /** generate --from: a core per node and the manifest; MACs per image from models/train.py's CNN, by hand. */
+  @Test
+  void generateFromTheExportedModel() throws IOException {
+    RequireTools.fashionMnist();
+    Path q = dir.resolve("mixed.qonnx.onnx");
+    CliTest.Run a = run("accuracy", "cnn", "--w", "INT8", "--a", "E4M3", "--limit", "20", "--calib-images", "16",
+        "--threads", "2", "--export-qonnx", q.toString());
+    assertEquals(0, a.exit(), a.err());
+    Path out = dir.resolve("gen");
+    CliTest.Run g = run("generate", "--from", q.toString(), "-o", out.toString());
+    assertEquals(0, g.exit(), g.err());
+    List<String> m = Files.readAllLines(out.resolve("manifest.csv"));
+    assertEquals(List.of("node,op,core,a_format,b_format,terms,macs_per_inference",
+        "/conv1/Conv,Conv,exmy_mac_int8_x_e4m3_t9,INT8,E4M3,9," + 28 * 28 * 16 * 9,
+        "/conv2/Conv,Conv,exmy_mac_int8_x_e4m3_t144,INT8,E4M3,144," + 14 * 14 * 32 * 16 * 9,
+        "/fc1/Gemm,Gemm,exmy_mac_int8_x_e4m3_t1568,INT8,E4M3,1568," + 32 * 7 * 7 * 64,
+        "/fc2/Gemm,Gemm,exmy_mac_int8_x_e4m3_t64,INT8,E4M3,64," + 64 * 10), m);
+    for (String core : new String[] {"t9", "t144", "t1568", "t64"}) {
+      String v = Files.readString(out.resolve("exmy_mac_int8_x_e4m3_" + core + ".v"));
+      assertTrue(v.contains("module exmy_mac_int8_x_e4m3_" + core), core);
+    }
+    CliTest.Run bad = run("generate", "--from", q.toString(), "E4M3", "-o", out.toString());
+    assertEquals(2, bad.exit(), bad.err());
+    assertTrue(bad.err().contains("--from takes the formats from the model"), bad.err());
+  }
+
   @Test
   void refusalsAreOneLineExitTwo() {
     RequireTools.fashionMnist();
@@ -78,6 +104,7 @@ class QonnxCliTest {
         {"--w does not apply", "run", "cnn", "--as-quantized", "--w", "INT8", "-o", "x.npz"},
         {"bias correction has no QONNX operator", "accuracy", "cnn", "--bias-correction", "--limit", "5",
             "--calib-images", "8", "--export-qonnx", "x.onnx"},
+        {"--from: no Conv, Gemm or MatMul has both inputs", "generate", "--from", "cnn"},
     };
     for (String[] c : cases) {
       CliTest.Run r = run(java.util.Arrays.copyOfRange(c, 1, c.length));
