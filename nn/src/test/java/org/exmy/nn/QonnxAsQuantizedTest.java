@@ -209,6 +209,45 @@ class QonnxAsQuantizedTest {
         .contains("does not clamp"));
   }
 
+  /** The quantization reaches a Gemm through Relu and Flatten, not through Add (whose sums leave the grid). */
+  @Test
+  void quantizationPassesThroughValuePreservingNodesOnly() {
+    for (String mid : new String[] {"Relu", "Add"}) {
+      OnnxBuilder b = new OnnxBuilder(13).input("x", OnnxBuilder.FLOAT, 2, 2, 2).output("y");
+      b.init("w", Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 4));
+      b.init("s", Tensor.scalar(0.5f));
+      b.init("e", Tensor.scalar(2f));
+      b.init("m", Tensor.scalar(1f));
+      b.init("bias", Tensor.scalar(1f));
+      floatQuantE2M1(b, "x", "xq");
+      floatQuantE2M1(b, "w", "wq");
+      b.node(mid, mid.equals("Add") ? new String[] {"xq", "xq"} : new String[] {"xq"}, "r");
+      b.node("Flatten", new String[] {"r"}, "f");
+      b.node("Gemm", new String[] {"f", "wq"}, "y").i("transB", 1);
+      QonnxTrace t = new QonnxTrace();
+      Model m = QonnxTestModels.load(b, t);
+      var mapped = QonnxQuantization.report(m.source(), t);
+      assertEquals(mid.equals("Relu") ? 1 : 0, mapped.size(), mid + ": " + mapped);
+      if (mid.equals("Relu")) {
+        assertEquals("E2M1", mapped.get(0).activation());
+        // and it runs: E2M1 values at scale 0.5, summed exactly (small sums: float32 is exact too)
+        Tensor x = Tensor.of(new float[] {0.3f, -1f, 2.2f, 0.7f, 9f, 0.26f, 1.1f, -0.2f}, 2, 2, 2);
+        try (Session s = new Session(m, QonnxQuantization.kernels(m.source(), t, AccumulatorChoice.EXACT, 1), 1);
+            Session f = Session.fp32(m)) {
+          float[] got = s.run(Map.of("x", x)).get("y").floats();
+          float[] fp = f.run(Map.of("x", x)).get("y").floats();
+          for (int i = 0; i < got.length; i++) {
+            assertEquals(fp[i], got[i], 0f, "output " + i);
+          }
+        }
+      }
+    }
+  }
+
+  private static void floatQuantE2M1(OnnxBuilder b, String x, String y) {
+    b.node("FloatQuant", new String[] {x, "s", "e", "m", "bias"}, y).domain(QonnxTestModels.DOMAIN);
+  }
+
   @Test
   void aQuantizedNodeWithoutFormatIsRefusedInOneLine() {
     OnnxBuilder b = new OnnxBuilder(13).input("x", OnnxBuilder.FLOAT, 2, 4).output("y");
