@@ -111,23 +111,7 @@ final class AccuracyCommand implements Callable<Integer> {
         as = QonnxRun.runAndExport(m, bytes, rated, calib, opt, nThreads, p::stepTo, exportQonnx);
       }
     }
-    PrintWriter o = spec.commandLine().getOut();
-    if (mt == Metric.TOP1) {
-      o.println("model,w,a,top1,fp32_top1,agreement,images");
-      o.println(row(label(), opt, as.top1()));
-    } else {
-      o.println("model,w,a,output,sqnr_db,cosine,max_abs_error,argmax_agreement,positions");
-      for (Fidelity f : as.fidelity()) {
-        o.println(String.format(Locale.ROOT, "%s,%s,%s,%s,%.2f,%.6f,%.6g,%.2f,%d", label(), opt.weightsName(),
-            opt.activationsName(), f.output(), f.sqnrDb(), f.cosine(), f.maxAbsError(), f.agreement(),
-            f.positions()));
-      }
-    }
-    o.flush();
-    if (predictions != null) {
-      if (as.top1() == null) throw new UsageException("--predictions needs --metric top1");
-      writePredictions(predictions, test, as.top1());
-    }
+    report(mt, as, test, opt.weightsName(), opt.activationsName());
     return 0;
   }
 
