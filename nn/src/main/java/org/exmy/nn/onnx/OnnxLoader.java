@@ -30,7 +30,8 @@ import org.exmy.nn.ops.OpError;
 import org.exmy.nn.ops.OpRegistry;
 
 /**
- * Reads an ONNX model (opsets 6..20, default domain) into a {@link Model}. Everything is validated
+ * Reads an ONNX model (opsets 6..20, default domain, plus the QONNX quantization operators of
+ * {@link org.exmy.nn.qonnx.QonnxOps}) into a {@link Model}. Everything is validated
  * here, before anything runs: every node's operator, attributes and input types, every tensor's
  * declared size against its bytes; nodes whose inputs are all constant (except linear nodes) are
  * evaluated once here (constant folding). Errors are {@link NnException}s with one line naming the
