@@ -72,14 +72,29 @@ final class AccuracyCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: one per processor).")
   Integer threads;
 
+  @Option(names = "--as-quantized", description = "Run the quantization a QONNX model carries instead of PTQ: every"
+      + " Conv/Gemm/MatMul whose two inputs come from Quant/BipolarQuant/Trunc/FloatQuant nodes summed by the MAC"
+      + " arithmetic of the formats they denote (exact, or --acc), everything else float32; w,a print as 'qonnx'"
+      + " (README 'Models quantized elsewhere').")
+  boolean asQuantized;
+
+  @Option(names = "--export-qonnx", paramLabel = "OUT.onnx",
+      description = "Also write the PTQ result as QONNX: a FloatQuant (minifloat) or Quant (integer) node with the"
+          + " plan's scale in front of each input of every quantized linear node.")
+  Path exportQonnx;
+
   @Override
   public Integer call() {
     Limits.check("--lanes", lanes, 1, Limits.MAX_LANES);
     if (limit != null) Limits.check("--limit", limit, 1, Integer.MAX_VALUE);
     Metric mt = Metric.parse(metric);
     int nThreads = ModelInputs.threads(threads);
+    if (asQuantized) {
+      return QonnxRun.accuracy(this, mt, nThreads);
+    }
     QuantOptions opt = options();
-    Model m = ReferenceModels.load(model);
+    byte[] bytes = ReferenceModels.bytes(model);
+    Model m = org.exmy.nn.onnx.OnnxLoader.load(bytes, ReferenceModels.source(model));
     String d = ModelInputs.data(data, model, "--data");
     ModelData test = ModelInputs.test(d, m, limit);
     if (mt == Metric.TOP1 && test.labels() == null) {
@@ -90,18 +105,29 @@ final class AccuracyCommand implements Callable<Integer> {
     Assessment as;
     try (Progress p = Progress.start("accuracy " + label() + " " + opt.weightsName() + "/" + opt.activationsName(),
         2L * test.items())) {
-      as = Assessment.run(m, rated, calib, opt, nThreads, p::stepTo, null);
+      if (exportQonnx == null) {
+        as = Assessment.run(m, rated, calib, opt, nThreads, p::stepTo, null);
+      } else {
+        as = QonnxRun.runAndExport(m, bytes, rated, calib, opt, nThreads, p::stepTo, exportQonnx);
+      }
     }
+    report(mt, as, test, opt.weightsName(), opt.activationsName());
+    return 0;
+  }
+
+  /** Prints the rating (CSV) and writes --predictions; {@code w}, {@code a} name the formats. */
+  void report(Metric mt, Assessment as, ModelData test, String w, String a) {
     PrintWriter o = spec.commandLine().getOut();
     if (mt == Metric.TOP1) {
       o.println("model,w,a,top1,fp32_top1,agreement,images");
-      o.println(row(label(), opt, as.top1()));
+      Assessment.Top1 t = as.top1();
+      o.println(String.format(Locale.ROOT, "%s,%s,%s,%.2f,%.2f,%.2f,%d", label(), w, a, t.top1(), t.fp32Top1(),
+          t.agreement(), t.positions()));
     } else {
       o.println("model,w,a,output,sqnr_db,cosine,max_abs_error,argmax_agreement,positions");
       for (Fidelity f : as.fidelity()) {
-        o.println(String.format(Locale.ROOT, "%s,%s,%s,%s,%.2f,%.6f,%.6g,%.2f,%d", label(), opt.weightsName(),
-            opt.activationsName(), f.output(), f.sqnrDb(), f.cosine(), f.maxAbsError(), f.agreement(),
-            f.positions()));
+        o.println(String.format(Locale.ROOT, "%s,%s,%s,%s,%.2f,%.6f,%.6g,%.2f,%d", label(), w, a, f.output(),
+            f.sqnrDb(), f.cosine(), f.maxAbsError(), f.agreement(), f.positions()));
       }
     }
     o.flush();
@@ -109,7 +135,6 @@ final class AccuracyCommand implements Callable<Integer> {
       if (as.top1() == null) throw new UsageException("--predictions needs --metric top1");
       writePredictions(predictions, test, as.top1());
     }
-    return 0;
   }
 
   static String row(String model, QuantOptions opt, Assessment.Top1 t) {

@@ -31,8 +31,21 @@ final class GenerateCommand implements Runnable {
       description = "Module name, with one FORMAT only (default: exmy_mac_<format>... or exmy_dot<N>_<format>...).")
   String name;
 
+  @Option(names = "--from", paramLabel = "MODEL",
+      description = "Instead of FORMATs: the cores a QONNX model needs (one per Conv/Gemm/MatMul whose inputs both come"
+          + " from quantization nodes: weight format x activation format, exact for the node's fan-in, or --acc),"
+          + " and OUTDIR/manifest.csv: node,op,core,a_format,b_format,terms,macs_per_inference.")
+  String from;
+
   @Override
   public void run() {
+    if (from != null) {
+      if (!selection.formats.isEmpty() || name != null) {
+        throw new UsageException("--from takes the formats from the model; give no FORMAT and no --name");
+      }
+      QonnxRun.generate(this);
+      return;
+    }
     if (selection.formats.isEmpty()) throw new UsageException("generate needs at least one FORMAT");
     if (name != null && selection.formats.size() > 1) throw new UsageException("--name needs exactly one FORMAT");
     PrintWriter o = spec.commandLine().getOut();

@@ -70,6 +70,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: one per processor).")
   Integer threads;
 
+  @Option(names = "--as-quantized", description = "Run the quantization a QONNX model carries: every Conv/Gemm/MatMul"
+      + " whose two inputs come from QONNX quantization nodes summed by the MAC arithmetic of their formats (exact,"
+      + " or --acc), everything else float32.")
+  boolean asQuantized;
+
   @Override
   public Integer call() {
     Limits.check("--lanes", lanes, 1, Limits.MAX_LANES);
@@ -79,11 +84,19 @@ final class RunCommand implements Callable<Integer> {
       throw new UsageException("--output must name a .npz file, got '" + output + "'");
     }
     int nThreads = ModelInputs.threads(threads);
-    Model m = ReferenceModels.load(model);
+    if (asQuantized && w != null) throw new UsageException("--as-quantized runs the quantization the model carries;"
+        + " --w does not apply");
+    QonnxRun.Carried carried = asQuantized
+        ? QonnxRun.load(model, accumulator.choice(), lanes, spec.commandLine().getErr()) : null;
+    Model m = carried != null ? carried.model() : ReferenceModels.load(model);
     String data = ModelInputs.data(inputs, model, "--inputs");
     ModelData d = ModelInputs.test(data, m, limit);
     LinearKernels kernels = LinearKernels.fp32();
     String what = "float32";
+    if (carried != null) {
+      kernels = carried.kernels();
+      what = "as quantized";
+    }
     if (w != null) {
       NumberFormat fw = Formats.parse(w);
       QuantOptions opt = ptq.options(fw, a == null ? fw : Formats.parse(a), accumulator.choice(), lanes);

@@ -152,6 +152,17 @@ public record MxFormat(String name, NumberFormat element, int blockSize) {
    * block of a tensor is quantized the same way) as the class comment says.
    */
   public Block quantize(double[] x, int off, int len) {
+    return quantize(x, off, len, false);
+  }
+
+  /**
+   * Like {@link #quantize(double[], int, int)}, with {@code tiesAway}: an element exactly halfway
+   * between two neighbouring element values takes the one farther from zero (the default rounding
+   * of Microsoft's microxcaling emulation, {@code round="nearest"}) instead of the even one; every
+   * other element, and the scale, are the same. OCP MX v1.0 asks for roundTiesToEven (the default
+   * here) and allows other modes.
+   */
+  public Block quantize(double[] x, int off, int len, boolean tiesAway) {
     if (len < 1 || len > blockSize) {
       throw new IllegalArgumentException("block length must be 1.." + blockSize + ", got " + len);
     }
@@ -170,12 +181,26 @@ public record MxFormat(String name, NumberFormat element, int blockSize) {
     int e = sharedExponent(amax);
     int shift = -e - implicitExponent();
     for (int i = 0; i < len; i++) {
-      codes[i] = element.encode(Math.scalb(x[off + i], shift), Overflow.SATURATE);
+      double y = Math.scalb(x[off + i], shift);
+      codes[i] = tiesAway ? encodeTiesAway(y) : element.encode(y, Overflow.SATURATE);
       if (element instanceof IntFormat in && in.intValue(codes[i]) == in.min()) {
         codes[i] = in.codeOf(-in.max()); // clamped to -max normal, as +max: symmetric
       }
     }
     return new Block(E8M0.codeOfExponent(e), codes);
+  }
+
+  /** The element code of a finite y rounded to nearest, ties away from zero, saturating. */
+  private int encodeTiesAway(double y) {
+    int even = element.encode(y, Overflow.SATURATE);
+    double a = Math.abs(y);
+    int above = element.encode(Math.copySign(Math.nextUp(a), y), Overflow.SATURATE);
+    if (above == even) {
+      return even;
+    }
+    double ve = Math.abs(element.decode(even).toDouble());
+    double va = Math.abs(element.decode(above).toDouble());
+    return va > ve && (ve + va) / 2 == a ? above : even; // exact: a midpoint of two short values
   }
 
   /** {@code X = floor(log2(amax)) - emax} clamped to -127..127, for a positive finite amax. */

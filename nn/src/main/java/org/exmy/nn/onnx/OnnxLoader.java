@@ -30,7 +30,8 @@ import org.exmy.nn.ops.OpError;
 import org.exmy.nn.ops.OpRegistry;
 
 /**
- * Reads an ONNX model (opsets 6..20, default domain) into a {@link Model}. Everything is validated
+ * Reads an ONNX model (opsets 6..20, default domain, plus the QONNX quantization operators of
+ * {@link org.exmy.nn.qonnx.QonnxOps}) into a {@link Model}. Everything is validated
  * here, before anything runs: every node's operator, attributes and input types, every tensor's
  * declared size against its bytes; nodes whose inputs are all constant (except linear nodes) are
  * evaluated once here (constant folding). Errors are {@link NnException}s with one line naming the
@@ -53,14 +54,17 @@ public final class OnnxLoader {
   private static final long MAX_FILE = Integer.MAX_VALUE - 8;
 
   private final String source;
+  /** Where the QONNX quantization of each value is recorded (null: not asked for). */
+  private final org.exmy.nn.qonnx.QonnxTrace trace;
 
   // value slots
   private final Map<String, Integer> slotOf = new HashMap<>();
   private final List<DType> slotType = new ArrayList<>();
   private final List<Tensor> slotConst = new ArrayList<>();
 
-  private OnnxLoader(String source) {
+  private OnnxLoader(String source, org.exmy.nn.qonnx.QonnxTrace trace) {
     this.source = source;
+    this.trace = trace;
   }
 
   /** Loads a model file. */
@@ -83,6 +87,14 @@ public final class OnnxLoader {
 
   /** Loads a model from its serialized bytes; {@code source} names it in messages. */
   public static Model load(byte[] bytes, String source) {
+    return load(bytes, source, null);
+  }
+
+  /**
+   * Like {@link #load(byte[], String)}, recording into {@code trace} (when not null) the QONNX
+   * quantization that reaches each linear node's inputs.
+   */
+  public static Model load(byte[] bytes, String source, org.exmy.nn.qonnx.QonnxTrace trace) {
     ModelProto proto;
     try {
       CodedInputStream in = CodedInputStream.newInstance(bytes);
@@ -95,7 +107,7 @@ public final class OnnxLoader {
           source + ": not a valid ONNX model (truncated or corrupt protobuf: "
               + firstLine(e.getMessage()) + ")");
     }
-    return new OnnxLoader(source).build(proto);
+    return new OnnxLoader(source, trace).build(proto);
   }
 
   private static String firstLine(String s) {
@@ -248,8 +260,10 @@ public final class OnnxLoader {
       NodeProto node, String name, int opset, ExecContext foldCx,
       List<Model.Step> steps, List<LinearSite> sites) {
     String domain = node.getDomain();
-    if (!domain.isEmpty() && !domain.equals("ai.onnx")) {
-      throw new OpError("domain '" + domain + "' is not supported (only the default ONNX domain)");
+    boolean qonnx = org.exmy.nn.qonnx.QonnxOps.isDomain(domain);
+    if (!domain.isEmpty() && !domain.equals("ai.onnx") && !qonnx) {
+      throw new OpError("domain '" + domain + "' is not supported (only the default ONNX domain and the"
+          + " QONNX domains " + new java.util.TreeSet<>(org.exmy.nn.qonnx.QonnxOps.DOMAINS) + ")");
     }
     String op = node.getOpType();
     Attrs attrs = attributes(node);
@@ -261,7 +275,7 @@ public final class OnnxLoader {
       define(node.getOutput(0), t.type(), t);
       return;
     }
-    if (!OpRegistry.supported().contains(op)) {
+    if (!qonnx && !OpRegistry.supported().contains(op)) {
       throw new OpError("unsupported operator");
     }
     int nIn = node.getInputCount();
@@ -291,8 +305,11 @@ public final class OnnxLoader {
     }
     int nOut = node.getOutputCount();
     NodeSpec spec = new NodeSpec(op, opset, name, attrs, types, consts, nOut, sites.size());
-    Built b = OpRegistry.build(spec);
-    boolean linear = OpRegistry.isLinear(op);
+    Built b = qonnx ? org.exmy.nn.qonnx.QonnxOps.build(spec) : OpRegistry.build(spec);
+    boolean linear = !qonnx && OpRegistry.isLinear(op);
+    if (trace != null) {
+      trace.node(qonnx, spec, node.getInputList(), node.getOutputList(), linear ? b.sites() : List.of());
+    }
     if (allConst && !linear) {
       Tensor[] vals = b.op().run(consts, foldCx);
       for (int i = 0; i < nOut; i++) {
