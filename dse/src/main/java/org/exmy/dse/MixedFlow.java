@@ -171,11 +171,8 @@ public final class MixedFlow {
     for (int f = 0; f < cand.size(); f++) {
       uniform.add(study.uniform(f));
     }
-    Assignment chosen = study.refine(bestWithin(study, uniform, s.budget()), s.budget(), s.rounds(), s.tries());
-    done += s.rounds() * s.tries();
-    p.accept(done);
-    // the front: a mixed assignment at every uniform cost within reach
-    List<Assignment> mixed = new ArrayList<>(List.of(chosen));
+    // the front: a mixed assignment at every uniform cost within reach and half-way between neighbours
+    List<Assignment> mixed = new ArrayList<>();
     TreeSet<Long> costs = new TreeSet<>();
     for (Assignment u : uniform) {
       costs.add(u.cost());
@@ -183,16 +180,27 @@ public final class MixedFlow {
     TreeSet<Long> budgets = new TreeSet<>(costs);
     Long prev = null;
     for (long k : costs) {
-      if (prev != null) budgets.add((prev + k) / 2); // and half-way between neighbours
+      if (prev != null) budgets.add((prev + k) / 2);
       prev = k;
     }
     budgets.removeIf(b -> b < study.minimumCost() || b == s.budget());
     for (long b : budgets) {
-      Assignment a = bestWithin(study, uniform, b);
-      if (mixed.stream().noneMatch(x -> java.util.Arrays.equals(x.choice(), a.choice()))) mixed.add(a);
+      add(mixed, bestWithin(study, uniform, b));
       p.accept(++done);
     }
+    // the chosen one: the best measured so far within the budget, refined by measurement
+    Assignment start = bestWithin(study, uniform, s.budget());
+    for (Assignment m : mixed) {
+      if (m.cost() <= s.budget() && study.better(m, start)) start = m;
+    }
+    Assignment chosen = study.refine(start, s.budget(), s.rounds(), s.tries());
+    add(mixed, chosen);
+    p.accept(done + s.rounds() * s.tries());
     return new Outcome(study, cores, coreLuts, sites, macs, units, chosen, uniform, mixed);
+  }
+
+  private static void add(List<Assignment> list, Assignment a) {
+    if (list.stream().noneMatch(x -> java.util.Arrays.equals(x.choice(), a.choice()))) list.add(a);
   }
 
   /**
@@ -293,8 +301,10 @@ public final class MixedFlow {
         "total LUTs (Yosys xc7)", m.label());
     series(c, "uniform", o.uniform(), SeriesMarkers.CIRCLE);
     series(c, "mixed", o.mixed(), SeriesMarkers.DIAMOND);
+    series(c, "uniform front", o.front(o.uniform()), SeriesMarkers.NONE).setXYSeriesRenderStyle(
+        XYSeries.XYSeriesRenderStyle.Line);
     series(c, "mixed front", o.front(o.mixed()), SeriesMarkers.NONE).setXYSeriesRenderStyle(
-        org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
+        XYSeries.XYSeriesRenderStyle.Line);
     return c;
   }
 
