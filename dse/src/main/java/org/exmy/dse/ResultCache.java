@@ -5,16 +5,15 @@ import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Properties;
+import org.exmy.base.AtomicWrite;
 
 /**
  * Results of sweep stages on disk, one small file per result, named by the SHA-256 of the stage's
@@ -97,17 +96,7 @@ public final class ResultCache {
       // without the date comment and in key order, so equal results give equal files
       String text = w.toString().lines().filter(l -> !l.startsWith("#")).sorted()
           .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
-      Path tmp = Files.createTempFile(dir, f.getFileName().toString(), ".tmp");
-      try {
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        try {
-          Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicWrite.write(f, text);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the result cache file " + f + ": " + e.getMessage(), e);
     }
