@@ -29,6 +29,7 @@ public final class ToolRun {
   private Path directory;
   private Duration timeout = Duration.ofMinutes(15);
   private Path log;
+  private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
 
   private ToolRun(List<String> command) {
     if (command.isEmpty()) throw new IllegalArgumentException("no command");
@@ -49,6 +50,12 @@ public final class ToolRun {
   /** Its time limit (default 15 minutes). */
   public ToolRun timeout(Duration limit) {
     this.timeout = limit;
+    return this;
+  }
+
+  /** Sets the environment variable {@code name} for it (besides this process's environment). */
+  public ToolRun environment(String name, String value) {
+    environment.put(name, value);
     return this;
   }
 
@@ -82,6 +89,7 @@ public final class ToolRun {
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
       if (directory != null) pb.directory(directory.toFile());
+      pb.environment().putAll(environment);
       try {
         p = pb.start();
       } catch (IOException e) {

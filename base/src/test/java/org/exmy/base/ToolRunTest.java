@@ -56,6 +56,13 @@ class ToolRunTest {
   }
 
   @Test
+  void setsEnvironmentVariables() {
+    ToolRun.Result r = ToolRun.of(List.of("sh", "-c", "echo \"$EXMY_TOOLRUN_TEST\""))
+        .environment("EXMY_TOOLRUN_TEST", "a b").run();
+    assertEquals("a b\n", r.output());
+  }
+
+  @Test
   void outputIntoALogFile() throws Exception {
     Path log = dir.resolve("tool.log");
     ToolRun.Result r = ToolRun.of(List.of("sh", "-c", "echo one; echo two >&2")).log(log).run();
