@@ -19,6 +19,13 @@ command -v tclsh >/dev/null 2>&1 || need+=(tcl)
 [ -d /usr/share/libonnx-testdata/data/node ] || need+=(libonnx-testdata)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+# optional: a one-node SLURM for SlurmClusterTest (skipped without it): EXMY_SLURM_TEST=1 ./setup.sh
+if [ "${EXMY_SLURM_TEST:-0}" = 1 ]; then
+  command -v slurmctld >/dev/null 2>&1 || need+=(slurmctld)
+  command -v slurmd >/dev/null 2>&1 || need+=(slurmd)
+  command -v sbatch >/dev/null 2>&1 || need+=(slurm-client)
+  command -v munged >/dev/null 2>&1 || need+=(munge)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
   SUDO=""

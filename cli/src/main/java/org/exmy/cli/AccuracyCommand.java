@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.exmy.mac.AtomicFiles;
+import org.exmy.base.AtomicWrite;
 import org.exmy.nn.Model;
 import org.exmy.nn.ReferenceModels;
 import org.exmy.nn.data.ModelData;
@@ -159,7 +159,7 @@ final class AccuracyCommand implements Callable<Integer> {
           .append(t.quantPred()[i]).append('\n');
     }
     try {
-      AtomicFiles.write(file, sb.toString());
+      AtomicWrite.write(file, sb.toString());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }

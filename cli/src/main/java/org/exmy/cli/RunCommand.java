@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.exmy.mac.AtomicFiles;
+import org.exmy.base.AtomicWrite;
 import org.exmy.nn.DType;
 import org.exmy.nn.LinearKernels;
 import org.exmy.nn.Model;
@@ -110,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try {
       NpzWriter.write(bytes, out);
-      AtomicFiles.write(output, bytes.toByteArray());
+      AtomicWrite.write(output, bytes.toByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
     }

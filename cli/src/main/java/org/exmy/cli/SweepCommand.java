@@ -113,11 +113,56 @@ final class SweepCommand implements Callable<Integer> {
   Path cache;
 
   @Option(names = "--shard", paramLabel = "I/N",
-      description = "Compute only shard I of N of the stages (balanced, stable), into the cache.")
+      description = "Compute only shard I of N of the stages (balanced, stable), into the cache; no report"
+          + " (--collect makes it).")
   String shard;
+
+  @Option(names = "--collect", description = "Compute nothing: assemble points.csv, pareto.csv, plots and the"
+      + " report from the cache (exit 2, naming how many stages are missing, when shards did not finish).")
+  boolean collect;
+
+  @Option(names = "--status", description = "Compute nothing: show finished/total stages in the cache, per kind.")
+  boolean status;
+
+  @Option(names = "--slurm", description = "Write a SLURM job array (task I runs --shard I/N) and a collect job"
+      + " that waits for it (afterok) into OUTDIR/slurm; --submit submits both.")
+  boolean slurm;
+
+  @Option(names = "--submit", description = "With --slurm: submit the jobs (sbatch --parsable); prints the job ids.")
+  boolean submit;
+
+  @Option(names = "--partition", paramLabel = "P", description = "With --slurm: the partition (default: the"
+      + " cluster's).")
+  String partition;
+
+  @Option(names = "--time", paramLabel = "T", description = "With --slurm: each task's time limit (SLURM's"
+      + " format, e.g. 4:00:00).")
+  String time;
+
+  @Option(names = "--cpus", paramLabel = "C", defaultValue = "4", description = "With --slurm: CPUs per task,"
+      + " also its --jobs unless given (default: ${DEFAULT-VALUE}).")
+  int cpus;
+
+  @Option(names = "--array-size", paramLabel = "N", defaultValue = "4", description = "With --slurm: tasks of"
+      + " the array, the N of --shard I/N (default: ${DEFAULT-VALUE}).")
+  int arraySize;
+
+  /** Options that the SLURM jobs do not repeat (they set their own), with whether each takes a value. */
+  private static final java.util.Map<String, Boolean> NOT_REPEATED = java.util.Map.ofEntries(
+      java.util.Map.entry("--slurm", false), java.util.Map.entry("--submit", false),
+      java.util.Map.entry("--collect", false), java.util.Map.entry("--status", false),
+      java.util.Map.entry("--partition", true), java.util.Map.entry("--time", true),
+      java.util.Map.entry("--cpus", true), java.util.Map.entry("--array-size", true),
+      java.util.Map.entry("--shard", true), java.util.Map.entry("-o", true), java.util.Map.entry("--out", true),
+      java.util.Map.entry("--cache", true));
 
   @Override
   public Integer call() {
+    int modes = (collect ? 1 : 0) + (status ? 1 : 0) + (slurm ? 1 : 0) + (shard != null ? 1 : 0);
+    if (modes > 1) throw new UsageException("--collect, --status, --slurm and --shard go alone, one at a time");
+    if (!slurm && (submit || partition != null || time != null)) {
+      throw new UsageException("--submit, --partition and --time go with --slurm");
+    }
     if (shard != null) {
       try {
         SHARD.set(org.exmy.dse.Shard.parse(shard));
@@ -126,10 +171,98 @@ final class SweepCommand implements Callable<Integer> {
       }
     }
     try {
+      if (status) return status(config(), spec.commandLine().getOut());
+      if (collect) return collect(config(), spec.commandLine().getOut(), out, "exmy sweep --collect");
+      if (slurm) return slurm(config(), spec.commandLine().getOut());
       return execute(config(), spec.commandLine().getOut(), out, "exmy sweep");
     } finally {
       SHARD.remove();
     }
+  }
+
+  /** --status: finished/total stages per kind; exit 0. */
+  private static int status(Sweep.Config config, PrintWriter o) {
+    if (Sweep.points(config).isEmpty()) throw new UsageException("the grid is empty");
+    Sweep.CacheStatus st = Sweep.status(config, ToolVersions.read());
+    o.println(st.line() + " (cache " + config.cache() + ")");
+    o.flush();
+    return 0;
+  }
+
+  /** --collect: the report from the cache; exit 2 when stages are missing. */
+  private static int collect(Sweep.Config config, PrintWriter o, Path dir, String command) {
+    if (Sweep.points(config).isEmpty()) throw new UsageException("the grid is empty");
+    ToolVersions tools = ToolVersions.read();
+    Sweep.Collected c = Sweep.collect(config, tools);
+    if (c.outcome() == null) {
+      throw new UsageException(c.status().missing() + " stages are missing from the cache " + config.cache() + " ("
+          + c.status().line() + "): run their shards first (see --status)");
+    }
+    return report(config, tools, c.outcome(), o, dir, command);
+  }
+
+  /** --slurm: writes (and with --submit submits) the job array and the collect job. */
+  private int slurm(Sweep.Config config, PrintWriter o) {
+    if (Sweep.points(config).isEmpty()) throw new UsageException("the grid is empty");
+    org.exmy.dse.SlurmJobs.Options opts;
+    try {
+      opts = new org.exmy.dse.SlurmJobs.Options(partition, time, cpus, arraySize);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    List<String> args = new java.util.ArrayList<>();
+    List<String> given = spec.commandLine().getParseResult().originalArgs();
+    int from = given.indexOf("sweep") + 1; // the sweep's own arguments
+    boolean userJobs = false;
+    for (int i = from; i < given.size(); i++) {
+      String a = given.get(i);
+      String name = a.startsWith("--") && a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      Boolean takesValue = NOT_REPEATED.get(name);
+      if (takesValue != null) {
+        if (takesValue && name.equals(a)) i++; // and its value
+        continue;
+      }
+      if (name.equals("--jobs")) userJobs = true;
+      args.add(a);
+    }
+    Path cwd = Path.of("").toAbsolutePath();
+    org.exmy.dse.SlurmJobs.Scripts scripts;
+    try {
+      scripts = org.exmy.dse.SlurmJobs.write(new org.exmy.dse.SlurmJobs.Sweep(launcher(), args, userJobs,
+          out.toAbsolutePath().normalize(), config.cache().toAbsolutePath().normalize(), cwd), opts);
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      throw new UsageException(Main.message(e));
+    }
+    o.println("wrote " + scripts.array() + " (" + opts.arraySize() + " tasks) and " + scripts.collect());
+    if (!submit) {
+      o.println("submit: array=$(sbatch --parsable " + scripts.array() + ") && sbatch --dependency=afterok:$array "
+          + scripts.collect());
+    } else {
+      org.exmy.dse.SlurmJobs.Submitted ids;
+      try {
+        ids = org.exmy.dse.SlurmJobs.submit(scripts, System.getProperty("exmy.sbatch", "sbatch"));
+      } catch (IllegalStateException e) {
+        throw new UsageException(Main.message(e));
+      }
+      o.println("submitted array job " + ids.arrayJob() + " (" + opts.arraySize() + " tasks) and collect job "
+          + ids.collectJob() + " (after it); a failed task I alone: sbatch --array=I " + scripts.array());
+    }
+    o.flush();
+    return 0;
+  }
+
+  /** The command that starts this exmy on a node: this JVM, the Vector API module, this class path. */
+  static List<String> launcher() {
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("--add-modules", "jdk.incubator.vector", "-cp"));
+    List<String> cp = new java.util.ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (!e.isEmpty()) cp.add(Path.of(e).toAbsolutePath().toString());
+    }
+    cmd.add(String.join(java.io.File.pathSeparator, cp));
+    cmd.add(Main.class.getName());
+    return cmd;
   }
 
   /**
@@ -167,6 +300,21 @@ final class SweepCommand implements Callable<Integer> {
     } catch (UncheckedIOException e) {
       throw new UsageException(Main.message(e)); // e.g. a full disk: what is cached stays cached
     }
+    if (SHARD.get() != null) {
+      org.exmy.dse.Shard sh = SHARD.get();
+      o.printf(Locale.ROOT, "shard %d/%d: %d stages (%d from the cache), %.1f s, into the cache %s; the report:"
+          + " the same command with --collect instead of --shard%n", sh.index(), sh.count(), outcome.stages(),
+          outcome.cached(), outcome.seconds(), config.cache());
+      for (String f : outcome.failures()) o.println("FAILED " + f);
+      o.flush();
+      return outcome.failures().isEmpty() ? 0 : Main.EXIT_FAILURE;
+    }
+    return report(config, tools, outcome, o, dir, command);
+  }
+
+  /** Writes the outputs into {@code dir}, prints the front and a summary; returns the exit code. */
+  private static int report(Sweep.Config config, ToolVersions tools, Sweep.Outcome outcome, PrintWriter o, Path dir,
+      String command) {
     List<PointResult> results = outcome.results();
     try {
       SweepReport.write(dir, results, settings(config, tools, outcome, command));
@@ -249,6 +397,7 @@ final class SweepCommand implements Callable<Integer> {
         dspModes, noAccuracy ? List.of() : List.copyOf(models), data, limit, ptqOptions.calibData,
         ptqOptions.calibImages, ptq, !noProof,
         sequences, !noSynth, new CoreSynthesis.Options(part, 4.0, flows, org.exmy.synth.Ice40Runner.DEFAULT_SEED), j,
-        out.resolve("synth"), cache == null ? Sweep.defaultCacheDir() : cache, org.exmy.nn.quant.Metric.parse(metric));
+        out.resolve(SHARD.get() == null ? "synth" : "synth-shard-" + SHARD.get().index()), // own files per task
+        cache == null ? Sweep.defaultCacheDir() : cache, org.exmy.nn.quant.Metric.parse(metric));
   }
 }

@@ -110,7 +110,7 @@ class SweepCommandTest {
   private static long countResults(Path cache) throws Exception {
     if (!Files.isDirectory(cache)) return 0;
     try (Stream<Path> s = Files.list(cache)) {
-      return s.filter(p -> p.getFileName().toString().endsWith(".properties")).count();
+      return s.filter(p -> p.getFileName().toString().endsWith(".result")).count();
     }
   }
 }

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.exmy.base.AtomicWrite;
 import org.exmy.hdl.Port;
-import org.exmy.mac.AtomicFiles;
 import org.exmy.mac.MacCore;
 import org.exmy.synth.CorePort;
 import org.exmy.synth.Ice40Result;
@@ -51,7 +51,7 @@ public final class CoreSynthesis {
     try {
       Files.createDirectories(dir);
       Path v = dir.resolve(core.moduleName() + ".v");
-      AtomicFiles.write(v, core.verilog());
+      AtomicWrite.write(v, core.verilog());
       List<CorePort> ports = new ArrayList<>();
       for (Port p : core.ports()) ports.add(new CorePort(p.name(), p.input(), p.width()));
       Ice40Result ice40 = null;
@@ -77,7 +77,7 @@ public final class CoreSynthesis {
         String base = core.moduleName() + (useDsp ? "" : "_nodsp");
         String tcl = VivadoTcl.emit(List.of(v), core.moduleName(), opt.part(), useDsp, dir.resolve("vivado_" + base),
             CLOCK, opt.periodNs());
-        AtomicFiles.write(dir.resolve(base + ".vivado.tcl"), tcl);
+        AtomicWrite.write(dir.resolve(base + ".vivado.tcl"), tcl);
         rows.add(new SynthCsv.Row(core.label(), cost, ice40, sta));
       }
       return rows;

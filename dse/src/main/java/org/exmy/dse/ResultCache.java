@@ -2,26 +2,41 @@ package org.exmy.dse;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Properties;
+import org.exmy.base.AtomicWrite;
 
 /**
- * Results of sweep stages on disk, one small file per result, named by the SHA-256 of the stage's
- * full configuration (which includes the tool versions). A result is written to a temporary file
- * in the same folder and renamed into place, so an interrupted sweep (Ctrl-C, kill -9) leaves
- * either the whole result or none; leftover temporary files older than an hour are removed when the cache is opened.
- * Safe for several threads and processes: a rename is atomic, and equal keys give equal contents.
+ * Results of sweep stages on disk, one small file per result, named by the stage and the SHA-256
+ * of its full configuration (which includes the tool versions): content-addressed, so every
+ * writer of an entry writes the same bytes, and a writer never rewrites another configuration's
+ * entry. Safe for many threads, processes and machines on one folder, a network file system (NFS)
+ * included, without any lock ({@code flock} is not relied upon):
+ *
+ * <ul>
+ *   <li>an entry is written in full to a temporary file in the same folder, flushed to the disk
+ *       and then renamed into place ({@link AtomicWrite}); a rename is atomic on NFS too, so a
+ *       reader sees the whole entry or none;
+ *   <li>its last line is a {@code # sha256} digest of the lines before it, and {@link #get} takes
+ *       an entry only when the digest and the stored configuration match: a file torn some other
+ *       way (a copy cut short, a disk error) is no result but a miss, computed again;
+ *   <li>a crashed or killed writer leaves at most a temporary file {@code .<entry>.<random>.tmp},
+ *       which no reader opens; those older than an hour are removed when the cache is opened (a
+ *       younger one may be another machine's write in flight).
+ * </ul>
+ *
+ * <p>Entries are {@code <stage>-<key>.result}. Entries of an older exmy, {@code
+ * <stage>-<key>.properties} without a digest, are still read when no {@code .result} is there.
  */
 public final class ResultCache {
   private final Path dir;
@@ -51,6 +66,17 @@ public final class ResultCache {
     return dir;
   }
 
+  /** The last line of an entry: this, then the SHA-256 of the lines before it. */
+  static final String DIGEST = "# sha256 ";
+
+  /** True when {@code text} ends with a digest line that matches the lines before it. */
+  static boolean intact(String text) {
+    int at = text.lastIndexOf(DIGEST);
+    if (at < 0 || (at > 0 && text.charAt(at - 1) != '\n')) return false;
+    String body = text.substring(0, at);
+    return text.equals(body + DIGEST + key(body) + "\n");
+  }
+
   /** The cache key of a configuration text: its SHA-256 in hex. */
   public static String key(String configuration) {
     try {
@@ -62,23 +88,38 @@ public final class ResultCache {
   }
 
   private Path file(String stage, String configuration) {
+    return dir.resolve(stage + "-" + key(configuration) + ".result");
+  }
+
+  /** The file of an older exmy for the same entry: no digest line. */
+  private Path legacyFile(String stage, String configuration) {
     return dir.resolve(stage + "-" + key(configuration) + ".properties");
   }
 
   /** The stored result of {@code stage} for {@code configuration}, if any. */
   public Optional<Properties> get(String stage, String configuration) {
     Path f = file(stage, configuration);
-    if (!Files.isRegularFile(f)) {
-      return Optional.empty();
-    }
+    String text = read(f);
+    if (text != null && !intact(text)) text = null; // torn: no result, computed again and overwritten
+    if (text == null) text = read(legacyFile(stage, configuration));
+    if (text == null) return Optional.empty();
     Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+    try (Reader r = new StringReader(text)) {
       p.load(r);
     } catch (IOException | IllegalArgumentException e) {
       return Optional.empty(); // unreadable: computed again and overwritten
     }
     // a hash collision or a file from another configuration is not this result
     return configuration.equals(p.getProperty("configuration")) ? Optional.of(p) : Optional.empty();
+  }
+
+  private static String read(Path f) {
+    if (!Files.isRegularFile(f)) return null;
+    try {
+      return Files.readString(f, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return null; // unreadable (or gone meanwhile)
+    }
   }
 
   /**
@@ -97,17 +138,7 @@ public final class ResultCache {
       // without the date comment and in key order, so equal results give equal files
       String text = w.toString().lines().filter(l -> !l.startsWith("#")).sorted()
           .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
-      Path tmp = Files.createTempFile(dir, f.getFileName().toString(), ".tmp");
-      try {
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        try {
-          Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicWrite.write(f, text + DIGEST + key(text) + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the result cache file " + f + ": " + e.getMessage(), e);
     }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.exmy.mac.AtomicFiles;
+import org.exmy.base.AtomicWrite;
 import org.exmy.nn.quant.Sensitivity;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -51,9 +51,9 @@ public final class SensitivityReport {
     List<Path> out = List.of(dir.resolve("sensitivity.csv"), dir.resolve("sensitivity.png"),
         dir.resolve("sensitivity.svg"));
     try {
-      AtomicFiles.write(out.get(0), csv(model, formats, s));
-      AtomicFiles.write(out.get(1), p.png());
-      AtomicFiles.write(out.get(2), p.svg());
+      AtomicWrite.write(out.get(0), csv(model, formats, s));
+      AtomicWrite.write(out.get(1), p.png());
+      AtomicWrite.write(out.get(2), p.svg());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write into " + dir + ": " + e.getMessage(), e);
     }

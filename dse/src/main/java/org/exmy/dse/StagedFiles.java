@@ -3,12 +3,10 @@ package org.exmy.dse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.DosFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -17,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.exmy.base.AtomicWrite;
 
 /**
  * A set of files in one folder, replaced together in two phases: every file is first written in
@@ -27,8 +26,8 @@ import java.util.Set;
  * <p>Before anything is written, targets that could not be replaced cleanly are refused: a target
  * that is a folder, or an existing file that is read-only (no write permission bit: a rename could
  * replace it, but a read-only output is taken as the user's wish to keep it; this holds for root
- * too). {@code org.exmy.mac.AtomicFiles} does the same for one text file at a time; this class
- * exists because a report is several files, some binary, that belong together.
+ * too). Each file is written as {@link AtomicWrite} writes one (umask permissions, flushed, renamed);
+ * this class exists because a report is several files, some binary, that belong together.
  */
 final class StagedFiles {
   private final Path dir;
@@ -101,16 +100,8 @@ final class StagedFiles {
     try {
       for (Map.Entry<String, byte[]> f : files.entrySet()) {
         Path target = dir.resolve(f.getKey());
-        Path tmp;
         try {
-          // createFile, not createTempFile (0600): the new file gets the umask's permissions
-          tmp = Files.createFile(dir.resolve("." + f.getKey() + "." + java.util.UUID.randomUUID() + ".tmp"));
-        } catch (IOException e) {
-          throw fail(target + ": " + reason(e), e);
-        }
-        staged.put(target, tmp);
-        try {
-          Files.write(tmp, f.getValue());
+          staged.put(target, AtomicWrite.stage(target, out -> out.write(f.getValue())));
         } catch (IOException e) {
           throw fail(target + ": " + reason(e), e);
         }
@@ -118,11 +109,7 @@ final class StagedFiles {
       List<Path> written = new ArrayList<>();
       for (Map.Entry<Path, Path> s : staged.entrySet()) {
         try {
-          try {
-            Files.move(s.getValue(), s.getKey(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-          } catch (AtomicMoveNotSupportedException e) {
-            Files.move(s.getValue(), s.getKey(), StandardCopyOption.REPLACE_EXISTING);
-          }
+          AtomicWrite.move(s.getValue(), s.getKey());
         } catch (IOException e) {
           throw fail(s.getKey() + ": cannot replace it (" + reason(e) + ")"
               + (written.isEmpty() ? "" : "; " + written.size() + " other files were already replaced"), e);

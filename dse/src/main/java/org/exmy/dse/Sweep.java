@@ -156,47 +156,9 @@ public final class Sweep {
    */
   public static Outcome run(Config c, ToolVersions tools, Listener listener, Shard shard) {
     long t0 = System.nanoTime();
-    List<DesignPoint> points = points(c);
+    Plan plan = plan(c, tools, listener, true);
     ResultCache cache = new ResultCache(c.cache());
-    // models and data first: bad input fails before any work
-    Map<String, ModelContext> models = new LinkedHashMap<>();
-    for (String m : c.models()) {
-      models.put(m, ModelContext.load(m, c));
-    }
-    // the stages, each once; each point keeps its own
-    Map<String, Stage<?>> stages = new LinkedHashMap<>();
-    Map<DesignPoint, List<Stage<?>>> byPoint = new LinkedHashMap<>();
-    int nnThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, c.jobs()));
-    if ((c.prove() || c.synthesize()) && points.stream().anyMatch(DesignPoint::isMx)) {
-      listener.log("note: MX points have an accuracy stage only: there is no MX core yet to prove or synthesize");
-    }
-    for (DesignPoint p : points) {
-      CoreSpec spec = p.core();
-      List<Stage<?>> mine = byPoint.computeIfAbsent(p, k -> new ArrayList<>());
-      if (c.prove() && !p.isMx()) {
-        String key = "proof|" + spec + "|" + spec.moduleName() + "|sequences=" + c.sequences() + "|" + STAGES_VERSION
-            + "|" + tools.get("generator") + "|" + tools.get("verilator");
-        mine.add(stages.computeIfAbsent(key, k -> new Stage<>("proof", k, "prove " + spec.label(), Stages.Proof::of,
-            Stages.Proof::toProperties, () -> prove(spec, c.sequences()))));
-      }
-      if (c.synthesize() && !p.isMx()) {
-        String key = "cost|" + spec + "|" + spec.moduleName() + "|dsp=" + p.dsp() + "|" + c.synth() + "|"
-            + STAGES_VERSION + "|" + tools.get("generator") + "|" + tools.get("yosys")
-            + (c.synth().flows().contains("ice40") ? "|" + tools.get("nextpnr-ice40") : "");
-        mine.add(stages.computeIfAbsent(key, k -> new Stage<>("cost", k, "synthesize " + p.label(), Stages.Cost::of,
-            Stages.Cost::toProperties, () -> cost(spec, p.dsp(), c))));
-      }
-      if (p.model() != null) {
-        QuantOptions opt = p.isMx() ? quantOptions(c, spec).withMx(p.mxW(), p.mxA()) : quantOptions(c, spec);
-        ModelContext mc = models.get(p.model());
-        String key = "accuracy|" + mc.hash + "|data=" + mc.dataKey + "|limit=" + c.limit() + "|calib="
-            + (c.calibData() == null ? "default" : c.calibData()) + ":" + c.calibImages() + "|" + opt.describe() + "|"
-            + STAGES_VERSION;
-        mine.add(stages.computeIfAbsent(key, k -> new Stage<>("accuracy", k, "accuracy " + p.model() + " "
-            + p.shortLabel(), Stages.Accuracy::of, Stages.Accuracy::toProperties,
-            () -> accuracy(mc, opt, nnThreads))));
-      }
-    }
+    Map<String, Stage<?>> stages = plan.stages();
     // look up the cache, then compute the rest on `jobs` threads
     List<Stage<?>> mineOnly = shard == null ? new ArrayList<>(stages.values())
         : shard.select(new ArrayList<>(stages.values()), s -> s.key, s -> Shard.estimatedCost(s.kind));
@@ -255,6 +217,143 @@ public final class Sweep {
     } finally {
       pool.shutdownNow();
     }
+    return new Outcome(assemble(c, plan), total, cached, List.copyOf(failures), (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * How many of the sweep's stages the cache holds, per kind ({@code proof}, {@code cost}, {@code
+   * accuracy}, in that order): what {@code exmy sweep --status} shows while shards run.
+   *
+   * @param finished stages found in the cache, per kind
+   * @param total stages of the grid, per kind
+   */
+  public record CacheStatus(Map<String, Integer> finished, Map<String, Integer> total) {
+    /** Stages not in the cache yet. */
+    public int missing() {
+      return total.values().stream().mapToInt(Integer::intValue).sum()
+          - finished.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** {@code proof 3/4, cost 0/4, accuracy 4/4; 7 of 12 stages finished}. */
+    public String line() {
+      StringBuilder sb = new StringBuilder();
+      int all = 0;
+      for (var e : total.entrySet()) {
+        if (sb.length() > 0) sb.append(", ");
+        sb.append(e.getKey()).append(' ').append(finished.getOrDefault(e.getKey(), 0)).append('/').append(e.getValue());
+        all += e.getValue();
+      }
+      return sb + (sb.length() > 0 ? "; " : "") + (all - missing()) + " of " + all + " stages finished";
+    }
+  }
+
+  /**
+   * The result of {@link #collect}.
+   *
+   * @param status what the cache holds
+   * @param outcome the sweep's results, all from the cache; null when stages are missing
+   */
+  public record Collected(CacheStatus status, Outcome outcome) {}
+
+  /**
+   * The cache's part of the sweep, computing nothing and loading no model data: what {@code --status}
+   * shows.
+   *
+   * @throws org.exmy.nn.NnException for an unreadable model file
+   */
+  public static CacheStatus status(Config c, ToolVersions tools) {
+    Plan plan = plan(c, tools, null, false);
+    ResultCache cache = new ResultCache(c.cache());
+    return load(plan, cache);
+  }
+
+  /**
+   * Assembles the whole sweep from the cache (filled by shards, {@link #run(Config, ToolVersions,
+   * Listener, Shard)}) without computing any stage.
+   *
+   * @throws org.exmy.nn.NnException for an unreadable model file
+   */
+  public static Collected collect(Config c, ToolVersions tools) {
+    long t0 = System.nanoTime();
+    Plan plan = plan(c, tools, null, false);
+    ResultCache cache = new ResultCache(c.cache());
+    CacheStatus status = load(plan, cache);
+    if (status.missing() > 0) return new Collected(status, null);
+    int n = plan.stages().size();
+    return new Collected(status, new Outcome(assemble(c, plan), n, n, List.of(), (System.nanoTime() - t0) / 1e9));
+  }
+
+  /** Loads every stage that the cache holds; counts them per kind. */
+  private static CacheStatus load(Plan plan, ResultCache cache) {
+    Map<String, Integer> finished = new LinkedHashMap<>();
+    Map<String, Integer> total = new LinkedHashMap<>();
+    for (String kind : List.of("proof", "cost", "accuracy")) {
+      for (Stage<?> s : plan.stages().values()) {
+        if (!s.kind.equals(kind)) continue;
+        total.merge(kind, 1, Integer::sum);
+        finished.merge(kind, s.load(cache) ? 1 : 0, Integer::sum);
+      }
+    }
+    return new CacheStatus(finished, total);
+  }
+
+  /**
+   * The sweep's stages, each once, and each point's.
+   *
+   * @param listener hears the MX note (null: nothing heard)
+   * @param loadData load the models' data (to compute); false: only what the cache keys need
+   */
+  private record Plan(List<DesignPoint> points, Map<String, Stage<?>> stages,
+      Map<DesignPoint, List<Stage<?>>> byPoint) {}
+
+  private static Plan plan(Config c, ToolVersions tools, Listener listener, boolean loadData) {
+    List<DesignPoint> points = points(c);
+    // models and data first: bad input fails before any work
+    Map<String, ModelContext> models = new LinkedHashMap<>();
+    for (String m : c.models()) {
+      models.put(m, loadData ? ModelContext.load(m, c) : ModelContext.keysOnly(m, c));
+    }
+    // the stages, each once; each point keeps its own
+    Map<String, Stage<?>> stages = new LinkedHashMap<>();
+    Map<DesignPoint, List<Stage<?>>> byPoint = new LinkedHashMap<>();
+    int nnThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, c.jobs()));
+    if (listener != null && (c.prove() || c.synthesize()) && points.stream().anyMatch(DesignPoint::isMx)) {
+      listener.log("note: MX points have an accuracy stage only: there is no MX core yet to prove or synthesize");
+    }
+    for (DesignPoint p : points) {
+      CoreSpec spec = p.core();
+      List<Stage<?>> mine = byPoint.computeIfAbsent(p, k -> new ArrayList<>());
+      if (c.prove() && !p.isMx()) {
+        String key = "proof|" + spec + "|" + spec.moduleName() + "|sequences=" + c.sequences() + "|" + STAGES_VERSION
+            + "|" + tools.get("generator") + "|" + tools.get("verilator");
+        mine.add(stages.computeIfAbsent(key, k -> new Stage<>("proof", k, "prove " + spec.label(), Stages.Proof::of,
+            Stages.Proof::toProperties, () -> prove(spec, c.sequences()))));
+      }
+      if (c.synthesize() && !p.isMx()) {
+        String key = "cost|" + spec + "|" + spec.moduleName() + "|dsp=" + p.dsp() + "|" + c.synth() + "|"
+            + STAGES_VERSION + "|" + tools.get("generator") + "|" + tools.get("yosys")
+            + (c.synth().flows().contains("ice40") ? "|" + tools.get("nextpnr-ice40") : "");
+        mine.add(stages.computeIfAbsent(key, k -> new Stage<>("cost", k, "synthesize " + p.label(), Stages.Cost::of,
+            Stages.Cost::toProperties, () -> cost(spec, p.dsp(), c))));
+      }
+      if (p.model() != null) {
+        QuantOptions opt = p.isMx() ? quantOptions(c, spec).withMx(p.mxW(), p.mxA()) : quantOptions(c, spec);
+        ModelContext mc = models.get(p.model());
+        String key = "accuracy|" + mc.hash + "|data=" + mc.dataKey + "|limit=" + c.limit() + "|calib="
+            + (c.calibData() == null ? "default" : c.calibData()) + ":" + c.calibImages() + "|" + opt.describe() + "|"
+            + STAGES_VERSION;
+        mine.add(stages.computeIfAbsent(key, k -> new Stage<>("accuracy", k, "accuracy " + p.model() + " "
+            + p.shortLabel(), Stages.Accuracy::of, Stages.Accuracy::toProperties,
+            () -> accuracy(mc, opt, nnThreads))));
+      }
+    }
+    return new Plan(points, stages, byPoint);
+  }
+
+  /** The results of every point, in grid order, from the stages' results (a missing one: none). */
+  private static List<PointResult> assemble(Config c, Plan plan) {
+    List<DesignPoint> points = plan.points();
+    Map<DesignPoint, List<Stage<?>>> byPoint = plan.byPoint();
     // assemble the results in grid order
     Map<NumberFormat, Double> sqnr = new ConcurrentHashMap<>();
     List<PointResult> results = new ArrayList<>();
@@ -279,7 +378,7 @@ public final class Sweep {
       results.add(new PointResult(p, aliases, proof, cost, acc, sqnr.computeIfAbsent(spec.a(), Sweep::sqnr),
           sqnr.computeIfAbsent(spec.b(), Sweep::sqnr)));
     }
-    return new Outcome(results, total, cached, List.copyOf(failures), (System.nanoTime() - t0) / 1e9);
+    return results;
   }
 
   private static String oneLine(Throwable e) {
@@ -384,6 +483,18 @@ public final class Sweep {
       String dataKey = c.data() != null ? c.data() : "default:" + m.toLowerCase(java.util.Locale.ROOT);
       return new ModelContext(m, model, ResultCache.key(java.util.Base64.getEncoder()
           .encodeToString(ReferenceModels.bytes(m))), dataKey, test, calib);
+    }
+
+    /**
+     * Only what the accuracy stage's cache key needs (the model's bytes and the data's name): for
+     * --status and --collect, which compute nothing and so read no data.
+     *
+     * @throws org.exmy.nn.NnException for a model file that cannot be read
+     */
+    static ModelContext keysOnly(String m, Config c) {
+      String dataKey = c.data() != null ? c.data() : "default:" + m.toLowerCase(java.util.Locale.ROOT);
+      return new ModelContext(m, null, ResultCache.key(java.util.Base64.getEncoder()
+          .encodeToString(ReferenceModels.bytes(m))), dataKey, null, null);
     }
 
     synchronized Map<String, Tensor> fp32(int threads) {

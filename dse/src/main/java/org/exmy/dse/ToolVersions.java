@@ -1,11 +1,11 @@
 package org.exmy.dse;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import org.exmy.base.ToolException;
+import org.exmy.base.ToolRun;
 
 /**
  * The versions of the external tools and of exmy's generators, read once: part of every cache key
@@ -36,22 +36,18 @@ public final class ToolVersions {
   }
 
   private static String firstLine(List<String> cmd) {
+    String s;
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      byte[] out = p.getInputStream().readNBytes(4096);
-      if (!p.waitFor(20, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return "unknown (timed out)";
-      }
-      String s = new String(out, StandardCharsets.UTF_8).strip();
-      int nl = s.indexOf('\n');
-      return nl < 0 ? s : s.substring(0, nl).strip();
-    } catch (IOException e) {
-      return "not installed";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
+      s = ToolRun.of(cmd).timeout(Duration.ofSeconds(20)).run().output().strip();
+    } catch (ToolException e) {
+      return switch (e.kind()) {
+        case CANNOT_START -> "not installed";
+        case TIMED_OUT -> "unknown (timed out)";
+        case INTERRUPTED -> "unknown";
+      };
     }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl).strip();
   }
+
 }

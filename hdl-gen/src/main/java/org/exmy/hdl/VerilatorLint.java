@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.exmy.base.ToolException;
+import org.exmy.base.ToolRun;
 
 /** Runs {@code verilator --lint-only -Wall} on generated Verilog. */
 public final class VerilatorLint {
@@ -25,26 +27,26 @@ public final class VerilatorLint {
       Path dir = Files.createTempDirectory("exmy-lint");
       Path file = dir.resolve(top + ".v");
       Files.writeString(file, verilog, StandardCharsets.UTF_8);
-      Process p = new ProcessBuilder("verilator", "--lint-only", "-Wall", "--top-module", top, file.toString())
-          .redirectErrorStream(true).start();
-      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(120, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new HdlException("verilator --lint-only timed out after 120 s");
-      }
+      ToolRun.Result r = ToolRun.of(List.of("verilator", "--lint-only", "-Wall", "--top-module", top,
+          file.toString())).timeout(Duration.ofSeconds(120)).run();
+      String text = r.output();
       List<String> msgs = new ArrayList<>();
       for (String line : text.split("\n")) {
         if (line.startsWith("%")) msgs.add(line);
       }
       Files.deleteIfExists(file);
       Files.deleteIfExists(dir);
-      return new Result(p.exitValue(), msgs);
+      return new Result(r.exitCode(), msgs);
     } catch (IOException e) {
       throw new HdlException("cannot run verilator (install it with: apt-get install -y verilator): "
           + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new HdlException("interrupted while linting");
+    } catch (ToolException e) {
+      throw switch (e.kind()) {
+        case CANNOT_START -> new HdlException("cannot run verilator (install it with: apt-get install -y verilator): "
+            + e.reason());
+        case TIMED_OUT -> new HdlException("verilator --lint-only timed out after 120 s");
+        case INTERRUPTED -> new HdlException("interrupted while linting");
+      };
     }
   }
 }

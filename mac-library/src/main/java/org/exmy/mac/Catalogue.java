@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.exmy.base.AtomicWrite;
 import org.exmy.simulator.CoreSpec;
 import org.exmy.simulator.Formats;
 import org.exmy.simulator.NumberFormat;
@@ -74,7 +75,7 @@ public final class Catalogue {
 
   private static void writeFile(Path dir, Path file, String text) {
     try {
-      AtomicFiles.write(file, text);
+      AtomicWrite.write(file, text);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to " + dir + ": " + IoText.of(e), e);
     }

@@ -2,14 +2,12 @@ package org.exmy.synth;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import org.exmy.base.AtomicWrite;
 
 /**
  * CSV of synthesis results, one row per core and DSP mode. The one place that defines the
@@ -84,20 +82,7 @@ public final class SynthCsv {
     StringBuilder sb = new StringBuilder(header()).append('\n');
     for (Row r : rows) sb.append(row(r)).append('\n');
     try {
-      Path parent = csv.toAbsolutePath().getParent();
-      if (parent != null) Files.createDirectories(parent);
-      // createFile, not createTempFile (0600): the new file gets the umask's permissions
-      Path tmp = Files.createFile(parent.resolve("." + csv.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp"));
-      try {
-        Files.writeString(tmp, sb.toString());
-        try {
-          Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicWrite.write(csv, sb.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + csv, e);
     }

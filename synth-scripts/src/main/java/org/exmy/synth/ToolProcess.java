@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.TimeUnit;
+import org.exmy.base.ToolException;
+import org.exmy.base.ToolRun;
 
 /**
  * Runs one external tool (Yosys, nextpnr) with its output in a log file and a time limit; the
@@ -21,11 +21,7 @@ final class ToolProcess {
 
   /** True when {@code exe} (a path, or a name looked up in the PATH) is an executable file. */
   static boolean onPath(String exe) {
-    if (exe.contains("/")) return Files.isExecutable(Path.of(exe));
-    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!d.isEmpty() && Files.isExecutable(Path.of(d, exe))) return true;
-    }
-    return false;
+    return ToolRun.onPath(exe);
   }
 
   /** System property {@code property} when set and not blank, else {@code fallback}. */
@@ -41,25 +37,18 @@ final class ToolProcess {
    * @param tool the tool's name for messages ("yosys")
    * @param what what it works on, for messages ("mul8")
    * @throws SynthException when it cannot start, times out (it and its children are killed) or
-   *     the thread is interrupted
+   *     the thread is interrupted (likewise)
    */
   static int run(List<String> command, Path dir, Path log, Duration timeout, String tool, String what) {
-    Process p = null;
     try {
-      p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        kill(p);
-        throw new SynthException(tool + " timed out after " + seconds(timeout) + " on " + what + " (log " + log
-            + "); end of the log:\n" + tail(log));
-      }
-      return p.exitValue();
-    } catch (IOException e) {
-      throw new SynthException("cannot run " + tool + " on " + what + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      kill(p);
-      Thread.currentThread().interrupt();
-      throw new SynthException("interrupted while running " + tool + " on " + what, e);
+      return ToolRun.of(command).directory(dir).log(log).timeout(timeout).run().exitCode();
+    } catch (ToolException e) {
+      throw switch (e.kind()) {
+        case TIMED_OUT -> new SynthException(tool + " timed out after " + seconds(timeout) + " on " + what
+            + " (log " + log + "); end of the log:\n" + tail(log), e);
+        case CANNOT_START -> new SynthException("cannot run " + tool + " on " + what + ": " + e.reason(), e);
+        case INTERRUPTED -> new SynthException("interrupted while running " + tool + " on " + what, e);
+      };
     }
   }
 
@@ -69,20 +58,8 @@ final class ToolProcess {
         + tail(log));
   }
 
-  static void kill(Process p) {
-    if (p == null) return;
-    p.descendants().forEach(ProcessHandle::destroyForcibly); // yosys-abc
-    p.destroyForcibly();
-    try {
-      p.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   static String seconds(Duration d) {
-    long ms = d.toMillis();
-    return ms % 1000 == 0 ? ms / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    return ToolRun.seconds(d);
   }
 
   /** The first "ERROR:" line (the tool's own explanation), then the last lines of the log. */

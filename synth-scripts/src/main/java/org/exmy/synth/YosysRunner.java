@@ -9,7 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import org.exmy.base.ToolException;
+import org.exmy.base.ToolRun;
 
 /**
  * Runs the {@code xilinx.ys} script (Yosys {@code synth_xilinx -family xc7 -flatten -noiopad
@@ -57,21 +58,14 @@ public final class YosysRunner {
    */
   public static Optional<String> version() {
     if (!available()) return Optional.empty();
+    ToolRun.Result r;
     try {
-      Process p = new ProcessBuilder(executable(), "-V").redirectErrorStream(true).start();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        ToolProcess.kill(p);
-        return Optional.empty();
-      }
-      String first = new String(out, StandardCharsets.UTF_8).strip().split("\\R", 2)[0];
-      return p.exitValue() == 0 && !first.isEmpty() ? Optional.of(first) : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      r = ToolRun.of(List.of(executable(), "-V")).timeout(Duration.ofSeconds(30)).run();
+    } catch (ToolException e) {
       return Optional.empty();
     }
+    String first = r.output().strip().split("\\R", 2)[0];
+    return r.exitCode() == 0 && !first.isEmpty() ? Optional.of(first) : Optional.empty();
   }
 
   /** The script resource with its {@code ${...}} placeholders, as shipped. */

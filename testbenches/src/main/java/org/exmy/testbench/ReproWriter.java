@@ -1,6 +1,5 @@
 package org.exmy.testbench;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -8,15 +7,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.exmy.base.ToolException;
+import org.exmy.base.ToolRun;
 import org.exmy.hdl.Port;
 import org.exmy.hdl.sim.ShutdownCleanup;
 import org.exmy.hdl.sim.SimException;
@@ -93,27 +94,26 @@ final class ReproWriter {
   /** Runs {@code run.sh} in {@code dir} and compares its first mismatch with the check's. */
   private static Outcome replay(Path dir, Replay r) throws IOException {
     Path log = dir.resolve("run.out");
-    Process p = new ProcessBuilder("sh", "run.sh").directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    int exit;
     try {
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
-        return new Outcome(true, false, "run.sh timed out after " + TIMEOUT_SECONDS + " s");
+      exit = ToolRun.of(List.of("sh", "run.sh")).directory(dir).log(log)
+          .timeout(Duration.ofSeconds(TIMEOUT_SECONDS)).run().exitCode();
+    } catch (ToolException e) {
+      switch (e.kind()) {
+        case TIMED_OUT:
+          return new Outcome(true, false, "run.sh timed out after " + TIMEOUT_SECONDS + " s");
+        case INTERRUPTED:
+          throw new SimException("interrupted while replaying " + r.core.moduleName());
+        default:
+          throw new IOException(e.getMessage(), e);
       }
-    } catch (InterruptedException e) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new SimException("interrupted while replaying " + r.core.moduleName());
     }
     String out = Files.readString(log, StandardCharsets.UTF_8);
     Files.delete(log);
     deleteTree(dir.resolve("obj_dir"));
-    if (p.exitValue() >= 2) {
+    if (exit >= 2) {
       String tail = out.lines().filter(l -> !l.isBlank()).reduce((x, y) -> y).orElse("");
-      return new Outcome(true, false, "run.sh failed (exit " + p.exitValue() + "): " + tail + "; see build.log");
+      return new Outcome(true, false, "run.sh failed (exit " + exit + "): " + tail + "; see build.log");
     }
     Files.deleteIfExists(dir.resolve("build.log"));
     String range = "wave.vcd: cycles " + r.dumpFrom() + ".." + r.lastCycle();

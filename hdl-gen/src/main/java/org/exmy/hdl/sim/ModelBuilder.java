@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.exmy.base.AtomicWrite;
 
 /**
  * Verilates and compiles models into a content-addressed cache under {@link ModelCache#dir()}.
@@ -94,11 +95,8 @@ final class ModelBuilder {
     }
     Toolchain t = probe();
     try {
-      Files.createDirectories(memo.getParent());
-      Path tmp = Files.createTempFile(memo.getParent(), memo.getFileName().toString(), ".tmp");
-      Files.writeString(tmp, t.verilatorVersion().replace('\n', ' ') + "\n" + t.include() + "\n"
+      AtomicWrite.write(memo, t.verilatorVersion().replace('\n', ' ') + "\n" + t.include() + "\n"
           + t.gccVersion().replace('\n', ' ') + "\n");
-      Files.move(tmp, memo, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       // only a missed shortcut
     }

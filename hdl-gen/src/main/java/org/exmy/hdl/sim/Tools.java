@@ -1,12 +1,10 @@
 package org.exmy.hdl.sim;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.exmy.base.ToolException;
+import org.exmy.base.ToolRun;
 
 /** Runs external tools with a timeout and turns failures into {@link SimException}s. */
 final class Tools {
@@ -21,43 +19,29 @@ final class Tools {
    * {@link ToolInterruptedException} instead.
    */
   static String run(List<String> cmd, Path dir, int timeoutSeconds) {
-    Path log = null;
+    if (ShutdownCleanup.shuttingDown()) throw new ToolInterruptedException("not starting " + cmd.get(0) + ": exiting");
+    ShutdownCleanup.install();
+    ToolRun.Result r;
     try {
-      if (ShutdownCleanup.shuttingDown()) throw new ToolInterruptedException("not starting " + cmd.get(0) + ": exiting");
-      ShutdownCleanup.install();
-      log = Files.createTempFile("exmy-tool", ".log");
-      Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly); // g++ -> cc1plus, as ...
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
-        throw new SimException("timed out after " + timeoutSeconds + " s: " + abbreviate(cmd) + "\n"
-            + head(Files.readString(log, StandardCharsets.UTF_8), ERROR_LINES));
-      }
-      String text = Files.readString(log, StandardCharsets.UTF_8);
-      if (p.exitValue() != 0 && (ToolInterruptedException.signalled(p.exitValue()) || ShutdownCleanup.shuttingDown())) {
-        throw new ToolInterruptedException(cmd.get(0) + " was interrupted (exit " + p.exitValue() + ")");
-      }
-      if (p.exitValue() != 0) {
-        throw new SimException(cmd.get(0) + " failed (exit " + p.exitValue() + "): " + abbreviate(cmd) + "\n"
-            + head(text, ERROR_LINES));
-      }
-      return text;
-    } catch (IOException e) {
-      throw new SimException("cannot run " + cmd.get(0) + installHint(cmd.get(0)) + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ToolInterruptedException("interrupted while running " + cmd.get(0));
-    } finally {
-      if (log != null) {
-        try {
-          Files.deleteIfExists(log);
-        } catch (IOException e) {
-          // a leftover log in the temp folder is harmless
-        }
-      }
+      r = ToolRun.of(cmd).directory(dir).timeout(Duration.ofSeconds(timeoutSeconds)).run();
+    } catch (ToolException e) {
+      throw switch (e.kind()) {
+        case TIMED_OUT -> new SimException("timed out after " + timeoutSeconds + " s: " + abbreviate(cmd) + "\n"
+            + head(e.output(), ERROR_LINES));
+        case CANNOT_START -> new SimException("cannot run " + cmd.get(0) + installHint(cmd.get(0)) + ": "
+            + e.reason(), e);
+        case INTERRUPTED -> new ToolInterruptedException("interrupted while running " + cmd.get(0));
+      };
     }
+    int exit = r.exitCode();
+    if (exit != 0 && (ToolInterruptedException.signalled(exit) || ShutdownCleanup.shuttingDown())) {
+      throw new ToolInterruptedException(cmd.get(0) + " was interrupted (exit " + exit + ")");
+    }
+    if (exit != 0) {
+      throw new SimException(cmd.get(0) + " failed (exit " + exit + "): " + abbreviate(cmd) + "\n"
+          + head(r.output(), ERROR_LINES));
+    }
+    return r.output();
   }
 
   static String installHint(String tool) {
@@ -70,12 +54,7 @@ final class Tools {
 
   /** The executable {@code tool} on the PATH, or null. */
   static Path onPath(String tool) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      if (d.isEmpty()) continue;
-      Path p = Path.of(d, tool);
-      if (Files.isExecutable(p) && !Files.isDirectory(p)) return p;
-    }
-    return null;
+    return ToolRun.find(tool);
   }
 
   private static String abbreviate(List<String> cmd) {
