@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.IntConsumer;
-import org.exmy.mac.AtomicFiles;
+import org.exmy.base.AtomicWrite;
 import org.exmy.nn.Feeds;
 import org.exmy.nn.LinearKernels;
 import org.exmy.nn.Model;
@@ -86,7 +86,7 @@ final class QonnxRun {
     byte[] q = QonnxExport.write(bytes, m, ptq);
     Map<String, Tensor> qo = Assessment.outputs(m, ptq, test.inputs(), threads, done -> progress.accept(n + done));
     try {
-      AtomicFiles.write(out, q);
+      AtomicWrite.write(out, q);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
     }
@@ -131,7 +131,7 @@ final class QonnxRun {
     }
     Path mf = g.out.resolve("manifest.csv");
     try {
-      AtomicFiles.write(mf, manifest.toString());
+      AtomicWrite.write(mf, manifest.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + mf + ": " + e.getMessage(), e);
     }

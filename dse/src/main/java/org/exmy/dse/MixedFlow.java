@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.IntConsumer;
-import org.exmy.mac.AtomicFiles;
+import org.exmy.base.AtomicWrite;
 import org.exmy.mac.Catalogue;
 import org.exmy.mac.MacCore;
 import org.exmy.mac.MacGenerator;
@@ -268,18 +268,18 @@ public final class MixedFlow {
         out.add(Catalogue.writeVerilog(dir.resolve("cores"), mc));
       }
       Path manifestFile = dir.resolve("cores").resolve("manifest.csv");
-      AtomicFiles.write(manifestFile, manifest.toString());
+      AtomicWrite.write(manifestFile, manifest.toString());
       out.add(manifestFile);
       StringBuilder front = new StringBuilder("kind,on_front,luts," + st.metric().id() + ",predicted,assignment\n");
       appendFront(front, "uniform", o.uniform(), o.front(o.uniform()), o);
       appendFront(front, "mixed", o.mixed(), o.front(o.mixed()), o);
       Path mixedCsv = dir.resolve("mixed.csv");
       Path frontCsv = dir.resolve("front.csv");
-      AtomicFiles.write(mixedCsv, csv.toString());
-      AtomicFiles.write(frontCsv, front.toString());
+      AtomicWrite.write(mixedCsv, csv.toString());
+      AtomicWrite.write(frontCsv, front.toString());
       SweepPlots.Plot plot = SweepPlots.render("front", model, chart(model, o));
-      AtomicFiles.write(dir.resolve("front.png"), plot.png());
-      AtomicFiles.write(dir.resolve("front.svg"), plot.svg());
+      AtomicWrite.write(dir.resolve("front.png"), plot.png());
+      AtomicWrite.write(dir.resolve("front.svg"), plot.svg());
       out.addAll(List.of(mixedCsv, frontCsv, dir.resolve("front.png"), dir.resolve("front.svg")));
       return out;
     } catch (IOException e) {
