@@ -2,7 +2,8 @@
 # Installs what exmy needs on a fresh Debian/Ubuntu machine and builds the exmy command.
 #   verilator, yosys, g++, nextpnr-ice40 + fpga-icestorm (iCE40 place and route), tcl (tclsh, for
 #   the Vivado TCL tests), dataset-fashion-mnist (the test and calibration images of the reference
-#   models), libonnx-testdata (ONNX's backend tests, for OnnxConformanceTest) (Debian packages)
+#   models), libonnx-testdata (ONNX's backend tests, for OnnxConformanceTest), slurmctld, slurmd,
+#   slurm-client and munge (a one-node SLURM for SlurmClusterTest) (Debian packages)
 #   + JDK 17 and Maven (expected present).
 # Safe to run again: installs only what is missing.
 set -euo pipefail
@@ -19,13 +20,11 @@ command -v tclsh >/dev/null 2>&1 || need+=(tcl)
 [ -d /usr/share/libonnx-testdata/data/node ] || need+=(libonnx-testdata)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
-# optional: a one-node SLURM for SlurmClusterTest (skipped without it): EXMY_SLURM_TEST=1 ./setup.sh
-if [ "${EXMY_SLURM_TEST:-0}" = 1 ]; then
-  command -v slurmctld >/dev/null 2>&1 || need+=(slurmctld)
-  command -v slurmd >/dev/null 2>&1 || need+=(slurmd)
-  command -v sbatch >/dev/null 2>&1 || need+=(slurm-client)
-  command -v munged >/dev/null 2>&1 || need+=(munge)
-fi
+# a one-node SLURM for SlurmClusterTest (the test starts and stops its own daemons)
+command -v slurmctld >/dev/null 2>&1 || need+=(slurmctld)
+command -v slurmd >/dev/null 2>&1 || need+=(slurmd)
+command -v sbatch >/dev/null 2>&1 || need+=(slurm-client)
+command -v munged >/dev/null 2>&1 || need+=(munge)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
   SUDO=""

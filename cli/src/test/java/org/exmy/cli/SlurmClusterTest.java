@@ -28,13 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  * runs as a 4-task job array plus the dependent collect job; its collected {@code points.csv} must
  * equal the same sweep run in one process.
  *
- * <p>Needs Debian's {@code slurmctld slurmd slurm-client munge} ({@code EXMY_SLURM_TEST=1
- * ./setup.sh} installs them) and root (the daemons run as {@code SlurmUser=root}); without them it
- * is skipped, saying so. About 1-2 minutes on 2 cores.
+ * <p>Needs Debian's {@code slurmctld slurmd slurm-client munge} ({@code ./setup.sh} installs them;
+ * missing, the test fails naming them unless {@code EXMY_SKIP_TOOLS=1}) and root (the daemons run
+ * as {@code SlurmUser=root}; as another user it is skipped, saying so). About 1-2 minutes on 2 cores.
  */
 class SlurmClusterTest {
-  private static final List<String> DAEMONS = List.of("munged", "slurmctld", "slurmd", "sbatch", "squeue",
-      "scontrol", "scancel", "sinfo");
 
   /** The sweep: 3 formats, proof (1 random sequence) and accuracy on 100 images, no synthesis. */
   private static final String[] SWEEP = {"--formats", "E2M1,INT4,E2M3", "--no-synth", "--sequences", "1",
@@ -42,10 +40,7 @@ class SlurmClusterTest {
 
   @Test
   void aSweepAsAFourTaskArrayCollectsWhatOneProcessComputes(@TempDir Path dir) throws Exception {
-    List<String> missing = DAEMONS.stream().filter(t -> !ToolRun.onPath(t)).toList();
-    Assumptions.assumeTrue(missing.isEmpty(), "SLURM cluster test skipped: " + String.join(", ", missing)
-        + " not found on the PATH: apt-get install -y slurmctld slurmd slurm-client munge"
-        + " (or EXMY_SLURM_TEST=1 ./setup.sh)");
+    RequireTools.slurm();
     String uid = ToolRun.of(List.of("id", "-u")).run().output().strip();
     Assumptions.assumeTrue(uid.equals("0"), "SLURM cluster test skipped: it starts slurmd and slurmctld as root"
         + " (SlurmUser=root), and this is uid " + uid);

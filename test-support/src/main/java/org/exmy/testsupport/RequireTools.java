@@ -39,6 +39,11 @@ public final class RequireTools {
     require(Tool.FASHION_MNIST);
   }
 
+  /** A one-node SLURM: slurmctld, slurmd, the client commands (sbatch, squeue, ...) and munged. */
+  public static void slurm() {
+    require(Tool.SLURMCTLD, Tool.SLURMD, Tool.SBATCH, Tool.MUNGED);
+  }
+
   /** yosys. */
   public static void yosys() {
     require(Tool.YOSYS);

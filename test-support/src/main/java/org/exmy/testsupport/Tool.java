@@ -10,6 +10,10 @@ public enum Tool {
   GXX("g++", "g++"),
   GCC("gcc", "gcc"),
   YOSYS("yosys", "yosys"),
+  SLURMCTLD("slurmctld", "slurmctld"),
+  SLURMD("slurmd", "slurmd"),
+  SBATCH("sbatch", "slurm-client"),
+  MUNGED("munged", "munge"),
   /** Not a program: the Fashion-MNIST files the accuracy tests read. */
   FASHION_MNIST("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", "dataset-fashion-mnist");
 
