@@ -1,0 +1,133 @@
+package org.exmy.testbench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.util.SplittableRandom;
+import org.exmy.simulator.FormatException;
+import org.exmy.simulator.MxCoreSpec;
+import org.exmy.simulator.MxDotModel;
+import org.exmy.simulator.MxFormat;
+import org.exmy.simulator.Pipeline;
+import org.exmy.simulator.Value;
+import org.junit.jupiter.api.Test;
+
+/** The MX dot-product model against the reference written from the OCP MX v1.0 text ({@link MxSpecRef}). */
+class MxDotModelTest {
+
+  private static final String[] NAMES = {"MXFP8_E4M3", "MXFP8_E5M2", "MXFP6_E3M2", "MXFP6_E2M3", "MXFP4_E2M1", "MXINT8"};
+
+  /** Feeds blocks to the model, {@code lanes} elements a cycle, and compares with the reference. */
+  private static void check(String na, String nb, int lanes, int blocks, long seed, double nanRate) {
+    MxCoreSpec spec = new MxCoreSpec(MxFormat.parse(na), MxFormat.parse(nb), 8, lanes, Pipeline.NONE, false);
+    MxDotModel m = new MxDotModel(spec);
+    SplittableRandom r = new SplittableRandom(seed);
+    int k = spec.blockSize();
+    int[] sa = new int[blocks];
+    int[] sb = new int[blocks];
+    int[][] ca = new int[blocks][k];
+    int[][] cb = new int[blocks][k];
+    int codesA = 1 << spec.a().element().bits();
+    int codesB = 1 << spec.b().element().bits();
+    for (int q = 0; q < blocks; q++) {
+      sa[q] = MxCrossCheck.randomScale(r, nanRate);
+      sb[q] = MxCrossCheck.randomScale(r, nanRate);
+      for (int i = 0; i < k; i++) {
+        ca[q][i] = r.nextInt(codesA);
+        cb[q][i] = r.nextInt(codesB);
+      }
+    }
+    m.step(true, false, new int[lanes], new int[lanes], 0, 0);
+    for (int q = 0; q < blocks; q++) {
+      for (int c = 0; c < k / lanes; c++) {
+        int[] xa = new int[lanes];
+        int[] xb = new int[lanes];
+        for (int i = 0; i < lanes; i++) {
+          xa[i] = ca[q][c * lanes + i];
+          xb[i] = cb[q][c * lanes + i];
+        }
+        m.step(false, true, xa, xb, sa[q], sb[q]);
+      }
+    }
+    Object want = MxSpecRef.dot(na, nb, sa, sb, ca, cb);
+    Value got = m.result();
+    String what = na + " x " + nb + " lanes " + lanes + " seed " + seed;
+    if (want == null) {
+      assertTrue(got.isNaN(), what + ": NaN expected, got " + got);
+    } else if (want instanceof Integer s) {
+      assertEquals(Value.inf(s < 0), got, what);
+    } else {
+      assertEquals(0, ((BigDecimal) want).compareTo(got.toBigDecimal()), what + ": " + want + " vs " + got);
+    }
+  }
+
+  @Test
+  void everyFormatPairAgainstTheSpecReference() {
+    int n = 0;
+    for (String a : NAMES) {
+      for (String b : NAMES) {
+        for (int seed = 0; seed < 6; seed++) {
+          // finite scales for most runs (the E5M2 specials still make some NaN / inf)
+          check(a, b, seed % 2 == 0 ? 1 : 4, 1 + seed % 3, 31L * seed + a.hashCode() + 7L * b.hashCode(),
+              seed < 4 ? 0 : 0.2);
+          n++;
+        }
+      }
+    }
+    assertEquals(6 * 6 * 6, n);
+  }
+
+  @Test
+  void mxint8HasTheImplicitScaleAndScalesShift() {
+    MxCoreSpec spec = MxCoreSpec.of(MxFormat.parse("MXINT8"), MxFormat.parse("MXINT8"));
+    MxDotModel m = new MxDotModel(spec);
+    // code 64 is 64 * 2^-6 = 1.0; 1.0 * 1.0 under scales 2^1 and 2^-3 is 2^-2
+    m.step(true, true, new int[] {64}, new int[] {64}, 128, 124);
+    assertEquals(0, new BigDecimal("0.25").compareTo(m.result().toBigDecimal()), m.result().toString());
+    // code 0x80 is -2.0: -2 * 1.0 * 2^0 * 2^0 added: -1.75
+    m.step(false, true, new int[] {0x80}, new int[] {64}, 127, 127);
+    assertEquals(0, new BigDecimal("-1.75").compareTo(m.result().toBigDecimal()), m.result().toString());
+  }
+
+  @Test
+  void aNanScaleIsStickyUntilClear() {
+    MxCoreSpec spec = MxCoreSpec.of(MxFormat.parse("MXFP4_E2M1"), MxFormat.parse("MXFP4_E2M1"));
+    MxDotModel m = new MxDotModel(spec);
+    m.step(true, true, new int[] {2}, new int[] {2}, 127, 127); // 1.0 * 1.0
+    assertEquals(0, BigDecimal.ONE.compareTo(m.result().toBigDecimal()));
+    m.step(false, true, new int[] {0}, new int[] {0}, 0xFF, 127); // zeros, but a NaN scale
+    assertTrue(m.result().isNaN());
+    m.step(false, true, new int[] {2}, new int[] {2}, 127, 127);
+    assertTrue(m.result().isNaN());
+    m.step(false, false, new int[] {2}, new int[] {2}, 127, 0xFF); // not valid: nothing
+    m.step(true, true, new int[] {2}, new int[] {2}, 127, 127);
+    assertEquals(0, BigDecimal.ONE.compareTo(m.result().toBigDecimal()));
+  }
+
+  @Test
+  void refusals() {
+    MxFormat e4 = MxFormat.parse("MXFP8_E4M3");
+    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, MxFormat.parse("MXFP8_E4M3:block=16"), 8, 1,
+        Pipeline.NONE, false));
+    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 8, 3, Pipeline.NONE, false));
+    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 0, 1, Pipeline.NONE, false));
+    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 8, 4, Pipeline.preset(3), false));
+  }
+
+  @Test
+  void geometryFromTheSpec() {
+    // E4M3 elements: quantum 2^-9, max 448 = 229376 quanta (18 bits); products 36 bits, 2^-18;
+    // 32 blocks of 32 = 2^10 products: 36 + 508 + 10 + 1 = 555 bits, LSB 2^(-18 - 254)
+    MxCoreSpec s = MxCoreSpec.of(MxFormat.parse("MXFP8_E4M3"), MxFormat.parse("MXFP8_E4M3"));
+    assertEquals(555, s.accWidth());
+    assertEquals(-272, s.lsbExponent());
+    // MXINT8: |product| <= 128 * 128 = 2^14 (15 bits), implicit 2^-6 twice
+    MxCoreSpec i = MxCoreSpec.of(MxFormat.parse("MXINT8"), MxFormat.parse("MXINT8")).withLanes(4);
+    assertEquals(15 + 508 + 10 + 1, i.accWidth());
+    assertEquals(-12 - 254, i.lsbExponent());
+    assertEquals("exmy_mxdot4_mxint8_k32", i.moduleName());
+  }
+}
