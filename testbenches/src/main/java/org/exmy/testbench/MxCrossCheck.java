@@ -113,15 +113,7 @@ public final class MxCrossCheck implements AutoCloseable {
     int lastReset = 0;
     for (int base = 0; base < steps.size(); base += BATCH) {
       int n = Math.min(BATCH, steps.size() - base);
-      batch.clear();
-      for (int i = 0; i < n; i++) {
-        Step s = steps.get(base + i);
-        boolean reset = base + i == 0 || s.reset();
-        batch.set(iReset, reset ? 1 : 0).set(iClear, s.clear() ? 1 : 0).set(iValid, s.valid() ? 1 : 0)
-            .set(iScaleA, s.scaleA()).set(iScaleB, s.scaleB());
-        for (int k = 0; k < iA.length; k++) batch.set(iA[k], s.a()[k]).set(iB[k], s.b()[k]);
-        batch.endStep();
-      }
+      load(steps, base, n);
       batch.run();
       for (int i = 0; i < n; i++) {
         int t = base + i;
@@ -140,6 +132,34 @@ public final class MxCrossCheck implements AutoCloseable {
       }
     }
     return new Report(core.moduleName(), kind, steps.size(), mismatches, List.copyOf(ex));
+  }
+
+  /** {@code io_acc} (unsigned bits) and the flags (1 NaN, 2 +inf, 4 -inf) after a step. */
+  public record Sample(BigInteger acc, int flags) {}
+
+  /** Runs {@code steps} (the first is made a reset) through the core only; its outputs after the last step. */
+  public Sample last(List<Step> steps) {
+    Sample out = null;
+    for (int base = 0; base < steps.size(); base += BATCH) {
+      int n = Math.min(BATCH, steps.size() - base);
+      load(steps, base, n);
+      batch.run();
+      out = new Sample(batch.getBig(n - 1, oAcc), (batch.get(n - 1, oNan) != 0 ? 1 : 0)
+          | (oPos >= 0 && batch.get(n - 1, oPos) != 0 ? 2 : 0) | (oNeg >= 0 && batch.get(n - 1, oNeg) != 0 ? 4 : 0));
+    }
+    return out;
+  }
+
+  private void load(List<Step> steps, int base, int n) {
+    batch.clear();
+    for (int i = 0; i < n; i++) {
+      Step s = steps.get(base + i);
+      boolean reset = base + i == 0 || s.reset();
+      batch.set(iReset, reset ? 1 : 0).set(iClear, s.clear() ? 1 : 0).set(iValid, s.valid() ? 1 : 0)
+          .set(iScaleA, s.scaleA()).set(iScaleB, s.scaleB());
+      for (int k = 0; k < iA.length; k++) batch.set(iA[k], s.a()[k]).set(iB[k], s.b()[k]);
+      batch.endStep();
+    }
   }
 
   private String describe(int t, Step s, BigInteger want, int wantF, BigInteger got, int gotF) {
