@@ -11,6 +11,7 @@ import org.exmy.hdl.Expr;
 import org.exmy.hdl.Instance;
 import org.exmy.hdl.Signal;
 import org.exmy.mac.AccumulatorUnit.Term;
+import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.CoreSpec;
 import org.exmy.simulator.E8M0;
 import org.exmy.simulator.IntFormat;
@@ -101,6 +102,11 @@ public final class MxGenerator {
           "the lanes' exact sum, two's complement, " + sw + " bits");
     }
 
+    if (spec.accumulator() instanceof AccumulatorKind.Floating f) {
+      floatAccumulator(c, spec, f, ctl, laneSum, scaleSum, scaleNan);
+      return new MxCore(spec, c);
+    }
+
     // step 4: lane_sum * 2^scale_sum, level k shifts by 2^k when bit k of the scale sum is set
     Expr x = laneSum;
     for (int k = 0; k < 9; k++) {
@@ -124,5 +130,30 @@ public final class MxGenerator {
     }
     AccumulatorUnit.build(c, in, w, pipe);
     return new MxCore(spec, c);
+  }
+
+  /**
+   * Steps 4 and 5 with a float register: the lane sum's sign and magnitude and the combined scale
+   * as the addend's exponent go to the existing float accumulator, which rounds {@code acc + |sum| *
+   * 2^(scale_sum + lsb)} once.
+   */
+  private static void floatAccumulator(Component c, MxCoreSpec spec, AccumulatorKind.Floating f, Control ctl,
+      Expr laneSum, Expr scaleSum, Expr scaleNan) {
+    int sw = laneSum.width();
+    Signal sign = c.wire("sum_sign", laneSum.msb(), "step 4 (float register): the lane sum's sign and magnitude");
+    // |sum| < lanes * 2^productBits <= 2^(sw - 1): the magnitude needs one bit less
+    Signal mag = c.wire("sum_abs", mux(sign, laneSum.neg(), laneSum).slice(sw - 2, 0));
+    Expr use = c.wire("add_term", ctl.valid().and(scaleNan.not()).and(mag.orReduce()),
+        "a valid cycle under finite scales with a non-zero lane sum is rounded into the register");
+    Expr nanSet = c.wire("nan_set", ctl.valid().and(scaleNan), "a NaN scale sets the NaN flag");
+    if (ctl.nanSet() != null) {
+      nanSet = c.wire("nan_set_any", nanSet.or(ctl.nanSet()), "or a NaN product");
+    }
+    FloatAccumulatorUnit.Input in = new FloatAccumulatorUnit.Input(ctl.clear(), use, sign, mag, scaleSum, nanSet,
+        ctl.posInfSet(), ctl.negInfSet());
+    if (spec.pipeline().product()) {
+      in = in.register(c, "p", "product stage: the lane sum, its scale and the control wait here");
+    }
+    FloatAccumulatorUnit.build(c, in, f, spec.lsbExponent());
   }
 }

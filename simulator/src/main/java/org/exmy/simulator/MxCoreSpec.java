@@ -25,11 +25,17 @@ import java.util.Objects;
  * @param b MX format of operand b (the same block size as a)
  * @param blocks full blocks the accumulator sums exactly (sizes its guard bits), at least 1
  * @param lanes element pairs per cycle; divides the block size
+ * @param accumulator {@link AccumulatorKind.Exact} (the Kulisch register above) or a rounding
+ *     {@link AccumulatorKind.Floating} register (fp32, bf16, ...): every valid cycle {@code acc :=
+ *     RNE(acc + 2^(Xa + Xb) * lane sum)}, one rounding per cycle, i.e. per {@code lanes} elements of
+ *     a block (once per block when {@code lanes} is the block size); the OCP MX v1.0 Dot leaves the
+ *     internal precision and the order of operations to the implementation, so both are Dots
  * @param pipeline register stages: decode, multiply, product (here the register after the scaled
  *     lane sum, the accumulator's addend) and chunk=B; tree=K is not built for MX cores
  * @param dsp multiplies written as Verilog {@code *} for DSP blocks instead of LUTs
  */
-public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Pipeline pipeline, boolean dsp) {
+public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, AccumulatorKind accumulator,
+    Pipeline pipeline, boolean dsp) {
 
   /** Blocks a core sums exactly unless told otherwise: 32 blocks of 32 = 1024 products. */
   public static final int DEFAULT_BLOCKS = 32;
@@ -40,7 +46,14 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Pipeline
   public MxCoreSpec {
     Objects.requireNonNull(a, "a");
     Objects.requireNonNull(b, "b");
+    Objects.requireNonNull(accumulator, "accumulator");
     Objects.requireNonNull(pipeline, "pipeline");
+    if (accumulator instanceof AccumulatorKind.Fixed) {
+      throw new FormatException("MX core: the fixed-point accumulator is not built; use exact or a float (fp32, bf16, EeMm)");
+    }
+    if (pipeline.chunkBits() > 0 && !(accumulator instanceof AccumulatorKind.Exact)) {
+      throw new FormatException("MX core: pipeline chunk=" + pipeline.chunkBits() + " splits only the exact accumulator");
+    }
     if (a.blockSize() != b.blockSize()) {
       throw new FormatException("MX core: a and b need the same block size, got " + a.blockSize() + " ("
           + a.name() + ") and " + b.blockSize() + " (" + b.name() + ")");
@@ -60,23 +73,32 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Pipeline
 
   /** A flat one-lane core for {@link #DEFAULT_BLOCKS} blocks, multiplies in LUTs. */
   public static MxCoreSpec of(MxFormat a, MxFormat b) {
-    return new MxCoreSpec(a, b, DEFAULT_BLOCKS, 1, Pipeline.NONE, false);
+    return new MxCoreSpec(a, b, DEFAULT_BLOCKS, 1, new AccumulatorKind.Exact(), Pipeline.NONE, false);
   }
 
   public MxCoreSpec withBlocks(int n) {
-    return new MxCoreSpec(a, b, n, lanes, pipeline, dsp);
+    return new MxCoreSpec(a, b, n, lanes, accumulator, pipeline, dsp);
   }
 
   public MxCoreSpec withLanes(int n) {
-    return new MxCoreSpec(a, b, blocks, n, pipeline, dsp);
+    return new MxCoreSpec(a, b, blocks, n, accumulator, pipeline, dsp);
   }
 
   public MxCoreSpec withPipeline(Pipeline p) {
-    return new MxCoreSpec(a, b, blocks, lanes, p, dsp);
+    return new MxCoreSpec(a, b, blocks, lanes, accumulator, p, dsp);
   }
 
   public MxCoreSpec withDsp(boolean d) {
-    return new MxCoreSpec(a, b, blocks, lanes, pipeline, d);
+    return new MxCoreSpec(a, b, blocks, lanes, accumulator, pipeline, d);
+  }
+
+  public MxCoreSpec withAccumulator(AccumulatorKind k) {
+    return new MxCoreSpec(a, b, blocks, lanes, k, pipeline, dsp);
+  }
+
+  /** True for the exact (Kulisch) accumulator. */
+  public boolean exact() {
+    return accumulator instanceof AccumulatorKind.Exact;
   }
 
   /** Elements per block (the same for a and b). */
@@ -109,13 +131,24 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Pipeline
     return elementGeometry().productBits() + ceilLog2(lanes) + 1;
   }
 
-  /** Width of {@code io_acc}: product bits + {@link #SCALE_SPAN} + guard bits for the terms + sign. */
+  /**
+   * Width of {@code io_acc}: for the exact register product bits + {@link #SCALE_SPAN} + guard bits
+   * for the terms + sign; for a float register its bits.
+   */
   public int accWidth() {
+    if (accumulator instanceof AccumulatorKind.Floating f) {
+      return f.width();
+    }
+    return exactWidth();
+  }
+
+  /** Width of the exact register: product bits + {@link #SCALE_SPAN} + guard bits + sign. */
+  public int exactWidth() {
     return elementGeometry().productBits() + SCALE_SPAN + ceilLog2(terms()) + 1;
   }
 
   /**
-   * Exponent of {@code io_acc}'s LSB: element product quantum + the implicit element scales - 254.
+   * Exponent of the exact register's LSB (the unit of a float register's addends): element product quantum + the implicit element scales - 254.
    */
   public int lsbExponent() {
     return elementGeometry().lsbExponent() + a.implicitExponent() + b.implicitExponent()
@@ -156,6 +189,9 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Pipeline
     if (blocks != DEFAULT_BLOCKS) {
       n.append("_t").append(blocks);
     }
+    if (!exact()) {
+      n.append("_acc").append(ident(accumulator.tag()));
+    }
     if (!pipeline.isFlat()) {
       n.append("_pipe_").append(pipeline.tag());
     }
@@ -185,6 +221,9 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Pipeline
     if (lanes > 1) {
       extra.add(lanes + " lanes");
     }
+    if (!exact()) {
+      extra.add("acc " + accumulator.tag());
+    }
     if (!pipeline.isFlat()) {
       extra.add("pipeline " + pipeline);
     }
@@ -201,11 +240,21 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Pipeline
         + " (2^(code-127); 0xFF = NaN); hold them for the block.");
     l.add("Each cycle: the lanes' exact products summed, shifted left by io_scale_a + io_scale_b (0..508),"
         + " added into the exact accumulator; a NaN scale adds 0 and sets io_nan.");
-    l.add("Exact accumulator (Kulisch): up to " + blocks + " blocks (" + terms() + " products) at any scales"
-        + " summed without rounding; wraps modulo 2^" + accWidth() + " after that.");
-    l.add("io_acc is a " + accWidth() + "-bit two's complement integer; value = io_acc * 2^" + lsbExponent()
-        + (a.implicitExponent() + b.implicitExponent() != 0 ? " (includes the INT elements' implicit 2^"
-            + a.implicitExponent() + " x 2^" + b.implicitExponent() + ")" : "") + ".");
+    String implicit = a.implicitExponent() + b.implicitExponent() != 0 ? " (includes the INT elements' implicit 2^"
+        + a.implicitExponent() + " x 2^" + b.implicitExponent() + ")" : "";
+    if (accumulator instanceof AccumulatorKind.Floating f) {
+      l.add("Floating-point accumulator " + f.tag() + " (E" + f.exponentBits() + "M" + f.mantissaBits() + ", bias "
+          + f.bias() + "): acc = RNE(acc + lane sum * 2^(scale_a + scale_b - 254)), rounded once per cycle"
+          + (lanes == blockSize() ? " (once per block)." : " (per " + lanes + " of a block's " + blockSize()
+              + " elements)."));
+      l.add("io_acc is its bit pattern (sign, exponent, mantissa); overflow gives inf. Lane sums are in units of 2^"
+          + lsbExponent() + implicit + ".");
+    } else {
+      l.add("Exact accumulator (Kulisch): up to " + blocks + " blocks (" + terms() + " products) at any scales"
+          + " summed without rounding; wraps modulo 2^" + accWidth() + " after that.");
+      l.add("io_acc is a " + accWidth() + "-bit two's complement integer; value = io_acc * 2^" + lsbExponent()
+          + implicit + ".");
+    }
     l.add("io_nan: sticky since the last clear (a NaN scale or a NaN product)"
         + (hasInfFlags() ? "; io_posInf / io_negInf: sticky infinite products" : "") + ".");
     l.add(dsp ? "Multiplies as Verilog '*' (for DSP blocks)." : "Multiplies in LUTs and carry chains, no DSP blocks.");

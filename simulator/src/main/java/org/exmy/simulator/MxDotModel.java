@@ -15,7 +15,9 @@ import java.util.Objects;
  * NaN flag and an infinite one its inf flag (both add 0), whatever the scales. So the register
  * holds {@code sum over blocks of 2^(Xa + Xb) * block sum}, the OCP MX v1.0 Dot / DotGeneral
  * computed without rounding (the spec leaves the internal precision implementation-defined; exact
- * is its strictest reading).
+ * is its strictest reading). With a float register ({@link AccumulatorKind.Floating}) a valid cycle
+ * under finite scales does {@code acc := RNE(acc + 2^(scaleA + scaleB) * lane sum)} instead, by
+ * the existing float accumulator's model ({@link Accumulator.FloatingPoint}).
  *
  * <p>Not thread-safe.
  */
@@ -26,6 +28,10 @@ public final class MxDotModel {
   private final long[] fixed;
   private final int width;
   private final BigInteger mask;
+  /** The float register, or null for the exact one. */
+  private final Accumulator.FloatingPoint fp;
+  private final int[] laneSig;
+  private final int[] laneShift;
   private BigInteger acc = BigInteger.ZERO;
   private boolean nan;
   private boolean posInf;
@@ -37,6 +43,10 @@ public final class MxDotModel {
     this.fixed = products.fixed();
     this.width = spec.accWidth();
     this.mask = BigInteger.ONE.shiftLeft(width).subtract(BigInteger.ONE);
+    this.fp = spec.accumulator() instanceof AccumulatorKind.Floating f
+        ? new Accumulator.FloatingPoint(f, spec.lsbExponent()) : null;
+    this.laneSig = new int[spec.lanes()];
+    this.laneShift = new int[spec.lanes()];
   }
 
   public MxCoreSpec spec() {
@@ -46,6 +56,9 @@ public final class MxDotModel {
   /** Accumulator to 0, flags false. */
   public void reset() {
     acc = BigInteger.ZERO;
+    if (fp != null) {
+      fp.clear();
+    }
     nan = false;
     posInf = false;
     negInf = false;
@@ -81,6 +94,8 @@ public final class MxDotModel {
       nan |= cls == OperandDecoder.NAN;
       posInf |= cls == OperandDecoder.POS_INF;
       negInf |= cls == OperandDecoder.NEG_INF;
+      laneSig[k] = ProductTable.sig(e);
+      laneShift[k] = ProductTable.shift(e);
       if (fixed != null) {
         sum += fixed[products.index(codesA[k], codesB[k])];
       } else {
@@ -91,17 +106,33 @@ public final class MxDotModel {
       nan = true;
       return;
     }
+    if (fp != null) {
+      // the lanes' exact sum times 2^(scaleA + scaleB), rounded once
+      for (int k = 0; k < n; k++) {
+        laneShift[k] += scaleA + scaleB;
+      }
+      fp.addLanes(laneSig, laneShift, n);
+      return;
+    }
     BigInteger laneSum = big != null ? big : BigInteger.valueOf(sum);
     acc = acc.add(laneSum.shiftLeft(scaleA + scaleB)).and(mask);
   }
 
   /** The register as the unsigned bit pattern the core drives on {@code io_acc}. */
   public BigInteger accumulatorBits() {
-    return acc;
+    return fp != null ? fp.bits() : acc;
   }
 
-  /** The signed register value, in units of {@code 2^lsbExponent}. */
+  /**
+   * The signed exact register value, in units of {@code 2^lsbExponent}.
+   *
+   * @throws IllegalStateException for a float register (use {@link #result()})
+   */
   public BigInteger accumulator() {
+    if (fp != null) {
+      throw new IllegalStateException("accumulator() is the exact register's value; this core has "
+          + spec.accumulator().tag());
+    }
     return acc.testBit(width - 1) ? acc.subtract(BigInteger.ONE.shiftLeft(width)) : acc;
   }
 
@@ -117,14 +148,20 @@ public final class MxDotModel {
     return negInf;
   }
 
-  /** NaN if the NaN flag is set or both inf flags are; +-inf if one is; else the exact value. */
+  /**
+   * NaN if the NaN flag is set or infinities of both signs met (flags or a float register that
+   * overflowed); +-inf if one sign did; else the register's value.
+   */
   public Value result() {
-    if (nan || (posInf && negInf)) {
+    Value v = fp != null ? fp.value() : Value.finite(accumulator(), spec.lsbExponent());
+    boolean pos = posInf || v.kind() == Value.Kind.POS_INF;
+    boolean neg = negInf || v.kind() == Value.Kind.NEG_INF;
+    if (nan || (pos && neg)) {
       return Value.nan();
     }
-    if (posInf || negInf) {
-      return Value.inf(negInf);
+    if (pos || neg) {
+      return Value.inf(neg);
     }
-    return Value.finite(accumulator(), spec.lsbExponent());
+    return v;
   }
 }

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.exmy.mac.MxCore;
 import org.exmy.mac.MxGenerator;
+import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.MxCoreSpec;
 import org.exmy.simulator.MxFormat;
 import org.exmy.simulator.Pipeline;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * smallest at the smallest), and a tampered core that the cross-check must catch. Three cores,
  * chosen to cover the datapaths: float x float one lane flat, float x float of different formats
  * with 4 lanes and every pipeline stage (decode, multiply, product, chunked accumulator), integer x
- * integer with 4 lanes.
+ * integer with 4 lanes; and two float registers (FP32 with 4 lanes, BF16 pipelined).
  */
 class MxCoreTest {
 
@@ -41,7 +42,7 @@ class MxCoreTest {
 
   private static MxCore core(String a, String b, int blocks, int lanes, String pipeline) {
     return MxGenerator.generate(new MxCoreSpec(MxFormat.parse(a), MxFormat.parse(b), blocks, lanes,
-        Pipeline.parse(pipeline), false));
+        new AccumulatorKind.Exact(), Pipeline.parse(pipeline), false));
   }
 
   @Test
@@ -82,6 +83,29 @@ class MxCoreTest {
       assertTrue(rnd.passed(), rnd::toString);
       worstCase(cc, core, 0x80, 0x80, 0x01, 0x01); // -2 x -2 = 4; 2^-6 x 2^-6
       worstCase(cc, core, 0x80, 0x7F, 0x01, 0xFF); // -2 x 127/64; 2^-6 x -2^-6
+    }
+  }
+
+  @Test
+  void floatRegisters() {
+    MxCore fp32 = MxGenerator.generate(new MxCoreSpec(MxFormat.parse("MXFP8_E4M3"), MxFormat.parse("MXFP8_E4M3"), 8, 4,
+        AccumulatorKind.Floating.FP32, Pipeline.NONE, false));
+    try (MxCrossCheck cc = new MxCrossCheck(fp32)) {
+      Report ex = cc.run("exhaustive pairs", MxCrossCheck.exhaustivePairs(fp32, new int[][] {{127, 127}, {0xFE, 0xFE},
+          {0, 0}, {0xFF, 127}}));
+      assertTrue(ex.passed(), ex::toString);
+      Report rnd = cc.run("random blocks", MxCrossCheck.randomBlocks(fp32, 4, 300, 6, 0.05));
+      assertTrue(rnd.passed(), rnd::toString);
+    }
+    MxCore bf16 = MxGenerator.generate(new MxCoreSpec(MxFormat.parse("MXINT8"), MxFormat.parse("MXFP8_E5M2"), 8, 1,
+        AccumulatorKind.Floating.BF16, Pipeline.parse("decode,multiply,product"), false));
+    assertEquals(4, bf16.latency());
+    try (MxCrossCheck cc = new MxCrossCheck(bf16)) {
+      Report ex = cc.run("exhaustive pairs", MxCrossCheck.exhaustivePairs(bf16, new int[][] {{127, 127}, {0xFE, 0xFE},
+          {0, 0}, {127, 0xFF}}));
+      assertTrue(ex.passed(), ex::toString);
+      Report rnd = cc.run("random blocks", MxCrossCheck.randomBlocks(bf16, 5, 100, 6, 0.05));
+      assertTrue(rnd.passed(), rnd::toString);
     }
   }
 

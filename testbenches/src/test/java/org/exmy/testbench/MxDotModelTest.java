@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.util.SplittableRandom;
+import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.FormatException;
 import org.exmy.simulator.MxCoreSpec;
 import org.exmy.simulator.MxDotModel;
@@ -17,12 +18,13 @@ import org.junit.jupiter.api.Test;
 
 /** The MX dot-product model against the reference written from the OCP MX v1.0 text ({@link MxSpecRef}). */
 class MxDotModelTest {
+  private static final AccumulatorKind EXACT = new AccumulatorKind.Exact();
 
   private static final String[] NAMES = {"MXFP8_E4M3", "MXFP8_E5M2", "MXFP6_E3M2", "MXFP6_E2M3", "MXFP4_E2M1", "MXINT8"};
 
   /** Feeds blocks to the model, {@code lanes} elements a cycle, and compares with the reference. */
   private static void check(String na, String nb, int lanes, int blocks, long seed, double nanRate) {
-    MxCoreSpec spec = new MxCoreSpec(MxFormat.parse(na), MxFormat.parse(nb), 8, lanes, Pipeline.NONE, false);
+    MxCoreSpec spec = new MxCoreSpec(MxFormat.parse(na), MxFormat.parse(nb), 8, lanes, EXACT, Pipeline.NONE, false);
     MxDotModel m = new MxDotModel(spec);
     SplittableRandom r = new SplittableRandom(seed);
     int k = spec.blockSize();
@@ -80,6 +82,70 @@ class MxDotModelTest {
     assertEquals(6 * 6 * 6, n);
   }
 
+  /**
+   * A float register: every cycle {@code acc = RNE(acc + 2^(Xa + Xb) * lane sum)}, against the spec
+   * elements and an independent rounding ({@link MxSpecRef#roundFloat}); finite elements and scales
+   * (NaN and inf codes replaced by +0), so that the register's own overflow to inf is what is tested.
+   */
+  @Test
+  void floatRegistersRoundOncePerCycle() {
+    String[][] pairs = {{"MXFP8_E4M3", "MXFP8_E4M3"}, {"MXFP8_E5M2", "MXFP6_E2M3"}, {"MXINT8", "MXFP4_E2M1"},
+        {"MXFP6_E3M2", "MXINT8"}};
+    AccumulatorKind.Floating[] kinds = {AccumulatorKind.Floating.FP32, AccumulatorKind.Floating.BF16,
+        AccumulatorKind.Floating.FP16};
+    int checked = 0;
+    for (String[] pr : pairs) {
+      for (AccumulatorKind.Floating kind : kinds) {
+        for (int lanes : new int[] {1, 4, 32}) {
+          for (int seed = 0; seed < 3; seed++) {
+            floatCase(pr[0], pr[1], kind, lanes, seed);
+            checked++;
+          }
+        }
+      }
+    }
+    assertEquals(4 * 3 * 3 * 3, checked);
+  }
+
+  private static void floatCase(String na, String nb, AccumulatorKind.Floating kind, int lanes, long seed) {
+    MxCoreSpec spec = new MxCoreSpec(MxFormat.parse(na), MxFormat.parse(nb), 8, lanes, kind, Pipeline.NONE, false);
+    MxDotModel m = new MxDotModel(spec);
+    SplittableRandom r = new SplittableRandom(seed * 7919 + lanes);
+    int codesA = 1 << spec.a().element().bits();
+    int codesB = 1 << spec.b().element().bits();
+    Object ref = BigDecimal.ZERO;
+    m.step(true, false, new int[lanes], new int[lanes], 0, 0);
+    String what = na + " x " + nb + " " + kind.tag() + " lanes " + lanes + " seed " + seed;
+    for (int q = 0; q < 4; q++) {
+      // scales near 127 mostly (rounding at work), sometimes extreme (underflow, overflow)
+      int sa = r.nextInt(4) == 0 ? MxCrossCheck.randomScale(r, 0) : 127 + r.nextInt(-6, 7);
+      int sb = r.nextInt(4) == 0 ? MxCrossCheck.randomScale(r, 0) : 127 + r.nextInt(-6, 7);
+      for (int c = 0; c < spec.blockSize() / lanes; c++) {
+        int[] xa = new int[lanes];
+        int[] xb = new int[lanes];
+        BigDecimal sum = BigDecimal.ZERO;
+        for (int i = 0; i < lanes; i++) {
+          MxSpecRef.Elem ea = MxSpecRef.element(na, xa[i] = r.nextInt(codesA));
+          MxSpecRef.Elem eb = MxSpecRef.element(nb, xb[i] = r.nextInt(codesB));
+          if (ea.value() == null) xa[i] = 0;
+          if (eb.value() == null) xb[i] = 0;
+          if (ea.value() != null && eb.value() != null) sum = sum.add(ea.value().multiply(eb.value()));
+        }
+        m.step(false, true, xa, xb, sa, sb);
+        if (ref instanceof BigDecimal acc && sum.signum() != 0) {
+          ref = MxSpecRef.roundFloat(acc.add(sum.multiply(MxSpecRef.pow2(sa - 127)).multiply(MxSpecRef.pow2(sb - 127))),
+              kind.exponentBits(), kind.mantissaBits());
+        }
+        Value got = m.result();
+        if (ref instanceof Integer s) {
+          assertEquals(Value.inf(s < 0), got, what);
+        } else {
+          assertEquals(0, ((BigDecimal) ref).compareTo(got.toBigDecimal()), what + ": " + ref + " vs " + got);
+        }
+      }
+    }
+  }
+
   @Test
   void mxint8HasTheImplicitScaleAndScalesShift() {
     MxCoreSpec spec = MxCoreSpec.of(MxFormat.parse("MXINT8"), MxFormat.parse("MXINT8"));
@@ -111,10 +177,10 @@ class MxDotModelTest {
   void refusals() {
     MxFormat e4 = MxFormat.parse("MXFP8_E4M3");
     assertThrows(FormatException.class, () -> new MxCoreSpec(e4, MxFormat.parse("MXFP8_E4M3:block=16"), 8, 1,
-        Pipeline.NONE, false));
-    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 8, 3, Pipeline.NONE, false));
-    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 0, 1, Pipeline.NONE, false));
-    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 8, 4, Pipeline.preset(3), false));
+        EXACT, Pipeline.NONE, false));
+    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 8, 3, EXACT, Pipeline.NONE, false));
+    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 0, 1, EXACT, Pipeline.NONE, false));
+    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 8, 4, EXACT, Pipeline.preset(3), false));
   }
 
   @Test

@@ -100,4 +100,28 @@ final class MxSpecRef {
     if (pos || neg) return pos ? 1 : -1;
     return sum.round(MathContext.UNLIMITED);
   }
+
+  /**
+   * {@code x} rounded to nearest, ties to even, onto an IEEE-like float with {@code e} exponent bits
+   * and {@code m} mantissa bits (bias 2^(e-1)-1, subnormals): a BigDecimal, or +-1 (an Integer) when
+   * the rounded magnitude is above the largest finite value (the IEEE overflow rule).
+   */
+  static Object roundFloat(BigDecimal x, int e, int m) {
+    if (x.signum() == 0) return BigDecimal.ZERO;
+    int bias = (1 << (e - 1)) - 1;
+    int emin = 1 - bias;
+    BigDecimal a = x.abs();
+    // floor(log2 a), found by halving / doubling an estimate
+    int k = (int) Math.floor(Math.log(a.doubleValue()) / Math.log(2));
+    while (pow2(k).compareTo(a) > 0) k--;
+    while (pow2(k + 1).compareTo(a) <= 0) k++;
+    int q = Math.max(k, emin) - m; // the quantum: m bits below the top bit, never below the subnormals'
+    BigDecimal units = a.divide(pow2(q));
+    java.math.BigInteger n = units.setScale(0, java.math.RoundingMode.HALF_EVEN).toBigIntegerExact();
+    BigDecimal r = new BigDecimal(n).multiply(pow2(q));
+    int emax = (1 << e) - 2 - bias;
+    BigDecimal max = pow2(emax + 1).subtract(pow2(emax - m));
+    if (r.compareTo(max) > 0) return x.signum();
+    return x.signum() < 0 ? r.negate() : r;
+  }
 }

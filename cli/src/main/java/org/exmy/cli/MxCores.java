@@ -1,0 +1,141 @@
+package org.exmy.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.exmy.hdl.Port;
+import org.exmy.mac.MxCore;
+import org.exmy.mac.MxGenerator;
+import org.exmy.simulator.AccumulatorKind;
+import org.exmy.simulator.CoreSpec;
+import org.exmy.simulator.MxCoreSpec;
+import org.exmy.simulator.MxFormat;
+import org.exmy.simulator.Pipeline;
+import org.exmy.synth.CorePort;
+import org.exmy.synth.Ice40Result;
+import org.exmy.synth.Ice40Runner;
+import org.exmy.synth.SynthCsv;
+import org.exmy.synth.SynthResult;
+import org.exmy.synth.YosysRunner;
+import picocli.CommandLine.Option;
+
+/**
+ * MX dot-product cores on the command line ({@code exmy generate MXFP8_E4M3 --block 32 --lanes 4},
+ * {@code exmy synth MXINT8}): when the FORMATs (and --b) are MX names, {@code generate} and {@code
+ * synth} build {@link MxCoreSpec}s instead of {@code CoreSpec}s. {@code --terms N} keeps its meaning
+ * (products summed exactly): the core holds {@code ceil(N / block)} full blocks at any scales.
+ */
+final class MxCores {
+  @Option(names = "--block", paramLabel = "K",
+      description = "MX cores: elements per block, a power of two 2..1024 (default: the MX name's, 32);"
+          + " --lanes must divide it.")
+  Integer block;
+
+  /** True when the selection names MX formats (all of them must then be MX). */
+  static boolean selected(CoreSelection sel) {
+    long mx = sel.formats.stream().filter(MxFormat::isMx).count();
+    boolean bMx = sel.b != null && MxFormat.isMx(sel.b);
+    if (mx == 0 && !bMx) return false;
+    if (mx != sel.formats.size() || (sel.b != null && !bMx)) {
+      throw new UsageException("MX and plain formats cannot be mixed in one command: " + String.join(" ", sel.formats)
+          + (sel.b == null ? "" : " --b " + sel.b));
+    }
+    return true;
+  }
+
+  /** The MX specs of the selection ({@link #selected} must be true). */
+  List<MxCoreSpec> specs(CoreSelection sel, boolean dsp) {
+    Limits.checkTermsAndLanes(sel.terms, sel.lanes);
+    Pipeline p = Pipeline.parse(sel.pipeline);
+    List<MxCoreSpec> out = new ArrayList<>();
+    for (String f : sel.formats) {
+      MxFormat a = parse(f);
+      MxFormat b = sel.b == null ? a : parse(sel.b);
+      int blocks = (sel.terms + a.blockSize() - 1) / a.blockSize();
+      // the accumulator as for the other cores (a fixed-point one is refused by MxCoreSpec)
+      AccumulatorKind acc = sel.accumulator().apply(CoreSpec.mac(a.element(), b.element())).accumulator();
+      out.add(new MxCoreSpec(a, b, blocks, sel.lanes, acc, p, dsp));
+    }
+    return out;
+  }
+
+  private MxFormat parse(String name) {
+    MxFormat f = MxFormat.parse(name);
+    if (block == null || f.blockSize() == block) return f;
+    if (name.toLowerCase(Locale.ROOT).contains(":block=")) {
+      throw new UsageException("--block " + block + " contradicts " + name);
+    }
+    return MxFormat.parse(name + ":block=" + block);
+  }
+
+  /** Writes {@code <module>.v} into {@code dir}. */
+  static Path write(Path dir, MxCore core) {
+    try {
+      Files.createDirectories(dir);
+      Path v = dir.resolve(core.moduleName() + ".v");
+      Files.writeString(v, core.verilog());
+      return v;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Prints the core's geometry and ports, as {@code generate} does for the other cores. */
+  static void describe(PrintWriter o, MxCore core) {
+    MxCoreSpec s = core.spec();
+    if (s.accumulator() instanceof AccumulatorKind.Floating f) {
+      o.println("module " + core.moduleName() + ": " + s.label() + ", latency " + s.latency());
+      o.println("  accumulator: floating point " + f.tag() + " = E" + f.exponentBits() + "M" + f.mantissaBits()
+          + " (bias " + f.bias() + "), acc + lane sum * 2^(scale_a + scale_b - 254) rounded to nearest even every"
+          + " cycle; io_acc = sign, exponent, mantissa");
+    } else {
+      o.println("module " + core.moduleName() + ": " + s.label() + ", exact for " + s.blocks() + " blocks ("
+          + s.terms() + " products) at any scales, latency " + s.latency());
+      o.println("  accumulator: " + s.accWidth() + " bits = " + s.elementGeometry().productBits() + " product + "
+          + MxCoreSpec.SCALE_SPAN + " scale + " + (32 - Integer.numberOfLeadingZeros(s.terms() - 1))
+          + " guard + 1 sign; value = io_acc * 2^" + s.lsbExponent());
+    }
+    for (Port p : core.ports()) {
+      o.println(String.format("  %-6s %-10s %3d bit%s", p.input() ? "input" : "output", p.name(), p.width(),
+          p.width() == 1 ? "" : "s"));
+    }
+  }
+
+  /**
+   * Synthesizes an MX core: Yosys xc7 cells per DSP mode and, with {@code ice40}, iCE40 HX8K place
+   * and route (the existing flows of {@code exmy synth}).
+   */
+  static List<SynthCsv.Row> synth(MxCoreSpec spec, boolean[] dspModes, Path dir, Set<String> flows, int seed,
+      Consumer<String> progress) {
+    List<SynthCsv.Row> rows = new ArrayList<>();
+    Ice40Result ice40 = null;
+    // the HX8K has no DSP blocks: place and route the LUT core (the first mode when only DSP is asked)
+    boolean[] order = dspModes.length == 2 ? new boolean[] {false, true} : dspModes;
+    for (boolean useDsp : order) {
+      MxCore core = MxGenerator.generate(spec.withDsp(useDsp));
+      Path v = write(dir, core);
+      List<CorePort> ports = new ArrayList<>();
+      for (Port p : core.ports()) ports.add(new CorePort(p.name(), p.input(), p.width()));
+      if (flows.contains("ice40") && ice40 == null) {
+        long t0 = System.nanoTime();
+        ice40 = new Ice40Runner(Ice40Runner.DEFAULT_TIMEOUT, seed, Ice40Runner.DEFAULT_TARGET_MHZ)
+            .run(List.of(v), core.moduleName(), ports, "clk", dir);
+        progress.accept(String.format(Locale.ROOT, "synth: %s: iCE40 HX8K: %d LCs (+%d wrapper), %.2f MHz (%.1f s)",
+            core.label(), ice40.coreLcs(), ice40.wrapperCells(), ice40.fmaxMhz(), (System.nanoTime() - t0) / 1e9));
+      }
+      long t0 = System.nanoTime();
+      SynthResult cost = new YosysRunner().synthesize(v, core.moduleName(), useDsp, dir);
+      progress.accept(String.format(Locale.ROOT, "synth: %s: yosys xc7%s: %d LUTs (%.1f s)", core.label(),
+          useDsp ? "" : " -nodsp", cost.luts(), (System.nanoTime() - t0) / 1e9));
+      rows.add(new SynthCsv.Row(core.label(), cost, ice40, null));
+    }
+    return rows;
+  }
+}
