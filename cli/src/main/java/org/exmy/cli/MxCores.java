@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -18,12 +19,10 @@ import org.exmy.simulator.CoreSpec;
 import org.exmy.simulator.MxCoreSpec;
 import org.exmy.simulator.MxFormat;
 import org.exmy.simulator.Pipeline;
-import org.exmy.synth.CorePort;
+import org.exmy.dse.CoreSynthesis;
+import org.exmy.dse.MxCoreSynthesis;
 import org.exmy.synth.Ice40Result;
-import org.exmy.synth.Ice40Runner;
 import org.exmy.synth.SynthCsv;
-import org.exmy.synth.SynthResult;
-import org.exmy.synth.YosysRunner;
 import picocli.CommandLine.Option;
 
 /**
@@ -109,32 +108,21 @@ final class MxCores {
   }
 
   /**
-   * Synthesizes an MX core: Yosys xc7 cells per DSP mode and, with {@code ice40}, iCE40 HX8K place
-   * and route (the existing flows of {@code exmy synth}).
+   * Synthesizes an MX core per DSP mode in the existing flows ({@link MxCoreSynthesis}); iCE40 place
+   * and route once, on the LUT core (the HX8K has no DSP blocks), unless only DSP is asked.
    */
-  static List<SynthCsv.Row> synth(MxCoreSpec spec, boolean[] dspModes, Path dir, Set<String> flows, int seed,
+  static List<SynthCsv.Row> synth(MxCoreSpec spec, boolean[] dspModes, Path dir, CoreSynthesis.Options opt,
       Consumer<String> progress) {
     List<SynthCsv.Row> rows = new ArrayList<>();
-    Ice40Result ice40 = null;
-    // the HX8K has no DSP blocks: place and route the LUT core (the first mode when only DSP is asked)
     boolean[] order = dspModes.length == 2 ? new boolean[] {false, true} : dspModes;
+    Ice40Result ice40 = null;
     for (boolean useDsp : order) {
-      MxCore core = MxGenerator.generate(spec.withDsp(useDsp));
-      Path v = write(dir, core);
-      List<CorePort> ports = new ArrayList<>();
-      for (Port p : core.ports()) ports.add(new CorePort(p.name(), p.input(), p.width()));
-      if (flows.contains("ice40") && ice40 == null) {
-        long t0 = System.nanoTime();
-        ice40 = new Ice40Runner(Ice40Runner.DEFAULT_TIMEOUT, seed, Ice40Runner.DEFAULT_TARGET_MHZ)
-            .run(List.of(v), core.moduleName(), ports, "clk", dir);
-        progress.accept(String.format(Locale.ROOT, "synth: %s: iCE40 HX8K: %d LCs (+%d wrapper), %.2f MHz (%.1f s)",
-            core.label(), ice40.coreLcs(), ice40.wrapperCells(), ice40.fmaxMhz(), (System.nanoTime() - t0) / 1e9));
-      }
-      long t0 = System.nanoTime();
-      SynthResult cost = new YosysRunner().synthesize(v, core.moduleName(), useDsp, dir);
-      progress.accept(String.format(Locale.ROOT, "synth: %s: yosys xc7%s: %d LUTs (%.1f s)", core.label(),
-          useDsp ? "" : " -nodsp", cost.luts(), (System.nanoTime() - t0) / 1e9));
-      rows.add(new SynthCsv.Row(core.label(), cost, ice40, null));
+      Set<String> flows = new LinkedHashSet<>(opt.flows());
+      if (ice40 != null) flows.remove("ice40");
+      SynthCsv.Row row = MxCoreSynthesis.run(MxGenerator.generate(spec.withDsp(useDsp)), dir,
+          new CoreSynthesis.Options(opt.part(), opt.periodNs(), flows, opt.seed()), progress);
+      if (row.ice40() != null) ice40 = row.ice40();
+      rows.add(new SynthCsv.Row(row.format(), row.cost(), ice40, row.xc7()));
     }
     return rows;
   }

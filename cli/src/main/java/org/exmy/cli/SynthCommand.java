@@ -97,12 +97,9 @@ final class SynthCommand implements Callable<Integer> {
     o.println(SynthCsv.header());
     List<SynthCsv.Row> rows = new ArrayList<>();
     if (mxCores) {
-      if (flows.contains("xc7")) {
-        err.println("exmy: note: MX cores get no xc7 logic-delay estimate (its columns stay empty)");
-        err.flush();
-      }
       for (org.exmy.simulator.MxCoreSpec s : mx.specs(selection, false)) {
-        for (SynthCsv.Row row : MxCores.synth(s, modes(dsp), out, flows, seed, line -> {
+        for (SynthCsv.Row row : MxCores.synth(s, modes(dsp), out, new CoreSynthesis.Options(part, period, flows, seed),
+            line -> {
           err.println(line);
           err.flush();
         })) {
