@@ -37,6 +37,12 @@ final class MxCores {
           + " --lanes must divide it.")
   Integer block;
 
+  @Option(names = "--scale-range", paramLabel = "LO..HI",
+      description = "MX cores with the exact accumulator: the combined scale exponents Xa + Xb it holds, within"
+          + " -254..254 (default: full); a narrower range narrows the register and the shifter, and a block"
+          + " outside adds nothing and sets io_range.")
+  String scaleRange;
+
   /** True when the selection names MX formats (all of them must then be MX). */
   static boolean selected(CoreSelection sel) {
     long mx = sel.formats.stream().filter(MxFormat::isMx).count();
@@ -60,7 +66,8 @@ final class MxCores {
       int blocks = (sel.terms + a.blockSize() - 1) / a.blockSize();
       // the accumulator as for the other cores (a fixed-point one is refused by MxCoreSpec)
       AccumulatorKind acc = sel.accumulator().apply(CoreSpec.mac(a.element(), b.element())).accumulator();
-      out.add(new MxCoreSpec(a, b, blocks, sel.lanes, acc, p, dsp));
+      out.add(new MxCoreSpec(a, b, blocks, sel.lanes, acc, p, dsp,
+          scaleRange == null ? MxCoreSpec.ScaleRange.FULL : MxCoreSpec.ScaleRange.parse(scaleRange)));
     }
     return out;
   }
@@ -98,7 +105,7 @@ final class MxCores {
       o.println("module " + core.moduleName() + ": " + s.label() + ", exact for " + s.blocks() + " blocks ("
           + s.terms() + " products) at any scales, latency " + s.latency());
       o.println("  accumulator: " + s.accWidth() + " bits = " + s.elementGeometry().productBits() + " product + "
-          + MxCoreSpec.SCALE_SPAN + " scale + " + (32 - Integer.numberOfLeadingZeros(s.terms() - 1))
+          + s.scales().span() + " scale + " + (32 - Integer.numberOfLeadingZeros(s.terms() - 1))
           + " guard + 1 sign; value = io_acc * 2^" + s.lsbExponent());
     }
     for (Port p : core.ports()) {

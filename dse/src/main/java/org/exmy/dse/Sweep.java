@@ -345,7 +345,7 @@ public final class Sweep {
     Pipeline pipe = c.pipeline().treeEvery() > 0 || (c.pipeline().chunkBits() > 0 && !(acc instanceof AccumulatorKind.Exact))
         ? Pipeline.NONE : c.pipeline();
     return new MxCoreSpec(p.mxW(), p.mxA(), (Math.max(1, c.terms()) + block - 1) / block, lanes, acc, pipe,
-        c.dsp().get(0));
+        c.dsp().get(0), MxCoreSpec.ScaleRange.FULL);
   }
 
   private static void addMxStages(Config c, DesignPoint p, ToolVersions tools, Map<String, Stage<?>> stages,

@@ -1,6 +1,7 @@
 package org.exmy.mac;
 
 import static org.exmy.hdl.Hdl.cat;
+import static org.exmy.hdl.Hdl.lit;
 import static org.exmy.hdl.Hdl.mux;
 import static org.exmy.hdl.Hdl.zero;
 
@@ -71,13 +72,28 @@ public final class MxGenerator {
         "combined scale: code_a + code_b = (Xa + 127) + (Xb + 127), 0..508, the lane sum's shift");
     Expr scaleNan = c.wire("scale_nan", scaleA.eq(E8M0.NAN).or(scaleB.eq(E8M0.NAN)),
         "either scale 0xFF is NaN: the cycle adds 0 and sets the NaN flag");
+    Expr scaleOut = null;
+    int shiftBits = 9;
+    if (spec.hasRangeFlag()) {
+      // a narrower register: the shift counts from the range's smallest combined scale
+      MxCoreSpec.ScaleRange r = spec.scales();
+      int lo = r.min() + 2 * E8M0.BIAS;
+      int hi = r.max() + 2 * E8M0.BIAS;
+      shiftBits = 32 - Integer.numberOfLeadingZeros(r.span());
+      scaleOut = c.wire("scale_out", scaleSum.lt(lit(lo, 9)).or(lit(hi, 9).lt(scaleSum)),
+          "Xa + Xb outside " + r + " (scale_sum outside " + lo + ".." + hi + "): the cycle adds 0 and sets io_range");
+      scaleSum = shiftBits == 0 ? null : c.wire("scale_shift", scaleSum.sub(lit(lo, 9)).resize(shiftBits),
+          "the shift: scale_sum - " + lo + ", 0.." + r.span());
+    }
     if (pipe.decode()) {
-      scaleSum = Stages.reg(c, "d_scale_sum", scaleSum, "decode stage: the scales wait with the operands");
-      scaleNan = Stages.reg(c, "d_scale_nan", scaleNan, null);
+      scaleSum = Stages.regOrNull(c, "d_scale_sum", scaleSum);
+      scaleNan = Stages.reg(c, "d_scale_nan", scaleNan, "decode stage: the scales wait with the operands");
+      scaleOut = Stages.regOrNull(c, "d_scale_out", scaleOut);
     }
     if (pipe.multiply()) {
-      scaleSum = Stages.reg(c, "m_scale_sum", scaleSum, "multiply stage: the scales wait with the products");
-      scaleNan = Stages.reg(c, "m_scale_nan", scaleNan, null);
+      scaleSum = Stages.regOrNull(c, "m_scale_sum", scaleSum);
+      scaleNan = Stages.reg(c, "m_scale_nan", scaleNan, "multiply stage: the scales wait with the products");
+      scaleOut = Stages.regOrNull(c, "m_scale_out", scaleOut);
     }
     Control ctl = Control.ofLanes(c, clear, valid, es, units);
 
@@ -109,7 +125,7 @@ public final class MxGenerator {
 
     // step 4: lane_sum * 2^scale_sum, level k shifts by 2^k when bit k of the scale sum is set
     Expr x = laneSum;
-    for (int k = 0; k < 9; k++) {
+    for (int k = 0; k < shiftBits; k++) {
       int wk = Math.min(w, x.width() + (1 << k));
       Expr shifted = cat(x, zero(1 << k)).resize(wk);
       x = c.wire("scaled" + k, mux(scaleSum.bit(k), shifted, x.sext(wk)),
@@ -119,7 +135,11 @@ public final class MxGenerator {
     Expr term = AdderTree.fit(x, w);
 
     // step 5: what the accumulator adds, and the flags
-    Expr use = c.wire("add_term", ctl.valid().and(scaleNan.not()), "a valid cycle under finite scales adds");
+    Expr finite = scaleOut == null ? scaleNan.not() : scaleNan.or(scaleOut).not();
+    Expr use = c.wire("add_term", ctl.valid().and(finite), "a valid cycle under finite scales"
+        + (scaleOut == null ? "" : " in the range") + " adds");
+    Expr rangeSet = scaleOut == null ? null
+        : c.wire("range_set", ctl.valid().and(scaleNan.not()).and(scaleOut), "finite scales out of the range");
     Expr nanSet = c.wire("nan_set", ctl.valid().and(scaleNan), "a NaN scale sets the NaN flag");
     if (ctl.nanSet() != null) {
       nanSet = c.wire("nan_set_any", nanSet.or(ctl.nanSet()), "or a NaN product");
@@ -127,8 +147,13 @@ public final class MxGenerator {
     Term in = new Term(ctl.clear(), use, term, null, false, nanSet, ctl.posInfSet(), ctl.negInfSet());
     if (pipe.product()) {
       in = in.register(c, "p", "product stage: the scaled lane sum and the control wait here");
+      rangeSet = Stages.regOrNull(c, "p_range_set", rangeSet);
     }
     AccumulatorUnit.build(c, in, w, pipe);
+    if (rangeSet != null) {
+      Signal f = AccumulatorUnit.stickyFlag(c, "range", in.clear(), rangeSet);
+      c.output("range", pipe.chunks(w) ? Stages.reg(c, "res_range", f, null) : f);
+    }
     return new MxCore(spec, c);
   }
 

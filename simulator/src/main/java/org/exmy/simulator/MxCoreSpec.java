@@ -33,9 +33,66 @@ import java.util.Objects;
  * @param pipeline register stages: decode, multiply, product (here the register after the scaled
  *     lane sum, the accumulator's addend) and chunk=B; tree=K is not built for MX cores
  * @param dsp multiplies written as Verilog {@code *} for DSP blocks instead of LUTs
+ * @param scales the combined scale exponents {@code Xa + Xb} the exact register holds ({@link
+ *     ScaleRange#FULL}: all of -254..254); a narrower range narrows the register and the shifter,
+ *     and a valid cycle whose {@code Xa + Xb} lies outside adds nothing and sets the sticky {@code
+ *     io_range} flag instead
  */
 public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, AccumulatorKind accumulator,
-    Pipeline pipeline, boolean dsp) {
+    Pipeline pipeline, boolean dsp, ScaleRange scales) {
+
+  /**
+   * A range {@code min..max} of combined scale exponents {@code Xa + Xb}, within -254..254.
+   *
+   * @param min the smallest
+   * @param max the largest, at least {@code min}
+   */
+  public record ScaleRange(int min, int max) {
+    /** Every combined scale: {@code 2 * (-127) .. 2 * 127}. */
+    public static final ScaleRange FULL = new ScaleRange(2 * E8M0.MIN_EXPONENT, 2 * E8M0.MAX_EXPONENT);
+
+    public ScaleRange {
+      if (min < 2 * E8M0.MIN_EXPONENT || max > 2 * E8M0.MAX_EXPONENT || min > max) {
+        throw new FormatException("scale range must be LO..HI within -254..254 (Xa + Xb), got " + min + ".." + max);
+      }
+    }
+
+    /** Positions: {@code max - min}. */
+    public int span() {
+      return max - min;
+    }
+
+    /** True for {@code Xa + Xb} (scale exponents, unbiased) inside. */
+    public boolean contains(int x) {
+      return x >= min && x <= max;
+    }
+
+    /**
+     * Parses {@code LO..HI} (e.g. {@code -32..31}) or {@code full}.
+     *
+     * @throws FormatException naming what is wrong
+     */
+    public static ScaleRange parse(String s) {
+      String t = s.trim().toLowerCase(Locale.ROOT);
+      if (t.equals("full")) {
+        return FULL;
+      }
+      int at = t.indexOf("..", 1);
+      try {
+        if (at > 0) {
+          return new ScaleRange(Integer.parseInt(t.substring(0, at).trim()), Integer.parseInt(t.substring(at + 2).trim()));
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new FormatException("scale range must be LO..HI (e.g. -32..31) or full, got '" + s + "'");
+    }
+
+    @Override
+    public String toString() {
+      return min + ".." + max;
+    }
+  }
 
   /** Blocks a core sums exactly unless told otherwise: 32 blocks of 32 = 1024 products. */
   public static final int DEFAULT_BLOCKS = 32;
@@ -48,6 +105,11 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
     Objects.requireNonNull(b, "b");
     Objects.requireNonNull(accumulator, "accumulator");
     Objects.requireNonNull(pipeline, "pipeline");
+    Objects.requireNonNull(scales, "scales");
+    if (!scales.equals(ScaleRange.FULL) && !(accumulator instanceof AccumulatorKind.Exact)) {
+      throw new FormatException("MX core: a scale range narrows only the exact accumulator (a float register has"
+          + " the whole range)");
+    }
     if (accumulator instanceof AccumulatorKind.Fixed) {
       throw new FormatException("MX core: the fixed-point accumulator is not built; use exact or a float (fp32, bf16, EeMm)");
     }
@@ -71,29 +133,39 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
     }
   }
 
-  /** A flat one-lane core for {@link #DEFAULT_BLOCKS} blocks, multiplies in LUTs. */
+  /** A flat one-lane exact core for {@link #DEFAULT_BLOCKS} blocks, the full scale range, multiplies in LUTs. */
   public static MxCoreSpec of(MxFormat a, MxFormat b) {
-    return new MxCoreSpec(a, b, DEFAULT_BLOCKS, 1, new AccumulatorKind.Exact(), Pipeline.NONE, false);
+    return new MxCoreSpec(a, b, DEFAULT_BLOCKS, 1, new AccumulatorKind.Exact(), Pipeline.NONE, false,
+        ScaleRange.FULL);
   }
 
   public MxCoreSpec withBlocks(int n) {
-    return new MxCoreSpec(a, b, n, lanes, accumulator, pipeline, dsp);
+    return new MxCoreSpec(a, b, n, lanes, accumulator, pipeline, dsp, scales);
   }
 
   public MxCoreSpec withLanes(int n) {
-    return new MxCoreSpec(a, b, blocks, n, accumulator, pipeline, dsp);
+    return new MxCoreSpec(a, b, blocks, n, accumulator, pipeline, dsp, scales);
   }
 
   public MxCoreSpec withPipeline(Pipeline p) {
-    return new MxCoreSpec(a, b, blocks, lanes, accumulator, p, dsp);
+    return new MxCoreSpec(a, b, blocks, lanes, accumulator, p, dsp, scales);
   }
 
   public MxCoreSpec withDsp(boolean d) {
-    return new MxCoreSpec(a, b, blocks, lanes, accumulator, pipeline, d);
+    return new MxCoreSpec(a, b, blocks, lanes, accumulator, pipeline, d, scales);
   }
 
   public MxCoreSpec withAccumulator(AccumulatorKind k) {
-    return new MxCoreSpec(a, b, blocks, lanes, k, pipeline, dsp);
+    return new MxCoreSpec(a, b, blocks, lanes, k, pipeline, dsp, scales);
+  }
+
+  public MxCoreSpec withScaleRange(ScaleRange r) {
+    return new MxCoreSpec(a, b, blocks, lanes, accumulator, pipeline, dsp, r);
+  }
+
+  /** True when the range is narrower than {@link ScaleRange#FULL}: the core has {@code io_range}. */
+  public boolean hasRangeFlag() {
+    return !scales.equals(ScaleRange.FULL);
   }
 
   /** True for the exact (Kulisch) accumulator. */
@@ -132,7 +204,7 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
   }
 
   /**
-   * Width of {@code io_acc}: for the exact register product bits + {@link #SCALE_SPAN} + guard bits
+   * Width of {@code io_acc}: for the exact register product bits + the scale span + guard bits
    * for the terms + sign; for a float register its bits.
    */
   public int accWidth() {
@@ -142,17 +214,19 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
     return exactWidth();
   }
 
-  /** Width of the exact register: product bits + {@link #SCALE_SPAN} + guard bits + sign. */
+  /** Width of the exact register: product bits + the scale range's span + guard bits + sign. */
   public int exactWidth() {
-    return elementGeometry().productBits() + SCALE_SPAN + ceilLog2(terms()) + 1;
+    return elementGeometry().productBits() + scales.span() + ceilLog2(terms()) + 1;
   }
 
   /**
-   * Exponent of the exact register's LSB (the unit of a float register's addends): element product quantum + the implicit element scales - 254.
+   * Exponent of the exact register's LSB (the unit of a float register's addends): element
+   * product quantum + the implicit element scales + the range's smallest combined scale (-254 for
+   * the full range; a float register always has -254).
    */
   public int lsbExponent() {
     return elementGeometry().lsbExponent() + a.implicitExponent() + b.implicitExponent()
-        + 2 * E8M0.MIN_EXPONENT;
+        + scales.min();
   }
 
   /** Cycles from presenting elements and scales to seeing them in {@code io_acc}. */
@@ -192,6 +266,10 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
     if (!exact()) {
       n.append("_acc").append(ident(accumulator.tag()));
     }
+    if (hasRangeFlag()) {
+      n.append("_x").append(scales.min() < 0 ? "m" + -scales.min() : "" + scales.min()).append("_")
+          .append(scales.max() < 0 ? "m" + -scales.max() : "" + scales.max());
+    }
     if (!pipeline.isFlat()) {
       n.append("_pipe_").append(pipeline.tag());
     }
@@ -224,6 +302,9 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
     if (!exact()) {
       extra.add("acc " + accumulator.tag());
     }
+    if (hasRangeFlag()) {
+      extra.add("scales " + scales);
+    }
     if (!pipeline.isFlat()) {
       extra.add("pipeline " + pipeline);
     }
@@ -238,8 +319,16 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
         + " (" + blockSize() / lanes + (blockSize() / lanes == 1 ? " cycle" : " cycles") + " a block).");
     l.add("io_scale_a, io_scale_b: the E8M0 scale codes of the block the cycle's elements belong to"
         + " (2^(code-127); 0xFF = NaN); hold them for the block.");
-    l.add("Each cycle: the lanes' exact products summed, shifted left by io_scale_a + io_scale_b (0..508),"
-        + " added into the exact accumulator; a NaN scale adds 0 and sets io_nan.");
+    if (hasRangeFlag()) {
+      l.add("Each cycle: the lanes' exact products summed, shifted left by io_scale_a + io_scale_b - "
+          + (scales.min() + 254) + " (0.." + scales.span() + "), added into the exact accumulator; a NaN scale adds 0"
+          + " and sets io_nan.");
+      l.add("Scale range " + scales + ": a valid cycle whose Xa + Xb = io_scale_a + io_scale_b - 254 lies outside"
+          + " adds 0 and sets the sticky io_range flag (io_acc then misses it).");
+    } else {
+      l.add("Each cycle: the lanes' exact products summed, shifted left by io_scale_a + io_scale_b (0..508),"
+          + " added into the exact accumulator; a NaN scale adds 0 and sets io_nan.");
+    }
     String implicit = a.implicitExponent() + b.implicitExponent() != 0 ? " (includes the INT elements' implicit 2^"
         + a.implicitExponent() + " x 2^" + b.implicitExponent() + ")" : "";
     if (accumulator instanceof AccumulatorKind.Floating f) {

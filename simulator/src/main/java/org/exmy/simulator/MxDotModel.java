@@ -17,7 +17,10 @@ import java.util.Objects;
  * computed without rounding (the spec leaves the internal precision implementation-defined; exact
  * is its strictest reading). With a float register ({@link AccumulatorKind.Floating}) a valid cycle
  * under finite scales does {@code acc := RNE(acc + 2^(scaleA + scaleB) * lane sum)} instead, by
- * the existing float accumulator's model ({@link Accumulator.FloatingPoint}).
+ * the existing float accumulator's model ({@link Accumulator.FloatingPoint}). A narrower scale
+ * range ({@link MxCoreSpec#scales()}) puts the register's LSB at its smallest combined scale; a
+ * valid cycle under finite scales whose {@code Xa + Xb} lies outside adds nothing and sets the
+ * sticky range flag.
  *
  * <p>Not thread-safe.
  */
@@ -36,6 +39,7 @@ public final class MxDotModel {
   private boolean nan;
   private boolean posInf;
   private boolean negInf;
+  private boolean range;
 
   public MxDotModel(MxCoreSpec spec) {
     this.spec = Objects.requireNonNull(spec, "spec");
@@ -60,6 +64,7 @@ public final class MxDotModel {
       fp.clear();
     }
     nan = false;
+    range = false;
     posInf = false;
     negInf = false;
   }
@@ -106,6 +111,11 @@ public final class MxDotModel {
       nan = true;
       return;
     }
+    int x = scaleA + scaleB - 2 * E8M0.BIAS;
+    if (!spec.scales().contains(x)) {
+      range = true; // outside the register's scale range: adds nothing
+      return;
+    }
     if (fp != null) {
       // the lanes' exact sum times 2^(scaleA + scaleB), rounded once
       for (int k = 0; k < n; k++) {
@@ -115,7 +125,7 @@ public final class MxDotModel {
       return;
     }
     BigInteger laneSum = big != null ? big : BigInteger.valueOf(sum);
-    acc = acc.add(laneSum.shiftLeft(scaleA + scaleB)).and(mask);
+    acc = acc.add(laneSum.shiftLeft(x - spec.scales().min())).and(mask);
   }
 
   /** The register as the unsigned bit pattern the core drives on {@code io_acc}. */
@@ -140,6 +150,11 @@ public final class MxDotModel {
     return nan;
   }
 
+  /** True when a valid cycle's combined scale was outside the core's scale range since the last clear. */
+  public boolean rangeFlag() {
+    return range;
+  }
+
   public boolean posInfFlag() {
     return posInf;
   }
@@ -149,14 +164,14 @@ public final class MxDotModel {
   }
 
   /**
-   * NaN if the NaN flag is set or infinities of both signs met (flags or a float register that
+   * NaN if the NaN or the range flag is set or infinities of both signs met (flags or a float register that
    * overflowed); +-inf if one sign did; else the register's value.
    */
   public Value result() {
     Value v = fp != null ? fp.value() : Value.finite(accumulator(), spec.lsbExponent());
     boolean pos = posInf || v.kind() == Value.Kind.POS_INF;
     boolean neg = negInf || v.kind() == Value.Kind.NEG_INF;
-    if (nan || (pos && neg)) {
+    if (nan || range || (pos && neg)) {
       return Value.nan();
     }
     if (pos || neg) {

@@ -56,6 +56,7 @@ public final class MxCrossCheck implements AutoCloseable {
   private final int oNan;
   private final int oPos;
   private final int oNeg;
+  private final int oRange;
 
   /** Verilates (or loads from the cache) the core. */
   public MxCrossCheck(MxCore core) {
@@ -84,11 +85,17 @@ public final class MxCrossCheck implements AutoCloseable {
     oNan = sim.outputIndex("io_nan");
     oPos = core.spec().hasInfFlags() ? sim.outputIndex("io_posInf") : -1;
     oNeg = core.spec().hasInfFlags() ? sim.outputIndex("io_negInf") : -1;
+    oRange = core.spec().hasRangeFlag() ? sim.outputIndex("io_range") : -1;
   }
 
-  /** Flags as bits: 1 NaN, 2 +inf, 4 -inf. */
+  /** Flags as bits: 1 NaN, 2 +inf, 4 -inf, 8 scale out of range. */
   private static int flags(MxDotModel m) {
-    return (m.nanFlag() ? 1 : 0) | (m.posInfFlag() ? 2 : 0) | (m.negInfFlag() ? 4 : 0);
+    return (m.nanFlag() ? 1 : 0) | (m.posInfFlag() ? 2 : 0) | (m.negInfFlag() ? 4 : 0) | (m.rangeFlag() ? 8 : 0);
+  }
+
+  private int hwFlags(int i) {
+    return (batch.get(i, oNan) != 0 ? 1 : 0) | (oPos >= 0 && batch.get(i, oPos) != 0 ? 2 : 0)
+        | (oNeg >= 0 && batch.get(i, oNeg) != 0 ? 4 : 0) | (oRange >= 0 && batch.get(i, oRange) != 0 ? 8 : 0);
   }
 
   /** Runs {@code steps} (the first is made a reset) through both sides and compares every cycle. */
@@ -123,8 +130,7 @@ public final class MxCrossCheck implements AutoCloseable {
         BigInteger want = src < lastReset ? BigInteger.ZERO : accs[src];
         int wantF = src < lastReset ? 0 : fl[src];
         BigInteger got = batch.getBig(i, oAcc);
-        int gotF = (batch.get(i, oNan) != 0 ? 1 : 0) | (oPos >= 0 && batch.get(i, oPos) != 0 ? 2 : 0)
-            | (oNeg >= 0 && batch.get(i, oNeg) != 0 ? 4 : 0);
+        int gotF = hwFlags(i);
         if (!got.equals(want) || gotF != wantF) {
           mismatches++;
           if (ex.size() < MAX_EXAMPLES) ex.add(describe(t, steps.get(t), want, wantF, got, gotF));
@@ -134,7 +140,7 @@ public final class MxCrossCheck implements AutoCloseable {
     return new Report(core.moduleName(), kind, steps.size(), mismatches, List.copyOf(ex));
   }
 
-  /** {@code io_acc} (unsigned bits) and the flags (1 NaN, 2 +inf, 4 -inf) after a step. */
+  /** {@code io_acc} (unsigned bits) and the flags (1 NaN, 2 +inf, 4 -inf, 8 range) after a step. */
   public record Sample(BigInteger acc, int flags) {}
 
   /** Runs {@code steps} (the first is made a reset) through the core only; its outputs after the last step. */
@@ -144,8 +150,7 @@ public final class MxCrossCheck implements AutoCloseable {
       int n = Math.min(BATCH, steps.size() - base);
       load(steps, base, n);
       batch.run();
-      out = new Sample(batch.getBig(n - 1, oAcc), (batch.get(n - 1, oNan) != 0 ? 1 : 0)
-          | (oPos >= 0 && batch.get(n - 1, oPos) != 0 ? 2 : 0) | (oNeg >= 0 && batch.get(n - 1, oNeg) != 0 ? 4 : 0));
+      out = new Sample(batch.getBig(n - 1, oAcc), hwFlags(n - 1));
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package org.exmy.testbench;
 
+import static org.exmy.simulator.MxCoreSpec.ScaleRange.FULL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +43,7 @@ class MxCoreTest {
 
   private static MxCore core(String a, String b, int blocks, int lanes, String pipeline) {
     return MxGenerator.generate(new MxCoreSpec(MxFormat.parse(a), MxFormat.parse(b), blocks, lanes,
-        new AccumulatorKind.Exact(), Pipeline.parse(pipeline), false));
+        new AccumulatorKind.Exact(), Pipeline.parse(pipeline), false, FULL));
   }
 
   @Test
@@ -89,7 +90,7 @@ class MxCoreTest {
   @Test
   void floatRegisters() {
     MxCore fp32 = MxGenerator.generate(new MxCoreSpec(MxFormat.parse("MXFP8_E4M3"), MxFormat.parse("MXFP8_E4M3"), 8, 4,
-        AccumulatorKind.Floating.FP32, Pipeline.NONE, false));
+        AccumulatorKind.Floating.FP32, Pipeline.NONE, false, FULL));
     try (MxCrossCheck cc = new MxCrossCheck(fp32)) {
       Report ex = cc.run("exhaustive pairs", MxCrossCheck.exhaustivePairs(fp32, new int[][] {{127, 127}, {0xFE, 0xFE},
           {0, 0}, {0xFF, 127}}));
@@ -98,7 +99,7 @@ class MxCoreTest {
       assertTrue(rnd.passed(), rnd::toString);
     }
     MxCore bf16 = MxGenerator.generate(new MxCoreSpec(MxFormat.parse("MXINT8"), MxFormat.parse("MXFP8_E5M2"), 8, 1,
-        AccumulatorKind.Floating.BF16, Pipeline.parse("decode,multiply,product"), false));
+        AccumulatorKind.Floating.BF16, Pipeline.parse("decode,multiply,product"), false, FULL));
     assertEquals(4, bf16.latency());
     try (MxCrossCheck cc = new MxCrossCheck(bf16)) {
       Report ex = cc.run("exhaustive pairs", MxCrossCheck.exhaustivePairs(bf16, new int[][] {{127, 127}, {0xFE, 0xFE},
@@ -115,6 +116,12 @@ class MxCoreTest {
    * says (signed, times 2^lsb), must equal the spec reference's exact sum: neither end may be lost.
    */
   private static void worstCase(MxCrossCheck cc, MxCore core, int bigA, int bigB, int smallA, int smallB) {
+    worstCase(cc, core, bigA, bigB, smallA, smallB, new int[] {0xFE, 0xFE, 0, 0});
+  }
+
+  /** The same with the big blocks' scales {@code scales[0..1]} and the small block's {@code scales[2..3]}. */
+  private static void worstCase(MxCrossCheck cc, MxCore core, int bigA, int bigB, int smallA, int smallB,
+      int[] scales) {
     MxCoreSpec s = core.spec();
     String na = s.a().name();
     String nb = s.b().name();
@@ -128,8 +135,8 @@ class MxCoreTest {
     steps.add(new Step(true, false, false, new int[s.lanes()], new int[s.lanes()], 0, 0));
     for (int q = 0; q < n; q++) {
       boolean last = q == n - 1;
-      sa[q] = last ? 0 : 0xFE;
-      sb[q] = last ? 0 : 0xFE;
+      sa[q] = last ? scales[2] : scales[0];
+      sb[q] = last ? scales[3] : scales[1];
       Arrays.fill(ca[q], last ? smallA : bigA);
       Arrays.fill(cb[q], last ? smallB : bigB);
       int[] va = new int[s.lanes()];
@@ -151,6 +158,27 @@ class MxCoreTest {
     assertEquals(0, want.compareTo(value), core.moduleName() + " worst case: " + want + " vs " + value);
     Report r = cc.run("worst case", steps);
     assertTrue(r.passed(), r::toString);
+  }
+
+  @Test
+  void aNarrowScaleRange() {
+    MxCore core = MxGenerator.generate(new MxCoreSpec(MxFormat.parse("MXFP8_E4M3"), MxFormat.parse("MXFP4_E2M1"), 8, 4,
+        new AccumulatorKind.Exact(), Pipeline.parse("product,chunk=16"), false, new MxCoreSpec.ScaleRange(-16, 15)));
+    // E4M3 x E2M1 products: 448 x 6 = 2688 = 2688 * 2^10 units of 2^-10 (22 bits); 31 scale positions,
+    // 8 guard bits (256 products), sign: 62 bits
+    assertEquals(62, core.spec().accWidth());
+    assertEquals(3, core.latency());
+    try (MxCrossCheck cc = new MxCrossCheck(core)) {
+      // in range: x = 0, -15 and 15 (the ends); out: -17, 16; NaN
+      Report ex = cc.run("exhaustive pairs", MxCrossCheck.exhaustivePairs(core, new int[][] {{127, 127}, {119, 120},
+          {135, 134}, {110, 127}, {143, 127}, {0xFF, 127}}));
+      assertTrue(ex.passed(), ex::toString);
+      Report rnd = cc.run("random blocks", MxCrossCheck.randomBlocks(core, 6, 300, 6, 0.05));
+      assertTrue(rnd.passed(), rnd::toString);
+      // the register's ends: all blocks at max magnitude at Xa + Xb = 15, then the smallest at -16
+      worstCase(cc, core, 0x7E, 0x7, 0x01, 0x01, new int[] {135, 134, 119, 119});
+      worstCase(cc, core, 0xFE, 0x7, 0x01, 0x09, new int[] {134, 135, 110, 128});
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.exmy.testbench;
 
+import static org.exmy.simulator.MxCoreSpec.ScaleRange.FULL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,7 +25,7 @@ class MxDotModelTest {
 
   /** Feeds blocks to the model, {@code lanes} elements a cycle, and compares with the reference. */
   private static void check(String na, String nb, int lanes, int blocks, long seed, double nanRate) {
-    MxCoreSpec spec = new MxCoreSpec(MxFormat.parse(na), MxFormat.parse(nb), 8, lanes, EXACT, Pipeline.NONE, false);
+    MxCoreSpec spec = new MxCoreSpec(MxFormat.parse(na), MxFormat.parse(nb), 8, lanes, EXACT, Pipeline.NONE, false, FULL);
     MxDotModel m = new MxDotModel(spec);
     SplittableRandom r = new SplittableRandom(seed);
     int k = spec.blockSize();
@@ -108,7 +109,7 @@ class MxDotModelTest {
   }
 
   private static void floatCase(String na, String nb, AccumulatorKind.Floating kind, int lanes, long seed) {
-    MxCoreSpec spec = new MxCoreSpec(MxFormat.parse(na), MxFormat.parse(nb), 8, lanes, kind, Pipeline.NONE, false);
+    MxCoreSpec spec = new MxCoreSpec(MxFormat.parse(na), MxFormat.parse(nb), 8, lanes, kind, Pipeline.NONE, false, FULL);
     MxDotModel m = new MxDotModel(spec);
     SplittableRandom r = new SplittableRandom(seed * 7919 + lanes);
     int codesA = 1 << spec.a().element().bits();
@@ -174,13 +175,38 @@ class MxDotModelTest {
   }
 
   @Test
+  void aNarrowScaleRangeFlagsWhatItCannotHold() {
+    MxCoreSpec spec = MxCoreSpec.of(MxFormat.parse("MXFP8_E4M3"), MxFormat.parse("MXFP8_E4M3"))
+        .withScaleRange(MxCoreSpec.ScaleRange.parse("-10..10"));
+    // 36 product bits + 20 scale positions + 10 guard bits + sign; LSB 2^(-18 - 10)
+    assertEquals(67, spec.accWidth());
+    assertEquals(-28, spec.lsbExponent());
+    assertEquals("exmy_mxmac_mxfp8_e4m3_k32_xm10_10", spec.moduleName());
+    MxDotModel m = new MxDotModel(spec);
+    // 0x38 = 1.0: 1 * 1 * 2^10 + 1 * 1 * 2^-10 held exactly
+    m.step(true, true, new int[] {0x38}, new int[] {0x38}, 132, 132);
+    m.step(false, true, new int[] {0x38}, new int[] {0x38}, 117, 127);
+    assertEquals(0, new BigDecimal("1024.0009765625").compareTo(m.result().toBigDecimal()), m.result().toString());
+    assertTrue(!m.rangeFlag());
+    m.step(false, true, new int[] {0}, new int[] {0}, 138, 128); // Xa + Xb = 12: out, even for zeros
+    assertTrue(m.rangeFlag() && m.result().isNaN());
+    m.step(true, true, new int[] {0x38}, new int[] {0x38}, 127, 127);
+    assertTrue(!m.rangeFlag());
+    assertEquals(0, BigDecimal.ONE.compareTo(m.result().toBigDecimal()));
+    assertThrows(FormatException.class, () -> spec.withAccumulator(AccumulatorKind.Floating.FP32));
+    assertThrows(FormatException.class, () -> MxCoreSpec.ScaleRange.parse("5..4"));
+    assertThrows(FormatException.class, () -> MxCoreSpec.ScaleRange.parse("-255..0"));
+    assertThrows(FormatException.class, () -> MxCoreSpec.ScaleRange.parse("x"));
+  }
+
+  @Test
   void refusals() {
     MxFormat e4 = MxFormat.parse("MXFP8_E4M3");
     assertThrows(FormatException.class, () -> new MxCoreSpec(e4, MxFormat.parse("MXFP8_E4M3:block=16"), 8, 1,
-        EXACT, Pipeline.NONE, false));
-    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 8, 3, EXACT, Pipeline.NONE, false));
-    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 0, 1, EXACT, Pipeline.NONE, false));
-    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 8, 4, EXACT, Pipeline.preset(3), false));
+        EXACT, Pipeline.NONE, false, FULL));
+    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 8, 3, EXACT, Pipeline.NONE, false, FULL));
+    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 0, 1, EXACT, Pipeline.NONE, false, FULL));
+    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 8, 4, EXACT, Pipeline.preset(3), false, FULL));
   }
 
   @Test
