@@ -103,7 +103,8 @@ final class MxCores {
           + " cycle; io_acc = sign, exponent, mantissa");
     } else {
       o.println("module " + core.moduleName() + ": " + s.label() + ", exact for " + s.blocks() + " blocks ("
-          + s.terms() + " products) at any scales, latency " + s.latency());
+          + s.terms() + " products) at " + (s.hasRangeFlag() ? "Xa + Xb in " + s.scales() : "any scales")
+          + ", latency " + s.latency());
       o.println("  accumulator: " + s.accWidth() + " bits = " + s.elementGeometry().productBits() + " product + "
           + s.scales().span() + " scale + " + (32 - Integer.numberOfLeadingZeros(s.terms() - 1))
           + " guard + 1 sign; value = io_acc * 2^" + s.lsbExponent());

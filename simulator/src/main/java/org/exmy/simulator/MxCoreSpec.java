@@ -339,7 +339,8 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
       l.add("io_acc is its bit pattern (sign, exponent, mantissa); overflow gives inf. Lane sums are in units of 2^"
           + lsbExponent() + implicit + ".");
     } else {
-      l.add("Exact accumulator (Kulisch): up to " + blocks + " blocks (" + terms() + " products) at any scales"
+      l.add("Exact accumulator (Kulisch): up to " + blocks + " blocks (" + terms() + " products) at "
+          + (hasRangeFlag() ? "Xa + Xb in " + scales : "any scales")
           + " summed without rounding; wraps modulo 2^" + accWidth() + " after that.");
       l.add("io_acc is a " + accWidth() + "-bit two's complement integer; value = io_acc * 2^" + lsbExponent()
           + implicit + ".");
