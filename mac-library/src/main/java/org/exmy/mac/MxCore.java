@@ -17,8 +17,9 @@ import org.exmy.simulator.MxCoreSpec;
  *       io_a_0 .. io_a_<L-1>} and {@code io_b_0 ..} for L lanes (element codes), under {@code
  *       io_scale_a} and {@code io_scale_b} (the E8M0 scale codes of their block).</li>
  *   <li>{@code io_acc}: the exact sum, two's complement in units of 2^{@link
- *       MxCoreSpec#lsbExponent()}.</li>
- *   <li>{@code io_nan} (always), {@code io_posInf} and {@code io_negInf} (MXFP8_E5M2): sticky.</li>
+ *       MxCoreSpec#lsbExponent()}; with a float accumulator its bit pattern.</li>
+ *   <li>{@code io_nan} (always), {@code io_posInf} and {@code io_negInf} (MXFP8_E5M2), {@code
+ *       io_range} (a narrowed scale range, {@link MxCoreSpec#scales()}): sticky.</li>
  * </ul>
  * Latency {@link MxCoreSpec#latency()}: {@code io_acc} after the edge of cycle t includes the lanes
  * presented up to cycle {@code t - latency + 1}.

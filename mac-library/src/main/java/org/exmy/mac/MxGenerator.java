@@ -27,12 +27,14 @@ import org.exmy.simulator.Pipeline;
  *   <li>each lane's exact element product in its own module ({@link ProductUnit#component}: decode,
  *       multiply, place; NaN / inf classes), the lanes' flags and control through {@link Control};
  *   <li>the lanes summed exactly ({@link AdderChain}) into the lane sum;
- *   <li>the two scale codes added (9 bits, 0..508; either code 0xFF is NaN), travelling with the
- *       data through the decode and multiply stages;
+ *   <li>the two scale codes added (9 bits, 0..508; either code 0xFF is NaN; with a narrowed scale
+ *       range, the shift counted from its smallest value and an out-of-range flag), travelling
+ *       with the data through the decode and multiply stages;
  *   <li>the lane sum shifted left by that sum, a logarithmic shifter whose level k is only as wide
  *       as the value can be after it (the sign copied above), into the accumulator's units;
  *   <li>{@link AccumulatorUnit}: the exact register (whole or chunked) and the sticky flags; a NaN
- *       scale adds nothing and sets the NaN flag.
+ *       scale adds nothing and sets the NaN flag. With a float accumulator, steps 4 and 5 are the
+ *       existing {@link FloatAccumulatorUnit} instead, the combined scale the addend's exponent.
  * </ol>
  */
 public final class MxGenerator {
