@@ -23,6 +23,8 @@ final class GenerateCommand implements Runnable {
 
   @Mixin DspOption dspOption;
 
+  @Mixin MxCores mx;
+
   @Option(names = {"-o", "--out"}, paramLabel = "OUTDIR", defaultValue = "build/verilog",
       description = "Output folder (default: ${DEFAULT-VALUE}).")
   Path out;
@@ -49,6 +51,16 @@ final class GenerateCommand implements Runnable {
     if (selection.formats.isEmpty()) throw new UsageException("generate needs at least one FORMAT");
     if (name != null && selection.formats.size() > 1) throw new UsageException("--name needs exactly one FORMAT");
     PrintWriter o = spec.commandLine().getOut();
+    if (MxCores.selected(selection)) {
+      for (org.exmy.simulator.MxCoreSpec s : mx.specs(selection, dspOption.dsp)) {
+        org.exmy.mac.MxCore core = name == null ? org.exmy.mac.MxGenerator.generate(s)
+            : org.exmy.mac.MxGenerator.generate(s, name);
+        o.println("wrote " + MxCores.write(out, core));
+        MxCores.describe(o, core);
+      }
+      o.flush();
+      return;
+    }
     for (CoreSpec s0 : selection.specs()) {
       CoreSpec s = dspOption.apply(s0);
       MacCore core;

@@ -43,6 +43,8 @@ final class SynthCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CoreSelection selection;
 
+  @Mixin MxCores mx;
+
   /** Which DSP modes to run. */
   enum DspMode { both, dsp, nodsp }
 
@@ -90,9 +92,23 @@ final class SynthCommand implements Callable<Integer> {
       flows.remove("ice40");
     }
     PrintWriter o = spec.commandLine().getOut();
-    List<CoreSpec> specs = selection.specs();
+    boolean mxCores = MxCores.selected(selection);
+    List<CoreSpec> specs = mxCores ? List.of() : selection.specs();
     o.println(SynthCsv.header());
     List<SynthCsv.Row> rows = new ArrayList<>();
+    if (mxCores) {
+      for (org.exmy.simulator.MxCoreSpec s : mx.specs(selection, false)) {
+        for (SynthCsv.Row row : MxCores.synth(s, modes(dsp), out, new CoreSynthesis.Options(part, period, flows, seed),
+            line -> {
+          err.println(line);
+          err.flush();
+        })) {
+          rows.add(row);
+          o.println(SynthCsv.row(row));
+          o.flush();
+        }
+      }
+    }
     for (CoreSpec s : specs) {
       for (boolean useDsp : modes(dsp)) {
         // with DSP blocks allowed, the core's multiplies are written for them (CoreSpec.dsp)

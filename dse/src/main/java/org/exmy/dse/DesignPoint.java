@@ -9,9 +9,9 @@ import org.exmy.simulator.MxFormat;
  * on (null: none).
  *
  * <p>An MX point ({@code mxW} and {@code mxA} not null) is rated with MX quantization (README "MX
- * quantization"); its {@code core} is the plain core of the element formats, which stands for no
- * MX core (there is none yet), so such a point has an accuracy stage only: the sweep neither proves
- * nor synthesizes it.
+ * quantization"); its {@code core} is the plain core of the element formats (for the accuracy
+ * stage's options); the sweep proves and synthesizes the MX core that stands for it ({@code
+ * Sweep.mxCore}).
  */
 public record DesignPoint(CoreSpec core, String model, MxFormat mxW, MxFormat mxA) {
 

@@ -17,6 +17,8 @@ import java.util.function.Supplier;
 import org.exmy.hdl.sim.ModelCache;
 import org.exmy.mac.MacCore;
 import org.exmy.mac.MacGenerator;
+import org.exmy.mac.MxCore;
+import org.exmy.mac.MxGenerator;
 import org.exmy.nn.Model;
 import org.exmy.nn.ReferenceModels;
 import org.exmy.nn.Tensor;
@@ -29,12 +31,14 @@ import org.exmy.nn.quant.QuantOptions;
 import org.exmy.simulator.AccumulatorChoice;
 import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.CoreSpec;
+import org.exmy.simulator.MxCoreSpec;
 import org.exmy.simulator.NumberFormat;
 import org.exmy.simulator.Overflow;
 import org.exmy.simulator.Pipeline;
 import org.exmy.simulator.Quantizer;
 import org.exmy.synth.SynthCsv;
 import org.exmy.testbench.CrossCheck;
+import org.exmy.testbench.MxCrossCheck;
 import org.exmy.testbench.WorstCaseOracle;
 
 /**
@@ -129,7 +133,7 @@ public final class Sweep {
         }
       }
     }
-    // MX points: accuracy only (no MX core yet), one per pair and model, after the cores
+    // MX points: one per pair and model, after the cores (their MX core: see mxCore)
     for (org.exmy.simulator.MxFormat[] pair : c.grid().mxPairs(c.pairs())) {
       CoreSpec spec = CoreSpec.mac(pair[0].element(), pair[1].element());
       for (String m : models) {
@@ -317,12 +321,12 @@ public final class Sweep {
     Map<String, Stage<?>> stages = new LinkedHashMap<>();
     Map<DesignPoint, List<Stage<?>>> byPoint = new LinkedHashMap<>();
     int nnThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, c.jobs()));
-    if (listener != null && (c.prove() || c.synthesize()) && points.stream().anyMatch(DesignPoint::isMx)) {
-      listener.log("note: MX points have an accuracy stage only: there is no MX core yet to prove or synthesize");
-    }
     for (DesignPoint p : points) {
       CoreSpec spec = p.core();
       List<Stage<?>> mine = byPoint.computeIfAbsent(p, k -> new ArrayList<>());
+      if (p.isMx() && (c.prove() || c.synthesize())) {
+        addMxStages(c, p, tools, stages, mine);
+      }
       if (c.prove() && !p.isMx()) {
         String key = "proof|" + spec + "|" + spec.moduleName() + "|sequences=" + c.sequences() + "|" + STAGES_VERSION
             + "|" + tools.get("generator") + "|" + tools.get("verilator");
@@ -419,6 +423,73 @@ public final class Sweep {
       seconds += r.seconds();
     }
     return new Stages.Proof(vectors, mismatches, seconds);
+  }
+
+  /**
+   * The MX core that stands for an MX point: its two MX formats, the exact accumulator sized for
+   * {@code terms} products ({@code ceil(terms / block)} blocks), or the sweep's float accumulator;
+   * the first of the sweep's lane counts that divides the block (else 1); the sweep's pipeline when
+   * an MX core takes it (else none); the first DSP mode.
+   */
+  static MxCoreSpec mxCore(Config c, DesignPoint p) {
+    int block = p.mxW().blockSize();
+    int lanes = c.lanes().stream().filter(l -> block % l == 0).findFirst().orElse(1);
+    AccumulatorKind acc;
+    try {
+      acc = c.accumulator().apply(p.core()).accumulator();
+    } catch (org.exmy.simulator.FormatException e) {
+      acc = new AccumulatorKind.Exact();
+    }
+    if (acc instanceof AccumulatorKind.Fixed) acc = new AccumulatorKind.Exact(); // not built for MX cores
+    Pipeline pipe = c.pipeline().treeEvery() > 0 || (c.pipeline().chunkBits() > 0 && !(acc instanceof AccumulatorKind.Exact))
+        ? Pipeline.NONE : c.pipeline();
+    return new MxCoreSpec(p.mxW(), p.mxA(), (Math.max(1, c.terms()) + block - 1) / block, lanes, acc, pipe,
+        c.dsp().get(0), MxCoreSpec.ScaleRange.FULL);
+  }
+
+  private static void addMxStages(Config c, DesignPoint p, ToolVersions tools, Map<String, Stage<?>> stages,
+      List<Stage<?>> mine) {
+    MxCoreSpec mx = mxCore(c, p);
+    if (c.prove()) {
+      String key = "mxproof|" + mx + "|" + mx.moduleName() + "|sequences=" + c.sequences() + "|" + STAGES_VERSION
+          + "|" + tools.get("generator") + "|" + tools.get("verilator");
+      mine.add(stages.computeIfAbsent(key, k -> new Stage<>("proof", k, "prove " + mx.label(), Stages.Proof::of,
+          Stages.Proof::toProperties, () -> proveMx(mx, c.sequences()))));
+    }
+    if (c.synthesize()) {
+      String key = "mxcost|" + mx + "|" + mx.moduleName() + "|" + c.synth() + "|" + STAGES_VERSION + "|"
+          + tools.get("generator") + "|" + tools.get("yosys")
+          + (c.synth().flows().contains("ice40") ? "|" + tools.get("nextpnr-ice40") : "");
+      mine.add(stages.computeIfAbsent(key, k -> new Stage<>("cost", k, "synthesize " + mx.label(), Stages.Cost::of,
+          Stages.Cost::toProperties, () -> costMx(mx, c))));
+    }
+  }
+
+  /** Exhaustive element pairs under unit, extreme and NaN scales, then random blocks, against the model. */
+  static Stages.Proof proveMx(MxCoreSpec spec, int sequences) {
+    MxCore core = MxGenerator.generate(spec);
+    long t0 = System.nanoTime();
+    long vectors = 0;
+    long mismatches = 0;
+    try (MxCrossCheck cc = new MxCrossCheck(core)) {
+      List<MxCrossCheck.Report> reports = new ArrayList<>();
+      reports.add(cc.run("exhaustive pairs", MxCrossCheck.exhaustivePairs(core,
+          new int[][] {{127, 127}, {0xFE, 0xFE}, {0, 0}, {0xFF, 127}})));
+      if (sequences > 0) reports.add(cc.run("random blocks", MxCrossCheck.randomBlocks(core, 1, sequences, 4, 0.05)));
+      for (MxCrossCheck.Report r : reports) {
+        vectors += r.vectors();
+        mismatches += r.mismatches();
+      }
+    }
+    return new Stages.Proof(vectors, mismatches, (System.nanoTime() - t0) / 1e9);
+  }
+
+  static Stages.Cost costMx(MxCoreSpec spec, Config c) {
+    MxCore core = MxGenerator.generate(spec);
+    SynthCsv.Row row = MxCoreSynthesis.run(core, c.work().resolve(core.moduleName()), c.synth(), null);
+    return new Stages.Cost(row.cost().luts(), row.cost().ffs(), row.cost().carry4(), row.cost().dsp48(),
+        row.ice40() == null ? -1 : row.ice40().coreLcs(), row.ice40() == null ? Double.NaN : row.ice40().fmaxMhz(),
+        row.xc7() == null ? Double.NaN : row.xc7().criticalNs());
   }
 
   static Stages.Cost cost(CoreSpec spec, boolean dsp, Config c) {

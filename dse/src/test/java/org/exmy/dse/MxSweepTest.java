@@ -20,10 +20,12 @@ import org.exmy.simulator.AccumulatorChoice;
 import org.exmy.simulator.FormatException;
 import org.exmy.simulator.MxFormat;
 import org.exmy.simulator.Pipeline;
+import org.exmy.mac.MxGenerator;
+import org.exmy.testsupport.RequireTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** MX formats in the sweep's grid: accuracy-only points after the cores, the cores' points unchanged. */
+/** MX formats in the sweep's grid: points after the cores (the cores' points unchanged), proven and synthesized on MX cores. */
 class MxSweepTest {
 
   @Test
@@ -61,28 +63,41 @@ class MxSweepTest {
   }
 
   @Test
-  void mxPointsSkipProofAndCostWithANote(@TempDir Path dir) {
-    List<String> log = new ArrayList<>();
-    Sweep.Outcome o = Sweep.run(config("MXFP4_E2M1,MXINT8", List.of("cnn"), true, true, dir), ToolVersions.read(),
+  void mxPointsAreProvenOnTheirMxCore(@TempDir Path dir) {
+    RequireTools.verilatorBackend();
+    Sweep.Outcome o = Sweep.run(config("MXFP4_E2M1,MXINT8", List.of("cnn"), true, false, dir), ToolVersions.read(),
         new Sweep.Listener() {
           @Override
           public void progress(int done, int total, String what) {}
 
           @Override
-          public void log(String line) {
-            log.add(line);
-          }
+          public void log(String line) {}
         });
     assertTrue(o.failures().isEmpty(), o.failures().toString());
-    assertEquals(2, o.stages()); // two accuracy stages, no proof, no synthesis
-    assertTrue(log.stream().anyMatch(l -> l.startsWith("note: MX points have an accuracy stage only")), log.toString());
+    assertEquals(4, o.stages()); // two accuracy stages, two proofs of MX cores
+    for (PointResult r : o.results()) {
+      // exhaustive element pairs under 4 scale pairs (a reset cycle first, a drain cycle last)
+      int codes = r.point().mxW().element().codeCount();
+      assertEquals(1 + 4L * codes * codes + 1, r.proof().vectors(), r.point().label());
+      assertTrue(r.verified(), r.point().label());
+      assertNull(r.cost());
+      assertNotNull(r.accuracy());
+    }
+    assertEquals("exmy_mxmac_mxint8_k32_t16",
+        Sweep.mxCore(config("MXINT8", List.of(), true, false, dir), o.results().get(1).point()).moduleName());
+    o = Sweep.run(config("MXFP4_E2M1,MXINT8", List.of("cnn"), true, false, dir), ToolVersions.read(),
+        new Sweep.Listener() {
+          @Override
+          public void progress(int done, int total, String what) {}
+
+          @Override
+          public void log(String line) {}
+        });
     var model = ReferenceModels.load("cnn");
     String data = ReferenceModels.defaultData("cnn");
     ModelData test = ModelData.load(data, model, Datasets.Split.TEST).head(40);
+    assertEquals(4, o.cached());
     for (PointResult r : o.results()) {
-      assertNull(r.proof());
-      assertNull(r.cost());
-      assertNotNull(r.accuracy());
       // the sweep's accuracy is the MX PTQ's, run directly
       Assessment as = Assessment.run(model, test, ModelData.calibration(data, model, 32),
           QuantOptions.mx(r.point().mxW(), r.point().mxA()), 1, null, null);
@@ -90,5 +105,27 @@ class MxSweepTest {
     }
     assertEquals(Set.of("MXFP4_E2M1", "MXINT8"),
         Set.copyOf(o.results().stream().map(r -> r.point().shortLabel()).toList()));
+  }
+
+  @Test
+  void mxPointsAreSynthesized(@TempDir Path dir) {
+    RequireTools.yosys();
+    Sweep.Outcome o = Sweep.run(config("MXFP4_E2M1", List.of(), false, true, dir), ToolVersions.read(),
+        new Sweep.Listener() {
+          @Override
+          public void progress(int done, int total, String what) {}
+
+          @Override
+          public void log(String line) {}
+        });
+    assertTrue(o.failures().isEmpty(), o.failures().toString());
+    assertEquals(1, o.stages());
+    Stages.Cost cost = o.results().get(0).cost();
+    // the accumulator alone needs a register bit each: E2M1 products are at most 6 x 6 = 144 units of
+    // 2^-2 (8 bits), + 508 scale positions + 9 guard bits (512 products) + sign = 526
+    assertEquals(526, MxGenerator.generate(Sweep.mxCore(config("MXFP4_E2M1", List.of(), false, true, dir),
+        o.results().get(0).point())).spec().accWidth());
+    assertTrue(cost.ffs() >= 526 + 1, cost.toString());
+    assertTrue(cost.luts() > 0, cost.toString());
   }
 }
