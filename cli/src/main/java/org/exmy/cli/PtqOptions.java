@@ -40,6 +40,32 @@ final class PtqOptions {
   @Option(names = "--bias-correction", description = "Correct each output channel by the expected weight-quantization error.")
   boolean biasCorrection;
 
+  @Option(names = "--gptq", description = "GPTQ weight rounding (README 'Quantization semantics'): column by column"
+      + " with error feedback through the inverse Hessian of the calibration inputs, per-channel scales kept.")
+  boolean gptq;
+
+  @Option(names = "--gptq-damp", paramLabel = "L", defaultValue = "0.01",
+      description = "GPTQ dampening: H + L * mean(diag H) * I, L > 0 (default: ${DEFAULT-VALUE}).")
+  double gptqDamp = 0.01;
+
+  @Option(names = "--gptq-block", paramLabel = "B", defaultValue = "128",
+      description = "GPTQ columns per lazy-update block, 1..65536 (default: ${DEFAULT-VALUE}).")
+  int gptqBlock = 128;
+
+  @Option(names = "--gptq-act-order", description = "GPTQ columns in descending diag H (largest inputs first).")
+  boolean gptqActOrder;
+
+  /** The techniques, checked (one line, exit 2, on a bad value). */
+  QuantOptions.Techniques techniques() {
+    if (!(gptqDamp > 0) || Double.isInfinite(gptqDamp)) {
+      throw new UsageException("--gptq-damp must be > 0, got " + gptqDamp);
+    }
+    Limits.check("--gptq-block", gptqBlock, 1, 65536);
+    QuantOptions.Techniques n = QuantOptions.Techniques.NONE;
+    return new QuantOptions.Techniques(gptq, gptq ? gptqDamp : n.gptqDamp(), gptq ? gptqBlock : n.gptqBlock(),
+        gptq && gptqActOrder, Double.NaN);
+  }
+
   /**
    * The options for the formats named {@code w} and {@code a} (null: the same as {@code w}): MX
    * when {@code w} is an MX name, which then needs an MX {@code a} too.
@@ -53,7 +79,11 @@ final class PtqOptions {
     if (mw) {
       var fw = org.exmy.simulator.MxFormat.parse(w);
       var fa = org.exmy.simulator.MxFormat.parse(an);
-      return options(fw.element(), fa.element(), accumulator, lanes).withMx(fw, fa);
+      if (!techniques().equals(QuantOptions.Techniques.NONE)) {
+        throw new UsageException("--w " + w + ": MX quantization takes no --gptq / --smoothquant");
+      }
+      return options(fw.element(), fa.element(), accumulator, lanes).withMx(fw, fa)
+          .withTechniques(QuantOptions.Techniques.NONE);
     }
     NumberFormat fw = org.exmy.simulator.Formats.parse(w);
     return options(fw, a == null ? fw : org.exmy.simulator.Formats.parse(a), accumulator, lanes);
@@ -80,6 +110,7 @@ final class PtqOptions {
       throw new UsageException("--percentile must be in (0, 100], got " + percentile);
     }
     return QuantOptions.of(fw, fa).withPerChannel(perChannel).withCalibration(c, percentile).withPow2Scales(pow2)
-        .withFp32Layers(fp32Layers).withBiasCorrection(biasCorrection).withAccumulator(accumulator, lanes);
+        .withFp32Layers(fp32Layers).withBiasCorrection(biasCorrection).withAccumulator(accumulator, lanes)
+        .withTechniques(techniques());
   }
 }

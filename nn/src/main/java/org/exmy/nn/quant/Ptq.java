@@ -63,7 +63,8 @@ public final class Ptq implements LinearKernels {
       return prepareMx(model, options);
     }
     boolean keep = options.calibration() != QuantOptions.Calibration.ABSMAX;
-    Calibration cal = Calibration.run(model, calibration, keep, options.biasCorrection(), threads);
+    QuantOptions.Techniques t = options.techniques();
+    Calibration cal = Calibration.run(model, calibration, keep, options.biasCorrection(), t.gptq(), threads);
     Set<Integer> fp32 = fp32Sites(model, options.fp32Layers());
     FormatQuantizer wq = new FormatQuantizer(options.weights());
     FormatQuantizer aq = new FormatQuantizer(options.activations());
@@ -127,11 +128,15 @@ public final class Ptq implements LinearKernels {
       ws[c] = wq.scale(absmax[c], opt.pow2Scales());
     }
     double[] fixed = new double[w.length];
+    for (int i = 0; i < w.length; i++) {
+      fixed[i] = wq.fixed(w[i], ws[opt.perChannel() ? SitePlan.channelOf(site, i) : 0]);
+    }
+    if (opt.techniques().gptq()) {
+      gptq(site, obs, w, ws, opt, wq, fixed);
+    }
     double[] rowAbs = new double[channels];
     for (int i = 0; i < w.length; i++) {
-      int ch = SitePlan.channelOf(site, i);
-      fixed[i] = wq.fixed(w[i], ws[opt.perChannel() ? ch : 0]);
-      rowAbs[ch] += Math.abs(fixed[i]);
+      rowAbs[SitePlan.channelOf(site, i)] += Math.abs(fixed[i]);
     }
     double bound = 0;
     for (double r : rowAbs) {
@@ -146,6 +151,47 @@ public final class Ptq implements LinearKernels {
     SitePlan p = new SitePlan(site, wq, aq, ws, actOp == LinearSite.Operand.A ? sAct : 1f,
         actOp == LinearSite.Operand.B ? sAct : 1f, fixed, combined, correction, bound, opt.accumulator(), opt.lanes());
     return p;
+  }
+
+  /**
+   * GPTQ ({@link Gptq}) of each weight block that the calibration saw (a Conv group's rows, the
+   * whole weight of a Gemm, each matrix of a MatMul's constant operand), over {@code fixed}; the
+   * rows of blocks never seen keep their round-to-nearest operands.
+   */
+  private static void gptq(LinearSite site, Calibration.Site obs, float[] w, float[] ws, QuantOptions opt,
+      FormatQuantizer wq, double[] fixed) {
+    QuantOptions.Techniques t = opt.techniques();
+    int k = site.k();
+    boolean rowsAreChannels = site.weightOperand() == LinearSite.Operand.A;
+    int cols = site.weight().dim(-1);
+    for (var e : obs.hessians.entrySet()) {
+      int key = e.getKey();
+      int rows = obs.hessianRows.get(key);
+      double[] h = e.getValue();
+      if (h.length != k * k) {
+        continue;
+      }
+      // the block as [rows][k]: weight A rows key..key+rows; weight B matrix key, transposed
+      double[] blk = new double[rows * k];
+      float[] sc = new float[rows];
+      int[] at = new int[rows * k];
+      for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < k; j++) {
+          int idx = rowsAreChannels ? (key + r) * k + j : key * k * cols + j * cols + r;
+          at[r * k + j] = idx;
+          blk[r * k + j] = w[idx];
+        }
+        sc[r] = ws[opt.perChannel() ? SitePlan.channelOf(site, at[r * k]) : 0];
+      }
+      double[] f = Gptq.quantize(blk, rows, k, h, sc, wq, t.gptqDamp(), t.gptqBlock(), t.gptqActOrder());
+      if (f == null) {
+        throw new NnException(site.nodeName() + " (" + site.opType() + "): the GPTQ Hessian is not positive"
+            + " definite even dampened by " + t.gptqDamp() + "; raise --gptq-damp");
+      }
+      for (int i = 0; i < f.length; i++) {
+        fixed[at[i]] = f[i];
+      }
+    }
   }
 
   /**
@@ -210,6 +256,23 @@ public final class Ptq implements LinearKernels {
       throw new IllegalStateException("MX quantization has a scale per block, computed at run time");
     }
     return plans.get(index).activationScale(op);
+  }
+
+  /**
+   * The dequantized weight of a quantized site in canonical layout, {@code s[c] * fixed * 2^lsb}
+   * in double (null for a float32 site, a product of two activations or MX).
+   */
+  public double[] quantizedWeight(int index) {
+    SitePlan p = mxWeights != null ? null : plans.get(index);
+    if (p == null || p.weightFixed == null) {
+      return null;
+    }
+    double[] out = new double[p.weightFixed.length];
+    for (int i = 0; i < out.length; i++) {
+      float s = p.weightScale[p.weightScale.length == 1 ? 0 : SitePlan.channelOf(p.site, i)];
+      out[i] = Math.scalb(p.weightFixed[i], p.wq.lsb()) * (double) s;
+    }
+    return out;
   }
 
   /** The plan of linear site {@code index}, or null when it stays in float32. */
