@@ -55,15 +55,27 @@ final class PtqOptions {
   @Option(names = "--gptq-act-order", description = "GPTQ columns in descending diag H (largest inputs first).")
   boolean gptqActOrder;
 
+  @Option(names = "--smoothquant", paramLabel = "ALPHA",
+      description = "SmoothQuant: per reduction index j, activations / s_j and weights * s_j with"
+          + " s_j = max|X_j|^ALPHA / max|W_j|^(1-ALPHA), ALPHA in [0, 1] (README 'Quantization semantics');"
+          + " absmax calibration only.")
+  Double smoothQuant;
+
   /** The techniques, checked (one line, exit 2, on a bad value). */
   QuantOptions.Techniques techniques() {
     if (!(gptqDamp > 0) || Double.isInfinite(gptqDamp)) {
       throw new UsageException("--gptq-damp must be > 0, got " + gptqDamp);
     }
     Limits.check("--gptq-block", gptqBlock, 1, 65536);
+    if (smoothQuant != null && !(smoothQuant >= 0 && smoothQuant <= 1)) {
+      throw new UsageException("--smoothquant must be in [0, 1], got " + smoothQuant);
+    }
+    if (smoothQuant != null && !calib.equalsIgnoreCase("absmax")) {
+      throw new UsageException("--smoothquant calibrates absmax ranges only, not --calib " + calib);
+    }
     QuantOptions.Techniques n = QuantOptions.Techniques.NONE;
     return new QuantOptions.Techniques(gptq, gptq ? gptqDamp : n.gptqDamp(), gptq ? gptqBlock : n.gptqBlock(),
-        gptq && gptqActOrder, Double.NaN);
+        gptq && gptqActOrder, smoothQuant == null ? Double.NaN : smoothQuant);
   }
 
   /**

@@ -69,6 +69,19 @@ public final class Calibration {
     final java.util.Map<Integer, double[]> hessians = new java.util.TreeMap<>();
     final java.util.Map<Integer, Integer> hessianRows = new java.util.TreeMap<>();
 
+    /** SmoothQuant: max |x| of the activation operand per reduction index k (null when not recorded). */
+    float[] kAbsmax;
+
+    synchronized void addKAbsmax(float[] m) {
+      if (kAbsmax == null) {
+        kAbsmax = m;
+        return;
+      }
+      for (int i = 0; i < m.length; i++) {
+        kAbsmax[i] = Math.max(kAbsmax[i], m[i]);
+      }
+    }
+
     synchronized void addHessian(int key, int rows, double[] xxt) {
       double[] h = hessians.get(key);
       if (h == null) {
@@ -123,21 +136,22 @@ public final class Calibration {
   /** Like {@link #run(Model, Tensor, boolean, boolean, int)} for a model of any inputs. */
   public static Calibration run(Model model, org.exmy.nn.Feeds images, boolean keepValues, boolean rowMeans,
       int threads) {
-    return run(model, images, keepValues, rowMeans, false, threads);
+    return run(model, images, keepValues, rowMeans, false, false, threads);
   }
 
   /**
    * Like {@link #run(Model, org.exmy.nn.Feeds, boolean, boolean, int)}, with {@code hessians}: the
-   * GPTQ Hessian sums of each Conv, Gemm and MatMul weight node (of the float32 activations).
+   * GPTQ Hessian sums of each Conv, Gemm and MatMul weight node (of the float32 activations), and
+   * with {@code kMax} their activations' max |x| per reduction index (for SmoothQuant).
    */
   static Calibration run(Model model, org.exmy.nn.Feeds images, boolean keepValues, boolean rowMeans,
-      boolean hessians, int threads) {
+      boolean hessians, boolean kMax, int threads) {
     List<Site> sites = new ArrayList<>();
     for (LinearSite s : model.linearSites()) {
       sites.add(new Site(s));
     }
     LinearKernels observe = site -> new Observer(sites.get(site.index()), keepValues, rowMeans,
-        hessians && gptqSite(site));
+        hessians && gptqSite(site), kMax && gptqSite(site));
     try (Session session = new Session(model, observe, threads)) {
       session.runAll(images, Session.DEFAULT_CHUNK, null);
     }
@@ -160,12 +174,14 @@ public final class Calibration {
     private final boolean rowMeans;
 
     private final boolean hessian;
+    private final boolean kMax;
 
-    Observer(Site site, boolean keep, boolean rowMeans, boolean hessian) {
+    Observer(Site site, boolean keep, boolean rowMeans, boolean hessian, boolean kMax) {
       this.site = site;
       this.keep = keep;
       this.rowMeans = rowMeans;
       this.hessian = hessian;
+      this.kMax = kMax;
     }
 
     @Override
@@ -179,6 +195,20 @@ public final class Calibration {
       SequentialFp32Kernel.INSTANCE.multiply(a, aOff, b, bOff, c, cOff, m, k, n);
       if (hessian) {
         hessian(a, aOff, b, bOff, m, k, n);
+      }
+      if (kMax) {
+        float[] mx = new float[k];
+        boolean wa = site.site.weightOperand() == LinearSite.Operand.A;
+        int count = wa ? n : m;
+        for (int s = 0; s < count; s++) {
+          for (int t = 0; t < k; t++) {
+            float v = Math.abs(wa ? b[bOff + t * n + s] : a[aOff + s * k + t]);
+            if (v > mx[t]) {
+              mx[t] = v;
+            }
+          }
+        }
+        site.addKAbsmax(mx);
       }
       if (!rowMeans) {
         return;
@@ -229,7 +259,7 @@ public final class Calibration {
     }
   }
 
-  /** True for the nodes GPTQ applies to: Conv, Gemm and MatMul with a constant weight. */
+  /** True for the nodes GPTQ and SmoothQuant apply to: Conv, Gemm and MatMul with a constant weight. */
   static boolean gptqSite(LinearSite s) {
     return s.weightOperand() != LinearSite.Operand.NONE
         && (s.opType().equals("Conv") || s.opType().equals("Gemm") || s.opType().equals("MatMul"));

@@ -64,7 +64,8 @@ public final class Ptq implements LinearKernels {
     }
     boolean keep = options.calibration() != QuantOptions.Calibration.ABSMAX;
     QuantOptions.Techniques t = options.techniques();
-    Calibration cal = Calibration.run(model, calibration, keep, options.biasCorrection(), t.gptq(), threads);
+    Calibration cal = Calibration.run(model, calibration, keep, options.biasCorrection(), t.gptq(), t.smooth(),
+        threads);
     Set<Integer> fp32 = fp32Sites(model, options.fp32Layers());
     FormatQuantizer wq = new FormatQuantizer(options.weights());
     FormatQuantizer aq = new FormatQuantizer(options.activations());
@@ -113,8 +114,14 @@ public final class Ptq implements LinearKernels {
           opt.lanes());
     }
     LinearSite.Operand actOp = site.weightOperand() == LinearSite.Operand.A ? LinearSite.Operand.B : LinearSite.Operand.A;
-    float sAct = aq.scale(Calibration.range(obs.operand(actOp), opt, aq), opt.pow2Scales());
     float[] w = site.weight().floats();
+    float[] smooth = null;
+    if (opt.techniques().smooth() && Calibration.gptqSite(site) && obs.kAbsmax != null) {
+      smooth = SmoothQuant.factors(obs.kAbsmax, SmoothQuant.weightMax(site, w), opt.techniques().smoothQuant());
+      w = SmoothQuant.scaleWeights(site, w, smooth);
+    }
+    float sAct = aq.scale(smooth != null ? SmoothQuant.range(obs.kAbsmax, smooth)
+        : Calibration.range(obs.operand(actOp), opt, aq), opt.pow2Scales());
     int cols = site.weight().dim(-1);
     int channels = site.weightChannelAxis() == 0 ? w.length / cols : cols;
     // weight scales: absmax per channel (or of the whole tensor)
@@ -132,7 +139,7 @@ public final class Ptq implements LinearKernels {
       fixed[i] = wq.fixed(w[i], ws[opt.perChannel() ? SitePlan.channelOf(site, i) : 0]);
     }
     if (opt.techniques().gptq()) {
-      gptq(site, obs, w, ws, opt, wq, fixed);
+      gptq(site, obs, w, ws, opt, wq, fixed, smooth);
     }
     double[] rowAbs = new double[channels];
     for (int i = 0; i < w.length; i++) {
@@ -146,10 +153,11 @@ public final class Ptq implements LinearKernels {
     for (int c = 0; c < channels; c++) {
       combined[c] = ws[opt.perChannel() ? c : 0] * sAct;
     }
-    float[] correction = opt.biasCorrection() ? correction(site, obs, w, fixed, ws, wq, opt.perChannel(), channels)
-        : null;
+    float[] correction = opt.biasCorrection()
+        ? correction(site, obs, w, fixed, ws, wq, opt.perChannel(), channels, smooth) : null;
     SitePlan p = new SitePlan(site, wq, aq, ws, actOp == LinearSite.Operand.A ? sAct : 1f,
         actOp == LinearSite.Operand.B ? sAct : 1f, fixed, combined, correction, bound, opt.accumulator(), opt.lanes());
+    p.smooth = smooth;
     return p;
   }
 
@@ -159,7 +167,7 @@ public final class Ptq implements LinearKernels {
    * rows of blocks never seen keep their round-to-nearest operands.
    */
   private static void gptq(LinearSite site, Calibration.Site obs, float[] w, float[] ws, QuantOptions opt,
-      FormatQuantizer wq, double[] fixed) {
+      FormatQuantizer wq, double[] fixed, float[] smooth) {
     QuantOptions.Techniques t = opt.techniques();
     int k = site.k();
     boolean rowsAreChannels = site.weightOperand() == LinearSite.Operand.A;
@@ -170,6 +178,15 @@ public final class Ptq implements LinearKernels {
       double[] h = e.getValue();
       if (h.length != k * k) {
         continue;
+      }
+      if (smooth != null) {
+        // the Hessian of the smoothed inputs x / sigma
+        h = h.clone();
+        for (int i = 0; i < k; i++) {
+          for (int j = 0; j < k; j++) {
+            h[i * k + j] /= (double) smooth[i] * smooth[j];
+          }
+        }
       }
       // the block as [rows][k]: weight A rows key..key+rows; weight B matrix key, transposed
       double[] blk = new double[rows * k];
@@ -200,7 +217,7 @@ public final class Ptq implements LinearKernels {
    * and rounded to float32.
    */
   private static float[] correction(LinearSite site, Calibration.Site obs, float[] w, double[] fixed, float[] ws,
-      FormatQuantizer wq, boolean perChannel, int channels) {
+      FormatQuantizer wq, boolean perChannel, int channels, float[] smooth) {
     double[] d = new double[channels];
     int cols = site.weight().dim(-1);
     int rowsPerMatrix = site.weight().dim(-2);
@@ -208,7 +225,7 @@ public final class Ptq implements LinearKernels {
       int ch = SitePlan.channelOf(site, i);
       int k = site.weightChannelAxis() == 0 ? i % cols : (i / cols) % rowsPerMatrix;
       float q = (float) Math.scalb(fixed[i], wq.lsb()) * ws[perChannel ? ch : 0];
-      d[ch] -= ((double) q - w[i]) * obs.mean(k);
+      d[ch] -= ((double) q - w[i]) * (smooth == null ? obs.mean(k) : obs.mean(k) / smooth[k]);
     }
     float[] out = new float[channels];
     for (int c = 0; c < channels; c++) {
@@ -273,6 +290,12 @@ public final class Ptq implements LinearKernels {
       out[i] = Math.scalb(p.weightFixed[i], p.wq.lsb()) * (double) s;
     }
     return out;
+  }
+
+  /** SmoothQuant: the factors sigma_j of a site (null when not smoothed). */
+  public float[] smoothing(int index) {
+    SitePlan p = mxWeights != null ? null : plans.get(index);
+    return p == null || p.smooth == null ? null : p.smooth.clone();
   }
 
   /** The plan of linear site {@code index}, or null when it stays in float32. */

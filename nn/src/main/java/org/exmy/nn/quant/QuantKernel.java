@@ -44,6 +44,9 @@ final class QuantKernel implements LinearKernel {
 
   @Override
   public float[] activations(LinearSite.Operand operand, float[] x) {
+    if (plan.smooth != null) {
+      return x; // quantized per reduction index in multiply
+    }
     float s = plan.activationScale(operand);
     FormatQuantizer q = plan.aq;
     float[] out = new float[x.length];
@@ -57,6 +60,15 @@ final class QuantKernel implements LinearKernel {
   public void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
     LinearSite.Operand w = plan.weightOperand();
     int firstRow = w == LinearSite.Operand.A ? aOff / k : 0;
+    if (plan.smooth != null) {
+      if (w == LinearSite.Operand.A) {
+        b = smoothed(b, bOff, k, n, true);
+        bOff = 0;
+      } else {
+        a = smoothed(a, aOff, m, k, false);
+        aOff = 0;
+      }
+    }
     if (!exact) {
       sequential(a, aOff, b, bOff, c, cOff, m, k, n, firstRow);
       return;
@@ -213,6 +225,27 @@ final class QuantKernel implements LinearKernel {
     };
     float y = v * plan.combined[ch];
     return plan.correction == null ? y : y + plan.correction[ch];
+  }
+
+  private float[] smoothScratch = new float[0];
+
+  /**
+   * SmoothQuant: the activation operand's fixed operands {@code fixed(fl32(x / sigma_j))}, j the
+   * reduction index (the rows of B [k][n] when {@code rowsAreK}, else the columns of A [m][k]).
+   */
+  private float[] smoothed(float[] x, int off, int rows, int cols, boolean rowsAreK) {
+    int len = rows * cols;
+    if (smoothScratch.length < len) {
+      smoothScratch = new float[len];
+    }
+    float s = plan.activationScale(rowsAreK ? LinearSite.Operand.B : LinearSite.Operand.A);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        float sigma = plan.smooth[rowsAreK ? i : j];
+        smoothScratch[i * cols + j] = (float) plan.aq.fixed(x[off + i * cols + j] / sigma, s);
+      }
+    }
+    return smoothScratch;
   }
 
   private float[] floats(int n) {

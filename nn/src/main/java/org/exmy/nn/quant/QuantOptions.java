@@ -99,6 +99,9 @@ public record QuantOptions(
     Objects.requireNonNull(calibration, "calibration");
     Objects.requireNonNull(accumulator, "accumulator");
     Objects.requireNonNull(techniques, "techniques");
+    if (techniques.smooth() && calibration != Calibration.ABSMAX) {
+      throw new IllegalArgumentException("SmoothQuant calibrates absmax ranges only");
+    }
     fp32Layers = List.copyOf(fp32Layers);
     if (!(percentile > 0 && percentile <= 100)) {
       throw new IllegalArgumentException("percentile must be in (0, 100], got " + percentile);

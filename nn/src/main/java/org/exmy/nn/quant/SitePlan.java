@@ -39,6 +39,11 @@ final class SitePlan {
   final double weightRowBound;
   final AccumulatorChoice accumulator;
   final int lanes;
+  /**
+   * SmoothQuant: per reduction index the divisor sigma_j of the activation before its quantizer
+   * (null when off; then activations are quantized once per element before im2col).
+   */
+  float[] smooth;
 
   SitePlan(LinearSite site, FormatQuantizer wq, FormatQuantizer aq, float[] weightScale, float scaleA, float scaleB,
       double[] weightFixed, float[] combined, float[] correction, double weightRowBound, AccumulatorChoice accumulator,
