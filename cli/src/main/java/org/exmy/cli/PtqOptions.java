@@ -61,6 +61,11 @@ final class PtqOptions {
           + " absmax calibration only.")
   Double smoothQuant;
 
+  @Option(names = "--dynamic", paramLabel = "MODE",
+      description = "Dynamic activation scales computed at run time: row = one per row of the product's activation"
+          + " operand (a token, an output position, a batch item of a Gemm): fl32(max|x| / max(F)).")
+  String dynamic;
+
   /** The techniques, checked (one line, exit 2, on a bad value). */
   QuantOptions.Techniques techniques() {
     if (!(gptqDamp > 0) || Double.isInfinite(gptqDamp)) {
@@ -73,9 +78,13 @@ final class PtqOptions {
     if (smoothQuant != null && !calib.equalsIgnoreCase("absmax")) {
       throw new UsageException("--smoothquant calibrates absmax ranges only, not --calib " + calib);
     }
+    if (dynamic != null && !dynamic.equalsIgnoreCase("row")) {
+      throw new UsageException("--dynamic must be row, got '" + dynamic + "' (per-tensor dynamic scales are not"
+          + " implemented: the kernel sees batch chunks, not items)");
+    }
     QuantOptions.Techniques n = QuantOptions.Techniques.NONE;
     return new QuantOptions.Techniques(gptq, gptq ? gptqDamp : n.gptqDamp(), gptq ? gptqBlock : n.gptqBlock(),
-        gptq && gptqActOrder, smoothQuant == null ? Double.NaN : smoothQuant);
+        gptq && gptqActOrder, smoothQuant == null ? Double.NaN : smoothQuant, dynamic != null);
   }
 
   /**
@@ -92,7 +101,7 @@ final class PtqOptions {
       var fw = org.exmy.simulator.MxFormat.parse(w);
       var fa = org.exmy.simulator.MxFormat.parse(an);
       if (!techniques().equals(QuantOptions.Techniques.NONE)) {
-        throw new UsageException("--w " + w + ": MX quantization takes no --gptq / --smoothquant");
+        throw new UsageException("--w " + w + ": MX quantization takes no --gptq / --smoothquant / --dynamic");
       }
       return options(fw.element(), fa.element(), accumulator, lanes).withMx(fw, fa)
           .withTechniques(QuantOptions.Techniques.NONE);

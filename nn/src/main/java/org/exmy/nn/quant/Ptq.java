@@ -110,8 +110,11 @@ public final class Ptq implements LinearKernels {
       // a product of two activations: both quantized as activations
       float sa = aq.scale(Calibration.range(obs.a, opt, aq), opt.pow2Scales());
       float sb = aq.scale(Calibration.range(obs.b, opt, aq), opt.pow2Scales());
-      return new SitePlan(site, aq, aq, null, sa, sb, null, new float[] {sa * sb}, null, 0, opt.accumulator(),
+      SitePlan p = new SitePlan(site, aq, aq, null, sa, sb, null, new float[] {sa * sb}, null, 0, opt.accumulator(),
           opt.lanes());
+      p.dynamicRows = opt.techniques().dynamicRows();
+      p.pow2 = opt.pow2Scales();
+      return p;
     }
     LinearSite.Operand actOp = site.weightOperand() == LinearSite.Operand.A ? LinearSite.Operand.B : LinearSite.Operand.A;
     float[] w = site.weight().floats();
@@ -158,6 +161,8 @@ public final class Ptq implements LinearKernels {
     SitePlan p = new SitePlan(site, wq, aq, ws, actOp == LinearSite.Operand.A ? sAct : 1f,
         actOp == LinearSite.Operand.B ? sAct : 1f, fixed, combined, correction, bound, opt.accumulator(), opt.lanes());
     p.smooth = smooth;
+    p.dynamicRows = opt.techniques().dynamicRows();
+    p.pow2 = opt.pow2Scales();
     return p;
   }
 

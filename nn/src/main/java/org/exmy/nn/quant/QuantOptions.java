@@ -53,11 +53,18 @@ public record QuantOptions(
    * @param gptqBlock GPTQ columns per lazy-update block, >= 1
    * @param gptqActOrder GPTQ columns in descending diag H
    * @param smoothQuant SmoothQuant migration strength alpha in [0, 1], or NaN (off)
+   * @param dynamicRows dynamic activation scales, one per row (token, output position) computed at
+   *     run time from the values quantized
    */
   public record Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder,
-      double smoothQuant) {
+      double smoothQuant, boolean dynamicRows) {
     /** No technique on. */
-    public static final Techniques NONE = new Techniques(false, 0.01, 128, false, Double.NaN);
+    public static final Techniques NONE = new Techniques(false, 0.01, 128, false, Double.NaN, false);
+
+    /** Without dynamic scales. */
+    public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant) {
+      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, false);
+    }
 
     public Techniques {
       if (!(gptqDamp > 0) || gptqBlock < 1) {
@@ -76,7 +83,7 @@ public record QuantOptions(
     /** The describe() text: empty when nothing is on (so that older cache keys stay the same). */
     String describe() {
       return (gptq ? " gptq(damp=" + gptqDamp + ",block=" + gptqBlock + (gptqActOrder ? ",actorder" : "") + ")" : "")
-          + (smooth() ? " smoothquant=" + smoothQuant : "");
+          + (smooth() ? " smoothquant=" + smoothQuant : "") + (dynamicRows ? " dynamic=row" : "");
     }
   }
 

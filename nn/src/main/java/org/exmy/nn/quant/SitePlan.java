@@ -44,6 +44,12 @@ final class SitePlan {
    * (null when off; then activations are quantized once per element before im2col).
    */
   float[] smooth;
+  /**
+   * Dynamic activation scales: per row of an activation A [m][k], per column of an activation B
+   * [k][n], {@code fl32(max|x| / max(F))} of the values quantized (pow2 when {@link #pow2}).
+   */
+  boolean dynamicRows;
+  boolean pow2;
 
   SitePlan(LinearSite site, FormatQuantizer wq, FormatQuantizer aq, float[] weightScale, float scaleA, float scaleB,
       double[] weightFixed, float[] combined, float[] correction, double weightRowBound, AccumulatorChoice accumulator,
