@@ -66,6 +66,11 @@ final class PtqOptions {
           + " operand (a token, an output position, a batch item of a Gemm): fl32(max|x| / max(F)).")
   String dynamic;
 
+  @Option(names = "--zero-point", description = "Asymmetric activations: --a UINTn codes with a zero point"
+      + " from the calibration min/max; the correction z * sum w is an exact per-channel constant (absmax calibration,"
+      + " exact accumulator).")
+  boolean zeroPoint;
+
   /** The techniques, checked (one line, exit 2, on a bad value). */
   QuantOptions.Techniques techniques() {
     if (!(gptqDamp > 0) || Double.isInfinite(gptqDamp)) {
@@ -82,9 +87,15 @@ final class PtqOptions {
       throw new UsageException("--dynamic must be row, got '" + dynamic + "' (per-tensor dynamic scales are not"
           + " implemented: the kernel sees batch chunks, not items)");
     }
+    if (zeroPoint && (smoothQuant != null || dynamic != null)) {
+      throw new UsageException("--zero-point does not combine with --smoothquant or --dynamic");
+    }
+    if (zeroPoint && !calib.equalsIgnoreCase("absmax")) {
+      throw new UsageException("--zero-point calibrates min/max ranges only, not --calib " + calib);
+    }
     QuantOptions.Techniques n = QuantOptions.Techniques.NONE;
     return new QuantOptions.Techniques(gptq, gptq ? gptqDamp : n.gptqDamp(), gptq ? gptqBlock : n.gptqBlock(),
-        gptq && gptqActOrder, smoothQuant == null ? Double.NaN : smoothQuant, dynamic != null);
+        gptq && gptqActOrder, smoothQuant == null ? Double.NaN : smoothQuant, dynamic != null, zeroPoint);
   }
 
   /**
@@ -129,6 +140,12 @@ final class PtqOptions {
     }
     if (!(percentile > 0 && percentile <= 100)) {
       throw new UsageException("--percentile must be in (0, 100], got " + percentile);
+    }
+    if (zeroPoint && (!(fa instanceof org.exmy.simulator.IntFormat ia) || ia.signed())) {
+      throw new UsageException("--zero-point needs unsigned integer activations (--a UINTn), got " + fa.name());
+    }
+    if (zeroPoint && !accumulator.exact()) {
+      throw new UsageException("--zero-point needs the exact accumulator, not --acc " + accumulator);
     }
     return QuantOptions.of(fw, fa).withPerChannel(perChannel).withCalibration(c, percentile).withPow2Scales(pow2)
         .withFp32Layers(fp32Layers).withBiasCorrection(biasCorrection).withAccumulator(accumulator, lanes)

@@ -25,15 +25,25 @@ public final class Calibration {
     float[] values = new float[0];
     int count;
 
+    /** The least and largest value seen, with 0 (for zero points). */
+    float lo;
+    float hi;
+
     synchronized void observe(float[] x, boolean keep) {
       float m = absmax;
+      float l = lo;
+      float h = hi;
       for (float v : x) {
         float a = Math.abs(v);
         if (a > m) {
           m = a;
         }
+        l = Math.min(l, v);
+        h = Math.max(h, v);
       }
       absmax = m;
+      lo = l;
+      hi = h;
       if (keep) {
         if (count + x.length > values.length) {
           values = Arrays.copyOf(values, Math.max(count + x.length, 2 * values.length));

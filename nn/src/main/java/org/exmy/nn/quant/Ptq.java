@@ -110,8 +110,19 @@ public final class Ptq implements LinearKernels {
       // a product of two activations: both quantized as activations
       float sa = aq.scale(Calibration.range(obs.a, opt, aq), opt.pow2Scales());
       float sb = aq.scale(Calibration.range(obs.b, opt, aq), opt.pow2Scales());
+      float[] za = opt.techniques().zeroPoint() ? zeroPoint(obs.a, aq) : null;
+      float[] zb = opt.techniques().zeroPoint() ? zeroPoint(obs.b, aq) : null;
+      if (za != null) {
+        sa = za[0];
+        sb = zb[0];
+      }
       SitePlan p = new SitePlan(site, aq, aq, null, sa, sb, null, new float[] {sa * sb}, null, 0, opt.accumulator(),
           opt.lanes());
+      if (za != null) {
+        p.zeroA = za[1];
+        p.zeroB = zb[1];
+        p.zeroCorrection = new double[0];
+      }
       p.dynamicRows = opt.techniques().dynamicRows();
       p.pow2 = opt.pow2Scales();
       return p;
@@ -125,6 +136,10 @@ public final class Ptq implements LinearKernels {
     }
     float sAct = aq.scale(smooth != null ? SmoothQuant.range(obs.kAbsmax, smooth)
         : Calibration.range(obs.operand(actOp), opt, aq), opt.pow2Scales());
+    float[] zp = opt.techniques().zeroPoint() ? zeroPoint(obs.operand(actOp), aq) : null;
+    if (zp != null) {
+      sAct = zp[0];
+    }
     int cols = site.weight().dim(-1);
     int channels = site.weightChannelAxis() == 0 ? w.length / cols : cols;
     // weight scales: absmax per channel (or of the whole tensor)
@@ -161,9 +176,46 @@ public final class Ptq implements LinearKernels {
     SitePlan p = new SitePlan(site, wq, aq, ws, actOp == LinearSite.Operand.A ? sAct : 1f,
         actOp == LinearSite.Operand.B ? sAct : 1f, fixed, combined, correction, bound, opt.accumulator(), opt.lanes());
     p.smooth = smooth;
+    if (zp != null) {
+      if (p.mode() == ExactSums.Mode.FILTERED) {
+        throw new NnException(site.nodeName() + " (" + site.opType() + "): --zero-point needs sums exact in double;"
+            + " the weight format " + wq.format().name() + " is too wide");
+      }
+      // z * sum_k wfixed per row of k weights (a channel of A; a channel of one matrix of B)
+      int perRow = site.weightOperand() == LinearSite.Operand.A ? 1 : cols;
+      double[] zc = new double[w.length / site.k()];
+      for (int i = 0; i < w.length; i++) {
+        int row = perRow == 1 ? i / site.k() : (i / (site.k() * cols)) * cols + i % cols;
+        zc[row] += fixed[i];
+      }
+      for (int r = 0; r < zc.length; r++) {
+        zc[r] *= zp[1];
+      }
+      if (actOp == LinearSite.Operand.A) {
+        p.zeroA = zp[1];
+      } else {
+        p.zeroB = zp[1];
+      }
+      p.zeroCorrection = zc;
+    }
     p.dynamicRows = opt.techniques().dynamicRows();
     p.pow2 = opt.pow2Scales();
     return p;
+  }
+
+  /**
+   * Asymmetric UINTn: {@code {s, z}} with {@code s = fl32((hi - lo) / max(F))} (1 when 0) and
+   * {@code z = clamp(rint(fl32(-lo / s)), 0, max(F))}, lo and hi the least and largest calibration
+   * value with 0.
+   */
+  static float[] zeroPoint(Calibration.Operand o, FormatQuantizer aq) {
+    float max = aq.maxValue();
+    float s = (o.hi - o.lo) / max;
+    if (!(s > 0) || Float.isInfinite(s)) {
+      s = 1f;
+    }
+    float z = (float) Math.max(0, Math.min(max, Math.rint(-o.lo / s)));
+    return new float[] {s, z};
   }
 
   /**
@@ -295,6 +347,22 @@ public final class Ptq implements LinearKernels {
       out[i] = Math.scalb(p.weightFixed[i], p.wq.lsb()) * (double) s;
     }
     return out;
+  }
+
+  /**
+   * Zero points: the exact constant {@code z * sum_k wfixed} per weight row (a channel; for a
+   * weight B, {@code matrix * channels + channel}) that the hardware subtracts from its sum of
+   * weight times UINT code, or null (no zero point, or a product of two activations).
+   */
+  public double[] zeroPointCorrection(int index) {
+    SitePlan p = mxWeights != null ? null : plans.get(index);
+    return p == null || p.zeroCorrection == null || p.zeroCorrection.length == 0 ? null : p.zeroCorrection.clone();
+  }
+
+  /** Zero points: the zero point of activation operand {@code op} of a site (0 when symmetric). */
+  public double zeroPoint(int index, LinearSite.Operand op) {
+    SitePlan p = plans.get(index);
+    return op == LinearSite.Operand.A ? p.zeroA : p.zeroB;
   }
 
   /** SmoothQuant: the factors sigma_j of a site (null when not smoothed). */

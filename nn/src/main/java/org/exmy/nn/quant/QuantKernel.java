@@ -57,6 +57,16 @@ final class QuantKernel implements LinearKernel {
     float s = plan.activationScale(operand);
     FormatQuantizer q = plan.aq;
     float[] out = new float[x.length];
+    if (plan.zeroCorrection != null) {
+      // asymmetric UINTn: the code clamp(rint(fl32(x / s)) + z, 0, max) enters as code - z (so that
+      // padding zeros are the value 0): the exact sum is sum w (q - z) = sum w q - z sum w
+      double z = operand == LinearSite.Operand.A ? plan.zeroA : plan.zeroB;
+      double max = q.maxValue();
+      for (int i = 0; i < x.length; i++) {
+        out[i] = (float) (Math.max(0, Math.min(max, Math.rint(x[i] / s) + z)) - z);
+      }
+      return out;
+    }
     for (int i = 0; i < x.length; i++) {
       out[i] = (float) q.fixed(x[i], s);
     }

@@ -55,20 +55,30 @@ public record QuantOptions(
    * @param smoothQuant SmoothQuant migration strength alpha in [0, 1], or NaN (off)
    * @param dynamicRows dynamic activation scales, one per row (token, output position) computed at
    *     run time from the values quantized
+   * @param zeroPoint asymmetric UINTn activations with a zero point (weight nodes)
    */
   public record Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder,
-      double smoothQuant, boolean dynamicRows) {
+      double smoothQuant, boolean dynamicRows, boolean zeroPoint) {
     /** No technique on. */
-    public static final Techniques NONE = new Techniques(false, 0.01, 128, false, Double.NaN, false);
+    public static final Techniques NONE = new Techniques(false, 0.01, 128, false, Double.NaN, false, false);
+
+    /** Without zero points. */
+    public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant,
+        boolean dynamicRows) {
+      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, dynamicRows, false);
+    }
 
     /** Without dynamic scales. */
     public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant) {
-      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, false);
+      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, false, false);
     }
 
     public Techniques {
       if (!(gptqDamp > 0) || gptqBlock < 1) {
         throw new IllegalArgumentException("GPTQ needs damp > 0 and block >= 1");
+      }
+      if (zeroPoint && (dynamicRows || !Double.isNaN(smoothQuant))) {
+        throw new IllegalArgumentException("zero points do not combine with SmoothQuant or dynamic scales");
       }
       if (!Double.isNaN(smoothQuant) && !(smoothQuant >= 0 && smoothQuant <= 1)) {
         throw new IllegalArgumentException("SmoothQuant alpha must be in [0, 1], got " + smoothQuant);
@@ -83,7 +93,8 @@ public record QuantOptions(
     /** The describe() text: empty when nothing is on (so that older cache keys stay the same). */
     String describe() {
       return (gptq ? " gptq(damp=" + gptqDamp + ",block=" + gptqBlock + (gptqActOrder ? ",actorder" : "") + ")" : "")
-          + (smooth() ? " smoothquant=" + smoothQuant : "") + (dynamicRows ? " dynamic=row" : "");
+          + (smooth() ? " smoothquant=" + smoothQuant : "") + (dynamicRows ? " dynamic=row" : "")
+          + (zeroPoint ? " zeropoint" : "");
     }
   }
 
@@ -106,6 +117,11 @@ public record QuantOptions(
     Objects.requireNonNull(calibration, "calibration");
     Objects.requireNonNull(accumulator, "accumulator");
     Objects.requireNonNull(techniques, "techniques");
+    if (techniques.zeroPoint() && (!(activations instanceof org.exmy.simulator.IntFormat ia) || ia.signed()
+        || calibration != Calibration.ABSMAX || !accumulator.exact() || mxWeights != null)) {
+      throw new IllegalArgumentException("zero points need UINTn activations, absmax calibration and the exact"
+          + " accumulator");
+    }
     if (techniques.smooth() && calibration != Calibration.ABSMAX) {
       throw new IllegalArgumentException("SmoothQuant calibrates absmax ranges only");
     }

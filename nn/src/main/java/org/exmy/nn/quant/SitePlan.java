@@ -50,6 +50,15 @@ final class SitePlan {
    */
   boolean dynamicRows;
   boolean pow2;
+  /**
+   * Zero points of activation operand A and B (0 when symmetric), and per weight row (per channel
+   * and matrix of a weight B) the exact integer {@code z * sum_k wfixed} that the hardware
+   * subtracts from its sum (null when off; empty for two activations). The kernel sums {@code
+   * w * (q - z)} directly, the same exact integer.
+   */
+  double zeroA;
+  double zeroB;
+  double[] zeroCorrection;
 
   SitePlan(LinearSite site, FormatQuantizer wq, FormatQuantizer aq, float[] weightScale, float scaleA, float scaleB,
       double[] weightFixed, float[] combined, float[] correction, double weightRowBound, AccumulatorChoice accumulator,
