@@ -70,10 +70,13 @@ public final class Ptq implements LinearKernels {
     FormatQuantizer wq = new FormatQuantizer(options.weights());
     FormatQuantizer aq = new FormatQuantizer(options.activations());
     List<SitePlan> plans = new ArrayList<>();
+    long t0 = System.nanoTime();
     for (LinearSite s : model.linearSites()) {
       plans.add(fp32.contains(s.index()) ? null : plan(s, cal.site(s.index()), wq, aq, options));
     }
-    return new Ptq(options, plans);
+    Ptq out = new Ptq(options, plans);
+    out.planSeconds = (System.nanoTime() - t0) / 1e9;
+    return out;
   }
 
   /** The linear sites named by {@code first}, {@code last}, {@code #i} or a node name. */
@@ -308,6 +311,16 @@ public final class Ptq implements LinearKernels {
 
   public QuantOptions options() {
     return options;
+  }
+
+  private double planSeconds;
+
+  /**
+   * Seconds spent planning the sites after calibration (weight scales and rounding: with GPTQ,
+   * its factorizations and column updates), one thread; 0 for MX.
+   */
+  public double planSeconds() {
+    return planSeconds;
   }
 
   /** True when linear site {@code index} is quantized (not one of the float32 layers). */
