@@ -71,6 +71,10 @@ final class PtqOptions {
       + " exact accumulator).")
   boolean zeroPoint;
 
+  @Option(names = "--learned-round", description = "Learned rounding: greedy up/down flips of each weight that lower"
+      + " the layer's output error on the calibration inputs (after --gptq when both; README 'Quantization semantics').")
+  boolean learnedRound;
+
   /** The techniques, checked (one line, exit 2, on a bad value). */
   QuantOptions.Techniques techniques() {
     if (!(gptqDamp > 0) || Double.isInfinite(gptqDamp)) {
@@ -95,7 +99,7 @@ final class PtqOptions {
     }
     QuantOptions.Techniques n = QuantOptions.Techniques.NONE;
     return new QuantOptions.Techniques(gptq, gptq ? gptqDamp : n.gptqDamp(), gptq ? gptqBlock : n.gptqBlock(),
-        gptq && gptqActOrder, smoothQuant == null ? Double.NaN : smoothQuant, dynamic != null, zeroPoint);
+        gptq && gptqActOrder, smoothQuant == null ? Double.NaN : smoothQuant, dynamic != null, zeroPoint, learnedRound);
   }
 
   /**
@@ -112,7 +116,7 @@ final class PtqOptions {
       var fw = org.exmy.simulator.MxFormat.parse(w);
       var fa = org.exmy.simulator.MxFormat.parse(an);
       if (!techniques().equals(QuantOptions.Techniques.NONE)) {
-        throw new UsageException("--w " + w + ": MX quantization takes no --gptq / --smoothquant / --dynamic");
+        throw new UsageException("--w " + w + ": MX quantization takes no --gptq / --smoothquant / --dynamic / --learned-round");
       }
       return options(fw.element(), fa.element(), accumulator, lanes).withMx(fw, fa)
           .withTechniques(QuantOptions.Techniques.NONE);

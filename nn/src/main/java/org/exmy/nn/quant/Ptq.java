@@ -64,7 +64,7 @@ public final class Ptq implements LinearKernels {
     }
     boolean keep = options.calibration() != QuantOptions.Calibration.ABSMAX;
     QuantOptions.Techniques t = options.techniques();
-    Calibration cal = Calibration.run(model, calibration, keep, options.biasCorrection(), t.gptq(), t.smooth(),
+    Calibration cal = Calibration.run(model, calibration, keep, options.biasCorrection(), t.gptq() || t.learnedRound(), t.smooth(),
         threads);
     Set<Integer> fp32 = fp32Sites(model, options.fp32Layers());
     FormatQuantizer wq = new FormatQuantizer(options.weights());
@@ -159,7 +159,7 @@ public final class Ptq implements LinearKernels {
     for (int i = 0; i < w.length; i++) {
       fixed[i] = wq.fixed(w[i], ws[opt.perChannel() ? SitePlan.channelOf(site, i) : 0]);
     }
-    if (opt.techniques().gptq()) {
+    if (opt.techniques().gptq() || opt.techniques().learnedRound()) {
       gptq(site, obs, w, ws, opt, wq, fixed, smooth);
     }
     double[] rowAbs = new double[channels];
@@ -222,7 +222,7 @@ public final class Ptq implements LinearKernels {
   }
 
   /**
-   * GPTQ ({@link Gptq}) of each weight block that the calibration saw (a Conv group's rows, the
+   * GPTQ ({@link Gptq}) and / or learned rounding ({@link LearnedRound}) of each weight block that the calibration saw (a Conv group's rows, the
    * whole weight of a Gemm, each matrix of a MatMul's constant operand), over {@code fixed}; the
    * rows of blocks never seen keep their round-to-nearest operands.
    */
@@ -260,10 +260,21 @@ public final class Ptq implements LinearKernels {
         }
         sc[r] = ws[opt.perChannel() ? SitePlan.channelOf(site, at[r * k]) : 0];
       }
-      double[] f = Gptq.quantize(blk, rows, k, h, sc, wq, t.gptqDamp(), t.gptqBlock(), t.gptqActOrder());
-      if (f == null) {
-        throw new NnException(site.nodeName() + " (" + site.opType() + "): the GPTQ Hessian is not positive"
-            + " definite even dampened by " + t.gptqDamp() + "; raise --gptq-damp");
+      double[] f;
+      if (t.gptq()) {
+        f = Gptq.quantize(blk, rows, k, h, sc, wq, t.gptqDamp(), t.gptqBlock(), t.gptqActOrder());
+        if (f == null) {
+          throw new NnException(site.nodeName() + " (" + site.opType() + "): the GPTQ Hessian is not positive"
+              + " definite even dampened by " + t.gptqDamp() + "; raise --gptq-damp");
+        }
+      } else {
+        f = new double[rows * k];
+        for (int i = 0; i < f.length; i++) {
+          f[i] = fixed[at[i]];
+        }
+      }
+      if (t.learnedRound()) {
+        LearnedRound.refine(blk, rows, k, h, sc, wq, f);
       }
       for (int i = 0; i < f.length; i++) {
         fixed[at[i]] = f[i];

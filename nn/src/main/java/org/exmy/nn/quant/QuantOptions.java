@@ -56,21 +56,28 @@ public record QuantOptions(
    * @param dynamicRows dynamic activation scales, one per row (token, output position) computed at
    *     run time from the values quantized
    * @param zeroPoint asymmetric UINTn activations with a zero point (weight nodes)
+   * @param learnedRound greedy rounding flips that lower each layer's calibration output error
    */
   public record Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder,
-      double smoothQuant, boolean dynamicRows, boolean zeroPoint) {
+      double smoothQuant, boolean dynamicRows, boolean zeroPoint, boolean learnedRound) {
     /** No technique on. */
-    public static final Techniques NONE = new Techniques(false, 0.01, 128, false, Double.NaN, false, false);
+    public static final Techniques NONE = new Techniques(false, 0.01, 128, false, Double.NaN, false, false, false);
+
+    /** Without learned rounding. */
+    public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant,
+        boolean dynamicRows, boolean zeroPoint) {
+      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, dynamicRows, zeroPoint, false);
+    }
 
     /** Without zero points. */
     public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant,
         boolean dynamicRows) {
-      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, dynamicRows, false);
+      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, dynamicRows, false, false);
     }
 
     /** Without dynamic scales. */
     public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant) {
-      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, false, false);
+      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, false, false, false);
     }
 
     public Techniques {
@@ -94,7 +101,7 @@ public record QuantOptions(
     String describe() {
       return (gptq ? " gptq(damp=" + gptqDamp + ",block=" + gptqBlock + (gptqActOrder ? ",actorder" : "") + ")" : "")
           + (smooth() ? " smoothquant=" + smoothQuant : "") + (dynamicRows ? " dynamic=row" : "")
-          + (zeroPoint ? " zeropoint" : "");
+          + (zeroPoint ? " zeropoint" : "") + (learnedRound ? " learnedround" : "");
     }
   }
 
