@@ -103,6 +103,24 @@ class GptqTest {
     assertTrue(differentFromRtn > 0, spec + ": GPTQ rounded every weight to nearest");
   }
 
+  /**
+   * The cache key of options without techniques is the one from before they existed; each
+   * technique adds its own key.
+   */
+  @org.junit.jupiter.api.Test
+  void describeAddsKeysOnlyForTechniquesThatAreOn() {
+    QuantOptions o = QuantOptions.of(Formats.parse("E4M3"), Formats.parse("INT8"));
+    assertEquals("w=E4M3 a=INT8 weights=channel calib=absmax pow2=false fp32= biascorr=false acc="
+        + org.exmy.simulator.AccumulatorChoice.EXACT + " lanes=1", o.describe());
+    assertEquals(o.describe(), o.withTechniques(QuantOptions.Techniques.NONE).describe());
+    String all = o.withTechniques(new QuantOptions.Techniques(true, 0.02, 64, true, 0.5, true, false, true))
+        .describe();
+    assertEquals(o.describe() + " gptq(damp=0.02,block=64,actorder) smoothquant=0.5 dynamic=row learnedround", all);
+    QuantOptions z = QuantOptions.of(Formats.parse("INT8"), Formats.parse("UINT8"))
+        .withTechniques(new QuantOptions.Techniques(false, 0.01, 128, false, Double.NaN, false, true));
+    assertTrue(z.describe().endsWith(" lanes=1 zeropoint"), z.describe());
+  }
+
   /** Over the calibration inputs, GPTQ's ||W X - Q X||^2 is at most round-to-nearest's. */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"E2M1", "E3M2", "E2M3", "E4M3", "INT4", "INT6", "INT8"})
