@@ -108,4 +108,84 @@ class ZeroPointTest {
       }
     }
   }
+
+  /**
+   * A padded Conv: the hardware pads with the code z (the value 0), so each output is {@code
+   * sum_taps w q - C[c]} with q = z at every padded tap.
+   */
+  @org.junit.jupiter.api.Test
+  void paddedConvPadsWithTheZeroPointCode() {
+    NumberFormat wf = Formats.parse("INT8");
+    IntFormat af = (IntFormat) Formats.parse("UINT8");
+    int cin = 2;
+    int cout = 3;
+    int hw = 5;
+    int k = cin * 9;
+    SplittableRandom r = new SplittableRandom(11);
+    float[] wv = new float[cout * k];
+    for (int i = 0; i < wv.length; i++) {
+      wv[i] = (float) r.nextGaussian();
+    }
+    OnnxBuilder b = new OnnxBuilder(13).input("x", OnnxBuilder.FLOAT, -1, cin, hw, hw).output("y");
+    b.init("w", Tensor.of(wv, cout, cin, 3, 3));
+    b.node("Conv", new String[] {"x", "w"}, "y").ints("pads", 1, 1, 1, 1);
+    Model m = OnnxLoader.load(b.bytes(), "conv.onnx");
+    float[] xs = new float[2 * cin * hw * hw];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = (float) (r.nextGaussian() + 1.5);
+    }
+    Tensor x = Tensor.of(xs, 2, cin, hw, hw);
+    Ptq ptq = Ptq.prepare(m, x, options(wf, af), 1);
+    float[] got;
+    try (Session s = new Session(m, ptq, 1)) {
+      got = s.runBatched(x, 1, null).floats();
+    }
+    float lo = 0;
+    float hi = 0;
+    for (float v : xs) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    float sa = (hi - lo) / af.max();
+    long z = (long) Math.rint(-lo / sa);
+    double[] corr = ptq.zeroPointCorrection(0);
+    for (int o = 0; o < cout; o++) {
+      float am = 0;
+      for (int j = 0; j < k; j++) {
+        am = Math.max(am, Math.abs(wv[o * k + j]));
+      }
+      float sw = am / 127f;
+      long[] wi = new long[k];
+      long sumW = 0;
+      for (int j = 0; j < k; j++) {
+        wi[j] = wf.decode(wf.encode((double) (wv[o * k + j] / sw), Overflow.SATURATE)).toBigDecimal()
+            .longValueExact();
+        sumW += wi[j];
+      }
+      BigInteger c = BigInteger.valueOf(sumW * z);
+      assertEquals(c.doubleValue(), corr[o], 0);
+      for (int im = 0; im < 2; im++) {
+        for (int oy = 0; oy < hw; oy++) {
+          for (int ox = 0; ox < hw; ox++) {
+            BigInteger sum = BigInteger.ZERO;
+            for (int ci = 0; ci < cin; ci++) {
+              for (int ky = 0; ky < 3; ky++) {
+                for (int kx = 0; kx < 3; kx++) {
+                  int iy = oy - 1 + ky;
+                  int ix = ox - 1 + kx;
+                  long q = iy < 0 || iy >= hw || ix < 0 || ix >= hw ? z
+                      : Math.max(0, Math.min(255, (long) Math.rint(xs[((im * cin + ci) * hw + iy) * hw + ix] / sa) + z));
+                  sum = sum.add(BigInteger.valueOf(wi[(ci * 3 + ky) * 3 + kx] * q));
+                }
+              }
+            }
+            float want = new BigDecimal(sum.subtract(c)).floatValue() * (sw * sa);
+            float g = got[((im * cout + o) * hw + oy) * hw + ox];
+            assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(g), "y[" + im + "][" + o + "][" + oy + "]["
+                + ox + "]: want " + want + " got " + g);
+          }
+        }
+      }
+    }
+  }
 }
