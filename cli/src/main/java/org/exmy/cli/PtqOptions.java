@@ -72,7 +72,8 @@ final class PtqOptions {
   boolean zeroPoint;
 
   @Option(names = "--learned-round", description = "Learned rounding: greedy up/down flips of each weight that lower"
-      + " the layer's output error on the calibration inputs (after --gptq when both; README 'Quantization semantics').")
+      + " the layer's output error on the calibration inputs (after --gptq when both;"
+      + " README 'Quantization semantics').")
   boolean learnedRound;
 
   /** The techniques, checked (one line, exit 2, on a bad value). */
@@ -116,7 +117,8 @@ final class PtqOptions {
       var fw = org.exmy.simulator.MxFormat.parse(w);
       var fa = org.exmy.simulator.MxFormat.parse(an);
       if (!techniques().equals(QuantOptions.Techniques.NONE)) {
-        throw new UsageException("--w " + w + ": MX quantization takes no --gptq / --smoothquant / --dynamic / --learned-round");
+        throw new UsageException("--w " + w
+            + ": MX quantization takes no --gptq / --smoothquant / --dynamic / --learned-round");
       }
       return options(fw.element(), fa.element(), accumulator, lanes).withMx(fw, fa)
           .withTechniques(QuantOptions.Techniques.NONE);

@@ -173,8 +173,9 @@ class ZeroPointTest {
                 for (int kx = 0; kx < 3; kx++) {
                   int iy = oy - 1 + ky;
                   int ix = ox - 1 + kx;
-                  long q = iy < 0 || iy >= hw || ix < 0 || ix >= hw ? z
-                      : Math.max(0, Math.min(255, (long) Math.rint(xs[((im * cin + ci) * hw + iy) * hw + ix] / sa) + z));
+                  boolean pad = iy < 0 || iy >= hw || ix < 0 || ix >= hw;
+                  long q = pad ? z : Math.max(0, Math.min(255,
+                      (long) Math.rint(xs[((im * cin + ci) * hw + iy) * hw + ix] / sa) + z));
                   sum = sum.add(BigInteger.valueOf(wi[(ci * 3 + ky) * 3 + kx] * q));
                 }
               }

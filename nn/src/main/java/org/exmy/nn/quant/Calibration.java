@@ -15,7 +15,9 @@ import org.exmy.nn.Tensor;
  * What the float32 forward pass over the calibration images shows of each linear node: the
  * activation tensors entering it (for their ranges) and the mean of each row of its activation
  * operand (for bias correction). Observed through the engine's linear hook, so the values are
- * exactly those the node sees.
+ * exactly those the node sees. For GPTQ and learned rounding also the Hessian sums {@code 2 x x^T}
+ * of each weight node's reduction-axis vectors, and for SmoothQuant their max |x| per reduction
+ * index (all of the float32 activations).
  */
 public final class Calibration {
   /** Observations of one activation operand (A or B) of one linear node. */

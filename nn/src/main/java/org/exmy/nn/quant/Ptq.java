@@ -13,10 +13,11 @@ import org.exmy.nn.NnException;
 import org.exmy.nn.Tensor;
 
 /**
- * Post-training quantization of a model: from the calibration observations and the options, a
- * plan per linear node ({@link SitePlan}), and the {@link LinearKernels} that run the model with
- * the generated MAC core's exact arithmetic ({@link QuantKernel}); the nodes left in float32 run
- * the float32 kernel.
+ * Post-training quantization of a model: from the calibration observations and the options
+ * (with the techniques of {@link QuantOptions.Techniques}: GPTQ, learned rounding, SmoothQuant,
+ * dynamic scales, zero points), a plan per linear node ({@link SitePlan}), and the {@link
+ * LinearKernels} that run the model with the generated MAC core's exact arithmetic ({@link
+ * QuantKernel}); the nodes left in float32 run the float32 kernel.
  */
 public final class Ptq implements LinearKernels {
   private final QuantOptions options;
@@ -64,8 +65,8 @@ public final class Ptq implements LinearKernels {
     }
     boolean keep = options.calibration() != QuantOptions.Calibration.ABSMAX;
     QuantOptions.Techniques t = options.techniques();
-    Calibration cal = Calibration.run(model, calibration, keep, options.biasCorrection(), t.gptq() || t.learnedRound(), t.smooth(),
-        threads);
+    Calibration cal = Calibration.run(model, calibration, keep, options.biasCorrection(),
+        t.gptq() || t.learnedRound(), t.smooth(), threads);
     Set<Integer> fp32 = fp32Sites(model, options.fp32Layers());
     FormatQuantizer wq = new FormatQuantizer(options.weights());
     FormatQuantizer aq = new FormatQuantizer(options.activations());
@@ -222,7 +223,8 @@ public final class Ptq implements LinearKernels {
   }
 
   /**
-   * GPTQ ({@link Gptq}) and / or learned rounding ({@link LearnedRound}) of each weight block that the calibration saw (a Conv group's rows, the
+   * GPTQ ({@link Gptq}) and / or learned rounding ({@link LearnedRound}) of each weight block
+   * that the calibration saw (a Conv group's rows, the
    * whole weight of a Gemm, each matrix of a MatMul's constant operand), over {@code fixed}; the
    * rows of blocks never seen keep their round-to-nearest operands.
    */
