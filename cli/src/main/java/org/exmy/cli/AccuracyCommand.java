@@ -93,6 +93,7 @@ final class AccuracyCommand implements Callable<Integer> {
       return QonnxRun.accuracy(this, mt, nThreads);
     }
     QuantOptions opt = options();
+    usedOptions = opt;
     byte[] bytes = ReferenceModels.bytes(model);
     Model m = org.exmy.nn.onnx.OnnxLoader.load(bytes, ReferenceModels.source(model));
     String d = ModelInputs.data(data, model, "--data");
@@ -106,7 +107,14 @@ final class AccuracyCommand implements Callable<Integer> {
     try (Progress p = Progress.start("accuracy " + label() + " " + opt.weightsName() + "/" + opt.activationsName(),
         2L * test.items())) {
       if (exportQonnx == null) {
-        as = Assessment.run(m, rated, calib, opt, nThreads, p::stepTo, null);
+        int n = rated.items();
+        var ref = Assessment.fp32(m, rated.inputs(), nThreads, p::stepTo);
+        long t0 = System.nanoTime();
+        org.exmy.nn.quant.Ptq ptq = org.exmy.nn.quant.Ptq.prepare(m, calib, opt, nThreads);
+        prepareSeconds = (System.nanoTime() - t0) / 1e9;
+        planSeconds = ptq.planSeconds();
+        var q = Assessment.outputs(m, ptq, rated.inputs(), nThreads, done -> p.stepTo(n + done));
+        as = Assessment.of(n, ref, q, rated.labels());
       } else {
         as = QonnxRun.runAndExport(m, bytes, rated, calib, opt, nThreads, p::stepTo, exportQonnx);
       }
@@ -131,11 +139,22 @@ final class AccuracyCommand implements Callable<Integer> {
       }
     }
     o.flush();
+    QuantOptions opt = usedOptions;
+    if (opt != null && !opt.techniques().equals(QuantOptions.Techniques.NONE)) {
+      spec.commandLine().getErr().println(String.format(Locale.ROOT,
+          "exmy: %s: calibration + plan %.2f s, of which plan (scales, rounding%s) %.2f s", label(),
+          prepareSeconds, opt.techniques().gptq() ? ", GPTQ" : "", planSeconds));
+    }
     if (predictions != null) {
       if (as.top1() == null) throw new UsageException("--predictions needs --metric top1");
       writePredictions(predictions, test, as.top1());
     }
   }
+
+  private double prepareSeconds;
+  /** The PTQ options of the run (null: the model's own quantization, --as-quantized). */
+  private QuantOptions usedOptions;
+  private double planSeconds;
 
   static String row(String model, QuantOptions opt, Assessment.Top1 t) {
     return String.format(Locale.ROOT, "%s,%s,%s,%.2f,%.2f,%.2f,%d", model, opt.weightsName(),

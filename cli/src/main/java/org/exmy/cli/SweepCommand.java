@@ -392,7 +392,9 @@ final class SweepCommand implements Callable<Integer> {
     SynthCommand.checkPart(part);
     // the PTQ options, checked like exmy accuracy's (their formats and accumulator are set per point)
     NumberFormat e4m3 = Formats.parse("E4M3");
-    QuantOptions ptq = ptqOptions.options(e4m3, e4m3, accumulatorOptions.choice(), 1);
+    // (--zero-point applies to the UINTn-activation cores of the grid only)
+    QuantOptions ptq = ptqOptions.options(e4m3, ptqOptions.zeroPoint ? Formats.parse("UINT8") : e4m3,
+        accumulatorOptions.choice(), 1);
     return new Sweep.Config(grid, pairs, List.copyOf(lanes), terms, Pipeline.parse(pipeline), accumulatorOptions.choice(),
         dspModes, noAccuracy ? List.of() : List.copyOf(models), data, limit, ptqOptions.calibData,
         ptqOptions.calibImages, ptq, !noProof,

@@ -396,7 +396,15 @@ public final class Sweep {
     boolean exact = spec.accumulator() instanceof AccumulatorKind.Exact;
     return new QuantOptions(spec.a(), spec.b(), c.ptq().perChannel(), c.ptq().calibration(), c.ptq().percentile(),
         c.ptq().pow2Scales(), c.ptq().fp32Layers(), c.ptq().biasCorrection(), AccumulatorChoice.of(spec.accumulator()),
-        exact ? 1 : spec.lanes());
+        exact ? 1 : spec.lanes()).withTechniques(techniques(c.ptq().techniques(), spec));
+  }
+
+  /** The PTQ techniques for a core: zero points only where its activations are UINTn and its sums exact. */
+  private static QuantOptions.Techniques techniques(QuantOptions.Techniques t, CoreSpec spec) {
+    boolean zp = t.zeroPoint() && spec.b() instanceof org.exmy.simulator.IntFormat i && !i.signed()
+        && spec.accumulator() instanceof AccumulatorKind.Exact;
+    return new QuantOptions.Techniques(t.gptq(), t.gptqDamp(), t.gptqBlock(), t.gptqActOrder(), t.smoothQuant(),
+        t.dynamicRows(), zp, t.learnedRound());
   }
 
   /** SQNR in dB of 100,000 standard normal samples quantized to {@code f} (absmax scaling, saturating). */

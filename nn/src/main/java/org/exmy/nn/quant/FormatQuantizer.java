@@ -226,6 +226,14 @@ public final class FormatQuantizer {
     return format.encode((double) (x / s), Overflow.SATURATE);
   }
 
+  /** The distinct fixed operands of the format's finite values, ascending (a copy). */
+  double[] gridFixed() {
+    if (fixedOf == null) {
+      throw new IllegalStateException(format.name() + ": no value table");
+    }
+    return fixedOf.clone();
+  }
+
   /** The fixed-point operand of a code (0 for NaN and inf codes). */
   public double fixedOfCode(int code) {
     return Math.scalb((double) decoder.sig(code), decoder.shift(code));

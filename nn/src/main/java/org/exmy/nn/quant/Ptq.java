@@ -13,10 +13,11 @@ import org.exmy.nn.NnException;
 import org.exmy.nn.Tensor;
 
 /**
- * Post-training quantization of a model: from the calibration observations and the options, a
- * plan per linear node ({@link SitePlan}), and the {@link LinearKernels} that run the model with
- * the generated MAC core's exact arithmetic ({@link QuantKernel}); the nodes left in float32 run
- * the float32 kernel.
+ * Post-training quantization of a model: from the calibration observations and the options
+ * (with the techniques of {@link QuantOptions.Techniques}: GPTQ, learned rounding, SmoothQuant,
+ * dynamic scales, zero points), a plan per linear node ({@link SitePlan}), and the {@link
+ * LinearKernels} that run the model with the generated MAC core's exact arithmetic ({@link
+ * QuantKernel}); the nodes left in float32 run the float32 kernel.
  */
 public final class Ptq implements LinearKernels {
   private final QuantOptions options;
@@ -63,15 +64,20 @@ public final class Ptq implements LinearKernels {
       return prepareMx(model, options);
     }
     boolean keep = options.calibration() != QuantOptions.Calibration.ABSMAX;
-    Calibration cal = Calibration.run(model, calibration, keep, options.biasCorrection(), threads);
+    QuantOptions.Techniques t = options.techniques();
+    Calibration cal = Calibration.run(model, calibration, keep, options.biasCorrection(),
+        t.gptq() || t.learnedRound(), t.smooth(), threads);
     Set<Integer> fp32 = fp32Sites(model, options.fp32Layers());
     FormatQuantizer wq = new FormatQuantizer(options.weights());
     FormatQuantizer aq = new FormatQuantizer(options.activations());
     List<SitePlan> plans = new ArrayList<>();
+    long t0 = System.nanoTime();
     for (LinearSite s : model.linearSites()) {
       plans.add(fp32.contains(s.index()) ? null : plan(s, cal.site(s.index()), wq, aq, options));
     }
-    return new Ptq(options, plans);
+    Ptq out = new Ptq(options, plans);
+    out.planSeconds = (System.nanoTime() - t0) / 1e9;
+    return out;
   }
 
   /** The linear sites named by {@code first}, {@code last}, {@code #i} or a node name. */
@@ -108,12 +114,36 @@ public final class Ptq implements LinearKernels {
       // a product of two activations: both quantized as activations
       float sa = aq.scale(Calibration.range(obs.a, opt, aq), opt.pow2Scales());
       float sb = aq.scale(Calibration.range(obs.b, opt, aq), opt.pow2Scales());
-      return new SitePlan(site, aq, aq, null, sa, sb, null, new float[] {sa * sb}, null, 0, opt.accumulator(),
+      float[] za = opt.techniques().zeroPoint() ? zeroPoint(obs.a, aq) : null;
+      float[] zb = opt.techniques().zeroPoint() ? zeroPoint(obs.b, aq) : null;
+      if (za != null) {
+        sa = za[0];
+        sb = zb[0];
+      }
+      SitePlan p = new SitePlan(site, aq, aq, null, sa, sb, null, new float[] {sa * sb}, null, 0, opt.accumulator(),
           opt.lanes());
+      if (za != null) {
+        p.zeroA = za[1];
+        p.zeroB = zb[1];
+        p.zeroCorrection = new double[0];
+      }
+      p.dynamicRows = opt.techniques().dynamicRows();
+      p.pow2 = opt.pow2Scales();
+      return p;
     }
     LinearSite.Operand actOp = site.weightOperand() == LinearSite.Operand.A ? LinearSite.Operand.B : LinearSite.Operand.A;
-    float sAct = aq.scale(Calibration.range(obs.operand(actOp), opt, aq), opt.pow2Scales());
     float[] w = site.weight().floats();
+    float[] smooth = null;
+    if (opt.techniques().smooth() && Calibration.gptqSite(site) && obs.kAbsmax != null) {
+      smooth = SmoothQuant.factors(obs.kAbsmax, SmoothQuant.weightMax(site, w), opt.techniques().smoothQuant());
+      w = SmoothQuant.scaleWeights(site, w, smooth);
+    }
+    float sAct = aq.scale(smooth != null ? SmoothQuant.range(obs.kAbsmax, smooth)
+        : Calibration.range(obs.operand(actOp), opt, aq), opt.pow2Scales());
+    float[] zp = opt.techniques().zeroPoint() ? zeroPoint(obs.operand(actOp), aq) : null;
+    if (zp != null) {
+      sAct = zp[0];
+    }
     int cols = site.weight().dim(-1);
     int channels = site.weightChannelAxis() == 0 ? w.length / cols : cols;
     // weight scales: absmax per channel (or of the whole tensor)
@@ -127,11 +157,15 @@ public final class Ptq implements LinearKernels {
       ws[c] = wq.scale(absmax[c], opt.pow2Scales());
     }
     double[] fixed = new double[w.length];
+    for (int i = 0; i < w.length; i++) {
+      fixed[i] = wq.fixed(w[i], ws[opt.perChannel() ? SitePlan.channelOf(site, i) : 0]);
+    }
+    if (opt.techniques().gptq() || opt.techniques().learnedRound()) {
+      gptq(site, obs, w, ws, opt, wq, fixed, smooth);
+    }
     double[] rowAbs = new double[channels];
     for (int i = 0; i < w.length; i++) {
-      int ch = SitePlan.channelOf(site, i);
-      fixed[i] = wq.fixed(w[i], ws[opt.perChannel() ? ch : 0]);
-      rowAbs[ch] += Math.abs(fixed[i]);
+      rowAbs[SitePlan.channelOf(site, i)] += Math.abs(fixed[i]);
     }
     double bound = 0;
     for (double r : rowAbs) {
@@ -141,11 +175,113 @@ public final class Ptq implements LinearKernels {
     for (int c = 0; c < channels; c++) {
       combined[c] = ws[opt.perChannel() ? c : 0] * sAct;
     }
-    float[] correction = opt.biasCorrection() ? correction(site, obs, w, fixed, ws, wq, opt.perChannel(), channels)
-        : null;
+    float[] correction = opt.biasCorrection()
+        ? correction(site, obs, w, fixed, ws, wq, opt.perChannel(), channels, smooth) : null;
     SitePlan p = new SitePlan(site, wq, aq, ws, actOp == LinearSite.Operand.A ? sAct : 1f,
         actOp == LinearSite.Operand.B ? sAct : 1f, fixed, combined, correction, bound, opt.accumulator(), opt.lanes());
+    p.smooth = smooth;
+    if (zp != null) {
+      if (p.mode() == ExactSums.Mode.FILTERED) {
+        throw new NnException(site.nodeName() + " (" + site.opType() + "): --zero-point needs sums exact in double;"
+            + " the weight format " + wq.format().name() + " is too wide");
+      }
+      // z * sum_k wfixed per row of k weights (a channel of A; a channel of one matrix of B)
+      int perRow = site.weightOperand() == LinearSite.Operand.A ? 1 : cols;
+      double[] zc = new double[w.length / site.k()];
+      for (int i = 0; i < w.length; i++) {
+        int row = perRow == 1 ? i / site.k() : (i / (site.k() * cols)) * cols + i % cols;
+        zc[row] += fixed[i];
+      }
+      for (int r = 0; r < zc.length; r++) {
+        zc[r] *= zp[1];
+      }
+      if (actOp == LinearSite.Operand.A) {
+        p.zeroA = zp[1];
+      } else {
+        p.zeroB = zp[1];
+      }
+      p.zeroCorrection = zc;
+    }
+    p.dynamicRows = opt.techniques().dynamicRows();
+    p.pow2 = opt.pow2Scales();
     return p;
+  }
+
+  /**
+   * Asymmetric UINTn: {@code {s, z}} with {@code s = fl32((hi - lo) / max(F))} (1 when 0) and
+   * {@code z = clamp(rint(fl32(-lo / s)), 0, max(F))}, lo and hi the least and largest calibration
+   * value with 0.
+   */
+  static float[] zeroPoint(Calibration.Operand o, FormatQuantizer aq) {
+    float max = aq.maxValue();
+    float s = (o.hi - o.lo) / max;
+    if (!(s > 0) || Float.isInfinite(s)) {
+      s = 1f;
+    }
+    float z = (float) Math.max(0, Math.min(max, Math.rint(-o.lo / s)));
+    return new float[] {s, z};
+  }
+
+  /**
+   * GPTQ ({@link Gptq}) and / or learned rounding ({@link LearnedRound}) of each weight block
+   * that the calibration saw (a Conv group's rows, the
+   * whole weight of a Gemm, each matrix of a MatMul's constant operand), over {@code fixed}; the
+   * rows of blocks never seen keep their round-to-nearest operands.
+   */
+  private static void gptq(LinearSite site, Calibration.Site obs, float[] w, float[] ws, QuantOptions opt,
+      FormatQuantizer wq, double[] fixed, float[] smooth) {
+    QuantOptions.Techniques t = opt.techniques();
+    int k = site.k();
+    boolean rowsAreChannels = site.weightOperand() == LinearSite.Operand.A;
+    int cols = site.weight().dim(-1);
+    for (var e : obs.hessians.entrySet()) {
+      int key = e.getKey();
+      int rows = obs.hessianRows.get(key);
+      double[] h = e.getValue();
+      if (h.length != k * k) {
+        continue;
+      }
+      if (smooth != null) {
+        // the Hessian of the smoothed inputs x / sigma
+        h = h.clone();
+        for (int i = 0; i < k; i++) {
+          for (int j = 0; j < k; j++) {
+            h[i * k + j] /= (double) smooth[i] * smooth[j];
+          }
+        }
+      }
+      // the block as [rows][k]: weight A rows key..key+rows; weight B matrix key, transposed
+      double[] blk = new double[rows * k];
+      float[] sc = new float[rows];
+      int[] at = new int[rows * k];
+      for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < k; j++) {
+          int idx = rowsAreChannels ? (key + r) * k + j : key * k * cols + j * cols + r;
+          at[r * k + j] = idx;
+          blk[r * k + j] = w[idx];
+        }
+        sc[r] = ws[opt.perChannel() ? SitePlan.channelOf(site, at[r * k]) : 0];
+      }
+      double[] f;
+      if (t.gptq()) {
+        f = Gptq.quantize(blk, rows, k, h, sc, wq, t.gptqDamp(), t.gptqBlock(), t.gptqActOrder());
+        if (f == null) {
+          throw new NnException(site.nodeName() + " (" + site.opType() + "): the GPTQ Hessian is not positive"
+              + " definite even dampened by " + t.gptqDamp() + "; raise --gptq-damp");
+        }
+      } else {
+        f = new double[rows * k];
+        for (int i = 0; i < f.length; i++) {
+          f[i] = fixed[at[i]];
+        }
+      }
+      if (t.learnedRound()) {
+        LearnedRound.refine(blk, rows, k, h, sc, wq, f);
+      }
+      for (int i = 0; i < f.length; i++) {
+        fixed[at[i]] = f[i];
+      }
+    }
   }
 
   /**
@@ -154,7 +290,7 @@ public final class Ptq implements LinearKernels {
    * and rounded to float32.
    */
   private static float[] correction(LinearSite site, Calibration.Site obs, float[] w, double[] fixed, float[] ws,
-      FormatQuantizer wq, boolean perChannel, int channels) {
+      FormatQuantizer wq, boolean perChannel, int channels, float[] smooth) {
     double[] d = new double[channels];
     int cols = site.weight().dim(-1);
     int rowsPerMatrix = site.weight().dim(-2);
@@ -162,7 +298,7 @@ public final class Ptq implements LinearKernels {
       int ch = SitePlan.channelOf(site, i);
       int k = site.weightChannelAxis() == 0 ? i % cols : (i / cols) % rowsPerMatrix;
       float q = (float) Math.scalb(fixed[i], wq.lsb()) * ws[perChannel ? ch : 0];
-      d[ch] -= ((double) q - w[i]) * obs.mean(k);
+      d[ch] -= ((double) q - w[i]) * (smooth == null ? obs.mean(k) : obs.mean(k) / smooth[k]);
     }
     float[] out = new float[channels];
     for (int c = 0; c < channels; c++) {
@@ -190,6 +326,16 @@ public final class Ptq implements LinearKernels {
     return options;
   }
 
+  private double planSeconds;
+
+  /**
+   * Seconds spent planning the sites after calibration (weight scales and rounding: with GPTQ,
+   * its factorizations and column updates), one thread; 0 for MX.
+   */
+  public double planSeconds() {
+    return planSeconds;
+  }
+
   /** True when linear site {@code index} is quantized (not one of the float32 layers). */
   public boolean quantized(int index) {
     return mxWeights != null ? mxWeights.get(index) != null : plans.get(index) != null;
@@ -210,6 +356,45 @@ public final class Ptq implements LinearKernels {
       throw new IllegalStateException("MX quantization has a scale per block, computed at run time");
     }
     return plans.get(index).activationScale(op);
+  }
+
+  /**
+   * The dequantized weight of a quantized site in canonical layout, {@code s[c] * fixed * 2^lsb}
+   * in double (null for a float32 site, a product of two activations or MX).
+   */
+  public double[] quantizedWeight(int index) {
+    SitePlan p = mxWeights != null ? null : plans.get(index);
+    if (p == null || p.weightFixed == null) {
+      return null;
+    }
+    double[] out = new double[p.weightFixed.length];
+    for (int i = 0; i < out.length; i++) {
+      float s = p.weightScale[p.weightScale.length == 1 ? 0 : SitePlan.channelOf(p.site, i)];
+      out[i] = Math.scalb(p.weightFixed[i], p.wq.lsb()) * (double) s;
+    }
+    return out;
+  }
+
+  /**
+   * Zero points: the exact constant {@code z * sum_k wfixed} per weight row (a channel; for a
+   * weight B, {@code matrix * channels + channel}) that the hardware subtracts from its sum of
+   * weight times UINT code, or null (no zero point, or a product of two activations).
+   */
+  public double[] zeroPointCorrection(int index) {
+    SitePlan p = mxWeights != null ? null : plans.get(index);
+    return p == null || p.zeroCorrection == null || p.zeroCorrection.length == 0 ? null : p.zeroCorrection.clone();
+  }
+
+  /** Zero points: the zero point of activation operand {@code op} of a site (0 when symmetric). */
+  public double zeroPoint(int index, LinearSite.Operand op) {
+    SitePlan p = plans.get(index);
+    return op == LinearSite.Operand.A ? p.zeroA : p.zeroB;
+  }
+
+  /** SmoothQuant: the factors sigma_j of a site (null when not smoothed). */
+  public float[] smoothing(int index) {
+    SitePlan p = mxWeights != null ? null : plans.get(index);
+    return p == null || p.smooth == null ? null : p.smooth.clone();
   }
 
   /** The plan of linear site {@code index}, or null when it stays in float32. */

@@ -40,13 +40,33 @@ final class QuantKernel implements LinearKernel {
   QuantKernel(SitePlan plan) {
     this.plan = plan;
     this.exact = plan.accumulator.exact();
+    this.dynamic = plan.dynamicRows;
   }
+
+  /** Dynamic per-row activation scales ({@link SitePlan#dynamicRows}). */
+  private final boolean dynamic;
+  /** The dynamic scales of this call: per row of A, per column of B (activation operands only). */
+  private float[] dynA = new float[0];
+  private float[] dynB = new float[0];
 
   @Override
   public float[] activations(LinearSite.Operand operand, float[] x) {
+    if (plan.smooth != null || dynamic) {
+      return x; // quantized per reduction index or per row in multiply
+    }
     float s = plan.activationScale(operand);
     FormatQuantizer q = plan.aq;
     float[] out = new float[x.length];
+    if (plan.zeroCorrection != null) {
+      // asymmetric UINTn: the code clamp(rint(fl32(x / s)) + z, 0, max) enters as code - z (so that
+      // padding zeros are the value 0): the exact sum is sum w (q - z) = sum w q - z sum w
+      double z = operand == LinearSite.Operand.A ? plan.zeroA : plan.zeroB;
+      double max = q.maxValue();
+      for (int i = 0; i < x.length; i++) {
+        out[i] = (float) (Math.max(0, Math.min(max, Math.rint(x[i] / s) + z)) - z);
+      }
+      return out;
+    }
     for (int i = 0; i < x.length; i++) {
       out[i] = (float) q.fixed(x[i], s);
     }
@@ -57,6 +77,20 @@ final class QuantKernel implements LinearKernel {
   public void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
     LinearSite.Operand w = plan.weightOperand();
     int firstRow = w == LinearSite.Operand.A ? aOff / k : 0;
+    if (plan.smooth != null || dynamic) {
+      if (w != LinearSite.Operand.B) {
+        if (w == LinearSite.Operand.NONE) {
+          a = java.util.Arrays.copyOfRange(a, aOff, aOff + m * k);
+          a = quantized(a, 0, m, k, false, a);
+          aOff = 0;
+        }
+        b = quantized(b, bOff, k, n, true, null);
+        bOff = 0;
+      } else {
+        a = quantized(a, aOff, m, k, false, null);
+        aOff = 0;
+      }
+    }
     if (!exact) {
       sequential(a, aOff, b, bOff, c, cOff, m, k, n, firstRow);
       return;
@@ -211,8 +245,66 @@ final class QuantKernel implements LinearKernel {
       case B -> col;
       default -> 0;
     };
-    float y = v * plan.combined[ch];
+    float y;
+    if (dynamic) {
+      float[] ws = plan.weightScale;
+      y = v * switch (plan.weightOperand()) {
+        case A -> ws[ws.length == 1 ? 0 : ch] * dynB[col];
+        case B -> ws[ws.length == 1 ? 0 : ch] * dynA[row];
+        default -> dynA[row] * dynB[col];
+      };
+    } else {
+      y = v * plan.combined[ch];
+    }
     return plan.correction == null ? y : y + plan.correction[ch];
+  }
+
+  private float[] smoothScratch = new float[0];
+
+  /**
+   * An activation operand quantized in the product's layout: {@code x' = fl32(x / sigma_j)} (j the
+   * reduction index; {@code x' = x} without SmoothQuant), then its fixed operands at the static
+   * scale, or with dynamic scales at {@code fl32(max|x'| / max(F))} per row of A [m][k] / per
+   * column of B [k][n] (the positions; {@code rowsAreK}: x is B). Into {@code into} when given
+   * (in place), else a scratch array.
+   */
+  private float[] quantized(float[] x, int off, int rows, int cols, boolean rowsAreK, float[] into) {
+    int len = rows * cols;
+    float[] out = into;
+    if (out == null) {
+      if (smoothScratch.length < len) {
+        smoothScratch = new float[len];
+      }
+      out = smoothScratch;
+    }
+    float[] sigma = plan.smooth;
+    for (int i = 0; i < len; i++) {
+      float v = x[off + i];
+      out[i] = sigma == null ? v : v / sigma[rowsAreK ? i / cols : i % cols];
+    }
+    float[] ps = null;
+    if (dynamic) {
+      int positions = rowsAreK ? cols : rows;
+      ps = new float[positions];
+      for (int i = 0; i < len; i++) {
+        int p = rowsAreK ? i % cols : i / cols;
+        ps[p] = Math.max(ps[p], Math.abs(out[i]));
+      }
+      for (int p = 0; p < positions; p++) {
+        ps[p] = plan.aq.scale(ps[p], plan.pow2);
+      }
+      if (rowsAreK) {
+        dynB = ps;
+      } else {
+        dynA = ps;
+      }
+    }
+    float s = plan.activationScale(rowsAreK ? LinearSite.Operand.B : LinearSite.Operand.A);
+    for (int i = 0; i < len; i++) {
+      float sc = ps == null ? s : ps[rowsAreK ? i % cols : i / cols];
+      out[i] = (float) plan.aq.fixed(out[i], sc);
+    }
+    return out;
   }
 
   private float[] floats(int n) {

@@ -27,6 +27,8 @@ import org.exmy.simulator.NumberFormat;
  *     reduction axis and the scale, calibration, pow2, bias-correction and accumulator options do
  *     not apply
  * @param mxActivations the MX format of the activations; null exactly when {@code mxWeights} is
+ * @param techniques the PTQ techniques beyond scales and calibration (GPTQ, SmoothQuant, ...),
+ *     {@link Techniques#NONE} when none is on
  */
 public record QuantOptions(
     NumberFormat weights,
@@ -40,7 +42,68 @@ public record QuantOptions(
     AccumulatorChoice accumulator,
     int lanes,
     org.exmy.simulator.MxFormat mxWeights,
-    org.exmy.simulator.MxFormat mxActivations) {
+    org.exmy.simulator.MxFormat mxActivations,
+    Techniques techniques) {
+
+  /**
+   * The PTQ techniques of README "Quantization semantics" (GPTQ, SmoothQuant), each off by default.
+   *
+   * @param gptq GPTQ weight rounding
+   * @param gptqDamp GPTQ dampening lambda (times the mean of diag H), > 0
+   * @param gptqBlock GPTQ columns per lazy-update block, >= 1
+   * @param gptqActOrder GPTQ columns in descending diag H
+   * @param smoothQuant SmoothQuant migration strength alpha in [0, 1], or NaN (off)
+   * @param dynamicRows dynamic activation scales, one per row (token, output position) computed at
+   *     run time from the values quantized
+   * @param zeroPoint asymmetric UINTn activations with a zero point (weight nodes)
+   * @param learnedRound greedy rounding flips that lower each layer's calibration output error
+   */
+  public record Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder,
+      double smoothQuant, boolean dynamicRows, boolean zeroPoint, boolean learnedRound) {
+    /** No technique on. */
+    public static final Techniques NONE = new Techniques(false, 0.01, 128, false, Double.NaN, false, false, false);
+
+    /** Without learned rounding. */
+    public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant,
+        boolean dynamicRows, boolean zeroPoint) {
+      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, dynamicRows, zeroPoint, false);
+    }
+
+    /** Without zero points. */
+    public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant,
+        boolean dynamicRows) {
+      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, dynamicRows, false, false);
+    }
+
+    /** Without dynamic scales. */
+    public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant) {
+      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, false, false, false);
+    }
+
+    public Techniques {
+      if (!(gptqDamp > 0) || gptqBlock < 1) {
+        throw new IllegalArgumentException("GPTQ needs damp > 0 and block >= 1");
+      }
+      if (zeroPoint && (dynamicRows || !Double.isNaN(smoothQuant))) {
+        throw new IllegalArgumentException("zero points do not combine with SmoothQuant or dynamic scales");
+      }
+      if (!Double.isNaN(smoothQuant) && !(smoothQuant >= 0 && smoothQuant <= 1)) {
+        throw new IllegalArgumentException("SmoothQuant alpha must be in [0, 1], got " + smoothQuant);
+      }
+    }
+
+    /** True when SmoothQuant is on. */
+    public boolean smooth() {
+      return !Double.isNaN(smoothQuant);
+    }
+
+    /** The describe() text: empty when nothing is on (so that older cache keys stay the same). */
+    String describe() {
+      return (gptq ? " gptq(damp=" + gptqDamp + ",block=" + gptqBlock + (gptqActOrder ? ",actorder" : "") + ")" : "")
+          + (smooth() ? " smoothquant=" + smoothQuant : "") + (dynamicRows ? " dynamic=row" : "")
+          + (zeroPoint ? " zeropoint" : "") + (learnedRound ? " learnedround" : "");
+    }
+  }
 
   /** How activation ranges are calibrated. */
   public enum Calibration {
@@ -60,6 +123,15 @@ public record QuantOptions(
     Objects.requireNonNull(activations, "activations");
     Objects.requireNonNull(calibration, "calibration");
     Objects.requireNonNull(accumulator, "accumulator");
+    Objects.requireNonNull(techniques, "techniques");
+    if (techniques.zeroPoint() && (!(activations instanceof org.exmy.simulator.IntFormat ia) || ia.signed()
+        || calibration != Calibration.ABSMAX || !accumulator.exact() || mxWeights != null)) {
+      throw new IllegalArgumentException("zero points need UINTn activations, absmax calibration and the exact"
+          + " accumulator");
+    }
+    if (techniques.smooth() && calibration != Calibration.ABSMAX) {
+      throw new IllegalArgumentException("SmoothQuant calibrates absmax ranges only");
+    }
     fp32Layers = List.copyOf(fp32Layers);
     if (!(percentile > 0 && percentile <= 100)) {
       throw new IllegalArgumentException("percentile must be in (0, 100], got " + percentile);
@@ -73,6 +145,21 @@ public record QuantOptions(
     if (mxWeights != null && (!weights.equals(mxWeights.element()) || !activations.equals(mxActivations.element()))) {
       throw new IllegalArgumentException("weights / activations must be the MX formats' elements");
     }
+  }
+
+  /** The options without techniques. */
+  public QuantOptions(NumberFormat weights, NumberFormat activations, boolean perChannel, Calibration calibration,
+      double percentile, boolean pow2Scales, List<String> fp32Layers, boolean biasCorrection,
+      AccumulatorChoice accumulator, int lanes, org.exmy.simulator.MxFormat mxWeights,
+      org.exmy.simulator.MxFormat mxActivations) {
+    this(weights, activations, perChannel, calibration, percentile, pow2Scales, fp32Layers, biasCorrection,
+        accumulator, lanes, mxWeights, mxActivations, Techniques.NONE);
+  }
+
+  /** These options with the techniques {@code t}. */
+  public QuantOptions withTechniques(Techniques t) {
+    return new QuantOptions(weights, activations, perChannel, calibration, percentile, pow2Scales, fp32Layers,
+        biasCorrection, accumulator, lanes, mxWeights, mxActivations, t);
   }
 
   /** The options without MX (every scale per tensor or channel, as before MX existed). */
@@ -91,7 +178,7 @@ public record QuantOptions(
   /** These options with MX formats {@code w} and {@code a} (both null: without MX). */
   public QuantOptions withMx(org.exmy.simulator.MxFormat w, org.exmy.simulator.MxFormat a) {
     return new QuantOptions(w == null ? weights : w.element(), a == null ? activations : a.element(), perChannel,
-        calibration, percentile, pow2Scales, fp32Layers, biasCorrection, accumulator, lanes, w, a);
+        calibration, percentile, pow2Scales, fp32Layers, biasCorrection, accumulator, lanes, w, a, techniques);
   }
 
   /** True when weights and activations are MX. */
@@ -118,37 +205,37 @@ public record QuantOptions(
   public QuantOptions withPerChannel(boolean b) {
     return new QuantOptions(weights, activations, b, calibration, percentile, pow2Scales, fp32Layers, biasCorrection,
         accumulator, lanes,
-        mxWeights, mxActivations);
+        mxWeights, mxActivations, techniques);
   }
 
   public QuantOptions withCalibration(Calibration c, double p) {
     return new QuantOptions(weights, activations, perChannel, c, p, pow2Scales, fp32Layers, biasCorrection,
         accumulator, lanes,
-        mxWeights, mxActivations);
+        mxWeights, mxActivations, techniques);
   }
 
   public QuantOptions withPow2Scales(boolean b) {
     return new QuantOptions(weights, activations, perChannel, calibration, percentile, b, fp32Layers, biasCorrection,
         accumulator, lanes,
-        mxWeights, mxActivations);
+        mxWeights, mxActivations, techniques);
   }
 
   public QuantOptions withFp32Layers(List<String> layers) {
     return new QuantOptions(weights, activations, perChannel, calibration, percentile, pow2Scales, layers,
         biasCorrection, accumulator, lanes,
-        mxWeights, mxActivations);
+        mxWeights, mxActivations, techniques);
   }
 
   public QuantOptions withBiasCorrection(boolean b) {
     return new QuantOptions(weights, activations, perChannel, calibration, percentile, pow2Scales, fp32Layers, b,
         accumulator, lanes,
-        mxWeights, mxActivations);
+        mxWeights, mxActivations, techniques);
   }
 
   public QuantOptions withAccumulator(AccumulatorChoice k, int l) {
     return new QuantOptions(weights, activations, perChannel, calibration, percentile, pow2Scales, fp32Layers,
         biasCorrection, k, l,
-        mxWeights, mxActivations);
+        mxWeights, mxActivations, techniques);
   }
 
   /** A canonical text of every option, for cache keys and reports. */
@@ -160,6 +247,6 @@ public record QuantOptions(
         + " calib=" + calibration.name().toLowerCase(java.util.Locale.ROOT)
         + (calibration == Calibration.PERCENTILE ? "(" + percentile + ")" : "") + " pow2=" + pow2Scales
         + " fp32=" + String.join("+", fp32Layers) + " biascorr=" + biasCorrection + " acc=" + accumulator
-        + " lanes=" + lanes;
+        + " lanes=" + lanes + techniques.describe();
   }
 }

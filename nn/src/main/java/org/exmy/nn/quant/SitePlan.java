@@ -39,6 +39,26 @@ final class SitePlan {
   final double weightRowBound;
   final AccumulatorChoice accumulator;
   final int lanes;
+  /**
+   * SmoothQuant: per reduction index the divisor sigma_j of the activation before its quantizer
+   * (null when off; then activations are quantized once per element before im2col).
+   */
+  float[] smooth;
+  /**
+   * Dynamic activation scales: per row of an activation A [m][k], per column of an activation B
+   * [k][n], {@code fl32(max|x| / max(F))} of the values quantized (pow2 when {@link #pow2}).
+   */
+  boolean dynamicRows;
+  boolean pow2;
+  /**
+   * Zero points of activation operand A and B (0 when symmetric), and per weight row (per channel
+   * and matrix of a weight B) the exact integer {@code z * sum_k wfixed} that the hardware
+   * subtracts from its sum (null when off; empty for two activations). The kernel sums {@code
+   * w * (q - z)} directly, the same exact integer.
+   */
+  double zeroA;
+  double zeroB;
+  double[] zeroCorrection;
 
   SitePlan(LinearSite site, FormatQuantizer wq, FormatQuantizer aq, float[] weightScale, float scaleA, float scaleB,
       double[] weightFixed, float[] combined, float[] correction, double weightRowBound, AccumulatorChoice accumulator,
