@@ -113,6 +113,7 @@ final class AccuracyCommand implements Callable<Integer> {
         org.exmy.nn.quant.Ptq ptq = org.exmy.nn.quant.Ptq.prepare(m, calib, opt, nThreads);
         prepareSeconds = (System.nanoTime() - t0) / 1e9;
         planSeconds = ptq.planSeconds();
+        accAwareSummary = ptq.accumulatorAwareSummary();
         var q = Assessment.outputs(m, ptq, rated.inputs(), nThreads, done -> p.stepTo(n + done));
         as = Assessment.of(n, ref, q, rated.labels());
       } else {
@@ -144,6 +145,9 @@ final class AccuracyCommand implements Callable<Integer> {
       spec.commandLine().getErr().println(String.format(Locale.ROOT,
           "exmy: %s: calibration + plan %.2f s, of which plan (scales, rounding%s) %.2f s", label(),
           prepareSeconds, opt.techniques().gptq() ? ", GPTQ" : "", planSeconds));
+      if (accAwareSummary != null) {
+        spec.commandLine().getErr().println("exmy: " + label() + ": " + accAwareSummary);
+      }
     }
     if (predictions != null) {
       if (as.top1() == null) throw new UsageException("--predictions needs --metric top1");
@@ -155,6 +159,7 @@ final class AccuracyCommand implements Callable<Integer> {
   /** The PTQ options of the run (null: the model's own quantization, --as-quantized). */
   private QuantOptions usedOptions;
   private double planSeconds;
+  private String accAwareSummary;
 
   static String row(String model, QuantOptions opt, Assessment.Top1 t) {
     return String.format(Locale.ROOT, "%s,%s,%s,%.2f,%.2f,%.2f,%d", model, opt.weightsName(),

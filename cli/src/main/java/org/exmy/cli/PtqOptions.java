@@ -71,6 +71,11 @@ final class PtqOptions {
       + " exact accumulator).")
   boolean zeroPoint;
 
+  @Option(names = "--acc-aware", description = "Accumulator-aware rounding: weights moved toward zero per output"
+      + " channel until no input can overflow the fixed accumulator (--acc fixed --acc-bits W; README"
+      + " 'Quantization semantics').")
+  boolean accAware;
+
   @Option(names = "--learned-round", description = "Learned rounding: greedy up/down flips of each weight that lower"
       + " the layer's output error on the calibration inputs (after --gptq when both;"
       + " README 'Quantization semantics').")
@@ -100,7 +105,8 @@ final class PtqOptions {
     }
     QuantOptions.Techniques n = QuantOptions.Techniques.NONE;
     return new QuantOptions.Techniques(gptq, gptq ? gptqDamp : n.gptqDamp(), gptq ? gptqBlock : n.gptqBlock(),
-        gptq && gptqActOrder, smoothQuant == null ? Double.NaN : smoothQuant, dynamic != null, zeroPoint, learnedRound);
+        gptq && gptqActOrder, smoothQuant == null ? Double.NaN : smoothQuant, dynamic != null, zeroPoint, learnedRound,
+        accAware);
   }
 
   /**

@@ -399,12 +399,15 @@ public final class Sweep {
         exact ? 1 : spec.lanes()).withTechniques(techniques(c.ptq().techniques(), spec));
   }
 
-  /** The PTQ techniques for a core: zero points only where its activations are UINTn and its sums exact. */
+  /**
+   * The PTQ techniques for a core: zero points only where its activations are UINTn and its sums
+   * exact, accumulator-aware rounding only where its accumulator is fixed-point.
+   */
   private static QuantOptions.Techniques techniques(QuantOptions.Techniques t, CoreSpec spec) {
     boolean zp = t.zeroPoint() && spec.b() instanceof org.exmy.simulator.IntFormat i && !i.signed()
         && spec.accumulator() instanceof AccumulatorKind.Exact;
     return new QuantOptions.Techniques(t.gptq(), t.gptqDamp(), t.gptqBlock(), t.gptqActOrder(), t.smoothQuant(),
-        t.dynamicRows(), zp, t.learnedRound());
+        t.dynamicRows(), zp, t.learnedRound(), t.accAware() && spec.accumulator() instanceof AccumulatorKind.Fixed);
   }
 
   /** SQNR in dB of 100,000 standard normal samples quantized to {@code f} (absmax scaling, saturating). */

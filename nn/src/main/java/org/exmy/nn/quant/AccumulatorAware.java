@@ -80,7 +80,7 @@ final class AccumulatorAware {
     for (int c = 0; c < channels; c++) byChannel.add(new ArrayList<>());
     for (int i = 0; i < fixed.length; i++) byChannel.get(channelOf[i]).add(i);
     int movedChannels = 0;
-    int moved = 0;
+    java.util.BitSet changed = new java.util.BitSet(fixed.length);
     BigInteger worst = BigInteger.ZERO;
     for (int c = 0; c < channels; c++) {
       List<Integer> idx = byChannel.get(c);
@@ -117,12 +117,12 @@ final class AccumulatorAware {
         if (best < 0) break; // every weight is zero: the sum is 0
         fixed[best] = bestNext + 0.0;
         sum = sum.subtract(bestSaved);
-        moved++;
+        changed.set(best);
         any = true;
       }
       if (any) movedChannels++;
       worst = worst.max(sum);
     }
-    return new Report(movedChannels, moved, worst, bound);
+    return new Report(movedChannels, changed.cardinality(), worst, bound);
   }
 }

@@ -163,6 +163,8 @@ public final class Ptq implements LinearKernels {
     if (opt.techniques().gptq() || opt.techniques().learnedRound()) {
       gptq(site, obs, w, ws, opt, wq, fixed, smooth);
     }
+    AccumulatorAware.Report accAware = opt.techniques().accAware()
+        ? accumulatorAware(site, w, ws, opt, wq, aq, fixed, channels) : null;
     double[] rowAbs = new double[channels];
     for (int i = 0; i < w.length; i++) {
       rowAbs[SitePlan.channelOf(site, i)] += Math.abs(fixed[i]);
@@ -202,9 +204,59 @@ public final class Ptq implements LinearKernels {
       }
       p.zeroCorrection = zc;
     }
+    p.accAware = accAware;
     p.dynamicRows = opt.techniques().dynamicRows();
     p.pow2 = opt.pow2Scales();
     return p;
+  }
+
+  /**
+   * Accumulator-aware rounding of a site's quantized weights ({@link AccumulatorAware}) for the
+   * fixed accumulator the site's core has; each step weighted equally (no input statistics).
+   */
+  private static AccumulatorAware.Report accumulatorAware(LinearSite site, float[] w, float[] ws, QuantOptions opt,
+      FormatQuantizer wq, FormatQuantizer aq, double[] fixed, int channels) {
+    var kind = opt.accumulator().apply(org.exmy.simulator.CoreSpec.mac(wq.format(), aq.format())).accumulator();
+    int cols = site.weight().dim(-1);
+    int rowsPerMatrix = site.weight().dim(-2);
+    int[] channelOf = new int[w.length];
+    int[] inputOf = new int[w.length];
+    double[] original = new double[w.length];
+    for (int i = 0; i < w.length; i++) {
+      int ch = SitePlan.channelOf(site, i);
+      channelOf[i] = ch;
+      inputOf[i] = site.weightChannelAxis() == 0 ? i % cols : (i / cols) % rowsPerMatrix;
+      original[i] = Math.scalb((double) (w[i] / ws[opt.perChannel() ? ch : 0]), -wq.lsb());
+    }
+    return AccumulatorAware.constrain(fixed, channelOf, inputOf, null, channels, wq, aq,
+        (org.exmy.simulator.AccumulatorKind.Fixed) kind, original);
+  }
+
+  /**
+   * One line of what accumulator-aware rounding did over the quantized sites (null when it is off):
+   * weights moved, channels, the sites it cannot cover (products of two activations).
+   */
+  public String accumulatorAwareSummary() {
+    if (mxWeights != null || !options.techniques().accAware()) {
+      return null;
+    }
+    int sites = 0;
+    int moved = 0;
+    int channels = 0;
+    java.util.List<String> uncovered = new ArrayList<>();
+    for (SitePlan p : plans) {
+      if (p == null) continue;
+      if (p.accAware == null) {
+        uncovered.add(p.site.nodeName());
+        continue;
+      }
+      sites++;
+      moved += p.accAware.moved();
+      channels += p.accAware.channels();
+    }
+    return "accumulator-aware rounding: " + moved + " weights moved in " + channels + " channels of " + sites
+        + " sites; no input can overflow their accumulators"
+        + (uncovered.isEmpty() ? "" : "; not covered (two activations): " + String.join(", ", uncovered));
   }
 
   /**

@@ -59,25 +59,32 @@ public record QuantOptions(
    * @param learnedRound greedy rounding flips that lower each layer's calibration output error
    */
   public record Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder,
-      double smoothQuant, boolean dynamicRows, boolean zeroPoint, boolean learnedRound) {
+      double smoothQuant, boolean dynamicRows, boolean zeroPoint, boolean learnedRound, boolean accAware) {
     /** No technique on. */
-    public static final Techniques NONE = new Techniques(false, 0.01, 128, false, Double.NaN, false, false, false);
+    public static final Techniques NONE = new Techniques(false, 0.01, 128, false, Double.NaN, false, false, false,
+        false);
+
+    /** Without accumulator-aware rounding. */
+    public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant,
+        boolean dynamicRows, boolean zeroPoint, boolean learnedRound) {
+      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, dynamicRows, zeroPoint, learnedRound, false);
+    }
 
     /** Without learned rounding. */
     public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant,
         boolean dynamicRows, boolean zeroPoint) {
-      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, dynamicRows, zeroPoint, false);
+      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, dynamicRows, zeroPoint, false, false);
     }
 
     /** Without zero points. */
     public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant,
         boolean dynamicRows) {
-      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, dynamicRows, false, false);
+      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, dynamicRows, false, false, false);
     }
 
     /** Without dynamic scales. */
     public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant) {
-      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, false, false, false);
+      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, false, false, false, false);
     }
 
     public Techniques {
@@ -101,7 +108,7 @@ public record QuantOptions(
     String describe() {
       return (gptq ? " gptq(damp=" + gptqDamp + ",block=" + gptqBlock + (gptqActOrder ? ",actorder" : "") + ")" : "")
           + (smooth() ? " smoothquant=" + smoothQuant : "") + (dynamicRows ? " dynamic=row" : "")
-          + (zeroPoint ? " zeropoint" : "") + (learnedRound ? " learnedround" : "");
+          + (zeroPoint ? " zeropoint" : "") + (learnedRound ? " learnedround" : "") + (accAware ? " accaware" : "");
     }
   }
 
@@ -128,6 +135,11 @@ public record QuantOptions(
         || calibration != Calibration.ABSMAX || !accumulator.exact() || mxWeights != null)) {
       throw new IllegalArgumentException("zero points need UINTn activations, absmax calibration and the exact"
           + " accumulator");
+    }
+    if (techniques.accAware() && (!accumulator.kind().equals("fixed") || accumulator.width() == null
+        || mxWeights != null)) {
+      throw new IllegalArgumentException("accumulator-aware rounding needs a fixed accumulator of a given width"
+          + " (--acc fixed --acc-bits W)");
     }
     if (techniques.smooth() && calibration != Calibration.ABSMAX) {
       throw new IllegalArgumentException("SmoothQuant calibrates absmax ranges only");

@@ -37,6 +37,8 @@ final class SitePlan {
   final int lsb;
   /** Sum over k of |weight fixed| of the largest channel (0 for a NONE site). */
   final double weightRowBound;
+  /** What accumulator-aware rounding did here (null: off, or a product of two activations). */
+  AccumulatorAware.Report accAware;
   final AccumulatorChoice accumulator;
   final int lanes;
   /**
