@@ -87,42 +87,54 @@ final class AccumulatorAware {
       BigInteger sum = BigInteger.ZERO;
       for (int i : idx) sum = sum.add(cost(Math.abs(fixed[i]), maxX, shift));
       boolean any = false;
-      while (sum.compareTo(bound) > 0) {
-        int best = -1;
-        double bestScore = Double.POSITIVE_INFINITY;
-        BigInteger bestSaved = null;
-        double bestNext = 0;
+      if (sum.compareTo(bound) > 0) {
+        // the candidate step of each weight, best first (score, then the weight order)
+        java.util.PriorityQueue<Step> queue = new java.util.PriorityQueue<>();
         for (int i : idx) {
-          double a = Math.abs(fixed[i]);
-          if (a == 0) continue;
-          int g = Arrays.binarySearch(grid, a);
-          double next = grid[(g >= 0 ? g : -g - 1) - 1];
-          BigInteger saved = cost(a, maxX, shift).subtract(cost(next, maxX, shift));
-          if (saved.signum() == 0) { // the next value costs as many LSBs: zero is the step that saves
-            next = 0;
-            saved = cost(a, maxX, shift);
-          }
-          double target = original[i];
-          double nv = Math.copySign(next, fixed[i]);
-          double m = secondMoment == null ? 1 : Math.max(secondMoment[inputOf[i]], 1e-30);
-          double added = m * ((nv - target) * (nv - target) - (fixed[i] - target) * (fixed[i] - target));
-          double score = added / saved.doubleValue();
-          if (score < bestScore) {
-            bestScore = score;
-            best = i;
-            bestSaved = saved;
-            bestNext = nv;
-          }
+          Step st = step(i, fixed, original, grid, maxX, shift, secondMoment, inputOf);
+          if (st != null) queue.add(st);
         }
-        if (best < 0) break; // every weight is zero: the sum is 0
-        fixed[best] = bestNext + 0.0;
-        sum = sum.subtract(bestSaved);
-        changed.set(best);
-        any = true;
+        while (sum.compareTo(bound) > 0 && !queue.isEmpty()) {
+          Step st = queue.poll();
+          fixed[st.index] = st.next + 0.0;
+          sum = sum.subtract(st.saved);
+          changed.set(st.index);
+          any = true;
+          Step again = step(st.index, fixed, original, grid, maxX, shift, secondMoment, inputOf);
+          if (again != null) queue.add(again);
+        }
       }
       if (any) movedChannels++;
       worst = worst.max(sum);
     }
     return new Report(movedChannels, changed.cardinality(), worst, bound);
+  }
+
+  /** A weight's step toward zero: its new value, the LSBs it saves, and the error it adds per LSB. */
+  private record Step(int index, double next, BigInteger saved, double score) implements Comparable<Step> {
+    @Override
+    public int compareTo(Step o) {
+      int c = Double.compare(score, o.score);
+      return c != 0 ? c : Integer.compare(index, o.index);
+    }
+  }
+
+  /** The step of weight {@code i} (null when it is zero). */
+  private static Step step(int i, double[] fixed, double[] original, double[] grid, double maxX, int shift,
+      double[] secondMoment, int[] inputOf) {
+    double a = Math.abs(fixed[i]);
+    if (a == 0) return null;
+    int g = Arrays.binarySearch(grid, a);
+    double next = grid[(g >= 0 ? g : -g - 1) - 1];
+    BigInteger saved = cost(a, maxX, shift).subtract(cost(next, maxX, shift));
+    if (saved.signum() == 0) { // the next value costs as many LSBs: zero is the step that saves
+      next = 0;
+      saved = cost(a, maxX, shift);
+    }
+    double target = original[i];
+    double nv = Math.copySign(next, fixed[i]);
+    double m = secondMoment == null ? 1 : Math.max(secondMoment[inputOf[i]], 1e-30);
+    double added = m * ((nv - target) * (nv - target) - (fixed[i] - target) * (fixed[i] - target));
+    return new Step(i, nv, saved, added / saved.doubleValue());
   }
 }
