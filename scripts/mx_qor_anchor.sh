@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage: scripts/mx_qor_anchor.sh [OUT]   (default OUT: build/mx_qor_anchor)
-# Reruns exmy's side of the README's "QoR anchor: MX-for-FPGA" table: the MX dot-product cores
+# Reruns exmy's side of the docs/core.md's "QoR anchor: MX-for-FPGA" table: the MX dot-product cores
 # with the block size and lane counts of MX-for-FPGA's dot units (32 lanes, block 32: xc7 LUT/FF/
 # CARRY4/DSP48 with DSP blocks disallowed and allowed; 8 lanes, block 8: the same plus iCE40 HX8K
 # logic cells and Fmax, since 32 lanes do not fit the HX8K), each as the full MX core and as the

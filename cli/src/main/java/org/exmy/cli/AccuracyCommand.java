@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         + "accumulator sized for the layer's fan-in, or --acc), all other ops float32. Prints CSV:",
         "--metric top1: model,w,a,top1,fp32_top1,agreement,images;",
         "otherwise one row per output: model,w,a,output,sqnr_db,cosine,max_abs_error,argmax_agreement,positions.",
-        "See README 'Quantization semantics' and 'Fidelity metrics'."})
+        "See docs/quantization.md 'Quantization semantics' and 'Fidelity metrics'."})
 final class AccuracyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -48,7 +48,7 @@ final class AccuracyCommand implements Callable<Integer> {
   String metric;
 
   @Option(names = "--w", paramLabel = "FMT", defaultValue = "E4M3", description = "Weight format (default: ${DEFAULT-VALUE}); an MX format (e.g. MXFP4_E2M1) quantizes weights"
-          + " and activations in blocks along each product's reduction axis (README 'MX quantization').")
+          + " and activations in blocks along each product's reduction axis (docs/quantization.md 'MX quantization').")
   String w;
 
   @Option(names = "--a", paramLabel = "FMT", description = "Activation format (default: the same as --w).")
@@ -75,7 +75,7 @@ final class AccuracyCommand implements Callable<Integer> {
   @Option(names = "--as-quantized", description = "Run the quantization a QONNX model carries instead of PTQ: every"
       + " Conv/Gemm/MatMul whose two inputs come from Quant/BipolarQuant/Trunc/FloatQuant nodes summed by the MAC"
       + " arithmetic of the formats they denote (exact, or --acc), everything else float32; w,a print as 'qonnx'"
-      + " (README 'Models quantized elsewhere').")
+      + " (docs/models.md 'Models quantized elsewhere').")
   boolean asQuantized;
 
   @Option(names = "--export-qonnx", paramLabel = "OUT.onnx",

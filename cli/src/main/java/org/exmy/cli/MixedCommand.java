@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
     description = {"Per-layer mixed precision under a LUT budget: chooses a format (pair) per linear node so that "
         + "the network's MAC cores fit --budget LUTs and the metric is best. Each node is measured alone in each "
         + "candidate (the layer sensitivities), an exact knapsack on those losses picks the assignment, and "
-        + "greedy single-node changes refine it by measurement (README \"Mixed precision under a LUT budget\").",
+        + "greedy single-node changes refine it by measurement (docs/quantization.md \"Mixed precision under a LUT budget\").",
         "A node's cost: its core's LUTs (Yosys xc7, the sweep's cached cost stage) x --macs-per-node cores, or "
         + "x ceil(MACs per item / --cycles).",
         "Prints the assignment per node and the fronts; writes OUT/mixed.csv, front.csv, front.png/.svg and "

@@ -40,7 +40,7 @@ final class PtqOptions {
   @Option(names = "--bias-correction", description = "Correct each output channel by the expected weight-quantization error.")
   boolean biasCorrection;
 
-  @Option(names = "--gptq", description = "GPTQ weight rounding (README 'Quantization semantics'): column by column"
+  @Option(names = "--gptq", description = "GPTQ weight rounding (docs/quantization.md 'Quantization semantics'): column by column"
       + " with error feedback through the inverse Hessian of the calibration inputs, per-channel scales kept.")
   boolean gptq;
 
@@ -57,7 +57,7 @@ final class PtqOptions {
 
   @Option(names = "--smoothquant", paramLabel = "ALPHA",
       description = "SmoothQuant: per reduction index j, activations / s_j and weights * s_j with"
-          + " s_j = max|X_j|^ALPHA / max|W_j|^(1-ALPHA), ALPHA in [0, 1] (README 'Quantization semantics');"
+          + " s_j = max|X_j|^ALPHA / max|W_j|^(1-ALPHA), ALPHA in [0, 1] (docs/quantization.md 'Quantization semantics');"
           + " absmax calibration only.")
   Double smoothQuant;
 
@@ -72,13 +72,13 @@ final class PtqOptions {
   boolean zeroPoint;
 
   @Option(names = "--acc-aware", description = "Accumulator-aware rounding: weights moved toward zero per output"
-      + " channel until no input can overflow the fixed accumulator (--acc fixed --acc-bits W; README"
+      + " channel until no input can overflow the fixed accumulator (--acc fixed --acc-bits W; docs/quantization.md"
       + " 'Quantization semantics').")
   boolean accAware;
 
   @Option(names = "--learned-round", description = "Learned rounding: greedy up/down flips of each weight that lower"
       + " the layer's output error on the calibration inputs (after --gptq when both;"
-      + " README 'Quantization semantics').")
+      + " docs/quantization.md 'Quantization semantics').")
   boolean learnedRound;
 
   /** The techniques, checked (one line, exit 2, on a bad value). */

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
         + "prints 'input,code,value'.",
         "An MX format (MXFP8_E4M3, MXFP8_E5M2, MXFP6_E3M2, MXFP6_E2M3, MXFP4_E2M1, MXINT8, or ExMy/INTn"
         + ":block=K): one block a line, its values separated by spaces or commas (at most K; each read as "
-        + "binary64, or float32 with --via float32), quantized as the OCP MX spec defines (README 'MX "
+        + "binary64, or float32 with --via float32), quantized as the OCP MX spec defines (docs/quantization.md 'MX "
         + "quantization'); prints 'block,scale_code,scale,codes,values' (codes and values space-separated)."})
 final class QuantizeCommand implements java.util.concurrent.Callable<Integer> {
   @Spec CommandSpec spec;

@@ -8,7 +8,7 @@ import org.exmy.simulator.MxFormat;
  * are written for DSP blocks, and synthesis may use them) and the model whose accuracy it is rated
  * on (null: none).
  *
- * <p>An MX point ({@code mxW} and {@code mxA} not null) is rated with MX quantization (README "MX
+ * <p>An MX point ({@code mxW} and {@code mxA} not null) is rated with MX quantization (docs/quantization.md "MX
  * quantization"); its {@code core} is the plain core of the element formats (for the accuracy
  * stage's options); the sweep proves and synthesizes the MX core that stands for it ({@code
  * Sweep.mxCore}).

@@ -69,7 +69,7 @@ final class ReportPage {
       "figcaption { font-size: 0.9em; color: #555; }",
       "div.wide { overflow-x: auto; }");
 
-  /** A sentence naming the ranking metric when it is not top-1 (README "Fidelity metrics"). */
+  /** A sentence naming the ranking metric when it is not top-1 (docs/quantization.md "Fidelity metrics"). */
   private static String rankedBy(List<PointResult> results) {
     return results.stream().filter(r -> r.accuracy() != null).findFirst().map(r -> r.accuracy().metric())
         .filter(m -> m != org.exmy.nn.quant.Metric.TOP1)

@@ -53,7 +53,7 @@ public final class Stages {
 
   /**
    * The model after quantization with the core's arithmetic, against its labels and its float32
-   * outputs (README "Fidelity metrics").
+   * outputs (docs/quantization.md "Fidelity metrics").
    *
    * @param top1 top-1 in percent (NaN when the data have no labels)
    * @param fp32Top1 float32 top-1 in percent (NaN likewise)

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * MX PTQ against its definition (README "MX quantization"): each output is the float32 nearest
+ * MX PTQ against its definition (docs/quantization.md "MX quantization"): each output is the float32 nearest
  * (ties to even, found by exact BigDecimal comparison of neighbouring floats) to the exact
  * BigDecimal sum of the products of the operands' block-dequantized values, blocks of 32 along
  * the reduction axis (K = 100: three full blocks and one of 4), the blocks quantized by the

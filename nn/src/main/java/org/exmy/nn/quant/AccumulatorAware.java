@@ -7,7 +7,7 @@ import java.util.List;
 import org.exmy.simulator.AccumulatorKind;
 
 /**
- * Accumulator-aware weight rounding (README "Quantization semantics", {@code --acc-aware}; the
+ * Accumulator-aware weight rounding (docs/quantization.md "Quantization semantics", {@code --acc-aware}; the
  * guarantee of Brevitas' AxE, by a simpler greedy): the quantized weights of every output channel
  * are moved toward zero on the weight format's grid until no input the activation format can
  * represent can overflow the narrowed fixed-point accumulator.

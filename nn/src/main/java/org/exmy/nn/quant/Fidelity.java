@@ -5,7 +5,7 @@ import org.exmy.nn.NnException;
 import org.exmy.nn.Tensor;
 
 /**
- * How close one quantized output is to its float32 reference, for models without labels (README
+ * How close one quantized output is to its float32 reference, for models without labels (docs/quantization.md
  * "Fidelity metrics"). Sums are in double over every element of the output.
  *
  * @param output the output's name

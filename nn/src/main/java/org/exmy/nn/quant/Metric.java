@@ -4,7 +4,7 @@ import java.util.Locale;
 import org.exmy.nn.NnException;
 
 /**
- * What rates a quantized model (README "Fidelity metrics"): top-1 against labels, or one of the
+ * What rates a quantized model (docs/quantization.md "Fidelity metrics"): top-1 against labels, or one of the
  * fidelity measures of the quantized outputs against the float32 ones, taken at the worst output
  * when a model has several.
  */

@@ -14,7 +14,7 @@ import org.exmy.nn.Tensor;
 import org.exmy.nn.data.ModelData;
 
 /**
- * Per-layer mixed precision under a hardware budget (README "Mixed precision under a LUT budget"):
+ * Per-layer mixed precision under a hardware budget (docs/quantization.md "Mixed precision under a LUT budget"):
  * one candidate format per linear site such that the sum of the sites' costs stays within a budget
  * and the metric is best.
  *

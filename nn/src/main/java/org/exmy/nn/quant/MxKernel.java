@@ -6,7 +6,7 @@ import org.exmy.nn.LinearSite;
 import org.exmy.simulator.MxFormat;
 
 /**
- * The product of one linear node with MX weights and activations (README "MX quantization"):
+ * The product of one linear node with MX weights and activations (docs/quantization.md "MX quantization"):
  * each operand in blocks of its format's block size along the reduction axis k (a row of A, a
  * column of B; the last block of a row or column may be shorter), each block quantized by {@link
  * MxFormat#quantize} (weights once, from the weights; activations at every call, from the data);

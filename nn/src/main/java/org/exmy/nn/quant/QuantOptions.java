@@ -7,7 +7,7 @@ import org.exmy.simulator.NumberFormat;
 
 /**
  * How a model is quantized after training (PTQ) and with what arithmetic its products are summed.
- * The README's "Quantization semantics" section defines each field exactly.
+ * The "Quantization semantics" section of docs/quantization.md defines each field exactly.
  *
  * @param weights format of the weights (operand a of the MAC core)
  * @param activations format of the activations (operand b); both operands of a product of two
@@ -23,7 +23,7 @@ import org.exmy.simulator.NumberFormat;
  *     that many terms would be (the exact one is sized for it)
  * @param lanes products per cycle of the core (orders the additions of a rounding accumulator)
  * @param mxWeights the MX format of the weights (then {@code weights} is its element format), or
- *     null: MX quantization (README "MX quantization"), where scales are per block of the
+ *     null: MX quantization (docs/quantization.md "MX quantization"), where scales are per block of the
  *     reduction axis and the scale, calibration, pow2, bias-correction and accumulator options do
  *     not apply
  * @param mxActivations the MX format of the activations; null exactly when {@code mxWeights} is
@@ -46,7 +46,7 @@ public record QuantOptions(
     Techniques techniques) {
 
   /**
-   * The PTQ techniques of README "Quantization semantics" (GPTQ, SmoothQuant), each off by default.
+   * The PTQ techniques of docs/quantization.md "Quantization semantics" (GPTQ, SmoothQuant), each off by default.
    *
    * @param gptq GPTQ weight rounding
    * @param gptqDamp GPTQ dampening lambda (times the mean of diag H), > 0
@@ -182,7 +182,7 @@ public record QuantOptions(
         accumulator, lanes, null, null);
   }
 
-  /** MX weights and activations, all layers quantized (README "MX quantization"). */
+  /** MX weights and activations, all layers quantized (docs/quantization.md "MX quantization"). */
   public static QuantOptions mx(org.exmy.simulator.MxFormat w, org.exmy.simulator.MxFormat a) {
     return of(w.element(), a.element()).withMx(w, a);
   }

@@ -17,7 +17,7 @@ import org.exmy.nn.data.ModelData;
 
 /**
  * Layer sensitivity: each linear site quantized alone (all others float32, the calibration of the
- * full plan shared), rated by a {@link Metric} against float32 (README "Layer sensitivity").
+ * full plan shared), rated by a {@link Metric} against float32 (docs/quantization.md "Layer sensitivity").
  *
  * @param metric the metric
  * @param fp32 the metric's value of float32 itself
