@@ -15,7 +15,9 @@ import org.exmy.simulator.Pipeline;
 
 /**
  * The accumulate step: the exact (Kulisch) register and the sticky NaN / inf flags. Hardware twin
- * of {@link Accumulator.Kulisch} and of the flags of {@link org.exmy.simulator.MacModel}.
+ * of {@link Accumulator} (which register: {@link KulischAccumulatorUnit}, {@link
+ * FixedAccumulatorUnit}, {@link FloatAccumulatorUnit}) and of the flags of {@link
+ * org.exmy.simulator.MacModel}.
  */
 final class AccumulatorUnit {
   private AccumulatorUnit() {}
@@ -54,7 +56,7 @@ final class AccumulatorUnit {
   }
 
   /**
-   * Builds the register (whole: {@link KulischAccumulator}; or in chunks of {@code chunkBits} with
+   * Builds the register (whole: {@link KulischAccumulatorUnit}; or in chunks of {@code chunkBits} with
    * registered carries and a resolve register) and the flags, and drives {@code io_acc} and the flag
    * outputs.
    */
@@ -64,9 +66,9 @@ final class AccumulatorUnit {
     if (resolveCycle) {
       acc = chunked(c, in, width, pipeline.chunkBits());
     } else if (in.onesComplement()) {
-      acc = KulischAccumulator.addOnesComplement(c, in.clear(), in.use(), in.term(), in.neg(), width);
+      acc = KulischAccumulatorUnit.addOnesComplement(c, in.clear(), in.use(), in.term(), in.neg(), width);
     } else {
-      acc = KulischAccumulator.addSigned(c, in.clear(), in.use(), in.term(), in.neg(), width);
+      acc = KulischAccumulatorUnit.addSigned(c, in.clear(), in.use(), in.term(), in.neg(), width);
     }
     List<Signal> flags = new ArrayList<>();
     List<String> names = new ArrayList<>();

@@ -18,12 +18,13 @@ import org.exmy.simulator.AccumulatorKind;
 /**
  * The narrowed fixed-point accumulator ({@link AccumulatorKind.Fixed}): each product rounded to a
  * multiple of {@code 2^lsbExponent} (nearest even, or floor), then added to a {@code width}-bit two's
- * complement register that saturates or wraps. Hardware twin of {@link Accumulator.FixedPoint}.
+ * complement register that saturates or wraps. Hardware twin of {@link FixedAccumulator}.
  *
  * <p>The register computes {@code clamp(acc + sum of the rounded products)} (or the sum modulo
  * {@code 2^width}) on the exact sum, however wide the products are: a saturating register first
  * clamps the addend to {@code width + 1} bits, which cannot change the outcome because {@code |acc|
  * <= 2^(width-1)}.
+ * Proof: {@code FixedAccumulatorUnitTest} (testbenches).
  */
 final class FixedAccumulatorUnit {
   private FixedAccumulatorUnit() {}

@@ -16,7 +16,7 @@ import org.exmy.simulator.AccumulatorKind;
 /**
  * The rounding floating-point accumulator ({@link AccumulatorKind.Floating}): every cycle {@code acc
  * := RNE(acc + Y)}, where Y is the cycle's exact addend (one product, or the exact sum of the lanes'
- * products), rounded once. Hardware twin of {@link Accumulator.FloatingPoint}.
+ * products), rounded once. Hardware twin of {@link FloatAccumulator}.
  *
  * <p>Datapath, one step per group of named wires:
  *
@@ -45,6 +45,7 @@ import org.exmy.simulator.AccumulatorKind;
  * one sticky bit keeps every bit above it and whether anything below is non-zero, for a sum or a
  * difference (the true and the computed value lie strictly between the same two multiples of the
  * sticky bit's weight times two), and that is all rounding to nearest even needs.
+ * Proof: {@code FloatAccumulatorUnitTest} (testbenches).
  */
 final class FloatAccumulatorUnit {
   private FloatAccumulatorUnit() {}

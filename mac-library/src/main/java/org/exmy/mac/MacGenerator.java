@@ -7,7 +7,7 @@ import org.exmy.hdl.Expr;
 import org.exmy.hdl.Instance;
 import org.exmy.hdl.Signal;
 import org.exmy.mac.AccumulatorUnit.Term;
-import org.exmy.mac.ProductUnit.ProductClass;
+import org.exmy.mac.ExactProductUnit.ProductClass;
 import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.AccumulatorSpec;
 import org.exmy.simulator.CoreSpec;
@@ -21,7 +21,7 @@ import org.exmy.simulator.Pipeline;
  * {@link org.exmy.simulator.MacModel} step for step, one unit per step:
  *
  * <ol>
- *   <li>{@link DecoderUnit}: each operand into sign, significand (hidden bit and mantissa), shift
+ *   <li>{@link OperandDecoderUnit}: each operand into sign, significand (hidden bit and mantissa), shift
  *       ({@code max(exponent field, 1)}) and NaN / inf / zero classes;
  *   <li>{@link ProductPlacement}: the significands multiplied and the product placed at its
  *       position in units of the accumulator LSB, chunked (fine shift, then a one-hot coarse
@@ -29,7 +29,7 @@ import org.exmy.simulator.Pipeline;
  *       rows ({@link BoothProduct});
  *   <li>for a dot core, the lanes summed by chains of adders ({@link AdderChain}), or by a
  *       balanced tree when the tree is pipelined ({@link AdderTree});
- *   <li>{@link AccumulatorUnit}: the exact register ({@link KulischAccumulator}: the +1 of a ones'
+ *   <li>{@link AccumulatorUnit}: the exact register ({@link KulischAccumulatorUnit}: the +1 of a ones'
  *       complement product as the carry-in of the one adder, valid and clear on the register's enable
  *       and synchronous clear) and the sticky flags.
  * </ol>
@@ -102,7 +102,7 @@ public final class MacGenerator {
       }
       // two's complement out of the Booth rows' carry chain (the narrower signed operand of the
       // adder), or out of a DSP block
-      Expr term = ProductUnit.intProduct(c, ia, ai, ib, bi, g.productBits() + 1, w, spec.dsp());
+      Expr term = ExactProductUnit.intProduct(c, ia, ai, ib, bi, g.productBits() + 1, w, spec.dsp());
       if (pipe.multiply()) {
         term = Stages.reg(c, "m_prod", term, "multiply stage: the product and the control wait here");
         clearD = Stages.reg(c, "m_clear", clearD, null);
@@ -110,16 +110,16 @@ public final class MacGenerator {
       }
       in = new Term(clearD, validD, term, null, false, null, null, null);
     } else {
-      Operand da = DecoderUnit.decode(c, "a", ia, a, DecoderUnit.hasInf(b));
-      Operand db = DecoderUnit.decode(c, "b", ib, b, DecoderUnit.hasInf(a));
+      Operand da = OperandDecoderUnit.decode(c, "a", ia, a, OperandDecoderUnit.hasInf(b));
+      Operand db = OperandDecoderUnit.decode(c, "b", ib, b, OperandDecoderUnit.hasInf(a));
       if (pipe.decode()) {
         clearD = Stages.reg(c, "d_clear", clear, "decode stage");
         validD = Stages.reg(c, "d_valid", valid, null);
-        da = DecoderUnit.register(c, "a", da);
-        db = DecoderUnit.register(c, "b", db);
+        da = OperandDecoderUnit.register(c, "a", da);
+        db = OperandDecoderUnit.register(c, "b", db);
       }
       Signal prodNeg = c.wire("prod_neg", da.sign().xor(db.sign()), "sign of the product");
-      ProductClass cls = spec.hasNanFlag() ? ProductUnit.classify(c, da, db) : null;
+      ProductClass cls = spec.hasNanFlag() ? ExactProductUnit.classify(c, da, db) : null;
       ProductPlacement.Raw raw = ProductPlacement.multiply(c, "", da, db, null, g.productBits(), spec.dsp());
       if (pipe.multiply()) {
         raw = raw.register(c);
@@ -159,11 +159,11 @@ public final class MacGenerator {
     Pipeline pipe = spec.pipeline();
     AccumulatorSpec g = spec.geometry();
     int w = g.width();
-    Component unit = ProductUnit.component(spec, moduleName + "_product", pipe.decode(), pipe.multiply(), w);
+    Component unit = ExactProductUnit.component(spec, moduleName + "_product", pipe.decode(), pipe.multiply(), w);
     Component c = header(spec, moduleName);
     Signal clear = c.input("clear", 1);
     Signal valid = c.input("valid", 1);
-    List<Instance> units = ProductUnit.lanes(c, unit, spec);
+    List<Instance> units = ExactProductUnit.lanes(c, unit, spec);
     boolean ones = !(spec.a() instanceof IntFormat && spec.b() instanceof IntFormat);
     List<Expr> prods = new ArrayList<>();
     List<Expr> cins = new ArrayList<>();

@@ -24,7 +24,7 @@ import org.exmy.simulator.Pipeline;
  * org.exmy.simulator.MxDotModel} and reuses the exact dot core's units:
  *
  * <ol>
- *   <li>each lane's exact element product in its own module ({@link ProductUnit#component}: decode,
+ *   <li>each lane's exact element product in its own module ({@link ExactProductUnit#component}: decode,
  *       multiply, place; NaN / inf classes), the lanes' flags and control through {@link Control};
  *   <li>the lanes summed exactly ({@link AdderChain}) into the lane sum;
  *   <li>the two scale codes added (9 bits, 0..508; either code 0xFF is NaN; with a narrowed scale
@@ -52,7 +52,7 @@ public final class MxGenerator {
     int lanes = spec.lanes();
     int sw = spec.laneSumWidth();
     int w = spec.accWidth();
-    Component unit = ProductUnit.component(es, moduleName + "_product", pipe.decode(), pipe.multiply(), sw);
+    Component unit = ExactProductUnit.component(es, moduleName + "_product", pipe.decode(), pipe.multiply(), sw);
     Component c = new Component(moduleName);
     spec.describe().forEach(c::comment);
     c.comment("Made by " + MacGenerator.VERSION + ".");

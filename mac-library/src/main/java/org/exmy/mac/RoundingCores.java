@@ -10,7 +10,7 @@ import org.exmy.hdl.Expr;
 import org.exmy.hdl.Hdl;
 import org.exmy.hdl.Instance;
 import org.exmy.hdl.Signal;
-import org.exmy.mac.ProductUnit.ProductClass;
+import org.exmy.mac.ExactProductUnit.ProductClass;
 import org.exmy.simulator.AccumulatorKind;
 import org.exmy.simulator.CoreSpec;
 import org.exmy.simulator.IntFormat;
@@ -20,7 +20,7 @@ import org.exmy.simulator.Pipeline;
 /**
  * MAC and dot-product cores with a narrowed fixed-point ({@link FixedAccumulatorUnit}) or a
  * rounding floating-point ({@link FloatAccumulatorUnit}) accumulator. The steps before the
- * accumulator are those of the exact cores ({@link DecoderUnit}, {@link ProductUnit}):
+ * accumulator are those of the exact cores ({@link OperandDecoderUnit}, {@link ExactProductUnit}):
  *
  * <ul>
  *   <li>a MAC decodes both operands and multiplies the significands; for the fixed accumulator the
@@ -62,15 +62,15 @@ final class RoundingCores {
     Signal valid = c.input("valid", 1);
     Signal ia = c.input("a", a.bits());
     Signal ib = c.input("b", b.bits());
-    Operand da = DecoderUnit.decode(c, "a", ia, a, DecoderUnit.hasInf(b));
-    Operand db = DecoderUnit.decode(c, "b", ib, b, DecoderUnit.hasInf(a));
+    Operand da = OperandDecoderUnit.decode(c, "a", ia, a, OperandDecoderUnit.hasInf(b));
+    Operand db = OperandDecoderUnit.decode(c, "b", ib, b, OperandDecoderUnit.hasInf(a));
     Expr clearD = clear;
     Expr validD = valid;
     if (pipe.decode()) {
       clearD = Stages.reg(c, "d_clear", clear, "decode stage");
       validD = Stages.reg(c, "d_valid", valid, null);
-      da = DecoderUnit.register(c, "a", da);
-      db = DecoderUnit.register(c, "b", db);
+      da = OperandDecoderUnit.register(c, "a", da);
+      db = OperandDecoderUnit.register(c, "b", db);
     }
     Signal neg = c.wire("prod_neg", da.sign().xor(db.sign()), "sign of the product");
     Expr use = validD;
@@ -78,7 +78,7 @@ final class RoundingCores {
     Expr posSet = null;
     Expr negSet = null;
     if (spec.hasNanFlag()) {
-      ProductClass cls = ProductUnit.classify(c, da, db);
+      ProductClass cls = ExactProductUnit.classify(c, da, db);
       use = c.wire("add_term", validD.and(cls.special(c).not()), "specials contribute to the flags only");
       nanSet = validD.and(cls.nan());
       if (cls.inf() != null) {
@@ -86,7 +86,7 @@ final class RoundingCores {
         negSet = validD.and(cls.inf()).and(neg);
       }
     }
-    ProductUnit.Effective eff = ProductUnit.effective(c, da, db);
+    ExactProductUnit.Effective eff = ExactProductUnit.effective(c, da, db);
     Signal psig = eff.sig();
     Signal pshift = eff.shift();
     if (pipe.multiply()) {
@@ -134,11 +134,11 @@ final class RoundingCores {
     int lanes = spec.lanes();
     Pipeline pipe = spec.pipeline();
     int plsb = spec.geometry().lsbExponent();
-    Component unit = ProductUnit.component(spec, moduleName + "_product", pipe.decode(), pipe.multiply(), spec.geometry().productBits() + 1);
+    Component unit = ExactProductUnit.component(spec, moduleName + "_product", pipe.decode(), pipe.multiply(), spec.geometry().productBits() + 1);
     Component c = header(spec, moduleName);
     Signal clear = c.input("clear", 1);
     Signal valid = c.input("valid", 1);
-    List<Instance> units = ProductUnit.lanes(c, unit, spec);
+    List<Instance> units = ExactProductUnit.lanes(c, unit, spec);
     List<Expr> prods = new ArrayList<>();
     boolean ones = !(spec.a() instanceof IntFormat && spec.b() instanceof IntFormat);
     int pw = spec.geometry().productBits() + 1;

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Cycle model of a MAC or dot-product core: the accumulator register ({@link Accumulator}) plus
- * sticky NaN / +inf / -inf flags, driven from the tabulated products ({@link ProductTable}).
+ * sticky NaN / +inf / -inf flags, driven from the tabulated products ({@link ExactProduct}).
  * Pipelining does not enter: the model shows what the core's output shows {@code latency} cycles
  * later.
  *
@@ -21,11 +21,11 @@ public final class MacModel {
 
   private final CoreSpec spec;
   private final AccumulatorSpec geometry;
-  private final ProductTable products;
+  private final ExactProduct products;
   private final int bBits;
   private final Accumulator acc;
   /** Set for an exact register of at most 63 bits whose products fit a long: the fast path. */
-  private final Accumulator.Kulisch kulisch64;
+  private final KulischAccumulator kulisch64;
   private final long[] fixed;
   private final int[] laneSig;
   private final int[] laneShift;
@@ -36,11 +36,11 @@ public final class MacModel {
   public MacModel(CoreSpec spec) {
     this.spec = Objects.requireNonNull(spec, "spec");
     this.geometry = spec.geometry();
-    this.products = new ProductTable(spec.a(), spec.b());
+    this.products = new ExactProduct(spec.a(), spec.b());
     this.bBits = spec.b().bits();
     this.acc = Accumulator.of(spec.accumulator(), geometry);
-    boolean fast = acc instanceof Accumulator.Kulisch && acc.width() <= 63 && products.fixed() != null;
-    this.kulisch64 = fast ? (Accumulator.Kulisch) acc : null;
+    boolean fast = acc instanceof KulischAccumulator && acc.width() <= 63 && products.fixed() != null;
+    this.kulisch64 = fast ? (KulischAccumulator) acc : null;
     this.fixed = fast ? products.fixed() : null;
     this.laneSig = new int[spec.lanes()];
     this.laneShift = new int[spec.lanes()];
@@ -78,12 +78,12 @@ public final class MacModel {
     }
     int i = (codeA << bBits) | codeB;
     int e = products.entries()[i];
-    if (ProductTable.cls(e) != OperandDecoder.FINITE) {
-      flag(ProductTable.cls(e));
+    if (ExactProduct.cls(e) != OperandDecoder.FINITE) {
+      flag(ExactProduct.cls(e));
     } else if (kulisch64 != null) {
       kulisch64.addFixed(fixed[i]);
     } else {
-      acc.add(ProductTable.sig(e), ProductTable.shift(e));
+      acc.add(ExactProduct.sig(e), ExactProduct.shift(e));
     }
   }
 
@@ -111,8 +111,8 @@ public final class MacModel {
       for (int k = 0; k < n; k++) {
         int i = (codesA[k] << bBits) | codesB[k];
         int e = products.entries()[i];
-        if (ProductTable.cls(e) != OperandDecoder.FINITE) {
-          flag(ProductTable.cls(e));
+        if (ExactProduct.cls(e) != OperandDecoder.FINITE) {
+          flag(ExactProduct.cls(e));
         }
         sum += fixed[i];
       }
@@ -121,11 +121,11 @@ public final class MacModel {
     }
     for (int k = 0; k < n; k++) {
       int e = products.entries()[(codesA[k] << bBits) | codesB[k]];
-      if (ProductTable.cls(e) != OperandDecoder.FINITE) {
-        flag(ProductTable.cls(e));
+      if (ExactProduct.cls(e) != OperandDecoder.FINITE) {
+        flag(ExactProduct.cls(e));
       }
-      laneSig[k] = ProductTable.sig(e);
-      laneShift[k] = ProductTable.shift(e);
+      laneSig[k] = ExactProduct.sig(e);
+      laneShift[k] = ExactProduct.shift(e);
     }
     acc.addLanes(laneSig, laneShift, n);
   }
@@ -147,7 +147,7 @@ public final class MacModel {
    * @throws IllegalStateException for a non-exact accumulator (use {@link #result()})
    */
   public BigInteger accumulator() {
-    if (!(acc instanceof Accumulator.Kulisch k)) {
+    if (!(acc instanceof KulischAccumulator k)) {
       throw new IllegalStateException("accumulator() is the exact register's value; this core has " + spec.accumulator().tag());
     }
     return k.signedValue();

@@ -11,13 +11,13 @@ import java.util.Objects;
  * <p>Per {@link #step}: when {@code valid} and neither scale code is 0xFF, {@code acc_next = (clear ?
  * 0 : acc) + (sum_i a_i * b_i) * 2^(scaleA + scaleB)} modulo {@code 2^accWidth}, in units of {@code
  * 2^lsbExponent} (the products exact, in units of the element product quantum, as {@link
- * ProductTable} has them); a NaN scale adds nothing and sets the NaN flag; a NaN product sets the
+ * ExactProduct} has them); a NaN scale adds nothing and sets the NaN flag; a NaN product sets the
  * NaN flag and an infinite one its inf flag (both add 0), whatever the scales. So the register
  * holds {@code sum over blocks of 2^(Xa + Xb) * block sum}, the OCP MX v1.0 Dot / DotGeneral
  * computed without rounding (the spec leaves the internal precision implementation-defined; exact
  * is its strictest reading). With a float register ({@link AccumulatorKind.Floating}) a valid cycle
  * under finite scales does {@code acc := RNE(acc + 2^(scaleA + scaleB) * lane sum)} instead, by
- * the existing float accumulator's model ({@link Accumulator.FloatingPoint}). A narrower scale
+ * the existing float accumulator's model ({@link FloatAccumulator}). A narrower scale
  * range ({@link MxCoreSpec#scales()}) puts the register's LSB at its smallest combined scale; a
  * valid cycle under finite scales whose {@code Xa + Xb} lies outside adds nothing and sets the
  * sticky range flag.
@@ -27,12 +27,12 @@ import java.util.Objects;
 public final class MxDotModel {
 
   private final MxCoreSpec spec;
-  private final ProductTable products;
+  private final ExactProduct products;
   private final long[] fixed;
   private final int width;
   private final BigInteger mask;
   /** The float register, or null for the exact one. */
-  private final Accumulator.FloatingPoint fp;
+  private final FloatAccumulator fp;
   private final int[] laneSig;
   private final int[] laneShift;
   private BigInteger acc = BigInteger.ZERO;
@@ -43,12 +43,12 @@ public final class MxDotModel {
 
   public MxDotModel(MxCoreSpec spec) {
     this.spec = Objects.requireNonNull(spec, "spec");
-    this.products = new ProductTable(spec.a().element(), spec.b().element());
+    this.products = new ExactProduct(spec.a().element(), spec.b().element());
     this.fixed = products.fixed();
     this.width = spec.accWidth();
     this.mask = BigInteger.ONE.shiftLeft(width).subtract(BigInteger.ONE);
     this.fp = spec.accumulator() instanceof AccumulatorKind.Floating f
-        ? new Accumulator.FloatingPoint(f, spec.lsbExponent()) : null;
+        ? new FloatAccumulator(f, spec.lsbExponent()) : null;
     this.laneSig = new int[spec.lanes()];
     this.laneShift = new int[spec.lanes()];
   }
@@ -95,16 +95,16 @@ public final class MxDotModel {
     BigInteger big = fixed == null ? BigInteger.ZERO : null;
     for (int k = 0; k < n; k++) {
       int e = products.get(codesA[k], codesB[k]);
-      int cls = ProductTable.cls(e);
+      int cls = ExactProduct.cls(e);
       nan |= cls == OperandDecoder.NAN;
       posInf |= cls == OperandDecoder.POS_INF;
       negInf |= cls == OperandDecoder.NEG_INF;
-      laneSig[k] = ProductTable.sig(e);
-      laneShift[k] = ProductTable.shift(e);
+      laneSig[k] = ExactProduct.sig(e);
+      laneShift[k] = ExactProduct.shift(e);
       if (fixed != null) {
         sum += fixed[products.index(codesA[k], codesB[k])];
       } else {
-        big = big.add(BigInteger.valueOf(ProductTable.sig(e)).shiftLeft(ProductTable.shift(e)));
+        big = big.add(BigInteger.valueOf(ExactProduct.sig(e)).shiftLeft(ExactProduct.shift(e)));
       }
     }
     if (scaleA == E8M0.NAN || scaleB == E8M0.NAN) {

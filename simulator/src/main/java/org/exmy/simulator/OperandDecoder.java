@@ -7,6 +7,8 @@ package org.exmy.simulator;
  * &plusmn;inf). This is the model twin of the hardware decoder: for a float {@code sig = (-1)^S *
  * (hidden * 2^M + mantissa)} and {@code shift = max(expField, 1) - 1}; for an integer {@code sig}
  * is the value and {@code shift = 0}. Zeros, flushed subnormals, NaN and inf have {@code sig = 0}.
+ *
+ * <p>Model twin of {@code org.exmy.mac.OperandDecoderUnit} (proof: OperandDecoderUnitTest, mac-library).
  */
 public final class OperandDecoder {
   /** Operand classes. */

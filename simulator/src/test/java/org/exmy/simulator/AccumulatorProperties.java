@@ -156,7 +156,7 @@ class AccumulatorProperties {
         assertEquals(0, acc.compareTo(v.toBigDecimal()), spec.label() + " cycle " + cycle);
       }
       // the register pattern, against Java's own float encodings where they exist
-      double d = m.accumulatorModel() instanceof Accumulator.FloatingPoint fp ? fp.doubleValue() : Double.NaN;
+      double d = m.accumulatorModel() instanceof FloatAccumulator fp ? fp.doubleValue() : Double.NaN;
       if (kind.equals(AccumulatorKind.Floating.FP32)) {
         assertEquals(Integer.toUnsignedLong(Float.floatToRawIntBits((float) d)), m.accumulatorLow64());
       } else if (kind.equals(AccumulatorKind.Floating.BF16)) {

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 import org.exmy.hdl.sim.SimException;
 import org.exmy.mac.MacCore;
 import org.exmy.simulator.AccumulatorKind;
-import org.exmy.simulator.ProductTable;
+import org.exmy.simulator.ExactProduct;
 
 /**
  * Proves a generated core against its model: the same stimulus ({@link Stimulus}) goes to the core
@@ -302,13 +302,13 @@ public final class CrossCheck implements AutoCloseable {
 
   /** The operand codes whose finite product has the largest magnitude. */
   private int[] largestProductCodes() {
-    ProductTable t = new ProductTable(core.a(), core.b());
+    ExactProduct t = new ExactProduct(core.a(), core.b());
     double best = -1;
     int[] codes = {0, 0};
     for (int a = 0; a < core.a().codeCount(); a++) {
       for (int b = 0; b < core.b().codeCount(); b++) {
         int e = t.get(a, b);
-        double m = Math.scalb((double) Math.abs(ProductTable.sig(e)), ProductTable.shift(e));
+        double m = Math.scalb((double) Math.abs(ExactProduct.sig(e)), ExactProduct.shift(e));
         if (m > best) {
           best = m;
           codes = new int[] {a, b};

@@ -68,7 +68,7 @@ class AccumulatorTamperTest {
    */
   @Test
   void fixedHalfUpInsteadOfHalfEvenIsCaught() {
-    MacCore core = AccumulatorCoreTest.core("INT8|INT8|1|fixed:4:16:rne|none");
+    MacCore core = AccumulatorProofs.core("INT8|INT8|1|fixed:4:16:rne|none");
     long predicted = pairs("INT8", "INT8", p -> units(p.abs(), 0).mod(BigInteger.valueOf(32)).intValue() == 8);
     assertEquals(4096, predicted, "a tie every 32 of |ab|, counted over the 65,536 pairs");
     CrossCheck.Report r = tampered(core, "rnd_up = rnd_guard & \\(rnd_sticky \\| rnd_q\\[0\\]\\);", "rnd_up = rnd_guard;");
@@ -81,7 +81,7 @@ class AccumulatorTamperTest {
    */
   @Test
   void fixedFloorTruncatingTowardZeroIsCaught() {
-    MacCore core = AccumulatorCoreTest.core("INT8|INT8|1|fixed:4:16:floor|none");
+    MacCore core = AccumulatorProofs.core("INT8|INT8|1|fixed:4:16:floor|none");
     long predicted = pairs("INT8", "INT8",
         p -> p.signum() < 0 && units(p.abs(), 0).mod(BigInteger.valueOf(16)).signum() != 0);
     CrossCheck.Report r = tampered(core, "rnd_cin = prod_neg & \\(~rnd_inexact\\);", "rnd_cin = prod_neg;");
@@ -97,7 +97,7 @@ class AccumulatorTamperTest {
    */
   @Test
   void aDotLaneThatNeverRoundsUpIsCaught() {
-    MacCore core = AccumulatorCoreTest.core("E4M3|E4M3|4|fixed:-8:40:rne|none");
+    MacCore core = AccumulatorProofs.core("E4M3|E4M3|4|fixed:-8:40:rne|none");
     long predicted = pairs("E4M3", "E4M3", p -> {
       BigInteger[] qr = units(p, 18).divideAndRemainder(BigInteger.valueOf(1024));
       BigInteger q = qr[0];
@@ -121,7 +121,7 @@ class AccumulatorTamperTest {
   /** Half up instead of half even: wrong on the exact ties (n mod 256 = 128) with an even LSB. */
   @Test
   void floatHalfUpInsteadOfHalfEvenIsCaught() {
-    MacCore core = AccumulatorCoreTest.core("float8_e5m2|float8_e5m2|1|fp16|none");
+    MacCore core = AccumulatorProofs.core("float8_e5m2|float8_e5m2|1|fp16|none");
     long predicted = pairs("float8_e5m2", "float8_e5m2", p -> {
       BigInteger n = units(p.abs(), 32);
       return n.signum() != 0 && n.bitLength() <= 18 && n.intValue() % 512 == 128;
@@ -141,7 +141,7 @@ class AccumulatorTamperTest {
    */
   @Test
   void aMissingAlignmentStickyBitIsCaught() {
-    MacCore core = AccumulatorCoreTest.core("float8_e5m2|float8_e5m2|1|fp16|none");
+    MacCore core = AccumulatorProofs.core("float8_e5m2|float8_e5m2|1|fp16|none");
     long predicted = pairs("float8_e5m2", "float8_e5m2", p -> {
       BigInteger n = units(p.abs(), 32);
       int low = n.intValue() & 0x1ff;
@@ -160,7 +160,7 @@ class AccumulatorTamperTest {
    */
   @Test
   void aMissingRoundingStickyBitIsCaught() {
-    MacCore core = AccumulatorCoreTest.core("float8_e5m2|float8_e5m2|1|fp16|none");
+    MacCore core = AccumulatorProofs.core("float8_e5m2|float8_e5m2|1|fp16|none");
     long predicted = pairs("float8_e5m2", "float8_e5m2", p -> {
       BigInteger n = units(p.abs(), 32);
       int low = n.intValue() & 0x1ff;
@@ -181,7 +181,7 @@ class AccumulatorTamperTest {
    */
   @Test
   void theWorstCaseOracleCatchesHalfUpRoundingWithoutTheModel() {
-    MacCore core = AccumulatorCoreTest.core("E4M3|E4M3|1|e8m9|none");
+    MacCore core = AccumulatorProofs.core("E4M3|E4M3|1|e8m9|none");
     String bad = core.verilog().replaceAll("r_up = r_guard & \\(r_sticky \\| r_man\\[0\\]\\);", "r_up = r_guard;");
     assertNotEquals(core.verilog(), bad);
     assertTrue(WorstCaseOracle.check(core).passed());

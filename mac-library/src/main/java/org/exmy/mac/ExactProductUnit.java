@@ -13,15 +13,16 @@ import org.exmy.simulator.AccumulatorSpec;
 import org.exmy.simulator.CoreSpec;
 import org.exmy.simulator.IntFormat;
 import org.exmy.simulator.NumberFormat;
-import org.exmy.simulator.ProductTable;
+import org.exmy.simulator.ExactProduct;
 
 /**
  * The product step: the product's NaN / inf class, integer products, the operands of the rounding
  * accumulators, and a dot core's lane unit. The exact cores place float products with {@link
- * ProductPlacement}. Hardware twin of {@link ProductTable}.
+ * ProductPlacement}. Hardware twin of {@link ExactProduct}.
+ * Proof: {@code ExactProductUnitTest} (mac-library).
  */
-final class ProductUnit {
-  private ProductUnit() {}
+final class ExactProductUnit {
+  private ExactProductUnit() {}
 
   /** NaN and inf classes of a product; {@code inf} is null when neither operand has inf. */
   record ProductClass(Signal nan, Signal inf) {
@@ -124,11 +125,11 @@ final class ProductUnit {
       c.output("prod", multiplyStage ? Stages.reg(c, "m_prod", p, "multiply stage") : p);
       return c;
     }
-    Operand da = DecoderUnit.decode(c, "a", ia, a, DecoderUnit.hasInf(b));
-    Operand db = DecoderUnit.decode(c, "b", ib, b, DecoderUnit.hasInf(a));
+    Operand da = OperandDecoderUnit.decode(c, "a", ia, a, OperandDecoderUnit.hasInf(b));
+    Operand db = OperandDecoderUnit.decode(c, "b", ib, b, OperandDecoderUnit.hasInf(a));
     if (decodeStage) {
-      da = DecoderUnit.register(c, "a", da);
-      db = DecoderUnit.register(c, "b", db);
+      da = OperandDecoderUnit.register(c, "a", da);
+      db = OperandDecoderUnit.register(c, "b", db);
     }
     Signal neg = c.wire("prod_neg", da.sign().xor(db.sign()), "sign of the product");
     ProductClass cls = spec.hasNanFlag() ? classify(c, da, db) : null;

@@ -10,15 +10,17 @@ package org.exmy.simulator;
  * <p>An entry is one {@code int}: class in bits 0..1, shift in bits 2..10, significand in bits
  * 11..31 (|sig| &le; 255 &times; 255 fits). {@link #fixed} holds {@code sig << shift} as a
  * {@code long} when every product fits in 62 bits.
+ *
+ * <p>Model twin of {@code org.exmy.mac.ExactProductUnit} (proof: ExactProductUnitTest, mac-library).
  */
-public final class ProductTable {
+public final class ExactProduct {
   private final OperandDecoder a;
   private final OperandDecoder b;
   private final int bBits;
   private final int[] entries;
   private final long[] fixed;
 
-  public ProductTable(NumberFormat fa, NumberFormat fb) {
+  public ExactProduct(NumberFormat fa, NumberFormat fb) {
     this.a = new OperandDecoder(fa);
     this.b = new OperandDecoder(fb);
     this.bBits = fb.bits();

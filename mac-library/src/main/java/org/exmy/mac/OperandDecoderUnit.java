@@ -19,9 +19,10 @@ import org.exmy.simulator.Specials;
  * classes ({@link Operand}). Hardware twin of {@link OperandDecoder}, whose shift is the effective
  * exponent - 1: here it is {@code max(exponent field, 1)}, one more, so no subtractor is needed
  * ({@link Operand#offset()}).
+ * Proof: {@code OperandDecoderUnitTest} (mac-library).
  */
-final class DecoderUnit {
-  private DecoderUnit() {}
+final class OperandDecoderUnit {
+  private OperandDecoderUnit() {}
 
   static boolean hasInf(NumberFormat f) {
     return f instanceof FloatFormat ff && ff.hasInf();

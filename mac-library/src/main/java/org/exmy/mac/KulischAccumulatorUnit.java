@@ -28,9 +28,12 @@ import org.exmy.hdl.Signal;
  *       outputs) is the narrower signed operand A; each S LUT takes the register bit, clear and the
  *       term bit.</li>
  * </ul>
+ *
+ * <p>Hardware twin of {@link org.exmy.simulator.KulischAccumulator}; proof: {@code
+ * KulischAccumulatorUnitTest} (testbenches).
  */
-final class KulischAccumulator {
-  private KulischAccumulator() {}
+final class KulischAccumulatorUnit {
+  private KulischAccumulatorUnit() {}
 
   /**
    * {@code acc <= (clear ? 0 : acc) + sext(neg, addend) + neg} when {@code use}; 0 on {@code clear}
