@@ -11,6 +11,7 @@ import org.exmy.dse.CoreSynthesis;
 import org.exmy.dse.FormatGrid;
 import org.exmy.dse.SweepReport;
 import org.exmy.dse.PointResult;
+import org.exmy.dse.ReportSettings;
 import org.exmy.dse.Sweep;
 import org.exmy.dse.ToolVersions;
 import org.exmy.nn.quant.QuantOptions;
@@ -345,7 +346,7 @@ final class SweepCommand implements Callable<Integer> {
   }
 
   /** What the report shows of the run. */
-  static SweepReport.Settings settings(Sweep.Config c, ToolVersions tools, Sweep.Outcome outcome, String command) {
+  static ReportSettings settings(Sweep.Config c, ToolVersions tools, Sweep.Outcome outcome, String command) {
     java.util.LinkedHashMap<String, String> m = new java.util.LinkedHashMap<>();
     m.put("command", command);
     m.put("formats", String.join(", ", java.util.stream.Stream.concat(c.grid().formats().stream().map(f -> f.name()),
@@ -371,7 +372,7 @@ final class SweepCommand implements Callable<Integer> {
     m.put("stages", outcome.stages() + " (" + outcome.cached() + " from the cache " + c.cache() + ")");
     m.put("wall time", String.format(Locale.ROOT, "%.1f s on %d jobs", outcome.seconds(), c.jobs()));
     tools.all().forEach((k, v) -> m.put(k, v));
-    return new SweepReport.Settings(m);
+    return new ReportSettings(m);
   }
 
   Sweep.Config config() {

@@ -114,6 +114,16 @@ public record PointResult(DesignPoint point, List<String> aliases, Stages.Proof 
     return accuracy == null ? Double.NaN : accuracy.score();
   }
 
+  /** The model this point was rated on, or "" when none. */
+  public String modelName() {
+    return point.model() == null ? "" : point.model();
+  }
+
+  /** True when the proof ran and found mismatches: the core is not bit-exact. */
+  public boolean failedProof() {
+    return proof != null && proof.mismatches() > 0;
+  }
+
   /** True when the proof ran and found no mismatch. */
   public boolean verified() {
     return proof != null && proof.mismatches() == 0 && proof.vectors() > 0;

@@ -81,7 +81,7 @@ final class ReportPage {
 
   /** The page, as text. */
   static String render(List<PointResult> results, Map<String, List<PointResult>> fronts, List<SweepPlots.Plot> plots,
-      SweepReport.Settings settings) {
+      ReportSettings settings) {
     Set<PointResult> onFront = SweepPlots.identitySet(fronts.values().stream().flatMap(List::stream).toList());
     List<DomContent> body = new ArrayList<>();
     body.add(h1("exmy design-space sweep"));
@@ -142,9 +142,9 @@ final class ReportPage {
   }
 
   private static String summary(List<PointResult> results, Map<String, List<PointResult>> fronts) {
-    long failed = results.stream().filter(SweepReport::failedProof).count();
+    long failed = results.stream().filter(PointResult::failedProof).count();
     long proven = results.stream().filter(PointResult::verified).count();
-    long models = results.stream().map(SweepReport::modelOf).filter(m -> !m.isEmpty()).distinct().count();
+    long models = results.stream().map(PointResult::modelName).filter(m -> !m.isEmpty()).distinct().count();
     long onFront = fronts.values().stream().mapToLong(List::size).sum();
     return results.size() + " design points" + (models > 0 ? " rated on " + models + " model" + (models == 1 ? "" : "s")
         : "") + "; " + proven + " proven bit-exact, " + failed + " failed the proof, "
@@ -152,10 +152,10 @@ final class ReportPage {
   }
 
   private static long count(List<PointResult> results, String model) {
-    return results.stream().filter(r -> SweepReport.modelOf(r).equals(model)).count();
+    return results.stream().filter(r -> r.modelName().equals(model)).count();
   }
 
-  private static TableTag settingsTable(SweepReport.Settings settings) {
+  private static TableTag settingsTable(ReportSettings settings) {
     if (settings.entries().isEmpty()) {
       return table(tbody(tr(td("(none given)"))));
     }
@@ -190,7 +190,7 @@ final class ReportPage {
       if (front.contains(r)) {
         status.add("◆ Pareto front");
       }
-      if (SweepReport.failedProof(r)) {
+      if (r.failedProof()) {
         status.add("✗ proof FAILED (" + r.proof().mismatches() + " mismatches)");
       } else if (r.proof() == null) {
         status.add("not proven");
@@ -202,7 +202,7 @@ final class ReportPage {
       for (PointResult.Column c : columns) {
         cells.add(td(c.value().apply(r)).withCondClass(!TEXT_COLUMNS.contains(c.name()), "num"));
       }
-      String cls = (front.contains(r) ? "front " : "") + (SweepReport.failedProof(r) ? "failed" : "");
+      String cls = (front.contains(r) ? "front " : "") + (r.failedProof() ? "failed" : "");
       body.add(tr(cells.toArray(DomContent[]::new)).withCondClass(!cls.isBlank(), cls.strip()));
     }
     return div(table(caption(caption), thead(tr(head.toArray(DomContent[]::new))),

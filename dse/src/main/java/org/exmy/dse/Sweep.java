@@ -2,30 +2,15 @@ package org.exmy.dse;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.exmy.hdl.sim.ModelCache;
-import org.exmy.mac.MacCore;
-import org.exmy.mac.MacGenerator;
-import org.exmy.mac.MxCore;
-import org.exmy.mac.MxGenerator;
-import org.exmy.nn.Model;
 import org.exmy.nn.ReferenceModels;
-import org.exmy.nn.Tensor;
-import org.exmy.nn.Feeds;
-import org.exmy.nn.data.Datasets;
-import org.exmy.nn.data.ModelData;
-import org.exmy.nn.quant.Assessment;
 import org.exmy.nn.quant.Metric;
 import org.exmy.nn.quant.QuantOptions;
 import org.exmy.simulator.AccumulatorChoice;
@@ -36,10 +21,6 @@ import org.exmy.simulator.NumberFormat;
 import org.exmy.simulator.Overflow;
 import org.exmy.simulator.Pipeline;
 import org.exmy.simulator.Quantizer;
-import org.exmy.synth.SynthCsv;
-import org.exmy.testbench.CrossCheck;
-import org.exmy.testbench.MxCrossCheck;
-import org.exmy.testbench.WorstCaseOracle;
 
 /**
  * The design-space sweep: for every point of a grid (format pair x lanes x DSP x model), prove the
@@ -162,66 +143,18 @@ public final class Sweep {
     long t0 = System.nanoTime();
     Plan plan = plan(c, tools, listener, true);
     ResultCache cache = new ResultCache(c.cache());
-    Map<String, Stage<?>> stages = plan.stages();
-    // look up the cache, then compute the rest on `jobs` threads
-    List<Stage<?>> mineOnly = shard == null ? new ArrayList<>(stages.values())
-        : shard.select(new ArrayList<>(stages.values()), s -> s.key, s -> Shard.estimatedCost(s.kind));
-    java.util.Set<Stage<?>> ours = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    ours.addAll(mineOnly);
-    for (Stage<?> s : stages.values()) {
-      if (!ours.contains(s)) s.load(cache); // another shard's: read, never written
-    }
-    stages.values().removeIf(s -> !ours.contains(s));
-    int total = stages.size();
-    AtomicInteger done = new AtomicInteger();
-    int cached = 0;
-    List<Stage<?>> todo = new ArrayList<>();
-    for (Stage<?> s : stages.values()) {
-      if (s.load(cache)) {
-        cached++;
-        done.incrementAndGet();
-      } else {
-        todo.add(s);
+    List<Stage<?>> all = new ArrayList<>(plan.stages().values());
+    List<Stage<?>> mine = all;
+    if (shard != null) {
+      Set<Stage<?>> ours = Collections.newSetFromMap(new IdentityHashMap<>());
+      ours.addAll(shard.select(all, s -> s.key, s -> Shard.estimatedCost(s.kind)));
+      mine = all.stream().filter(ours::contains).toList();
+      for (Stage<?> s : all) {
+        if (!ours.contains(s)) s.load(cache); // another shard's: read, never written
       }
     }
-    listener.progress(done.get(), total, cached + " from the cache");
-    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, c.jobs()), r -> {
-      Thread t = new Thread(r, "exmy-sweep");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (Stage<?> s : todo) {
-        futures.add(pool.submit(() -> {
-          try {
-            s.compute(cache);
-          } catch (RuntimeException e) {
-            if (e instanceof java.io.UncheckedIOException io && s.result() != null) {
-              throw io; // computed but not stored (e.g. a full disk): stop the sweep
-            }
-            if (Thread.currentThread().isInterrupted()) throw e;
-            String line = s.what + ": " + oneLine(e);
-            failures.add(line);
-            listener.log("FAILED " + line);
-          }
-          listener.progress(done.incrementAndGet(), total, s.what);
-        }));
-      }
-      for (Future<?> f : futures) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) throw re;
-      throw new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
-    return new Outcome(assemble(c, plan), total, cached, List.copyOf(failures), (System.nanoTime() - t0) / 1e9);
+    StageRunner.Ran ran = StageRunner.run(mine, cache, c.jobs(), listener);
+    return new Outcome(assemble(c, plan), ran.total(), ran.cached(), ran.failures(), (System.nanoTime() - t0) / 1e9);
   }
 
   /**
@@ -324,34 +257,25 @@ public final class Sweep {
     for (DesignPoint p : points) {
       CoreSpec spec = p.core();
       List<Stage<?>> mine = byPoint.computeIfAbsent(p, k -> new ArrayList<>());
-      if (p.isMx() && (c.prove() || c.synthesize())) {
-        addMxStages(c, p, tools, stages, mine);
-      }
-      if (c.prove() && !p.isMx()) {
-        String key = "proof|" + spec + "|" + spec.moduleName() + "|sequences=" + c.sequences() + "|" + STAGES_VERSION
-            + "|" + tools.get("generator") + "|" + tools.get("verilator");
-        mine.add(stages.computeIfAbsent(key, k -> new Stage<>("proof", k, "prove " + spec.label(), Stages.Proof::of,
-            Stages.Proof::toProperties, () -> prove(spec, c.sequences()))));
-      }
-      if (c.synthesize() && !p.isMx()) {
-        String key = "cost|" + spec + "|" + spec.moduleName() + "|dsp=" + p.dsp() + "|" + c.synth() + "|"
-            + STAGES_VERSION + "|" + tools.get("generator") + "|" + tools.get("yosys")
-            + (c.synth().flows().contains("ice40") ? "|" + tools.get("nextpnr-ice40") : "");
-        mine.add(stages.computeIfAbsent(key, k -> new Stage<>("cost", k, "synthesize " + p.label(), Stages.Cost::of,
-            Stages.Cost::toProperties, () -> cost(spec, p.dsp(), c))));
+      if (p.isMx()) {
+        MxCoreSpec mx = mxCore(c, p);
+        if (c.prove()) add(stages, mine, Stages.Proof.mxStage(mx, c.sequences(), tools));
+        if (c.synthesize()) add(stages, mine, Stages.Cost.mxStage(mx, c, tools));
+      } else {
+        if (c.prove()) add(stages, mine, Stages.Proof.stage(spec, c.sequences(), tools));
+        if (c.synthesize()) add(stages, mine, Stages.Cost.stage(p, c, tools));
       }
       if (p.model() != null) {
         QuantOptions opt = p.isMx() ? quantOptions(c, spec).withMx(p.mxW(), p.mxA()) : quantOptions(c, spec);
-        ModelContext mc = models.get(p.model());
-        String key = "accuracy|" + mc.hash + "|data=" + mc.dataKey + "|limit=" + c.limit() + "|calib="
-            + (c.calibData() == null ? "default" : c.calibData()) + ":" + c.calibImages() + "|" + opt.describe() + "|"
-            + STAGES_VERSION;
-        mine.add(stages.computeIfAbsent(key, k -> new Stage<>("accuracy", k, "accuracy " + p.model() + " "
-            + p.shortLabel(), Stages.Accuracy::of, Stages.Accuracy::toProperties,
-            () -> accuracy(mc, opt, nnThreads))));
+        add(stages, mine, Stages.Accuracy.stage(models.get(p.model()), p, opt, c, nnThreads));
       }
     }
     return new Plan(points, stages, byPoint);
+  }
+
+  /** Adds {@code s} to the point's stages, or the equal stage already planned (same key). */
+  private static void add(Map<String, Stage<?>> stages, List<Stage<?>> mine, Stage<?> s) {
+    mine.add(stages.computeIfAbsent(s.key, k -> s));
   }
 
   /** The results of every point, in grid order, from the stages' results (a missing one: none). */
@@ -385,12 +309,6 @@ public final class Sweep {
     return results;
   }
 
-  private static String oneLine(Throwable e) {
-    String m = e.getMessage() == null ? e.toString() : e.getMessage();
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
-  }
-
   /** The PTQ options of a core: its formats; its accumulator; lanes only matter when it rounds. */
   static QuantOptions quantOptions(Config c, CoreSpec spec) {
     boolean exact = spec.accumulator() instanceof AccumulatorKind.Exact;
@@ -415,27 +333,6 @@ public final class Sweep {
     return Quantizer.evaluate(f, Quantizer.gaussian(42, 100_000), Overflow.SATURATE).sqnrDb();
   }
 
-  // ---------------------------------------------------------------- the stages
-
-  static Stages.Proof prove(CoreSpec spec, int sequences) {
-    MacCore core = MacGenerator.generate(spec);
-    long vectors = 0;
-    long mismatches = 0;
-    double seconds = 0;
-    List<CrossCheck.Report> reports = new ArrayList<>();
-    try (CrossCheck cc = new CrossCheck(core)) {
-      reports.add(cc.exhaustivePairs());
-      if (sequences > 0) reports.add(cc.randomSequences(1, sequences, 2000));
-    }
-    reports.add(WorstCaseOracle.check(core));
-    for (CrossCheck.Report r : reports) {
-      vectors += r.vectors();
-      mismatches += r.mismatches();
-      seconds += r.seconds();
-    }
-    return new Stages.Proof(vectors, mismatches, seconds);
-  }
-
   /**
    * The MX core that stands for an MX point: its two MX formats, the exact accumulator sized for
    * {@code terms} products ({@code ceil(terms / block)} blocks), or the sweep's float accumulator;
@@ -456,175 +353,5 @@ public final class Sweep {
         ? Pipeline.NONE : c.pipeline();
     return new MxCoreSpec(p.mxW(), p.mxA(), (Math.max(1, c.terms()) + block - 1) / block, lanes, acc, pipe,
         c.dsp().get(0), MxCoreSpec.ScaleRange.FULL);
-  }
-
-  private static void addMxStages(Config c, DesignPoint p, ToolVersions tools, Map<String, Stage<?>> stages,
-      List<Stage<?>> mine) {
-    MxCoreSpec mx = mxCore(c, p);
-    if (c.prove()) {
-      String key = "mxproof|" + mx + "|" + mx.moduleName() + "|sequences=" + c.sequences() + "|" + STAGES_VERSION
-          + "|" + tools.get("generator") + "|" + tools.get("verilator");
-      mine.add(stages.computeIfAbsent(key, k -> new Stage<>("proof", k, "prove " + mx.label(), Stages.Proof::of,
-          Stages.Proof::toProperties, () -> proveMx(mx, c.sequences()))));
-    }
-    if (c.synthesize()) {
-      String key = "mxcost|" + mx + "|" + mx.moduleName() + "|" + c.synth() + "|" + STAGES_VERSION + "|"
-          + tools.get("generator") + "|" + tools.get("yosys")
-          + (c.synth().flows().contains("ice40") ? "|" + tools.get("nextpnr-ice40") : "");
-      mine.add(stages.computeIfAbsent(key, k -> new Stage<>("cost", k, "synthesize " + mx.label(), Stages.Cost::of,
-          Stages.Cost::toProperties, () -> costMx(mx, c))));
-    }
-  }
-
-  /** Exhaustive element pairs under unit, extreme and NaN scales, then random blocks, against the model. */
-  static Stages.Proof proveMx(MxCoreSpec spec, int sequences) {
-    MxCore core = MxGenerator.generate(spec);
-    long t0 = System.nanoTime();
-    long vectors = 0;
-    long mismatches = 0;
-    try (MxCrossCheck cc = new MxCrossCheck(core)) {
-      List<MxCrossCheck.Report> reports = new ArrayList<>();
-      reports.add(cc.run("exhaustive pairs", MxCrossCheck.exhaustivePairs(core,
-          new int[][] {{127, 127}, {0xFE, 0xFE}, {0, 0}, {0xFF, 127}})));
-      if (sequences > 0) reports.add(cc.run("random blocks", MxCrossCheck.randomBlocks(core, 1, sequences, 4, 0.05)));
-      for (MxCrossCheck.Report r : reports) {
-        vectors += r.vectors();
-        mismatches += r.mismatches();
-      }
-    }
-    return new Stages.Proof(vectors, mismatches, (System.nanoTime() - t0) / 1e9);
-  }
-
-  static Stages.Cost costMx(MxCoreSpec spec, Config c) {
-    MxCore core = MxGenerator.generate(spec);
-    SynthCsv.Row row = MxCoreSynthesis.run(core, c.work().resolve(core.moduleName()), c.synth(), null);
-    return new Stages.Cost(row.cost().luts(), row.cost().ffs(), row.cost().carry4(), row.cost().dsp48(),
-        row.ice40() == null ? -1 : row.ice40().coreLcs(), row.ice40() == null ? Double.NaN : row.ice40().fmaxMhz(),
-        row.xc7() == null ? Double.NaN : row.xc7().criticalNs());
-  }
-
-  static Stages.Cost cost(CoreSpec spec, boolean dsp, Config c) {
-    MacCore core = MacGenerator.generate(spec);
-    SynthCsv.Row row = CoreSynthesis.run(core, new boolean[] {dsp}, c.work().resolve(core.moduleName()), c.synth(), null)
-        .get(0);
-    return new Stages.Cost(row.cost().luts(), row.cost().ffs(), row.cost().carry4(), row.cost().dsp48(),
-        row.ice40() == null ? -1 : row.ice40().coreLcs(), row.ice40() == null ? Double.NaN : row.ice40().fmaxMhz(),
-        row.xc7() == null ? Double.NaN : row.xc7().criticalNs());
-  }
-
-  static Stages.Accuracy accuracy(ModelContext mc, QuantOptions opt, int threads) {
-    Map<String, Tensor> fp32 = mc.fp32(threads);
-    Assessment as = Assessment.run(mc.model, mc.test, mc.calib, opt, threads, null, fp32);
-    Assessment.Top1 t = as.top1();
-    return new Stages.Accuracy(t == null ? Double.NaN : t.top1(), t == null ? Double.NaN : t.fp32Top1(),
-        t == null ? Double.NaN : t.agreement(), t == null ? as.items() : (int) t.positions(), Metric.SQNR.of(as),
-        Metric.COSINE.of(as), Metric.MAXERR.of(as), Metric.AGREEMENT.of(as), Metric.TOP1);
-  }
-
-  /** A model of the sweep, its data and identity, and its float32 outputs (made once, on demand). */
-  static final class ModelContext {
-    final String name;
-    final Model model;
-    final String hash;
-    final String dataKey;
-    final ModelData test;
-    final Feeds calib;
-    private Map<String, Tensor> fp32;
-
-    private ModelContext(String name, Model model, String hash, String dataKey, ModelData test, Feeds calib) {
-      this.name = name;
-      this.model = model;
-      this.hash = hash;
-      this.dataKey = dataKey;
-      this.test = test;
-      this.calib = calib;
-    }
-
-    /**
-     * Loads model {@code m} and its data: --data, else the reference model's own; calibration from
-     * --calib-data, else the data's training split, else the data.
-     *
-     * @throws org.exmy.nn.NnException for a model or data that cannot be read or do not fit
-     */
-    static ModelContext load(String m, Config c) {
-      Model model = ReferenceModels.load(m);
-      String data = c.data() != null ? c.data() : ReferenceModels.defaultData(m);
-      if (data == null) {
-        throw new org.exmy.nn.NnException("--data is needed for the model file " + m
-            + " (a .npz with an array per input, or fashion-mnist)");
-      }
-      ModelData test = ModelData.load(data, model, Datasets.Split.TEST);
-      if (c.limit() != null) {
-        test = test.head(c.limit());
-      }
-      if ((c.metric() == null || c.metric() == Metric.TOP1) && test.labels() == null) {
-        throw new org.exmy.nn.NnException(test.source() + ": no labels (an array y) to rate " + m
-            + " by top-1; use --metric fidelity");
-      }
-      Feeds calib = ModelData.calibration(c.calibData() != null ? c.calibData() : data, model, c.calibImages());
-      String dataKey = c.data() != null ? c.data() : "default:" + m.toLowerCase(java.util.Locale.ROOT);
-      return new ModelContext(m, model, ResultCache.key(java.util.Base64.getEncoder()
-          .encodeToString(ReferenceModels.bytes(m))), dataKey, test, calib);
-    }
-
-    /**
-     * Only what the accuracy stage's cache key needs (the model's bytes and the data's name): for
-     * --status and --collect, which compute nothing and so read no data.
-     *
-     * @throws org.exmy.nn.NnException for a model file that cannot be read
-     */
-    static ModelContext keysOnly(String m, Config c) {
-      String dataKey = c.data() != null ? c.data() : "default:" + m.toLowerCase(java.util.Locale.ROOT);
-      return new ModelContext(m, null, ResultCache.key(java.util.Base64.getEncoder()
-          .encodeToString(ReferenceModels.bytes(m))), dataKey, null, null);
-    }
-
-    synchronized Map<String, Tensor> fp32(int threads) {
-      if (fp32 == null) fp32 = Assessment.fp32(model, test.inputs(), threads, null);
-      return fp32;
-    }
-  }
-
-  /** One stage: its cache key, how to compute it, and its result once known. */
-  static final class Stage<T> {
-    final String kind;
-    final String key;
-    final String what;
-    private final java.util.function.Function<Properties, T> decode;
-    private final java.util.function.Function<T, Properties> encode;
-    private final Supplier<T> compute;
-    private volatile T result;
-
-    Stage(String kind, String key, String what, java.util.function.Function<Properties, T> decode,
-        java.util.function.Function<T, Properties> encode, Supplier<T> compute) {
-      this.kind = kind;
-      this.key = key;
-      this.what = what;
-      this.decode = decode;
-      this.encode = encode;
-      this.compute = compute;
-    }
-
-    boolean load(ResultCache cache) {
-      Optional<Properties> p = cache.get(kind, key);
-      if (p.isEmpty()) return false;
-      try {
-        result = decode.apply(p.get());
-        return true;
-      } catch (RuntimeException bad) {
-        return false; // an unreadable entry is computed again
-      }
-    }
-
-    void compute(ResultCache cache) {
-      T r = compute.get();
-      result = r;
-      cache.put(kind, key, encode.apply(r));
-    }
-
-    T result() {
-      return result;
-    }
-
   }
 }

@@ -81,7 +81,7 @@ final class SweepPlots {
     Map<String, List<PointResult>> rated = new TreeMap<>();
     for (PointResult r : results) {
       if (Double.isFinite(r.scoreOrNaN())) {
-        rated.computeIfAbsent(SweepReport.modelOf(r), k -> new ArrayList<>()).add(r);
+        rated.computeIfAbsent(r.modelName(), k -> new ArrayList<>()).add(r);
       }
     }
     Map<String, String> slugs = slugs(rated.keySet());
@@ -267,7 +267,7 @@ final class SweepPlots {
   /** Points whose proof failed get a red cross over their marker. */
   private static void failedSeries(XYChart c, List<PointResult> pts, ToDoubleFunction<PointResult> x,
       ToDoubleFunction<PointResult> y) {
-    List<PointResult> failed = pts.stream().filter(SweepReport::failedProof).toList();
+    List<PointResult> failed = pts.stream().filter(PointResult::failedProof).toList();
     if (!failed.isEmpty()) {
       XYSeries s = c.addSeries("proof failed (mismatches > 0)", failed.stream().mapToDouble(x).toArray(),
           failed.stream().mapToDouble(y).toArray());

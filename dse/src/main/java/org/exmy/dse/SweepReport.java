@@ -38,29 +38,6 @@ public final class SweepReport {
 
   private SweepReport() {}
 
-  /**
-   * What the report shows about the run, in order: the command line, the grid, the PTQ options, the
-   * tool versions, wall time, cache hits... Keys and values are shown as text (escaped).
-   */
-  public record Settings(LinkedHashMap<String, String> entries) {
-    /** Keeps a copy; null means none. */
-    public Settings {
-      entries = entries == null ? new LinkedHashMap<>() : new LinkedHashMap<>(entries);
-    }
-
-    /** Settings from alternating keys and values: {@code of("command", "exmy sweep", "models", "cnn")}. */
-    public static Settings of(String... keysAndValues) {
-      if (keysAndValues.length % 2 != 0) {
-        throw new IllegalArgumentException("keys and values must alternate; got " + keysAndValues.length + " strings");
-      }
-      LinkedHashMap<String, String> m = new LinkedHashMap<>();
-      for (int i = 0; i < keysAndValues.length; i += 2) {
-        m.put(keysAndValues[i], keysAndValues[i + 1]);
-      }
-      return new Settings(m);
-    }
-  }
-
   /** The CSV file of every result. */
   public static final String POINTS_CSV = "points.csv";
 
@@ -78,7 +55,7 @@ public final class SweepReport {
    * @throws UncheckedIOException one line naming the path: {@code dir} is a file, an output file is
    *     read-only or a folder, or writing failed; the files already in {@code dir} are then unchanged
    */
-  public static List<Path> write(Path dir, List<PointResult> results, Settings settings) {
+  public static List<Path> write(Path dir, List<PointResult> results, ReportSettings settings) {
     Objects.requireNonNull(results, "results");
     StagedFiles out = new StagedFiles(dir);
     out.checkFolder(); // fail before the plots are rendered where we can
@@ -93,7 +70,7 @@ public final class SweepReport {
       out.add(p.name() + ".png", p.png());
       out.add(p.name() + ".svg", p.svg());
     }
-    out.add(REPORT_HTML, ReportPage.render(results, fronts, plots, settings == null ? new Settings(null) : settings));
+    out.add(REPORT_HTML, ReportPage.render(results, fronts, plots, settings == null ? new ReportSettings(null) : settings));
     return out.commit();
   }
 
@@ -105,7 +82,7 @@ public final class SweepReport {
   public static Map<String, List<PointResult>> fronts(List<PointResult> results) {
     Map<String, List<PointResult>> byModel = new TreeMap<>();
     for (PointResult r : results) {
-      byModel.computeIfAbsent(modelOf(r), k -> new ArrayList<>()).add(r);
+      byModel.computeIfAbsent(r.modelName(), k -> new ArrayList<>()).add(r);
     }
     Map<String, List<PointResult>> fronts = new LinkedHashMap<>();
     for (Map.Entry<String, List<PointResult>> m : byModel.entrySet()) {
@@ -115,16 +92,6 @@ public final class SweepReport {
       }
     }
     return fronts;
-  }
-
-  /** The model a result was rated on, or "" when none. */
-  static String modelOf(PointResult r) {
-    return r.point().model() == null ? "" : r.point().model();
-  }
-
-  /** True when the proof ran and found mismatches: the core is not bit-exact. */
-  static boolean failedProof(PointResult r) {
-    return r.proof() != null && r.proof().mismatches() > 0;
   }
 
   private static String csv(List<PointResult> rows) {

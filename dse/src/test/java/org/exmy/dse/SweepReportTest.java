@@ -123,7 +123,7 @@ class SweepReportTest {
     s.put("command", TRICKY);
     s.put("grid", "E*M*:bits=4..8, INT*");
     s.put("wall time", "12 min 3 s");
-    written = SweepReport.write(dir.resolve("out"), ALL, new SweepReport.Settings(s));
+    written = SweepReport.write(dir.resolve("out"), ALL, new ReportSettings(s));
   }
 
   static Path out(String name) {
@@ -425,7 +425,7 @@ class SweepReportTest {
     Map<Path, String> old = oldReport(d, "accuracy_vs_bits.svg");
     // E1M2 is rated but not synthesized: its only plot is accuracy_vs_bits
     UncheckedIOException e = assertThrows(UncheckedIOException.class,
-        () -> SweepReport.write(d, List.of(C_E1M2), SweepReport.Settings.of("run", "second")));
+        () -> SweepReport.write(d, List.of(C_E1M2), ReportSettings.of("run", "second")));
     assertEquals("cannot write the sweep report: " + d.resolve("accuracy_vs_bits.svg").toAbsolutePath()
         + " is read-only", e.getMessage());
     assertUnchanged(d, old);
@@ -476,7 +476,7 @@ class SweepReportTest {
   @Test
   void withoutFmaxOrAccuracyThoseFilesAreLeftOut(@TempDir Path tmp) {
     PointResult costOnly = pt("E4M3", "E4M3", null, 217, Double.NaN, Double.NaN, 0, Double.NaN);
-    List<String> names = SweepReport.write(tmp, List.of(costOnly), SweepReport.Settings.of())
+    List<String> names = SweepReport.write(tmp, List.of(costOnly), ReportSettings.of())
         .stream().map(p -> p.getFileName().toString()).toList();
     assertEquals(List.of("points.csv", "pareto.csv", "report.html"), names);
   }
