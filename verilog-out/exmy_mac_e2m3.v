@@ -4,7 +4,7 @@
 // io_acc is a 23-bit two's complement integer; value = io_acc * 2^-6.
 // Multiplies in LUTs and carry chains (radix-4 Booth rows from 9 product bits), no DSP blocks needed.
 // Latency 1 cycle (pipeline: none). io_clear restarts the sum, io_valid adds io_a * io_b.
-// Made by exmy mac-library 0.4.
+// Made by exmy mac-library 0.5.
 `default_nettype none
 
 module exmy_mac_e2m3 (
@@ -51,7 +51,15 @@ module exmy_mac_e2m3 (
   wire        prod_at0 = prod_shift[2] == 1'b0;
   wire        prod_at1 = prod_shift[2] == 1'b1;
   // placed product, ones' complement when negative: bit i = neg ^ OR_j (at_j & fine[i + 2 - 4j])
-  wire [11:0] addend = {prod_neg ^ (prod_at1 & prod_fine[9]), prod_neg ^ (prod_at1 & prod_fine[8]), prod_neg ^ (prod_at1 & prod_fine[7]), prod_neg ^ ((prod_at0 & prod_fine[10]) | (prod_at1 & prod_fine[6])), prod_neg ^ ((prod_at0 & prod_fine[9]) | (prod_at1 & prod_fine[5])), prod_neg ^ ((prod_at0 & prod_fine[8]) | (prod_at1 & prod_fine[4])), prod_neg ^ ((prod_at0 & prod_fine[7]) | (prod_at1 & prod_fine[3])), prod_neg ^ ((prod_at0 & prod_fine[6]) | (prod_at1 & prod_fine[2])), prod_neg ^ ((prod_at0 & prod_fine[5]) | (prod_at1 & prod_fine[1])), prod_neg ^ ((prod_at0 & prod_fine[4]) | (prod_at1 & prod_fine[0])), prod_neg ^ (prod_at0 & prod_fine[3]), prod_neg ^ (prod_at0 & prod_fine[2])};
+  wire [11:0] addend = {prod_neg ^ (prod_at1 & prod_fine[9]), prod_neg ^ (prod_at1 & prod_fine[8]),
+      prod_neg ^ (prod_at1 & prod_fine[7]), prod_neg ^ ((prod_at0 & prod_fine[10]) | (prod_at1 & prod_fine[6])),
+      prod_neg ^ ((prod_at0 & prod_fine[9]) | (prod_at1 & prod_fine[5])),
+      prod_neg ^ ((prod_at0 & prod_fine[8]) | (prod_at1 & prod_fine[4])),
+      prod_neg ^ ((prod_at0 & prod_fine[7]) | (prod_at1 & prod_fine[3])),
+      prod_neg ^ ((prod_at0 & prod_fine[6]) | (prod_at1 & prod_fine[2])),
+      prod_neg ^ ((prod_at0 & prod_fine[5]) | (prod_at1 & prod_fine[1])),
+      prod_neg ^ ((prod_at0 & prod_fine[4]) | (prod_at1 & prod_fine[0])), prod_neg ^ (prod_at0 & prod_fine[3]),
+      prod_neg ^ (prod_at0 & prod_fine[2])};
   // low part: the product's bits and the first sign bit; clear ? 0 : acc is the carry chain's DI
   wire [12:0] acc_lo_base = io_clear ? 13'd0 : acc[12:0];
   // + neg completes the two's complement; bit 13 is the carry into the high part

@@ -4,7 +4,7 @@
 // io_acc is a 29-bit two's complement integer; value = io_acc * 2^-8.
 // Multiplies in LUTs and carry chains (radix-4 Booth rows from 9 product bits), no DSP blocks needed.
 // Latency 1 cycle (pipeline: none). io_clear restarts the sum, io_valid adds io_a * io_b.
-// Made by exmy mac-library 0.4.
+// Made by exmy mac-library 0.5.
 `default_nettype none
 
 module exmy_mac_e3m2 (
@@ -51,7 +51,16 @@ module exmy_mac_e3m2 (
   wire        prod_at0 = prod_shift[3] == 1'b0;
   wire        prod_at1 = prod_shift[3] == 1'b1;
   // placed product, ones' complement when negative: bit i = neg ^ OR_j (at_j & fine[i + 2 - 8j])
-  wire [17:0] addend = {prod_neg ^ (prod_at1 & prod_fine[11]), prod_neg ^ (prod_at1 & prod_fine[10]), prod_neg ^ (prod_at1 & prod_fine[9]), prod_neg ^ (prod_at1 & prod_fine[8]), prod_neg ^ (prod_at1 & prod_fine[7]), prod_neg ^ (prod_at1 & prod_fine[6]), prod_neg ^ (prod_at1 & prod_fine[5]), prod_neg ^ ((prod_at0 & prod_fine[12]) | (prod_at1 & prod_fine[4])), prod_neg ^ ((prod_at0 & prod_fine[11]) | (prod_at1 & prod_fine[3])), prod_neg ^ ((prod_at0 & prod_fine[10]) | (prod_at1 & prod_fine[2])), prod_neg ^ ((prod_at0 & prod_fine[9]) | (prod_at1 & prod_fine[1])), prod_neg ^ ((prod_at0 & prod_fine[8]) | (prod_at1 & prod_fine[0])), prod_neg ^ (prod_at0 & prod_fine[7]), prod_neg ^ (prod_at0 & prod_fine[6]), prod_neg ^ (prod_at0 & prod_fine[5]), prod_neg ^ (prod_at0 & prod_fine[4]), prod_neg ^ (prod_at0 & prod_fine[3]), prod_neg ^ (prod_at0 & prod_fine[2])};
+  wire [17:0] addend = {prod_neg ^ (prod_at1 & prod_fine[11]), prod_neg ^ (prod_at1 & prod_fine[10]),
+      prod_neg ^ (prod_at1 & prod_fine[9]), prod_neg ^ (prod_at1 & prod_fine[8]), prod_neg ^ (prod_at1 & prod_fine[7]),
+      prod_neg ^ (prod_at1 & prod_fine[6]), prod_neg ^ (prod_at1 & prod_fine[5]),
+      prod_neg ^ ((prod_at0 & prod_fine[12]) | (prod_at1 & prod_fine[4])),
+      prod_neg ^ ((prod_at0 & prod_fine[11]) | (prod_at1 & prod_fine[3])),
+      prod_neg ^ ((prod_at0 & prod_fine[10]) | (prod_at1 & prod_fine[2])),
+      prod_neg ^ ((prod_at0 & prod_fine[9]) | (prod_at1 & prod_fine[1])),
+      prod_neg ^ ((prod_at0 & prod_fine[8]) | (prod_at1 & prod_fine[0])), prod_neg ^ (prod_at0 & prod_fine[7]),
+      prod_neg ^ (prod_at0 & prod_fine[6]), prod_neg ^ (prod_at0 & prod_fine[5]), prod_neg ^ (prod_at0 & prod_fine[4]),
+      prod_neg ^ (prod_at0 & prod_fine[3]), prod_neg ^ (prod_at0 & prod_fine[2])};
   // low part: the product's bits and the first sign bit; clear ? 0 : acc is the carry chain's DI
   wire [18:0] acc_lo_base = io_clear ? 19'd0 : acc[18:0];
   // + neg completes the two's complement; bit 19 is the carry into the high part

@@ -4,7 +4,7 @@
 // io_acc is a 33-bit two's complement integer; value = io_acc * 2^-12.
 // Multiplies in LUTs and carry chains (radix-4 Booth rows from 9 product bits), no DSP blocks needed.
 // Latency 1 cycle (pipeline: none). io_clear restarts the sum, io_valid adds io_a * io_b.
-// Made by exmy mac-library 0.4.
+// Made by exmy mac-library 0.5.
 `default_nettype none
 
 module exmy_mac_e3m4 (
@@ -48,9 +48,9 @@ module exmy_mac_e3m4 (
   // Booth multiplier, 3 radix-4 digits from bits (2i+1, 2i, 2i-1)
   wire [5:0]  booth_y = {1'b0, b_sig};
   // digit i: |d| = 1, |d| = 2, d < 0
-  wire        booth0_one = booth_y[0] ^ 1'b0;
-  wire        booth0_two = ((booth_y[1] & (~booth_y[0])) & (~1'b0)) | (((~booth_y[1]) & booth_y[0]) & 1'b0);
-  wire        booth0_neg = booth_y[1] & (~(booth_y[0] & 1'b0));
+  wire        booth0_one = booth_y[0];
+  wire        booth0_two = booth_y[1] & (~booth_y[0]);
+  wire        booth0_neg = booth_y[1];
   wire        booth1_one = booth_y[2] ^ booth_y[1];
   wire        booth1_two = ((booth_y[3] & (~booth_y[2])) & (~booth_y[1])) | (((~booth_y[3]) & booth_y[2]) & booth_y[1]);
   wire        booth1_neg = booth_y[3] & (~(booth_y[2] & booth_y[1]));
@@ -58,13 +58,16 @@ module exmy_mac_e3m4 (
   wire        booth2_two = ((booth_y[5] & (~booth_y[4])) & (~booth_y[3])) | (((~booth_y[5]) & booth_y[4]) & booth_y[3]);
   wire        booth2_neg = booth_y[5] & (~(booth_y[4] & booth_y[3]));
   // row i = d_i * x, ones' complement when d_i < 0 (the +1 is added elsewhere)
-  wire [6:0]  booth0_row = booth0_neg ? (~((booth0_one ? {booth_x[5], booth_x} : 7'd0) | (booth0_two ? {booth_x, 1'b0} : 7'd0))) : ((booth0_one ? {booth_x[5], booth_x} : 7'd0) | (booth0_two ? {booth_x, 1'b0} : 7'd0));
+  wire [6:0]  booth0_row = booth0_neg ? (~((booth0_one ? {booth_x[5], booth_x} : 7'd0) | (booth0_two ? {booth_x,
+      1'b0} : 7'd0))) : ((booth0_one ? {booth_x[5], booth_x} : 7'd0) | (booth0_two ? {booth_x, 1'b0} : 7'd0));
   // running sums of the rows (sum<i> = rows 0..i), one carry chain each
   wire [7:0]  booth_sum0 = ({booth0_row[6], booth0_row} + {3'd0, {booth2_neg, 4'd0}}) + {7'd0, booth0_neg};
-  wire [6:0]  booth1_row = booth1_neg ? (~((booth1_one ? {booth_x[5], booth_x} : 7'd0) | (booth1_two ? {booth_x, 1'b0} : 7'd0))) : ((booth1_one ? {booth_x[5], booth_x} : 7'd0) | (booth1_two ? {booth_x, 1'b0} : 7'd0));
+  wire [6:0]  booth1_row = booth1_neg ? (~((booth1_one ? {booth_x[5], booth_x} : 7'd0) | (booth1_two ? {booth_x,
+      1'b0} : 7'd0))) : ((booth1_one ? {booth_x[5], booth_x} : 7'd0) | (booth1_two ? {booth_x, 1'b0} : 7'd0));
   wire [9:0]  booth_sum1 = $signed({{2{booth_sum0[7]}}, booth_sum0}) + $signed({{booth1_row[6], booth1_row}, 2'd0});
   /* verilator lint_off UNUSEDSIGNAL */
-  wire [6:0]  _zz_1 = booth2_neg ? (~((booth2_one ? {booth_x[5], booth_x} : 7'd0) | (booth2_two ? {booth_x, 1'b0} : 7'd0))) : ((booth2_one ? {booth_x[5], booth_x} : 7'd0) | (booth2_two ? {booth_x, 1'b0} : 7'd0));
+  wire [6:0]  _zz_1 = booth2_neg ? (~((booth2_one ? {booth_x[5], booth_x} : 7'd0) | (booth2_two ? {booth_x,
+      1'b0} : 7'd0))) : ((booth2_one ? {booth_x[5], booth_x} : 7'd0) | (booth2_two ? {booth_x, 1'b0} : 7'd0));
   /* verilator lint_on UNUSEDSIGNAL */
   wire [5:0]  booth2_row = _zz_1[5:0];
   wire [9:0]  booth_sum2 = booth_sum1 + {booth2_row, 1'b0, booth1_neg, 2'd0};
@@ -76,7 +79,20 @@ module exmy_mac_e3m4 (
   wire        prod_at0 = prod_shift[3] == 1'b0;
   wire        prod_at1 = prod_shift[3] == 1'b1;
   // placed product, ones' complement when negative: bit i = neg ^ OR_j (at_j & fine[i + 2 - 8j])
-  wire [21:0] addend = {prod_neg ^ (prod_at1 & prod_fine[15]), prod_neg ^ (prod_at1 & prod_fine[14]), prod_neg ^ (prod_at1 & prod_fine[13]), prod_neg ^ (prod_at1 & prod_fine[12]), prod_neg ^ (prod_at1 & prod_fine[11]), prod_neg ^ (prod_at1 & prod_fine[10]), prod_neg ^ (prod_at1 & prod_fine[9]), prod_neg ^ ((prod_at0 & prod_fine[16]) | (prod_at1 & prod_fine[8])), prod_neg ^ ((prod_at0 & prod_fine[15]) | (prod_at1 & prod_fine[7])), prod_neg ^ ((prod_at0 & prod_fine[14]) | (prod_at1 & prod_fine[6])), prod_neg ^ ((prod_at0 & prod_fine[13]) | (prod_at1 & prod_fine[5])), prod_neg ^ ((prod_at0 & prod_fine[12]) | (prod_at1 & prod_fine[4])), prod_neg ^ ((prod_at0 & prod_fine[11]) | (prod_at1 & prod_fine[3])), prod_neg ^ ((prod_at0 & prod_fine[10]) | (prod_at1 & prod_fine[2])), prod_neg ^ ((prod_at0 & prod_fine[9]) | (prod_at1 & prod_fine[1])), prod_neg ^ ((prod_at0 & prod_fine[8]) | (prod_at1 & prod_fine[0])), prod_neg ^ (prod_at0 & prod_fine[7]), prod_neg ^ (prod_at0 & prod_fine[6]), prod_neg ^ (prod_at0 & prod_fine[5]), prod_neg ^ (prod_at0 & prod_fine[4]), prod_neg ^ (prod_at0 & prod_fine[3]), prod_neg ^ (prod_at0 & prod_fine[2])};
+  wire [21:0] addend = {prod_neg ^ (prod_at1 & prod_fine[15]), prod_neg ^ (prod_at1 & prod_fine[14]),
+      prod_neg ^ (prod_at1 & prod_fine[13]), prod_neg ^ (prod_at1 & prod_fine[12]),
+      prod_neg ^ (prod_at1 & prod_fine[11]), prod_neg ^ (prod_at1 & prod_fine[10]),
+      prod_neg ^ (prod_at1 & prod_fine[9]), prod_neg ^ ((prod_at0 & prod_fine[16]) | (prod_at1 & prod_fine[8])),
+      prod_neg ^ ((prod_at0 & prod_fine[15]) | (prod_at1 & prod_fine[7])),
+      prod_neg ^ ((prod_at0 & prod_fine[14]) | (prod_at1 & prod_fine[6])),
+      prod_neg ^ ((prod_at0 & prod_fine[13]) | (prod_at1 & prod_fine[5])),
+      prod_neg ^ ((prod_at0 & prod_fine[12]) | (prod_at1 & prod_fine[4])),
+      prod_neg ^ ((prod_at0 & prod_fine[11]) | (prod_at1 & prod_fine[3])),
+      prod_neg ^ ((prod_at0 & prod_fine[10]) | (prod_at1 & prod_fine[2])),
+      prod_neg ^ ((prod_at0 & prod_fine[9]) | (prod_at1 & prod_fine[1])),
+      prod_neg ^ ((prod_at0 & prod_fine[8]) | (prod_at1 & prod_fine[0])), prod_neg ^ (prod_at0 & prod_fine[7]),
+      prod_neg ^ (prod_at0 & prod_fine[6]), prod_neg ^ (prod_at0 & prod_fine[5]), prod_neg ^ (prod_at0 & prod_fine[4]),
+      prod_neg ^ (prod_at0 & prod_fine[3]), prod_neg ^ (prod_at0 & prod_fine[2])};
   // low part: the product's bits and the first sign bit; clear ? 0 : acc is the carry chain's DI
   wire [22:0] acc_lo_base = io_clear ? 23'd0 : acc[22:0];
   // + neg completes the two's complement; bit 23 is the carry into the high part

@@ -4,7 +4,7 @@
 // io_acc is a 19-bit two's complement integer; value = io_acc * 2^-2.
 // Multiplies in LUTs and carry chains (radix-4 Booth rows from 9 product bits), no DSP blocks needed.
 // Latency 1 cycle (pipeline: none). io_clear restarts the sum, io_valid adds io_a * io_b.
-// Made by exmy mac-library 0.4.
+// Made by exmy mac-library 0.5.
 `default_nettype none
 
 module exmy_mac_float4_e2m1fn (
@@ -53,7 +53,11 @@ module exmy_mac_float4_e2m1fn (
   wire        prod_at0 = prod_shift[2] == 1'b0;
   wire        prod_at1 = prod_shift[2] == 1'b1;
   // placed product, ones' complement when negative: bit i = neg ^ OR_j (at_j & fine[i + 2 - 4j])
-  wire [7:0]  addend = {prod_neg ^ (prod_at1 & prod_fine[5]), prod_neg ^ (prod_at1 & prod_fine[4]), prod_neg ^ (prod_at1 & prod_fine[3]), prod_neg ^ ((prod_at0 & prod_fine[6]) | (prod_at1 & prod_fine[2])), prod_neg ^ ((prod_at0 & prod_fine[5]) | (prod_at1 & prod_fine[1])), prod_neg ^ ((prod_at0 & prod_fine[4]) | (prod_at1 & prod_fine[0])), prod_neg ^ (prod_at0 & prod_fine[3]), prod_neg ^ (prod_at0 & prod_fine[2])};
+  wire [7:0]  addend = {prod_neg ^ (prod_at1 & prod_fine[5]), prod_neg ^ (prod_at1 & prod_fine[4]),
+      prod_neg ^ (prod_at1 & prod_fine[3]), prod_neg ^ ((prod_at0 & prod_fine[6]) | (prod_at1 & prod_fine[2])),
+      prod_neg ^ ((prod_at0 & prod_fine[5]) | (prod_at1 & prod_fine[1])),
+      prod_neg ^ ((prod_at0 & prod_fine[4]) | (prod_at1 & prod_fine[0])), prod_neg ^ (prod_at0 & prod_fine[3]),
+      prod_neg ^ (prod_at0 & prod_fine[2])};
   // low part: the product's bits and the first sign bit; clear ? 0 : acc is the carry chain's DI
   wire [8:0]  acc_lo_base = io_clear ? 9'd0 : acc[8:0];
   // + neg completes the two's complement; bit 9 is the carry into the high part

@@ -4,7 +4,7 @@
 // io_acc is a 75-bit two's complement integer; value = io_acc * 2^-32.
 // Multiplies in LUTs and carry chains (radix-4 Booth rows from 9 product bits), no DSP blocks needed.
 // Latency 1 cycle (pipeline: none). io_clear restarts the sum, io_valid adds io_a * io_b.
-// Made by exmy mac-library 0.4.
+// Made by exmy mac-library 0.5.
 `default_nettype none
 
 module exmy_mac_float8_e5m2 (
@@ -76,7 +76,51 @@ module exmy_mac_float8_e5m2 (
   wire        prod_at6 = prod_shift[5:3] == 3'd6;
   wire        prod_at7 = prod_shift[5:3] == 3'd7;
   // placed product, ones' complement when negative: bit i = neg ^ OR_j (at_j & fine[i + 2 - 8j])
-  wire [63:0] addend = {prod_neg ^ (prod_at7 & prod_fine[9]), prod_neg ^ (prod_at7 & prod_fine[8]), prod_neg ^ (prod_at7 & prod_fine[7]), prod_neg ^ (prod_at7 & prod_fine[6]), prod_neg ^ (prod_at7 & prod_fine[5]), prod_neg ^ ((prod_at6 & prod_fine[12]) | (prod_at7 & prod_fine[4])), prod_neg ^ ((prod_at6 & prod_fine[11]) | (prod_at7 & prod_fine[3])), prod_neg ^ ((prod_at6 & prod_fine[10]) | (prod_at7 & prod_fine[2])), prod_neg ^ ((prod_at6 & prod_fine[9]) | (prod_at7 & prod_fine[1])), prod_neg ^ ((prod_at6 & prod_fine[8]) | (prod_at7 & prod_fine[0])), prod_neg ^ (prod_at6 & prod_fine[7]), prod_neg ^ (prod_at6 & prod_fine[6]), prod_neg ^ (prod_at6 & prod_fine[5]), prod_neg ^ ((prod_at5 & prod_fine[12]) | (prod_at6 & prod_fine[4])), prod_neg ^ ((prod_at5 & prod_fine[11]) | (prod_at6 & prod_fine[3])), prod_neg ^ ((prod_at5 & prod_fine[10]) | (prod_at6 & prod_fine[2])), prod_neg ^ ((prod_at5 & prod_fine[9]) | (prod_at6 & prod_fine[1])), prod_neg ^ ((prod_at5 & prod_fine[8]) | (prod_at6 & prod_fine[0])), prod_neg ^ (prod_at5 & prod_fine[7]), prod_neg ^ (prod_at5 & prod_fine[6]), prod_neg ^ (prod_at5 & prod_fine[5]), prod_neg ^ ((prod_at4 & prod_fine[12]) | (prod_at5 & prod_fine[4])), prod_neg ^ ((prod_at4 & prod_fine[11]) | (prod_at5 & prod_fine[3])), prod_neg ^ ((prod_at4 & prod_fine[10]) | (prod_at5 & prod_fine[2])), prod_neg ^ ((prod_at4 & prod_fine[9]) | (prod_at5 & prod_fine[1])), prod_neg ^ ((prod_at4 & prod_fine[8]) | (prod_at5 & prod_fine[0])), prod_neg ^ (prod_at4 & prod_fine[7]), prod_neg ^ (prod_at4 & prod_fine[6]), prod_neg ^ (prod_at4 & prod_fine[5]), prod_neg ^ ((prod_at3 & prod_fine[12]) | (prod_at4 & prod_fine[4])), prod_neg ^ ((prod_at3 & prod_fine[11]) | (prod_at4 & prod_fine[3])), prod_neg ^ ((prod_at3 & prod_fine[10]) | (prod_at4 & prod_fine[2])), prod_neg ^ ((prod_at3 & prod_fine[9]) | (prod_at4 & prod_fine[1])), prod_neg ^ ((prod_at3 & prod_fine[8]) | (prod_at4 & prod_fine[0])), prod_neg ^ (prod_at3 & prod_fine[7]), prod_neg ^ (prod_at3 & prod_fine[6]), prod_neg ^ (prod_at3 & prod_fine[5]), prod_neg ^ ((prod_at2 & prod_fine[12]) | (prod_at3 & prod_fine[4])), prod_neg ^ ((prod_at2 & prod_fine[11]) | (prod_at3 & prod_fine[3])), prod_neg ^ ((prod_at2 & prod_fine[10]) | (prod_at3 & prod_fine[2])), prod_neg ^ ((prod_at2 & prod_fine[9]) | (prod_at3 & prod_fine[1])), prod_neg ^ ((prod_at2 & prod_fine[8]) | (prod_at3 & prod_fine[0])), prod_neg ^ (prod_at2 & prod_fine[7]), prod_neg ^ (prod_at2 & prod_fine[6]), prod_neg ^ (prod_at2 & prod_fine[5]), prod_neg ^ ((prod_at1 & prod_fine[12]) | (prod_at2 & prod_fine[4])), prod_neg ^ ((prod_at1 & prod_fine[11]) | (prod_at2 & prod_fine[3])), prod_neg ^ ((prod_at1 & prod_fine[10]) | (prod_at2 & prod_fine[2])), prod_neg ^ ((prod_at1 & prod_fine[9]) | (prod_at2 & prod_fine[1])), prod_neg ^ ((prod_at1 & prod_fine[8]) | (prod_at2 & prod_fine[0])), prod_neg ^ (prod_at1 & prod_fine[7]), prod_neg ^ (prod_at1 & prod_fine[6]), prod_neg ^ (prod_at1 & prod_fine[5]), prod_neg ^ ((prod_at0 & prod_fine[12]) | (prod_at1 & prod_fine[4])), prod_neg ^ ((prod_at0 & prod_fine[11]) | (prod_at1 & prod_fine[3])), prod_neg ^ ((prod_at0 & prod_fine[10]) | (prod_at1 & prod_fine[2])), prod_neg ^ ((prod_at0 & prod_fine[9]) | (prod_at1 & prod_fine[1])), prod_neg ^ ((prod_at0 & prod_fine[8]) | (prod_at1 & prod_fine[0])), prod_neg ^ (prod_at0 & prod_fine[7]), prod_neg ^ (prod_at0 & prod_fine[6]), prod_neg ^ (prod_at0 & prod_fine[5]), prod_neg ^ (prod_at0 & prod_fine[4]), prod_neg ^ (prod_at0 & prod_fine[3]), prod_neg ^ (prod_at0 & prod_fine[2])};
+  wire [63:0] addend = {prod_neg ^ (prod_at7 & prod_fine[9]), prod_neg ^ (prod_at7 & prod_fine[8]),
+      prod_neg ^ (prod_at7 & prod_fine[7]), prod_neg ^ (prod_at7 & prod_fine[6]), prod_neg ^ (prod_at7 & prod_fine[5]),
+      prod_neg ^ ((prod_at6 & prod_fine[12]) | (prod_at7 & prod_fine[4])),
+      prod_neg ^ ((prod_at6 & prod_fine[11]) | (prod_at7 & prod_fine[3])),
+      prod_neg ^ ((prod_at6 & prod_fine[10]) | (prod_at7 & prod_fine[2])),
+      prod_neg ^ ((prod_at6 & prod_fine[9]) | (prod_at7 & prod_fine[1])),
+      prod_neg ^ ((prod_at6 & prod_fine[8]) | (prod_at7 & prod_fine[0])), prod_neg ^ (prod_at6 & prod_fine[7]),
+      prod_neg ^ (prod_at6 & prod_fine[6]), prod_neg ^ (prod_at6 & prod_fine[5]),
+      prod_neg ^ ((prod_at5 & prod_fine[12]) | (prod_at6 & prod_fine[4])),
+      prod_neg ^ ((prod_at5 & prod_fine[11]) | (prod_at6 & prod_fine[3])),
+      prod_neg ^ ((prod_at5 & prod_fine[10]) | (prod_at6 & prod_fine[2])),
+      prod_neg ^ ((prod_at5 & prod_fine[9]) | (prod_at6 & prod_fine[1])),
+      prod_neg ^ ((prod_at5 & prod_fine[8]) | (prod_at6 & prod_fine[0])), prod_neg ^ (prod_at5 & prod_fine[7]),
+      prod_neg ^ (prod_at5 & prod_fine[6]), prod_neg ^ (prod_at5 & prod_fine[5]),
+      prod_neg ^ ((prod_at4 & prod_fine[12]) | (prod_at5 & prod_fine[4])),
+      prod_neg ^ ((prod_at4 & prod_fine[11]) | (prod_at5 & prod_fine[3])),
+      prod_neg ^ ((prod_at4 & prod_fine[10]) | (prod_at5 & prod_fine[2])),
+      prod_neg ^ ((prod_at4 & prod_fine[9]) | (prod_at5 & prod_fine[1])),
+      prod_neg ^ ((prod_at4 & prod_fine[8]) | (prod_at5 & prod_fine[0])), prod_neg ^ (prod_at4 & prod_fine[7]),
+      prod_neg ^ (prod_at4 & prod_fine[6]), prod_neg ^ (prod_at4 & prod_fine[5]),
+      prod_neg ^ ((prod_at3 & prod_fine[12]) | (prod_at4 & prod_fine[4])),
+      prod_neg ^ ((prod_at3 & prod_fine[11]) | (prod_at4 & prod_fine[3])),
+      prod_neg ^ ((prod_at3 & prod_fine[10]) | (prod_at4 & prod_fine[2])),
+      prod_neg ^ ((prod_at3 & prod_fine[9]) | (prod_at4 & prod_fine[1])),
+      prod_neg ^ ((prod_at3 & prod_fine[8]) | (prod_at4 & prod_fine[0])), prod_neg ^ (prod_at3 & prod_fine[7]),
+      prod_neg ^ (prod_at3 & prod_fine[6]), prod_neg ^ (prod_at3 & prod_fine[5]),
+      prod_neg ^ ((prod_at2 & prod_fine[12]) | (prod_at3 & prod_fine[4])),
+      prod_neg ^ ((prod_at2 & prod_fine[11]) | (prod_at3 & prod_fine[3])),
+      prod_neg ^ ((prod_at2 & prod_fine[10]) | (prod_at3 & prod_fine[2])),
+      prod_neg ^ ((prod_at2 & prod_fine[9]) | (prod_at3 & prod_fine[1])),
+      prod_neg ^ ((prod_at2 & prod_fine[8]) | (prod_at3 & prod_fine[0])), prod_neg ^ (prod_at2 & prod_fine[7]),
+      prod_neg ^ (prod_at2 & prod_fine[6]), prod_neg ^ (prod_at2 & prod_fine[5]),
+      prod_neg ^ ((prod_at1 & prod_fine[12]) | (prod_at2 & prod_fine[4])),
+      prod_neg ^ ((prod_at1 & prod_fine[11]) | (prod_at2 & prod_fine[3])),
+      prod_neg ^ ((prod_at1 & prod_fine[10]) | (prod_at2 & prod_fine[2])),
+      prod_neg ^ ((prod_at1 & prod_fine[9]) | (prod_at2 & prod_fine[1])),
+      prod_neg ^ ((prod_at1 & prod_fine[8]) | (prod_at2 & prod_fine[0])), prod_neg ^ (prod_at1 & prod_fine[7]),
+      prod_neg ^ (prod_at1 & prod_fine[6]), prod_neg ^ (prod_at1 & prod_fine[5]),
+      prod_neg ^ ((prod_at0 & prod_fine[12]) | (prod_at1 & prod_fine[4])),
+      prod_neg ^ ((prod_at0 & prod_fine[11]) | (prod_at1 & prod_fine[3])),
+      prod_neg ^ ((prod_at0 & prod_fine[10]) | (prod_at1 & prod_fine[2])),
+      prod_neg ^ ((prod_at0 & prod_fine[9]) | (prod_at1 & prod_fine[1])),
+      prod_neg ^ ((prod_at0 & prod_fine[8]) | (prod_at1 & prod_fine[0])), prod_neg ^ (prod_at0 & prod_fine[7]),
+      prod_neg ^ (prod_at0 & prod_fine[6]), prod_neg ^ (prod_at0 & prod_fine[5]), prod_neg ^ (prod_at0 & prod_fine[4]),
+      prod_neg ^ (prod_at0 & prod_fine[3]), prod_neg ^ (prod_at0 & prod_fine[2])};
   wire        prod_special = prod_nan | prod_inf;
   // specials contribute to the flags only
   wire        add_term = io_valid & (~prod_special);

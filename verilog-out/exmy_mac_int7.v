@@ -4,7 +4,7 @@
 // io_acc is a 24-bit two's complement integer; value = io_acc * 2^0.
 // Multiplies in LUTs and carry chains (radix-4 Booth rows from 9 product bits), no DSP blocks needed.
 // Latency 1 cycle (pipeline: none). io_clear restarts the sum, io_valid adds io_a * io_b.
-// Made by exmy mac-library 0.4.
+// Made by exmy mac-library 0.5.
 `default_nettype none
 
 module exmy_mac_int7 (
@@ -24,9 +24,9 @@ module exmy_mac_int7 (
   // Booth multiplier, 4 radix-4 digits from bits (2i+1, 2i, 2i-1)
   wire [7:0]  booth_y = {io_b[6], io_b};
   // digit i: |d| = 1, |d| = 2, d < 0
-  wire        booth0_one = booth_y[0] ^ 1'b0;
-  wire        booth0_two = ((booth_y[1] & (~booth_y[0])) & (~1'b0)) | (((~booth_y[1]) & booth_y[0]) & 1'b0);
-  wire        booth0_neg = booth_y[1] & (~(booth_y[0] & 1'b0));
+  wire        booth0_one = booth_y[0];
+  wire        booth0_two = booth_y[1] & (~booth_y[0]);
+  wire        booth0_neg = booth_y[1];
   wire        booth1_one = booth_y[2] ^ booth_y[1];
   wire        booth1_two = ((booth_y[3] & (~booth_y[2])) & (~booth_y[1])) | (((~booth_y[3]) & booth_y[2]) & booth_y[1]);
   wire        booth1_neg = booth_y[3] & (~(booth_y[2] & booth_y[1]));
@@ -37,14 +37,18 @@ module exmy_mac_int7 (
   wire        booth3_two = ((booth_y[7] & (~booth_y[6])) & (~booth_y[5])) | (((~booth_y[7]) & booth_y[6]) & booth_y[5]);
   wire        booth3_neg = booth_y[7] & (~(booth_y[6] & booth_y[5]));
   // row i = d_i * x, ones' complement when d_i < 0 (the +1 is added elsewhere)
-  wire [8:0]  booth0_row = booth0_neg ? (~((booth0_one ? {booth_x[7], booth_x} : 9'd0) | (booth0_two ? {booth_x, 1'b0} : 9'd0))) : ((booth0_one ? {booth_x[7], booth_x} : 9'd0) | (booth0_two ? {booth_x, 1'b0} : 9'd0));
+  wire [8:0]  booth0_row = booth0_neg ? (~((booth0_one ? {booth_x[7], booth_x} : 9'd0) | (booth0_two ? {booth_x,
+      1'b0} : 9'd0))) : ((booth0_one ? {booth_x[7], booth_x} : 9'd0) | (booth0_two ? {booth_x, 1'b0} : 9'd0));
   // running sums of the rows (sum<i> = rows 0..i), one carry chain each
   wire [9:0]  booth_sum0 = ({booth0_row[8], booth0_row} + {3'd0, {booth3_neg, 6'd0}}) + {9'd0, booth0_neg};
-  wire [8:0]  booth1_row = booth1_neg ? (~((booth1_one ? {booth_x[7], booth_x} : 9'd0) | (booth1_two ? {booth_x, 1'b0} : 9'd0))) : ((booth1_one ? {booth_x[7], booth_x} : 9'd0) | (booth1_two ? {booth_x, 1'b0} : 9'd0));
+  wire [8:0]  booth1_row = booth1_neg ? (~((booth1_one ? {booth_x[7], booth_x} : 9'd0) | (booth1_two ? {booth_x,
+      1'b0} : 9'd0))) : ((booth1_one ? {booth_x[7], booth_x} : 9'd0) | (booth1_two ? {booth_x, 1'b0} : 9'd0));
   wire [11:0] booth_sum1 = $signed({{2{booth_sum0[9]}}, booth_sum0}) + $signed({{booth1_row[8], booth1_row}, 2'd0});
-  wire [8:0]  booth2_row = booth2_neg ? (~((booth2_one ? {booth_x[7], booth_x} : 9'd0) | (booth2_two ? {booth_x, 1'b0} : 9'd0))) : ((booth2_one ? {booth_x[7], booth_x} : 9'd0) | (booth2_two ? {booth_x, 1'b0} : 9'd0));
+  wire [8:0]  booth2_row = booth2_neg ? (~((booth2_one ? {booth_x[7], booth_x} : 9'd0) | (booth2_two ? {booth_x,
+      1'b0} : 9'd0))) : ((booth2_one ? {booth_x[7], booth_x} : 9'd0) | (booth2_two ? {booth_x, 1'b0} : 9'd0));
   wire [13:0] booth_sum2 = {{2{booth_sum1[11]}}, booth_sum1} + {{booth2_row[8], booth2_row}, 1'b0, booth1_neg, 2'd0};
-  wire [8:0]  booth3_row = booth3_neg ? (~((booth3_one ? {booth_x[7], booth_x} : 9'd0) | (booth3_two ? {booth_x, 1'b0} : 9'd0))) : ((booth3_one ? {booth_x[7], booth_x} : 9'd0) | (booth3_two ? {booth_x, 1'b0} : 9'd0));
+  wire [8:0]  booth3_row = booth3_neg ? (~((booth3_one ? {booth_x[7], booth_x} : 9'd0) | (booth3_two ? {booth_x,
+      1'b0} : 9'd0))) : ((booth3_one ? {booth_x[7], booth_x} : 9'd0) | (booth3_two ? {booth_x, 1'b0} : 9'd0));
   wire [14:0] booth_sum3 = {booth_sum2[13], booth_sum2} + {booth3_row, 1'b0, booth2_neg, 4'd0};
   // clear ? 0 : acc
   wire [23:0] acc_base = io_clear ? 24'd0 : acc;

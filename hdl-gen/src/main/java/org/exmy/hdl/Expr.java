@@ -6,15 +6,22 @@ import java.util.Objects;
 
 /**
  * An unsigned bit-vector expression of fixed width. Every operation states its result width
- * explicitly, so the emitted Verilog never relies on Verilog's context-dependent width rules
- * (and is clean under {@code verilator --lint-only -Wall}).
+ * explicitly, so the emitted Verilog never relies on Verilog's context-dependent width rules (and
+ * is clean under {@code verilator --lint-only -Wall}).
  *
  * <p>Signed arithmetic is two's complement on these unsigned vectors: use {@link #sext(int)} to
  * widen a signed value, {@link #neg()} to negate it, and {@link #add(Expr)} / {@link #sub(Expr)}
  * (modular at the wider operand width) to combine.
  */
-public abstract sealed class Expr permits Signal, Expr.Const, Expr.Unary, Expr.Binary, Expr.Slice,
-    Expr.Concat, Expr.Mux, Expr.Extend {
+public abstract sealed class Expr
+    permits Signal,
+        Expr.Const,
+        Expr.Unary,
+        Expr.Binary,
+        Expr.Slice,
+        Expr.Concat,
+        Expr.Mux,
+        Expr.Extend {
 
   private final int width;
 
@@ -83,20 +90,60 @@ public abstract sealed class Expr permits Signal, Expr.Const, Expr.Unary, Expr.B
 
   // ---------------------------------------------------------------- logic
 
+  // Logic with constants is folded here, so that the Verilog never shows "x & 1'b0" or "~1'b0".
+
   public Expr and(Expr o) {
-    return new Binary(BinOp.AND, this, o, Math.max(width, o.width));
+    return logic(BinOp.AND, this, o);
   }
 
   public Expr or(Expr o) {
-    return new Binary(BinOp.OR, this, o, Math.max(width, o.width));
+    return logic(BinOp.OR, this, o);
   }
 
   public Expr xor(Expr o) {
-    return new Binary(BinOp.XOR, this, o, Math.max(width, o.width));
+    return logic(BinOp.XOR, this, o);
   }
 
   public Expr not() {
+    if (this instanceof Const k) return new Const(ones(width).xor(k.value), width);
+    if (this instanceof Unary u && u.op == UnOp.NOT) return u.a;
     return new Unary(UnOp.NOT, this, width);
+  }
+
+  /**
+   * {@code a op b} for AND, OR and XOR, folded where an operand is a constant: two constants give
+   * one; x & 0 = 0, x & ~0 = x, x | 0 = x, x | ~0 = ~0, x ^ 0 = x (x returned only at the result's
+   * width; a narrower operand is zero-extended).
+   */
+  private static Expr logic(BinOp op, Expr a, Expr b) {
+    int w = Math.max(a.width, b.width);
+    if (a instanceof Const ka && b instanceof Const kb) {
+      BigInteger v =
+          op == BinOp.AND
+              ? ka.value.and(kb.value)
+              : op == BinOp.OR ? ka.value.or(kb.value) : ka.value.xor(kb.value);
+      return new Const(v, w);
+    }
+    if (a instanceof Const) {
+      Expr t = a;
+      a = b;
+      b = t;
+    }
+    if (b instanceof Const k) {
+      boolean zero = k.value.signum() == 0;
+      boolean allOnes = k.width() == w && k.value.equals(ones(w));
+      boolean full = a.width == w;
+      if (op == BinOp.AND && zero) return new Const(BigInteger.ZERO, w);
+      if (op == BinOp.AND && allOnes && full) return a;
+      if (op == BinOp.OR && zero && full) return a;
+      if (op == BinOp.OR && allOnes) return new Const(ones(w), w);
+      if (op == BinOp.XOR && zero && full) return a;
+    }
+    return new Binary(op, a, b, w);
+  }
+
+  static BigInteger ones(int w) {
+    return BigInteger.ONE.shiftLeft(w).subtract(BigInteger.ONE);
   }
 
   /** 1 when any bit is set. */
@@ -159,7 +206,8 @@ public abstract sealed class Expr permits Signal, Expr.Const, Expr.Unary, Expr.B
   /** Bits {@code hi..lo} inclusive. */
   public Expr slice(int hi, int lo) {
     if (lo < 0 || hi < lo || hi >= width) {
-      throw new HdlException("slice [" + hi + ":" + lo + "] out of range for a " + width + "-bit value");
+      throw new HdlException(
+          "slice [" + hi + ":" + lo + "] out of range for a " + width + "-bit value");
     }
     if (lo == 0 && hi == width - 1) return this;
     return new Slice(this, hi, lo);
@@ -176,13 +224,15 @@ public abstract sealed class Expr permits Signal, Expr.Const, Expr.Unary, Expr.B
 
   /** Zero-extend (or keep) to {@code w} bits; narrowing is an error — use {@link #resize}. */
   public Expr zext(int w) {
-    if (w < width) throw new HdlException("zext to " + w + " bits would narrow a " + width + "-bit value");
+    if (w < width)
+      throw new HdlException("zext to " + w + " bits would narrow a " + width + "-bit value");
     return w == width ? this : new Extend(this, w, false);
   }
 
   /** Sign-extend (or keep) to {@code w} bits. */
   public Expr sext(int w) {
-    if (w < width) throw new HdlException("sext to " + w + " bits would narrow a " + width + "-bit value");
+    if (w < width)
+      throw new HdlException("sext to " + w + " bits would narrow a " + width + "-bit value");
     return w == width ? this : new Extend(this, w, true);
   }
 
@@ -193,11 +243,28 @@ public abstract sealed class Expr permits Signal, Expr.Const, Expr.Unary, Expr.B
 
   // ---------------------------------------------------------------- node types
 
-  enum UnOp { NOT, NEG, OR_REDUCE, AND_REDUCE }
+  enum UnOp {
+    NOT,
+    NEG,
+    OR_REDUCE,
+    AND_REDUCE
+  }
 
   enum BinOp {
-    ADD("+"), SADD("+"), SUB("-"), MUL("*"), SMUL("*"), AND("&"), OR("|"), XOR("^"), EQ("=="), NE("!="), LT("<"), GE(">="),
-    SHL("<<"), SHR(">>");
+    ADD("+"),
+    SADD("+"),
+    SUB("-"),
+    MUL("*"),
+    SMUL("*"),
+    AND("&"),
+    OR("|"),
+    XOR("^"),
+    EQ("=="),
+    NE("!="),
+    LT("<"),
+    GE(">="),
+    SHL("<<"),
+    SHR(">>");
 
     final String symbol;
 
@@ -221,7 +288,8 @@ public abstract sealed class Expr permits Signal, Expr.Const, Expr.Unary, Expr.B
     Const(BigInteger value, int width) {
       super(width);
       if (value.signum() < 0 || value.bitLength() > width) {
-        throw new HdlException("constant " + value + " does not fit in " + width + " unsigned bits");
+        throw new HdlException(
+            "constant " + value + " does not fit in " + width + " unsigned bits");
       }
       this.value = value;
     }
@@ -284,7 +352,8 @@ public abstract sealed class Expr permits Signal, Expr.Const, Expr.Unary, Expr.B
 
     Mux(Expr cond, Expr whenTrue, Expr whenFalse) {
       super(Math.max(whenTrue.width(), whenFalse.width()));
-      if (cond.width() != 1) throw new HdlException("mux condition must be 1 bit, got " + cond.width());
+      if (cond.width() != 1)
+        throw new HdlException("mux condition must be 1 bit, got " + cond.width());
       this.cond = cond;
       this.whenTrue = whenTrue;
       this.whenFalse = whenFalse;

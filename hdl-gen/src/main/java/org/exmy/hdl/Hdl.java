@@ -39,7 +39,13 @@ public final class Hdl {
 
   /** {@code cond ? whenTrue : whenFalse}; the narrower branch is zero-extended. */
   public static Expr mux(Expr cond, Expr whenTrue, Expr whenFalse) {
-    return new Expr.Mux(cond, whenTrue, whenFalse);
+    Expr.Mux m = new Expr.Mux(cond, whenTrue, whenFalse);
+    // folded: a constant condition, or both branches the same, at the mux's width
+    Expr only =
+        cond instanceof Expr.Const k
+            ? (k.value().signum() != 0 ? whenTrue : whenFalse)
+            : whenTrue == whenFalse ? whenTrue : null;
+    return only != null && only.width() == m.width() ? only : m;
   }
 
   /** 1-bit OR of several conditions. */

@@ -39,23 +39,38 @@ final class VerilogEmitter {
     List<Port> ports = c.ports();
     for (int i = 0; i < ports.size(); i++) {
       Port p = ports.get(i);
-      out.append("  ").append(p.input() ? "input  wire " : "output wire ").append(pad(range(p.width())))
-          .append(' ').append(p.name()).append(i + 1 < ports.size() ? ",\n" : "\n");
+      out.append("  ")
+          .append(p.input() ? "input  wire " : "output wire ")
+          .append(pad(range(p.width())))
+          .append(' ')
+          .append(p.name())
+          .append(i + 1 < ports.size() ? ",\n" : "\n");
     }
     out.append(");\n");
 
     if (!c.regMap().isEmpty()) {
       out.append('\n');
       for (Reg r : c.regMap().values()) {
-        out.append("  reg  ").append(pad(range(r.width()))).append(' ').append(r.q().name()).append(";\n");
+        out.append("  reg  ")
+            .append(pad(range(r.width())))
+            .append(' ')
+            .append(r.q().name())
+            .append(";\n");
       }
     }
 
     for (Instance i : c.instanceMap().values()) {
-      out.append("\n  // outputs of instance ").append(i.name()).append(" (").append(i.component().name())
+      out.append("\n  // outputs of instance ")
+          .append(i.name())
+          .append(" (")
+          .append(i.component().name())
           .append(")\n");
       for (Signal s : i.outputMap().values()) {
-        out.append("  wire ").append(pad(range(s.width()))).append(' ').append(s.name()).append(";\n");
+        out.append("  wire ")
+            .append(pad(range(s.width())))
+            .append(' ')
+            .append(s.name())
+            .append(";\n");
       }
     }
 
@@ -66,9 +81,17 @@ final class VerilogEmitter {
       flush();
       String comment = c.wireComments().get(s);
       if (comment != null) out.append("  // ").append(comment).append('\n');
-      out.append("  wire ").append(pad(range(s.width()))).append(' ').append(s.name()).append(" = ")
-          .append(rhs).append(";\n");
+      out.append("  wire ")
+          .append(pad(range(s.width())))
+          .append(' ')
+          .append(s.name())
+          .append(" = ")
+          .append(rhs)
+          .append(";\n");
     }
+
+    // instances before the always blocks: a reader meets every unit before the registers it feeds
+    for (Instance i : c.instanceMap().values()) emitInstance(i);
 
     for (Reg r : c.regMap().values()) {
       String next = ref(r.nextValue());
@@ -80,18 +103,24 @@ final class VerilogEmitter {
       String q = r.q().name();
       out.append("  always @(posedge ").append(c.clkSignal().name()).append(") begin\n");
       out.append("    if (").append(c.resetSignal().name()).append(") begin\n");
-      out.append("      ").append(q).append(" <= ").append(literal(r.reset(), r.width())).append(";\n");
+      out.append("      ")
+          .append(q)
+          .append(" <= ")
+          .append(literal(r.reset(), r.width()))
+          .append(";\n");
       if (clr != null) {
         out.append("    end else if (").append(clr).append(") begin\n");
-        out.append("      ").append(q).append(" <= ").append(literal(r.reset(), r.width())).append(";\n");
+        out.append("      ")
+            .append(q)
+            .append(" <= ")
+            .append(literal(r.reset(), r.width()))
+            .append(";\n");
       }
       out.append("    end else");
       out.append(en == null ? " begin\n" : " if (" + en + ") begin\n");
       out.append("      ").append(q).append(" <= ").append(next).append(";\n");
       out.append("    end\n  end\n");
     }
-
-    for (Instance i : c.instanceMap().values()) emitInstance(i);
 
     if (!c.outputMap().isEmpty()) out.append('\n');
     for (Map.Entry<Signal, Expr> o : c.outputMap().entrySet()) {
@@ -100,7 +129,65 @@ final class VerilogEmitter {
       out.append("  assign ").append(o.getKey().name()).append(" = ").append(rhs).append(";\n");
     }
     out.append("\nendmodule\n\n`default_nettype wire\n");
-    return out.toString();
+    return foldLines(out.toString(), MAX_LINE);
+  }
+
+  /** Lines longer than this are folded ({@link #foldLines}). */
+  static final int MAX_LINE = 120;
+
+  /**
+   * Folds every line longer than {@code max} characters: a comment line is word-wrapped into
+   * comment lines with the same indentation; a code line is broken at spaces (Verilog does not care
+   * where), preferably after a comma or before an operator, the continuation indented four more
+   * spaces. A line with no space to break at stays as it is.
+   */
+  static String foldLines(String text, int max) {
+    StringBuilder sb = new StringBuilder(text.length() + text.length() / 40);
+    for (String line : text.split("\n", -1)) {
+      if (line.length() <= max) {
+        sb.append(line).append('\n');
+        continue;
+      }
+      int indent = 0;
+      while (indent < line.length() && line.charAt(indent) == ' ') indent++;
+      boolean comment = line.startsWith("//", indent);
+      String first = line.substring(0, indent);
+      String next = comment ? first + "// " : first + "    ";
+      String rest = line;
+      String prefix = "";
+      while ((prefix + rest).length() > max) {
+        String full = prefix + rest;
+        int cut = breakAt(full, max, prefix.length() + (comment ? 3 : 0) + indent + 8, comment);
+        if (cut < 0) break;
+        sb.append(full, 0, cut).append('\n');
+        rest = full.substring(cut + 1);
+        prefix = next;
+        if (comment && rest.startsWith("// ")) rest = rest.substring(3);
+      }
+      sb.append(prefix).append(rest).append('\n');
+    }
+    sb.setLength(sb.length() - 1); // the split's last, empty element added one newline too many
+    return sb.toString();
+  }
+
+  /**
+   * Where to break {@code line} (the index of a space, at most {@code max}, after {@code min}): for
+   * code the last space after a comma in the line's second half, else the last space before an
+   * operator, else the last space; -1 if none.
+   */
+  private static int breakAt(String line, int max, int min, boolean comment) {
+    int comma = -1;
+    int operator = -1;
+    int any = -1;
+    for (int i = Math.min(max, line.length() - 1); i > min; i--) {
+      if (line.charAt(i) != ' ') continue;
+      if (comment) return i;
+      if (any < 0) any = i;
+      char after = i + 1 < line.length() ? line.charAt(i + 1) : ' ';
+      if (comma < 0 && line.charAt(i - 1) == ',' && i > max / 2) comma = i;
+      if (operator < 0 && "|&^+-?:".indexOf(after) >= 0) operator = i;
+    }
+    return comma >= 0 ? comma : operator >= 0 ? operator : any;
   }
 
   private void emitInstance(Instance i) {
@@ -108,9 +195,12 @@ final class VerilogEmitter {
     for (Port p : i.ports()) {
       String value;
       if (p.input()) {
-        value = p.name().equals("clk") ? c.clkSignal().name()
-            : p.name().equals("reset") ? c.resetSignal().name()
-            : ref(i.inputMap().get(p.name()));
+        value =
+            p.name().equals("clk")
+                ? c.clkSignal().name()
+                : p.name().equals("reset")
+                    ? c.resetSignal().name()
+                    : ref(i.inputMap().get(p.name()));
       } else {
         value = i.outputMap().get(p.name()).name();
       }
@@ -119,11 +209,20 @@ final class VerilogEmitter {
     flush();
     int col = 0;
     for (String[] cn : conns) col = Math.max(col, cn[0].length());
-    out.append('\n').append("  ").append(i.component().name()).append(' ').append(i.name()).append(" (\n");
+    out.append('\n')
+        .append("  ")
+        .append(i.component().name())
+        .append(' ')
+        .append(i.name())
+        .append(" (\n");
     for (int k = 0; k < conns.size(); k++) {
       StringBuilder port = new StringBuilder(conns.get(k)[0]);
       while (port.length() < col) port.append(' ');
-      out.append("    .").append(port).append(" (").append(conns.get(k)[1]).append(')')
+      out.append("    .")
+          .append(port)
+          .append(" (")
+          .append(conns.get(k)[1])
+          .append(')')
           .append(k + 1 < conns.size() ? ",\n" : "\n");
     }
     out.append("  );\n");
@@ -192,8 +291,13 @@ final class VerilogEmitter {
   /** {@link #ref} wrapped in parentheses unless it is already atomic. */
   private String atom(Expr e) {
     String r = ref(e);
-    boolean simple = e instanceof Signal || e instanceof Expr.Const || e instanceof Expr.Slice
-        || e instanceof Expr.Concat || e instanceof Expr.Extend || hoisted.containsKey(e);
+    boolean simple =
+        e instanceof Signal
+            || e instanceof Expr.Const
+            || e instanceof Expr.Slice
+            || e instanceof Expr.Concat
+            || e instanceof Expr.Extend
+            || hoisted.containsKey(e);
     return simple ? r : "(" + r + ")";
   }
 

@@ -21,30 +21,30 @@ import org.exmy.simulator.Pipeline;
  * {@link org.exmy.simulator.MacModel} step for step, one unit per step:
  *
  * <ol>
- *   <li>{@link OperandDecoderUnit}: each operand into sign, significand (hidden bit and mantissa), shift
- *       ({@code max(exponent field, 1)}) and NaN / inf / zero classes;
+ *   <li>{@link OperandDecoderUnit}: each operand into sign, significand (hidden bit and mantissa),
+ *       shift ({@code max(exponent field, 1)}) and NaN / inf / zero classes;
  *   <li>{@link ProductPlacement}: the significands multiplied and the product placed at its
  *       position in units of the accumulator LSB, chunked (fine shift, then a one-hot coarse
  *       position), in ones' complement when negative; integer x integer products from radix-4 Booth
  *       rows ({@link BoothProduct});
- *   <li>for a dot core, the lanes summed by chains of adders ({@link AdderChain}), or by a
- *       balanced tree when the tree is pipelined ({@link AdderTree});
- *   <li>{@link AccumulatorUnit}: the exact register ({@link KulischAccumulatorUnit}: the +1 of a ones'
- *       complement product as the carry-in of the one adder, valid and clear on the register's enable
- *       and synchronous clear) and the sticky flags.
+ *   <li>for a dot core, the lanes summed by chains of adders ({@link AdderChain}), or by a balanced
+ *       tree when the tree is pipelined ({@link AdderTree});
+ *   <li>{@link AccumulatorUnit}: the exact register ({@link KulischAccumulatorUnit}: the +1 of a
+ *       ones' complement product as the carry-in of the one adder, valid and clear on the
+ *       register's enable and synchronous clear) and the sticky flags.
  * </ol>
  *
  * In a mixed integer x minifloat core the integer operand enters the float datapath as sign and
- * magnitude without a shift. Pipeline registers ({@link Pipeline}) go between the steps; the control
- * (clear, valid, flag sets) travels with the data. mac-library/QOR.md explains the datapath choices
- * and what they cost.
+ * magnitude without a shift. Pipeline registers ({@link Pipeline}) go between the steps; the
+ * control (clear, valid, flag sets) travels with the data. mac-library/QOR.md explains the datapath
+ * choices and what they cost.
  *
  * <p>Cores with the narrowed fixed-point or the rounding floating-point accumulator come from
  * {@link RoundingCores}.
  */
 public final class MacGenerator {
   /** Written into every core's header, so a file says which generator made it. */
-  public static final String VERSION = "exmy mac-library 0.4";
+  public static final String VERSION = "exmy mac-library 0.5";
 
   private MacGenerator() {}
 
@@ -95,16 +95,23 @@ public final class MacGenerator {
     Term in;
     if (a instanceof IntFormat ai && b instanceof IntFormat bi) {
       if (pipe.decode()) {
-        clearD = Stages.reg(c, "d_clear", clear, "decode stage (integers need no decoding: the codes wait here)");
+        clearD =
+            Stages.reg(
+                c,
+                "d_clear",
+                clear,
+                "decode stage (integers need no decoding: the codes wait here)");
         validD = Stages.reg(c, "d_valid", valid, null);
         ia = Stages.reg(c, "d_a", ia, null);
         ib = Stages.reg(c, "d_b", ib, null);
       }
       // two's complement out of the Booth rows' carry chain (the narrower signed operand of the
       // adder), or out of a DSP block
-      Expr term = ExactProductUnit.intProduct(c, ia, ai, ib, bi, g.productBits() + 1, w, spec.dsp());
+      Expr term =
+          ExactProductUnit.intProduct(c, ia, ai, ib, bi, g.productBits() + 1, w, spec.dsp());
       if (pipe.multiply()) {
-        term = Stages.reg(c, "m_prod", term, "multiply stage: the product and the control wait here");
+        term =
+            Stages.reg(c, "m_prod", term, "multiply stage: the product and the control wait here");
         clearD = Stages.reg(c, "m_clear", clearD, null);
         validD = Stages.reg(c, "m_valid", validD, null);
       }
@@ -120,7 +127,8 @@ public final class MacGenerator {
       }
       Signal prodNeg = c.wire("prod_neg", da.sign().xor(db.sign()), "sign of the product");
       ProductClass cls = spec.hasNanFlag() ? ExactProductUnit.classify(c, da, db) : null;
-      ProductPlacement.Raw raw = ProductPlacement.multiply(c, "", da, db, null, g.productBits(), spec.dsp());
+      ProductPlacement.Raw raw =
+          ProductPlacement.multiply(c, "", da, db, null, g.productBits(), spec.dsp());
       if (pipe.multiply()) {
         raw = raw.register(c);
         prodNeg = Stages.reg(c, "m_prod_neg", prodNeg, null);
@@ -128,7 +136,8 @@ public final class MacGenerator {
         clearD = Stages.reg(c, "m_clear", clearD, null);
         validD = Stages.reg(c, "m_valid", validD, null);
       }
-      // A negative product enters as its ones' complement plus a carry-in: one adder, not a negation
+      // A negative product enters as its ones' complement plus a carry-in: one adder, not a
+      // negation
       // adder followed by the accumulator adder.
       Signal term = ProductPlacement.place(c, "", raw, prodNeg, g.productBits());
       Expr use = validD;
@@ -136,7 +145,11 @@ public final class MacGenerator {
       Expr posSet = null;
       Expr negSet = null;
       if (cls != null) {
-        use = c.wire("add_term", validD.and(cls.special(c).not()), "specials contribute to the flags only");
+        use =
+            c.wire(
+                "add_term",
+                validD.and(cls.special(c).not()),
+                "specials contribute to the flags only");
         nanSet = validD.and(cls.nan());
         if (cls.inf() != null) {
           posSet = validD.and(cls.inf()).and(prodNeg.not());
@@ -159,7 +172,9 @@ public final class MacGenerator {
     Pipeline pipe = spec.pipeline();
     AccumulatorSpec g = spec.geometry();
     int w = g.width();
-    Component unit = ExactProductUnit.component(spec, moduleName + "_product", pipe.decode(), pipe.multiply(), w);
+    Component unit =
+        ExactProductUnit.component(
+            spec, moduleName + "_product", pipe.decode(), pipe.multiply(), w);
     Component c = header(spec, moduleName);
     Signal clear = c.input("clear", 1);
     Signal valid = c.input("valid", 1);
@@ -176,7 +191,12 @@ public final class MacGenerator {
       List<Expr> regs = new ArrayList<>();
       List<Expr> cinRegs = new ArrayList<>();
       for (int i = 0; i < lanes; i++) {
-        regs.add(Stages.reg(c, "p_prod" + i, prods.get(i), i == 0 ? "product stage: each lane's product waits here" : null));
+        regs.add(
+            Stages.reg(
+                c,
+                "p_prod" + i,
+                prods.get(i),
+                i == 0 ? "product stage: each lane's product waits here" : null));
         if (ones) cinRegs.add(Stages.reg(c, "p_neg" + i, cins.get(i), null));
       }
       prods = regs;
@@ -190,8 +210,13 @@ public final class MacGenerator {
       List<Expr> level = new ArrayList<>();
       for (int i = 0; i < lanes; i++) {
         Expr p = prods.get(i);
-        level.add(!ones ? p : c.wire("lane" + i + "_sum", p.add(cins.get(i).zext(p.width())).resize(p.width()),
-            i == 0 ? "each lane's product in two's complement" : null));
+        level.add(
+            !ones
+                ? p
+                : c.wire(
+                    "lane" + i + "_sum",
+                    p.add(cins.get(i).zext(p.width())).resize(p.width()),
+                    i == 0 ? "each lane's product in two's complement" : null));
       }
       AdderTree.Sum tree = AdderTree.build(c, level, pipe, w, ctl);
       ctl = tree.control();
@@ -201,8 +226,19 @@ public final class MacGenerator {
       sum = chain.sum();
       cin = chain.carryIn();
     }
-    AccumulatorUnit.build(c, new Term(ctl.clear(), ctl.valid(), sum, cin, false, ctl.nanSet(), ctl.posInfSet(),
-        ctl.negInfSet()), w, pipe);
+    AccumulatorUnit.build(
+        c,
+        new Term(
+            ctl.clear(),
+            ctl.valid(),
+            sum,
+            cin,
+            false,
+            ctl.nanSet(),
+            ctl.posInfSet(),
+            ctl.negInfSet()),
+        w,
+        pipe);
     return c;
   }
 }
