@@ -2,8 +2,8 @@ package org.exmy.base;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -63,8 +63,8 @@ public final class AtomicWrite {
 
   /**
    * The first half of a write, for several files that are replaced together: writes {@code content}
-   * in full to a new temporary file next to {@code target} (whose folder must exist) and returns it;
-   * {@link #move} it over the target, or delete it. On failure the temporary file is removed.
+   * in full to a new temporary file next to {@code target} (whose folder must exist) and returns
+   * it; {@link #move} it over the target, or delete it. On failure the temporary file is removed.
    */
   public static Path stage(Path target, Content content) throws IOException {
     Path abs = target.toAbsolutePath();

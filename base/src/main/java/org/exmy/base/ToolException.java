@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * An external tool that did not run to its end: it could not start, it ran past its time limit (it
  * and every process it started were killed), or the waiting thread was interrupted (likewise). A
- * tool that ran and exited with a non-zero code is not this exception: its {@link
- * ToolRun.Result} says so, and the caller decides what that means.
+ * tool that ran and exited with a non-zero code is not this exception: its {@link ToolRun.Result}
+ * says so, and the caller decides what that means.
  */
 public final class ToolException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -26,7 +26,8 @@ public final class ToolException extends RuntimeException {
   private final transient Duration timeout;
   private final String output;
 
-  ToolException(Kind kind, String tool, Duration timeout, String output, String message, Throwable cause) {
+  ToolException(
+      Kind kind, String tool, Duration timeout, String output, String message, Throwable cause) {
     super(message, cause);
     this.kind = kind;
     this.tool = tool;
@@ -54,7 +55,9 @@ public final class ToolException extends RuntimeException {
     return output;
   }
 
-  /** The reason the tool could not start, in the words of the system ("No such file or directory"). */
+  /**
+   * The reason the tool could not start, in the words of the system ("No such file or directory").
+   */
   public String reason() {
     Throwable c = getCause();
     return c == null || c.getMessage() == null ? getMessage() : c.getMessage();

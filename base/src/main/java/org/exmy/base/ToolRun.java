@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
  * One run of an external tool (Verilator, g++, Yosys, nextpnr, sbatch): the one place that starts
  * processes. Standard input is {@code /dev/null}; standard output and error go together into a log
  * file, the caller's ({@link #log}) or a private one whose text the {@link Result} returns. A time
- * limit, and an interrupt of the waiting thread, kill the tool and every process it started
- * (g++'s cc1plus and as, yosys-abc) and end in a {@link ToolException}; so does a tool that cannot
- * start. A non-zero exit code is a normal result.
+ * limit, and an interrupt of the waiting thread, kill the tool and every process it started (g++'s
+ * cc1plus and as, yosys-abc) and end in a {@link ToolException}; so does a tool that cannot start.
+ * A non-zero exit code is a normal result.
  *
  * <pre>{@code
  * ToolRun.Result r = ToolRun.of(List.of("verilator", "--version")).timeout(Duration.ofSeconds(60)).run();
@@ -86,30 +86,53 @@ public final class ToolRun {
     Process p = null;
     try {
       if (privateLog) out = Files.createTempFile("exmy-tool", ".log");
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+      ProcessBuilder pb =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
       if (directory != null) pb.directory(directory.toFile());
       pb.environment().putAll(environment);
       try {
         p = pb.start();
       } catch (IOException e) {
-        throw new ToolException(ToolException.Kind.CANNOT_START, tool, timeout, "",
-            "cannot run " + tool + ": " + e.getMessage(), e);
+        throw new ToolException(
+            ToolException.Kind.CANNOT_START,
+            tool,
+            timeout,
+            "",
+            "cannot run " + tool + ": " + e.getMessage(),
+            e);
       }
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         killTree(p);
-        throw new ToolException(ToolException.Kind.TIMED_OUT, tool, timeout, privateLog ? read(out) : "",
-            tool + " timed out after " + seconds(timeout), null);
+        throw new ToolException(
+            ToolException.Kind.TIMED_OUT,
+            tool,
+            timeout,
+            privateLog ? read(out) : "",
+            tool + " timed out after " + seconds(timeout),
+            null);
       }
       return new Result(p.exitValue(), privateLog ? read(out) : "");
     } catch (InterruptedException e) {
       killTree(p);
       Thread.currentThread().interrupt();
-      throw new ToolException(ToolException.Kind.INTERRUPTED, tool, timeout, "",
-          "interrupted while running " + tool, e);
+      throw new ToolException(
+          ToolException.Kind.INTERRUPTED,
+          tool,
+          timeout,
+          "",
+          "interrupted while running " + tool,
+          e);
     } catch (IOException e) {
-      throw new ToolException(ToolException.Kind.CANNOT_START, tool, timeout, "",
-          "cannot run " + tool + ": " + e.getMessage(), e);
+      throw new ToolException(
+          ToolException.Kind.CANNOT_START,
+          tool,
+          timeout,
+          "",
+          "cannot run " + tool + ": " + e.getMessage(),
+          e);
     } finally {
       if (privateLog && out != null) {
         try {
@@ -169,6 +192,7 @@ public final class ToolRun {
   }
 
   private static String read(Path f) throws IOException {
-    return new String(Files.readAllBytes(f), StandardCharsets.UTF_8); // lenient: a tool may print any bytes
+    return new String(
+        Files.readAllBytes(f), StandardCharsets.UTF_8); // lenient: a tool may print any bytes
   }
 }

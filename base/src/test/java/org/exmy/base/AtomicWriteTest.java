@@ -31,15 +31,20 @@ class AtomicWriteTest {
     AtomicWrite.write(f, "hello");
     // oracle: the shell's own new file under this process's umask (0666 & ~umask)
     Path touched = dir.resolve("touched");
-    Process p = new ProcessBuilder("sh", "-c", "umask; : > \"$1\"", "sh", touched.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("sh", "-c", "umask; : > \"$1\"", "sh", touched.toString())
+            .redirectErrorStream(true)
+            .start();
     String umask = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
     assertEquals(0, p.waitFor());
     int mask = Integer.parseInt(umask, 8);
     Set<PosixFilePermission> expected = Files.getPosixFilePermissions(touched);
     assertEquals(expected, Files.getPosixFilePermissions(f), "umask " + umask);
-    assertEquals((mask & 044) == 0, Files.getPosixFilePermissions(f).contains(PosixFilePermission.GROUP_READ)
-        && Files.getPosixFilePermissions(f).contains(PosixFilePermission.OTHERS_READ), "umask " + umask);
+    assertEquals(
+        (mask & 044) == 0,
+        Files.getPosixFilePermissions(f).contains(PosixFilePermission.GROUP_READ)
+            && Files.getPosixFilePermissions(f).contains(PosixFilePermission.OTHERS_READ),
+        "umask " + umask);
     assertEquals("hello", Files.readString(f));
   }
 
@@ -58,10 +63,16 @@ class AtomicWriteTest {
   void aFailedWriteLeavesTheOldFileAndNoTemporaryFile() throws Exception {
     Path f = dir.resolve("keep.txt");
     Files.writeString(f, "old content");
-    IOException e = assertThrows(IOException.class, () -> AtomicWrite.write(f, out -> {
-      out.write("new con".getBytes(StandardCharsets.UTF_8));
-      throw new IOException("disk full (simulated)");
-    }));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                AtomicWrite.write(
+                    f,
+                    out -> {
+                      out.write("new con".getBytes(StandardCharsets.UTF_8));
+                      throw new IOException("disk full (simulated)");
+                    }));
     assertEquals("disk full (simulated)", e.getMessage());
     assertEquals("old content", Files.readString(f));
     assertEquals(List.of("keep.txt"), names());

@@ -41,7 +41,9 @@ class ToolRunTest {
   }
 
   private static long awaitPid(Path pidFile) throws Exception {
-    for (int i = 0; i < 200 && (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()); i++) {
+    for (int i = 0;
+        i < 200 && (!Files.exists(pidFile) || Files.readString(pidFile).isBlank());
+        i++) {
       Thread.sleep(25);
     }
     return Long.parseLong(Files.readString(pidFile).strip());
@@ -49,16 +51,21 @@ class ToolRunTest {
 
   @Test
   void capturesOutputAndExitCodeInTheFolder() {
-    ToolRun.Result r = ToolRun.of(List.of("sh", "-c", "pwd; echo err >&2; read x || echo eof; exit 3"))
-        .directory(dir).timeout(Duration.ofSeconds(30)).run();
+    ToolRun.Result r =
+        ToolRun.of(List.of("sh", "-c", "pwd; echo err >&2; read x || echo eof; exit 3"))
+            .directory(dir)
+            .timeout(Duration.ofSeconds(30))
+            .run();
     assertEquals(3, r.exitCode());
     assertEquals(dir.toAbsolutePath() + "\nerr\neof\n", r.output()); // stdin is /dev/null
   }
 
   @Test
   void setsEnvironmentVariables() {
-    ToolRun.Result r = ToolRun.of(List.of("sh", "-c", "echo \"$EXMY_TOOLRUN_TEST\""))
-        .environment("EXMY_TOOLRUN_TEST", "a b").run();
+    ToolRun.Result r =
+        ToolRun.of(List.of("sh", "-c", "echo \"$EXMY_TOOLRUN_TEST\""))
+            .environment("EXMY_TOOLRUN_TEST", "a b")
+            .run();
     assertEquals("a b\n", r.output());
   }
 
@@ -75,13 +82,17 @@ class ToolRunTest {
   void timeoutKillsTheWholeProcessTree() throws Exception {
     Path pidFile = dir.resolve("pid");
     long t0 = System.nanoTime();
-    ToolException e = assertThrows(ToolException.class, () -> ToolRun.of(shellWithGrandchild(pidFile))
-        .timeout(Duration.ofMillis(1500)).run());
+    ToolException e =
+        assertThrows(
+            ToolException.class,
+            () -> ToolRun.of(shellWithGrandchild(pidFile)).timeout(Duration.ofMillis(1500)).run());
     assertEquals(ToolException.Kind.TIMED_OUT, e.kind());
     assertEquals("sh timed out after 1.5 s", e.getMessage());
     assertTrue((System.nanoTime() - t0) / 1e9 < 60, "returned soon after the limit");
     long grandchild = awaitPid(pidFile);
-    assertTrue(diesWithin(grandchild, Duration.ofSeconds(10)), "grandchild sleep " + grandchild + " still runs");
+    assertTrue(
+        diesWithin(grandchild, Duration.ofSeconds(10)),
+        "grandchild sleep " + grandchild + " still runs");
   }
 
   @Test
@@ -89,14 +100,16 @@ class ToolRunTest {
     Path pidFile = dir.resolve("pid");
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     AtomicReference<Boolean> flag = new AtomicReference<>();
-    Thread t = new Thread(() -> {
-      try {
-        ToolRun.of(shellWithGrandchild(pidFile)).timeout(Duration.ofSeconds(300)).run();
-      } catch (Throwable x) {
-        thrown.set(x);
-        flag.set(Thread.currentThread().isInterrupted());
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                ToolRun.of(shellWithGrandchild(pidFile)).timeout(Duration.ofSeconds(300)).run();
+              } catch (Throwable x) {
+                thrown.set(x);
+                flag.set(Thread.currentThread().isInterrupted());
+              }
+            });
     t.start();
     long grandchild = awaitPid(pidFile);
     assertTrue(alive(grandchild));
@@ -106,13 +119,16 @@ class ToolRunTest {
     ToolException e = (ToolException) thrown.get();
     assertEquals(ToolException.Kind.INTERRUPTED, e.kind());
     assertTrue(flag.get());
-    assertTrue(diesWithin(grandchild, Duration.ofSeconds(10)), "grandchild sleep " + grandchild + " still runs");
+    assertTrue(
+        diesWithin(grandchild, Duration.ofSeconds(10)),
+        "grandchild sleep " + grandchild + " still runs");
   }
 
   @Test
   void aMissingToolCannotStart() {
-    ToolException e = assertThrows(ToolException.class,
-        () -> ToolRun.of(List.of("exmy-no-such-tool-here", "-v")).run());
+    ToolException e =
+        assertThrows(
+            ToolException.class, () -> ToolRun.of(List.of("exmy-no-such-tool-here", "-v")).run());
     assertEquals(ToolException.Kind.CANNOT_START, e.kind());
     assertEquals("exmy-no-such-tool-here", e.tool());
     assertTrue(e.getMessage().startsWith("cannot run exmy-no-such-tool-here: "), e.getMessage());

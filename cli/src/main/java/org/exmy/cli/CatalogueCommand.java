@@ -10,13 +10,20 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "catalogue", mixinStandardHelpOptions = true,
-    description = {"Regenerate the standard catalogue of MAC cores and its manifest.",
-        "One core per catalogue format, plus " + Catalogue.MANIFEST + " describing each accumulator."})
+@Command(
+    name = "catalogue",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Regenerate the standard catalogue of MAC cores and its manifest.",
+      "One core per catalogue format, plus " + Catalogue.MANIFEST + " describing each accumulator."
+    })
 final class CatalogueCommand implements Runnable {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "OUTDIR", defaultValue = "verilog-out",
+  @Option(
+      names = {"-o", "--out"},
+      paramLabel = "OUTDIR",
+      defaultValue = "verilog-out",
       description = "Output folder (default: ${DEFAULT-VALUE}).")
   Path out;
 

@@ -15,18 +15,22 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "fuzz", mixinStandardHelpOptions = true,
-    description = {"Prove random core configurations: formats, terms, lanes, pipelines.",
-        "Draws --configs configurations from --seed: random format pairs (minifloats "
-        + "of 3..8 bits with any bias, specials and subnormals; INT/UINT 2..8; named "
-        + "formats; mixed pairs), terms 1..2^20 (mostly small), 1..8 or 16 lanes, and "
-        + "no pipeline, a preset or random stages. Each configuration has its own seed, "
-        + "printed: --replay SEED proves it again alone. Each must be clean under "
-        + "verilator --lint-only -Wall, match the model on every operand pair and on "
-        + "random accumulate sequences (with the wrap-around run), and pass the "
-        + "worst-case sums against BigDecimal. Progress on stderr, a summary on stdout; "
-        + "a failed check writes its reproduction folder under --failures.",
-        "Exit code 1 when any configuration fails."})
+@Command(
+    name = "fuzz",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Prove random core configurations: formats, terms, lanes, pipelines.",
+      "Draws --configs configurations from --seed: random format pairs (minifloats "
+          + "of 3..8 bits with any bias, specials and subnormals; INT/UINT 2..8; named "
+          + "formats; mixed pairs), terms 1..2^20 (mostly small), 1..8 or 16 lanes, and "
+          + "no pipeline, a preset or random stages. Each configuration has its own seed, "
+          + "printed: --replay SEED proves it again alone. Each must be clean under "
+          + "verilator --lint-only -Wall, match the model on every operand pair and on "
+          + "random accumulate sequences (with the wrap-around run), and pass the "
+          + "worst-case sums against BigDecimal. Progress on stderr, a summary on stdout; "
+          + "a failed check writes its reproduction folder under --failures.",
+      "Exit code 1 when any configuration fails."
+    })
 final class FuzzCommand implements Callable<Integer> {
   static final int MAX_CONFIGS = 1_000_000;
   static final double MAX_MINUTES = 7 * 24 * 60;
@@ -34,28 +38,46 @@ final class FuzzCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--configs", paramLabel = "N",
+  @Option(
+      names = "--configs",
+      paramLabel = "N",
       description = "Configurations to prove, 1.." + MAX_CONFIGS + " (default: 100).")
   Integer configs;
 
   @Option(names = "--seed", paramLabel = "S", description = "Seed of the campaign (default: 1).")
   Long seed;
 
-  @Option(names = "--minutes", paramLabel = "M",
-      description = "Start no configuration after M minutes (a decimal, at most " + (int) MAX_MINUTES + ").")
+  @Option(
+      names = "--minutes",
+      paramLabel = "M",
+      description =
+          "Start no configuration after M minutes (a decimal, at most " + (int) MAX_MINUTES + ").")
   Double minutes;
 
-  @Option(names = "--replay", paramLabel = "SEED", split = ",",
-      description = "Prove only these configurations, by the seeds the fuzzer printed (e.g. 0x3f2a9c0d11e4b7a5).")
+  @Option(
+      names = "--replay",
+      paramLabel = "SEED",
+      split = ",",
+      description =
+          "Prove only these configurations, by the seeds the fuzzer printed (e.g. 0x3f2a9c0d11e4b7a5).")
   List<String> replay = new ArrayList<>();
 
-  @Option(names = "--failures", paramLabel = "DIR", defaultValue = "build/failures",
-      description = "Where a failed check writes its reproduction folder (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--failures",
+      paramLabel = "DIR",
+      defaultValue = "build/failures",
+      description =
+          "Where a failed check writes its reproduction folder (default: ${DEFAULT-VALUE}).")
   Path failures;
 
-  @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",
-      description = "Configurations proven at the same time, 1.." + FuzzCommand.MAX_JOBS
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--jobs",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Configurations proven at the same time, 1.."
+              + FuzzCommand.MAX_JOBS
+              + " (default: ${DEFAULT-VALUE}).")
   int jobs;
 
   @Override
@@ -69,12 +91,16 @@ final class FuzzCommand implements Callable<Integer> {
       }
     }
     if (!seeds.isEmpty() && (configs != null || seed != null)) {
-      throw new UsageException("--replay proves the configurations it names; it takes no --configs or --seed");
+      throw new UsageException(
+          "--replay proves the configurations it names; it takes no --configs or --seed");
     }
-    int n = seeds.isEmpty() ? (int) Limits.check("--configs", configs == null ? 100 : configs, 1, MAX_CONFIGS)
-        : seeds.size();
+    int n =
+        seeds.isEmpty()
+            ? (int) Limits.check("--configs", configs == null ? 100 : configs, 1, MAX_CONFIGS)
+            : seeds.size();
     if (minutes != null && !(minutes > 0 && minutes <= MAX_MINUTES)) {
-      throw new UsageException("--minutes must be more than 0 and at most " + (int) MAX_MINUTES + ", got " + minutes);
+      throw new UsageException(
+          "--minutes must be more than 0 and at most " + (int) MAX_MINUTES + ", got " + minutes);
     }
     Limits.check("--jobs", jobs, 1, MAX_JOBS);
     VerifyCommand.failuresFolder(failures);
@@ -88,15 +114,27 @@ final class FuzzCommand implements Callable<Integer> {
     Campaign c = new Campaign(seeds, spec.commandLine().getErr(), minutes);
     c.run(jobs);
     String from = replay.isEmpty() ? "from seed " + master : "replayed";
-    out.printf("fuzz: %d configuration%s %s in %.1f s: %d passed, %d failed, %d vectors compared%n", c.done,
-        c.done == 1 ? "" : "s", from, c.seconds, c.done - c.failed.size(), c.failed.size(), c.vectors);
+    out.printf(
+        "fuzz: %d configuration%s %s in %.1f s: %d passed, %d failed, %d vectors compared%n",
+        c.done,
+        c.done == 1 ? "" : "s",
+        from,
+        c.seconds,
+        c.done - c.failed.size(),
+        c.failed.size(),
+        c.vectors);
     if (c.done < n) {
-      out.printf("fuzz: stopped after %s minutes (--minutes): %d of %d configurations%n", minutes, c.done, n);
+      out.printf(
+          "fuzz: stopped after %s minutes (--minutes): %d of %d configurations%n",
+          minutes, c.done, n);
     }
     out.println("fuzz: covered " + c.coverage);
     if (!c.failed.isEmpty()) {
-      out.println("fuzz: failures by kind: " + c.kinds.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue())
-          .collect(java.util.stream.Collectors.joining(", ")));
+      out.println(
+          "fuzz: failures by kind: "
+              + c.kinds.entrySet().stream()
+                  .map(e -> e.getKey() + " x" + e.getValue())
+                  .collect(java.util.stream.Collectors.joining(", ")));
     }
     for (Fuzzer.Outcome o : c.failed) {
       out.println("FAIL " + o.config().describe() + " (" + o.module() + ")");
@@ -109,8 +147,8 @@ final class FuzzCommand implements Callable<Integer> {
   }
 
   /**
-   * One campaign: {@code jobs} threads take the next configuration until all are proven or the
-   * time is up, and report each on stderr as it finishes.
+   * One campaign: {@code jobs} threads take the next configuration until all are proven or the time
+   * is up, and report each on stderr as it finishes.
    */
   final class Campaign {
     private final List<Long> seeds;
@@ -193,13 +231,15 @@ final class FuzzCommand implements Callable<Integer> {
   static String kind(String failure) {
     if (failure.startsWith("verilator --lint-only")) {
       java.util.Set<String> codes = new java.util.TreeSet<>();
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("%(?:Warning|Error)-([A-Z0-9_]+)").matcher(failure);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("%(?:Warning|Error)-([A-Z0-9_]+)").matcher(failure);
       while (m.find()) codes.add(m.group(1));
       return "lint " + String.join("+", codes);
     }
     if (failure.startsWith("error: ")) return failure.split("[:\\n]", 3)[1].strip().split(" ")[0];
     String first = failure.lines().findFirst().orElse("");
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\S+ (.+?)(?: \\(|:)").matcher(first);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("^\\S+ (.+?)(?: \\(|:)").matcher(first);
     return m.find() ? m.group(1) : first;
   }
 
@@ -216,7 +256,8 @@ final class FuzzCommand implements Callable<Integer> {
 
     void add(CoreSpec s) {
       if (!s.a().equals(s.b())) mixed++;
-      if (s.a() instanceof org.exmy.simulator.IntFormat || s.b() instanceof org.exmy.simulator.IntFormat) ints++;
+      if (s.a() instanceof org.exmy.simulator.IntFormat
+          || s.b() instanceof org.exmy.simulator.IntFormat) ints++;
       if (s.lanes() > 1) dots++;
       if (!s.pipeline().isFlat()) pipelined++;
       if (s.dsp()) dsp++;
@@ -227,8 +268,20 @@ final class FuzzCommand implements Callable<Integer> {
 
     @Override
     public String toString() {
-      return mixed + " mixed pairs, " + ints + " with an integer operand, " + flagged + " with NaN/inf flags, " + dots
-          + " dot-product cores, " + pipelined + " pipelined, " + dsp + " with DSP multiplies, terms " + minTerms + ".."
+      return mixed
+          + " mixed pairs, "
+          + ints
+          + " with an integer operand, "
+          + flagged
+          + " with NaN/inf flags, "
+          + dots
+          + " dot-product cores, "
+          + pipelined
+          + " pipelined, "
+          + dsp
+          + " with DSP multiplies, terms "
+          + minTerms
+          + ".."
           + maxTerms;
     }
   }

@@ -8,7 +8,9 @@ import org.exmy.nn.ReferenceModels;
 import org.exmy.nn.data.Datasets;
 import org.exmy.nn.data.ModelData;
 
-/** The model and data arguments that {@code run}, {@code accuracy} and {@code sensitivity} share. */
+/**
+ * The model and data arguments that {@code run}, {@code accuracy} and {@code sensitivity} share.
+ */
 final class ModelInputs {
   private ModelInputs() {}
 
@@ -19,8 +21,12 @@ final class ModelInputs {
     }
     String d = ReferenceModels.defaultData(model);
     if (d == null) {
-      throw new UsageException(option + " is needed for a model file (" + model + "): a .npz with an array per"
-          + " input, or fashion-mnist");
+      throw new UsageException(
+          option
+              + " is needed for a model file ("
+              + model
+              + "): a .npz with an array per"
+              + " input, or fashion-mnist");
     }
     return d;
   }
@@ -39,12 +45,15 @@ final class ModelInputs {
 
   /** The name a model is reported under: a reference name, or the file name. */
   static String label(String model) {
-    return ReferenceModels.isName(model) ? model.toLowerCase(Locale.ROOT) : Path.of(model).getFileName().toString();
+    return ReferenceModels.isName(model)
+        ? model.toLowerCase(Locale.ROOT)
+        : Path.of(model).getFileName().toString();
   }
 
   /** The worker threads: --threads, else one per processor. */
   static int threads(Integer threads) {
-    return threads == null ? Runtime.getRuntime().availableProcessors() : (int) Limits.check("--threads", threads, 1,
-        256);
+    return threads == null
+        ? Runtime.getRuntime().availableProcessors()
+        : (int) Limits.check("--threads", threads, 1, 256);
   }
 }

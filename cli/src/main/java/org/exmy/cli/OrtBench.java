@@ -54,9 +54,11 @@ final class OrtBench {
               for (var e : part.tensors().entrySet()) {
                 org.exmy.nn.Tensor t = e.getValue();
                 long[] shape = java.util.Arrays.stream(t.shape()).asLongStream().toArray();
-                m.put(e.getKey(), t.type() == org.exmy.nn.DType.FLOAT
-                    ? OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats()), shape)
-                    : OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(t.longs()), shape));
+                m.put(
+                    e.getKey(),
+                    t.type() == org.exmy.nn.DType.FLOAT
+                        ? OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats()), shape)
+                        : OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(t.longs()), shape));
               }
             }
             while (true) {

@@ -7,8 +7,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Progress of a long task on stderr: a progress bar with ETA when stderr is a terminal, plain
- * lines (at most one every few seconds, and the last) otherwise. Thread-safe.
+ * Progress of a long task on stderr: a progress bar with ETA when stderr is a terminal, plain lines
+ * (at most one every few seconds, and the last) otherwise. Thread-safe.
  */
 final class Progress implements AutoCloseable {
   private static final long LINE_EVERY_NANOS = 5_000_000_000L;
@@ -33,8 +33,14 @@ final class Progress implements AutoCloseable {
     PrintStream err = System.err;
     ProgressBar bar = null;
     if (System.console() != null) {
-      bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-          .setConsumer(new ConsoleProgressBarConsumer(err)).setUpdateIntervalMillis(250).build();
+      bar =
+          new ProgressBarBuilder()
+              .setTaskName(task)
+              .setInitialMax(total)
+              .setStyle(ProgressBarStyle.ASCII)
+              .setConsumer(new ConsoleProgressBarConsumer(err))
+              .setUpdateIntervalMillis(250)
+              .build();
     }
     return new Progress(task, total, bar, err);
   }
@@ -71,8 +77,9 @@ final class Progress implements AutoCloseable {
   private void line() {
     double secs = (System.nanoTime() - start) / 1e9;
     double eta = done == 0 ? 0 : secs * (total - done) / done;
-    err.printf("exmy: %s: %d/%d (%.0f%%), %.0f s, ETA %.0f s%n", task, done, total, 100.0 * done / Math.max(1, total),
-        secs, eta);
+    err.printf(
+        "exmy: %s: %d/%d (%.0f%%), %.0f s, ETA %.0f s%n",
+        task, done, total, 100.0 * done / Math.max(1, total), secs, eta);
     err.flush();
   }
 

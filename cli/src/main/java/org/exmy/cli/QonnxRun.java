@@ -39,12 +39,21 @@ final class QonnxRun {
     Model m = OnnxLoader.load(ReferenceModels.bytes(model), ReferenceModels.source(model), trace);
     var mapped = QonnxQuantization.report(m.source(), trace);
     if (mapped.isEmpty()) {
-      throw new UsageException(m.source() + ": --as-quantized: no Conv, Gemm or MatMul has both inputs from QONNX"
-          + " quantization nodes (Quant, BipolarQuant, Trunc, FloatQuant)");
+      throw new UsageException(
+          m.source()
+              + ": --as-quantized: no Conv, Gemm or MatMul has both inputs from QONNX"
+              + " quantization nodes (Quant, BipolarQuant, Trunc, FloatQuant)");
     }
     for (var mp : mapped) {
-      err.println("exmy: as quantized: node '" + mp.node() + "' (" + mp.op() + "): " + mp.weight() + " x "
-          + mp.activation());
+      err.println(
+          "exmy: as quantized: node '"
+              + mp.node()
+              + "' ("
+              + mp.op()
+              + "): "
+              + mp.weight()
+              + " x "
+              + mp.activation());
     }
     err.flush();
     return new Carried(m, QonnxQuantization.kernels(m.source(), trace, acc, lanes), mapped.size());
@@ -53,10 +62,20 @@ final class QonnxRun {
   /** {@code accuracy --as-quantized}. */
   static int accuracy(AccuracyCommand c, Metric mt, int threads) {
     var pr = c.spec.commandLine().getParseResult();
-    for (String o : new String[] {"--w", "--a", "--export-qonnx", "--bias-correction", "--fp32-layers",
-        "--calib", "--pow2-scales", "--granularity"}) {
+    for (String o :
+        new String[] {
+          "--w",
+          "--a",
+          "--export-qonnx",
+          "--bias-correction",
+          "--fp32-layers",
+          "--calib",
+          "--pow2-scales",
+          "--granularity"
+        }) {
       if (pr.hasMatchedOption(o)) {
-        throw new UsageException("--as-quantized runs the quantization the model carries; " + o + " does not apply");
+        throw new UsageException(
+            "--as-quantized runs the quantization the model carries; " + o + " does not apply");
       }
     }
     Carried cq = load(c.model, c.accumulator.choice(), c.lanes, c.spec.commandLine().getErr());
@@ -64,13 +83,16 @@ final class QonnxRun {
     String d = ModelInputs.data(c.data, c.model, "--data");
     ModelData test = ModelInputs.test(d, m, c.limit);
     if (mt == Metric.TOP1 && test.labels() == null) {
-      throw new UsageException(test.source() + ": no labels (an array y) for --metric top1; use --metric fidelity");
+      throw new UsageException(
+          test.source() + ": no labels (an array y) for --metric top1; use --metric fidelity");
     }
     int n = test.items();
     Assessment as;
-    try (Progress p = Progress.start("accuracy " + ModelInputs.label(c.model) + " as quantized", 2L * n)) {
+    try (Progress p =
+        Progress.start("accuracy " + ModelInputs.label(c.model) + " as quantized", 2L * n)) {
       Map<String, Tensor> fp32 = Assessment.fp32(m, test.inputs(), threads, p::stepTo);
-      Map<String, Tensor> q = Assessment.outputs(m, cq.kernels(), test.inputs(), threads, done -> p.stepTo(n + done));
+      Map<String, Tensor> q =
+          Assessment.outputs(m, cq.kernels(), test.inputs(), threads, done -> p.stepTo(n + done));
       as = Assessment.of(n, fp32, q, mt == Metric.TOP1 ? test.labels() : null);
     }
     c.report(mt, as, test, "qonnx", "qonnx");
@@ -78,13 +100,21 @@ final class QonnxRun {
   }
 
   /** PTQ as {@link Assessment#run} does it, then the plan written as QONNX to {@code out}. */
-  static Assessment runAndExport(Model m, byte[] bytes, ModelData test, Feeds calib, QuantOptions opt, int threads,
-      IntConsumer progress, Path out) {
+  static Assessment runAndExport(
+      Model m,
+      byte[] bytes,
+      ModelData test,
+      Feeds calib,
+      QuantOptions opt,
+      int threads,
+      IntConsumer progress,
+      Path out) {
     int n = test.items();
     Map<String, Tensor> ref = Assessment.fp32(m, test.inputs(), threads, progress);
     Ptq ptq = Ptq.prepare(m, calib, opt, threads);
     byte[] q = QonnxExport.write(bytes, m, ptq);
-    Map<String, Tensor> qo = Assessment.outputs(m, ptq, test.inputs(), threads, done -> progress.accept(n + done));
+    Map<String, Tensor> qo =
+        Assessment.outputs(m, ptq, test.inputs(), threads, done -> progress.accept(n + done));
     try {
       AtomicWrite.write(out, q);
     } catch (IOException e) {
@@ -100,20 +130,28 @@ final class QonnxRun {
     Model m = OnnxLoader.load(ReferenceModels.bytes(g.from), ReferenceModels.source(g.from), trace);
     var sites = QonnxQuantization.sites(m.source(), trace);
     if (sites.isEmpty()) {
-      throw new UsageException(m.source() + ": --from: no Conv, Gemm or MatMul has both inputs from QONNX"
-          + " quantization nodes (Quant, BipolarQuant, Trunc, FloatQuant)");
+      throw new UsageException(
+          m.source()
+              + ": --from: no Conv, Gemm or MatMul has both inputs from QONNX"
+              + " quantization nodes (Quant, BipolarQuant, Trunc, FloatQuant)");
     }
     long[] macs = org.exmy.nn.quant.Sensitivity.macsPerItem(m, zeros(m));
     AccumulatorChoice acc = g.selection.accumulator();
     org.exmy.simulator.Pipeline pipe = org.exmy.simulator.Pipeline.parse(g.selection.pipeline);
     int lanes = g.selection.lanes;
     Limits.checkTermsAndLanes(g.selection.terms, lanes);
-    StringBuilder manifest = new StringBuilder("node,op,core,a_format,b_format,terms,macs_per_inference\n");
+    StringBuilder manifest =
+        new StringBuilder("node,op,core,a_format,b_format,terms,macs_per_inference\n");
     java.util.Map<String, org.exmy.mac.MacCore> cores = new java.util.LinkedHashMap<>();
     for (var s : sites) {
       int k = s.site().k() > 0 ? Math.max(s.site().k(), lanes) : g.selection.terms;
-      org.exmy.simulator.CoreSpec spec = g.dspOption.apply(acc.apply(org.exmy.simulator.CoreSpec
-          .mac(s.weight(), s.activation()).withTerms(k).withLanes(lanes).withPipeline(pipe)));
+      org.exmy.simulator.CoreSpec spec =
+          g.dspOption.apply(
+              acc.apply(
+                  org.exmy.simulator.CoreSpec.mac(s.weight(), s.activation())
+                      .withTerms(k)
+                      .withLanes(lanes)
+                      .withPipeline(pipe)));
       String module = spec.moduleName();
       if (!cores.containsKey(module)) {
         try {
@@ -122,9 +160,21 @@ final class QonnxRun {
           throw new UsageException(e.getMessage());
         }
       }
-      manifest.append(s.site().nodeName()).append(',').append(s.site().opType()).append(',').append(module)
-          .append(',').append(s.weight().name()).append(',').append(s.activation().name()).append(',').append(k)
-          .append(',').append(macs[s.site().index()]).append('\n');
+      manifest
+          .append(s.site().nodeName())
+          .append(',')
+          .append(s.site().opType())
+          .append(',')
+          .append(module)
+          .append(',')
+          .append(s.weight().name())
+          .append(',')
+          .append(s.activation().name())
+          .append(',')
+          .append(k)
+          .append(',')
+          .append(macs[s.site().index()])
+          .append('\n');
     }
     for (org.exmy.mac.MacCore core : cores.values()) {
       o.println("wrote " + org.exmy.mac.Catalogue.writeVerilog(g.out, core));

@@ -18,41 +18,58 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "quantize", mixinStandardHelpOptions = true,
-    description = {"Round decimal numbers read from standard input, one per line, to FORMAT.",
-        "Prints CSV 'input,code,value'. Rounding is round-to-nearest-even on the exact decimal "
-        + "(no detour through binary64) unless --via float32 is given.",
-        "Accepted, ASCII only: [+|-] digits [. [digits]] [e|E [+|-] digits], also .5 and 5.; "
-        + "and nan, inf, infinity in any case, with a sign. -0 and -0.0 give -0 where the format "
-        + "has one; exponents of any size are fine (1e99999999999 overflows, 1e-99999999999 is 0).",
-        "Blank lines are skipped; a line that is not a number is reported on stderr with its "
-        + "line number, the rest is still converted, and the exit code is 2.",
-        "E8M0 (float8_e8m0fnu): one value a line, through binary64 (--via float32: float32, as ml_dtypes); "
-        + "prints 'input,code,value'.",
-        "An MX format (MXFP8_E4M3, MXFP8_E5M2, MXFP6_E3M2, MXFP6_E2M3, MXFP4_E2M1, MXINT8, or ExMy/INTn"
-        + ":block=K): one block a line, its values separated by spaces or commas (at most K; each read as "
-        + "binary64, or float32 with --via float32), quantized as the OCP MX spec defines (docs/quantization.md 'MX "
-        + "quantization'); prints 'block,scale_code,scale,codes,values' (codes and values space-separated)."})
+@Command(
+    name = "quantize",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Round decimal numbers read from standard input, one per line, to FORMAT.",
+      "Prints CSV 'input,code,value'. Rounding is round-to-nearest-even on the exact decimal "
+          + "(no detour through binary64) unless --via float32 is given.",
+      "Accepted, ASCII only: [+|-] digits [. [digits]] [e|E [+|-] digits], also .5 and 5.; "
+          + "and nan, inf, infinity in any case, with a sign. -0 and -0.0 give -0 where the format "
+          + "has one; exponents of any size are fine (1e99999999999 overflows, 1e-99999999999 is 0).",
+      "Blank lines are skipped; a line that is not a number is reported on stderr with its "
+          + "line number, the rest is still converted, and the exit code is 2.",
+      "E8M0 (float8_e8m0fnu): one value a line, through binary64 (--via float32: float32, as ml_dtypes); "
+          + "prints 'input,code,value'.",
+      "An MX format (MXFP8_E4M3, MXFP8_E5M2, MXFP6_E3M2, MXFP6_E2M3, MXFP4_E2M1, MXINT8, or ExMy/INTn"
+          + ":block=K): one block a line, its values separated by spaces or commas (at most K; each read as "
+          + "binary64, or float32 with --via float32), quantized as the OCP MX spec defines (docs/quantization.md 'MX "
+          + "quantization'); prints 'block,scale_code,scale,codes,values' (codes and values space-separated)."
+    })
 final class QuantizeCommand implements java.util.concurrent.Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "FORMAT", description = "e.g. E4M3, float8_e4m3fn, int8")
   String format;
 
-  @Option(names = "--overflow", paramLabel = "POLICY", defaultValue = "nonsat",
-      description = {"saturate: out-of-range values clamp to the largest finite value; "
-          + "nonsat (default, as ml_dtypes): they become inf, or NaN when the format has no inf.",
-          "Integer formats always saturate."})
+  @Option(
+      names = "--overflow",
+      paramLabel = "POLICY",
+      defaultValue = "nonsat",
+      description = {
+        "saturate: out-of-range values clamp to the largest finite value; "
+            + "nonsat (default, as ml_dtypes): they become inf, or NaN when the format has no inf.",
+        "Integer formats always saturate."
+      })
   String overflow;
 
   /** How a decimal reaches the format. */
-  enum Via { exact, float32 }
+  enum Via {
+    exact,
+    float32
+  }
 
-  @Option(names = "--via", paramLabel = "PATH", defaultValue = "exact",
-      description = {"exact (default): round the exact decimal once.",
-          "float32: as NumPy + ml_dtypes do for float64 data (x.astype(dtype)): round the decimal "
-          + "to float64, that to float32, then to FORMAT; bit for bit what ml_dtypes gives, which "
-          + "differs from exact rounding for inputs close to a midpoint (double rounding)."})
+  @Option(
+      names = "--via",
+      paramLabel = "PATH",
+      defaultValue = "exact",
+      description = {
+        "exact (default): round the exact decimal once.",
+        "float32: as NumPy + ml_dtypes do for float64 data (x.astype(dtype)): round the decimal "
+            + "to float64, that to float32, then to FORMAT; bit for bit what ml_dtypes gives, which "
+            + "differs from exact rounding for inputs close to a midpoint (double rounding)."
+      })
   Via via;
 
   @Override
@@ -61,14 +78,18 @@ final class QuantizeCommand implements java.util.concurrent.Callable<Integer> {
       return blocks();
     }
     NumberFormat f = Formats.parse(format);
-    Overflow policy = switch (overflow.toLowerCase(Locale.ROOT)) {
-      case "saturate", "sat" -> Overflow.SATURATE;
-      case "nonsat", "nonsaturate" -> Overflow.NONSAT;
-      default -> throw new UsageException("--overflow must be 'saturate' or 'nonsat', got '" + overflow + "'");
-    };
+    Overflow policy =
+        switch (overflow.toLowerCase(Locale.ROOT)) {
+          case "saturate", "sat" -> Overflow.SATURATE;
+          case "nonsat", "nonsaturate" -> Overflow.NONSAT;
+          default ->
+              throw new UsageException(
+                  "--overflow must be 'saturate' or 'nonsat', got '" + overflow + "'");
+        };
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     out.println("input,code,value");
     int bad = 0;
     int lineNo = 0;
@@ -101,7 +122,8 @@ final class QuantizeCommand implements java.util.concurrent.Callable<Integer> {
     MxFormat mx = MxFormat.isMx(format) ? MxFormat.parse(format) : null;
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     out.println(mx == null ? "input,code,value" : "block,scale_code,scale,codes,values");
     int bad = 0;
     int lineNo = 0;
@@ -114,7 +136,8 @@ final class QuantizeCommand implements java.util.concurrent.Callable<Integer> {
       double[] x = new double[parts.length];
       try {
         if (mx != null && parts.length > mx.blockSize()) {
-          throw new NumberFormatException(parts.length + " values, more than the block size " + mx.blockSize());
+          throw new NumberFormatException(
+              parts.length + " values, more than the block size " + mx.blockSize());
         }
         for (int i = 0; i < parts.length; i++) {
           double d = DecimalInput.parse(parts[i]).toDouble();
@@ -137,8 +160,16 @@ final class QuantizeCommand implements java.util.concurrent.Callable<Integer> {
         codes.append(i == 0 ? "" : " ").append(Codes.hex(mx.element(), b.codes()[i]));
         vals.append(i == 0 ? "" : " ").append(mx.value(b.scaleCode(), b.codes()[i]));
       }
-      out.println(block++ + "," + String.format("0x%02x", b.scaleCode()) + "," + E8M0.decode(b.scaleCode()) + ","
-          + codes + "," + vals);
+      out.println(
+          block++
+              + ","
+              + String.format("0x%02x", b.scaleCode())
+              + ","
+              + E8M0.decode(b.scaleCode())
+              + ","
+              + codes
+              + ","
+              + vals);
     }
     out.flush();
     if (bad > 0) {

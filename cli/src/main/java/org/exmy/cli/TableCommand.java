@@ -8,9 +8,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "table", mixinStandardHelpOptions = true,
-    description = {"Print every code of FORMAT and its exact value as CSV 'code,value'.",
-        "Values are exact decimals; specials print as nan, inf, -inf; negative zero as -0."})
+@Command(
+    name = "table",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print every code of FORMAT and its exact value as CSV 'code,value'.",
+      "Values are exact decimals; specials print as nan, inf, -inf; negative zero as -0."
+    })
 final class TableCommand implements Runnable {
   @Spec CommandSpec spec;
 

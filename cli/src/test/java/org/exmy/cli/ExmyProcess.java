@@ -23,22 +23,32 @@ record ExmyProcess(Process process, Path out, Path err) {
    * --default-signal}): a JVM started with SIGINT ignored (a background job of a script) would
    * ignore it too.
    */
-  static ExmyProcess start(Path dir, Map<String, String> env, boolean ownGroup, String... args) throws IOException {
+  static ExmyProcess start(Path dir, Map<String, String> env, boolean ownGroup, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     if (ownGroup) cmd.add("setsid");
-    cmd.addAll(List.of("env", "--default-signal=INT",
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    cmd.addAll(
+        List.of(
+            "env",
+            "--default-signal=INT",
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName()));
     cmd.addAll(List.of(args));
     Files.createDirectories(dir);
     Path out = dir.resolve("stdout.txt");
     Path err = dir.resolve("stderr.txt");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    env.forEach((k, v) -> {
-      if (v == null) pb.environment().remove(k);
-      else pb.environment().put(k, v);
-    });
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    env.forEach(
+        (k, v) -> {
+          if (v == null) pb.environment().remove(k);
+          else pb.environment().put(k, v);
+        });
     return new ExmyProcess(pb.start(), out, err);
   }
 

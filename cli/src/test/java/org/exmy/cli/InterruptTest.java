@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ctrl-C for real: {@code exmy} in its own JVM, interrupted while a tool runs. Expected: exit code
- * 130, exactly the line "exmy: interrupted" on stderr, no tool left running, no half-built
- * {@code *.tmp*} folder in its (private, fresh) model cache.
+ * 130, exactly the line "exmy: interrupted" on stderr, no tool left running, no half-built {@code
+ * *.tmp*} folder in its (private, fresh) model cache.
  */
 class InterruptTest {
 
@@ -32,8 +32,12 @@ class InterruptTest {
     return c.contains("g++") || c.endsWith("cc1plus") || c.contains("verilator");
   }
 
-  /** Waits (up to 2 minutes) until a descendant of {@code exmy} matches, and returns all descendants then. */
-  private static List<ProcessHandle> awaitChild(ExmyProcess exmy, Predicate<ProcessHandle> which) throws Exception {
+  /**
+   * Waits (up to 2 minutes) until a descendant of {@code exmy} matches, and returns all descendants
+   * then.
+   */
+  private static List<ProcessHandle> awaitChild(ExmyProcess exmy, Predicate<ProcessHandle> which)
+      throws Exception {
     long until = System.nanoTime() + 120_000_000_000L;
     while (System.nanoTime() < until) {
       List<ProcessHandle> kids = exmy.process().descendants().toList();
@@ -44,8 +48,8 @@ class InterruptTest {
     throw new AssertionError("no such tool started within 2 minutes");
   }
 
-  private static void assertCleanInterruption(ExmyProcess exmy, List<ProcessHandle> kids, Path cache, Path work)
-      throws Exception {
+  private static void assertCleanInterruption(
+      ExmyProcess exmy, List<ProcessHandle> kids, Path cache, Path work) throws Exception {
     int code = exmy.waitFor(60);
     assertEquals("exmy: interrupted\n", exmy.stderr(), "one line, no tool log");
     assertEquals(130, code);
@@ -60,13 +64,22 @@ class InterruptTest {
     }
     // nothing at all still running on our private folders (orphans would have a new parent)
     String[] mine = {cache.toString(), work.toString()};
-    List<String> strays = ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
-        .filter(p -> p.info().commandLine().map(l -> Stream.of(mine).anyMatch(l::contains)).orElse(false))
-        .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList();
+    List<String> strays =
+        ProcessHandle.allProcesses()
+            .filter(ProcessHandle::isAlive)
+            .filter(
+                p ->
+                    p.info()
+                        .commandLine()
+                        .map(l -> Stream.of(mine).anyMatch(l::contains))
+                        .orElse(false))
+            .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+            .toList();
     assertEquals(List.of(), strays);
     if (Files.isDirectory(cache.resolve("verilator"))) {
       try (Stream<Path> s = Files.list(cache.resolve("verilator"))) {
-        List<String> tmp = s.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp")).toList();
+        List<String> tmp =
+            s.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp")).toList();
         assertEquals(List.of(), tmp, "half-built folders left in the cache");
       }
     }
@@ -77,10 +90,18 @@ class InterruptTest {
     RequireTools.verilatorBackend();
     Path cache = dir.resolve("cache");
     // a fresh cache: exmy first compiles Verilator's runtime with g++ (seconds)
-    ExmyProcess exmy = ExmyProcess.start(dir.resolve("run"), Map.of("EXMY_CACHE", cache.toString()), false,
-        "verify", "E2M1", "--sequences", "1");
+    ExmyProcess exmy =
+        ExmyProcess.start(
+            dir.resolve("run"),
+            Map.of("EXMY_CACHE", cache.toString()),
+            false,
+            "verify",
+            "E2M1",
+            "--sequences",
+            "1");
     List<ProcessHandle> kids = awaitChild(exmy, InterruptTest::isCompiler);
-    exmy.kill("INT", false); // the JVM only, as `kill -INT <pid>` does: the tools must be stopped by exmy
+    exmy.kill(
+        "INT", false); // the JVM only, as `kill -INT <pid>` does: the tools must be stopped by exmy
     assertCleanInterruption(exmy, kids, cache, dir);
   }
 
@@ -88,8 +109,17 @@ class InterruptTest {
   void ctrlCToTheProcessGroupDuringYosys(@TempDir Path dir) throws Exception {
     RequireTools.yosys();
     Path work = dir.resolve("synth");
-    ExmyProcess exmy = ExmyProcess.start(dir.resolve("run"), Map.of("EXMY_CACHE", dir.resolve("cache").toString()),
-        true, "synth", "float8_e5m2", "--dsp", "nodsp", "-o", work.toString());
+    ExmyProcess exmy =
+        ExmyProcess.start(
+            dir.resolve("run"),
+            Map.of("EXMY_CACHE", dir.resolve("cache").toString()),
+            true,
+            "synth",
+            "float8_e5m2",
+            "--dsp",
+            "nodsp",
+            "-o",
+            work.toString());
     List<ProcessHandle> kids = awaitChild(exmy, p -> command(p).contains("yosys"));
     Thread.sleep(300); // let Yosys get going
     exmy.kill("INT", true); // like Ctrl-C in a terminal: yosys and the JVM both get SIGINT
@@ -101,8 +131,17 @@ class InterruptTest {
   void sigintToTheJvmAloneDuringYosys(@TempDir Path dir) throws Exception {
     RequireTools.yosys();
     Path work = dir.resolve("synth");
-    ExmyProcess exmy = ExmyProcess.start(dir.resolve("run"), Map.of("EXMY_CACHE", dir.resolve("cache").toString()),
-        false, "synth", "float8_e5m2", "--dsp", "nodsp", "-o", work.toString());
+    ExmyProcess exmy =
+        ExmyProcess.start(
+            dir.resolve("run"),
+            Map.of("EXMY_CACHE", dir.resolve("cache").toString()),
+            false,
+            "synth",
+            "float8_e5m2",
+            "--dsp",
+            "nodsp",
+            "-o",
+            work.toString());
     List<ProcessHandle> kids = awaitChild(exmy, p -> command(p).contains("yosys"));
     Thread.sleep(300);
     exmy.kill("INT", false);

@@ -17,9 +17,26 @@ class MixedCommandTest {
   @TempDir Path dir;
 
   private CliTest.Run mixed(long budget, Path out) {
-    return CliTest.run("", "mixed", "mlp", "--formats", "INT4,INT8", "--budget", "" + budget, "--limit", "300",
-        "--refine", "1", "--tries", "2", "-o", out.toString(), "--cache", dir.resolve("cache").toString(),
-        "--threads", "2");
+    return CliTest.run(
+        "",
+        "mixed",
+        "mlp",
+        "--formats",
+        "INT4,INT8",
+        "--budget",
+        "" + budget,
+        "--limit",
+        "300",
+        "--refine",
+        "1",
+        "--tries",
+        "2",
+        "-o",
+        out.toString(),
+        "--cache",
+        dir.resolve("cache").toString(),
+        "--threads",
+        "2");
   }
 
   /**
@@ -34,7 +51,8 @@ class MixedCommandTest {
     org.exmy.testsupport.RequireTools.yosys();
     CliTest.Run refused = mixed(1, dir.resolve("x"));
     assertEquals(2, refused.exit(), refused.err());
-    Matcher m = Pattern.compile("below the cheapest assignment's cost, (\\d+)").matcher(refused.err());
+    Matcher m =
+        Pattern.compile("below the cheapest assignment's cost, (\\d+)").matcher(refused.err());
     assertTrue(m.find(), refused.err());
     assertEquals(1, refused.err().strip().lines().count(), refused.err());
     long cheapest = Long.parseLong(m.group(1));
@@ -51,12 +69,17 @@ class MixedCommandTest {
       sum += Long.parseLong(f[5]);
     }
     assertEquals(cheapest, sum);
-    CliTest.Run acc = CliTest.run("", "accuracy", "mlp", "--w", "INT4", "--limit", "300", "--threads", "2");
+    CliTest.Run acc =
+        CliTest.run("", "accuracy", "mlp", "--w", "INT4", "--limit", "300", "--threads", "2");
     assertEquals(0, acc.exit(), acc.err());
     String top1 = acc.lines().get(1).split(",")[3];
-    Matcher chosen = Pattern.compile("# chosen: (\\d+) of (\\d+) LUTs, top1 ([0-9.]+)").matcher(r.out());
+    Matcher chosen =
+        Pattern.compile("# chosen: (\\d+) of (\\d+) LUTs, top1 ([0-9.]+)").matcher(r.out());
     assertTrue(chosen.find(), r.out());
-    assertEquals(Double.parseDouble(top1), Double.parseDouble(chosen.group(3)), 0.005); // accuracy prints 2 decimals
+    assertEquals(
+        Double.parseDouble(top1),
+        Double.parseDouble(chosen.group(3)),
+        0.005); // accuracy prints 2 decimals
     List<String> manifest = Files.readAllLines(out.resolve("cores").resolve("manifest.csv"));
     assertEquals(4, manifest.size(), manifest.toString());
     String file = manifest.get(1).split(",")[5];

@@ -38,7 +38,10 @@ class ModelCommandsTest {
     return best;
   }
 
-  /** float32 run of all 2,000 pairs: every arg-max equals ONNX Runtime's, as models/train_bert.py recorded it. */
+  /**
+   * float32 run of all 2,000 pairs: every arg-max equals ONNX Runtime's, as models/train_bert.py
+   * recorded it.
+   */
   @Test
   void runWritesEveryOutputAndMatchesOnnxRuntime() {
     Path out = dir.resolve("bert.npz");
@@ -65,7 +68,8 @@ class ModelCommandsTest {
     Path q = dir.resolve("q.npz");
     String[] common = {"--limit", "300", "--threads", "2"};
     assertEquals(0, run(concat(new String[] {"run", "bert", "-o", f.toString()}, common)).exit());
-    CliTest.Run rq = run(concat(new String[] {"run", "bert", "-o", q.toString(), "--w", "INT8"}, common));
+    CliTest.Run rq =
+        run(concat(new String[] {"run", "bert", "-o", q.toString(), "--w", "INT8"}, common));
     assertEquals(0, rq.exit(), rq.err());
     float[] a = read(f).get("logits").data().floats();
     float[] b = read(q).get("logits").data().floats();
@@ -85,9 +89,14 @@ class ModelCommandsTest {
     for (int i = 0; i < 300; i++) {
       agree += argmax(a, i, 3) == argmax(b, i, 3) ? 1 : 0;
     }
-    CliTest.Run r = run(concat(new String[] {"accuracy", "bert", "--w", "INT8", "--metric", "fidelity"}, common));
+    CliTest.Run r =
+        run(
+            concat(
+                new String[] {"accuracy", "bert", "--w", "INT8", "--metric", "fidelity"}, common));
     assertEquals(0, r.exit(), r.err());
-    assertEquals("model,w,a,output,sqnr_db,cosine,max_abs_error,argmax_agreement,positions", r.lines().get(0));
+    assertEquals(
+        "model,w,a,output,sqnr_db,cosine,max_abs_error,argmax_agreement,positions",
+        r.lines().get(0));
     String[] row = r.lines().get(1).split(",");
     assertEquals("bert", row[0]);
     assertEquals("logits", row[3]);
@@ -135,34 +144,67 @@ class ModelCommandsTest {
     Files.write(dir.resolve("m.onnx"), org.exmy.nn.ReferenceModels.bytes("cnn"));
     String o = out.toString();
     String[][] cases = {
-        {"array 'segment' is not an input", "run", "bert", "--inputs", npz("e.npz", extra).toString(), "-o", o},
-        {"no array 'token_type_ids'", "run", "bert", "--inputs", npz("m.npz", missing).toString(), "-o", o},
-        {"(element type)", "run", "bert", "--inputs", npz("d.npz", dtype).toString(), "-o", o},
-        {"(dimension 1)", "run", "bert", "--inputs", npz("l.npz", len).toString(), "-o", o},
-        {"--a needs --w", "run", "bert", "--a", "E4M3", "-o", o},
-        {"--output must name a .npz file", "run", "bert", "-o", dir.resolve("x.csv").toString()},
-        {"no labels", "accuracy", "bert", "--data", npz("n.npz", ok).toString()},
-        {"--metric must be", "accuracy", "bert", "--metric", "f1"},
-        {"--data is needed for a model file", "sensitivity", dir.resolve("m.onnx").toString()},
-        {"unknown format", "run", "bert", "--w", "E9M9", "-o", o},
+      {
+        "array 'segment' is not an input",
+        "run",
+        "bert",
+        "--inputs",
+        npz("e.npz", extra).toString(),
+        "-o",
+        o
+      },
+      {
+        "no array 'token_type_ids'",
+        "run",
+        "bert",
+        "--inputs",
+        npz("m.npz", missing).toString(),
+        "-o",
+        o
+      },
+      {"(element type)", "run", "bert", "--inputs", npz("d.npz", dtype).toString(), "-o", o},
+      {"(dimension 1)", "run", "bert", "--inputs", npz("l.npz", len).toString(), "-o", o},
+      {"--a needs --w", "run", "bert", "--a", "E4M3", "-o", o},
+      {"--output must name a .npz file", "run", "bert", "-o", dir.resolve("x.csv").toString()},
+      {"no labels", "accuracy", "bert", "--data", npz("n.npz", ok).toString()},
+      {"--metric must be", "accuracy", "bert", "--metric", "f1"},
+      {"--data is needed for a model file", "sensitivity", dir.resolve("m.onnx").toString()},
+      {"unknown format", "run", "bert", "--w", "E9M9", "-o", o},
     };
     for (String[] c : cases) {
       CliTest.Run r = run(java.util.Arrays.copyOfRange(c, 1, c.length));
       assertEquals(2, r.exit(), c[0] + ": " + r.err());
-      assertTrue(r.err().startsWith("exmy: error: ") && r.err().contains(c[0]), c[0] + ": " + r.err());
-      assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("exmy: error")).count(), r.err());
+      assertTrue(
+          r.err().startsWith("exmy: error: ") && r.err().contains(c[0]), c[0] + ": " + r.err());
+      assertEquals(
+          1, r.err().strip().lines().filter(l -> l.startsWith("exmy: error")).count(), r.err());
       assertTrue(!r.err().contains("\tat "), r.err());
     }
     assertEquals("earlier result", Files.readString(out));
   }
 
-  /** sensitivity: a row per linear node with its MACs (models/train.py's CNN), the table and the plot. */
+  /**
+   * sensitivity: a row per linear node with its MACs (models/train.py's CNN), the table and the
+   * plot.
+   */
   @Test
   void sensitivityOfTheCnn() {
     org.exmy.testsupport.RequireTools.fashionMnist();
     Path o = dir.resolve("sens");
-    CliTest.Run r = run("sensitivity", "cnn", "--w", "E2M1", "--limit", "300", "--calib-images", "64", "-o",
-        o.toString(), "--threads", "2");
+    CliTest.Run r =
+        run(
+            "sensitivity",
+            "cnn",
+            "--w",
+            "E2M1",
+            "--limit",
+            "300",
+            "--calib-images",
+            "64",
+            "-o",
+            o.toString(),
+            "--threads",
+            "2");
     assertEquals(0, r.exit(), r.err());
     List<String> l = r.lines();
     assertEquals("rank,model,formats,site,node,op,macs,metric,value,drop", l.get(0));
@@ -172,7 +214,16 @@ class ModelCommandsTest {
       macs.put(f[4], Long.parseLong(f[6]));
       assertEquals("top1", f[7]);
     }
-    assertEquals(Map.of("/conv1/Conv", 112_896L, "/conv2/Conv", 903_168L, "/fc1/Gemm", 100_352L, "/fc2/Gemm", 640L),
+    assertEquals(
+        Map.of(
+            "/conv1/Conv",
+            112_896L,
+            "/conv2/Conv",
+            903_168L,
+            "/fc1/Gemm",
+            100_352L,
+            "/fc2/Gemm",
+            640L),
         macs);
     assertTrue(l.get(5).startsWith("# top1: float32 "), l.get(5));
     assertTrue(Files.isRegularFile(o.resolve("sensitivity.png")));

@@ -13,22 +13,26 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code exmy quantize} against ml_dtypes itself: {@code mldtypes/quantize_via_float32.csv}, written
- * by the script next to it with ml_dtypes 0.6.0 / NumPy 2.4.6 (float64 array {@code astype}, which
- * rounds through float32). About 5,500 inputs for float8_e4m3fn, float8_e5m2, float6_e3m2fn and
- * float4_e2m1fn: every value, every midpoint exactly and slightly off, random values, specials.
+ * {@code exmy quantize} against ml_dtypes itself: {@code mldtypes/quantize_via_float32.csv},
+ * written by the script next to it with ml_dtypes 0.6.0 / NumPy 2.4.6 (float64 array {@code
+ * astype}, which rounds through float32). About 5,500 inputs for float8_e4m3fn, float8_e5m2,
+ * float6_e3m2fn and float4_e2m1fn: every value, every midpoint exactly and slightly off, random
+ * values, specials.
  */
 class QuantizeMlDtypesTest {
   record Row(String input, int code) {}
 
   private static Map<String, List<Row>> fixture() throws IOException {
     Map<String, List<Row>> byFormat = new LinkedHashMap<>();
-    try (InputStream in = QuantizeMlDtypesTest.class.getResourceAsStream("/mldtypes/quantize_via_float32.csv")) {
+    try (InputStream in =
+        QuantizeMlDtypesTest.class.getResourceAsStream("/mldtypes/quantize_via_float32.csv")) {
       List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
       assertEquals("format,input,code", lines.get(1));
       for (String l : lines.subList(2, lines.size())) {
         String[] f = l.split(",");
-        byFormat.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new Row(f[1], Integer.decode(f[2])));
+        byFormat
+            .computeIfAbsent(f[0], k -> new ArrayList<>())
+            .add(new Row(f[1], Integer.decode(f[2])));
       }
     }
     return byFormat;
@@ -56,7 +60,9 @@ class QuantizeMlDtypesTest {
   @Test
   void viaFloat32MatchesMlDtypesOnEveryRowAndExactRoundingDiffersOnMidpoints() throws IOException {
     Map<String, List<Row>> fx = fixture();
-    assertEquals(List.of("float8_e4m3fn", "float8_e5m2", "float6_e3m2fn", "float4_e2m1fn"), List.copyOf(fx.keySet()));
+    assertEquals(
+        List.of("float8_e4m3fn", "float8_e5m2", "float6_e3m2fn", "float4_e2m1fn"),
+        List.copyOf(fx.keySet()));
     int total = 0;
     for (var e : fx.entrySet()) {
       List<Row> rows = e.getValue();
@@ -65,13 +71,16 @@ class QuantizeMlDtypesTest {
       int differ = 0;
       for (int i = 0; i < rows.size(); i++) {
         Row r = rows.get(i);
-        assertEquals(r.code(), via.get(i), e.getKey() + " " + r.input() + ": --via float32 vs ml_dtypes");
+        assertEquals(
+            r.code(), via.get(i), e.getKey() + " " + r.input() + ": --via float32 vs ml_dtypes");
         if (!exact.get(i).equals(r.code())) differ++;
       }
       // The fixture holds midpoints moved by 2^-30 (relative): float32 drops the move and the tie
       // goes to even, exact rounding goes with the move: about half of those rows differ.
-      assertTrue(differ > 10, e.getKey() + ": only " + differ + " rows where double rounding matters");
-      System.out.printf("%s: %d rows, --via float32 matches all, exact rounding differs on %d (%.1f %%)%n",
+      assertTrue(
+          differ > 10, e.getKey() + ": only " + differ + " rows where double rounding matters");
+      System.out.printf(
+          "%s: %d rows, --via float32 matches all, exact rounding differs on %d (%.1f %%)%n",
           e.getKey(), rows.size(), differ, 100.0 * differ / rows.size());
       total += rows.size();
     }

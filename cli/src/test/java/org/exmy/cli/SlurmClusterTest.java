@@ -30,20 +30,25 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Needs Debian's {@code slurmctld slurmd slurm-client munge} ({@code ./setup.sh} installs them;
  * missing, the test fails naming them unless {@code EXMY_SKIP_TOOLS=1}) and root (the daemons run
- * as {@code SlurmUser=root}; as another user it is skipped, saying so). About 1-2 minutes on 2 cores.
+ * as {@code SlurmUser=root}; as another user it is skipped, saying so). About 1-2 minutes on 2
+ * cores.
  */
 class SlurmClusterTest {
 
   /** The sweep: 3 formats, proof (1 random sequence) and accuracy on 100 images, no synthesis. */
-  private static final String[] SWEEP = {"--formats", "E2M1,INT4,E2M3", "--no-synth", "--sequences", "1",
-      "--limit", "100"};
+  private static final String[] SWEEP = {
+    "--formats", "E2M1,INT4,E2M3", "--no-synth", "--sequences", "1", "--limit", "100"
+  };
 
   @Test
   void aSweepAsAFourTaskArrayCollectsWhatOneProcessComputes(@TempDir Path dir) throws Exception {
     RequireTools.slurm();
     String uid = ToolRun.of(List.of("id", "-u")).run().output().strip();
-    Assumptions.assumeTrue(uid.equals("0"), "SLURM cluster test skipped: it starts slurmd and slurmctld as root"
-        + " (SlurmUser=root), and this is uid " + uid);
+    Assumptions.assumeTrue(
+        uid.equals("0"),
+        "SLURM cluster test skipped: it starts slurmd and slurmctld as root"
+            + " (SlurmUser=root), and this is uid "
+            + uid);
     RequireTools.verilatorBackend();
     RequireTools.fashionMnist();
 
@@ -52,8 +57,18 @@ class SlurmClusterTest {
       Path cache = dir.resolve("shared-cache");
       List<String> args = new ArrayList<>(List.of("sweep"));
       args.addAll(List.of(SWEEP));
-      args.addAll(List.of("-o", out.toString(), "--cache", cache.toString(), "--slurm", "--array-size", "4",
-          "--cpus", "1", "--submit"));
+      args.addAll(
+          List.of(
+              "-o",
+              out.toString(),
+              "--cache",
+              cache.toString(),
+              "--slurm",
+              "--array-size",
+              "4",
+              "--cpus",
+              "1",
+              "--submit"));
       SweepCommandTest.Run submitted;
       System.setProperty("exmy.sbatch", cluster.sbatch().toString());
       try {
@@ -62,16 +77,19 @@ class SlurmClusterTest {
         System.clearProperty("exmy.sbatch");
       }
       assertEquals(0, submitted.exit(), submitted.out() + submitted.err());
-      Matcher m = Pattern.compile("submitted array job (\\d+) \\(4 tasks\\) and collect job (\\d+)")
-          .matcher(submitted.out());
+      Matcher m =
+          Pattern.compile("submitted array job (\\d+) \\(4 tasks\\) and collect job (\\d+)")
+              .matcher(submitted.out());
       assertTrue(m.find(), submitted.out());
       String array = m.group(1);
       String collect = m.group(2);
 
       cluster.awaitDone(List.of(array, collect), Duration.ofMinutes(8));
       Path logs = out.resolve("slurm").resolve("logs");
-      String collectLog = Files.exists(logs.resolve("collect.out")) ? Files.readString(logs.resolve("collect.out"))
-          : "(no collect.out)";
+      String collectLog =
+          Files.exists(logs.resolve("collect.out"))
+              ? Files.readString(logs.resolve("collect.out"))
+              : "(no collect.out)";
       assertEquals("COMPLETED", cluster.state(collect), "collect job; its log:\n" + collectLog);
       for (int t = 0; t < 4; t++) {
         assertEquals("COMPLETED", cluster.state(array + "_" + t), "task " + t);
@@ -83,13 +101,20 @@ class SlurmClusterTest {
       // the same sweep in one process, with a cache of its own
       List<String> local = new ArrayList<>(List.of("sweep"));
       local.addAll(List.of(SWEEP));
-      local.addAll(List.of("-o", dir.resolve("local-out").toString(), "--cache", dir.resolve("local-cache")
-          .toString()));
+      local.addAll(
+          List.of(
+              "-o",
+              dir.resolve("local-out").toString(),
+              "--cache",
+              dir.resolve("local-cache").toString()));
       SweepCommandTest.Run one = SweepCommandTest.run(local.toArray(String[]::new));
       assertEquals(0, one.exit(), one.out() + one.err());
-      assertEquals(withoutTiming(dir.resolve("local-out").resolve("points.csv")),
-          withoutTiming(out.resolve("points.csv")), "points.csv of the cluster = of one process");
-      assertEquals(Files.readAllLines(dir.resolve("local-out").resolve("pareto.csv")),
+      assertEquals(
+          withoutTiming(dir.resolve("local-out").resolve("points.csv")),
+          withoutTiming(out.resolve("points.csv")),
+          "points.csv of the cluster = of one process");
+      assertEquals(
+          Files.readAllLines(dir.resolve("local-out").resolve("pareto.csv")),
           Files.readAllLines(out.resolve("pareto.csv")));
     }
   }
@@ -140,7 +165,8 @@ class SlurmClusterTest {
 
     private void startDaemons() throws Exception {
       Path munge = dir.resolve("munge");
-      for (String d : List.of("munge", "state", "spool", "log")) Files.createDirectories(dir.resolve(d));
+      for (String d : List.of("munge", "state", "spool", "log"))
+        Files.createDirectories(dir.resolve(d));
       Files.setPosixFilePermissions(munge, PosixFilePermissions.fromString("rwx--x--x"));
       byte[] key = new byte[1024];
       new SecureRandom().nextBytes(key);
@@ -148,48 +174,69 @@ class SlurmClusterTest {
       Files.write(keyFile, key);
       Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("r--------"));
       pidFiles.add(munge.resolve("munged.pid"));
-      check(ToolRun.of(List.of("munged", "--force", "--socket=" + socket, "--key-file=" + keyFile,
-          "--pid-file=" + munge.resolve("munged.pid"), "--log-file=" + munge.resolve("munged.log"),
-          "--seed-file=" + munge.resolve("munged.seed"))).timeout(Duration.ofSeconds(30)).run(), "munged");
+      check(
+          ToolRun.of(
+                  List.of(
+                      "munged",
+                      "--force",
+                      "--socket=" + socket,
+                      "--key-file=" + keyFile,
+                      "--pid-file=" + munge.resolve("munged.pid"),
+                      "--log-file=" + munge.resolve("munged.log"),
+                      "--seed-file=" + munge.resolve("munged.seed")))
+              .timeout(Duration.ofSeconds(30))
+              .run(),
+          "munged");
 
       String host = ToolRun.of(List.of("hostname", "-s")).run().output().strip();
       int[] ports = freePorts();
-      Files.writeString(conf, String.join("\n",
-          "ClusterName=exmytest",
-          "SlurmctldHost=" + host + "(127.0.0.1)",
-          "SlurmUser=root",
-          "SlurmdUser=root",
-          "AuthType=auth/munge",
-          "CredType=cred/munge",
-          "AuthInfo=socket=" + socket,
-          "SlurmctldPort=" + ports[0],
-          "SlurmdPort=" + ports[1],
-          "StateSaveLocation=" + dir.resolve("state"),
-          "SlurmdSpoolDir=" + dir.resolve("spool"),
-          "SlurmctldPidFile=" + dir.resolve("slurmctld.pid"),
-          "SlurmdPidFile=" + dir.resolve("slurmd.pid"),
-          "SlurmctldLogFile=" + dir.resolve("log").resolve("slurmctld.log"),
-          "SlurmdLogFile=" + dir.resolve("log").resolve("slurmd.log"),
-          "ProctrackType=proctrack/linuxproc",
-          "TaskPlugin=task/none",
-          "SelectType=select/cons_tres",
-          "SelectTypeParameters=CR_CPU",
-          "SchedulerType=sched/backfill",
-          "ReturnToService=2",
-          "MinJobAge=3600",
-          "KillWait=5",
-          "JobAcctGatherType=jobacct_gather/none",
-          "AccountingStorageType=accounting_storage/none",
-          "JobCompType=jobcomp/none",
-          "MpiDefault=none",
-          "SwitchType=switch/none",
-          "NodeName=" + host + " NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN",
-          "PartitionName=exmy Nodes=" + host + " Default=YES MaxTime=INFINITE State=UP", ""));
+      Files.writeString(
+          conf,
+          String.join(
+              "\n",
+              "ClusterName=exmytest",
+              "SlurmctldHost=" + host + "(127.0.0.1)",
+              "SlurmUser=root",
+              "SlurmdUser=root",
+              "AuthType=auth/munge",
+              "CredType=cred/munge",
+              "AuthInfo=socket=" + socket,
+              "SlurmctldPort=" + ports[0],
+              "SlurmdPort=" + ports[1],
+              "StateSaveLocation=" + dir.resolve("state"),
+              "SlurmdSpoolDir=" + dir.resolve("spool"),
+              "SlurmctldPidFile=" + dir.resolve("slurmctld.pid"),
+              "SlurmdPidFile=" + dir.resolve("slurmd.pid"),
+              "SlurmctldLogFile=" + dir.resolve("log").resolve("slurmctld.log"),
+              "SlurmdLogFile=" + dir.resolve("log").resolve("slurmd.log"),
+              "ProctrackType=proctrack/linuxproc",
+              "TaskPlugin=task/none",
+              "SelectType=select/cons_tres",
+              "SelectTypeParameters=CR_CPU",
+              "SchedulerType=sched/backfill",
+              "ReturnToService=2",
+              "MinJobAge=3600",
+              "KillWait=5",
+              "JobAcctGatherType=jobacct_gather/none",
+              "AccountingStorageType=accounting_storage/none",
+              "JobCompType=jobcomp/none",
+              "MpiDefault=none",
+              "SwitchType=switch/none",
+              "NodeName=" + host + " NodeAddr=127.0.0.1 CPUs=2 State=UNKNOWN",
+              "PartitionName=exmy Nodes=" + host + " Default=YES MaxTime=INFINITE State=UP",
+              ""));
       pidFiles.add(dir.resolve("slurmctld.pid"));
-      check(ToolRun.of(List.of("slurmctld", "-i", "-f", conf.toString())).timeout(Duration.ofSeconds(60)).run(),
+      check(
+          ToolRun.of(List.of("slurmctld", "-i", "-f", conf.toString()))
+              .timeout(Duration.ofSeconds(60))
+              .run(),
           "slurmctld");
       pidFiles.add(dir.resolve("slurmd.pid"));
-      check(ToolRun.of(List.of("slurmd", "-f", conf.toString())).timeout(Duration.ofSeconds(60)).run(), "slurmd");
+      check(
+          ToolRun.of(List.of("slurmd", "-f", conf.toString()))
+              .timeout(Duration.ofSeconds(60))
+              .run(),
+          "slurmd");
       // the node idle: the cluster takes jobs
       long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       String state = "";
@@ -201,8 +248,13 @@ class SlurmClusterTest {
       assertEquals("idle", state, "the node's state; " + logs());
       // sbatch for exmy: this cluster's configuration, and the warm Verilator cache of this machine
       Path sbatch = dir.resolve("sbatch");
-      Files.writeString(sbatch, "#!/bin/sh\nexport SLURM_CONF='" + conf + "'\nexport EXMY_NODE_CACHE='"
-          + ModelCache.dir().getParent() + "'\nexec sbatch \"$@\"\n");
+      Files.writeString(
+          sbatch,
+          "#!/bin/sh\nexport SLURM_CONF='"
+              + conf
+              + "'\nexport EXMY_NODE_CACHE='"
+              + ModelCache.dir().getParent()
+              + "'\nexec sbatch \"$@\"\n");
       Files.setPosixFilePermissions(sbatch, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
@@ -215,7 +267,8 @@ class SlurmClusterTest {
       long end = System.nanoTime() + limit.toNanos();
       String queue = "";
       while (System.nanoTime() < end) {
-        queue = slurm("squeue", "-h", "-o", "%i %T %r", "-j", String.join(",", ids)).output().strip();
+        queue =
+            slurm("squeue", "-h", "-o", "%i %T %r", "-j", String.join(",", ids)).output().strip();
         if (queue.isEmpty()) return;
         if (queue.contains("DependencyNeverSatisfied")) break;
         Thread.sleep(2000);
@@ -231,7 +284,9 @@ class SlurmClusterTest {
     }
 
     private ToolRun.Result slurm(String... cmd) {
-      return ToolRun.of(List.of(cmd)).environment("SLURM_CONF", conf.toString()).timeout(Duration.ofSeconds(60))
+      return ToolRun.of(List.of(cmd))
+          .environment("SLURM_CONF", conf.toString())
+          .timeout(Duration.ofSeconds(60))
           .run();
     }
 
@@ -241,12 +296,17 @@ class SlurmClusterTest {
 
     private String logs() {
       StringBuilder sb = new StringBuilder();
-      for (Path l : List.of(dir.resolve("munge").resolve("munged.log"), dir.resolve("log").resolve("slurmctld.log"),
-          dir.resolve("log").resolve("slurmd.log"))) {
+      for (Path l :
+          List.of(
+              dir.resolve("munge").resolve("munged.log"),
+              dir.resolve("log").resolve("slurmctld.log"),
+              dir.resolve("log").resolve("slurmd.log"))) {
         try {
           List<String> lines = Files.readAllLines(l);
           sb.append("--- ").append(l.getFileName()).append(" (last lines)\n");
-          lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(x -> sb.append(x).append('\n'));
+          lines
+              .subList(Math.max(0, lines.size() - 15), lines.size())
+              .forEach(x -> sb.append(x).append('\n'));
         } catch (IOException e) {
           sb.append("--- no ").append(l.getFileName()).append('\n');
         }
@@ -254,7 +314,9 @@ class SlurmClusterTest {
       return sb.toString();
     }
 
-    /** Cancels what still runs, shuts the daemons down, and kills any of them still there (by pid). */
+    /**
+     * Cancels what still runs, shuts the daemons down, and kills any of them still there (by pid).
+     */
     @Override
     public void close() throws Exception {
       if (Files.exists(conf)) {
@@ -266,11 +328,14 @@ class SlurmClusterTest {
         }
       }
       for (Path pidFile : pidFiles) {
-        if (pidFile.getFileName().toString().equals("munged.pid")) continue; // last: slurm needs it to shut down
+        if (pidFile.getFileName().toString().equals("munged.pid"))
+          continue; // last: slurm needs it to shut down
         stop(pidFile);
       }
       if (Files.exists(socket)) {
-        ToolRun.of(List.of("munged", "--stop", "--socket=" + socket)).timeout(Duration.ofSeconds(30)).run();
+        ToolRun.of(List.of("munged", "--stop", "--socket=" + socket))
+            .timeout(Duration.ofSeconds(30))
+            .run();
       }
       stop(dir.resolve("munge").resolve("munged.pid"));
     }
@@ -299,7 +364,8 @@ class SlurmClusterTest {
     }
 
     private static int[] freePorts() throws IOException {
-      try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+      try (ServerSocket a = new ServerSocket(0);
+          ServerSocket b = new ServerSocket(0)) {
         return new int[] {a.getLocalPort(), b.getLocalPort()};
       }
     }

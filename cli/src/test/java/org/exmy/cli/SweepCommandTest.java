@@ -35,34 +35,58 @@ class SweepCommandTest {
     Files.createDirectories(cache);
     Path kept = Files.writeString(cache.resolve("proof-kept.properties"), "configuration=x\n");
     String[][] cases = {
-        {"--formats is empty", "--formats", " , "},
-        {"--formats item 'E9Q2'", "--formats", "E4M3,E9Q2"},
-        {"--formats item 'bfloat*' matches no format", "--formats", "bfloat*"},
-        {"--pairs item 'E4M3' is not W/A", "--formats", "E4M3", "--pairs", "E4M3"},
-        {"no such model file", "--formats", "E2M1", "--model", dir.resolve("missing.onnx").toString()},
-        {"not a dataset", "--formats", "E2M1", "--data", dir.toString() + "/x.txt"},
-        {"--dsp must be nodsp, dsp or both", "--formats", "E2M1", "--dsp", "sometimes"},
-        {"--timing: unknown flow 'fast'", "--formats", "E2M1", "--timing", "fast"},
-        {"unknown accumulator 'fp8'", "--formats", "E2M1", "--acc", "fp8"},
-        // the PTQ options are exmy accuracy's, checked the same way
-        {"--percentile must be in (0, 100], got 0.0", "--formats", "E2M1", "--calib", "percentile", "--percentile", "0"},
-        {"--granularity must be channel or tensor", "--formats", "E2M1", "--granularity", "row"},
-        {"--calib-images", "--formats", "E2M1", "--calib-images", "0"},
-        {"--metric must be", "--formats", "E2M1", "--metric", "f1"},
+      {"--formats is empty", "--formats", " , "},
+      {"--formats item 'E9Q2'", "--formats", "E4M3,E9Q2"},
+      {"--formats item 'bfloat*' matches no format", "--formats", "bfloat*"},
+      {"--pairs item 'E4M3' is not W/A", "--formats", "E4M3", "--pairs", "E4M3"},
+      {
+        "no such model file", "--formats", "E2M1", "--model", dir.resolve("missing.onnx").toString()
+      },
+      {"not a dataset", "--formats", "E2M1", "--data", dir.toString() + "/x.txt"},
+      {"--dsp must be nodsp, dsp or both", "--formats", "E2M1", "--dsp", "sometimes"},
+      {"--timing: unknown flow 'fast'", "--formats", "E2M1", "--timing", "fast"},
+      {"unknown accumulator 'fp8'", "--formats", "E2M1", "--acc", "fp8"},
+      // the PTQ options are exmy accuracy's, checked the same way
+      {
+        "--percentile must be in (0, 100], got 0.0",
+        "--formats",
+        "E2M1",
+        "--calib",
+        "percentile",
+        "--percentile",
+        "0"
+      },
+      {"--granularity must be channel or tensor", "--formats", "E2M1", "--granularity", "row"},
+      {"--calib-images", "--formats", "E2M1", "--calib-images", "0"},
+      {"--metric must be", "--formats", "E2M1", "--metric", "f1"},
     };
     Files.writeString(dir.resolve("x.txt"), "not data");
     Files.writeString(dir.resolve("garbage.onnx"), "not a model");
     for (String[] c : cases) {
-      String[] args = Stream.concat(Stream.of("sweep", "-o", dir.resolve("out").toString(), "--cache",
-          cache.toString()), Stream.of(c).skip(1)).toArray(String[]::new);
+      String[] args =
+          Stream.concat(
+                  Stream.of(
+                      "sweep", "-o", dir.resolve("out").toString(), "--cache", cache.toString()),
+                  Stream.of(c).skip(1))
+              .toArray(String[]::new);
       Run r = run(args);
       assertEquals(2, r.exit(), c[0] + ": " + r.err() + r.out());
-      assertTrue(r.err().startsWith("exmy: error: ") && r.err().contains(c[0]), c[0] + ": " + r.err());
+      assertTrue(
+          r.err().startsWith("exmy: error: ") && r.err().contains(c[0]), c[0] + ": " + r.err());
       assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
     }
     // an unreadable model file
-    Run g = run("sweep", "--formats", "E2M1", "--model", dir.resolve("garbage.onnx").toString(), "-o",
-        dir.resolve("out").toString(), "--cache", cache.toString());
+    Run g =
+        run(
+            "sweep",
+            "--formats",
+            "E2M1",
+            "--model",
+            dir.resolve("garbage.onnx").toString(),
+            "-o",
+            dir.resolve("out").toString(),
+            "--cache",
+            cache.toString());
     assertEquals(2, g.exit(), g.err());
     assertTrue(g.err().contains("garbage.onnx"), g.err());
     // nothing cached was lost, nothing was written
@@ -72,7 +96,8 @@ class SweepCommandTest {
 
   /**
    * kill -9 in the middle of a sweep, then the same sweep again: it finishes, reusing every stage
-   * finished before the kill, with no temporary file left, and gives what an uninterrupted sweep gives.
+   * finished before the kill, with no temporary file left, and gives what an uninterrupted sweep
+   * gives.
    */
   @Test
   void aKilledSweepResumesWithNothingLost(@TempDir Path dir) throws Exception {
@@ -80,8 +105,21 @@ class SweepCommandTest {
     RequireTools.yosys();
     RequireTools.fashionMnist();
     Path cache = dir.resolve("cache");
-    String[] args = {"sweep", "--formats", "E2M1,INT4,E2M2,INT5", "--limit", "300", "--sequences", "2",
-        "--jobs", "1", "-o", dir.resolve("out").toString(), "--cache", cache.toString()};
+    String[] args = {
+      "sweep",
+      "--formats",
+      "E2M1,INT4,E2M2,INT5",
+      "--limit",
+      "300",
+      "--sequences",
+      "2",
+      "--jobs",
+      "1",
+      "-o",
+      dir.resolve("out").toString(),
+      "--cache",
+      cache.toString()
+    };
     ExmyProcess first = ExmyProcess.start(dir.resolve("first"), Map.of(), false, args);
     // wait until some stages are cached, then kill without warning
     long deadline = System.nanoTime() + 120_000_000_000L;
@@ -97,14 +135,33 @@ class SweepCommandTest {
     assertEquals(0, second.exit(), second.out() + second.err());
     assertTrue(second.out().contains("12 stages (" + before + " from the cache)"), second.out());
     try (Stream<Path> s = Files.list(cache)) {
-      assertEquals(0, s.filter(p -> p.getFileName().toString().contains(".tmp")).count(), "no temporary files");
+      assertEquals(
+          0,
+          s.filter(p -> p.getFileName().toString().contains(".tmp")).count(),
+          "no temporary files");
     }
     List<String> resumed = Files.readAllLines(dir.resolve("out").resolve("points.csv"));
     // the same sweep from scratch in another cache: the same points
-    Run fresh = run("sweep", "--formats", "E2M1,INT4,E2M2,INT5", "--limit", "300", "--sequences", "2", "--jobs", "2",
-        "-o", dir.resolve("fresh").toString(), "--cache", dir.resolve("cache2").toString());
+    Run fresh =
+        run(
+            "sweep",
+            "--formats",
+            "E2M1,INT4,E2M2,INT5",
+            "--limit",
+            "300",
+            "--sequences",
+            "2",
+            "--jobs",
+            "2",
+            "-o",
+            dir.resolve("fresh").toString(),
+            "--cache",
+            dir.resolve("cache2").toString());
     assertEquals(0, fresh.exit(), fresh.err());
-    assertEquals(Files.readAllLines(dir.resolve("fresh").resolve("points.csv")), resumed, "every column is deterministic");
+    assertEquals(
+        Files.readAllLines(dir.resolve("fresh").resolve("points.csv")),
+        resumed,
+        "every column is deterministic");
   }
 
   private static long countResults(Path cache) throws Exception {

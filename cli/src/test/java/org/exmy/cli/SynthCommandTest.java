@@ -18,7 +18,8 @@ class SynthCommandTest {
   /** A missing tool fails the test, unless EXMY_SKIP_TOOLS=1 (then it is skipped). */
   static void requireTool(boolean present, String name) {
     if (present) return;
-    if ("1".equals(System.getenv("EXMY_SKIP_TOOLS"))) Assumptions.abort(name + " not installed; EXMY_SKIP_TOOLS=1");
+    if ("1".equals(System.getenv("EXMY_SKIP_TOOLS")))
+      Assumptions.abort(name + " not installed; EXMY_SKIP_TOOLS=1");
     fail(name + " is not installed (./setup.sh); set EXMY_SKIP_TOOLS=1 to skip");
   }
 
@@ -27,12 +28,17 @@ class SynthCommandTest {
     Path out = dir.resolve("out");
     CliTest.Run part = CliTest.run("", "synth", "E2M1", "--part", "xc7z020", "-o", out.toString());
     assertEquals(2, part.exit());
-    assertTrue(part.err().startsWith("exmy: error: --part: unknown Xilinx part 'xc7z020'"), part.err());
+    assertTrue(
+        part.err().startsWith("exmy: error: --part: unknown Xilinx part 'xc7z020'"), part.err());
     assertEquals(1, part.err().lines().count(), part.err());
-    CliTest.Run timing = CliTest.run("", "synth", "E2M1", "--timing", "ice40,vivado", "-o", out.toString());
+    CliTest.Run timing =
+        CliTest.run("", "synth", "E2M1", "--timing", "ice40,vivado", "-o", out.toString());
     assertEquals(2, timing.exit());
-    assertTrue(timing.err().contains("--timing: unknown flow 'vivado' (ice40, xc7 or none)"), timing.err());
-    CliTest.Run none = CliTest.run("", "synth", "E2M1", "--timing", "none,xc7", "-o", out.toString());
+    assertTrue(
+        timing.err().contains("--timing: unknown flow 'vivado' (ice40, xc7 or none)"),
+        timing.err());
+    CliTest.Run none =
+        CliTest.run("", "synth", "E2M1", "--timing", "none,xc7", "-o", out.toString());
     assertEquals(2, none.exit());
     CliTest.Run period = CliTest.run("", "synth", "E2M1", "--period", "0", "-o", out.toString());
     assertEquals(2, period.exit());
@@ -43,8 +49,17 @@ class SynthCommandTest {
   void synthReportsCellsIce40AndXc7Timing(@TempDir Path dir) throws Exception {
     requireTool(YosysRunner.available(), "yosys");
     requireTool(Ice40Runner.available(), "nextpnr-ice40");
-    CliTest.Run r = CliTest.run("", "synth", "E2M1", "--timing", "ice40,xc7", "--part", "xczu3eg-sbva484-1-e",
-        "-o", dir.toString());
+    CliTest.Run r =
+        CliTest.run(
+            "",
+            "synth",
+            "E2M1",
+            "--timing",
+            "ice40,xc7",
+            "--part",
+            "xczu3eg-sbva484-1-e",
+            "-o",
+            dir.toString());
     assertEquals(0, r.exit(), r.out() + r.err());
     List<String> csv = Files.readAllLines(dir.resolve("synth.csv"));
     assertEquals(r.lines().subList(0, 3), csv, "stdout shows the CSV");
@@ -56,7 +71,8 @@ class SynthCommandTest {
     assertEquals("no", nodsp[head.indexOf("dsp")]);
     // E2M1's accumulator: 19 bits, one flip-flop each (README, catalogue.csv)
     assertEquals("19", dsp[head.indexOf("ffs")]);
-    // wrapper: inputs reset 1 + io_clear 1 + io_valid 1 + io_a 4 + io_b 4 = 11, io_acc 19: 2 x 11 + 19
+    // wrapper: inputs reset 1 + io_clear 1 + io_valid 1 + io_a 4 + io_b 4 = 11, io_acc 19: 2 x 11 +
+    // 19
     assertEquals("41", dsp[head.indexOf("ice40_wrap_lcs")]);
     assertTrue(Integer.parseInt(dsp[head.indexOf("ice40_core_lcs")]) >= 19, csv.get(1));
     double fmax = Double.parseDouble(dsp[head.indexOf("ice40_fmax_mhz")]);
@@ -71,8 +87,10 @@ class SynthCommandTest {
     assertEquals(1000 / ns, Double.parseDouble(dsp[head.indexOf("xc7_logic_mhz")]), 0.1);
     assertTrue(Integer.parseInt(dsp[head.indexOf("xc7_lut_levels")]) >= 1);
     // the Vivado script names the part given
-    assertTrue(Files.readString(dir.resolve("exmy_mac_e2m1_dsp.vivado.tcl"))
-        .contains("synth_design -top exmy_mac_e2m1_dsp -part xczu3eg-sbva484-1-e -mode out_of_context\n"));
+    assertTrue(
+        Files.readString(dir.resolve("exmy_mac_e2m1_dsp.vivado.tcl"))
+            .contains(
+                "synth_design -top exmy_mac_e2m1_dsp -part xczu3eg-sbva484-1-e -mode out_of_context\n"));
     assertTrue(r.err().contains("synth: E2M1: iCE40 HX8K: "), r.err());
   }
 
@@ -91,14 +109,17 @@ class SynthCommandTest {
     String[] nodsp = csv.get(2).split(",", -1);
     assertEquals("1", dsp[head.indexOf("dsp48")], csv.get(1));
     assertEquals("0", nodsp[head.indexOf("dsp48")], csv.get(2));
-    assertTrue(Integer.parseInt(dsp[head.indexOf("luts")]) < Integer.parseInt(nodsp[head.indexOf("luts")]),
+    assertTrue(
+        Integer.parseInt(dsp[head.indexOf("luts")]) < Integer.parseInt(nodsp[head.indexOf("luts")]),
         csv.toString());
   }
 
   @Test
   void timingNoneLeavesTheTimingColumnsEmpty(@TempDir Path dir) throws Exception {
     requireTool(YosysRunner.available(), "yosys");
-    CliTest.Run r = CliTest.run("", "synth", "INT4", "--timing", "none", "--dsp", "nodsp", "-o", dir.toString());
+    CliTest.Run r =
+        CliTest.run(
+            "", "synth", "INT4", "--timing", "none", "--dsp", "nodsp", "-o", dir.toString());
     assertEquals(0, r.exit(), r.err());
     List<String> csv = Files.readAllLines(dir.resolve("synth.csv"));
     assertEquals(2, csv.size());
@@ -111,11 +132,13 @@ class SynthCommandTest {
     String old = System.getProperty("exmy.nextpnr");
     System.setProperty("exmy.nextpnr", dir.resolve("no-nextpnr").toString());
     try {
-      CliTest.Run asked = CliTest.run("", "synth", "INT4", "--timing", "ice40", "-o", dir.resolve("a").toString());
+      CliTest.Run asked =
+          CliTest.run("", "synth", "INT4", "--timing", "ice40", "-o", dir.resolve("a").toString());
       assertEquals(2, asked.exit());
       assertTrue(asked.err().contains("--timing ice40 needs nextpnr-ice40"), asked.err());
       assertFalse(Files.exists(dir.resolve("a")));
-      CliTest.Run byDefault = CliTest.run("", "synth", "INT4", "--dsp", "nodsp", "-o", dir.resolve("b").toString());
+      CliTest.Run byDefault =
+          CliTest.run("", "synth", "INT4", "--dsp", "nodsp", "-o", dir.resolve("b").toString());
       assertEquals(0, byDefault.exit(), byDefault.err());
       assertTrue(byDefault.err().contains("note: nextpnr-ice40 is not installed"), byDefault.err());
       List<String> csv = Files.readAllLines(dir.resolve("b/synth.csv"));

@@ -46,8 +46,8 @@ public final class CoreSynthesis {
    *
    * @param progress where to report each step (one line each), or null
    */
-  public static List<SynthCsv.Row> run(MacCore core, boolean[] dspModes, Path dir, Options opt,
-      Consumer<String> progress) {
+  public static List<SynthCsv.Row> run(
+      MacCore core, boolean[] dspModes, Path dir, Options opt, Consumer<String> progress) {
     try {
       Files.createDirectories(dir);
       Path v = dir.resolve(core.moduleName() + ".v");
@@ -57,26 +57,55 @@ public final class CoreSynthesis {
       Ice40Result ice40 = null;
       if (opt.flows().contains("ice40")) {
         long t0 = System.nanoTime();
-        ice40 = new Ice40Runner(Ice40Runner.DEFAULT_TIMEOUT, opt.seed(), Ice40Runner.DEFAULT_TARGET_MHZ)
-            .run(List.of(v), core.moduleName(), ports, CLOCK, dir);
-        step(progress, core, String.format(Locale.ROOT, "iCE40 HX8K: %d LCs (+%d wrapper), %.2f MHz", ice40.coreLcs(),
-            ice40.wrapperCells(), ice40.fmaxMhz()), t0);
+        ice40 =
+            new Ice40Runner(Ice40Runner.DEFAULT_TIMEOUT, opt.seed(), Ice40Runner.DEFAULT_TARGET_MHZ)
+                .run(List.of(v), core.moduleName(), ports, CLOCK, dir);
+        step(
+            progress,
+            core,
+            String.format(
+                Locale.ROOT,
+                "iCE40 HX8K: %d LCs (+%d wrapper), %.2f MHz",
+                ice40.coreLcs(),
+                ice40.wrapperCells(),
+                ice40.fmaxMhz()),
+            t0);
       }
       List<SynthCsv.Row> rows = new ArrayList<>();
       for (boolean useDsp : dspModes) {
         long t0 = System.nanoTime();
         SynthResult cost = new YosysRunner().synthesize(v, core.moduleName(), useDsp, dir);
-        step(progress, core, "yosys xc7" + (useDsp ? "" : " -nodsp") + ": " + cost.luts() + " LUTs", t0);
+        step(
+            progress,
+            core,
+            "yosys xc7" + (useDsp ? "" : " -nodsp") + ": " + cost.luts() + " LUTs",
+            t0);
         StaTiming sta = null;
         if (opt.flows().contains("xc7")) {
           t0 = System.nanoTime();
           sta = new Xc7StaRunner().run(List.of(v), core.moduleName(), ports, CLOCK, useDsp, dir);
-          step(progress, core, String.format(Locale.ROOT, "xc7 logic delay%s: %s%.3f ns (%.0f MHz without routing)",
-              useDsp ? "" : " -nodsp", sta.exact() ? "" : "at most ", sta.criticalNs(), sta.logicMhz()), t0);
+          step(
+              progress,
+              core,
+              String.format(
+                  Locale.ROOT,
+                  "xc7 logic delay%s: %s%.3f ns (%.0f MHz without routing)",
+                  useDsp ? "" : " -nodsp",
+                  sta.exact() ? "" : "at most ",
+                  sta.criticalNs(),
+                  sta.logicMhz()),
+              t0);
         }
         String base = core.moduleName() + (useDsp ? "" : "_nodsp");
-        String tcl = VivadoTcl.emit(List.of(v), core.moduleName(), opt.part(), useDsp, dir.resolve("vivado_" + base),
-            CLOCK, opt.periodNs());
+        String tcl =
+            VivadoTcl.emit(
+                List.of(v),
+                core.moduleName(),
+                opt.part(),
+                useDsp,
+                dir.resolve("vivado_" + base),
+                CLOCK,
+                opt.periodNs());
         AtomicWrite.write(dir.resolve(base + ".vivado.tcl"), tcl);
         rows.add(new SynthCsv.Row(core.label(), cost, ice40, sta));
       }
@@ -88,8 +117,13 @@ public final class CoreSynthesis {
 
   private static void step(Consumer<String> progress, MacCore core, String what, long t0) {
     if (progress != null) {
-      progress.accept(String.format(Locale.ROOT, "synth: %s: %s (%.1f s)", core.label(), what,
-          (System.nanoTime() - t0) / 1e9));
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "synth: %s: %s (%.1f s)",
+              core.label(),
+              what,
+              (System.nanoTime() - t0) / 1e9));
     }
   }
 }

@@ -8,10 +8,10 @@ import org.exmy.simulator.MxFormat;
  * are written for DSP blocks, and synthesis may use them) and the model whose accuracy it is rated
  * on (null: none).
  *
- * <p>An MX point ({@code mxW} and {@code mxA} not null) is rated with MX quantization (docs/quantization.md "MX
- * quantization"); its {@code core} is the plain core of the element formats (for the accuracy
- * stage's options); the sweep proves and synthesizes the MX core that stands for it ({@code
- * Sweep.mxCore}).
+ * <p>An MX point ({@code mxW} and {@code mxA} not null) is rated with MX quantization
+ * (docs/quantization.md "MX quantization"); its {@code core} is the plain core of the element
+ * formats (for the accuracy stage's options); the sweep proves and synthesizes the MX core that
+ * stands for it ({@code Sweep.mxCore}).
  */
 public record DesignPoint(CoreSpec core, String model, MxFormat mxW, MxFormat mxA) {
 
@@ -30,7 +30,10 @@ public record DesignPoint(CoreSpec core, String model, MxFormat mxW, MxFormat mx
     return core.dsp();
   }
 
-  /** For people and plot labels: {@code E4M3}, {@code E4M3 x float8_e5m2 (4 lanes) +DSP}, {@code MXFP4_E2M1 (MX)}. */
+  /**
+   * For people and plot labels: {@code E4M3}, {@code E4M3 x float8_e5m2 (4 lanes) +DSP}, {@code
+   * MXFP4_E2M1 (MX)}.
+   */
   public String label() {
     return isMx() ? shortLabel() + " (MX)" : core.label();
   }

@@ -27,13 +27,14 @@ import org.exmy.simulator.NumberFormat;
  *       their names;
  * </ul>
  *
- * and MX formats ({@link MxFormat}): {@code MX*} the six of the OCP spec (block 32), {@code MX*:block=K}
- * the same with blocks of K, and any MX name. MX formats are kept apart ({@link #mxFormats}); a
- * sweep rates them with MX quantization and makes no core of them (there is no MX core yet).
+ * and MX formats ({@link MxFormat}): {@code MX*} the six of the OCP spec (block 32), {@code
+ * MX*:block=K} the same with blocks of K, and any MX name. MX formats are kept apart ({@link
+ * #mxFormats}); a sweep rates them with MX quantization and makes no core of them (there is no MX
+ * core yet).
  *
  * <p>Every item is optionally restricted by {@code :bits=N} or {@code :bits=A..B} (e.g. {@code
- * E*M*:bits=4..6}). Formats with equal parameters are kept once, under the first name met
- * (E2M1 before float4_e2m1fn); {@link #aliases} lists the other names.
+ * E*M*:bits=4..6}). Formats with equal parameters are kept once, under the first name met (E2M1
+ * before float4_e2m1fn); {@link #aliases} lists the other names.
  */
 public final class FormatGrid {
   /** The default list: every ExMy of 3..8 bits, INT3..INT8, and the ml_dtypes names. */
@@ -45,7 +46,8 @@ public final class FormatGrid {
   private final Map<NumberFormat, List<String>> aliases;
   private final List<MxFormat> mx;
 
-  private FormatGrid(List<NumberFormat> formats, Map<NumberFormat, List<String>> aliases, List<MxFormat> mx) {
+  private FormatGrid(
+      List<NumberFormat> formats, Map<NumberFormat, List<String>> aliases, List<MxFormat> mx) {
     this.formats = List.copyOf(formats);
     this.aliases = aliases;
     this.mx = List.copyOf(mx);
@@ -127,7 +129,8 @@ public final class FormatGrid {
       lo = Integer.parseInt(m.group(2));
       hi = m.group(3) == null ? lo : Integer.parseInt(m.group(3));
       if (lo > hi) {
-        throw new FormatException("--formats item '" + item + "': empty bit range " + lo + ".." + hi);
+        throw new FormatException(
+            "--formats item '" + item + "': empty bit range " + lo + ".." + hi);
       }
     }
     String b = base.toLowerCase(Locale.ROOT);
@@ -223,11 +226,13 @@ public final class FormatGrid {
       for (String item : spec.split(",")) {
         String[] wa = item.trim().split("/");
         if (wa.length != 2) {
-          throw new FormatException("--pairs item '" + item.trim() + "' is not W/A (e.g. E4M3/E5M2), same or all");
+          throw new FormatException(
+              "--pairs item '" + item.trim() + "' is not W/A (e.g. E4M3/E5M2), same or all");
         }
         boolean mw = MxFormat.isMx(wa[0]);
         if (mw != MxFormat.isMx(wa[1])) {
-          throw new FormatException("--pairs item '" + item.trim() + "': MX weights need MX activations");
+          throw new FormatException(
+              "--pairs item '" + item.trim() + "': MX weights need MX activations");
         }
         if (!mw) {
           out.add(new NumberFormat[] {Formats.parse(wa[0]), Formats.parse(wa[1])});

@@ -35,11 +35,12 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * {@code exmy mixed}: per-layer formats under a LUT budget ({@link MixedPrecision}), with the
  * candidates' core costs from the sweep's cost stage (Yosys xc7, cached like a sweep's), a front of
- * mixed against uniform assignments, and the chosen assignment's cores in one folder with a manifest.
+ * mixed against uniform assignments, and the chosen assignment's cores in one folder with a
+ * manifest.
  *
  * <p>The cost of a linear node is its core's LUTs times the cores it gets: {@code --macs-per-node}
- * cores each (default 1), or, with {@code --cycles C}, {@code ceil(MACs per item / C)} cores so that
- * every node finishes one item in C cycles.
+ * cores each (default 1), or, with {@code --cycles C}, {@code ceil(MACs per item / C)} cores so
+ * that every node finishes one item in C cycles.
  */
 public final class MixedFlow {
   private MixedFlow() {}
@@ -58,9 +59,17 @@ public final class MixedFlow {
    * @param cache the sweep's result cache
    * @param work folder for synthesis files
    */
-  public record Settings(FormatGrid grid, String pairs,
-      java.util.function.BiFunction<NumberFormat, NumberFormat, QuantOptions> ptq, long budget, long macsPerNode, Long cycles,
-      int rounds, int tries, Path cache, Path work) {}
+  public record Settings(
+      FormatGrid grid,
+      String pairs,
+      java.util.function.BiFunction<NumberFormat, NumberFormat, QuantOptions> ptq,
+      long budget,
+      long macsPerNode,
+      Long cycles,
+      int rounds,
+      int tries,
+      Path cache,
+      Path work) {}
 
   /**
    * What was found.
@@ -75,10 +84,20 @@ public final class MixedFlow {
    * @param uniform each candidate everywhere, measured
    * @param mixed the mixed assignments at the front's budgets, measured (the chosen one among them)
    */
-  public record Outcome(MixedPrecision study, List<CoreSpec> cores, long[] coreLuts, List<LinearSite> sites,
-      long[] macs, long[] units, Assignment chosen, List<Assignment> uniform, List<Assignment> mixed) {
+  public record Outcome(
+      MixedPrecision study,
+      List<CoreSpec> cores,
+      long[] coreLuts,
+      List<LinearSite> sites,
+      long[] macs,
+      long[] units,
+      Assignment chosen,
+      List<Assignment> uniform,
+      List<Assignment> mixed) {
 
-    /** The Pareto front of {@code list}: no other point costs less and measures at least as well. */
+    /**
+     * The Pareto front of {@code list}: no other point costs less and measures at least as well.
+     */
     public List<Assignment> front(List<Assignment> list) {
       Metric m = study.metric();
       List<Assignment> sorted = new ArrayList<>(list);
@@ -95,7 +114,9 @@ public final class MixedFlow {
       return out;
     }
 
-    /** An assignment as text: {@code E4M3 ×3, INT8 ×1} in site order runs ({@code conv1=E4M3 ...}). */
+    /**
+     * An assignment as text: {@code E4M3 ×3, INT8 ×1} in site order runs ({@code conv1=E4M3 ...}).
+     */
     public String describe(Assignment a) {
       StringBuilder sb = new StringBuilder();
       int[] c = a.choice();
@@ -111,9 +132,28 @@ public final class MixedFlow {
   static Sweep.Config costConfig(Settings s) {
     NumberFormat[] first = s.grid().pairs(s.pairs()).get(0);
     QuantOptions q = s.ptq().apply(first[0], first[1]);
-    return new Sweep.Config(s.grid(), s.pairs(), List.of(q.lanes()), CoreSpec.DEFAULT_TERMS, Pipeline.parse("none"),
-        q.accumulator(), List.of(false), List.of(), null, null, null, 0, q, false, 0, true,
-        CoreSynthesis.Options.cellsOnly(), 1, s.work(), s.cache(), Metric.TOP1);
+    return new Sweep.Config(
+        s.grid(),
+        s.pairs(),
+        List.of(q.lanes()),
+        CoreSpec.DEFAULT_TERMS,
+        Pipeline.parse("none"),
+        q.accumulator(),
+        List.of(false),
+        List.of(),
+        null,
+        null,
+        null,
+        0,
+        q,
+        false,
+        0,
+        true,
+        CoreSynthesis.Options.cellsOnly(),
+        1,
+        s.work(),
+        s.cache(),
+        Metric.TOP1);
   }
 
   /** The candidates' cores, one per pair, as the sweep builds them. */
@@ -123,8 +163,10 @@ public final class MixedFlow {
 
   /** Steps {@link #run} reports: the synthesis stages first (one), then the measurements. */
   public static long steps(Model model, Settings s) {
-    return 1 + MixedPrecision.steps(model, cores(s).size()) + 2L * s.grid().pairs(s.pairs()).size() + s.rounds()
-        * (long) s.tries();
+    return 1
+        + MixedPrecision.steps(model, cores(s).size())
+        + 2L * s.grid().pairs(s.pairs()).size()
+        + s.rounds() * (long) s.tries();
   }
 
   /**
@@ -132,8 +174,15 @@ public final class MixedFlow {
    *
    * @param progress called with the steps done so far, out of at most {@link #steps}; may be null
    */
-  public static Outcome run(Model model, ModelData test, Feeds calibration, Settings s, Metric metric, int threads,
-      Sweep.Listener log, IntConsumer progress) {
+  public static Outcome run(
+      Model model,
+      ModelData test,
+      Feeds calibration,
+      Settings s,
+      Metric metric,
+      int threads,
+      Sweep.Listener log,
+      IntConsumer progress) {
     List<CoreSpec> cores = cores(s);
     long[] coreLuts = coreLuts(cores, s, log);
     IntConsumer p = progress == null ? k -> {} : progress;
@@ -142,7 +191,10 @@ public final class MixedFlow {
     long[] macs = Sensitivity.macsPerItem(model, test.inputs());
     long[] units = new long[sites.size()];
     for (int i = 0; i < units.length; i++) {
-      units[i] = s.cycles() == null ? s.macsPerNode() : Math.max(1, (macs[i] + s.cycles() - 1) / s.cycles());
+      units[i] =
+          s.cycles() == null
+              ? s.macsPerNode()
+              : Math.max(1, (macs[i] + s.cycles() - 1) / s.cycles());
     }
     long cheapest = 0;
     for (int i = 0; i < units.length; i++) {
@@ -151,9 +203,14 @@ public final class MixedFlow {
       cheapest += min;
     }
     CoreSpec c0 = cores.get(0);
-    if (cheapest > s.budget() && s.ptq().apply(c0.a(), c0.b()).fp32Layers().isEmpty()) { // before measuring
-      throw new IllegalArgumentException("budget " + s.budget() + " is below the cheapest assignment's cost, "
-          + cheapest + " (every node in its cheapest candidate)");
+    if (cheapest > s.budget()
+        && s.ptq().apply(c0.a(), c0.b()).fp32Layers().isEmpty()) { // before measuring
+      throw new IllegalArgumentException(
+          "budget "
+              + s.budget()
+              + " is below the cheapest assignment's cost, "
+              + cheapest
+              + " (every node in its cheapest candidate)");
     }
     List<MixedPrecision.Candidate> cand = new ArrayList<>();
     for (int f = 0; f < cores.size(); f++) {
@@ -165,13 +222,15 @@ public final class MixedFlow {
       String name = c.a().equals(c.b()) ? c.a().name() : c.a().name() + "/" + c.b().name();
       cand.add(new MixedPrecision.Candidate(name, s.ptq().apply(c.a(), c.b()), cost));
     }
-    MixedPrecision study = MixedPrecision.study(model, test, calibration, cand, metric, threads, k -> p.accept(1 + k));
+    MixedPrecision study =
+        MixedPrecision.study(model, test, calibration, cand, metric, threads, k -> p.accept(1 + k));
     int done = 1 + (int) MixedPrecision.steps(model, cand.size());
     List<Assignment> uniform = new ArrayList<>();
     for (int f = 0; f < cand.size(); f++) {
       uniform.add(study.uniform(f));
     }
-    // the front: a mixed assignment at every uniform cost within reach and half-way between neighbours
+    // the front: a mixed assignment at every uniform cost within reach and half-way between
+    // neighbours
     List<Assignment> mixed = new ArrayList<>();
     TreeSet<Long> costs = new TreeSet<>();
     for (Assignment u : uniform) {
@@ -215,19 +274,25 @@ public final class MixedFlow {
     return best;
   }
 
-  /** Each core's LUTs from the sweep's cost stage (cached; Yosys xc7 without DSP, no timing flows). */
+  /**
+   * Each core's LUTs from the sweep's cost stage (cached; Yosys xc7 without DSP, no timing flows).
+   */
   static long[] coreLuts(List<CoreSpec> cores, Settings s, Sweep.Listener log) {
     Sweep.Outcome o = Sweep.run(costConfig(s), ToolVersions.read(), log);
     Map<String, Long> byLabel = new LinkedHashMap<>();
     for (PointResult r : o.results()) {
-      if (r.cost() != null) byLabel.put(r.core().a().name() + "/" + r.core().b().name(), (long) r.cost().luts());
+      if (r.cost() != null)
+        byLabel.put(r.core().a().name() + "/" + r.core().b().name(), (long) r.cost().luts());
     }
     long[] out = new long[cores.size()];
     for (int f = 0; f < out.length; f++) {
       Long l = byLabel.get(cores.get(f).a().name() + "/" + cores.get(f).b().name());
       if (l == null) {
-        throw new IllegalStateException("no synthesis result for " + cores.get(f).label() + ": "
-            + String.join("; ", o.failures()));
+        throw new IllegalStateException(
+            "no synthesis result for "
+                + cores.get(f).label()
+                + ": "
+                + String.join("; ", o.failures()));
       }
       out[f] = l;
     }
@@ -245,24 +310,53 @@ public final class MixedFlow {
       List<Path> out = new ArrayList<>();
       MixedPrecision st = o.study();
       int[] c = o.chosen().choice();
-      StringBuilder csv = new StringBuilder("site,node,op,macs,units,format_w,format_a,core,core_luts,luts\n");
-      StringBuilder manifest = new StringBuilder("node,op,macs_per_item,units,module,file,core_luts\n");
+      StringBuilder csv =
+          new StringBuilder("site,node,op,macs,units,format_w,format_a,core,core_luts,luts\n");
+      StringBuilder manifest =
+          new StringBuilder("node,op,macs_per_item,units,module,file,core_luts\n");
       Map<Integer, MacCore> generated = new LinkedHashMap<>();
       for (int i = 0; i < c.length; i++) {
         LinearSite site = o.sites().get(i);
         String node = site.nodeName().replace(',', ' ');
         if (c[i] < 0) {
-          csv.append(String.format(Locale.ROOT, "%d,%s,%s,%d,%d,fp32,fp32,,,0%n", i, node, site.opType(), o.macs()[i],
-              o.units()[i]));
+          csv.append(
+              String.format(
+                  Locale.ROOT,
+                  "%d,%s,%s,%d,%d,fp32,fp32,,,0%n",
+                  i,
+                  node,
+                  site.opType(),
+                  o.macs()[i],
+                  o.units()[i]));
           continue;
         }
         CoreSpec core = o.cores().get(c[i]);
         MacCore mc = generated.computeIfAbsent(c[i], k -> MacGenerator.generate(core));
-        csv.append(String.format(Locale.ROOT, "%d,%s,%s,%d,%d,%s,%s,%s,%d,%d%n", i, node, site.opType(), o.macs()[i],
-            o.units()[i], core.a().name(), core.b().name(), mc.moduleName(), o.coreLuts()[c[i]],
-            o.coreLuts()[c[i]] * o.units()[i]));
-        manifest.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%s,%s.v,%d%n", node, site.opType(), o.macs()[i],
-            o.units()[i], mc.moduleName(), mc.moduleName(), o.coreLuts()[c[i]]));
+        csv.append(
+            String.format(
+                Locale.ROOT,
+                "%d,%s,%s,%d,%d,%s,%s,%s,%d,%d%n",
+                i,
+                node,
+                site.opType(),
+                o.macs()[i],
+                o.units()[i],
+                core.a().name(),
+                core.b().name(),
+                mc.moduleName(),
+                o.coreLuts()[c[i]],
+                o.coreLuts()[c[i]] * o.units()[i]));
+        manifest.append(
+            String.format(
+                Locale.ROOT,
+                "%s,%s,%d,%d,%s,%s.v,%d%n",
+                node,
+                site.opType(),
+                o.macs()[i],
+                o.units()[i],
+                mc.moduleName(),
+                mc.moduleName(),
+                o.coreLuts()[c[i]]));
       }
       for (MacCore mc : generated.values()) {
         out.add(Catalogue.writeVerilog(dir.resolve("cores"), mc));
@@ -270,7 +364,8 @@ public final class MixedFlow {
       Path manifestFile = dir.resolve("cores").resolve("manifest.csv");
       AtomicWrite.write(manifestFile, manifest.toString());
       out.add(manifestFile);
-      StringBuilder front = new StringBuilder("kind,on_front,luts," + st.metric().id() + ",predicted,assignment\n");
+      StringBuilder front =
+          new StringBuilder("kind,on_front,luts," + st.metric().id() + ",predicted,assignment\n");
       appendFront(front, "uniform", o.uniform(), o.front(o.uniform()), o);
       appendFront(front, "mixed", o.mixed(), o.front(o.mixed()), o);
       Path mixedCsv = dir.resolve("mixed.csv");
@@ -287,29 +382,40 @@ public final class MixedFlow {
     }
   }
 
-  private static void appendFront(StringBuilder sb, String kind, List<Assignment> all, List<Assignment> front,
-      Outcome o) {
+  private static void appendFront(
+      StringBuilder sb, String kind, List<Assignment> all, List<Assignment> front, Outcome o) {
     for (Assignment a : all) {
-      sb.append(String.format(Locale.ROOT, "%s,%s,%d,%s,%s,%s%n", kind, front.contains(a) ? "yes" : "no", a.cost(),
-          SensitivityReport.num(a.value()), SensitivityReport.num(a.predicted()), o.describe(a)));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%s,%s,%d,%s,%s,%s%n",
+              kind,
+              front.contains(a) ? "yes" : "no",
+              a.cost(),
+              SensitivityReport.num(a.value()),
+              SensitivityReport.num(a.predicted()),
+              o.describe(a)));
     }
   }
 
   private static XYChart chart(String model, Outcome o) {
     Metric m = o.study().metric();
-    XYChart c = SweepPlots.chart(model + ": " + m.label() + " vs total MAC LUTs, uniform and mixed formats",
-        "total LUTs (Yosys xc7)", m.label());
+    XYChart c =
+        SweepPlots.chart(
+            model + ": " + m.label() + " vs total MAC LUTs, uniform and mixed formats",
+            "total LUTs (Yosys xc7)",
+            m.label());
     series(c, "uniform", o.uniform(), SeriesMarkers.CIRCLE);
     series(c, "mixed", o.mixed(), SeriesMarkers.DIAMOND);
-    series(c, "uniform front", o.front(o.uniform()), SeriesMarkers.NONE).setXYSeriesRenderStyle(
-        XYSeries.XYSeriesRenderStyle.Line);
-    series(c, "mixed front", o.front(o.mixed()), SeriesMarkers.NONE).setXYSeriesRenderStyle(
-        XYSeries.XYSeriesRenderStyle.Line);
+    series(c, "uniform front", o.front(o.uniform()), SeriesMarkers.NONE)
+        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    series(c, "mixed front", o.front(o.mixed()), SeriesMarkers.NONE)
+        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     return c;
   }
 
-  private static XYSeries series(XYChart c, String name, List<Assignment> list,
-      org.knowm.xchart.style.markers.Marker marker) {
+  private static XYSeries series(
+      XYChart c, String name, List<Assignment> list, org.knowm.xchart.style.markers.Marker marker) {
     List<Assignment> sorted = new ArrayList<>(list);
     sorted.removeIf(a -> !Double.isFinite(a.value()));
     sorted.sort(Comparator.comparingLong(Assignment::cost));

@@ -20,7 +20,8 @@ final class ModelContext {
   final Feeds calib;
   private Map<String, Tensor> fp32;
 
-  private ModelContext(String name, Model model, String hash, String dataKey, ModelData test, Feeds calib) {
+  private ModelContext(
+      String name, Model model, String hash, String dataKey, ModelData test, Feeds calib) {
     this.name = name;
     this.model = model;
     this.hash = hash;
@@ -39,21 +40,33 @@ final class ModelContext {
     Model model = ReferenceModels.load(m);
     String data = c.data() != null ? c.data() : ReferenceModels.defaultData(m);
     if (data == null) {
-      throw new org.exmy.nn.NnException("--data is needed for the model file " + m
-          + " (a .npz with an array per input, or fashion-mnist)");
+      throw new org.exmy.nn.NnException(
+          "--data is needed for the model file "
+              + m
+              + " (a .npz with an array per input, or fashion-mnist)");
     }
     ModelData test = ModelData.load(data, model, Datasets.Split.TEST);
     if (c.limit() != null) {
       test = test.head(c.limit());
     }
     if ((c.metric() == null || c.metric() == Metric.TOP1) && test.labels() == null) {
-      throw new org.exmy.nn.NnException(test.source() + ": no labels (an array y) to rate " + m
-          + " by top-1; use --metric fidelity");
+      throw new org.exmy.nn.NnException(
+          test.source()
+              + ": no labels (an array y) to rate "
+              + m
+              + " by top-1; use --metric fidelity");
     }
-    Feeds calib = ModelData.calibration(c.calibData() != null ? c.calibData() : data, model, c.calibImages());
-    String dataKey = c.data() != null ? c.data() : "default:" + m.toLowerCase(java.util.Locale.ROOT);
-    return new ModelContext(m, model, ResultCache.key(java.util.Base64.getEncoder()
-        .encodeToString(ReferenceModels.bytes(m))), dataKey, test, calib);
+    Feeds calib =
+        ModelData.calibration(c.calibData() != null ? c.calibData() : data, model, c.calibImages());
+    String dataKey =
+        c.data() != null ? c.data() : "default:" + m.toLowerCase(java.util.Locale.ROOT);
+    return new ModelContext(
+        m,
+        model,
+        ResultCache.key(java.util.Base64.getEncoder().encodeToString(ReferenceModels.bytes(m))),
+        dataKey,
+        test,
+        calib);
   }
 
   /**
@@ -63,9 +76,15 @@ final class ModelContext {
    * @throws org.exmy.nn.NnException for a model file that cannot be read
    */
   static ModelContext keysOnly(String m, Sweep.Config c) {
-    String dataKey = c.data() != null ? c.data() : "default:" + m.toLowerCase(java.util.Locale.ROOT);
-    return new ModelContext(m, null, ResultCache.key(java.util.Base64.getEncoder()
-        .encodeToString(ReferenceModels.bytes(m))), dataKey, null, null);
+    String dataKey =
+        c.data() != null ? c.data() : "default:" + m.toLowerCase(java.util.Locale.ROOT);
+    return new ModelContext(
+        m,
+        null,
+        ResultCache.key(java.util.Base64.getEncoder().encodeToString(ReferenceModels.bytes(m))),
+        dataKey,
+        null,
+        null);
   }
 
   synchronized Map<String, Tensor> fp32(int threads) {

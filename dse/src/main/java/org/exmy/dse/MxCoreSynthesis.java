@@ -32,7 +32,8 @@ public final class MxCoreSynthesis {
    *
    * @param progress where to report each step (one line each), or null
    */
-  public static SynthCsv.Row run(MxCore core, Path dir, CoreSynthesis.Options opt, Consumer<String> progress) {
+  public static SynthCsv.Row run(
+      MxCore core, Path dir, CoreSynthesis.Options opt, Consumer<String> progress) {
     boolean dsp = core.spec().dsp();
     Path v;
     try {
@@ -47,10 +48,19 @@ public final class MxCoreSynthesis {
     Ice40Result ice40 = null;
     if (opt.flows().contains("ice40")) {
       long t0 = System.nanoTime();
-      ice40 = new Ice40Runner(Ice40Runner.DEFAULT_TIMEOUT, opt.seed(), Ice40Runner.DEFAULT_TARGET_MHZ)
-          .run(List.of(v), core.moduleName(), ports, CoreSynthesis.CLOCK, dir);
-      step(progress, core, String.format(Locale.ROOT, "iCE40 HX8K: %d LCs (+%d wrapper), %.2f MHz", ice40.coreLcs(),
-          ice40.wrapperCells(), ice40.fmaxMhz()), t0);
+      ice40 =
+          new Ice40Runner(Ice40Runner.DEFAULT_TIMEOUT, opt.seed(), Ice40Runner.DEFAULT_TARGET_MHZ)
+              .run(List.of(v), core.moduleName(), ports, CoreSynthesis.CLOCK, dir);
+      step(
+          progress,
+          core,
+          String.format(
+              Locale.ROOT,
+              "iCE40 HX8K: %d LCs (+%d wrapper), %.2f MHz",
+              ice40.coreLcs(),
+              ice40.wrapperCells(),
+              ice40.fmaxMhz()),
+          t0);
     }
     long t0 = System.nanoTime();
     SynthResult cost = new YosysRunner().synthesize(v, core.moduleName(), dsp, dir);
@@ -58,17 +68,31 @@ public final class MxCoreSynthesis {
     StaTiming sta = null;
     if (opt.flows().contains("xc7")) {
       t0 = System.nanoTime();
-      sta = new Xc7StaRunner().run(List.of(v), core.moduleName(), ports, CoreSynthesis.CLOCK, dsp, dir);
-      step(progress, core, String.format(Locale.ROOT, "xc7 logic delay: %s%.3f ns", sta.exact() ? "" : "at most ",
-          sta.criticalNs()), t0);
+      sta =
+          new Xc7StaRunner()
+              .run(List.of(v), core.moduleName(), ports, CoreSynthesis.CLOCK, dsp, dir);
+      step(
+          progress,
+          core,
+          String.format(
+              Locale.ROOT,
+              "xc7 logic delay: %s%.3f ns",
+              sta.exact() ? "" : "at most ",
+              sta.criticalNs()),
+          t0);
     }
     return new SynthCsv.Row(core.label(), cost, ice40, sta);
   }
 
   private static void step(Consumer<String> progress, MxCore core, String what, long t0) {
     if (progress != null) {
-      progress.accept(String.format(Locale.ROOT, "synth: %s: %s (%.1f s)", core.label(), what,
-          (System.nanoTime() - t0) / 1e9));
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "synth: %s: %s (%.1f s)",
+              core.label(),
+              what,
+              (System.nanoTime() - t0) / 1e9));
     }
   }
 }

@@ -18,17 +18,19 @@ import org.knowm.xchart.internal.chartpart.Annotation;
  * Text labels next to data points of an XChart plot, placed so that they overlap neither each
  * other, nor the points, nor the plot's edge where that can be helped. XChart has no per-point
  * labels, and its {@code AnnotationText} centres its text on the point and draws it as glyph
- * outlines; this draws real text ({@code drawString}), so an SVG holds the labels as
- * {@code <text>} elements.
+ * outlines; this draws real text ({@code drawString}), so an SVG holds the labels as {@code <text>}
+ * elements.
  *
  * <p>Placement is greedy, labels on the front first: each label takes the first of a fixed list of
- * positions around its point (right, left, above, below, the diagonals, then the same further
- * away with a thin leader line) that collides with nothing placed so far (labels, points, the
- * plot's lines) and is nearer to its own point than to any other; if none is free, the position
- * with the least overlap, with a leader line to its point.
+ * positions around its point (right, left, above, below, the diagonals, then the same further away
+ * with a thin leader line) that collides with nothing placed so far (labels, points, the plot's
+ * lines) and is nearer to its own point than to any other; if none is free, the position with the
+ * least overlap, with a leader line to its point.
  */
 final class PointLabels extends Annotation {
-  /** A label: data coordinates of its point, the text, and whether it is emphasised (bold, black). */
+  /**
+   * A label: data coordinates of its point, the text, and whether it is emphasised (bold, black).
+   */
   record Label(double x, double y, String text, boolean strong) {}
 
   private static final int GAP = 5;
@@ -62,7 +64,8 @@ final class PointLabels extends Annotation {
       return;
     }
     Object aa = g.getRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     double left = Math.min(getXAxisScreenValueForMin(), getXAxisScreenValueForMax());
     double right = Math.max(getXAxisScreenValueForMin(), getXAxisScreenValueForMax());
     double top = Math.min(getYAxisScreenValueForMin(), getYAxisScreenValueForMax());
@@ -80,8 +83,12 @@ final class PointLabels extends Annotation {
     List<Line2D> segments = new ArrayList<>();
     for (double[][] l : lines) {
       for (int i = 1; i < l[0].length; i++) {
-        segments.add(new Line2D.Double(getXAxisScreenValue(l[0][i - 1]), getYAxisScreenValue(l[1][i - 1]),
-            getXAxisScreenValue(l[0][i]), getYAxisScreenValue(l[1][i])));
+        segments.add(
+            new Line2D.Double(
+                getXAxisScreenValue(l[0][i - 1]),
+                getYAxisScreenValue(l[1][i - 1]),
+                getXAxisScreenValue(l[0][i]),
+                getYAxisScreenValue(l[1][i])));
       }
     }
     List<Label> order = new ArrayList<>(labels);
@@ -102,8 +109,13 @@ final class PointLabels extends Annotation {
         for (Rectangle2D c : ring == 0 ? near(px, py, w, h, d) : around(px, py, w, h, d)) {
           // close to its point a label needs no leader line, but must not look like another point's
           Line2D leader = ring == 0 ? null : leader(px, py, c);
-          double score = overlap(c, taken) + outside(c, plot) * 4 + crossings(c, segments)
-              + (leader == null ? (nearerToAnother(c, px, py, screen) ? area(c) : 0) : crossed(leader, taken, px, py));
+          double score =
+              overlap(c, taken)
+                  + outside(c, plot) * 4
+                  + crossings(c, segments)
+                  + (leader == null
+                      ? (nearerToAnother(c, px, py, screen) ? area(c) : 0)
+                      : crossed(leader, taken, px, py));
           if (score < bestScore) {
             best = c;
             bestLeader = leader;
@@ -131,7 +143,10 @@ final class PointLabels extends Annotation {
       g.fill(box);
       g.setFont(font);
       g.setColor(l.strong() ? Color.BLACK : new Color(70, 70, 70));
-      g.drawString(l.text(), (float) box.getMinX(), (float) (box.getMinY() + g.getFontMetrics(font).getAscent()));
+      g.drawString(
+          l.text(),
+          (float) box.getMinX(),
+          (float) (box.getMinY() + g.getFontMetrics(font).getAscent()));
     }
     g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, aa);
   }
@@ -195,8 +210,12 @@ final class PointLabels extends Annotation {
     return r.getWidth() * r.getHeight();
   }
 
-  /** True when some other point is nearer to the box than its own point (px, py): the label would mislead. */
-  private static boolean nearerToAnother(Rectangle2D c, double px, double py, List<Point2D> points) {
+  /**
+   * True when some other point is nearer to the box than its own point (px, py): the label would
+   * mislead.
+   */
+  private static boolean nearerToAnother(
+      Rectangle2D c, double px, double py, List<Point2D> points) {
     double own = distance(c, px, py);
     for (Point2D q : points) {
       boolean self = Math.abs(q.getX() - px) < 0.5 && Math.abs(q.getY() - py) < 0.5;

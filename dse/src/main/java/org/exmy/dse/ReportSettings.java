@@ -12,10 +12,14 @@ public record ReportSettings(LinkedHashMap<String, String> entries) {
     entries = entries == null ? new LinkedHashMap<>() : new LinkedHashMap<>(entries);
   }
 
-  /** Settings from alternating keys and values: {@code of("command", "exmy sweep", "models", "cnn")}. */
+  /**
+   * Settings from alternating keys and values: {@code of("command", "exmy sweep", "models",
+   * "cnn")}.
+   */
   public static ReportSettings of(String... keysAndValues) {
     if (keysAndValues.length % 2 != 0) {
-      throw new IllegalArgumentException("keys and values must alternate; got " + keysAndValues.length + " strings");
+      throw new IllegalArgumentException(
+          "keys and values must alternate; got " + keysAndValues.length + " strings");
     }
     LinkedHashMap<String, String> m = new LinkedHashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {

@@ -17,16 +17,16 @@ import java.util.Properties;
 import org.exmy.base.AtomicWrite;
 
 /**
- * Results of sweep stages on disk, one small file per result, named by the stage and the SHA-256
- * of its full configuration (which includes the tool versions): content-addressed, so every
- * writer of an entry writes the same bytes, and a writer never rewrites another configuration's
- * entry. Safe for many threads, processes and machines on one folder, a network file system (NFS)
- * included, without any lock ({@code flock} is not relied upon):
+ * Results of sweep stages on disk, one small file per result, named by the stage and the SHA-256 of
+ * its full configuration (which includes the tool versions): content-addressed, so every writer of
+ * an entry writes the same bytes, and a writer never rewrites another configuration's entry. Safe
+ * for many threads, processes and machines on one folder, a network file system (NFS) included,
+ * without any lock ({@code flock} is not relied upon):
  *
  * <ul>
- *   <li>an entry is written in full to a temporary file in the same folder, flushed to the disk
- *       and then renamed into place ({@link AtomicWrite}); a rename is atomic on NFS too, so a
- *       reader sees the whole entry or none;
+ *   <li>an entry is written in full to a temporary file in the same folder, flushed to the disk and
+ *       then renamed into place ({@link AtomicWrite}); a rename is atomic on NFS too, so a reader
+ *       sees the whole entry or none;
  *   <li>its last line is a {@code # sha256} digest of the lines before it, and {@link #get} takes
  *       an entry only when the digest and the stored configuration match: a file torn some other
  *       way (a copy cut short, a disk error) is no result but a miss, computed again;
@@ -58,7 +58,8 @@ public final class ResultCache {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot use the result cache " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot use the result cache " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -100,7 +101,8 @@ public final class ResultCache {
   public Optional<Properties> get(String stage, String configuration) {
     Path f = file(stage, configuration);
     String text = read(f);
-    if (text != null && !intact(text)) text = null; // torn: no result, computed again and overwritten
+    if (text != null && !intact(text))
+      text = null; // torn: no result, computed again and overwritten
     if (text == null) text = read(legacyFile(stage, configuration));
     if (text == null) return Optional.empty();
     Properties p = new Properties();
@@ -136,11 +138,16 @@ public final class ResultCache {
     try {
       p.store(w, null);
       // without the date comment and in key order, so equal results give equal files
-      String text = w.toString().lines().filter(l -> !l.startsWith("#")).sorted()
-          .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+      String text =
+          w.toString()
+              .lines()
+              .filter(l -> !l.startsWith("#"))
+              .sorted()
+              .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
       AtomicWrite.write(f, text + DIGEST + key(text) + "\n");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the result cache file " + f + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write the result cache file " + f + ": " + e.getMessage(), e);
     }
   }
 }

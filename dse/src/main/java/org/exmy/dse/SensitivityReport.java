@@ -17,11 +17,24 @@ public final class SensitivityReport {
 
   /** The CSV: one row per linear site, the most sensitive first. */
   public static String csv(String model, String formats, Sensitivity s) {
-    StringBuilder sb = new StringBuilder("rank,model,formats,site,node,op,macs,metric,value,drop\n");
+    StringBuilder sb =
+        new StringBuilder("rank,model,formats,site,node,op,macs,metric,value,drop\n");
     int rank = 1;
     for (Sensitivity.Row r : s.rows()) {
-      sb.append(String.format(Locale.ROOT, "%d,%s,%s,%d,%s,%s,%d,%s,%s,%s%n", rank++, model, formats, r.site(),
-          r.node().replace(',', ' '), r.op(), r.macs(), s.metric().id(), num(r.value()), num(r.drop())));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%d,%s,%s,%d,%s,%s,%d,%s,%s,%s%n",
+              rank++,
+              model,
+              formats,
+              r.site(),
+              r.node().replace(',', ' '),
+              r.op(),
+              r.macs(),
+              s.metric().id(),
+              num(r.value()),
+              num(r.drop())));
     }
     return sb.toString();
   }
@@ -33,11 +46,19 @@ public final class SensitivityReport {
     return String.format(Locale.ROOT, "%.4f", v);
   }
 
-  /** Writes {@code sensitivity.csv}, {@code sensitivity.png} and {@code sensitivity.svg} into {@code dir}. */
+  /**
+   * Writes {@code sensitivity.csv}, {@code sensitivity.png} and {@code sensitivity.svg} into {@code
+   * dir}.
+   */
   public static List<Path> write(Path dir, String model, String formats, Sensitivity s) {
-    CategoryChart c = new CategoryChartBuilder().width(SweepPlots.WIDTH).height(SweepPlots.HEIGHT)
-        .title(model + " " + formats + ": one linear node quantized at a time").xAxisTitle("node (site)")
-        .yAxisTitle(s.metric().label() + " drop").build();
+    CategoryChart c =
+        new CategoryChartBuilder()
+            .width(SweepPlots.WIDTH)
+            .height(SweepPlots.HEIGHT)
+            .title(model + " " + formats + ": one linear node quantized at a time")
+            .xAxisTitle("node (site)")
+            .yAxisTitle(s.metric().label() + " drop")
+            .build();
     c.getStyler().setLegendVisible(false);
     c.getStyler().setXAxisLabelRotation(60);
     List<String> names = new ArrayList<>();
@@ -48,8 +69,11 @@ public final class SensitivityReport {
     }
     c.addSeries("drop", names, drops);
     SweepPlots.Plot p = SweepPlots.render("sensitivity", model, c);
-    List<Path> out = List.of(dir.resolve("sensitivity.csv"), dir.resolve("sensitivity.png"),
-        dir.resolve("sensitivity.svg"));
+    List<Path> out =
+        List.of(
+            dir.resolve("sensitivity.csv"),
+            dir.resolve("sensitivity.png"),
+            dir.resolve("sensitivity.svg"));
     try {
       AtomicWrite.write(out.get(0), csv(model, formats, s));
       AtomicWrite.write(out.get(1), p.png());

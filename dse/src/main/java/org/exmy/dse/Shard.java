@@ -18,9 +18,11 @@ import java.util.function.ToDoubleFunction;
 public record Shard(int index, int count) {
   /** Checks the range. */
   public Shard {
-    if (count < 1) throw new IllegalArgumentException("--shard: N must be at least 1, got " + count);
+    if (count < 1)
+      throw new IllegalArgumentException("--shard: N must be at least 1, got " + count);
     if (index < 0 || index >= count) {
-      throw new IllegalArgumentException("--shard: I must be in 0.." + (count - 1) + ", got " + index);
+      throw new IllegalArgumentException(
+          "--shard: I must be in 0.." + (count - 1) + ", got " + index);
     }
   }
 
@@ -32,11 +34,14 @@ public record Shard(int index, int count) {
   public static Shard parse(String text) {
     String t = text == null ? "" : text.trim();
     int slash = t.indexOf('/');
-    if (slash <= 0 || slash == t.length() - 1 || !t.substring(0, slash).matches("\\d{1,9}")
+    if (slash <= 0
+        || slash == t.length() - 1
+        || !t.substring(0, slash).matches("\\d{1,9}")
         || !t.substring(slash + 1).matches("\\d{1,9}")) {
       throw new IllegalArgumentException("--shard must be I/N (e.g. 0/4), got '" + text + "'");
     }
-    return new Shard(Integer.parseInt(t.substring(0, slash)), Integer.parseInt(t.substring(slash + 1)));
+    return new Shard(
+        Integer.parseInt(t.substring(0, slash)), Integer.parseInt(t.substring(slash + 1)));
   }
 
   /**
@@ -58,7 +63,10 @@ public record Shard(int index, int count) {
    * @param key a stable identity of an item (a stage's configuration)
    * @param cost the item's estimated cost
    */
-  public static <T> int[] assign(List<T> items, int count, java.util.function.Function<T, String> key,
+  public static <T> int[] assign(
+      List<T> items,
+      int count,
+      java.util.function.Function<T, String> key,
       ToDoubleFunction<T> cost) {
     List<Integer> order = new ArrayList<>();
     String[] hashes = new String[items.size()];
@@ -66,8 +74,9 @@ public record Shard(int index, int count) {
       order.add(i);
       hashes[i] = ResultCache.key(key.apply(items.get(i)));
     }
-    order.sort(Comparator.<Integer>comparingDouble(i -> -cost.applyAsDouble(items.get(i)))
-        .thenComparing(i -> hashes[i]));
+    order.sort(
+        Comparator.<Integer>comparingDouble(i -> -cost.applyAsDouble(items.get(i)))
+            .thenComparing(i -> hashes[i]));
     double[] load = new double[count];
     int[] out = new int[items.size()];
     for (int i : order) {
@@ -82,7 +91,8 @@ public record Shard(int index, int count) {
   }
 
   /** The items of this shard, in their given order. */
-  public <T> List<T> select(List<T> items, java.util.function.Function<T, String> key, ToDoubleFunction<T> cost) {
+  public <T> List<T> select(
+      List<T> items, java.util.function.Function<T, String> key, ToDoubleFunction<T> cost) {
     int[] a = assign(items, count, key, cost);
     List<T> out = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {

@@ -16,17 +16,18 @@ import org.exmy.base.ToolRun;
  * --shard I/N} into the shared result cache, and a collect job, submitted with {@code
  * --dependency=afterok:<array>}, that assembles {@code points.csv}, {@code pareto.csv}, the plots
  * and the report from the cache ({@code exmy sweep ... --collect}). Written as two plain {@code
- * sbatch} scripts, so that they can be read, edited and submitted by hand; {@link #submit} does what
- * {@code --submit} does. A failed task is submitted again alone with {@code sbatch --array=I} (its
- * finished stages stay in the cache), then the collect job.
+ * sbatch} scripts, so that they can be read, edited and submitted by hand; {@link #submit} does
+ * what {@code --submit} does. A failed task is submitted again alone with {@code sbatch --array=I}
+ * (its finished stages stay in the cache), then the collect job.
  *
- * <p>The Verilator model cache ({@code EXMY_CACHE}, which relies on file locks) is per node:
- * {@code $EXMY_NODE_CACHE}, else {@code $TMPDIR/exmy-cache-$USER} (or {@code /tmp/...}). The result
- * cache ({@code --cache}) is the one shared folder, safe on NFS ({@link ResultCache}).
+ * <p>The Verilator model cache ({@code EXMY_CACHE}, which relies on file locks) is per node: {@code
+ * $EXMY_NODE_CACHE}, else {@code $TMPDIR/exmy-cache-$USER} (or {@code /tmp/...}). The result cache
+ * ({@code --cache}) is the one shared folder, safe on NFS ({@link ResultCache}).
  */
 public final class SlurmJobs {
   /** The array script's file name in the output folder. */
   public static final String ARRAY_SCRIPT = "sweep-array.sbatch";
+
   /** The collect script's file name. */
   public static final String COLLECT_SCRIPT = "sweep-collect.sbatch";
 
@@ -49,13 +50,15 @@ public final class SlurmJobs {
       if (arraySize < 1 || arraySize > 10_000) {
         throw new IllegalArgumentException("--array-size must be 1..10000, got " + arraySize);
       }
-      if (cpus < 1 || cpus > 1024) throw new IllegalArgumentException("--cpus must be 1..1024, got " + cpus);
+      if (cpus < 1 || cpus > 1024)
+        throw new IllegalArgumentException("--cpus must be 1..1024, got " + cpus);
       if (partition != null && !SLURM_WORD.matcher(partition).matches()) {
-        throw new IllegalArgumentException("--partition must be a SLURM partition name, got '" + partition + "'");
+        throw new IllegalArgumentException(
+            "--partition must be a SLURM partition name, got '" + partition + "'");
       }
       if (time != null && !time.matches("\\d+(-\\d+)?(:\\d+){0,2}")) {
-        throw new IllegalArgumentException("--time must be SLURM's MM, HH:MM:SS or D-HH[:MM[:SS]], got '"
-            + time + "'");
+        throw new IllegalArgumentException(
+            "--time must be SLURM's MM, HH:MM:SS or D-HH[:MM[:SS]], got '" + time + "'");
       }
     }
   }
@@ -64,15 +67,20 @@ public final class SlurmJobs {
    * What the jobs run.
    *
    * @param exmy the command that starts exmy on a node (java, its options, class path, main class)
-   * @param sweepArgs the sweep's own arguments, without {@code -o}, {@code --cache}, {@code --shard}
-   *     and the SLURM options
+   * @param sweepArgs the sweep's own arguments, without {@code -o}, {@code --cache}, {@code
+   *     --shard} and the SLURM options
    * @param userJobs true when {@code sweepArgs} set {@code --jobs} (else each shard gets {@code
    *     --jobs $SLURM_CPUS_PER_TASK})
    * @param out the output folder (absolute): report, scripts, the tasks' logs
    * @param cache the shared result cache (absolute)
    * @param workDir the folder the jobs start in (absolute)
    */
-  public record Sweep(List<String> exmy, List<String> sweepArgs, boolean userJobs, Path out, Path cache,
+  public record Sweep(
+      List<String> exmy,
+      List<String> sweepArgs,
+      boolean userJobs,
+      Path out,
+      Path cache,
       Path workDir) {}
 
   /** The two scripts written, and the commands that submit them by hand. */
@@ -90,15 +98,18 @@ public final class SlurmJobs {
   public static Scripts write(Sweep s, Options o) {
     for (Path p : List.of(s.out(), s.workDir())) {
       if (!p.toString().matches("[^\\s%]+")) {
-        throw new IllegalArgumentException(p + ": an #SBATCH line cannot hold a folder with a blank or %");
+        throw new IllegalArgumentException(
+            p + ": an #SBATCH line cannot hold a folder with a blank or %");
       }
     }
     Path dir = s.out().resolve("slurm");
-    Scripts scripts = new Scripts(dir.resolve(ARRAY_SCRIPT), dir.resolve(COLLECT_SCRIPT), dir.resolve("logs"));
+    Scripts scripts =
+        new Scripts(dir.resolve(ARRAY_SCRIPT), dir.resolve(COLLECT_SCRIPT), dir.resolve("logs"));
     write(scripts.array(), arrayScript(s, o, scripts));
     write(scripts.collect(), collectScript(s, o, scripts));
     try {
-      java.nio.file.Files.createDirectories(scripts.logs()); // sbatch does not create the --output folder
+      java.nio.file.Files.createDirectories(
+          scripts.logs()); // sbatch does not create the --output folder
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + scripts.logs() + ": " + e.getMessage(), e);
     }
@@ -116,8 +127,16 @@ public final class SlurmJobs {
   /** The job-array script: task I runs shard I/N. */
   static String arrayScript(Sweep s, Options o, Scripts where) {
     int n = o.arraySize();
-    StringBuilder sb = header("exmy sweep as a SLURM job array: task I of " + n + " computes shard I/" + n
-        + " of the sweep's stages into the shared result cache " + s.cache() + ".", where);
+    StringBuilder sb =
+        header(
+            "exmy sweep as a SLURM job array: task I of "
+                + n
+                + " computes shard I/"
+                + n
+                + " of the sweep's stages into the shared result cache "
+                + s.cache()
+                + ".",
+            where);
     sb.append("#SBATCH --job-name=exmy-sweep\n");
     sb.append("#SBATCH --array=0-").append(n - 1).append('\n');
     options(sb, o, o.cpus());
@@ -132,9 +151,16 @@ public final class SlurmJobs {
 
   /** The collect script: the report from the cache, nothing computed. */
   static String collectScript(Sweep s, Options o, Scripts where) {
-    StringBuilder sb = header("exmy sweep, collect job: assembles points.csv, pareto.csv, plots and report.html"
-        + " in " + s.out() + " from the result cache " + s.cache() + ", computing nothing (exit 2, naming"
-        + " how many stages are missing, when a shard did not finish).", where);
+    StringBuilder sb =
+        header(
+            "exmy sweep, collect job: assembles points.csv, pareto.csv, plots and report.html"
+                + " in "
+                + s.out()
+                + " from the result cache "
+                + s.cache()
+                + ", computing nothing (exit 2, naming"
+                + " how many stages are missing, when a shard did not finish).",
+            where);
     sb.append("#SBATCH --job-name=exmy-collect\n");
     options(sb, o, 1);
     sb.append("#SBATCH --output=").append(where.logs().resolve("collect.out")).append('\n');
@@ -147,10 +173,14 @@ public final class SlurmJobs {
     StringBuilder sb = new StringBuilder("#!/bin/bash\n");
     sb.append("# ").append(what).append('\n');
     sb.append("# Written by exmy sweep --slurm. Submit both (what --submit does):\n");
-    sb.append("#   array=$(sbatch --parsable ").append(quote(where.array().toString())).append(")\n");
-    sb.append("#   sbatch --parsable --dependency=afterok:${array%%;*} ").append(quote(where.collect().toString()))
+    sb.append("#   array=$(sbatch --parsable ")
+        .append(quote(where.array().toString()))
+        .append(")\n");
+    sb.append("#   sbatch --parsable --dependency=afterok:${array%%;*} ")
+        .append(quote(where.collect().toString()))
         .append('\n');
-    sb.append("# A failed task I alone (its finished stages stay cached), then the collect job again:\n");
+    sb.append(
+        "# A failed task I alone (its finished stages stay cached), then the collect job again:\n");
     sb.append("#   sbatch --array=I ").append(quote(where.array().toString())).append('\n');
     sb.append("#   sbatch ").append(quote(where.collect().toString())).append('\n');
     sb.append("# Progress: the same exmy sweep command with --status.\n");
@@ -166,7 +196,8 @@ public final class SlurmJobs {
   private static void body(StringBuilder sb, Sweep s) {
     sb.append("#SBATCH --chdir=").append(s.workDir()).append('\n');
     sb.append("set -euo pipefail\n");
-    sb.append("# Verilator models: a cache per node (it uses file locks); results: the shared --cache\n");
+    sb.append(
+        "# Verilator models: a cache per node (it uses file locks); results: the shared --cache\n");
     sb.append("export EXMY_CACHE=\"${EXMY_NODE_CACHE:-${TMPDIR:-/tmp}/exmy-cache-$(id -un)}\"\n");
   }
 
@@ -202,26 +233,40 @@ public final class SlurmJobs {
    */
   public static Submitted submit(Scripts scripts, String sbatch) {
     String array = sbatch(List.of(sbatch, "--parsable", scripts.array().toString()));
-    String collect = sbatch(List.of(sbatch, "--parsable", "--dependency=afterok:" + array,
-        scripts.collect().toString()));
+    String collect =
+        sbatch(
+            List.of(
+                sbatch,
+                "--parsable",
+                "--dependency=afterok:" + array,
+                scripts.collect().toString()));
     return new Submitted(array, collect);
   }
 
-  /** Runs sbatch; returns the job id ({@code --parsable} prints {@code id} or {@code id;cluster}). */
+  /**
+   * Runs sbatch; returns the job id ({@code --parsable} prints {@code id} or {@code id;cluster}).
+   */
   private static String sbatch(List<String> cmd) {
     ToolRun.Result r;
     try {
       r = ToolRun.of(cmd).timeout(Duration.ofSeconds(120)).run();
     } catch (ToolException e) {
-      throw new IllegalStateException(e.kind() == ToolException.Kind.CANNOT_START
-          ? "cannot run " + cmd.get(0) + " (is this a SLURM login node?): " + e.reason() : e.getMessage(), e);
+      throw new IllegalStateException(
+          e.kind() == ToolException.Kind.CANNOT_START
+              ? "cannot run " + cmd.get(0) + " (is this a SLURM login node?): " + e.reason()
+              : e.getMessage(),
+          e);
     }
     String out = r.output().strip();
     String last = out.isEmpty() ? "" : out.lines().reduce((a, b) -> b).orElse("").strip();
     String id = last.contains(";") ? last.substring(0, last.indexOf(';')) : last;
     if (r.exitCode() != 0 || !id.matches("\\d+")) {
-      throw new IllegalStateException(String.join(" ", cmd) + " failed (exit " + r.exitCode() + "): "
-          + out.replaceAll("\\s*\\R\\s*", "; "));
+      throw new IllegalStateException(
+          String.join(" ", cmd)
+              + " failed (exit "
+              + r.exitCode()
+              + "): "
+              + out.replaceAll("\\s*\\R\\s*", "; "));
     }
     return id;
   }

@@ -19,8 +19,13 @@ final class Stage<T> {
   private final Supplier<T> compute;
   private volatile T result;
 
-  Stage(String kind, String key, String what, Function<Properties, T> decode,
-      Function<T, Properties> encode, Supplier<T> compute) {
+  Stage(
+      String kind,
+      String key,
+      String what,
+      Function<Properties, T> decode,
+      Function<T, Properties> encode,
+      Supplier<T> compute) {
     this.kind = kind;
     this.key = key;
     this.what = what;

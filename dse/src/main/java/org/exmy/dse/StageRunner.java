@@ -41,28 +41,33 @@ final class StageRunner {
     }
     listener.progress(done.get(), total, cached + " from the cache");
     List<String> failures = Collections.synchronizedList(new ArrayList<>());
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs), r -> {
-      Thread t = new Thread(r, "exmy-sweep");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, jobs),
+            r -> {
+              Thread t = new Thread(r, "exmy-sweep");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (Stage<?> s : todo) {
-        futures.add(pool.submit(() -> {
-          try {
-            s.compute(cache);
-          } catch (RuntimeException e) {
-            if (e instanceof java.io.UncheckedIOException io && s.result() != null) {
-              throw io; // computed but not stored (e.g. a full disk): stop the sweep
-            }
-            if (Thread.currentThread().isInterrupted()) throw e;
-            String line = s.what + ": " + oneLine(e);
-            failures.add(line);
-            listener.log("FAILED " + line);
-          }
-          listener.progress(done.incrementAndGet(), total, s.what);
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  try {
+                    s.compute(cache);
+                  } catch (RuntimeException e) {
+                    if (e instanceof java.io.UncheckedIOException io && s.result() != null) {
+                      throw io; // computed but not stored (e.g. a full disk): stop the sweep
+                    }
+                    if (Thread.currentThread().isInterrupted()) throw e;
+                    String line = s.what + ": " + oneLine(e);
+                    failures.add(line);
+                    listener.log("FAILED " + line);
+                  }
+                  listener.progress(done.incrementAndGet(), total, s.what);
+                }));
       }
       for (Future<?> f : futures) {
         f.get();

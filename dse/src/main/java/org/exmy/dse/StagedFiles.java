@@ -20,14 +20,14 @@ import org.exmy.base.AtomicWrite;
 /**
  * A set of files in one folder, replaced together in two phases: every file is first written in
  * full to a temporary file in the same folder, and only when all of them are written are they
- * renamed over their targets (atomically where the file system can). So a failure while writing
- * (a full disk, a read-only folder) replaces nothing, and a reader never sees half a file.
+ * renamed over their targets (atomically where the file system can). So a failure while writing (a
+ * full disk, a read-only folder) replaces nothing, and a reader never sees half a file.
  *
  * <p>Before anything is written, targets that could not be replaced cleanly are refused: a target
  * that is a folder, or an existing file that is read-only (no write permission bit: a rename could
  * replace it, but a read-only output is taken as the user's wish to keep it; this holds for root
- * too). Each file is written as {@link AtomicWrite} writes one (umask permissions, flushed, renamed);
- * this class exists because a report is several files, some binary, that belong together.
+ * too). Each file is written as {@link AtomicWrite} writes one (umask permissions, flushed,
+ * renamed); this class exists because a report is several files, some binary, that belong together.
  */
 final class StagedFiles {
   private final Path dir;
@@ -69,8 +69,8 @@ final class StagedFiles {
   }
 
   /**
-   * Checks that the file {@code name} of the folder can be replaced: it is not a folder, and not
-   * a read-only file. {@link #commit} checks every file again.
+   * Checks that the file {@code name} of the folder can be replaced: it is not a folder, and not a
+   * read-only file. {@link #commit} checks every file again.
    *
    * @throws UncheckedIOException one line naming the path
    */
@@ -111,8 +111,15 @@ final class StagedFiles {
         try {
           AtomicWrite.move(s.getValue(), s.getKey());
         } catch (IOException e) {
-          throw fail(s.getKey() + ": cannot replace it (" + reason(e) + ")"
-              + (written.isEmpty() ? "" : "; " + written.size() + " other files were already replaced"), e);
+          throw fail(
+              s.getKey()
+                  + ": cannot replace it ("
+                  + reason(e)
+                  + ")"
+                  + (written.isEmpty()
+                      ? ""
+                      : "; " + written.size() + " other files were already replaced"),
+              e);
         }
         written.add(s.getKey());
       }
@@ -133,7 +140,8 @@ final class StagedFiles {
       PosixFileAttributeView posix = Files.getFileAttributeView(f, PosixFileAttributeView.class);
       if (posix != null) {
         Set<PosixFilePermission> p = posix.readAttributes().permissions();
-        return !p.contains(PosixFilePermission.OWNER_WRITE) && !p.contains(PosixFilePermission.GROUP_WRITE)
+        return !p.contains(PosixFilePermission.OWNER_WRITE)
+            && !p.contains(PosixFilePermission.GROUP_WRITE)
             && !p.contains(PosixFilePermission.OTHERS_WRITE);
       }
       DosFileAttributeView dos = Files.getFileAttributeView(f, DosFileAttributeView.class);
@@ -146,19 +154,23 @@ final class StagedFiles {
     return !Files.isWritable(f);
   }
 
-  /** An I/O exception's reason in a few words (a FileSystemException's message is often only the path). */
+  /**
+   * An I/O exception's reason in a few words (a FileSystemException's message is often only the
+   * path).
+   */
   static String reason(IOException e) {
     String r;
     if (e instanceof FileSystemException fse && fse.getReason() != null) {
       r = fse.getReason();
     } else if (e instanceof FileSystemException) {
-      r = switch (e.getClass().getSimpleName()) {
-        case "AccessDeniedException" -> "permission denied";
-        case "NoSuchFileException" -> "no such file or folder";
-        case "FileAlreadyExistsException" -> "a file is in the way";
-        case "NotDirectoryException" -> "not a folder";
-        default -> e.getClass().getSimpleName();
-      };
+      r =
+          switch (e.getClass().getSimpleName()) {
+            case "AccessDeniedException" -> "permission denied";
+            case "NoSuchFileException" -> "no such file or folder";
+            case "FileAlreadyExistsException" -> "a file is in the way";
+            case "NotDirectoryException" -> "not a folder";
+            default -> e.getClass().getSimpleName();
+          };
     } else {
       r = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

@@ -21,8 +21,8 @@ import org.exmy.testbench.WorstCaseOracle;
 
 /**
  * The sweep's stages, each cached on its own: per kind, the result record, its cache encoding, its
- * cache key (the full configuration and the tool versions that can change it) and its
- * computation. {@link Sweep} plans which stages a grid needs, {@link StageRunner} runs them.
+ * cache key (the full configuration and the tool versions that can change it) and its computation.
+ * {@link Sweep} plans which stages a grid needs, {@link StageRunner} runs them.
  */
 public final class Stages {
   private Stages() {}
@@ -41,23 +41,57 @@ public final class Stages {
     }
 
     static Proof of(Properties p) {
-      return new Proof(Long.parseLong(p.getProperty("vectors")), Long.parseLong(p.getProperty("mismatches")),
+      return new Proof(
+          Long.parseLong(p.getProperty("vectors")),
+          Long.parseLong(p.getProperty("mismatches")),
           Double.parseDouble(p.getProperty("seconds")));
     }
 
     /** The proof of a MAC or dot core. */
     static Stage<Proof> stage(CoreSpec spec, int sequences, ToolVersions tools) {
-      String key = "proof|" + spec + "|" + spec.moduleName() + "|sequences=" + sequences + "|" + Sweep.STAGES_VERSION
-          + "|" + tools.get("generator") + "|" + tools.get("verilator");
-      return new Stage<>("proof", key, "prove " + spec.label(), Proof::of, Proof::toProperties,
+      String key =
+          "proof|"
+              + spec
+              + "|"
+              + spec.moduleName()
+              + "|sequences="
+              + sequences
+              + "|"
+              + Sweep.STAGES_VERSION
+              + "|"
+              + tools.get("generator")
+              + "|"
+              + tools.get("verilator");
+      return new Stage<>(
+          "proof",
+          key,
+          "prove " + spec.label(),
+          Proof::of,
+          Proof::toProperties,
           () -> prove(spec, sequences));
     }
 
     /** The proof of an MX core. */
     static Stage<Proof> mxStage(MxCoreSpec mx, int sequences, ToolVersions tools) {
-      String key = "mxproof|" + mx + "|" + mx.moduleName() + "|sequences=" + sequences + "|" + Sweep.STAGES_VERSION
-          + "|" + tools.get("generator") + "|" + tools.get("verilator");
-      return new Stage<>("proof", key, "prove " + mx.label(), Proof::of, Proof::toProperties,
+      String key =
+          "mxproof|"
+              + mx
+              + "|"
+              + mx.moduleName()
+              + "|sequences="
+              + sequences
+              + "|"
+              + Sweep.STAGES_VERSION
+              + "|"
+              + tools.get("generator")
+              + "|"
+              + tools.get("verilator");
+      return new Stage<>(
+          "proof",
+          key,
+          "prove " + mx.label(),
+          Proof::of,
+          Proof::toProperties,
           () -> proveMx(mx, sequences));
     }
 
@@ -81,7 +115,10 @@ public final class Stages {
       return new Proof(vectors, mismatches, seconds);
     }
 
-    /** Exhaustive element pairs under unit, extreme and NaN scales, then random blocks, against the model. */
+    /**
+     * Exhaustive element pairs under unit, extreme and NaN scales, then random blocks, against the
+     * model.
+     */
     static Proof proveMx(MxCoreSpec spec, int sequences) {
       MxCore core = MxGenerator.generate(spec);
       long t0 = System.nanoTime();
@@ -89,9 +126,14 @@ public final class Stages {
       long mismatches = 0;
       try (MxCrossCheck cc = new MxCrossCheck(core)) {
         List<MxCrossCheck.Report> reports = new ArrayList<>();
-        reports.add(cc.run("exhaustive pairs", MxCrossCheck.exhaustivePairs(core,
-            new int[][] {{127, 127}, {0xFE, 0xFE}, {0, 0}, {0xFF, 127}})));
-        if (sequences > 0) reports.add(cc.run("random blocks", MxCrossCheck.randomBlocks(core, 1, sequences, 4, 0.05)));
+        reports.add(
+            cc.run(
+                "exhaustive pairs",
+                MxCrossCheck.exhaustivePairs(
+                    core, new int[][] {{127, 127}, {0xFE, 0xFE}, {0, 0}, {0xFF, 127}})));
+        if (sequences > 0)
+          reports.add(
+              cc.run("random blocks", MxCrossCheck.randomBlocks(core, 1, sequences, 4, 0.05)));
         for (MxCrossCheck.Report r : reports) {
           vectors += r.vectors();
           mismatches += r.mismatches();
@@ -105,7 +147,14 @@ public final class Stages {
    * What a core costs: Yosys xc7 cells, and (when the timing flows ran) iCE40 logic cells and Fmax
    * and the xc7 logic-delay estimate; -1 / NaN when not run.
    */
-  public record Cost(int luts, int ffs, int carry4, int dsp48, int ice40Lcs, double ice40FmaxMhz, double xc7LogicNs) {
+  public record Cost(
+      int luts,
+      int ffs,
+      int carry4,
+      int dsp48,
+      int ice40Lcs,
+      double ice40FmaxMhz,
+      double xc7LogicNs) {
     Properties toProperties() {
       Properties p = new Properties();
       p.setProperty("luts", "" + luts);
@@ -119,46 +168,92 @@ public final class Stages {
     }
 
     static Cost of(Properties p) {
-      return new Cost(Integer.parseInt(p.getProperty("luts")), Integer.parseInt(p.getProperty("ffs")),
-          Integer.parseInt(p.getProperty("carry4")), Integer.parseInt(p.getProperty("dsp48")),
-          Integer.parseInt(p.getProperty("ice40_lcs")), Double.parseDouble(p.getProperty("ice40_fmax_mhz")),
+      return new Cost(
+          Integer.parseInt(p.getProperty("luts")),
+          Integer.parseInt(p.getProperty("ffs")),
+          Integer.parseInt(p.getProperty("carry4")),
+          Integer.parseInt(p.getProperty("dsp48")),
+          Integer.parseInt(p.getProperty("ice40_lcs")),
+          Double.parseDouble(p.getProperty("ice40_fmax_mhz")),
           Double.parseDouble(p.getProperty("xc7_logic_ns")));
     }
 
     /** The cost of point {@code p}'s MAC or dot core, with or without DSPs as the point says. */
     static Stage<Cost> stage(DesignPoint p, Sweep.Config c, ToolVersions tools) {
       CoreSpec spec = p.core();
-      String key = "cost|" + spec + "|" + spec.moduleName() + "|dsp=" + p.dsp() + "|" + c.synth() + "|"
-          + Sweep.STAGES_VERSION + "|" + tools.get("generator") + "|" + tools.get("yosys")
-          + (c.synth().flows().contains("ice40") ? "|" + tools.get("nextpnr-ice40") : "");
-      return new Stage<>("cost", key, "synthesize " + p.label(), Cost::of, Cost::toProperties,
+      String key =
+          "cost|"
+              + spec
+              + "|"
+              + spec.moduleName()
+              + "|dsp="
+              + p.dsp()
+              + "|"
+              + c.synth()
+              + "|"
+              + Sweep.STAGES_VERSION
+              + "|"
+              + tools.get("generator")
+              + "|"
+              + tools.get("yosys")
+              + (c.synth().flows().contains("ice40") ? "|" + tools.get("nextpnr-ice40") : "");
+      return new Stage<>(
+          "cost",
+          key,
+          "synthesize " + p.label(),
+          Cost::of,
+          Cost::toProperties,
           () -> synthesize(spec, p.dsp(), c));
     }
 
     /** The cost of an MX core. */
     static Stage<Cost> mxStage(MxCoreSpec mx, Sweep.Config c, ToolVersions tools) {
-      String key = "mxcost|" + mx + "|" + mx.moduleName() + "|" + c.synth() + "|" + Sweep.STAGES_VERSION + "|"
-          + tools.get("generator") + "|" + tools.get("yosys")
-          + (c.synth().flows().contains("ice40") ? "|" + tools.get("nextpnr-ice40") : "");
-      return new Stage<>("cost", key, "synthesize " + mx.label(), Cost::of, Cost::toProperties,
+      String key =
+          "mxcost|"
+              + mx
+              + "|"
+              + mx.moduleName()
+              + "|"
+              + c.synth()
+              + "|"
+              + Sweep.STAGES_VERSION
+              + "|"
+              + tools.get("generator")
+              + "|"
+              + tools.get("yosys")
+              + (c.synth().flows().contains("ice40") ? "|" + tools.get("nextpnr-ice40") : "");
+      return new Stage<>(
+          "cost",
+          key,
+          "synthesize " + mx.label(),
+          Cost::of,
+          Cost::toProperties,
           () -> synthesizeMx(mx, c));
     }
 
     static Cost synthesize(CoreSpec spec, boolean dsp, Sweep.Config c) {
       MacCore core = MacGenerator.generate(spec);
-      return fromRow(CoreSynthesis.run(core, new boolean[] {dsp}, c.work().resolve(core.moduleName()), c.synth(), null)
-          .get(0));
+      return fromRow(
+          CoreSynthesis.run(
+                  core, new boolean[] {dsp}, c.work().resolve(core.moduleName()), c.synth(), null)
+              .get(0));
     }
 
     static Cost synthesizeMx(MxCoreSpec spec, Sweep.Config c) {
       MxCore core = MxGenerator.generate(spec);
-      return fromRow(MxCoreSynthesis.run(core, c.work().resolve(core.moduleName()), c.synth(), null));
+      return fromRow(
+          MxCoreSynthesis.run(core, c.work().resolve(core.moduleName()), c.synth(), null));
     }
 
     /** A synthesis row's numbers; -1 / NaN for the flows that did not run. */
     static Cost fromRow(SynthCsv.Row row) {
-      return new Cost(row.cost().luts(), row.cost().ffs(), row.cost().carry4(), row.cost().dsp48(),
-          row.ice40() == null ? -1 : row.ice40().coreLcs(), row.ice40() == null ? Double.NaN : row.ice40().fmaxMhz(),
+      return new Cost(
+          row.cost().luts(),
+          row.cost().ffs(),
+          row.cost().carry4(),
+          row.cost().dsp48(),
+          row.ice40() == null ? -1 : row.ice40().coreLcs(),
+          row.ice40() == null ? Double.NaN : row.ice40().fmaxMhz(),
           row.xc7() == null ? Double.NaN : row.xc7().criticalNs());
     }
   }
@@ -169,25 +264,45 @@ public final class Stages {
    *
    * @param top1 top-1 in percent (NaN when the data have no labels)
    * @param fp32Top1 float32 top-1 in percent (NaN likewise)
-   * @param agreement percentage of labelled positions whose prediction equals float32's (NaN likewise)
+   * @param agreement percentage of labelled positions whose prediction equals float32's (NaN
+   *     likewise)
    * @param images items rated (labelled positions when there are labels)
    * @param sqnrDb SQNR of the outputs against float32, dB (the worst output)
    * @param cosine cosine similarity with float32 (the worst output)
    * @param maxError max absolute error against float32 (the worst output)
-   * @param outputAgreement arg-max agreement with float32 along the last axis, percent (the worst output)
+   * @param outputAgreement arg-max agreement with float32 along the last axis, percent (the worst
+   *     output)
    * @param metric the metric that ranks points ({@link #score}); not stored in the cache
    */
-  public record Accuracy(double top1, double fp32Top1, double agreement, int images, double sqnrDb, double cosine,
-      double maxError, double outputAgreement, Metric metric) {
+  public record Accuracy(
+      double top1,
+      double fp32Top1,
+      double agreement,
+      int images,
+      double sqnrDb,
+      double cosine,
+      double maxError,
+      double outputAgreement,
+      Metric metric) {
 
     /** Top-1 only (fidelity unknown), ranked by top-1. */
     public Accuracy(double top1, double fp32Top1, double agreement, int images) {
-      this(top1, fp32Top1, agreement, images, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Metric.TOP1);
+      this(
+          top1,
+          fp32Top1,
+          agreement,
+          images,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          Metric.TOP1);
     }
 
     /** The same, ranked by {@code m}. */
     public Accuracy rankedBy(Metric m) {
-      return new Accuracy(top1, fp32Top1, agreement, images, sqnrDb, cosine, maxError, outputAgreement, m);
+      return new Accuracy(
+          top1, fp32Top1, agreement, images, sqnrDb, cosine, maxError, outputAgreement, m);
     }
 
     /** The value of the ranking metric (higher is better). */
@@ -201,7 +316,9 @@ public final class Stages {
       };
     }
 
-    /** The ranking metric's value of float32 itself, NaN when it has none worth drawing (SQNR: +∞). */
+    /**
+     * The ranking metric's value of float32 itself, NaN when it has none worth drawing (SQNR: +∞).
+     */
     public double fp32Score() {
       return switch (metric) {
         case TOP1 -> fp32Top1;
@@ -225,32 +342,62 @@ public final class Stages {
     }
 
     static Accuracy of(Properties p) {
-      return new Accuracy(Double.parseDouble(p.getProperty("top1")), Double.parseDouble(p.getProperty("fp32_top1")),
-          Double.parseDouble(p.getProperty("agreement")), Integer.parseInt(p.getProperty("images")),
-          Double.parseDouble(p.getProperty("sqnr_db")), Double.parseDouble(p.getProperty("cosine")),
-          Double.parseDouble(p.getProperty("max_error")), Double.parseDouble(p.getProperty("output_agreement")),
+      return new Accuracy(
+          Double.parseDouble(p.getProperty("top1")),
+          Double.parseDouble(p.getProperty("fp32_top1")),
+          Double.parseDouble(p.getProperty("agreement")),
+          Integer.parseInt(p.getProperty("images")),
+          Double.parseDouble(p.getProperty("sqnr_db")),
+          Double.parseDouble(p.getProperty("cosine")),
+          Double.parseDouble(p.getProperty("max_error")),
+          Double.parseDouble(p.getProperty("output_agreement")),
           Metric.TOP1);
     }
 
     /**
-     * The accuracy of model {@code mc} quantized with {@code opt} (the point's formats, accumulator,
-     * MX formats and techniques), on {@code threads} threads.
+     * The accuracy of model {@code mc} quantized with {@code opt} (the point's formats,
+     * accumulator, MX formats and techniques), on {@code threads} threads.
      */
-    static Stage<Accuracy> stage(ModelContext mc, DesignPoint p, QuantOptions opt, Sweep.Config c, int threads) {
-      String key = "accuracy|" + mc.hash + "|data=" + mc.dataKey + "|limit=" + c.limit() + "|calib="
-          + (c.calibData() == null ? "default" : c.calibData()) + ":" + c.calibImages() + "|" + opt.describe() + "|"
-          + Sweep.STAGES_VERSION;
-      return new Stage<>("accuracy", key, "accuracy " + p.model() + " " + p.shortLabel(), Accuracy::of,
-          Accuracy::toProperties, () -> rate(mc, opt, threads));
+    static Stage<Accuracy> stage(
+        ModelContext mc, DesignPoint p, QuantOptions opt, Sweep.Config c, int threads) {
+      String key =
+          "accuracy|"
+              + mc.hash
+              + "|data="
+              + mc.dataKey
+              + "|limit="
+              + c.limit()
+              + "|calib="
+              + (c.calibData() == null ? "default" : c.calibData())
+              + ":"
+              + c.calibImages()
+              + "|"
+              + opt.describe()
+              + "|"
+              + Sweep.STAGES_VERSION;
+      return new Stage<>(
+          "accuracy",
+          key,
+          "accuracy " + p.model() + " " + p.shortLabel(),
+          Accuracy::of,
+          Accuracy::toProperties,
+          () -> rate(mc, opt, threads));
     }
 
     static Accuracy rate(ModelContext mc, QuantOptions opt, int threads) {
       Map<String, Tensor> fp32 = mc.fp32(threads);
       Assessment as = Assessment.run(mc.model, mc.test, mc.calib, opt, threads, null, fp32);
       Assessment.Top1 t = as.top1();
-      return new Accuracy(t == null ? Double.NaN : t.top1(), t == null ? Double.NaN : t.fp32Top1(),
-          t == null ? Double.NaN : t.agreement(), t == null ? as.items() : (int) t.positions(), Metric.SQNR.of(as),
-          Metric.COSINE.of(as), Metric.MAXERR.of(as), Metric.AGREEMENT.of(as), Metric.TOP1);
+      return new Accuracy(
+          t == null ? Double.NaN : t.top1(),
+          t == null ? Double.NaN : t.fp32Top1(),
+          t == null ? Double.NaN : t.agreement(),
+          t == null ? as.items() : (int) t.positions(),
+          Metric.SQNR.of(as),
+          Metric.COSINE.of(as),
+          Metric.MAXERR.of(as),
+          Metric.AGREEMENT.of(as),
+          Metric.TOP1);
     }
   }
 }

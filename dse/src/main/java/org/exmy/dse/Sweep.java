@@ -27,9 +27,9 @@ import org.exmy.simulator.Quantizer;
  * generated core bit-exact in Verilator, synthesize it, and rate the model's accuracy with the
  * core's arithmetic. Each stage result is cached on its own ({@link ResultCache}) under its full
  * configuration and the tool versions, so a point shares a proof with the same core synthesized
- * with or without DSPs, and an accuracy with every core of the same formats; a re-run computes
- * only what is missing, and an interrupted sweep loses only the stages in flight. Stages run on
- * {@code jobs} threads.
+ * with or without DSPs, and an accuracy with every core of the same formats; a re-run computes only
+ * what is missing, and an interrupted sweep loses only the stages in flight. Stages run on {@code
+ * jobs} threads.
  */
 public final class Sweep {
   /** Bump when a stage's computation changes meaning, so cached results are not reused. */
@@ -64,10 +64,28 @@ public final class Sweep {
    * @param metric what ranks the points and draws the front (top-1, or a fidelity metric against
    *     float32; every accuracy stage measures them all)
    */
-  public record Config(FormatGrid grid, String pairs, List<Integer> lanes, int terms, Pipeline pipeline,
-      AccumulatorChoice accumulator, List<Boolean> dsp, List<String> models, String data, Integer limit,
-      String calibData, int calibImages, QuantOptions ptq, boolean prove, int sequences, boolean synthesize,
-      CoreSynthesis.Options synth, int jobs, Path work, Path cache, Metric metric) {}
+  public record Config(
+      FormatGrid grid,
+      String pairs,
+      List<Integer> lanes,
+      int terms,
+      Pipeline pipeline,
+      AccumulatorChoice accumulator,
+      List<Boolean> dsp,
+      List<String> models,
+      String data,
+      Integer limit,
+      String calibData,
+      int calibImages,
+      QuantOptions ptq,
+      boolean prove,
+      int sequences,
+      boolean synthesize,
+      CoreSynthesis.Options synth,
+      int jobs,
+      Path work,
+      Path cache,
+      Metric metric) {}
 
   /** Hears what the sweep does. */
   public interface Listener {
@@ -87,10 +105,12 @@ public final class Sweep {
    * @param failures one line per stage that failed (a tool error); those points lack that result
    * @param seconds wall time
    */
-  public record Outcome(List<PointResult> results, int stages, int cached, List<String> failures, double seconds) {
+  public record Outcome(
+      List<PointResult> results, int stages, int cached, List<String> failures, double seconds) {
     /** True when no stage failed and every proven core is bit-exact. */
     public boolean ok() {
-      return failures.isEmpty() && results.stream().allMatch(r -> r.proof() == null || r.verified());
+      return failures.isEmpty()
+          && results.stream().allMatch(r -> r.proof() == null || r.verified());
     }
   }
 
@@ -102,11 +122,17 @@ public final class Sweep {
   /** The design points of a configuration, in grid order. */
   public static List<DesignPoint> points(Config c) {
     List<DesignPoint> out = new ArrayList<>();
-    List<String> models = c.models().isEmpty() ? java.util.Collections.singletonList(null) : c.models();
+    List<String> models =
+        c.models().isEmpty() ? java.util.Collections.singletonList(null) : c.models();
     for (NumberFormat[] pair : c.grid().pairs(c.pairs())) {
       for (int lanes : c.lanes()) {
-        CoreSpec spec = c.accumulator().apply(CoreSpec.mac(pair[0], pair[1]).withTerms(Math.max(c.terms(), lanes))
-            .withLanes(lanes).withPipeline(c.pipeline()));
+        CoreSpec spec =
+            c.accumulator()
+                .apply(
+                    CoreSpec.mac(pair[0], pair[1])
+                        .withTerms(Math.max(c.terms(), lanes))
+                        .withLanes(lanes)
+                        .withPipeline(c.pipeline()));
         for (boolean dsp : c.dsp()) {
           for (String m : models) {
             out.add(new DesignPoint(spec.withDsp(dsp), m));
@@ -134,8 +160,8 @@ public final class Sweep {
   }
 
   /**
-   * Runs one shard of the sweep ({@link Shard}): computes only the missing stages of that shard
-   * and stores them in the cache; the results hold what the cache has of the other shards.
+   * Runs one shard of the sweep ({@link Shard}): computes only the missing stages of that shard and
+   * stores them in the cache; the results hold what the cache has of the other shards.
    *
    * @param shard null: the whole sweep
    */
@@ -154,7 +180,12 @@ public final class Sweep {
       }
     }
     StageRunner.Ran ran = StageRunner.run(mine, cache, c.jobs(), listener);
-    return new Outcome(assemble(c, plan), ran.total(), ran.cached(), ran.failures(), (System.nanoTime() - t0) / 1e9);
+    return new Outcome(
+        assemble(c, plan),
+        ran.total(),
+        ran.cached(),
+        ran.failures(),
+        (System.nanoTime() - t0) / 1e9);
   }
 
   /**
@@ -177,10 +208,19 @@ public final class Sweep {
       int all = 0;
       for (var e : total.entrySet()) {
         if (sb.length() > 0) sb.append(", ");
-        sb.append(e.getKey()).append(' ').append(finished.getOrDefault(e.getKey(), 0)).append('/').append(e.getValue());
+        sb.append(e.getKey())
+            .append(' ')
+            .append(finished.getOrDefault(e.getKey(), 0))
+            .append('/')
+            .append(e.getValue());
         all += e.getValue();
       }
-      return sb + (sb.length() > 0 ? "; " : "") + (all - missing()) + " of " + all + " stages finished";
+      return sb
+          + (sb.length() > 0 ? "; " : "")
+          + (all - missing())
+          + " of "
+          + all
+          + " stages finished";
     }
   }
 
@@ -193,8 +233,8 @@ public final class Sweep {
   public record Collected(CacheStatus status, Outcome outcome) {}
 
   /**
-   * The cache's part of the sweep, computing nothing and loading no model data: what {@code --status}
-   * shows.
+   * The cache's part of the sweep, computing nothing and loading no model data: what {@code
+   * --status} shows.
    *
    * @throws org.exmy.nn.NnException for an unreadable model file
    */
@@ -217,7 +257,8 @@ public final class Sweep {
     CacheStatus status = load(plan, cache);
     if (status.missing() > 0) return new Collected(status, null);
     int n = plan.stages().size();
-    return new Collected(status, new Outcome(assemble(c, plan), n, n, List.of(), (System.nanoTime() - t0) / 1e9));
+    return new Collected(
+        status, new Outcome(assemble(c, plan), n, n, List.of(), (System.nanoTime() - t0) / 1e9));
   }
 
   /** Loads every stage that the cache holds; counts them per kind. */
@@ -240,7 +281,9 @@ public final class Sweep {
    * @param listener hears the MX note (null: nothing heard)
    * @param loadData load the models' data (to compute); false: only what the cache keys need
    */
-  private record Plan(List<DesignPoint> points, Map<String, Stage<?>> stages,
+  private record Plan(
+      List<DesignPoint> points,
+      Map<String, Stage<?>> stages,
       Map<DesignPoint, List<Stage<?>>> byPoint) {}
 
   private static Plan plan(Config c, ToolVersions tools, Listener listener, boolean loadData) {
@@ -266,7 +309,8 @@ public final class Sweep {
         if (c.synthesize()) add(stages, mine, Stages.Cost.stage(p, c, tools));
       }
       if (p.model() != null) {
-        QuantOptions opt = p.isMx() ? quantOptions(c, spec).withMx(p.mxW(), p.mxA()) : quantOptions(c, spec);
+        QuantOptions opt =
+            p.isMx() ? quantOptions(c, spec).withMx(p.mxW(), p.mxA()) : quantOptions(c, spec);
         add(stages, mine, Stages.Accuracy.stage(models.get(p.model()), p, opt, c, nnThreads));
       }
     }
@@ -294,7 +338,8 @@ public final class Sweep {
         Object r = s.result();
         if (r instanceof Stages.Proof pr) proof = pr;
         if (r instanceof Stages.Cost co) cost = co;
-        if (r instanceof Stages.Accuracy ac) acc = ac.rankedBy(c.metric() == null ? Metric.TOP1 : c.metric());
+        if (r instanceof Stages.Accuracy ac)
+          acc = ac.rankedBy(c.metric() == null ? Metric.TOP1 : c.metric());
       }
       List<String> aliases = new ArrayList<>(c.grid().aliases(spec.a()));
       if (!spec.b().equals(spec.a())) aliases.addAll(c.grid().aliases(spec.b()));
@@ -303,8 +348,15 @@ public final class Sweep {
         results.add(new PointResult(p, List.of(), proof, cost, acc, Double.NaN, Double.NaN));
         continue;
       }
-      results.add(new PointResult(p, aliases, proof, cost, acc, sqnr.computeIfAbsent(spec.a(), Sweep::sqnr),
-          sqnr.computeIfAbsent(spec.b(), Sweep::sqnr)));
+      results.add(
+          new PointResult(
+              p,
+              aliases,
+              proof,
+              cost,
+              acc,
+              sqnr.computeIfAbsent(spec.a(), Sweep::sqnr),
+              sqnr.computeIfAbsent(spec.b(), Sweep::sqnr)));
     }
     return results;
   }
@@ -312,9 +364,18 @@ public final class Sweep {
   /** The PTQ options of a core: its formats; its accumulator; lanes only matter when it rounds. */
   static QuantOptions quantOptions(Config c, CoreSpec spec) {
     boolean exact = spec.accumulator() instanceof AccumulatorKind.Exact;
-    return new QuantOptions(spec.a(), spec.b(), c.ptq().perChannel(), c.ptq().calibration(), c.ptq().percentile(),
-        c.ptq().pow2Scales(), c.ptq().fp32Layers(), c.ptq().biasCorrection(), AccumulatorChoice.of(spec.accumulator()),
-        exact ? 1 : spec.lanes()).withTechniques(techniques(c.ptq().techniques(), spec));
+    return new QuantOptions(
+            spec.a(),
+            spec.b(),
+            c.ptq().perChannel(),
+            c.ptq().calibration(),
+            c.ptq().percentile(),
+            c.ptq().pow2Scales(),
+            c.ptq().fp32Layers(),
+            c.ptq().biasCorrection(),
+            AccumulatorChoice.of(spec.accumulator()),
+            exact ? 1 : spec.lanes())
+        .withTechniques(techniques(c.ptq().techniques(), spec));
   }
 
   /**
@@ -322,13 +383,27 @@ public final class Sweep {
    * exact, accumulator-aware rounding only where its accumulator is fixed-point.
    */
   private static QuantOptions.Techniques techniques(QuantOptions.Techniques t, CoreSpec spec) {
-    boolean zp = t.zeroPoint() && spec.b() instanceof org.exmy.simulator.IntFormat i && !i.signed()
-        && spec.accumulator() instanceof AccumulatorKind.Exact;
-    return new QuantOptions.Techniques(t.gptq(), t.gptqDamp(), t.gptqBlock(), t.gptqActOrder(), t.smoothQuant(),
-        t.dynamicRows(), zp, t.learnedRound(), t.accAware() && spec.accumulator() instanceof AccumulatorKind.Fixed);
+    boolean zp =
+        t.zeroPoint()
+            && spec.b() instanceof org.exmy.simulator.IntFormat i
+            && !i.signed()
+            && spec.accumulator() instanceof AccumulatorKind.Exact;
+    return new QuantOptions.Techniques(
+        t.gptq(),
+        t.gptqDamp(),
+        t.gptqBlock(),
+        t.gptqActOrder(),
+        t.smoothQuant(),
+        t.dynamicRows(),
+        zp,
+        t.learnedRound(),
+        t.accAware() && spec.accumulator() instanceof AccumulatorKind.Fixed);
   }
 
-  /** SQNR in dB of 100,000 standard normal samples quantized to {@code f} (absmax scaling, saturating). */
+  /**
+   * SQNR in dB of 100,000 standard normal samples quantized to {@code f} (absmax scaling,
+   * saturating).
+   */
   static double sqnr(NumberFormat f) {
     return Quantizer.evaluate(f, Quantizer.gaussian(42, 100_000), Overflow.SATURATE).sqnrDb();
   }
@@ -348,10 +423,21 @@ public final class Sweep {
     } catch (org.exmy.simulator.FormatException e) {
       acc = new AccumulatorKind.Exact();
     }
-    if (acc instanceof AccumulatorKind.Fixed) acc = new AccumulatorKind.Exact(); // not built for MX cores
-    Pipeline pipe = c.pipeline().treeEvery() > 0 || (c.pipeline().chunkBits() > 0 && !(acc instanceof AccumulatorKind.Exact))
-        ? Pipeline.NONE : c.pipeline();
-    return new MxCoreSpec(p.mxW(), p.mxA(), (Math.max(1, c.terms()) + block - 1) / block, lanes, acc, pipe,
-        c.dsp().get(0), MxCoreSpec.ScaleRange.FULL);
+    if (acc instanceof AccumulatorKind.Fixed)
+      acc = new AccumulatorKind.Exact(); // not built for MX cores
+    Pipeline pipe =
+        c.pipeline().treeEvery() > 0
+                || (c.pipeline().chunkBits() > 0 && !(acc instanceof AccumulatorKind.Exact))
+            ? Pipeline.NONE
+            : c.pipeline();
+    return new MxCoreSpec(
+        p.mxW(),
+        p.mxA(),
+        (Math.max(1, c.terms()) + block - 1) / block,
+        lanes,
+        acc,
+        pipe,
+        c.dsp().get(0),
+        MxCoreSpec.ScaleRange.FULL);
   }
 }

@@ -52,13 +52,27 @@ final class SweepPlots {
 
   static final double PNG_SCALE = 2;
 
-  /** The families, in legend order, with their colours (Okabe-Ito, colour-blind safe) and markers. */
+  /**
+   * The families, in legend order, with their colours (Okabe-Ito, colour-blind safe) and markers.
+   */
   static final List<String> FAMILIES = List.of("minifloat", "integer", "mixed");
 
-  private static final Map<String, Color> COLOUR = Map.of(
-      "minifloat", new Color(0, 114, 178), "integer", new Color(213, 94, 0), "mixed", new Color(0, 158, 115));
-  private static final Map<String, Marker> MARKER = Map.of(
-      "minifloat", SeriesMarkers.CIRCLE, "integer", SeriesMarkers.SQUARE, "mixed", SeriesMarkers.DIAMOND);
+  private static final Map<String, Color> COLOUR =
+      Map.of(
+          "minifloat",
+          new Color(0, 114, 178),
+          "integer",
+          new Color(213, 94, 0),
+          "mixed",
+          new Color(0, 158, 115));
+  private static final Map<String, Marker> MARKER =
+      Map.of(
+          "minifloat",
+          SeriesMarkers.CIRCLE,
+          "integer",
+          SeriesMarkers.SQUARE,
+          "mixed",
+          SeriesMarkers.DIAMOND);
   private static final Color FAILED = new Color(204, 0, 0);
 
   /**
@@ -73,9 +87,9 @@ final class SweepPlots {
   record Plot(String name, String model, String title, byte[] png, byte[] svg) {}
 
   /**
-   * Every plot the results allow, in report order: per model with accuracy (by name), top-1 vs
-   * LUTs (when any of its points has a LUT count) and top-1 vs bits; then Fmax vs LUTs. File names
-   * carry a model suffix only when several models were rated.
+   * Every plot the results allow, in report order: per model with accuracy (by name), top-1 vs LUTs
+   * (when any of its points has a LUT count) and top-1 vs bits; then Fmax vs LUTs. File names carry
+   * a model suffix only when several models were rated.
    */
   static List<Plot> all(List<PointResult> results, Map<String, List<PointResult>> fronts) {
     Map<String, List<PointResult>> rated = new TreeMap<>();
@@ -95,8 +109,13 @@ final class SweepPlots {
       if (luts != null) {
         plots.add(render("accuracy_vs_luts" + suffix, m.getKey(), luts));
       }
-      plots.add(render("accuracy_vs_bits" + suffix, m.getKey(),
-          accuracyVsBits(shown + what + " vs bits of the weight format (lines: the best per width)", m.getValue())));
+      plots.add(
+          render(
+              "accuracy_vs_bits" + suffix,
+              m.getKey(),
+              accuracyVsBits(
+                  shown + what + " vs bits of the weight format (lines: the best per width)",
+                  m.getValue())));
     }
     XYChart fmax = fmaxVsLuts(results);
     if (fmax != null) {
@@ -105,13 +124,19 @@ final class SweepPlots {
     return plots;
   }
 
-  /** File-name parts for model names: the file name without extension, unsafe characters as '_', unique. */
+  /**
+   * File-name parts for model names: the file name without extension, unsafe characters as '_',
+   * unique.
+   */
   static Map<String, String> slugs(Iterable<String> models) {
     Map<String, String> out = new LinkedHashMap<>();
     Set<String> used = new HashSet<>();
     for (String m : models) {
-      String base = m.replaceAll(".*[/\\\\]", "").replaceAll("(?i)\\.onnx$", "").replaceAll("[^A-Za-z0-9._-]+", "_")
-          .replaceAll("^[._]+|_+$", "");
+      String base =
+          m.replaceAll(".*[/\\\\]", "")
+              .replaceAll("(?i)\\.onnx$", "")
+              .replaceAll("[^A-Za-z0-9._-]+", "_")
+              .replaceAll("^[._]+|_+$", "");
       if (base.isEmpty()) {
         base = "model";
       }
@@ -124,10 +149,15 @@ final class SweepPlots {
     return out;
   }
 
-  /** Top-1 vs LUTs, one series per family, the front as a staircase, FP32 as a line; null without points. */
+  /**
+   * Top-1 vs LUTs, one series per family, the front as a staircase, FP32 as a line; null without
+   * points.
+   */
   static XYChart accuracyVsLuts(String title, List<PointResult> model, List<PointResult> front) {
-    List<PointResult> pts = model.stream()
-        .filter(r -> !Double.isNaN(r.lutsOrNaN()) && Double.isFinite(r.scoreOrNaN())).toList();
+    List<PointResult> pts =
+        model.stream()
+            .filter(r -> !Double.isNaN(r.lutsOrNaN()) && Double.isFinite(r.scoreOrNaN()))
+            .toList();
     if (pts.isEmpty()) {
       return null;
     }
@@ -148,7 +178,8 @@ final class SweepPlots {
       line(c, "Pareto front", xs, ys, Color.BLACK, new BasicStroke(1.6f));
     }
     failedSeries(c, pts, PointResult::lutsOrNaN, PointResult::scoreOrNaN);
-    double[] x = lutRange(c.getStyler(), pts.stream().mapToDouble(PointResult::lutsOrNaN).toArray());
+    double[] x =
+        lutRange(c.getStyler(), pts.stream().mapToDouble(PointResult::lutsOrNaN).toArray());
     double fp32 = fp32(pts);
     fp32Line(c, fp32, x);
     accuracyRange(c.getStyler(), pts, fp32);
@@ -201,7 +232,10 @@ final class SweepPlots {
     return c;
   }
 
-  /** iCE40 Fmax vs LUTs of every distinct core (a core rated on several models counts once); null if none has Fmax. */
+  /**
+   * iCE40 Fmax vs LUTs of every distinct core (a core rated on several models counts once); null if
+   * none has Fmax.
+   */
   static XYChart fmaxVsLuts(List<PointResult> results) {
     Map<String, PointResult> cores = new LinkedHashMap<>();
     for (PointResult r : results) {
@@ -214,8 +248,11 @@ final class SweepPlots {
     }
     List<PointResult> pts = new ArrayList<>(cores.values());
     ToDoubleFunction<PointResult> fmax = r -> r.cost().ice40FmaxMhz();
-    XYChart c = chart("iCE40 HX8K Fmax vs LUTs", "LUTs (Xilinx 7-series, Yosys synth_xilinx)",
-        "iCE40 Fmax (MHz, nextpnr)");
+    XYChart c =
+        chart(
+            "iCE40 HX8K Fmax vs LUTs",
+            "LUTs (Xilinx 7-series, Yosys synth_xilinx)",
+            "iCE40 Fmax (MHz, nextpnr)");
     familySeries(c, pts, PointResult::lutsOrNaN, fmax, "");
     failedSeries(c, pts, PointResult::lutsOrNaN, fmax);
     lutRange(c.getStyler(), pts.stream().mapToDouble(PointResult::lutsOrNaN).toArray());
@@ -226,8 +263,14 @@ final class SweepPlots {
   }
 
   static XYChart chart(String title, String xTitle, String yTitle) {
-    XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
-        .yAxisTitle(yTitle).build();
+    XYChart c =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle(xTitle)
+            .yAxisTitle(yTitle)
+            .build();
     XYStyler s = c.getStyler();
     s.setLocale(Locale.ROOT);
     s.setChartBackgroundColor(Color.WHITE);
@@ -247,15 +290,23 @@ final class SweepPlots {
     return c;
   }
 
-  private static List<XYSeries> familySeries(XYChart c, List<PointResult> pts, ToDoubleFunction<PointResult> x,
-      ToDoubleFunction<PointResult> y, String suffix) {
+  private static List<XYSeries> familySeries(
+      XYChart c,
+      List<PointResult> pts,
+      ToDoubleFunction<PointResult> x,
+      ToDoubleFunction<PointResult> y,
+      String suffix) {
     List<XYSeries> out = new ArrayList<>();
     for (String family : FAMILIES) {
       List<PointResult> f = pts.stream().filter(r -> r.family().equals(family)).toList();
       if (f.isEmpty()) {
         continue;
       }
-      XYSeries s = c.addSeries(family + suffix, f.stream().mapToDouble(x).toArray(), f.stream().mapToDouble(y).toArray());
+      XYSeries s =
+          c.addSeries(
+              family + suffix,
+              f.stream().mapToDouble(x).toArray(),
+              f.stream().mapToDouble(y).toArray());
       s.setXYSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
       s.setMarker(MARKER.get(family));
       s.setMarkerColor(COLOUR.get(family));
@@ -265,20 +316,26 @@ final class SweepPlots {
   }
 
   /** Points whose proof failed get a red cross over their marker. */
-  private static void failedSeries(XYChart c, List<PointResult> pts, ToDoubleFunction<PointResult> x,
+  private static void failedSeries(
+      XYChart c,
+      List<PointResult> pts,
+      ToDoubleFunction<PointResult> x,
       ToDoubleFunction<PointResult> y) {
     List<PointResult> failed = pts.stream().filter(PointResult::failedProof).toList();
     if (!failed.isEmpty()) {
-      XYSeries s = c.addSeries("proof failed (mismatches > 0)", failed.stream().mapToDouble(x).toArray(),
-          failed.stream().mapToDouble(y).toArray());
+      XYSeries s =
+          c.addSeries(
+              "proof failed (mismatches > 0)",
+              failed.stream().mapToDouble(x).toArray(),
+              failed.stream().mapToDouble(y).toArray());
       s.setXYSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
       s.setMarker(SeriesMarkers.CROSS);
       s.setMarkerColor(FAILED);
     }
   }
 
-  private static XYSeries line(XYChart c, String name, List<Double> xs, List<Double> ys, Color colour,
-      BasicStroke stroke) {
+  private static XYSeries line(
+      XYChart c, String name, List<Double> xs, List<Double> ys, Color colour, BasicStroke stroke) {
     XYSeries s = c.addSeries(name, xs, ys);
     s.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
     s.setMarker(SeriesMarkers.NONE);
@@ -289,20 +346,34 @@ final class SweepPlots {
 
   private static void fp32Line(XYChart c, double fp32, double[] x) {
     if (!Double.isNaN(fp32)) {
-      line(c, String.format(Locale.ROOT, "FP32 (%.2f)", fp32), List.of(x[0], x[1]), List.of(fp32, fp32),
-          new Color(110, 110, 110), new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
-              new float[] {6, 4}, 0));
+      line(
+          c,
+          String.format(Locale.ROOT, "FP32 (%.2f)", fp32),
+          List.of(x[0], x[1]),
+          List.of(fp32, fp32),
+          new Color(110, 110, 110),
+          new BasicStroke(
+              1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
     }
   }
 
-  /** The model's FP32 score (of its first rated point: the sweep rates every point on the same model run). */
+  /**
+   * The model's FP32 score (of its first rated point: the sweep rates every point on the same model
+   * run).
+   */
   static double fp32(List<PointResult> pts) {
-    return pts.stream().filter(r -> r.accuracy() != null).mapToDouble(r -> r.accuracy().fp32Score()).findFirst()
+    return pts.stream()
+        .filter(r -> r.accuracy() != null)
+        .mapToDouble(r -> r.accuracy().fp32Score())
+        .findFirst()
         .orElse(Double.NaN);
   }
 
   private static org.exmy.nn.quant.Metric metricOf(List<PointResult> pts) {
-    return pts.stream().filter(r -> r.accuracy() != null).map(r -> r.accuracy().metric()).findFirst()
+    return pts.stream()
+        .filter(r -> r.accuracy() != null)
+        .map(r -> r.accuracy().metric())
+        .findFirst()
         .orElse(org.exmy.nn.quant.Metric.TOP1);
   }
 
@@ -346,8 +417,14 @@ final class SweepPlots {
   }
 
   private static void accuracyRange(XYStyler s, List<PointResult> pts, double fp32) {
-    double min = pts.stream().mapToDouble(PointResult::scoreOrNaN).filter(Double::isFinite).min().orElse(0);
-    double max = pts.stream().mapToDouble(PointResult::scoreOrNaN).filter(Double::isFinite).max().orElse(100);
+    double min =
+        pts.stream().mapToDouble(PointResult::scoreOrNaN).filter(Double::isFinite).min().orElse(0);
+    double max =
+        pts.stream()
+            .mapToDouble(PointResult::scoreOrNaN)
+            .filter(Double::isFinite)
+            .max()
+            .orElse(100);
     if (!Double.isNaN(fp32)) {
       min = Math.min(min, fp32);
       max = Math.max(max, fp32);
@@ -360,8 +437,12 @@ final class SweepPlots {
     s.setYAxisMin(lo).setYAxisMax(hi);
   }
 
-  private static void labels(XYChart c, List<PointResult> pts, ToDoubleFunction<PointResult> x,
-      ToDoubleFunction<PointResult> y, Predicate<PointResult> strong) {
+  private static void labels(
+      XYChart c,
+      List<PointResult> pts,
+      ToDoubleFunction<PointResult> x,
+      ToDoubleFunction<PointResult> y,
+      Predicate<PointResult> strong) {
     labels(c, pts, x, y, strong, pts);
   }
 
@@ -369,21 +450,31 @@ final class SweepPlots {
    * Labels {@code pts} with {@link DesignPoint#shortLabel()}, or with the full {@link
    * DesignPoint#label()} where two labelled points would otherwise read the same.
    */
-  private static void labels(XYChart c, List<PointResult> pts, ToDoubleFunction<PointResult> x,
-      ToDoubleFunction<PointResult> y, Predicate<PointResult> strong, List<PointResult> all) {
+  private static void labels(
+      XYChart c,
+      List<PointResult> pts,
+      ToDoubleFunction<PointResult> x,
+      ToDoubleFunction<PointResult> y,
+      Predicate<PointResult> strong,
+      List<PointResult> all) {
     Map<String, Integer> count = new HashMap<>();
     for (PointResult r : pts) {
       count.merge(r.point().shortLabel(), 1, Integer::sum);
     }
     List<PointLabels.Label> labels = new ArrayList<>();
     for (PointResult r : pts) {
-      String text = count.get(r.point().shortLabel()) > 1 ? r.point().label() : r.point().shortLabel();
-      labels.add(new PointLabels.Label(x.applyAsDouble(r), y.applyAsDouble(r), text, strong.test(r)));
+      String text =
+          count.get(r.point().shortLabel()) > 1 ? r.point().label() : r.point().shortLabel();
+      labels.add(
+          new PointLabels.Label(x.applyAsDouble(r), y.applyAsDouble(r), text, strong.test(r)));
     }
-    List<double[]> points = all.stream().map(r -> new double[] {x.applyAsDouble(r), y.applyAsDouble(r)}).toList();
-    List<double[][]> lines = c.getSeriesCollection().stream()
-        .filter(s -> s.getXYSeriesRenderStyle().orElse(null) == XYSeriesRenderStyle.Line)
-        .map(s -> new double[][] {s.getXData(), s.getYData()}).toList();
+    List<double[]> points =
+        all.stream().map(r -> new double[] {x.applyAsDouble(r), y.applyAsDouble(r)}).toList();
+    List<double[][]> lines =
+        c.getSeriesCollection().stream()
+            .filter(s -> s.getXYSeriesRenderStyle().orElse(null) == XYSeriesRenderStyle.Line)
+            .map(s -> new double[][] {s.getXData(), s.getYData()})
+            .toList();
     c.addAnnotation(new PointLabels(labels, points, lines));
   }
 

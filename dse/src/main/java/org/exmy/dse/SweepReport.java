@@ -16,8 +16,9 @@ import java.util.TreeMap;
  *   <li>{@code points.csv}: {@link PointResult#csvHeader()} and one row per result, in the given
  *       order;
  *   <li>{@code pareto.csv}: the same columns, the Pareto front (fewest LUTs, highest top-1) of each
- *       model, ordered by model name, then ascending LUTs; a point without cost or accuracy is never
- *       on a front, and the proof does not matter for the front (a failed proof is flagged instead);
+ *       model, ordered by model name, then ascending LUTs; a point without cost or accuracy is
+ *       never on a front, and the proof does not matter for the front (a failed proof is flagged
+ *       instead);
  *   <li>{@code accuracy_vs_luts[_MODEL].png/.svg}, {@code accuracy_vs_bits[_MODEL].png/.svg} for
  *       each model with accuracy (the suffix only when several models were rated), and {@code
  *       fmax_vs_luts.png/.svg} when any core has an iCE40 Fmax (see {@link SweepPlots});
@@ -53,7 +54,8 @@ public final class SweepReport {
    * @param results every design point's result, in the order of {@code points.csv}
    * @return the files written: the two CSVs, each plot's PNG and SVG, then the report
    * @throws UncheckedIOException one line naming the path: {@code dir} is a file, an output file is
-   *     read-only or a folder, or writing failed; the files already in {@code dir} are then unchanged
+   *     read-only or a folder, or writing failed; the files already in {@code dir} are then
+   *     unchanged
    */
   public static List<Path> write(Path dir, List<PointResult> results, ReportSettings settings) {
     Objects.requireNonNull(results, "results");
@@ -70,14 +72,17 @@ public final class SweepReport {
       out.add(p.name() + ".png", p.png());
       out.add(p.name() + ".svg", p.svg());
     }
-    out.add(REPORT_HTML, ReportPage.render(results, fronts, plots, settings == null ? new ReportSettings(null) : settings));
+    out.add(
+        REPORT_HTML,
+        ReportPage.render(
+            results, fronts, plots, settings == null ? new ReportSettings(null) : settings));
     return out.commit();
   }
 
   /**
    * The Pareto front of each model (LUTs against top-1, {@link Pareto#front}), by model name in
-   * ascending order (the empty name for results without a model first); models whose front is
-   * empty (no point with both cost and accuracy) are left out.
+   * ascending order (the empty name for results without a model first); models whose front is empty
+   * (no point with both cost and accuracy) are left out.
    */
   public static Map<String, List<PointResult>> fronts(List<PointResult> results) {
     Map<String, List<PointResult>> byModel = new TreeMap<>();
@@ -86,7 +91,8 @@ public final class SweepReport {
     }
     Map<String, List<PointResult>> fronts = new LinkedHashMap<>();
     for (Map.Entry<String, List<PointResult>> m : byModel.entrySet()) {
-      List<PointResult> f = Pareto.front(m.getValue(), PointResult::lutsOrNaN, PointResult::scoreOrNaN);
+      List<PointResult> f =
+          Pareto.front(m.getValue(), PointResult::lutsOrNaN, PointResult::scoreOrNaN);
       if (!f.isEmpty()) {
         fronts.put(m.getKey(), List.copyOf(f));
       }

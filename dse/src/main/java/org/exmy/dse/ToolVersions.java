@@ -16,13 +16,17 @@ public final class ToolVersions {
 
   private ToolVersions() {}
 
-  /** Reads {@code verilator --version}, {@code yosys -V}, {@code nextpnr-ice40 --version} and the JDK. */
+  /**
+   * Reads {@code verilator --version}, {@code yosys -V}, {@code nextpnr-ice40 --version} and the
+   * JDK.
+   */
   public static ToolVersions read() {
     ToolVersions v = new ToolVersions();
     v.versions.put("verilator", firstLine(List.of("verilator", "--version")));
     v.versions.put("yosys", firstLine(List.of("yosys", "-V")));
     v.versions.put("nextpnr-ice40", firstLine(List.of("nextpnr-ice40", "--version")));
-    v.versions.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    v.versions.put(
+        "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     v.versions.put("generator", org.exmy.mac.MacGenerator.VERSION);
     return v;
   }
@@ -49,5 +53,4 @@ public final class ToolVersions {
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl).strip();
   }
-
 }

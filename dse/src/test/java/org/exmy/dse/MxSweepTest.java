@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.exmy.mac.MxGenerator;
 import org.exmy.nn.ReferenceModels;
 import org.exmy.nn.data.Datasets;
 import org.exmy.nn.data.ModelData;
@@ -20,12 +20,14 @@ import org.exmy.simulator.AccumulatorChoice;
 import org.exmy.simulator.FormatException;
 import org.exmy.simulator.MxFormat;
 import org.exmy.simulator.Pipeline;
-import org.exmy.mac.MxGenerator;
 import org.exmy.testsupport.RequireTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** MX formats in the sweep's grid: points after the cores (the cores' points unchanged), proven and synthesized on MX cores. */
+/**
+ * MX formats in the sweep's grid: points after the cores (the cores' points unchanged), proven and
+ * synthesized on MX cores.
+ */
 class MxSweepTest {
 
   @Test
@@ -33,7 +35,8 @@ class MxSweepTest {
     FormatGrid g = FormatGrid.parse("MX*,E4M3,INT8");
     assertEquals(List.of("E4M3", "INT8"), FormatGridTest.names(g));
     assertEquals(MxFormat.NAMES, g.mxFormats().stream().map(MxFormat::name).toList());
-    assertEquals(List.of("MXFP4_E2M1:block=16"),
+    assertEquals(
+        List.of("MXFP4_E2M1:block=16"),
         FormatGrid.parse("mxfp4_e2m1:block=16").mxFormats().stream().map(MxFormat::name).toList());
     assertEquals("MXINT8:block=64", FormatGrid.parse("MX*:block=64").mxFormats().get(5).name());
     assertEquals(36, g.mxPairs("all").size());
@@ -43,11 +46,31 @@ class MxSweepTest {
     assertThrows(FormatException.class, () -> FormatGrid.parse("MX*:block=3"));
   }
 
-  private static Sweep.Config config(String formats, List<String> models, boolean prove, boolean synth, Path dir) {
-    return new Sweep.Config(FormatGrid.parse(formats), "same", List.of(1), 512, Pipeline.parse("none"),
-        AccumulatorChoice.EXACT, List.of(false), models, null, 40, null, 32,
-        QuantOptions.of(org.exmy.simulator.Formats.parse("E4M3"), org.exmy.simulator.Formats.parse("E4M3")), prove, 0,
-        synth, CoreSynthesis.Options.cellsOnly(), 1, dir.resolve("synth"), dir.resolve("cache"), Metric.TOP1);
+  private static Sweep.Config config(
+      String formats, List<String> models, boolean prove, boolean synth, Path dir) {
+    return new Sweep.Config(
+        FormatGrid.parse(formats),
+        "same",
+        List.of(1),
+        512,
+        Pipeline.parse("none"),
+        AccumulatorChoice.EXACT,
+        List.of(false),
+        models,
+        null,
+        40,
+        null,
+        32,
+        QuantOptions.of(
+            org.exmy.simulator.Formats.parse("E4M3"), org.exmy.simulator.Formats.parse("E4M3")),
+        prove,
+        0,
+        synth,
+        CoreSynthesis.Options.cellsOnly(),
+        1,
+        dir.resolve("synth"),
+        dir.resolve("cache"),
+        Metric.TOP1);
   }
 
   @Test
@@ -65,14 +88,17 @@ class MxSweepTest {
   @Test
   void mxPointsAreProvenOnTheirMxCore(@TempDir Path dir) {
     RequireTools.verilatorBackend();
-    Sweep.Outcome o = Sweep.run(config("MXFP4_E2M1,MXINT8", List.of("cnn"), true, false, dir), ToolVersions.read(),
-        new Sweep.Listener() {
-          @Override
-          public void progress(int done, int total, String what) {}
+    Sweep.Outcome o =
+        Sweep.run(
+            config("MXFP4_E2M1,MXINT8", List.of("cnn"), true, false, dir),
+            ToolVersions.read(),
+            new Sweep.Listener() {
+              @Override
+              public void progress(int done, int total, String what) {}
 
-          @Override
-          public void log(String line) {}
-        });
+              @Override
+              public void log(String line) {}
+            });
     assertTrue(o.failures().isEmpty(), o.failures().toString());
     assertEquals(4, o.stages()); // two accuracy stages, two proofs of MX cores
     for (PointResult r : o.results()) {
@@ -83,48 +109,70 @@ class MxSweepTest {
       assertNull(r.cost());
       assertNotNull(r.accuracy());
     }
-    assertEquals("exmy_mxmac_mxint8_k32_t16",
-        Sweep.mxCore(config("MXINT8", List.of(), true, false, dir), o.results().get(1).point()).moduleName());
-    o = Sweep.run(config("MXFP4_E2M1,MXINT8", List.of("cnn"), true, false, dir), ToolVersions.read(),
-        new Sweep.Listener() {
-          @Override
-          public void progress(int done, int total, String what) {}
+    assertEquals(
+        "exmy_mxmac_mxint8_k32_t16",
+        Sweep.mxCore(config("MXINT8", List.of(), true, false, dir), o.results().get(1).point())
+            .moduleName());
+    o =
+        Sweep.run(
+            config("MXFP4_E2M1,MXINT8", List.of("cnn"), true, false, dir),
+            ToolVersions.read(),
+            new Sweep.Listener() {
+              @Override
+              public void progress(int done, int total, String what) {}
 
-          @Override
-          public void log(String line) {}
-        });
+              @Override
+              public void log(String line) {}
+            });
     var model = ReferenceModels.load("cnn");
     String data = ReferenceModels.defaultData("cnn");
     ModelData test = ModelData.load(data, model, Datasets.Split.TEST).head(40);
     assertEquals(4, o.cached());
     for (PointResult r : o.results()) {
       // the sweep's accuracy is the MX PTQ's, run directly
-      Assessment as = Assessment.run(model, test, ModelData.calibration(data, model, 32),
-          QuantOptions.mx(r.point().mxW(), r.point().mxA()), 1, null, null);
+      Assessment as =
+          Assessment.run(
+              model,
+              test,
+              ModelData.calibration(data, model, 32),
+              QuantOptions.mx(r.point().mxW(), r.point().mxA()),
+              1,
+              null,
+              null);
       assertEquals(as.top1().top1(), r.accuracy().top1(), 0.0, r.point().label());
     }
-    assertEquals(Set.of("MXFP4_E2M1", "MXINT8"),
+    assertEquals(
+        Set.of("MXFP4_E2M1", "MXINT8"),
         Set.copyOf(o.results().stream().map(r -> r.point().shortLabel()).toList()));
   }
 
   @Test
   void mxPointsAreSynthesized(@TempDir Path dir) {
     RequireTools.yosys();
-    Sweep.Outcome o = Sweep.run(config("MXFP4_E2M1", List.of(), false, true, dir), ToolVersions.read(),
-        new Sweep.Listener() {
-          @Override
-          public void progress(int done, int total, String what) {}
+    Sweep.Outcome o =
+        Sweep.run(
+            config("MXFP4_E2M1", List.of(), false, true, dir),
+            ToolVersions.read(),
+            new Sweep.Listener() {
+              @Override
+              public void progress(int done, int total, String what) {}
 
-          @Override
-          public void log(String line) {}
-        });
+              @Override
+              public void log(String line) {}
+            });
     assertTrue(o.failures().isEmpty(), o.failures().toString());
     assertEquals(1, o.stages());
     Stages.Cost cost = o.results().get(0).cost();
-    // the accumulator alone needs a register bit each: E2M1 products are at most 6 x 6 = 144 units of
+    // the accumulator alone needs a register bit each: E2M1 products are at most 6 x 6 = 144 units
+    // of
     // 2^-2 (8 bits), + 508 scale positions + 9 guard bits (512 products) + sign = 526
-    assertEquals(526, MxGenerator.generate(Sweep.mxCore(config("MXFP4_E2M1", List.of(), false, true, dir),
-        o.results().get(0).point())).spec().accWidth());
+    assertEquals(
+        526,
+        MxGenerator.generate(
+                Sweep.mxCore(
+                    config("MXFP4_E2M1", List.of(), false, true, dir), o.results().get(0).point()))
+            .spec()
+            .accWidth());
     assertTrue(cost.ffs() >= 526 + 1, cost.toString());
     assertTrue(cost.luts() > 0, cost.toString());
   }

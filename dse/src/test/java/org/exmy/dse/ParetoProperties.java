@@ -23,7 +23,8 @@ class ParetoProperties {
       @ForAll @Size(max = 30) List<@IntRange(min = 0, max = 400) Integer> costs,
       @ForAll @Size(max = 30) List<@IntRange(min = 0, max = 20) Integer> merits) {
     List<P> pts = new ArrayList<>();
-    for (int i = 0; i < Math.min(costs.size(), merits.size()); i++) pts.add(new P(costs.get(i), merits.get(i)));
+    for (int i = 0; i < Math.min(costs.size(), merits.size()); i++)
+      pts.add(new P(costs.get(i), merits.get(i)));
     List<P> want = new ArrayList<>();
     for (P p : pts) {
       if (pts.stream().noneMatch(q -> beats(q, p))) want.add(p);

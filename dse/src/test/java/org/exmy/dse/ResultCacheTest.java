@@ -49,10 +49,13 @@ class ResultCacheTest {
     ResultCache c = new ResultCache(dir);
     c.put("proof", CONFIG, result(42));
     Path f = onlyEntry();
-    assertEquals("proof-" + sha256(CONFIG.getBytes(StandardCharsets.UTF_8)) + ".result", f.getFileName().toString());
+    assertEquals(
+        "proof-" + sha256(CONFIG.getBytes(StandardCharsets.UTF_8)) + ".result",
+        f.getFileName().toString());
     String text = Files.readString(f);
     int last = text.lastIndexOf("# sha256 ");
-    assertEquals("# sha256 " + sha256(text.substring(0, last).getBytes(StandardCharsets.UTF_8)) + "\n",
+    assertEquals(
+        "# sha256 " + sha256(text.substring(0, last).getBytes(StandardCharsets.UTF_8)) + "\n",
         text.substring(last));
     Properties got = c.get("proof", CONFIG).orElseThrow();
     assertEquals("42", got.getProperty("luts"));
@@ -89,16 +92,19 @@ class ResultCacheTest {
     Path stale = dir.resolve("." + f.getFileName() + ".2222.tmp");
     Files.move(f, fresh);
     Files.copy(fresh, stale);
-    Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 2 * 3_600_000L));
+    Files.setLastModifiedTime(
+        stale, FileTime.fromMillis(System.currentTimeMillis() - 2 * 3_600_000L));
     assertEquals(Optional.empty(), c.get("proof", CONFIG));
-    new ResultCache(dir); // opening removes only the stale one: a fresh one may be a write in flight
+    new ResultCache(
+        dir); // opening removes only the stale one: a fresh one may be a write in flight
     assertTrue(Files.exists(fresh));
     assertFalse(Files.exists(stale));
   }
 
   @Test
   void anOlderExmysEntryWithoutDigestIsStillRead() throws Exception {
-    Files.writeString(dir.resolve("proof-" + ResultCache.key(CONFIG) + ".properties"),
+    Files.writeString(
+        dir.resolve("proof-" + ResultCache.key(CONFIG) + ".properties"),
         "configuration=" + CONFIG.replace(":", "\\:").replace("=", "\\=") + "\nluts=7\n");
     assertEquals("7", new ResultCache(dir).get("proof", CONFIG).orElseThrow().getProperty("luts"));
   }
@@ -109,21 +115,25 @@ class ResultCacheTest {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger seen = new AtomicInteger();
     List<String> bad = java.util.Collections.synchronizedList(new ArrayList<>());
-    Thread reader = new Thread(() -> {
-      while (!stop.get()) {
-        Optional<Properties> p = c.get("proof", CONFIG);
-        if (p.isPresent()) {
-          seen.incrementAndGet();
-          if (!"42".equals(p.get().getProperty("luts"))) bad.add(p.get().toString());
-        }
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              while (!stop.get()) {
+                Optional<Properties> p = c.get("proof", CONFIG);
+                if (p.isPresent()) {
+                  seen.incrementAndGet();
+                  if (!"42".equals(p.get().getProperty("luts"))) bad.add(p.get().toString());
+                }
+              }
+            });
     reader.start();
     List<Thread> writers = new ArrayList<>();
     for (int t = 0; t < 3; t++) {
-      Thread w = new Thread(() -> {
-        for (int i = 0; i < 100; i++) c.put("proof", CONFIG, result(42));
-      });
+      Thread w =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 100; i++) c.put("proof", CONFIG, result(42));
+              });
       writers.add(w);
       w.start();
     }

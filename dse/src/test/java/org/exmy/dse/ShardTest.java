@@ -64,7 +64,8 @@ class ShardTest {
   void parseAndRefusals() {
     assertEquals(new Shard(2, 4), Shard.parse("2/4"));
     for (String bad : new String[] {"4/4", "-1/4", "a/4", "1/", "/4", "1", "0/0", ""}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Shard.parse(bad));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> Shard.parse(bad));
       assertTrue(e.getMessage().startsWith("--shard"), e.getMessage());
       assertEquals(-1, e.getMessage().indexOf('\n'));
     }

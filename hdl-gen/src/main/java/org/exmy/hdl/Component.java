@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A hardware module under construction. Port naming follows SpinalHDL conventions: data ports
- * are {@code io_<name>}; a component with registers gets a {@code clk} input and a synchronous,
+ * A hardware module under construction. Port naming follows SpinalHDL conventions: data ports are
+ * {@code io_<name>}; a component with registers gets a {@code clk} input and a synchronous,
  * active-high {@code reset} input, declared first.
  *
  * <pre>{@code
@@ -23,10 +23,43 @@ import java.util.regex.Pattern;
  */
 public class Component {
   private static final Pattern IDENT = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
-  private static final Set<String> RESERVED = Set.of("module", "endmodule", "input", "output", "inout",
-      "wire", "reg", "assign", "always", "begin", "end", "if", "else", "case", "endcase", "default",
-      "posedge", "negedge", "integer", "parameter", "localparam", "function", "endfunction", "for",
-      "initial", "signed", "task", "generate", "genvar", "or", "and", "not", "xor", "buf", "logic");
+  private static final Set<String> RESERVED =
+      Set.of(
+          "module",
+          "endmodule",
+          "input",
+          "output",
+          "inout",
+          "wire",
+          "reg",
+          "assign",
+          "always",
+          "begin",
+          "end",
+          "if",
+          "else",
+          "case",
+          "endcase",
+          "default",
+          "posedge",
+          "negedge",
+          "integer",
+          "parameter",
+          "localparam",
+          "function",
+          "endfunction",
+          "for",
+          "initial",
+          "signed",
+          "task",
+          "generate",
+          "genvar",
+          "or",
+          "and",
+          "not",
+          "xor",
+          "buf",
+          "logic");
 
   private final String name;
   private final List<String> headerComments = new ArrayList<>();
@@ -103,13 +136,16 @@ public class Component {
   public Instance instance(String name, Component child) {
     checkIdent(name, "instance name");
     if (child == this || child.contains(this)) {
-      throw new HdlException("component " + this.name + " cannot contain itself (instance " + name + ")");
+      throw new HdlException(
+          "component " + this.name + " cannot contain itself (instance " + name + ")");
     }
-    if (names.contains(name)) throw new HdlException("duplicate name '" + name + "' in " + this.name);
+    if (names.contains(name))
+      throw new HdlException("duplicate name '" + name + "' in " + this.name);
     if (child.isClocked()) clock();
     Map<String, Signal> outs = new LinkedHashMap<>();
     for (Port p : child.ports()) {
-      if (!p.input()) outs.put(p.name(), declare(name + "_" + p.name(), Signal.Kind.WIRE, p.width()));
+      if (!p.input())
+        outs.put(p.name(), declare(name + "_" + p.name(), Signal.Kind.WIRE, p.width()));
     }
     names.add(name);
     Instance inst = new Instance(this, name, child, outs);
@@ -161,14 +197,16 @@ public class Component {
 
   /** The port with this exact name. */
   public Port port(String portName) {
-    return ports().stream().filter(p -> p.name().equals(portName)).findFirst()
+    return ports().stream()
+        .filter(p -> p.name().equals(portName))
+        .findFirst()
         .orElseThrow(() -> new HdlException("component " + name + " has no port " + portName));
   }
 
   /**
    * Emits the component as Verilog-2005: the modules it instantiates first (each once, deepest
-   * first), then this one. Every register needs a next value and every instance input a driver;
-   * two different components may not share a module name.
+   * first), then this one. Every register needs a next value and every instance input a driver; two
+   * different components may not share a module name.
    */
   public String toVerilog() {
     Map<String, Component> modules = new LinkedHashMap<>();
@@ -179,7 +217,8 @@ public class Component {
         sb.append(new VerilogEmitter(m).emit());
       } else {
         // One self-contained file: the submodules share the top module's file by design.
-        sb.append("/* verilator lint_off DECLFILENAME */\n").append(new VerilogEmitter(m).emit())
+        sb.append("/* verilator lint_off DECLFILENAME */\n")
+            .append(new VerilogEmitter(m).emit())
             .append("/* verilator lint_on DECLFILENAME */\n\n");
       }
     }
@@ -194,8 +233,8 @@ public class Component {
     if (seen != null) {
       // The same module built twice (e.g. one generator called twice) is emitted once.
       if (new VerilogEmitter(seen).emit().equals(new VerilogEmitter(this).emit())) return;
-      throw new HdlException("two different components are both named '" + name
-          + "'; give each module its own name");
+      throw new HdlException(
+          "two different components are both named '" + name + "'; give each module its own name");
     }
     for (Reg r : regs.values()) {
       if (r.nextValue() == null) {
@@ -272,8 +311,12 @@ public class Component {
 
   private static void checkIdent(String n, String what) {
     if (n == null || !IDENT.matcher(n).matches() || RESERVED.contains(n)) {
-      throw new HdlException("illegal " + what + " '" + n
-          + "': use a letter followed by letters, digits or '_' (not a Verilog keyword)");
+      throw new HdlException(
+          "illegal "
+              + what
+              + " '"
+              + n
+              + "': use a letter followed by letters, digits or '_' (not a Verilog keyword)");
     }
   }
 }

@@ -48,24 +48,35 @@ public final class Instance {
    */
   public Instance in(String port, Expr value) {
     Port p = find(port);
-    if (!p.input()) throw new HdlException(where(p) + " is an output; read it with out(\"" + port + "\")");
+    if (!p.input())
+      throw new HdlException(where(p) + " is an output; read it with out(\"" + port + "\")");
     if (p.name().equals("clk") || p.name().equals("reset")) {
-      throw new HdlException(where(p) + " is connected to the parent's " + p.name() + " automatically");
+      throw new HdlException(
+          where(p) + " is connected to the parent's " + p.name() + " automatically");
     }
     if (inputs.containsKey(p.name())) throw new HdlException(where(p) + " is already connected");
     if (value.width() != p.width()) {
-      throw new HdlException(where(p) + " is " + p.width() + " bits, the value is " + value.width()
-          + " bits (resize explicitly)");
+      throw new HdlException(
+          where(p)
+              + " is "
+              + p.width()
+              + " bits, the value is "
+              + value.width()
+              + " bits (resize explicitly)");
     }
     parent.checkOwned(value, name + "." + p.name());
     inputs.put(p.name(), value);
     return this;
   }
 
-  /** The parent's wire {@code <instance>_<port>} carrying output {@code port} ({@code "acc"} or {@code "io_acc"}). */
+  /**
+   * The parent's wire {@code <instance>_<port>} carrying output {@code port} ({@code "acc"} or
+   * {@code "io_acc"}).
+   */
   public Signal out(String port) {
     Port p = find(port);
-    if (p.input()) throw new HdlException(where(p) + " is an input; drive it with in(\"" + port + "\", ...)");
+    if (p.input())
+      throw new HdlException(where(p) + " is an input; drive it with in(\"" + port + "\", ...)");
     return outputs.get(p.name());
   }
 
@@ -83,14 +94,25 @@ public final class Instance {
     return outputs;
   }
 
-  /** Throws unless every data input is driven and the child still has the ports it had when placed. */
+  /**
+   * Throws unless every data input is driven and the child still has the ports it had when placed.
+   */
   void checkComplete() {
     if (!child.ports().equals(ports)) {
-      throw new HdlException("component " + child.name() + " gained ports after it was instantiated as "
-          + name + " in " + parent.name() + "; finish a component before instantiating it");
+      throw new HdlException(
+          "component "
+              + child.name()
+              + " gained ports after it was instantiated as "
+              + name
+              + " in "
+              + parent.name()
+              + "; finish a component before instantiating it");
     }
     for (Port p : ports) {
-      if (p.input() && !p.name().equals("clk") && !p.name().equals("reset") && !inputs.containsKey(p.name())) {
+      if (p.input()
+          && !p.name().equals("clk")
+          && !p.name().equals("reset")
+          && !inputs.containsKey(p.name())) {
         throw new HdlException(where(p) + " is not connected");
       }
     }
@@ -100,8 +122,15 @@ public final class Instance {
     for (Port p : ports) {
       if (p.name().equals(port) || p.name().equals("io_" + port)) return p;
     }
-    throw new HdlException("instance " + name + " of " + child.name() + " has no port '" + port + "'; ports: "
-        + String.join(", ", ports.stream().map(Port::name).toList()));
+    throw new HdlException(
+        "instance "
+            + name
+            + " of "
+            + child.name()
+            + " has no port '"
+            + port
+            + "'; ports: "
+            + String.join(", ", ports.stream().map(Port::name).toList()));
   }
 
   private String where(Port p) {

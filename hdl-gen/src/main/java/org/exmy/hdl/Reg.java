@@ -33,8 +33,14 @@ public final class Reg {
   /** The value loaded at the next rising edge; must have the register's width. */
   public Reg next(Expr value) {
     if (value.width() != q.width()) {
-      throw new HdlException("register " + q.name() + " is " + q.width() + " bits, next value is "
-          + value.width() + " bits (resize explicitly)");
+      throw new HdlException(
+          "register "
+              + q.name()
+              + " is "
+              + q.width()
+              + " bits, next value is "
+              + value.width()
+              + " bits (resize explicitly)");
     }
     this.next = value;
     return this;
@@ -48,11 +54,12 @@ public final class Reg {
   }
 
   /**
-   * Back to the reset value on every edge where this 1-bit condition holds, whatever the enable;
-   * a second synchronous reset.
+   * Back to the reset value on every edge where this 1-bit condition holds, whatever the enable; a
+   * second synchronous reset.
    */
   public Reg clearWhen(Expr cond) {
-    if (cond.width() != 1) throw new HdlException("clear condition of " + q.name() + " must be 1 bit");
+    if (cond.width() != 1)
+      throw new HdlException("clear condition of " + q.name() + " must be 1 bit");
     this.clear = cond;
     return this;
   }

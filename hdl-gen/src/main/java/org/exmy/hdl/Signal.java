@@ -4,7 +4,12 @@ package org.exmy.hdl;
 public final class Signal extends Expr {
 
   /** What declares the signal. */
-  public enum Kind { INPUT, OUTPUT, WIRE, REG }
+  public enum Kind {
+    INPUT,
+    OUTPUT,
+    WIRE,
+    REG
+  }
 
   private final String name;
   private final Kind kind;

@@ -27,8 +27,12 @@ public final class VerilatorLint {
       Path dir = Files.createTempDirectory("exmy-lint");
       Path file = dir.resolve(top + ".v");
       Files.writeString(file, verilog, StandardCharsets.UTF_8);
-      ToolRun.Result r = ToolRun.of(List.of("verilator", "--lint-only", "-Wall", "--top-module", top,
-          file.toString())).timeout(Duration.ofSeconds(120)).run();
+      ToolRun.Result r =
+          ToolRun.of(
+                  List.of(
+                      "verilator", "--lint-only", "-Wall", "--top-module", top, file.toString()))
+              .timeout(Duration.ofSeconds(120))
+              .run();
       String text = r.output();
       List<String> msgs = new ArrayList<>();
       for (String line : text.split("\n")) {
@@ -38,12 +42,15 @@ public final class VerilatorLint {
       Files.deleteIfExists(dir);
       return new Result(r.exitCode(), msgs);
     } catch (IOException e) {
-      throw new HdlException("cannot run verilator (install it with: apt-get install -y verilator): "
-          + e.getMessage());
+      throw new HdlException(
+          "cannot run verilator (install it with: apt-get install -y verilator): "
+              + e.getMessage());
     } catch (ToolException e) {
       throw switch (e.kind()) {
-        case CANNOT_START -> new HdlException("cannot run verilator (install it with: apt-get install -y verilator): "
-            + e.reason());
+        case CANNOT_START ->
+            new HdlException(
+                "cannot run verilator (install it with: apt-get install -y verilator): "
+                    + e.reason());
         case TIMED_OUT -> new HdlException("verilator --lint-only timed out after 120 s");
         case INTERRUPTED -> new HdlException("interrupted while linting");
       };

@@ -1,8 +1,8 @@
 package org.exmy.hdl;
 
 /**
- * A two-level design for the hierarchy tests: {@code quad} holds two {@code pair}s; each pair
- * holds two clocked {@code acc16} accumulators and one combinational {@code swap8}.
+ * A two-level design for the hierarchy tests: {@code quad} holds two {@code pair}s; each pair holds
+ * two clocked {@code acc16} accumulators and one combinational {@code swap8}.
  *
  * <pre>
  * acc16(x):       acc <= clear ? 0 : acc + x            (16 bits, wraps)

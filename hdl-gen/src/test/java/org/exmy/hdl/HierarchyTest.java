@@ -18,8 +18,11 @@ class HierarchyTest {
     Matcher m = Pattern.compile("(?m)^module (\\w+) \\(").matcher(v);
     List<String> modules = m.results().map(r -> r.group(1)).toList();
     assertEquals(List.of("swap8", "acc16", "pair", "quad"), modules);
-    assertTrue(v.contains("  pair left (\n    .clk      (clk),\n    .reset    (reset),\n    .io_clear (io_clear),\n"
-        + "    .io_u     (io_p),\n    .io_v     (io_q),\n    .io_out   (left_io_out)\n  );"), v);
+    assertTrue(
+        v.contains(
+            "  pair left (\n    .clk      (clk),\n    .reset    (reset),\n    .io_clear (io_clear),\n"
+                + "    .io_u     (io_p),\n    .io_v     (io_q),\n    .io_out   (left_io_out)\n  );"),
+        v);
     assertTrue(v.contains("  wire [16:0] left_io_out;"), v);
     // the combinational child gets no clock
     assertTrue(v.contains("  swap8 sw (\n    .io_x (io_v),\n    .io_y (sw_io_y)\n  );"), v);
@@ -43,8 +46,11 @@ class HierarchyTest {
     Signal x = top.input("x", 8);
     Instance a = top.instance("a", acc);
     assertMessage("has no port 'y'; ports: clk, reset, io_clear, io_x, io_acc", () -> a.in("y", x));
-    assertMessage("port io_x of instance a (acc16) is 8 bits, the value is 9 bits", () -> a.in("x", x.zext(9)));
-    assertMessage("is connected to the parent's clk automatically", () -> a.in("clk", Hdl.lit(0, 1)));
+    assertMessage(
+        "port io_x of instance a (acc16) is 8 bits, the value is 9 bits",
+        () -> a.in("x", x.zext(9)));
+    assertMessage(
+        "is connected to the parent's clk automatically", () -> a.in("clk", Hdl.lit(0, 1)));
     assertMessage("is an output; read it with out(\"acc\")", () -> a.in("acc", Hdl.lit(0, 16)));
     assertMessage("is an input; drive it with in(\"x\", ...)", () -> a.out("x"));
     a.in("x", x);
@@ -54,7 +60,9 @@ class HierarchyTest {
     assertMessage("duplicate name 'a' in top", () -> top.instance("a", acc));
     assertMessage("duplicate signal name 'a_io_acc' in top", () -> top.wire("a_io_acc", x));
     Component other = new Component("other");
-    assertMessage("uses signal io_x of another component", () -> top.instance("b", acc).in("x", other.input("x", 8)));
+    assertMessage(
+        "uses signal io_x of another component",
+        () -> top.instance("b", acc).in("x", other.input("x", 8)));
   }
 
   @Test
@@ -87,7 +95,8 @@ class HierarchyTest {
     Component top = new Component("top");
     top.instance("k", kid).in("x", top.input("x", 8));
     kid.output("z", Hdl.lit(0, 1));
-    assertMessage("component swap8 gained ports after it was instantiated as k in top", top::toVerilog);
+    assertMessage(
+        "component swap8 gained ports after it was instantiated as k in top", top::toVerilog);
   }
 
   @Test

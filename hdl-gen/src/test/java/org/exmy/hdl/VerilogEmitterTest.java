@@ -24,7 +24,10 @@ class VerilogEmitterTest {
     c.output("sprod", a.smul(b));
     Signal clear = c.input("clear", 1);
     Reg cnt = c.reg("cnt", 8);
-    cnt.next(c.wire("cnt_next", cnt.q().addSigned(b))).enable(valid).clearWhen(clear).comment("counter");
+    cnt.next(c.wire("cnt_next", cnt.q().addSigned(b)))
+        .enable(valid)
+        .clearWhen(clear)
+        .comment("counter");
     c.output("cnt", cnt.q());
     return c;
   }
@@ -33,10 +36,14 @@ class VerilogEmitterTest {
   void signedAddAndClearCondition() {
     String v = adderAccumulator().toVerilog();
     // Both operands sign-extended to the result width by hand, then marked signed for synthesis.
-    assertTrue(v.contains("wire [7:0]  cnt_next = $signed(cnt) + $signed({{4{io_b[3]}}, io_b});"), v);
+    assertTrue(
+        v.contains("wire [7:0]  cnt_next = $signed(cnt) + $signed({{4{io_b[3]}}, io_b});"), v);
     // Priority reset > clear condition > enable.
-    assertTrue(v.contains("    if (reset) begin\n      cnt <= 8'd0;\n    end else if (io_clear) begin\n"
-        + "      cnt <= 8'd0;\n    end else if (io_valid) begin\n      cnt <= cnt_next;\n"), v);
+    assertTrue(
+        v.contains(
+            "    if (reset) begin\n      cnt <= 8'd0;\n    end else if (io_clear) begin\n"
+                + "      cnt <= 8'd0;\n    end else if (io_valid) begin\n      cnt <= cnt_next;\n"),
+        v);
   }
 
   @Test
@@ -73,6 +80,7 @@ class VerilogEmitterTest {
   void lintCleanUnderVerilatorWall() {
     org.exmy.testsupport.RequireTools.verilator();
     VerilatorLint.Result r = VerilatorLint.lint(adderAccumulator().toVerilog(), "acc_demo");
-    assertTrue(r.clean(), () -> String.join("\n", r.messages()) + "\n" + adderAccumulator().toVerilog());
+    assertTrue(
+        r.clean(), () -> String.join("\n", r.messages()) + "\n" + adderAccumulator().toVerilog());
   }
 }

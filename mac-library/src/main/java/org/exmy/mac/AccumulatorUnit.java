@@ -24,41 +24,57 @@ final class AccumulatorUnit {
 
   /**
    * A register's input at its own width, as the chunked exact register and the fixed-point register
-   * ({@link FixedAccumulatorUnit}) take it: restart the sum, the addend (already 0 when nothing is to
-   * be added), a carry-in completing a ones' complement addend (or null), and the flag sets (null
-   * when the formats have no such flag).
+   * ({@link FixedAccumulatorUnit}) take it: restart the sum, the addend (already 0 when nothing is
+   * to be added), a carry-in completing a ones' complement addend (or null), and the flag sets
+   * (null when the formats have no such flag).
    */
   record Input(Expr clear, Expr addend, Expr carryIn, Expr nanSet, Expr posInfSet, Expr negInfSet) {
     /** The same input one cycle later, through registers named {@code <prefix>_<field>}. */
     Input register(Component c, String prefix, String comment) {
-      return new Input(Stages.reg(c, prefix + "_clear", clear, comment), Stages.reg(c, prefix + "_addend", addend, null),
-          Stages.regOrNull(c, prefix + "_cin", carryIn), Stages.regOrNull(c, prefix + "_nan_set", nanSet),
-          Stages.regOrNull(c, prefix + "_posInf_set", posInfSet), Stages.regOrNull(c, prefix + "_negInf_set", negInfSet));
-    }
-  }
-
-  /**
-   * What reaches the exact accumulator in one cycle: restart the sum ({@code clear}), add this cycle
-   * ({@code use}), the term, and the flag sets (null when the formats have no such flag). The term is
-   * either a placed product in ones' complement ({@code onesComplement}: its bits above its width are
-   * all {@code neg}, and {@code neg} is the +1 that completes it), or a two's complement value
-   * narrower than the register, with {@code neg} a carry-in (or null).
-   */
-  record Term(Expr clear, Expr use, Expr term, Expr neg, boolean onesComplement, Expr nanSet, Expr posInfSet,
-      Expr negInfSet) {
-    /** The same one cycle later, through registers named {@code <prefix>_<field>}. */
-    Term register(Component c, String prefix, String comment) {
-      return new Term(Stages.reg(c, prefix + "_clear", clear, comment), Stages.reg(c, prefix + "_use", use, null),
-          Stages.reg(c, prefix + "_term", term, null), Stages.regOrNull(c, prefix + "_neg", neg), onesComplement,
-          Stages.regOrNull(c, prefix + "_nan_set", nanSet), Stages.regOrNull(c, prefix + "_posInf_set", posInfSet),
+      return new Input(
+          Stages.reg(c, prefix + "_clear", clear, comment),
+          Stages.reg(c, prefix + "_addend", addend, null),
+          Stages.regOrNull(c, prefix + "_cin", carryIn),
+          Stages.regOrNull(c, prefix + "_nan_set", nanSet),
+          Stages.regOrNull(c, prefix + "_posInf_set", posInfSet),
           Stages.regOrNull(c, prefix + "_negInf_set", negInfSet));
     }
   }
 
   /**
-   * Builds the register (whole: {@link KulischAccumulatorUnit}; or in chunks of {@code chunkBits} with
-   * registered carries and a resolve register) and the flags, and drives {@code io_acc} and the flag
-   * outputs.
+   * What reaches the exact accumulator in one cycle: restart the sum ({@code clear}), add this
+   * cycle ({@code use}), the term, and the flag sets (null when the formats have no such flag). The
+   * term is either a placed product in ones' complement ({@code onesComplement}: its bits above its
+   * width are all {@code neg}, and {@code neg} is the +1 that completes it), or a two's complement
+   * value narrower than the register, with {@code neg} a carry-in (or null).
+   */
+  record Term(
+      Expr clear,
+      Expr use,
+      Expr term,
+      Expr neg,
+      boolean onesComplement,
+      Expr nanSet,
+      Expr posInfSet,
+      Expr negInfSet) {
+    /** The same one cycle later, through registers named {@code <prefix>_<field>}. */
+    Term register(Component c, String prefix, String comment) {
+      return new Term(
+          Stages.reg(c, prefix + "_clear", clear, comment),
+          Stages.reg(c, prefix + "_use", use, null),
+          Stages.reg(c, prefix + "_term", term, null),
+          Stages.regOrNull(c, prefix + "_neg", neg),
+          onesComplement,
+          Stages.regOrNull(c, prefix + "_nan_set", nanSet),
+          Stages.regOrNull(c, prefix + "_posInf_set", posInfSet),
+          Stages.regOrNull(c, prefix + "_negInf_set", negInfSet));
+    }
+  }
+
+  /**
+   * Builds the register (whole: {@link KulischAccumulatorUnit}; or in chunks of {@code chunkBits}
+   * with registered carries and a resolve register) and the flags, and drives {@code io_acc} and
+   * the flag outputs.
    */
   static void build(Component c, Term in, int width, Pipeline pipeline) {
     boolean resolveCycle = pipeline.chunks(width);
@@ -66,7 +82,9 @@ final class AccumulatorUnit {
     if (resolveCycle) {
       acc = chunked(c, in, width, pipeline.chunkBits());
     } else if (in.onesComplement()) {
-      acc = KulischAccumulatorUnit.addOnesComplement(c, in.clear(), in.use(), in.term(), in.neg(), width);
+      acc =
+          KulischAccumulatorUnit.addOnesComplement(
+              c, in.clear(), in.use(), in.term(), in.neg(), width);
     } else {
       acc = KulischAccumulatorUnit.addSigned(c, in.clear(), in.use(), in.term(), in.neg(), width);
     }
@@ -85,7 +103,12 @@ final class AccumulatorUnit {
     c.output("acc", acc);
     for (int i = 0; i < flags.size(); i++) {
       Signal f = flags.get(i);
-      c.output(names.get(i), resolveCycle ? Stages.reg(c, "res_" + names.get(i), f, i == 0 ? "flags wait for the resolve cycle" : null) : f);
+      c.output(
+          names.get(i),
+          resolveCycle
+              ? Stages.reg(
+                  c, "res_" + names.get(i), f, i == 0 ? "flags wait for the resolve cycle" : null)
+              : f);
     }
   }
 
@@ -98,9 +121,18 @@ final class AccumulatorUnit {
     } else {
       full = AdderTree.fit(t, w);
     }
-    Signal addend = c.wire("acc_addend", mux(in.use(), full, zero(w)), "the term at the register's width, 0 when not added");
-    Signal cin = in.neg() == null ? null
-        : c.wire("acc_addend_cin", in.use().and(in.neg()), in.onesComplement() ? "+1 completing the two's complement" : null);
+    Signal addend =
+        c.wire(
+            "acc_addend",
+            mux(in.use(), full, zero(w)),
+            "the term at the register's width, 0 when not added");
+    Signal cin =
+        in.neg() == null
+            ? null
+            : c.wire(
+                "acc_addend_cin",
+                in.use().and(in.neg()),
+                in.onesComplement() ? "+1 completing the two's complement" : null);
     return new Input(in.clear(), addend, cin, null, null, null);
   }
 
@@ -121,9 +153,16 @@ final class AccumulatorUnit {
       int lo = i * b;
       int hi = Math.min(w, lo + b) - 1;
       int cw = hi - lo + 1;
-      Reg chunk = c.reg("acc_c" + i, cw).comment(i == 0
-          ? "exact accumulator in " + n + " chunks of " + b + " bits; carries between chunks wait a cycle"
-          : null);
+      Reg chunk =
+          c.reg("acc_c" + i, cw)
+              .comment(
+                  i == 0
+                      ? "exact accumulator in "
+                          + n
+                          + " chunks of "
+                          + b
+                          + " bits; carries between chunks wait a cycle"
+                      : null);
       Expr slice = in.addend().slice(hi, lo);
       Expr cin = i == 0 ? in.carryIn() : mux(in.clear(), zero(1), prevCarry);
       int sw = i < n - 1 ? cw + 1 : cw; // the top chunk drops its carry: the register wraps
@@ -152,8 +191,11 @@ final class AccumulatorUnit {
       carryParts.add(zero(b - 1));
     }
     carryParts.add(zero(1));
-    Signal pending = c.wire("acc_pending", Hdl.cat(carryParts.toArray(new Expr[0])),
-        "carries not yet added, at the chunk boundaries");
+    Signal pending =
+        c.wire(
+            "acc_pending",
+            Hdl.cat(carryParts.toArray(new Expr[0])),
+            "carries not yet added, at the chunk boundaries");
     Expr total = Hdl.cat(chunkParts.toArray(new Expr[0])).add(pending);
     return Stages.reg(c, "acc_resolved", total, "resolve cycle: chunks plus pending carries");
   }

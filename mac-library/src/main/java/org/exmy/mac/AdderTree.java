@@ -27,16 +27,29 @@ final class AdderTree {
         Expr x = level.get(j);
         Expr y = level.get(j + 1);
         int ww = Math.min(cap, Math.max(x.width(), y.width()) + 1);
-        next.add(c.wire("tree" + lvl + "_" + j / 2, fit(x, ww).add(fit(y, ww)),
-            j == 0 ? "adder tree level " + lvl + (cap == Integer.MAX_VALUE ? " (signed, never overflows)"
-                : " (modulo 2^" + cap + ", as the register)") : null));
+        next.add(
+            c.wire(
+                "tree" + lvl + "_" + j / 2,
+                fit(x, ww).add(fit(y, ww)),
+                j == 0
+                    ? "adder tree level "
+                        + lvl
+                        + (cap == Integer.MAX_VALUE
+                            ? " (signed, never overflows)"
+                            : " (modulo 2^" + cap + ", as the register)")
+                    : null));
       }
       if (level.size() % 2 == 1) next.add(level.get(level.size() - 1));
       level = next;
       if (pipe.treeEvery() > 0 && (lvl % pipe.treeEvery() == 0 || lvl == levels)) {
         List<Expr> regs = new ArrayList<>();
         for (int j = 0; j < level.size(); j++) {
-          regs.add(Stages.reg(c, "t" + lvl + "_" + j, level.get(j), j == 0 ? "tree stage after level " + lvl : null));
+          regs.add(
+              Stages.reg(
+                  c,
+                  "t" + lvl + "_" + j,
+                  level.get(j),
+                  j == 0 ? "tree stage after level " + lvl : null));
         }
         level = regs;
         ctl = ctl.register(c, "t" + lvl);

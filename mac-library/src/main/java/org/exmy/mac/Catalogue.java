@@ -10,7 +10,10 @@ import org.exmy.simulator.CoreSpec;
 import org.exmy.simulator.Formats;
 import org.exmy.simulator.NumberFormat;
 
-/** The standard catalogue of cores kept in {@code verilog-out/}: one same-format MAC per catalogue format. */
+/**
+ * The standard catalogue of cores kept in {@code verilog-out/}: one same-format MAC per catalogue
+ * format.
+ */
 public final class Catalogue {
   /** File listing the catalogue cores and their accumulator geometry. */
   public static final String MANIFEST = "catalogue.csv";
@@ -34,12 +37,28 @@ public final class Catalogue {
   public static String manifestRow(MacCore c) {
     CoreSpec s = c.spec();
     var g = s.geometry();
-    return String.join(",", c.moduleName(), s.a().name(), s.b().name(), "" + s.terms(), "" + s.lanes(),
-        s.accumulator().tag(), "\"" + s.pipeline() + "\"", "" + s.latency(), "" + s.accWidth(), "" + g.lsbExponent(),
-        "" + g.productBits(), "" + g.guardBits(), c.hasFlags() ? "yes" : "no", MacGenerator.VERSION);
+    return String.join(
+        ",",
+        c.moduleName(),
+        s.a().name(),
+        s.b().name(),
+        "" + s.terms(),
+        "" + s.lanes(),
+        s.accumulator().tag(),
+        "\"" + s.pipeline() + "\"",
+        "" + s.latency(),
+        "" + s.accWidth(),
+        "" + g.lsbExponent(),
+        "" + g.productBits(),
+        "" + g.guardBits(),
+        c.hasFlags() ? "yes" : "no",
+        MacGenerator.VERSION);
   }
 
-  /** Writes {@code <module>.v} of one core into {@code dir} (nothing else), atomically; returns the file. */
+  /**
+   * Writes {@code <module>.v} of one core into {@code dir} (nothing else), atomically; returns the
+   * file.
+   */
   public static Path writeVerilog(Path dir, MacCore core) {
     return writeVerilog(dir, List.of(core)).get(0);
   }
@@ -60,8 +79,8 @@ public final class Catalogue {
 
   /**
    * Writes {@code <module>.v} for every core and nothing else (a {@value #MANIFEST} in {@code dir}
-   * stays as it is); returns the files written. Each file is written to a temporary file in
-   * {@code dir} and renamed over the old one, so an interrupted run leaves the old file intact.
+   * stays as it is); returns the files written. Each file is written to a temporary file in {@code
+   * dir} and renamed over the old one, so an interrupted run leaves the old file intact.
    */
   public static List<Path> writeVerilog(Path dir, List<MacCore> cores) {
     List<Path> written = new ArrayList<>();

@@ -12,12 +12,16 @@ import org.exmy.simulator.CoreSpec;
  * this cycle, the flag sets (null when the formats have no such flag), and for a rounding dot core
  * whether any lane's product is non-zero (null otherwise).
  */
-record Control(Expr clear, Expr valid, Expr nanSet, Expr posInfSet, Expr negInfSet, Expr anyNonZero) {
+record Control(
+    Expr clear, Expr valid, Expr nanSet, Expr posInfSet, Expr negInfSet, Expr anyNonZero) {
 
   /** The same one cycle later, through registers {@code <prefix>_<field>}. */
   Control register(Component c, String prefix) {
-    return new Control(Stages.reg(c, prefix + "_clear", clear, null), Stages.reg(c, prefix + "_valid", valid, null),
-        Stages.regOrNull(c, prefix + "_nan_set", nanSet), Stages.regOrNull(c, prefix + "_posInf_set", posInfSet),
+    return new Control(
+        Stages.reg(c, prefix + "_clear", clear, null),
+        Stages.reg(c, prefix + "_valid", valid, null),
+        Stages.regOrNull(c, prefix + "_nan_set", nanSet),
+        Stages.regOrNull(c, prefix + "_posInf_set", posInfSet),
         Stages.regOrNull(c, prefix + "_negInf_set", negInfSet),
         Stages.regOrNull(c, prefix + "_any_nonzero", anyNonZero));
   }
@@ -37,9 +41,13 @@ record Control(Expr clear, Expr valid, Expr nanSet, Expr posInfSet, Expr negInfS
       early = early.register(c, "m");
     }
     Expr v = early.valid();
-    return new Control(early.clear(), v, spec.hasNanFlag() ? anySet(c, v, "nan", lanes) : null,
+    return new Control(
+        early.clear(),
+        v,
+        spec.hasNanFlag() ? anySet(c, v, "nan", lanes) : null,
         spec.hasInfFlags() ? anySet(c, v, "posInf", lanes) : null,
-        spec.hasInfFlags() ? anySet(c, v, "negInf", lanes) : null, null);
+        spec.hasInfFlags() ? anySet(c, v, "negInf", lanes) : null,
+        null);
   }
 
   private static Expr anySet(Component c, Expr valid, String flag, List<Instance> lanes) {

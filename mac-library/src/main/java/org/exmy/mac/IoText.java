@@ -12,16 +12,25 @@ import java.nio.file.NotDirectoryException;
 public final class IoText {
   private IoText() {}
 
-  /** "FILE: REASON" for file-system errors (e.g. "/proc/x: permission denied"), else the message. */
+  /**
+   * "FILE: REASON" for file-system errors (e.g. "/proc/x: permission denied"), else the message.
+   */
   public static String of(IOException e) {
     if (e instanceof FileSystemException f) {
-      String reason = f.getReason() != null ? f.getReason().toLowerCase(java.util.Locale.ROOT)
-          : e instanceof AccessDeniedException ? "permission denied"
-          : e instanceof NoSuchFileException ? "no such file or directory"
-          : e instanceof NotDirectoryException ? "not a directory"
-          : e instanceof FileAlreadyExistsException ? "a file of that name is in the way"
-          : e instanceof DirectoryNotEmptyException ? "directory not empty"
-          : e.getClass().getSimpleName();
+      String reason =
+          f.getReason() != null
+              ? f.getReason().toLowerCase(java.util.Locale.ROOT)
+              : e instanceof AccessDeniedException
+                  ? "permission denied"
+                  : e instanceof NoSuchFileException
+                      ? "no such file or directory"
+                      : e instanceof NotDirectoryException
+                          ? "not a directory"
+                          : e instanceof FileAlreadyExistsException
+                              ? "a file of that name is in the way"
+                              : e instanceof DirectoryNotEmptyException
+                                  ? "directory not empty"
+                                  : e.getClass().getSimpleName();
       String file = f.getFile();
       return file == null ? reason : file + ": " + reason;
     }

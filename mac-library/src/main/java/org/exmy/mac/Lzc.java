@@ -32,7 +32,8 @@ final class Lzc {
    */
   static Signal count(Component c, String name, Expr x, String comment) {
     int k = countWidth(x.width());
-    int size = 1 << k; // > x.width(): at least one padding one, so the count never exceeds the width
+    int size =
+        1 << k; // > x.width(): at least one padding one, so the count never exceeds the width
     Expr padded = cat(x, ones(size - x.width()));
     // level 1: groups of two bits; has-one = either bit, count = 1 when the upper bit is 0
     int groups = size / 2;
@@ -43,11 +44,21 @@ final class Lzc {
       valid.add(padded.bit(hi).or(padded.bit(hi - 1)));
       cnt.add(padded.bit(hi).not());
     }
-    String what = comment + ": leading zeros of " + x.width() + " bits, padded with ones to " + size
-        + "; level 1 = pairs of bits (has a one, count)";
-    Signal v = groups == 1 ? null : c.wire(name + "_v1", cat(valid.subList(0, groups - 1).toArray(new Expr[0])), what);
-    Signal n = groups == 1 ? c.wire(name + "_n1", cat(cnt.toArray(new Expr[0])), what)
-        : c.wire(name + "_n1", cat(cnt.toArray(new Expr[0])));
+    String what =
+        comment
+            + ": leading zeros of "
+            + x.width()
+            + " bits, padded with ones to "
+            + size
+            + "; level 1 = pairs of bits (has a one, count)";
+    Signal v =
+        groups == 1
+            ? null
+            : c.wire(name + "_v1", cat(valid.subList(0, groups - 1).toArray(new Expr[0])), what);
+    Signal n =
+        groups == 1
+            ? c.wire(name + "_n1", cat(cnt.toArray(new Expr[0])), what)
+            : c.wire(name + "_n1", cat(cnt.toArray(new Expr[0])));
     for (int level = 2; level <= k; level++) {
       int prevBits = level - 1;
       int prevGroups = groups;
@@ -78,7 +89,9 @@ final class Lzc {
     return g == groups - 1 ? Hdl.lit(1, 1) : s.bit(groups - 2 - g);
   }
 
-  /** Group {@code g} (0 = most significant) of {@code bits} bits in a wire of {@code groups} groups. */
+  /**
+   * Group {@code g} (0 = most significant) of {@code bits} bits in a wire of {@code groups} groups.
+   */
   private static Expr group(Signal s, int groups, int bits, int g) {
     int lo = (groups - 1 - g) * bits;
     return s.slice(lo + bits - 1, lo);

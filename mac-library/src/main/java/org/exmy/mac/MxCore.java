@@ -10,17 +10,19 @@ import org.exmy.simulator.MxCoreSpec;
  * component.
  *
  * <p>Interface (all synchronous to the rising edge of {@code clk}):
+ *
  * <ul>
- *   <li>{@code reset} (active high): accumulator, flags and pipeline registers to zero.</li>
- *   <li>{@code io_clear}: start a new sum this cycle.</li>
+ *   <li>{@code reset} (active high): accumulator, flags and pipeline registers to zero.
+ *   <li>{@code io_clear}: start a new sum this cycle.
  *   <li>{@code io_valid}: add this cycle's lanes: {@code io_a} / {@code io_b} for one lane, {@code
  *       io_a_0 .. io_a_<L-1>} and {@code io_b_0 ..} for L lanes (element codes), under {@code
- *       io_scale_a} and {@code io_scale_b} (the E8M0 scale codes of their block).</li>
+ *       io_scale_a} and {@code io_scale_b} (the E8M0 scale codes of their block).
  *   <li>{@code io_acc}: the exact sum, two's complement in units of 2^{@link
- *       MxCoreSpec#lsbExponent()}; with a float accumulator its bit pattern.</li>
+ *       MxCoreSpec#lsbExponent()}; with a float accumulator its bit pattern.
  *   <li>{@code io_nan} (always), {@code io_posInf} and {@code io_negInf} (MXFP8_E5M2), {@code
- *       io_range} (a narrowed scale range, {@link MxCoreSpec#scales()}): sticky.</li>
+ *       io_range} (a narrowed scale range, {@link MxCoreSpec#scales()}): sticky.
  * </ul>
+ *
  * Latency {@link MxCoreSpec#latency()}: {@code io_acc} after the edge of cycle t includes the lanes
  * presented up to cycle {@code t - latency + 1}.
  */

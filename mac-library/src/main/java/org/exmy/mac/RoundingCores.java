@@ -79,7 +79,11 @@ final class RoundingCores {
     Expr negSet = null;
     if (spec.hasNanFlag()) {
       ProductClass cls = ExactProductUnit.classify(c, da, db);
-      use = c.wire("add_term", validD.and(cls.special(c).not()), "specials contribute to the flags only");
+      use =
+          c.wire(
+              "add_term",
+              validD.and(cls.special(c).not()),
+              "specials contribute to the flags only");
       nanSet = validD.and(cls.nan());
       if (cls.inf() != null) {
         posSet = validD.and(cls.inf()).and(neg.not());
@@ -90,7 +94,9 @@ final class RoundingCores {
     Signal psig = eff.sig();
     Signal pshift = eff.shift();
     if (pipe.multiply()) {
-      psig = Stages.reg(c, "m_prod_sig", psig, "multiply stage: the product and the control wait here");
+      psig =
+          Stages.reg(
+              c, "m_prod_sig", psig, "multiply stage: the product and the control wait here");
       pshift = Stages.reg(c, "m_prod_shift", pshift, null);
       neg = Stages.reg(c, "m_prod_neg", neg, null);
       Control m = new Control(clearD, use, nanSet, posSet, negSet, null).register(c, "m");
@@ -102,26 +108,37 @@ final class RoundingCores {
     }
     if (spec.accumulator() instanceof AccumulatorKind.Fixed f) {
       int drop = f.lsbExponent() - plsb;
-      // a wrapping register keeps the low `width` bits of each rounded product: those need drop + width bits
+      // a wrapping register keeps the low `width` bits of each rounded product: those need drop +
+      // width bits
       int keep = f.saturate() ? Integer.MAX_VALUE : f.width();
       int magWidth = Math.max(spec.geometry().productBits(), psig.width());
       if (!f.saturate() && drop + keep >= 1) magWidth = Math.min(magWidth, drop + keep);
-      FixedAccumulatorUnit.Rounded r = FixedAccumulatorUnit.roundMagnitude(c, psig, pshift, magWidth, plsb, neg, drop,
-          f.nearestEven(), keep);
-      Signal addend = c.wire("addend", mux(use, r.addend(), zero(r.addend().width())),
-          "the product rounded to units of 2^" + f.lsbExponent() + " (0 when nothing is added)");
+      FixedAccumulatorUnit.Rounded r =
+          FixedAccumulatorUnit.roundMagnitude(
+              c, psig, pshift, magWidth, plsb, neg, drop, f.nearestEven(), keep);
+      Signal addend =
+          c.wire(
+              "addend",
+              mux(use, r.addend(), zero(r.addend().width())),
+              "the product rounded to units of 2^"
+                  + f.lsbExponent()
+                  + " (0 when nothing is added)");
       Signal cin = c.wire("addend_cin", use.and(r.carryIn()));
-      AccumulatorUnit.Input in = new AccumulatorUnit.Input(clearD, addend, cin, nanSet, posSet, negSet);
+      AccumulatorUnit.Input in =
+          new AccumulatorUnit.Input(clearD, addend, cin, nanSet, posSet, negSet);
       if (pipe.product()) {
         in = in.register(c, "p", "product stage: the rounded addend and the control wait here");
       }
       FixedAccumulatorUnit.build(c, in, f);
     } else {
-      Signal add = c.wire("prod_use", use.and(psig.orReduce()), "a finite non-zero product is added");
-      FloatAccumulatorUnit.Input in = new FloatAccumulatorUnit.Input(clearD, add, neg, psig, pshift, nanSet,
-          posSet, negSet);
+      Signal add =
+          c.wire("prod_use", use.and(psig.orReduce()), "a finite non-zero product is added");
+      FloatAccumulatorUnit.Input in =
+          new FloatAccumulatorUnit.Input(clearD, add, neg, psig, pshift, nanSet, posSet, negSet);
       if (pipe.product()) {
-        in = in.register(c, "p", "product stage: the product's sign, significand and exponent wait here");
+        in =
+            in.register(
+                c, "p", "product stage: the product's sign, significand and exponent wait here");
       }
       FloatAccumulatorUnit.build(c, in, (AccumulatorKind.Floating) spec.accumulator(), plsb);
     }
@@ -134,7 +151,13 @@ final class RoundingCores {
     int lanes = spec.lanes();
     Pipeline pipe = spec.pipeline();
     int plsb = spec.geometry().lsbExponent();
-    Component unit = ExactProductUnit.component(spec, moduleName + "_product", pipe.decode(), pipe.multiply(), spec.geometry().productBits() + 1);
+    Component unit =
+        ExactProductUnit.component(
+            spec,
+            moduleName + "_product",
+            pipe.decode(),
+            pipe.multiply(),
+            spec.geometry().productBits() + 1);
     Component c = header(spec, moduleName);
     Signal clear = c.input("clear", 1);
     Signal valid = c.input("valid", 1);
@@ -145,8 +168,13 @@ final class RoundingCores {
     for (int i = 0; i < lanes; i++) {
       // the lane's product in two's complement, productBits + 1 bits (ones' complement + its +1)
       Expr p = units.get(i).out("prod");
-      prods.add(ones ? c.wire("lane" + i + "_prod", p.add(units.get(i).out("neg").zext(pw)).resize(pw),
-          i == 0 ? "each lane's product in two's complement" : null) : AdderTree.fit(p, pw));
+      prods.add(
+          ones
+              ? c.wire(
+                  "lane" + i + "_prod",
+                  p.add(units.get(i).out("neg").zext(pw)).resize(pw),
+                  i == 0 ? "each lane's product in two's complement" : null)
+              : AdderTree.fit(p, pw));
     }
     Control ctl = Control.ofLanes(c, clear, valid, spec, units);
 
@@ -158,21 +186,41 @@ final class RoundingCores {
     if (fixed != null) {
       int drop = fixed.lsbExponent() - plsb;
       for (int i = 0; i < lanes; i++) {
-        level.add(FixedAccumulatorUnit.roundSigned(c, "lane" + i, prods.get(i), drop, fixed.nearestEven(), cap,
-            i == 0 ? "each lane's product in units of 2^" + fixed.lsbExponent() : null));
+        level.add(
+            FixedAccumulatorUnit.roundSigned(
+                c,
+                "lane" + i,
+                prods.get(i),
+                drop,
+                fixed.nearestEven(),
+                cap,
+                i == 0 ? "each lane's product in units of 2^" + fixed.lsbExponent() : null));
       }
     } else {
       level.addAll(prods);
       List<Expr> nz = new ArrayList<>();
       for (Expr p : prods) nz.add(p.orReduce());
-      ctl = new Control(ctl.clear(), ctl.valid(), ctl.nanSet(), ctl.posInfSet(), ctl.negInfSet(),
-          c.wire("any_nonzero", Hdl.any(nz.toArray(new Expr[0])),
-              "some lane's product is finite and non-zero: the register is rounded this cycle"));
+      ctl =
+          new Control(
+              ctl.clear(),
+              ctl.valid(),
+              ctl.nanSet(),
+              ctl.posInfSet(),
+              ctl.negInfSet(),
+              c.wire(
+                  "any_nonzero",
+                  Hdl.any(nz.toArray(new Expr[0])),
+                  "some lane's product is finite and non-zero: the register is rounded this cycle"));
     }
     if (pipe.product()) {
       List<Expr> regs = new ArrayList<>();
       for (int i = 0; i < lanes; i++) {
-        regs.add(Stages.reg(c, "p_prod" + i, level.get(i), i == 0 ? "product stage: each lane's addend waits here" : null));
+        regs.add(
+            Stages.reg(
+                c,
+                "p_prod" + i,
+                level.get(i),
+                i == 0 ? "product stage: each lane's addend waits here" : null));
       }
       level = regs;
       ctl = ctl.register(c, "p");
@@ -181,18 +229,29 @@ final class RoundingCores {
     ctl = tree.control();
     Expr sum = tree.sum();
     if (fixed != null) {
-      Signal addend = c.wire("addend", mux(ctl.valid(), sum, zero(sum.width())),
-          "the lanes' rounded products, summed exactly (0 when nothing is added)");
-      FixedAccumulatorUnit.build(c, new AccumulatorUnit.Input(ctl.clear(), addend, null, ctl.nanSet(),
-          ctl.posInfSet(), ctl.negInfSet()), fixed);
+      Signal addend =
+          c.wire(
+              "addend",
+              mux(ctl.valid(), sum, zero(sum.width())),
+              "the lanes' rounded products, summed exactly (0 when nothing is added)");
+      FixedAccumulatorUnit.build(
+          c,
+          new AccumulatorUnit.Input(
+              ctl.clear(), addend, null, ctl.nanSet(), ctl.posInfSet(), ctl.negInfSet()),
+          fixed);
     } else {
       Signal s = c.wire("sum", sum, "the lanes' exact products, summed exactly");
       Signal sign = c.wire("sum_sign", s.msb());
       // |sum| < lanes * 2^productBits <= 2^(width - 1): the magnitude needs one bit less
-      Signal mag = c.wire("sum_abs", mux(sign, s.neg(), s).slice(s.width() - 2, 0), "its magnitude");
+      Signal mag =
+          c.wire("sum_abs", mux(sign, s.neg(), s).slice(s.width() - 2, 0), "its magnitude");
       Signal use = c.wire("sum_use", ctl.valid().and(ctl.anyNonZero()));
-      FloatAccumulatorUnit.build(c, new FloatAccumulatorUnit.Input(ctl.clear(), use, sign, mag, null, ctl.nanSet(),
-          ctl.posInfSet(), ctl.negInfSet()), (AccumulatorKind.Floating) kind, plsb);
+      FloatAccumulatorUnit.build(
+          c,
+          new FloatAccumulatorUnit.Input(
+              ctl.clear(), use, sign, mag, null, ctl.nanSet(), ctl.posInfSet(), ctl.negInfSet()),
+          (AccumulatorKind.Floating) kind,
+          plsb);
     }
     return c;
   }

@@ -34,9 +34,21 @@ class ExactProductUnitTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"E4M3|E4M3", "float8_e5m2|float8_e5m2", "float8_e4m3fn|E2M1", "E2M1|E2M1",
-      "INT8|INT8", "INT4|UINT4", "INT8|E4M3", "float8_e5m2|INT4", "UINT4|float8_e4m3fnuz", "E3M4|E2M3",
-      "E3M2:subnormals=off|E5M2", "E1M2|INT3"})
+  @ValueSource(
+      strings = {
+        "E4M3|E4M3",
+        "float8_e5m2|float8_e5m2",
+        "float8_e4m3fn|E2M1",
+        "E2M1|E2M1",
+        "INT8|INT8",
+        "INT4|UINT4",
+        "INT8|E4M3",
+        "float8_e5m2|INT4",
+        "UINT4|float8_e4m3fnuz",
+        "E3M4|E2M3",
+        "E3M2:subnormals=off|E5M2",
+        "E1M2|INT3"
+      })
   void everyPairMultipliesExactly(String pair) {
     String[] p = pair.split("\\|");
     NumberFormat a = Formats.parse(p[0]);
@@ -46,8 +58,10 @@ class ExactProductUnitTest {
     boolean ints = a instanceof IntFormat && b instanceof IntFormat;
     int width = c.port("io_prod").width();
     int lsb = spec.geometry().lsbExponent();
-    BigDecimal quantum = lsb >= 0 ? new BigDecimal(BigInteger.ONE.shiftLeft(lsb))
-        : BigDecimal.ONE.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-lsb)));
+    BigDecimal quantum =
+        lsb >= 0
+            ? new BigDecimal(BigInteger.ONE.shiftLeft(lsb))
+            : BigDecimal.ONE.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-lsb)));
     boolean flags = c.ports().stream().anyMatch(q -> q.name().equals("io_nan"));
     boolean infFlags = c.ports().stream().anyMatch(q -> q.name().equals("io_posInf"));
     ExactProduct model = new ExactProduct(a, b);
@@ -68,23 +82,36 @@ class ExactProductUnitTest {
           int entry = model.get(ca, cb);
           BigInteger prod = UnitSim.signed(batch.getBig(i, "io_prod"), width);
           if (!ints) prod = prod.add(BigInteger.valueOf(batch.get(i, "io_neg")));
-          boolean nan = va.isNaN() || vb.isNaN() || (va.isInfinite() && vb.isZero()) || (va.isZero() && vb.isInfinite());
+          boolean nan =
+              va.isNaN()
+                  || vb.isNaN()
+                  || (va.isInfinite() && vb.isZero())
+                  || (va.isZero() && vb.isInfinite());
           boolean inf = !nan && (va.isInfinite() || vb.isInfinite());
-          int cls = nan ? OperandDecoder.NAN
-              : inf ? (negative(va, vb) ? OperandDecoder.NEG_INF : OperandDecoder.POS_INF) : OperandDecoder.FINITE;
+          int cls =
+              nan
+                  ? OperandDecoder.NAN
+                  : inf
+                      ? (negative(va, vb) ? OperandDecoder.NEG_INF : OperandDecoder.POS_INF)
+                      : OperandDecoder.FINITE;
           assertEquals(cls, ExactProduct.cls(entry), at + ": model class");
           if (flags) assertEquals(nan ? 1 : 0, batch.get(i, "io_nan"), at + ": io_nan");
           if (infFlags) {
-            assertEquals(inf && !negative(va, vb) ? 1 : 0, batch.get(i, "io_posInf"), at + ": io_posInf");
-            assertEquals(inf && negative(va, vb) ? 1 : 0, batch.get(i, "io_negInf"), at + ": io_negInf");
+            assertEquals(
+                inf && !negative(va, vb) ? 1 : 0, batch.get(i, "io_posInf"), at + ": io_posInf");
+            assertEquals(
+                inf && negative(va, vb) ? 1 : 0, batch.get(i, "io_negInf"), at + ": io_negInf");
           }
           if (nan || inf) {
             assertEquals(BigInteger.ZERO, prod, at + ": a special product adds 0");
             continue;
           }
-          BigInteger want = va.toBigDecimal().multiply(vb.toBigDecimal()).divide(quantum).toBigIntegerExact();
+          BigInteger want =
+              va.toBigDecimal().multiply(vb.toBigDecimal()).divide(quantum).toBigIntegerExact();
           assertEquals(want, prod, at + ": unit");
-          assertEquals(want, BigInteger.valueOf(ExactProduct.sig(entry)).shiftLeft(ExactProduct.shift(entry)),
+          assertEquals(
+              want,
+              BigInteger.valueOf(ExactProduct.sig(entry)).shiftLeft(ExactProduct.shift(entry)),
               at + ": model");
         }
       }

@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Proof of {@link OperandDecoderUnit} against its model twin {@link OperandDecoder}, unit alone:
  * for every code of each format, the unit's sign, significand, shift and NaN / inf / zero classes
- * in Verilator equal the model's, and both equal the value the format's own decode gives
- * ({@code |value| = sig * 2^(shift - offset) * 2^lsb}, BigDecimal).
+ * in Verilator equal the model's, and both equal the value the format's own decode gives ({@code
+ * |value| = sig * 2^(shift - offset) * 2^lsb}, BigDecimal).
  */
 class OperandDecoderUnitTest {
 
@@ -34,9 +34,19 @@ class OperandDecoderUnitTest {
   }
 
   static Stream<String> formats() {
-    return Stream.concat(Formats.catalogue().stream().map(NumberFormat::name),
-        Stream.of("E3M2:subnormals=off", "E4M3:subnormals=off", "UINT4", "INT3", "float8_e5m2fnuz",
-            "float8_e4m3fnuz", "float8_e3m4", "E4M3:bias=3:specials=ieee", "E1M2", "E1M6"));
+    return Stream.concat(
+        Formats.catalogue().stream().map(NumberFormat::name),
+        Stream.of(
+            "E3M2:subnormals=off",
+            "E4M3:subnormals=off",
+            "UINT4",
+            "INT3",
+            "float8_e5m2fnuz",
+            "float8_e4m3fnuz",
+            "float8_e3m4",
+            "E4M3:bias=3:specials=ieee",
+            "E1M2",
+            "E1M6"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -68,7 +78,10 @@ class OperandDecoderUnitTest {
         assertEquals(model.cls(code) == OperandDecoder.NAN, nan, at + ": model NaN");
         assertEquals(v.isInfinite(), inf, at + ": inf");
         if (inf) {
-          assertEquals(model.cls(code), neg ? OperandDecoder.NEG_INF : OperandDecoder.POS_INF, at + ": model inf");
+          assertEquals(
+              model.cls(code),
+              neg ? OperandDecoder.NEG_INF : OperandDecoder.POS_INF,
+              at + ": model inf");
         }
         if (nan || inf) continue;
         assertEquals(v.isZero(), b.get(code, "io_zero") == 1, at + ": zero");
@@ -78,8 +91,10 @@ class OperandDecoderUnitTest {
         assertEquals(model.sig(code), neg ? -sig : sig, at + ": significand");
         assertEquals(model.shift(code), shift, at + ": shift");
         BigDecimal hw = new BigDecimal(BigInteger.valueOf(neg ? -sig : sig).shiftLeft(shift));
-        BigDecimal quantum = lsb >= 0 ? new BigDecimal(BigInteger.ONE.shiftLeft(lsb))
-            : BigDecimal.ONE.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-lsb)));
+        BigDecimal quantum =
+            lsb >= 0
+                ? new BigDecimal(BigInteger.ONE.shiftLeft(lsb))
+                : BigDecimal.ONE.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-lsb)));
         assertEquals(0, v.toBigDecimal().compareTo(hw.multiply(quantum)), at + ": value " + v);
       }
     }

@@ -6,12 +6,15 @@ import org.exmy.hdl.Component;
 import org.exmy.hdl.sim.SimPort;
 import org.exmy.hdl.sim.VerilatorSim;
 
-/** A combinational unit wrapped as its own module and loaded into Verilator, for the unit proofs. */
+/**
+ * A combinational unit wrapped as its own module and loaded into Verilator, for the unit proofs.
+ */
 final class UnitSim {
   private UnitSim() {}
 
   static VerilatorSim load(Component c) {
-    List<SimPort> ports = c.ports().stream().map(p -> new SimPort(p.name(), p.input(), p.width())).toList();
+    List<SimPort> ports =
+        c.ports().stream().map(p -> new SimPort(p.name(), p.input(), p.width())).toList();
     return VerilatorSim.load(c.toVerilog(), c.name(), ports, null);
   }
 

@@ -27,15 +27,27 @@ public record Feeds(String source, Map<String, Tensor> tensors) {
     for (var e : tensors.entrySet()) {
       Tensor t = e.getValue();
       if (t.rank() < 1) {
-        throw new NnException(source + ": array '" + e.getKey() + "' has no item dimension"
-            + " (a scalar); every input needs the items along dimension 0");
+        throw new NnException(
+            source
+                + ": array '"
+                + e.getKey()
+                + "' has no item dimension"
+                + " (a scalar); every input needs the items along dimension 0");
       }
       if (items < 0) {
         items = t.dim(0);
         first = e.getKey();
       } else if (t.dim(0) != items) {
-        throw new NnException(source + ": array '" + e.getKey() + "' has " + t.dim(0)
-            + " items along dimension 0, but '" + first + "' has " + items);
+        throw new NnException(
+            source
+                + ": array '"
+                + e.getKey()
+                + "' has "
+                + t.dim(0)
+                + " items along dimension 0, but '"
+                + first
+                + "' has "
+                + items);
       }
     }
   }
@@ -72,9 +84,13 @@ public record Feeds(String source, Map<String, Tensor> tensors) {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder(source).append(" {");
-    tensors.forEach((k, v) -> sb.append(sb.charAt(sb.length() - 1) == '{' ? "" : ", ").append(k)
-        .append(' ').append(v.type() == DType.FLOAT ? "float" : "int64")
-        .append(Arrays.toString(v.shape())));
+    tensors.forEach(
+        (k, v) ->
+            sb.append(sb.charAt(sb.length() - 1) == '{' ? "" : ", ")
+                .append(k)
+                .append(' ')
+                .append(v.type() == DType.FLOAT ? "float" : "int64")
+                .append(Arrays.toString(v.shape())));
     return sb.append('}').toString();
   }
 }

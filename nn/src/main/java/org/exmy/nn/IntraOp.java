@@ -10,10 +10,10 @@ import java.util.concurrent.Future;
  * Intra-operator parallelism: how many threads one matrix product may use on the current thread,
  * and the pool that lends the extra ones. {@link Session} sets it around each model run so that,
  * with fewer batch chunks than threads (a batch of 1 or 8 on 2 threads), each product is split
- * across the idle threads instead; with enough chunks every thread runs its own chunk and this is
- * 1 (never more threads busy than the session has). Products started on a helper thread run
- * serially. Products whose result does not depend on the split (every exact sum; the float32
- * kernel splits only over output elements, each summed whole on one thread) use it.
+ * across the idle threads instead; with enough chunks every thread runs its own chunk and this is 1
+ * (never more threads busy than the session has). Products started on a helper thread run serially.
+ * Products whose result does not depend on the split (every exact sum; the float32 kernel splits
+ * only over output elements, each summed whole on one thread) use it.
  */
 public final class IntraOp {
   private static final ThreadLocal<IntraOp> CURRENT = new ThreadLocal<>();
@@ -26,7 +26,10 @@ public final class IntraOp {
     this.pool = pool;
   }
 
-  /** Runs {@code body} on this thread with {@code ways} threads per product ({@code pool} lends ways-1). */
+  /**
+   * Runs {@code body} on this thread with {@code ways} threads per product ({@code pool} lends
+   * ways-1).
+   */
   static <T> T with(int ways, ExecutorService pool, java.util.function.Supplier<T> body) {
     IntraOp prev = CURRENT.get();
     CURRENT.set(ways > 1 ? new IntraOp(ways, pool) : null);
@@ -81,7 +84,10 @@ public final class IntraOp {
         throw new NnException("interrupted");
       } catch (ExecutionException e) {
         if (failure == null) {
-          failure = e.getCause() instanceof RuntimeException re ? re : new NnException(String.valueOf(e.getCause()));
+          failure =
+              e.getCause() instanceof RuntimeException re
+                  ? re
+                  : new NnException(String.valueOf(e.getCause()));
         }
       }
     }

@@ -6,8 +6,8 @@ package org.exmy.nn;
  * arithmetic plug into the engine.
  *
  * <p>{@link #kernelFor} is called once per linear site per engine worker thread (lazily, on that
- * thread), so it may be called concurrently and must be thread-safe; each returned kernel is used by
- * that one thread only. It may return the same (thread-safe) instance every time.
+ * thread), so it may be called concurrently and must be thread-safe; each returned kernel is used
+ * by that one thread only. It may return the same (thread-safe) instance every time.
  */
 @FunctionalInterface
 public interface LinearKernels {

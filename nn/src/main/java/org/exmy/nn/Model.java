@@ -35,8 +35,7 @@ public final class Model {
    * @param out value slots written
    * @param release slots no longer needed after this step
    */
-  public record Step(
-      String name, String opType, Op op, int[] in, int[] out, int[] release) {}
+  public record Step(String name, String opType, Op op, int[] in, int[] out, int[] release) {}
 
   private final String source;
   private final int opset;
@@ -168,12 +167,12 @@ public final class Model {
   }
 
   /**
-   * This model specialized to fixed input shapes (constant folding after binding): every value
-   * that depends only on the input shapes (the outputs of Shape and of non-linear steps fed only by
-   * such values and constants) is computed once, on zero inputs of those shapes, and becomes a
-   * constant; its steps are dropped and the inputs' dimensions become fixed. A value counts as
-   * shape-only only when no int64 input on its path comes from input data, so data-dependent shapes
-   * are never folded. Returns this model when nothing folds or the trial run fails.
+   * This model specialized to fixed input shapes (constant folding after binding): every value that
+   * depends only on the input shapes (the outputs of Shape and of non-linear steps fed only by such
+   * values and constants) is computed once, on zero inputs of those shapes, and becomes a constant;
+   * its steps are dropped and the inputs' dimensions become fixed. A value counts as shape-only
+   * only when no int64 input on its path comes from input data, so data-dependent shapes are never
+   * folded. Returns this model when nothing folds or the trial run fails.
    *
    * @param shapes the shape of every input, by name
    */
@@ -250,8 +249,8 @@ public final class Model {
         kept.add(st);
       }
     }
-    return new Model(source, opset, bound, inputSlots, outputs, outputSlots, kept, consts, sites,
-        slotTypes);
+    return new Model(
+        source, opset, bound, inputSlots, outputs, outputSlots, kept, consts, sites, slotTypes);
   }
 
   private boolean isInt(int slot) {
@@ -270,10 +269,10 @@ public final class Model {
   }
 
   /**
-   * Checks data against the model's inputs before a run, so that a mismatch is one line naming
-   * the array and the input: every input given, no array that is not an input, each array's
-   * element type and rank, its fixed dimensions after the item dimension, and an item count that
-   * a fixed batch dimension divides.
+   * Checks data against the model's inputs before a run, so that a mismatch is one line naming the
+   * array and the input: every input given, no array that is not an input, each array's element
+   * type and rank, its fixed dimensions after the item dimension, and an item count that a fixed
+   * batch dimension divides.
    */
   public void checkFeeds(Feeds f) {
     List<String> names = new ArrayList<>();
@@ -282,18 +281,33 @@ public final class Model {
     }
     for (String k : f.tensors().keySet()) {
       if (!names.contains(k)) {
-        throw new NnException(f.source() + ": array '" + k + "' is not an input of " + source
-            + " (its inputs: " + String.join(", ", names) + ")");
+        throw new NnException(
+            f.source()
+                + ": array '"
+                + k
+                + "' is not an input of "
+                + source
+                + " (its inputs: "
+                + String.join(", ", names)
+                + ")");
       }
     }
     for (Input in : inputs) {
       Tensor t = f.tensors().get(in.name());
       if (t == null) {
-        throw new NnException(f.source() + ": no array '" + in.name() + "' for the input " + in
-            + " of " + source);
+        throw new NnException(
+            f.source() + ": no array '" + in.name() + "' for the input " + in + " of " + source);
       }
-      String what = f.source() + ": array '" + in.name() + "' is " + t + ", but " + source
-          + "'s input is " + in;
+      String what =
+          f.source()
+              + ": array '"
+              + in.name()
+              + "' is "
+              + t
+              + ", but "
+              + source
+              + "'s input is "
+              + in;
       if (t.type() != in.type()) {
         throw new NnException(what + " (element type)");
       }
@@ -306,8 +320,16 @@ public final class Model {
         }
       }
       if (in.dims()[0] > 0 && t.dim(0) % in.dims()[0] != 0) {
-        throw new NnException(f.source() + ": " + t.dim(0) + " items do not fill whole batches of "
-            + in.dims()[0] + ", the fixed batch dimension of " + source + "'s input " + in);
+        throw new NnException(
+            f.source()
+                + ": "
+                + t.dim(0)
+                + " items do not fill whole batches of "
+                + in.dims()[0]
+                + ", the fixed batch dimension of "
+                + source
+                + "'s input "
+                + in);
       }
     }
   }
@@ -331,7 +353,17 @@ public final class Model {
     for (Input i : inputs) {
       ins.add(i.toString());
     }
-    return source + " (opset " + opset + ", inputs " + ins + ", outputs " + outputs + ", "
-        + steps.size() + " steps, " + sites.size() + " linear)";
+    return source
+        + " (opset "
+        + opset
+        + ", inputs "
+        + ins
+        + ", outputs "
+        + outputs
+        + ", "
+        + steps.size()
+        + " steps, "
+        + sites.size()
+        + " linear)";
   }
 }

@@ -12,8 +12,8 @@ import org.exmy.nn.onnx.OnnxLoader;
  * The reference models that ship inside exmy: {@code mlp}, {@code cnn}, {@code vit} (trained on
  * Fashion-MNIST by {@code models/train.py}) and {@code bert} (a BERT-style encoder with three int64
  * inputs, trained on a generated sentence-pair task by {@code models/train_bert.py}, its test and
- * calibration data shipped beside it). A model argument is one of these names or a path to an
- * .onnx file.
+ * calibration data shipped beside it). A model argument is one of these names or a path to an .onnx
+ * file.
  */
 public final class ReferenceModels {
   /** The names, in the order reports list them. */
@@ -60,14 +60,16 @@ public final class ReferenceModels {
     if (bertData == null) {
       try (InputStream in = ReferenceModels.class.getResourceAsStream("models/text_bert.npz")) {
         if (in == null) {
-          throw new NnException("the data of reference model 'bert' are not in this build (text_bert.npz)");
+          throw new NnException(
+              "the data of reference model 'bert' are not in this build (text_bert.npz)");
         }
         Path tmp = Files.createTempFile("exmy-text_bert-", ".npz");
         tmp.toFile().deleteOnExit();
         Files.write(tmp, in.readAllBytes());
         bertData = tmp.toString();
       } catch (IOException e) {
-        throw new NnException("cannot unpack the data of reference model 'bert': " + e.getMessage(), e);
+        throw new NnException(
+            "cannot unpack the data of reference model 'bert': " + e.getMessage(), e);
       }
     }
     return bertData;
@@ -86,7 +88,8 @@ public final class ReferenceModels {
       String res = "models/" + file(name);
       try (InputStream in = ReferenceModels.class.getResourceAsStream(res)) {
         if (in == null) {
-          throw new NnException("reference model '" + name + "' is not in this build (" + res + " missing)");
+          throw new NnException(
+              "reference model '" + name + "' is not in this build (" + res + " missing)");
         }
         return in.readAllBytes();
       } catch (IOException e) {
@@ -95,7 +98,11 @@ public final class ReferenceModels {
     }
     Path p = Path.of(spec);
     if (!Files.isRegularFile(p)) {
-      throw new NnException(spec + ": no such model file (or use a reference model: " + String.join(", ", NAMES) + ")");
+      throw new NnException(
+          spec
+              + ": no such model file (or use a reference model: "
+              + String.join(", ", NAMES)
+              + ")");
     }
     try {
       return Files.readAllBytes(p);

@@ -16,9 +16,9 @@ import org.exmy.nn.onnx.proto.Onnx.TypeProto;
 import org.exmy.nn.onnx.proto.Onnx.ValueInfoProto;
 
 /**
- * A generated ResNet-18 (a speed benchmark at a real size, not a trained network): the
- * torchvision layout, conv 7x7/2 (64) + BatchNormalization + Relu + MaxPool 3x3/2, four stages of
- * two BasicBlocks (64, 128, 256, 512 channels; conv 3x3 + BN + Relu + conv 3x3 + BN, added to the
+ * A generated ResNet-18 (a speed benchmark at a real size, not a trained network): the torchvision
+ * layout, conv 7x7/2 (64) + BatchNormalization + Relu + MaxPool 3x3/2, four stages of two
+ * BasicBlocks (64, 128, 256, 512 channels; conv 3x3 + BN + Relu + conv 3x3 + BN, added to the
  * shortcut, Relu; the first block of stages 2-4 has stride 2 and a 1x1/2 conv + BN shortcut),
  * GlobalAveragePool, Flatten, Gemm 512 to 1000 ({@code transB=1}). 11,689,512 parameters (BN
  * running statistics excluded), 1.81 G multiply-accumulates per 224x224 image. Opset 17, input
@@ -58,8 +58,14 @@ public final class ResNets {
     String x = conv("x", "conv1", 3, 64, 7, 2, 3);
     x = bn(x, "bn1", 64, false);
     x = relu(x);
-    x = node("MaxPool", "maxpool", new String[] {x}, ints("kernel_shape", 3, 3), ints("strides", 2, 2),
-        ints("pads", 1, 1, 1, 1));
+    x =
+        node(
+            "MaxPool",
+            "maxpool",
+            new String[] {x},
+            ints("kernel_shape", 3, 3),
+            ints("strides", 2, 2),
+            ints("pads", 1, 1, 1, 1));
     int cin = 64;
     int[] widths = {64, 128, 256, 512};
     for (int s = 0; s < 4; s++) {
@@ -73,35 +79,70 @@ public final class ResNets {
         y = bn(y, p + ".bn2", cout, true);
         String shortcut = x;
         if (stride != 1 || cin != cout) {
-          shortcut = bn(conv(x, p + ".downsample.0", cin, cout, 1, stride, 0), p + ".downsample.1", cout, false);
+          shortcut =
+              bn(
+                  conv(x, p + ".downsample.0", cin, cout, 1, stride, 0),
+                  p + ".downsample.1",
+                  cout,
+                  false);
         }
         x = relu(node("Add", p + ".add", new String[] {y, shortcut}));
         cin = cout;
       }
     }
     x = node("GlobalAveragePool", "avgpool", new String[] {x});
-    x = node("Flatten", "flatten", new String[] {x}, AttributeProto.newBuilder().setName("axis")
-        .setType(AttributeProto.AttributeType.INT).setI(1).build());
+    x =
+        node(
+            "Flatten",
+            "flatten",
+            new String[] {x},
+            AttributeProto.newBuilder()
+                .setName("axis")
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(1)
+                .build());
     init("fc.weight", normal(1000 * 512, Math.sqrt(2.0 / 512)), true, 1000, 512);
     init("fc.bias", new float[1000], true, 1000);
-    NodeProto.Builder fc = NodeProto.newBuilder().setOpType("Gemm").setName("fc")
-        .addInput(x).addInput("fc.weight").addInput("fc.bias").addOutput("logits")
-        .addAttribute(AttributeProto.newBuilder().setName("transB").setType(AttributeProto.AttributeType.INT)
-            .setI(1));
+    NodeProto.Builder fc =
+        NodeProto.newBuilder()
+            .setOpType("Gemm")
+            .setName("fc")
+            .addInput(x)
+            .addInput("fc.weight")
+            .addInput("fc.bias")
+            .addOutput("logits")
+            .addAttribute(
+                AttributeProto.newBuilder()
+                    .setName("transB")
+                    .setType(AttributeProto.AttributeType.INT)
+                    .setI(1));
     g.addNode(fc);
     return ModelProto.newBuilder()
         .setIrVersion(8)
         .setProducerName("exmy.ResNets")
         .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
-        .addMetadataProps(StringStringEntryProto.newBuilder().setKey("exmy.source").setValue("ResNets.resnet18"))
+        .addMetadataProps(
+            StringStringEntryProto.newBuilder().setKey("exmy.source").setValue("ResNets.resnet18"))
         .setGraph(g)
         .build();
   }
 
   private String conv(String x, String name, int cin, int cout, int k, int stride, int pad) {
-    init(name + ".weight", normal(cout * cin * k * k, Math.sqrt(2.0 / (cin * k * k))), true, cout, cin, k, k);
-    return node("Conv", name, new String[] {x, name + ".weight"}, ints("kernel_shape", k, k),
-        ints("strides", stride, stride), ints("pads", pad, pad, pad, pad));
+    init(
+        name + ".weight",
+        normal(cout * cin * k * k, Math.sqrt(2.0 / (cin * k * k))),
+        true,
+        cout,
+        cin,
+        k,
+        k);
+    return node(
+        "Conv",
+        name,
+        new String[] {x, name + ".weight"},
+        ints("kernel_shape", k, k),
+        ints("strides", stride, stride),
+        ints("pads", pad, pad, pad, pad));
   }
 
   private String bn(String x, String name, int c, boolean residual) {
@@ -119,9 +160,17 @@ public final class ResNets {
     init(name + ".bias", beta, true, c);
     init(name + ".running_mean", mean, false, c);
     init(name + ".running_var", var, false, c);
-    return node("BatchNormalization", name, new String[] {x, name + ".weight", name + ".bias",
-        name + ".running_mean", name + ".running_var"}, AttributeProto.newBuilder().setName("epsilon")
-            .setType(AttributeProto.AttributeType.FLOAT).setF(1e-5f).build());
+    return node(
+        "BatchNormalization",
+        name,
+        new String[] {
+          x, name + ".weight", name + ".bias", name + ".running_mean", name + ".running_var"
+        },
+        AttributeProto.newBuilder()
+            .setName("epsilon")
+            .setType(AttributeProto.AttributeType.FLOAT)
+            .setF(1e-5f)
+            .build());
   }
 
   private String relu(String x) {
@@ -142,7 +191,8 @@ public final class ResNets {
   }
 
   private static AttributeProto ints(String name, long... v) {
-    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    AttributeProto.Builder a =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
     for (long x : v) {
       a.addInts(x);
     }
@@ -170,7 +220,8 @@ public final class ResNets {
     }
     ByteBuffer bb = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
     bb.asFloatBuffer().put(v);
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(1).setRawData(ByteString.copyFrom(bb));
+    TensorProto.Builder t =
+        TensorProto.newBuilder().setName(name).setDataType(1).setRawData(ByteString.copyFrom(bb));
     for (long d : dims) {
       t.addDims(d);
     }
@@ -186,7 +237,11 @@ public final class ResNets {
         s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
       }
     }
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s))).build();
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s)))
+        .build();
   }
 }

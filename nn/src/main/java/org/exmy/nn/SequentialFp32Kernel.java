@@ -5,11 +5,11 @@ import java.util.Arrays;
 /**
  * The float32 product {@code C = A * B}. For each output element the sum runs over {@code k} in
  * ascending order, starting from 0, with one rounding per multiply and per add (no fused
- * multiply-add), whatever the shape: results do not depend on how the engine batches or threads
- * its calls. The engine's default kernel is the faster {@link Fp32Kernel}, whose order differs;
- * this one is kept where an order fixed once and for all matters: calibration observes the
- * activations it produces (so the quantization scales, and every quantized result, stay as they
- * were). The layers a quantized model leaves in float32 run the engine's {@link Fp32Kernel}.
+ * multiply-add), whatever the shape: results do not depend on how the engine batches or threads its
+ * calls. The engine's default kernel is the faster {@link Fp32Kernel}, whose order differs; this
+ * one is kept where an order fixed once and for all matters: calibration observes the activations
+ * it produces (so the quantization scales, and every quantized result, stay as they were). The
+ * layers a quantized model leaves in float32 run the engine's {@link Fp32Kernel}.
  *
  * <p>Speed: the inner loop is in axpy form ({@code acc[:] += a[i][j] * b[j][:]}) over four rows of
  * A at once. HotSpot C2 (JDK 17) vectorizes such a loop only when every array in it is indexed from

@@ -15,13 +15,13 @@ import org.exmy.nn.ops.ExecContext;
  * Runs a {@link Model} with a {@link LinearKernels} strategy on a small fixed pool of threads.
  *
  * <p>{@link #runBatched} splits a batch along dimension 0 into chunks of a fixed size (the chunk
- * size never depends on the thread count) and gives whole chunks to the workers, so results are
- * the same whatever the number of threads. Each thread (worker or caller) has its own {@link
- * ExecContext}, so {@link LinearKernels#kernelFor} is called once per linear site per thread.
- * While fewer chunks than threads run (the first chunk, which runs alone, or a small batch), the
- * idle threads are lent to each chunk's matrix products ({@link IntraOp}): never more threads busy
- * than {@code threads}, and the kernels' results do not depend on the split.
- * Close the session to stop its threads.
+ * size never depends on the thread count) and gives whole chunks to the workers, so results are the
+ * same whatever the number of threads. Each thread (worker or caller) has its own {@link
+ * ExecContext}, so {@link LinearKernels#kernelFor} is called once per linear site per thread. While
+ * fewer chunks than threads run (the first chunk, which runs alone, or a small batch), the idle
+ * threads are lent to each chunk's matrix products ({@link IntraOp}): never more threads busy than
+ * {@code threads}, and the kernels' results do not depend on the split. Close the session to stop
+ * its threads.
  */
 public final class Session implements AutoCloseable {
   /** Chunk size used by {@link #runBatched} for models whose batch dimension is free. */
@@ -31,8 +31,10 @@ public final class Session implements AutoCloseable {
   private final LinearKernels kernels;
   private final int threads;
   private final ExecutorService pool;
+
   /** Lends threads to one product ({@link IntraOp}) while fewer chunks than threads run. */
   private final ExecutorService helpers;
+
   private final ThreadLocal<ExecContext> contexts;
   private final Map<String, Model> bound = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -91,13 +93,14 @@ public final class Session implements AutoCloseable {
    * returns the first output, concatenated along dimension 0. When the model's batch dimension is
    * fixed, the chunk size is that dimension. See {@link #runAll}.
    *
-   * @param progress called (from worker threads, serialized) with the number of items done so
-   *     far; may be null
+   * @param progress called (from worker threads, serialized) with the number of items done so far;
+   *     may be null
    */
   public Tensor runBatched(Tensor input, int chunk, IntConsumer progress) {
     if (model.inputs().size() != 1) {
       throw new NnException(
-          model.source() + ": batched runs need a model with one input, it has "
+          model.source()
+              + ": batched runs need a model with one input, it has "
               + model.inputs().size());
     }
     if (input.rank() < 1) {
@@ -110,13 +113,13 @@ public final class Session implements AutoCloseable {
   /**
    * Runs the model over every item of {@code feeds}, {@code chunk} items at a time on the worker
    * threads, and returns every graph output by name, each concatenated along dimension 0. When a
-   * batch dimension is fixed, the chunk size is that dimension. The chunk size never depends on
-   * the thread count, so results are the same whatever the number of threads. A model whose
-   * outputs do not carry the items along dimension 0 (an output of another length there, or a
-   * scalar) is run once on all items instead.
+   * batch dimension is fixed, the chunk size is that dimension. The chunk size never depends on the
+   * thread count, so results are the same whatever the number of threads. A model whose outputs do
+   * not carry the items along dimension 0 (an output of another length there, or a scalar) is run
+   * once on all items instead.
    *
-   * @param progress called (from worker threads, serialized) with the number of items done so
-   *     far; may be null
+   * @param progress called (from worker threads, serialized) with the number of items done so far;
+   *     may be null
    */
   public Map<String, Tensor> runAll(Feeds feeds, int chunk, IntConsumer progress) {
     model.checkFeeds(feeds);
@@ -138,8 +141,11 @@ public final class Session implements AutoCloseable {
     final int cs = c;
     // full chunks run the model bound to their shape (shape subgraphs folded); a last partial
     // chunk runs the general model
-    Model full = n >= c ? bound.computeIfAbsent(shapeKey(feeds.slice(0, 1), c),
-        key -> model.bind(chunkShapes(feeds, cs))) : model;
+    Model full =
+        n >= c
+            ? bound.computeIfAbsent(
+                shapeKey(feeds.slice(0, 1), c), key -> model.bind(chunkShapes(feeds, cs)))
+            : model;
     List<Map<String, Tensor>> parts = new ArrayList<>(java.util.Collections.nCopies(chunks, null));
     AtomicInteger next = new AtomicInteger();
     int[] total = {0};
@@ -156,7 +162,8 @@ public final class Session implements AutoCloseable {
     // the first chunk runs alone, so that a model/data mismatch fails before the long run
     parts.set(0, IntraOp.with(threads, helpers, () -> runChunk(full, feeds, 0, cs, n)));
     if (chunks > 1 && !itemsAlongDim0(parts.get(0), Math.min(cs, n))) {
-      Map<String, Tensor> all = IntraOp.with(threads, helpers, () -> model.run(feeds.tensors(), contexts.get()));
+      Map<String, Tensor> all =
+          IntraOp.with(threads, helpers, () -> model.run(feeds.tensors(), contexts.get()));
       report.accept(n);
       return all;
     }
@@ -219,7 +226,8 @@ public final class Session implements AutoCloseable {
 
   private static String shapeKey(Feeds one, int c) {
     StringBuilder sb = new StringBuilder().append(c);
-    one.tensors().forEach((k, v) -> sb.append('|').append(k).append(java.util.Arrays.toString(v.shape())));
+    one.tensors()
+        .forEach((k, v) -> sb.append('|').append(k).append(java.util.Arrays.toString(v.shape())));
     return sb.toString();
   }
 
@@ -244,8 +252,16 @@ public final class Session implements AutoCloseable {
     int total = 0;
     for (Tensor p : parts) {
       if (p.rank() != s.length || p.size() != p.dim(0) * inner || p.type() != parts[0].type()) {
-        throw new NnException(model.source() + ": output '" + name + "' differs in shape between"
-            + " chunks of items (" + parts[0] + ", " + p + ")");
+        throw new NnException(
+            model.source()
+                + ": output '"
+                + name
+                + "' differs in shape between"
+                + " chunks of items ("
+                + parts[0]
+                + ", "
+                + p
+                + ")");
       }
       total += p.dim(0);
     }

@@ -13,18 +13,15 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import org.exmy.nn.data.NpyReader;
 import org.exmy.nn.onnx.OnnxLoader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The text reference model {@code text_bert.onnx} (a BERT-style encoder with three int64 inputs,
- * trained by {@code models/train_bert.py}) on its committed test set {@code text_bert.npz}:
- * exmy's FP32 engine against ONNX Runtime Java, and against the per-pair predictions that ONNX
- * Runtime (Python) recorded when the model was exported.
+ * trained by {@code models/train_bert.py}) on its committed test set {@code text_bert.npz}: exmy's
+ * FP32 engine against ONNX Runtime Java, and against the per-pair predictions that ONNX Runtime
+ * (Python) recorded when the model was exported.
  */
 class BertReferenceTest {
   private static final List<String> INPUTS =
@@ -39,8 +36,8 @@ class BertReferenceTest {
 
   @BeforeAll
   static void load() throws IOException, URISyntaxException {
-    try (InputStream in = BertReferenceTest.class.getResourceAsStream(
-        "/org/exmy/nn/models/text_bert.onnx")) {
+    try (InputStream in =
+        BertReferenceTest.class.getResourceAsStream("/org/exmy/nn/models/text_bert.onnx")) {
       assertNotNull(in, "text_bert.onnx is not on the class path");
       bytes = in.readAllBytes();
     }
@@ -49,10 +46,12 @@ class BertReferenceTest {
     for (String res : List.of("text_bert.npz", "text_bert_ort.npz")) {
       URL npz = BertReferenceTest.class.getResource("/org/exmy/nn/models/" + res);
       assertNotNull(npz, res + " is not on the class path");
-      org.exmy.nn.data.NpzReader.readAll(Path.of(npz.toURI())).forEach((k, v) -> test.put(k, v.data()));
+      org.exmy.nn.data.NpzReader.readAll(Path.of(npz.toURI()))
+          .forEach((k, v) -> test.put(k, v.data()));
     }
-    for (String name : List.of("input_ids", "attention_mask", "token_type_ids", "y", "ort_pred",
-        "calib_input_ids")) {
+    for (String name :
+        List.of(
+            "input_ids", "attention_mask", "token_type_ids", "y", "ort_pred", "calib_input_ids")) {
       assertNotNull(test.get(name), name + " missing from text_bert.npz / text_bert_ort.npz");
     }
   }
@@ -114,16 +113,17 @@ class BertReferenceTest {
         }
       }
     }
-    System.out.printf("text_bert: exmy FP32 top-1 %d/%d, recorded ONNX Runtime %d/%d%n",
+    System.out.printf(
+        "text_bert: exmy FP32 top-1 %d/%d, recorded ONNX Runtime %d/%d%n",
         correct, n, recordedCorrect, n);
     assertEquals(0, disagreements, "pairs where exmy's prediction differs from ORT's recorded one");
     assertEquals(recordedCorrect, correct);
   }
 
   /**
-   * The padding mask works: the tokens under {@code attention_mask = 0} are replaced by other
-   * word tokens, and the logits stay bit for bit the same (their attention weights are exactly
-   * zero after the -1e4 bias).
+   * The padding mask works: the tokens under {@code attention_mask = 0} are replaced by other word
+   * tokens, and the logits stay bit for bit the same (their attention weights are exactly zero
+   * after the -1e4 bias).
    */
   @Test
   void paddedTokensDoNotChangeTheLogits() {

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** {@code --dynamic row}: a scale per row of the activation operand, from the values quantized. */
 class DynamicScalesTest {
   static QuantOptions options(NumberFormat w, NumberFormat a) {
-    return QuantOptions.of(w, a).withTechniques(new QuantOptions.Techniques(false, 0.01, 128, false, Double.NaN,
-        true));
+    return QuantOptions.of(w, a)
+        .withTechniques(new QuantOptions.Techniques(false, 0.01, 128, false, Double.NaN, true));
   }
 
   static float[] run(Model m, Ptq ptq, Tensor x) {
@@ -127,7 +127,9 @@ class DynamicScalesTest {
           }
           float want = s.floatValue() * (si * sj);
           float g = got[(it * t + i) * t + j];
-          assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(g),
+          assertEquals(
+              Float.floatToIntBits(want),
+              Float.floatToIntBits(g),
               fmt + " z[" + it + "][" + i + "][" + j + "]: want " + want + " got " + g);
         }
       }

@@ -61,28 +61,42 @@ class ElementwiseOpsTest {
     Tensor b = randn(r, 3);
     Tensor b2 = randn(r, 4);
     for (String op : new String[] {"Add", "Sub", "Mul", "Div"}) {
-      byte[] m = new OpCase(6, op).in("A", a).in("B", b).attrs(n -> n.i("broadcast", 1)
-          .i("axis", 1)).builder().bytes();
+      byte[] m =
+          new OpCase(6, op)
+              .in("A", a)
+              .in("B", b)
+              .attrs(n -> n.i("broadcast", 1).i("axis", 1))
+              .builder()
+              .bytes();
       Tensor y = Ort.runExmy(m, java.util.Map.of("A", a, "B", b)).get("Y0");
-      byte[] m2 = new OpCase(6, op).in("A", a).in("B", b2).attrs(n -> n.i("broadcast", 1))
-          .builder().bytes();
+      byte[] m2 =
+          new OpCase(6, op)
+              .in("A", a)
+              .in("B", b2)
+              .attrs(n -> n.i("broadcast", 1))
+              .builder()
+              .bytes();
       Tensor y2 = Ort.runExmy(m2, java.util.Map.of("A", a, "B", b2)).get("Y0");
       for (int i = 0; i < 24; i++) {
         float p = a.floats()[i];
         float q = b.floats()[i / 4 % 3];
         float q2 = b2.floats()[i % 4];
-        assertEquals(switch (op) {
-          case "Add" -> p + q;
-          case "Sub" -> p - q;
-          case "Mul" -> p * q;
-          default -> p / q;
-        }, y.floats()[i]);
-        assertEquals(switch (op) {
-          case "Add" -> p + q2;
-          case "Sub" -> p - q2;
-          case "Mul" -> p * q2;
-          default -> p / q2;
-        }, y2.floats()[i]);
+        assertEquals(
+            switch (op) {
+              case "Add" -> p + q;
+              case "Sub" -> p - q;
+              case "Mul" -> p * q;
+              default -> p / q;
+            },
+            y.floats()[i]);
+        assertEquals(
+            switch (op) {
+              case "Add" -> p + q2;
+              case "Sub" -> p - q2;
+              case "Mul" -> p * q2;
+              default -> p / q2;
+            },
+            y2.floats()[i]);
       }
     }
   }
@@ -97,21 +111,30 @@ class ElementwiseOpsTest {
     new OpCase(15, "Pow").in("A", a.reshape(3, 4)).in("B", e.reshape(3, 4)).check();
     new OpCase(13, "Pow").in("A", a.reshape(3, 4)).in("B", longs(2, 3, 0, 1)).check();
     // (a negative base to a fractional power is undefined behaviour in ONNX Runtime's C++ cast)
-    new OpCase(15, "Pow").in("A", longs(0, 1, 2, 5, 7, 3, 9, 4).reshape(2, 4))
-        .in("B", uniform(r, -1, 3, 4)).check();
+    new OpCase(15, "Pow")
+        .in("A", longs(0, 1, 2, 5, 7, 3, 9, 4).reshape(2, 4))
+        .in("B", uniform(r, -1, 3, 4))
+        .check();
   }
 
   @Test
   void unaryFunctions() {
-    Tensor x = Tensor.of(concat(randn(r, 200).floats(), uniform(r, -6, 6, 200).floats(),
-        new float[] {0f, -0f, 1e-4f, -1e-4f, 3f, -3f, 2.5f, -2.5f, 8f}), 409);
+    Tensor x =
+        Tensor.of(
+            concat(
+                randn(r, 200).floats(),
+                uniform(r, -6, 6, 200).floats(),
+                new float[] {0f, -0f, 1e-4f, -1e-4f, 3f, -3f, 2.5f, -2.5f, 8f}),
+            409);
     for (int opset : new int[] {9, 13, 14}) {
       for (String op : new String[] {"Relu", "Sigmoid", "Tanh", "Erf", "Identity"}) {
         new OpCase(opset, op).in("X", x).check();
       }
       new OpCase(opset, "Sqrt").in("X", uniform(r, 0, 10, 5, 7)).check();
       new OpCase(opset, "HardSigmoid").in("X", x).check();
-      new OpCase(opset, "HardSigmoid").in("X", x).attrs(n -> n.f("alpha", 0.3f).f("beta", 0.4f))
+      new OpCase(opset, "HardSigmoid")
+          .in("X", x)
+          .attrs(n -> n.f("alpha", 0.3f).f("beta", 0.4f))
           .check();
     }
     new OpCase(14, "HardSwish").in("X", x).check();
@@ -127,20 +150,32 @@ class ElementwiseOpsTest {
     new OpCase(9, "Clip").in("X", x).attrs(n -> n.f("min", -0.5f).f("max", 0.7f)).check();
     new OpCase(9, "Clip").in("X", x).attrs(n -> n.f("max", 0.1f)).check();
     new OpCase(9, "Clip").in("X", x).check();
-    new OpCase(11, "Clip").in("X", x).init("lo", Tensor.scalar(-0.2f)).init("hi",
-        Tensor.scalar(0.3f)).check();
+    new OpCase(11, "Clip")
+        .in("X", x)
+        .init("lo", Tensor.scalar(-0.2f))
+        .init("hi", Tensor.scalar(0.3f))
+        .check();
     new OpCase(13, "Clip").in("X", x).none().init("hi", Tensor.scalar(6f)).check();
     new OpCase(13, "Clip").in("X", x).in("lo", Tensor.scalar(0f)).check();
     new OpCase(12, "Clip").in("X", x).check();
     // min > max: every value becomes max
-    new OpCase(13, "Clip").in("X", x).init("lo", Tensor.scalar(0.5f)).init("hi",
-        Tensor.scalar(-0.5f)).check();
+    new OpCase(13, "Clip")
+        .in("X", x)
+        .init("lo", Tensor.scalar(0.5f))
+        .init("hi", Tensor.scalar(-0.5f))
+        .check();
     Tensor ix = longs(-7, 3, 0, 12, -1, 5, 9, -100).reshape(2, 4);
-    new OpCase(12, "Clip").in("X", ix).init("lo", longs(-2).reshape()).init("hi",
-        longs(6).reshape()).check();
+    new OpCase(12, "Clip")
+        .in("X", ix)
+        .init("lo", longs(-2).reshape())
+        .init("hi", longs(6).reshape())
+        .check();
     new OpCase(13, "Clip").in("X", ix).none().in("hi", longs(4).reshape()).check();
-    new OpCase(13, "Clip").in("X", ix).in("lo", longs(5).reshape()).in("hi",
-        longs(1).reshape()).check();
+    new OpCase(13, "Clip")
+        .in("X", ix)
+        .in("lo", longs(5).reshape())
+        .in("hi", longs(1).reshape())
+        .check();
     new OpCase(13, "Clip").in("X", ix).check();
   }
 

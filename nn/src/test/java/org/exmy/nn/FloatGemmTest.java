@@ -18,8 +18,20 @@ import org.junit.jupiter.api.Test;
  */
 class FloatGemmTest {
   private static final int[][] SHAPES = {
-    {1, 1, 1}, {3, 5, 7}, {4, 9, 784}, {7, 33, 300}, {10, 784, 32}, {5, 2, 513}, {1, 300, 1},
-    {13, 257, 33}, {9, 600, 3}, {64, 576, 260}, {6, 17, 31}, {1000, 512, 2}, {5, 1, 17}, {2, 513, 15}
+    {1, 1, 1},
+    {3, 5, 7},
+    {4, 9, 784},
+    {7, 33, 300},
+    {10, 784, 32},
+    {5, 2, 513},
+    {1, 300, 1},
+    {13, 257, 33},
+    {9, 600, 3},
+    {64, 576, 260},
+    {6, 17, 31},
+    {1000, 512, 2},
+    {5, 1, 17},
+    {2, 513, 15}
   };
 
   @Test
@@ -50,8 +62,10 @@ class FloatGemmTest {
           // any float32 summation order of k terms: |error| <= k * 2^-24 * sum |products|
           double tol = (k + 1) * 0x1p-24 * abs + 1e-30;
           float got = c[co + i * n + col];
-          assertTrue(Math.abs(got - ref) <= tol,
-              "m " + m + " k " + k + " n " + n + " at " + i + "," + col + ": " + got + " vs " + ref);
+          assertTrue(
+              Math.abs(got - ref) <= tol,
+              "m " + m + " k " + k + " n " + n + " at " + i + "," + col + ": " + got + " vs "
+                  + ref);
         }
       }
       assertEquals(42f, c[0]);
@@ -65,7 +79,8 @@ class FloatGemmTest {
     SplittableRandom r = new SplittableRandom(12);
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
-      for (int[] s : new int[][] {{64, 300, 200}, {64, 300, 6 * 32 + 1}, {40, 500, 20}, {9, 100, 700}}) {
+      for (int[] s :
+          new int[][] {{64, 300, 200}, {64, 300, 6 * 32 + 1}, {40, 500, 20}, {9, 100, 700}}) {
         int m = s[0];
         int k = s[1];
         int n = s[2];
@@ -75,10 +90,13 @@ class FloatGemmTest {
         Fp32Kernel.INSTANCE.multiply(a, 0, b, 0, one, 0, m, k, n);
         for (int ways = 2; ways <= 3; ways++) {
           float[] split = new float[m * n];
-          IntraOp.with(ways, pool, () -> {
-            Fp32Kernel.INSTANCE.multiply(a, 0, b, 0, split, 0, m, k, n);
-            return null;
-          });
+          IntraOp.with(
+              ways,
+              pool,
+              () -> {
+                Fp32Kernel.INSTANCE.multiply(a, 0, b, 0, split, 0, m, k, n);
+                return null;
+              });
           assertArrayEquals(one, split, "m " + m + " k " + k + " n " + n + " ways " + ways);
         }
       }

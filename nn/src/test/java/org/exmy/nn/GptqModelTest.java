@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code --gptq} through {@link Ptq} on one-layer models: the quantized weights equal {@link
- * GptqReference} run on the Hessian that this test computes from the calibration input itself
- * (the rows of x for Gemm and MatMul, the im2col patches of each group for Conv).
+ * GptqReference} run on the Hessian that this test computes from the calibration input itself (the
+ * rows of x for Gemm and MatMul, the im2col patches of each group for Conv).
  */
 class GptqModelTest {
   static QuantOptions options(NumberFormat f, boolean actOrder) {
@@ -137,7 +137,9 @@ class GptqModelTest {
     Tensor w = gaussian(r, 0.4, cout, cg, kk, kk);
     OnnxBuilder b = new OnnxBuilder(13).input("x", OnnxBuilder.FLOAT, -1, cin, hw, hw).output("y");
     b.init("w", w);
-    b.node("Conv", new String[] {"x", "w"}, "y").ints("pads", 1, 1, 1, 1).ints("strides", 2, 2)
+    b.node("Conv", new String[] {"x", "w"}, "y")
+        .ints("pads", 1, 1, 1, 1)
+        .ints("strides", 2, 2)
         .i("group", group);
     Model m = OnnxLoader.load(b.bytes(), "conv.onnx");
     int images = 6;
@@ -159,7 +161,8 @@ class GptqModelTest {
                   int iy = oy * 2 - 1 + ky;
                   int ix = ox * 2 - 1 + kx;
                   boolean in = iy >= 0 && iy < hw && ix >= 0 && ix < hw;
-                  x[s][(c * kk + ky) * kk + kx] = in ? xv[((im * cin + g * cg + c) * hw + iy) * hw + ix] : 0;
+                  x[s][(c * kk + ky) * kk + kx] =
+                      in ? xv[((im * cin + g * cg + c) * hw + iy) * hw + ix] : 0;
                 }
               }
             }
@@ -173,10 +176,15 @@ class GptqModelTest {
           wr[o][j] = w.floats()[(g * rows + o) * k + j];
         }
       }
-      double[][] want = GptqReference.gptq(wr, GptqReference.hessian(x), scales(wr, f), f, 0.01, ao);
+      double[][] want =
+          GptqReference.gptq(wr, GptqReference.hessian(x), scales(wr, f), f, 0.01, ao);
       for (int o = 0; o < rows; o++) {
         for (int j = 0; j < k; j++) {
-          assertEquals(want[o][j], got[(g * rows + o) * k + j], 0, spec + " group " + g + " w[" + o + "][" + j + "]");
+          assertEquals(
+              want[o][j],
+              got[(g * rows + o) * k + j],
+              0,
+              spec + " group " + g + " w[" + o + "][" + j + "]");
         }
       }
     }

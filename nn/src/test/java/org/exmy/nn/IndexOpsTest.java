@@ -51,13 +51,22 @@ class IndexOpsTest {
         int[] is = {2, 3, 4};
         is[a] = 6; // may exceed the data's extent along the axis
         Tensor idx = axisIndices(is, a, ds[a], false);
-        new OpCase(opset, "GatherElements").in("X", randn(r, ds)).in("I", idx)
-            .attrs(n -> n.i("axis", axis)).check();
-        new OpCase(opset, "GatherElements").in("X", ints(-9, 9, ds)).init("I", idx)
-            .attrs(n -> n.i("axis", axis)).check();
+        new OpCase(opset, "GatherElements")
+            .in("X", randn(r, ds))
+            .in("I", idx)
+            .attrs(n -> n.i("axis", axis))
+            .check();
+        new OpCase(opset, "GatherElements")
+            .in("X", ints(-9, 9, ds))
+            .init("I", idx)
+            .attrs(n -> n.i("axis", axis))
+            .check();
       }
-      new OpCase(opset, "GatherElements").in("X", randn(r, 4, 3))
-          .in("I", axisIndices(new int[] {2, 3}, 0, 4, false)).folded().check();
+      new OpCase(opset, "GatherElements")
+          .in("X", randn(r, 4, 3))
+          .in("I", axisIndices(new int[] {2, 3}, 0, 4, false))
+          .folded()
+          .check();
     }
   }
 
@@ -65,18 +74,26 @@ class IndexOpsTest {
   void scatterElements() {
     int[] ds = {3, 4, 5};
     for (int opset : new int[] {11, 13, 16, 18}) {
-      String[] reds = opset >= 18 ? new String[] {"none", "add", "mul", "max", "min"}
-          : opset >= 16 ? new String[] {"none", "add", "mul"} : new String[] {"none"};
+      String[] reds =
+          opset >= 18
+              ? new String[] {"none", "add", "mul", "max", "min"}
+              : opset >= 16 ? new String[] {"none", "add", "mul"} : new String[] {"none"};
       for (int axis : new int[] {0, 1, -1}) {
         int a = axis < 0 ? axis + 3 : axis;
         for (String red : reds) {
           int[] is = {2, 3, 4};
           is[a] = red.equals("none") ? 2 : 7; // repeated indices only where they reduce
           Tensor idx = axisIndices(is, a, ds[a], red.equals("none"));
-          OpCase c = new OpCase(opset, "ScatterElements").in("X", randn(r, ds)).in("I", idx)
-              .in("U", randn(r, is));
-          OpCase ci = new OpCase(opset, "ScatterElements").in("X", ints(-5, 5, ds)).init("I", idx)
-              .in("U", ints(-3, 4, is));
+          OpCase c =
+              new OpCase(opset, "ScatterElements")
+                  .in("X", randn(r, ds))
+                  .in("I", idx)
+                  .in("U", randn(r, is));
+          OpCase ci =
+              new OpCase(opset, "ScatterElements")
+                  .in("X", ints(-5, 5, ds))
+                  .init("I", idx)
+                  .in("U", ints(-3, 4, is));
           if (opset >= 16) {
             c.attrs(n -> n.i("axis", axis).s("reduction", red));
             ci.attrs(n -> n.i("axis", axis).s("reduction", red));
@@ -91,11 +108,18 @@ class IndexOpsTest {
     }
     Tensor idx = axisIndices(new int[] {1, 4}, 0, 3, true);
     for (int opset : new int[] {9, 10}) {
-      new OpCase(opset, "Scatter").in("X", randn(r, 3, 4)).in("I", idx).in("U", randn(r, 1, 4))
+      new OpCase(opset, "Scatter")
+          .in("X", randn(r, 3, 4))
+          .in("I", idx)
+          .in("U", randn(r, 1, 4))
           .check();
-      new OpCase(opset, "Scatter").in("X", randn(r, 3, 4))
-          .in("I", axisIndices(new int[] {3, 2}, 1, 4, true)).in("U", randn(r, 3, 2))
-          .attrs(n -> n.i("axis", 1)).folded().check();
+      new OpCase(opset, "Scatter")
+          .in("X", randn(r, 3, 4))
+          .in("I", axisIndices(new int[] {3, 2}, 1, 4, true))
+          .in("U", randn(r, 3, 2))
+          .attrs(n -> n.i("axis", 1))
+          .folded()
+          .check();
     }
   }
 
@@ -103,19 +127,30 @@ class IndexOpsTest {
   void gatherNd() {
     for (int opset : new int[] {11, 12, 13}) {
       Tensor x = randn(r, 2, 3, 4);
-      new OpCase(opset, "GatherND").in("X", x).in("I", Tensor.ofLongs(new long[] {0, 1, -1, 2}, 2, 2))
+      new OpCase(opset, "GatherND")
+          .in("X", x)
+          .in("I", Tensor.ofLongs(new long[] {0, 1, -1, 2}, 2, 2))
           .check();
-      new OpCase(opset, "GatherND").in("X", x)
-          .in("I", Tensor.ofLongs(new long[] {1, 2, 3, 0, -3, 0}, 2, 1, 3)).check();
-      new OpCase(opset, "GatherND").in("X", ints(-9, 9, 2, 3, 4))
-          .init("I", Tensor.ofLongs(new long[] {1, 0, -1}, 3, 1)).check();
+      new OpCase(opset, "GatherND")
+          .in("X", x)
+          .in("I", Tensor.ofLongs(new long[] {1, 2, 3, 0, -3, 0}, 2, 1, 3))
+          .check();
+      new OpCase(opset, "GatherND")
+          .in("X", ints(-9, 9, 2, 3, 4))
+          .init("I", Tensor.ofLongs(new long[] {1, 0, -1}, 3, 1))
+          .check();
       if (opset >= 12) {
-        new OpCase(opset, "GatherND").in("X", x)
+        new OpCase(opset, "GatherND")
+            .in("X", x)
             .in("I", Tensor.ofLongs(new long[] {2, 0, 1, -1}, 2, 2, 1))
-            .attrs(n -> n.i("batch_dims", 1)).check();
-        new OpCase(opset, "GatherND").in("X", x)
+            .attrs(n -> n.i("batch_dims", 1))
+            .check();
+        new OpCase(opset, "GatherND")
+            .in("X", x)
             .in("I", Tensor.ofLongs(new long[] {2, 3, 0, 1}, 2, 2))
-            .attrs(n -> n.i("batch_dims", 1)).folded().check();
+            .attrs(n -> n.i("batch_dims", 1))
+            .folded()
+            .check();
       }
     }
   }
@@ -123,12 +158,15 @@ class IndexOpsTest {
   @Test
   void scatterNd() {
     for (int opset : new int[] {11, 13, 16, 18}) {
-      String[] reds = opset >= 18 ? new String[] {"none", "add", "mul", "max", "min"}
-          : opset >= 16 ? new String[] {"none", "add", "mul"} : new String[] {"none"};
+      String[] reds =
+          opset >= 18
+              ? new String[] {"none", "add", "mul", "max", "min"}
+              : opset >= 16 ? new String[] {"none", "add", "mul"} : new String[] {"none"};
       for (String red : reds) {
         boolean none = red.equals("none");
         // k = 1 (rows), k = 2 (vectors), k = 3 (elements)
-        Tensor i1 = Tensor.ofLongs(none ? new long[] {1, -2} : new long[] {1, 1, 0}, none ? 2 : 3, 1);
+        Tensor i1 =
+            Tensor.ofLongs(none ? new long[] {1, -2} : new long[] {1, 1, 0}, none ? 2 : 3, 1);
         Tensor i2 = Tensor.ofLongs(none ? new long[] {0, 1, 1, -1} : new long[] {0, 1, 0, 1}, 2, 2);
         Tensor i3 = Tensor.ofLongs(new long[] {0, 0, 0, 1, 2, 3, 0, 0, 0}, 3, 3);
         if (none) {
@@ -138,15 +176,18 @@ class IndexOpsTest {
           {i1, randn(r, i1.dim(0), 3, 4)}, {i2, randn(r, 2, 4)}, {i3, randn(r, 3)}
         };
         for (Tensor[] c : cases) {
-          OpCase oc = new OpCase(opset, "ScatterND").in("X", randn(r, 2, 3, 4)).in("I", c[0])
-              .in("U", c[1]);
+          OpCase oc =
+              new OpCase(opset, "ScatterND").in("X", randn(r, 2, 3, 4)).in("I", c[0]).in("U", c[1]);
           if (opset >= 16) {
             oc.attrs(n -> n.s("reduction", red));
           }
           oc.check();
         }
-        OpCase oi = new OpCase(opset, "ScatterND").in("X", ints(-5, 5, 2, 3, 4)).init("I", i2)
-            .in("U", ints(-3, 4, 2, 4));
+        OpCase oi =
+            new OpCase(opset, "ScatterND")
+                .in("X", ints(-5, 5, 2, 3, 4))
+                .init("I", i2)
+                .in("U", ints(-3, 4, 2, 4));
         if (opset >= 16) {
           oi.attrs(n -> n.s("reduction", red));
         }
@@ -162,15 +203,25 @@ class IndexOpsTest {
     Tensor idxF = Tensor.of(new float[] {1, 0, 2, 4, 3, 1}, 3, 2);
     for (int opset : new int[] {9, 11}) {
       for (long axis : new long[] {-1, 0, 1, 2, -3}) {
-        new OpCase(opset, "OneHot").in("I", opset >= 11 ? idx : idxF)
-            .init("D", Tensor.of(new float[] {4f})).in("V", Tensor.of(new float[] {-1f, 2.5f}, 2))
-            .attrs(n -> n.i("axis", axis)).check();
-        new OpCase(opset, "OneHot").in("I", opset >= 11 ? idx : idxF)
-            .in("D", Tensor.ofLongs(new long[] {5})).in("V", Tensor.ofLongs(new long[] {0, 7}, 2))
-            .attrs(n -> n.i("axis", axis)).check();
+        new OpCase(opset, "OneHot")
+            .in("I", opset >= 11 ? idx : idxF)
+            .init("D", Tensor.of(new float[] {4f}))
+            .in("V", Tensor.of(new float[] {-1f, 2.5f}, 2))
+            .attrs(n -> n.i("axis", axis))
+            .check();
+        new OpCase(opset, "OneHot")
+            .in("I", opset >= 11 ? idx : idxF)
+            .in("D", Tensor.ofLongs(new long[] {5}))
+            .in("V", Tensor.ofLongs(new long[] {0, 7}, 2))
+            .attrs(n -> n.i("axis", axis))
+            .check();
       }
-      new OpCase(opset, "OneHot").in("I", idxF).in("D", Tensor.of(new float[] {3f}))
-          .in("V", Tensor.of(new float[] {0f, 1f}, 2)).folded().check();
+      new OpCase(opset, "OneHot")
+          .in("I", idxF)
+          .in("D", Tensor.of(new float[] {3f}))
+          .in("V", Tensor.of(new float[] {0f, 1f}, 2))
+          .folded()
+          .check();
     }
   }
 
@@ -186,18 +237,32 @@ class IndexOpsTest {
         }
         Tensor c = axis == null ? condLong : cond;
         for (boolean folded : new boolean[] {false, true}) {
-          MathOpsTest.typedCase(opset, "Compress", new int[] {0, 9}, 0,
+          MathOpsTest.typedCase(
+              opset,
+              "Compress",
+              new int[] {0, 9},
+              0,
               n -> {
                 if (axis != null) {
                   n.i("axis", axis);
                 }
-              }, folded, x, c);
-          MathOpsTest.typedCase(opset, "Compress", new int[] {0, 9}, 0,
+              },
+              folded,
+              x,
+              c);
+          MathOpsTest.typedCase(
+              opset,
+              "Compress",
+              new int[] {0, 9},
+              0,
               n -> {
                 if (axis != null) {
                   n.i("axis", axis);
                 }
-              }, folded, ints(-3, 3, 3, 4), c);
+              },
+              folded,
+              ints(-3, 3, 3, 4),
+              c);
         }
       }
     }
@@ -231,9 +296,13 @@ class IndexOpsTest {
       for (int[] s : new int[][] {{3, 4}, {4, 3}, {3, 3}}) {
         for (long k : new long[] {0, -1, 2, 5}) {
           new OpCase(opset, "EyeLike").in("X", randn(r, s)).attrs(n -> n.i("k", k)).check();
-          new OpCase(opset, "EyeLike").in("X", randn(r, s)).attrs(n -> n.i("k", k).i("dtype", 7))
+          new OpCase(opset, "EyeLike")
+              .in("X", randn(r, s))
+              .attrs(n -> n.i("k", k).i("dtype", 7))
               .check();
-          new OpCase(opset, "EyeLike").in("X", ints(0, 3, s)).attrs(n -> n.i("k", k).i("dtype", 1))
+          new OpCase(opset, "EyeLike")
+              .in("X", ints(0, 3, s))
+              .attrs(n -> n.i("k", k).i("dtype", 1))
               .check();
         }
       }

@@ -21,28 +21,59 @@ class LinearMoreOpsTest {
         Tensor w = randn(r, 4, 6 / (group == 4 ? 2 : 1) / 1, 3, 3);
         Tensor b = randn(r, w.dim(1) * group);
         new OpCase(opset, "ConvTranspose").in("X", x).init("W", w).check();
-        new OpCase(opset, "ConvTranspose").in("X", x).init("W", w).init("B", b)
-            .attrs(n -> n.i("group", group).ints("strides", 2, 2)).check();
-        new OpCase(opset, "ConvTranspose").in("X", x).init("W", w).init("B", b)
-            .attrs(n -> n.i("group", group).ints("strides", 2, 3).ints("pads", 1, 0, 1, 2)
-                .ints("output_padding", 1, 0)).check();
-        new OpCase(opset, "ConvTranspose").in("X", x).init("W", w)
+        new OpCase(opset, "ConvTranspose")
+            .in("X", x)
+            .init("W", w)
+            .init("B", b)
+            .attrs(n -> n.i("group", group).ints("strides", 2, 2))
+            .check();
+        new OpCase(opset, "ConvTranspose")
+            .in("X", x)
+            .init("W", w)
+            .init("B", b)
+            .attrs(
+                n ->
+                    n.i("group", group)
+                        .ints("strides", 2, 3)
+                        .ints("pads", 1, 0, 1, 2)
+                        .ints("output_padding", 1, 0))
+            .check();
+        new OpCase(opset, "ConvTranspose")
+            .in("X", x)
+            .init("W", w)
             .attrs(n -> n.i("group", group).ints("dilations", 2, 1).ints("pads", 0, 1, 1, 0))
             .check();
-        new OpCase(opset, "ConvTranspose").in("X", x).in("W", w).in("B", b)
-            .attrs(n -> n.i("group", group).ints("strides", 2, 2)).check();
+        new OpCase(opset, "ConvTranspose")
+            .in("X", x)
+            .in("W", w)
+            .in("B", b)
+            .attrs(n -> n.i("group", group).ints("strides", 2, 2))
+            .check();
       }
       Tensor w = randn(r, 4, 3, 2, 4);
-      new OpCase(opset, "ConvTranspose").in("X", x).init("W", w)
-          .attrs(n -> n.ints("strides", 2, 2).ints("output_shape", 11, 14)).check();
-      new OpCase(opset, "ConvTranspose").in("X", x).init("W", w)
-          .attrs(n -> n.ints("strides", 2, 2).ints("output_shape", 9, 12)).check();
+      new OpCase(opset, "ConvTranspose")
+          .in("X", x)
+          .init("W", w)
+          .attrs(n -> n.ints("strides", 2, 2).ints("output_shape", 11, 14))
+          .check();
+      new OpCase(opset, "ConvTranspose")
+          .in("X", x)
+          .init("W", w)
+          .attrs(n -> n.ints("strides", 2, 2).ints("output_shape", 9, 12))
+          .check();
       for (String ap : new String[] {"VALID", "SAME_UPPER", "SAME_LOWER"}) {
-        new OpCase(opset, "ConvTranspose").in("X", x).init("W", w)
-            .attrs(n -> n.ints("strides", 2, 3).s("auto_pad", ap)).check();
+        new OpCase(opset, "ConvTranspose")
+            .in("X", x)
+            .init("W", w)
+            .attrs(n -> n.ints("strides", 2, 3).s("auto_pad", ap))
+            .check();
       }
-      new OpCase(opset, "ConvTranspose").in("X", x).init("W", w)
-          .attrs(n -> n.ints("kernel_shape", 2, 4).ints("strides", 1, 1)).folded().check();
+      new OpCase(opset, "ConvTranspose")
+          .in("X", x)
+          .init("W", w)
+          .attrs(n -> n.ints("kernel_shape", 2, 4).ints("strides", 1, 1))
+          .folded()
+          .check();
     }
   }
 
@@ -51,24 +82,37 @@ class LinearMoreOpsTest {
     Tensor x = randn(r, 3, 2, 7);
     Tensor w = randn(r, 2, 5, 3);
     new OpCase(13, "ConvTranspose").in("X", x).init("W", w).check();
-    new OpCase(13, "ConvTranspose").in("X", x).init("W", w).init("B", randn(r, 5))
-        .attrs(n -> n.ints("strides", 3).ints("pads", 1, 2).ints("output_padding", 2)).check();
-    new OpCase(13, "ConvTranspose").in("X", x).in("W", w)
-        .attrs(n -> n.ints("dilations", 2)).check();
+    new OpCase(13, "ConvTranspose")
+        .in("X", x)
+        .init("W", w)
+        .init("B", randn(r, 5))
+        .attrs(n -> n.ints("strides", 3).ints("pads", 1, 2).ints("output_padding", 2))
+        .check();
+    new OpCase(13, "ConvTranspose")
+        .in("X", x)
+        .in("W", w)
+        .attrs(n -> n.ints("dilations", 2))
+        .check();
   }
 
   @Test
   void convTransposeIsALinearSite() {
-    OnnxBuilder b = new OpCase(13, "ConvTranspose").in("X", randn(r, 1, 4, 3, 3))
-        .init("W", randn(r, 4, 6, 2, 2)).attrs(n -> n.i("group", 2)).builder();
+    OnnxBuilder b =
+        new OpCase(13, "ConvTranspose")
+            .in("X", randn(r, 1, 4, 3, 3))
+            .init("W", randn(r, 4, 6, 2, 2))
+            .attrs(n -> n.i("group", 2))
+            .builder();
     Model m = OnnxLoader.load(b.bytes(), "t.onnx");
     LinearSite s = m.linearSites().get(0);
     assertEquals("ConvTranspose", s.opType());
     assertEquals(LinearSite.Operand.A, s.weightOperand());
     assertEquals(2, s.k()); // C_in / group
     // row (group 1, output channel 2, kernel offset (1, 0)) column 1 = W[2 + 1][2][1][0]
-    Tensor w = b.graph().getInitializer(0).getDims(0) == 4
-        ? org.exmy.nn.onnx.TensorDecoder.decode(b.graph().getInitializer(0), "W") : null;
+    Tensor w =
+        b.graph().getInitializer(0).getDims(0) == 4
+            ? org.exmy.nn.onnx.TensorDecoder.decode(b.graph().getInitializer(0), "W")
+            : null;
     int row = (1 * 3 + 2) * 4 + 2;
     assertEquals(w.floats()[((3 * 3 + 2) * 2 + 1) * 2 + 0], s.weight().floats()[row * 2 + 1]);
   }
@@ -94,8 +138,7 @@ class LinearMoreOpsTest {
       Tensor a = randn(r, dims(c[1]));
       Tensor b = randn(r, dims(c[2]));
       for (int opset : new int[] {12, 13}) {
-        new OpCase(opset, "Einsum").in("A", a).in("B", b).attrs(n -> n.s("equation", c[0]))
-            .check();
+        new OpCase(opset, "Einsum").in("A", a).in("B", b).attrs(n -> n.s("equation", c[0])).check();
       }
       if (!c[0].contains(".")) {
         new OpCase(12, "Einsum").in("A", a).init("B", b).attrs(n -> n.s("equation", c[0])).check();
@@ -106,13 +149,17 @@ class LinearMoreOpsTest {
 
   @Test
   void einsumConstantOperandIsTheSiteWeight() {
-    OnnxBuilder b = new OpCase(12, "Einsum").in("A", randn(r, 2, 3, 4)).init("B", randn(r, 5, 4))
-        .attrs(n -> n.s("equation", "bij,kj->bik")).builder();
+    OnnxBuilder b =
+        new OpCase(12, "Einsum")
+            .in("A", randn(r, 2, 3, 4))
+            .init("B", randn(r, 5, 4))
+            .attrs(n -> n.s("equation", "bij,kj->bik"))
+            .builder();
     LinearSite s = OnnxLoader.load(b.bytes(), "t.onnx").linearSites().get(0);
     assertEquals(LinearSite.Operand.B, s.weightOperand());
     assertEquals(4, s.k());
-    assertEquals(java.util.List.of(4, 5),
-        java.util.Arrays.stream(s.weight().shape()).boxed().toList());
+    assertEquals(
+        java.util.List.of(4, 5), java.util.Arrays.stream(s.weight().shape()).boxed().toList());
   }
 
   /** The forms that are not matrix products run on the general path, against ORT. */
@@ -152,8 +199,8 @@ class LinearMoreOpsTest {
       b.output("Y0");
       b.node("Einsum", new String[] {"A"}, "Y0").s("equation", eq);
       NnException e = assertThrows(NnException.class, () -> OnnxLoader.load(b.bytes(), "e.onnx"));
-      assertTrue(e.getMessage().contains("Einsum_0") && e.getMessage().contains(eq),
-          e.getMessage());
+      assertTrue(
+          e.getMessage().contains("Einsum_0") && e.getMessage().contains(eq), e.getMessage());
       assertTrue(!e.getMessage().contains("\n"));
     }
   }

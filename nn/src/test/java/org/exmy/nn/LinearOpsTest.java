@@ -33,15 +33,28 @@ class LinearOpsTest {
       Tensor w = randn(r, c[4], c[1] / c[5], c[6], c[7]);
       Tensor b = randn(r, c[4]);
       for (int opset : new int[] {9, 11, 13}) {
-        new OpCase(opset, "Conv").in("X", x).init("W", w).init("B", b)
-            .attrs(n -> n.i("group", c[5]).ints("strides", c[8], c[8])
-                .ints("pads", c[9], c[9], c[9], c[9]).ints("dilations", c[10], c[10]))
+        new OpCase(opset, "Conv")
+            .in("X", x)
+            .init("W", w)
+            .init("B", b)
+            .attrs(
+                n ->
+                    n.i("group", c[5])
+                        .ints("strides", c[8], c[8])
+                        .ints("pads", c[9], c[9], c[9], c[9])
+                        .ints("dilations", c[10], c[10]))
             .check();
       }
-      new OpCase(13, "Conv").in("X", x).init("W", w)
-          .attrs(n -> n.i("group", c[5]).ints("strides", c[8], c[8])
-              .ints("pads", c[9], c[9], c[9], c[9]).ints("dilations", c[10], c[10])
-              .ints("kernel_shape", c[6], c[7]))
+      new OpCase(13, "Conv")
+          .in("X", x)
+          .init("W", w)
+          .attrs(
+              n ->
+                  n.i("group", c[5])
+                      .ints("strides", c[8], c[8])
+                      .ints("pads", c[9], c[9], c[9], c[9])
+                      .ints("dilations", c[10], c[10])
+                      .ints("kernel_shape", c[6], c[7]))
           .check();
     }
   }
@@ -53,14 +66,20 @@ class LinearOpsTest {
     new OpCase(11, "Conv").in("X", x).init("W", w).attrs(n -> n.ints("pads", 0, 1, 2, 0)).check();
     for (String ap : new String[] {"VALID", "SAME_UPPER", "SAME_LOWER", "NOTSET"}) {
       for (int s : new int[] {1, 2, 3}) {
-        new OpCase(11, "Conv").in("X", x).init("W", w)
-            .attrs(n -> n.s("auto_pad", ap).ints("strides", s, s)).check();
+        new OpCase(11, "Conv")
+            .in("X", x)
+            .init("W", w)
+            .attrs(n -> n.s("auto_pad", ap).ints("strides", s, s))
+            .check();
       }
     }
     Tensor w2 = randn(r, 4, 3, 2, 4);
     for (String ap : new String[] {"SAME_UPPER", "SAME_LOWER"}) {
-      new OpCase(11, "Conv").in("X", x).init("W", w2)
-          .attrs(n -> n.s("auto_pad", ap).ints("strides", 2, 1)).check();
+      new OpCase(11, "Conv")
+          .in("X", x)
+          .init("W", w2)
+          .attrs(n -> n.s("auto_pad", ap).ints("strides", 2, 1))
+          .check();
     }
   }
 
@@ -68,8 +87,12 @@ class LinearOpsTest {
   void conv1dAndRuntimeWeight() {
     Tensor x = randn(r, 2, 4, 20);
     Tensor w = randn(r, 6, 2, 3);
-    new OpCase(13, "Conv").in("X", x).init("W", w).init("B", randn(r, 6))
-        .attrs(n -> n.i("group", 2).ints("strides", 2).ints("pads", 1, 2)).check();
+    new OpCase(13, "Conv")
+        .in("X", x)
+        .init("W", w)
+        .init("B", randn(r, 6))
+        .attrs(n -> n.i("group", 2).ints("strides", 2).ints("pads", 1, 2))
+        .check();
     Tensor x2 = randn(r, 1, 3, 6, 6);
     new OpCase(13, "Conv").in("X", x2).in("W", randn(r, 2, 3, 3, 3)).in("B", randn(r, 2)).check();
     new OpCase(13, "Conv").in("X", x2).in("W", randn(r, 2, 3, 3, 3)).folded().check();
@@ -79,15 +102,27 @@ class LinearOpsTest {
   void conv3d() {
     // the general path: strides, pads, dilations, groups, auto_pad, runtime weight
     Tensor x = randn(r, 2, 4, 5, 6, 4);
-    new OpCase(11, "Conv").in("X", x).init("W", randn(r, 3, 4, 2, 3, 2)).init("B", randn(r, 3))
+    new OpCase(11, "Conv")
+        .in("X", x)
+        .init("W", randn(r, 3, 4, 2, 3, 2))
+        .init("B", randn(r, 3))
         .check();
-    new OpCase(11, "Conv").in("X", x).init("W", randn(r, 6, 2, 3, 2, 3))
-        .attrs(n -> n.i("group", 2).ints("strides", 2, 1, 2).ints("pads", 1, 0, 2, 1, 1, 0)
-            .ints("dilations", 1, 2, 1)).check();
-    new OpCase(13, "Conv").in("X", x).init("W", randn(r, 2, 4, 3, 3, 3))
-        .attrs(n -> n.s("auto_pad", "SAME_LOWER").ints("strides", 2, 2, 1)).check();
-    new OpCase(13, "Conv").in("X", x).in("W", randn(r, 2, 4, 1, 2, 1)).in("B", randn(r, 2))
+    new OpCase(11, "Conv")
+        .in("X", x)
+        .init("W", randn(r, 6, 2, 3, 2, 3))
+        .attrs(
+            n ->
+                n.i("group", 2)
+                    .ints("strides", 2, 1, 2)
+                    .ints("pads", 1, 0, 2, 1, 1, 0)
+                    .ints("dilations", 1, 2, 1))
         .check();
+    new OpCase(13, "Conv")
+        .in("X", x)
+        .init("W", randn(r, 2, 4, 3, 3, 3))
+        .attrs(n -> n.s("auto_pad", "SAME_LOWER").ints("strides", 2, 2, 1))
+        .check();
+    new OpCase(13, "Conv").in("X", x).in("W", randn(r, 2, 4, 1, 2, 1)).in("B", randn(r, 2)).check();
   }
 
   @Test
@@ -104,10 +139,16 @@ class LinearOpsTest {
             }
             final int p = pad;
             final int s = st;
-            new OpCase(13, "Conv").in("X", randn(r, 2, 3, iw)).init("W", randn(r, 4, 3, k))
-                .attrs(n -> n.ints("pads", p, p).ints("strides", s)).check();
-            new OpCase(13, "Conv").in("X", randn(r, 1, 2, iw, 2)).init("W", randn(r, 3, 2, k, 1))
-                .attrs(n -> n.ints("pads", p, 0, p, 0).ints("strides", s, 1)).check();
+            new OpCase(13, "Conv")
+                .in("X", randn(r, 2, 3, iw))
+                .init("W", randn(r, 4, 3, k))
+                .attrs(n -> n.ints("pads", p, p).ints("strides", s))
+                .check();
+            new OpCase(13, "Conv")
+                .in("X", randn(r, 1, 2, iw, 2))
+                .init("W", randn(r, 3, 2, k, 1))
+                .attrs(n -> n.ints("pads", p, 0, p, 0).ints("strides", s, 1))
+                .check();
           }
         }
       }
@@ -123,19 +164,42 @@ class LinearOpsTest {
         Tensor a = fa == 1 ? randn(r, 7, 5) : randn(r, 5, 7);
         Tensor b = fb == 1 ? randn(r, 3, 7) : randn(r, 7, 3);
         for (int opset : new int[] {9, 11, 13}) {
-          new OpCase(opset, "Gemm").in("A", a).init("B", b).init("C", randn(r, 3))
-              .attrs(n -> n.i("transA", fa).i("transB", fb)).check();
-          new OpCase(opset, "Gemm").in("A", a).init("B", b).init("C", randn(r, 5, 3))
-              .attrs(n -> n.i("transA", fa).i("transB", fb).f("alpha", 0.5f).f("beta", 2f)).check();
-          new OpCase(opset, "Gemm").in("A", a).in("B", b).in("C", randn(r, 5, 1))
-              .attrs(n -> n.i("transA", fa).i("transB", fb)).check();
-          new OpCase(opset, "Gemm").init("A", a).in("B", b).init("C", randn(r, 1, 3))
-              .attrs(n -> n.i("transA", fa).i("transB", fb).f("alpha", -1.5f)).check();
+          new OpCase(opset, "Gemm")
+              .in("A", a)
+              .init("B", b)
+              .init("C", randn(r, 3))
+              .attrs(n -> n.i("transA", fa).i("transB", fb))
+              .check();
+          new OpCase(opset, "Gemm")
+              .in("A", a)
+              .init("B", b)
+              .init("C", randn(r, 5, 3))
+              .attrs(n -> n.i("transA", fa).i("transB", fb).f("alpha", 0.5f).f("beta", 2f))
+              .check();
+          new OpCase(opset, "Gemm")
+              .in("A", a)
+              .in("B", b)
+              .in("C", randn(r, 5, 1))
+              .attrs(n -> n.i("transA", fa).i("transB", fb))
+              .check();
+          new OpCase(opset, "Gemm")
+              .init("A", a)
+              .in("B", b)
+              .init("C", randn(r, 1, 3))
+              .attrs(n -> n.i("transA", fa).i("transB", fb).f("alpha", -1.5f))
+              .check();
         }
-        new OpCase(11, "Gemm").in("A", a).init("B", b)
-            .attrs(n -> n.i("transA", fa).i("transB", fb)).check();
-        new OpCase(13, "Gemm").in("A", a).init("B", b).init("C", Tensor.scalar(0.25f))
-            .attrs(n -> n.i("transA", fa).i("transB", fb).f("beta", 0f)).check();
+        new OpCase(11, "Gemm")
+            .in("A", a)
+            .init("B", b)
+            .attrs(n -> n.i("transA", fa).i("transB", fb))
+            .check();
+        new OpCase(13, "Gemm")
+            .in("A", a)
+            .init("B", b)
+            .init("C", Tensor.scalar(0.25f))
+            .attrs(n -> n.i("transA", fa).i("transB", fb).f("beta", 0f))
+            .check();
       }
     }
   }

@@ -69,33 +69,53 @@ class LoaderTest {
     OnnxBuilder b = addModel(randn(r, 2, 3));
     ModelProto m = b.model();
     // raw_data of 6 floats, but dims claim a billion elements
-    TensorProto big = m.getGraph().getInitializer(0).toBuilder().clearDims().addDims(1000)
-        .addDims(1000).addDims(1000).build();
+    TensorProto big =
+        m.getGraph().getInitializer(0).toBuilder()
+            .clearDims()
+            .addDims(1000)
+            .addDims(1000)
+            .addDims(1000)
+            .build();
     rejects(withInit(m, big), "initializer 'W'", "1000000000 elements", "24 bytes of raw_data");
     TensorProto huge = big.toBuilder().clearDims().addDims(1L << 40).addDims(1L << 40).build();
     rejects(withInit(m, huge), "initializer 'W'", "more than 2^31-1");
     TensorProto neg = big.toBuilder().clearDims().addDims(-2).addDims(-3).build();
     rejects(withInit(m, neg), "negative dimension -2");
-    TensorProto typed = TensorProto.newBuilder().setName("W").setDataType(1).addDims(2).addDims(3)
-        .addFloatData(1).addFloatData(2).build();
+    TensorProto typed =
+        TensorProto.newBuilder()
+            .setName("W")
+            .setDataType(1)
+            .addDims(2)
+            .addDims(3)
+            .addFloatData(1)
+            .addFloatData(2)
+            .build();
     rejects(withInit(m, typed), "declares 6 elements but holds 2 values");
-    TensorProto empty = TensorProto.newBuilder().setName("W").setDataType(1).addDims(2).addDims(3)
-        .build();
+    TensorProto empty =
+        TensorProto.newBuilder().setName("W").setDataType(1).addDims(2).addDims(3).build();
     rejects(withInit(m, empty), "(no data)");
   }
 
   @Test
   void externalDataIsRefused() {
     ModelProto m = addModel(randn(r, 2, 3)).model();
-    TensorProto ext = TensorProto.newBuilder().setName("W").setDataType(1).addDims(2).addDims(3)
-        .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-        .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("w.bin"))
-        .build();
+    TensorProto ext =
+        TensorProto.newBuilder()
+            .setName("W")
+            .setDataType(1)
+            .addDims(2)
+            .addDims(3)
+            .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+            .addExternalData(
+                StringStringEntryProto.newBuilder().setKey("location").setValue("w.bin"))
+            .build();
     rejects(withInit(m, ext), "initializer 'W' uses external data");
   }
 
   private static byte[] withInit(ModelProto m, TensorProto t) {
-    return m.toBuilder().setGraph(m.getGraph().toBuilder().setInitializer(0, t)).build()
+    return m.toBuilder()
+        .setGraph(m.getGraph().toBuilder().setInitializer(0, t))
+        .build()
         .toByteArray();
   }
 
@@ -112,8 +132,11 @@ class LoaderTest {
 
     ModelProto m = addModel(randn(r, 2, 3)).model();
     for (int v : new int[] {5, 21}) {
-      byte[] bytes = m.toBuilder().setOpsetImport(0,
-          OperatorSetIdProto.newBuilder().setDomain("").setVersion(v)).build().toByteArray();
+      byte[] bytes =
+          m.toBuilder()
+              .setOpsetImport(0, OperatorSetIdProto.newBuilder().setDomain("").setVersion(v))
+              .build()
+              .toByteArray();
       rejects(bytes, "opset " + v + " is not supported (6..20)");
     }
     rejects(m.toBuilder().clearOpsetImport().build().toByteArray(), "no default-domain opset");
@@ -137,8 +160,11 @@ class LoaderTest {
     OnnxBuilder n = new OnnxBuilder(13).input("X", OnnxBuilder.FLOAT, 2).output("Y");
     n.node("Add", new String[] {"X", "nowhere"}, "Y");
     rejects(n.bytes(), "input 'nowhere' is not defined before this node");
-    OnnxBuilder t = new OnnxBuilder(13).input("X", OnnxBuilder.FLOAT, 2).input("I",
-        OnnxBuilder.INT64, 2).output("Y");
+    OnnxBuilder t =
+        new OnnxBuilder(13)
+            .input("X", OnnxBuilder.FLOAT, 2)
+            .input("I", OnnxBuilder.INT64, 2)
+            .output("Y");
     t.node("Add", new String[] {"X", "I"}, "Y");
     rejects(t.bytes(), "(Add): inputs have different element types");
     // opset 6: Dropout and BatchNormalization without is_test=1 are in training mode
@@ -149,8 +175,7 @@ class LoaderTest {
     for (String v : new String[] {"s", "b", "mean", "var"}) {
       bn.init(v, Tensor.of(new float[] {1, 2}, 2));
     }
-    bn.node("BatchNormalization", new String[] {"X", "s", "b", "mean", "var"}, "Y")
-        .i("is_test", 0);
+    bn.node("BatchNormalization", new String[] {"X", "s", "b", "mean", "var"}, "Y").i("is_test", 0);
     rejects(bn.bytes(), "(BatchNormalization): is_test=0 (training mode) is not supported");
   }
 
@@ -160,18 +185,21 @@ class LoaderTest {
     b.init("S", Rand.longs(4, -1));
     b.node("Reshape", new String[] {"X", "S"}, "Y");
     ModelProto p = b.model();
-    byte[] bytes = p.toBuilder().setGraph(p.getGraph().toBuilder().setNode(0,
-        p.getGraph().getNode(0).toBuilder().clearName())).build().toByteArray();
+    byte[] bytes =
+        p.toBuilder()
+            .setGraph(
+                p.getGraph().toBuilder()
+                    .setNode(0, p.getGraph().getNode(0).toBuilder().clearName()))
+            .build()
+            .toByteArray();
     Model m = OnnxLoader.load(bytes, "m.onnx");
     try (Session s = new Session(m, LinearKernels.fp32(), 1)) {
-      NnException e = assertThrows(NnException.class,
-          () -> s.run(Ort.in("X", randn(r, 3, 6))));
-      assertEquals("m.onnx: node '#0' (Reshape): cannot reshape float[3, 6] to [4, -1]",
-          e.getMessage());
-      NnException e2 = assertThrows(NnException.class,
-          () -> s.run(Ort.in("X", randn(r, 3, 5))));
-      assertEquals("m.onnx: input 'X' is float[3, 5], the model expects X float[?, 6]",
-          e2.getMessage());
+      NnException e = assertThrows(NnException.class, () -> s.run(Ort.in("X", randn(r, 3, 6))));
+      assertEquals(
+          "m.onnx: node '#0' (Reshape): cannot reshape float[3, 6] to [4, -1]", e.getMessage());
+      NnException e2 = assertThrows(NnException.class, () -> s.run(Ort.in("X", randn(r, 3, 5))));
+      assertEquals(
+          "m.onnx: input 'X' is float[3, 5], the model expects X float[?, 6]", e2.getMessage());
     }
   }
 
@@ -179,16 +207,21 @@ class LoaderTest {
   void attributesWithoutTypeFieldAreInferred() {
     // IR version 1 files leave AttributeProto.type out: axis=2 given only through field i
     OnnxBuilder b = new OnnxBuilder(9).input("X", OnnxBuilder.FLOAT, 2, 3, 4).output("Y");
-    b.node("Flatten", new String[] {"X"}, "Y").b.addAttribute(
-        org.exmy.nn.onnx.proto.Onnx.AttributeProto.newBuilder().setName("axis").setI(2));
+    b.node("Flatten", new String[] {"X"}, "Y")
+        .b
+        .addAttribute(
+            org.exmy.nn.onnx.proto.Onnx.AttributeProto.newBuilder().setName("axis").setI(2));
     Tensor y = Ort.runExmy(b.bytes(), Ort.in("X", randn(r, 2, 3, 4))).get("Y");
     assertArrayEquals(new int[] {6, 4}, y.shape());
   }
 
   @Test
   void graphInputWithInitializerIsAConstant() {
-    OnnxBuilder b = new OnnxBuilder(11).input("X", OnnxBuilder.FLOAT, 2, 3)
-        .input("W", OnnxBuilder.FLOAT, 2, 3).output("Y");
+    OnnxBuilder b =
+        new OnnxBuilder(11)
+            .input("X", OnnxBuilder.FLOAT, 2, 3)
+            .input("W", OnnxBuilder.FLOAT, 2, 3)
+            .output("Y");
     Tensor w = randn(r, 2, 3);
     b.init("W", w);
     b.node("Mul", new String[] {"X", "W"}, "Y");
@@ -200,8 +233,7 @@ class LoaderTest {
 
   @Test
   void constantNodesAndFolding() {
-    OnnxBuilder b = new OnnxBuilder(13).input("X", OnnxBuilder.FLOAT, 2, 6).output("Y")
-        .output("Z");
+    OnnxBuilder b = new OnnxBuilder(13).input("X", OnnxBuilder.FLOAT, 2, 6).output("Y").output("Z");
     b.node("Constant", new String[0], "c1").t("value", randn(r, 6));
     b.node("Constant", new String[0], "c2").f("value_float", 0.5f);
     b.node("Constant", new String[0], "c3").floats("value_floats", 1, 2, 3, 4, 5, 6);
@@ -252,13 +284,14 @@ class LoaderTest {
               tp.addInt64Data(w);
             } else {
               // int32_data holds the value (uint8 as 0..255)
-              long stored = switch (t[0]) {
-                case 2 -> w & 0xff;
-                case 4 -> w & 0xffff;
-                case 3 -> (byte) w;
-                case 5 -> (short) w;
-                default -> w;
-              };
+              long stored =
+                  switch (t[0]) {
+                    case 2 -> w & 0xff;
+                    case 4 -> w & 0xffff;
+                    case 3 -> (byte) w;
+                    case 5 -> (short) w;
+                    default -> w;
+                  };
               tp.addInt32Data((int) stored);
             }
           }

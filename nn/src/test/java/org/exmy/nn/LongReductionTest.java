@@ -13,10 +13,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Exact quantized products with long reductions (K = 6000: INT8 past the float32 bound (the sum of |products| over 2^24), so the
- * float blocks summed in double; E4M3 by the vectorized double kernel), against the exact sum in
- * a long: each output is {@code fl32(fl32(sum * 2^lsb) * fl32(weight scale * activation scale))},
- * with the operands from {@link FormatQuantizer#fixed}. Batch 5, two threads (products split).
+ * Exact quantized products with long reductions (K = 6000: INT8 past the float32 bound (the sum of
+ * |products| over 2^24), so the float blocks summed in double; E4M3 by the vectorized double
+ * kernel), against the exact sum in a long: each output is {@code fl32(fl32(sum * 2^lsb) *
+ * fl32(weight scale * activation scale))}, with the operands from {@link FormatQuantizer#fixed}.
+ * Batch 5, two threads (products split).
  */
 class LongReductionTest {
   private static final int K = 6000;
@@ -42,11 +43,15 @@ class LongReductionTest {
           float ws = ptq.weightScale(0, o);
           long sum = 0;
           for (int t = 0; t < K; t++) {
-            sum += (long) q.fixed(w.floats()[o * K + t], ws) * (long) q.fixed(x.floats()[i * K + t], sa);
+            sum +=
+                (long) q.fixed(w.floats()[o * K + t], ws)
+                    * (long) q.fixed(x.floats()[i * K + t], sa);
           }
           float v = (float) Math.scalb((double) sum, 2 * q.lsb());
           float want = v * (ws * sa);
-          assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got[i * OUT + o]),
+          assertEquals(
+              Float.floatToIntBits(want),
+              Float.floatToIntBits(got[i * OUT + o]),
               format + " at " + i + "," + o);
         }
       }

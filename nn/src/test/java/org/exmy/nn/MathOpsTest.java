@@ -23,8 +23,14 @@ class MathOpsTest {
    * cast first to ONNX type {@code inCast[i]} where that is not 0, and whose output is cast to
    * int64 when {@code outCast} is 7 (ONNX Runtime's Java harness feeds and reads float and int64).
    */
-  static Map<String, Tensor> typedCase(int opset, String op, int[] inCast, int outCast,
-      Consumer<OnnxBuilder.Node> attrs, boolean folded, Tensor... ins) {
+  static Map<String, Tensor> typedCase(
+      int opset,
+      String op,
+      int[] inCast,
+      int outCast,
+      Consumer<OnnxBuilder.Node> attrs,
+      boolean folded,
+      Tensor... ins) {
     OnnxBuilder b = new OnnxBuilder(opset);
     Map<String, Tensor> feeds = new LinkedHashMap<>();
     String[] names = new String[ins.length];
@@ -33,7 +39,9 @@ class MathOpsTest {
       if (folded) {
         b.init(raw, ins[i]);
       } else {
-        b.input(raw, ins[i].type() == DType.FLOAT ? OnnxBuilder.FLOAT : OnnxBuilder.INT64,
+        b.input(
+            raw,
+            ins[i].type() == DType.FLOAT ? OnnxBuilder.FLOAT : OnnxBuilder.INT64,
             Ort.dims(ins[i]));
         feeds.put(raw, ins[i]);
       }
@@ -100,11 +108,17 @@ class MathOpsTest {
       for (int fmod : new int[] {0, 1}) {
         new OpCase(opset, "Mod").in("A", a).in("B", b).attrs(n -> n.i("fmod", fmod)).check();
         new OpCase(opset, "Mod").in("A", a).init("B", bs).attrs(n -> n.i("fmod", fmod)).check();
-        new OpCase(opset, "Mod").in("A", a).in("B", bs).attrs(n -> n.i("fmod", fmod)).folded()
+        new OpCase(opset, "Mod")
+            .in("A", a)
+            .in("B", bs)
+            .attrs(n -> n.i("fmod", fmod))
+            .folded()
             .check();
       }
-      new OpCase(opset, "Mod").in("A", uniform(r, -10, 10, 3, 4))
-          .in("B", Tensor.of(new float[] {-2.5f, 1.5f, 3f, -0.7f}, 4)).attrs(n -> n.i("fmod", 1))
+      new OpCase(opset, "Mod")
+          .in("A", uniform(r, -10, 10, 3, 4))
+          .in("B", Tensor.of(new float[] {-2.5f, 1.5f, 3f, -0.7f}, 4))
+          .attrs(n -> n.i("fmod", 1))
           .check();
     }
     Tensor x8 = ints(0, 64, 3, 4);
@@ -113,20 +127,25 @@ class MathOpsTest {
     Tensor s64 = Tensor.ofLongs(new long[] {1, 63, 17}, 3);
     for (String dir : new String[] {"LEFT", "RIGHT"}) {
       for (int t : new int[] {2, 12}) { // uint8, uint32 (ORT has no uint16): no bit shifted out
-        MathOpsTest.typedCase(11, "BitShift", new int[] {t, t}, 7, n -> n.s("direction", dir),
-            false, x8, s8);
+        MathOpsTest.typedCase(
+            11, "BitShift", new int[] {t, t}, 7, n -> n.s("direction", dir), false, x8, s8);
       }
       for (boolean folded : new boolean[] {false, true}) {
-        MathOpsTest.typedCase(11, "BitShift", new int[] {13, 13}, 7, n -> n.s("direction", dir),
-            folded, x64, s64);
+        MathOpsTest.typedCase(
+            11, "BitShift", new int[] {13, 13}, 7, n -> n.s("direction", dir), folded, x64, s64);
       }
     }
   }
 
   @Test
   void sizeIsNanIsInfRound() {
-    Tensor sp = Tensor.of(new float[] {Float.NaN, 1f, Float.POSITIVE_INFINITY, -0f,
-        Float.NEGATIVE_INFINITY, -3.5f}, 2, 3);
+    Tensor sp =
+        Tensor.of(
+            new float[] {
+              Float.NaN, 1f, Float.POSITIVE_INFINITY, -0f, Float.NEGATIVE_INFINITY, -3.5f
+            },
+            2,
+            3);
     for (int opset : new int[] {9, 13, 20}) {
       new OpCase(opset, "Size").in("X", randn(r, 2, 3, 4)).check();
       new OpCase(opset, "Size").in("X", ints(0, 3, 5)).folded().check();
@@ -134,15 +153,37 @@ class MathOpsTest {
       if (opset >= 10) {
         for (int neg : new int[] {0, 1}) {
           for (int pos : new int[] {0, 1}) {
-            MathOpsTest.typedCase(opset, "IsInf", new int[] {0}, 7,
-                n -> n.i("detect_negative", neg).i("detect_positive", pos), false, sp);
+            MathOpsTest.typedCase(
+                opset,
+                "IsInf",
+                new int[] {0},
+                7,
+                n -> n.i("detect_negative", neg).i("detect_positive", pos),
+                false,
+                sp);
           }
         }
         MathOpsTest.typedCase(opset, "IsInf", new int[] {0}, 7, n -> {}, true, sp);
       }
     }
-    Tensor ties = Tensor.of(new float[] {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 2.4f, -2.6f,
-        Float.NaN, Float.POSITIVE_INFINITY, 1e20f, 0.49999997f}, 3, 4);
+    Tensor ties =
+        Tensor.of(
+            new float[] {
+              0.5f,
+              1.5f,
+              2.5f,
+              -0.5f,
+              -1.5f,
+              -2.5f,
+              2.4f,
+              -2.6f,
+              Float.NaN,
+              Float.POSITIVE_INFINITY,
+              1e20f,
+              0.49999997f
+            },
+            3,
+            4);
     for (int opset : new int[] {11, 13}) {
       new OpCase(opset, "Round").in("X", ties).check();
       new OpCase(opset, "Round").in("X", uniform(r, -100, 100, 50)).folded().check();
@@ -162,10 +203,13 @@ class MathOpsTest {
         new OpCase(opset, op).in("X", unit).check();
       }
       new OpCase(opset, "Acosh").in("X", aboveOne).check();
-      new OpCase(opset, "Asinh").in("X", Tensor.of(new float[] {1e-8f, -1e-8f, 1e30f, -1e30f}, 4))
+      new OpCase(opset, "Asinh")
+          .in("X", Tensor.of(new float[] {1e-8f, -1e-8f, 1e30f, -1e30f}, 4))
           .check();
       new OpCase(opset, "Shrink").in("X", wide).check();
-      new OpCase(opset, "Shrink").in("X", wide).attrs(n -> n.f("lambd", 1.5f).f("bias", 0.5f))
+      new OpCase(opset, "Shrink")
+          .in("X", wide)
+          .attrs(n -> n.f("lambd", 1.5f).f("bias", 0.5f))
           .check();
       new OpCase(opset, "Tan").in("X", wide).folded().check();
     }
@@ -177,7 +221,10 @@ class MathOpsTest {
     for (int opset : new int[] {10, 13}) {
       new OpCase(opset, "ThresholdedRelu").in("X", wide).check();
       new OpCase(opset, "ThresholdedRelu").in("X", wide).attrs(n -> n.f("alpha", -0.5f)).check();
-      new OpCase(opset, "ThresholdedRelu").in("X", wide).attrs(n -> n.f("alpha", 2f)).folded()
+      new OpCase(opset, "ThresholdedRelu")
+          .in("X", wide)
+          .attrs(n -> n.f("alpha", 2f))
+          .folded()
           .check();
     }
   }
@@ -185,20 +232,29 @@ class MathOpsTest {
   @Test
   void moreReductions() {
     long[][] axesSets = {{1}, {-1}, {0, 2}, {-3, -1}, {0, 1, 2}};
-    for (String op : new String[] {"ReduceL1", "ReduceSumSquare", "ReduceLogSum",
-        "ReduceLogSumExp"}) {
+    for (String op :
+        new String[] {"ReduceL1", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp"}) {
       Tensor x = op.equals("ReduceLogSum") ? uniform(r, 0.1, 3, 2, 3, 4) : randn(r, 2, 3, 4);
       for (int opset : new int[] {11, 13, 18, 20}) {
         for (long[] axes : axesSets) {
           for (int keep : new int[] {0, 1}) {
             if (opset < 18) {
-              new OpCase(opset, op).in("X", x).attrs(n -> n.ints("axes", axes).i("keepdims", keep))
+              new OpCase(opset, op)
+                  .in("X", x)
+                  .attrs(n -> n.ints("axes", axes).i("keepdims", keep))
                   .check();
             } else {
-              new OpCase(opset, op).in("X", x).in("axes", longs(axes))
-                  .attrs(n -> n.i("keepdims", keep)).check();
-              new OpCase(opset, op).in("X", x).init("axes", longs(axes))
-                  .attrs(n -> n.i("keepdims", keep)).folded().check();
+              new OpCase(opset, op)
+                  .in("X", x)
+                  .in("axes", longs(axes))
+                  .attrs(n -> n.i("keepdims", keep))
+                  .check();
+              new OpCase(opset, op)
+                  .in("X", x)
+                  .init("axes", longs(axes))
+                  .attrs(n -> n.i("keepdims", keep))
+                  .folded()
+                  .check();
             }
           }
         }
@@ -220,20 +276,34 @@ class MathOpsTest {
       for (int b : new int[] {1, 2, 3}) {
         Tensor d = randn(r, 2, 2 * b * b, 3, 2);
         new OpCase(opset, "DepthToSpace").in("X", d).attrs(n -> n.i("blocksize", b)).check();
-        new OpCase(opset, "DepthToSpace").in("X", d)
-            .attrs(n -> n.i("blocksize", b).s("mode", "DCR")).check();
-        new OpCase(opset, "DepthToSpace").in("X", d)
-            .attrs(n -> n.i("blocksize", b).s("mode", "CRD")).check();
-        new OpCase(opset, "SpaceToDepth").in("X", randn(r, 2, 3, 2 * b, 3 * b))
-            .attrs(n -> n.i("blocksize", b)).check();
+        new OpCase(opset, "DepthToSpace")
+            .in("X", d)
+            .attrs(n -> n.i("blocksize", b).s("mode", "DCR"))
+            .check();
+        new OpCase(opset, "DepthToSpace")
+            .in("X", d)
+            .attrs(n -> n.i("blocksize", b).s("mode", "CRD"))
+            .check();
+        new OpCase(opset, "SpaceToDepth")
+            .in("X", randn(r, 2, 3, 2 * b, 3 * b))
+            .attrs(n -> n.i("blocksize", b))
+            .check();
       }
-      new OpCase(opset, "DepthToSpace").in("X", randn(r, 1, 8, 2, 2))
-          .attrs(n -> n.i("blocksize", 2).s("mode", "CRD")).folded().check();
+      new OpCase(opset, "DepthToSpace")
+          .in("X", randn(r, 1, 8, 2, 2))
+          .attrs(n -> n.i("blocksize", 2).s("mode", "CRD"))
+          .folded()
+          .check();
     }
-    new OpCase(9, "DepthToSpace").in("X", randn(r, 1, 8, 2, 3)).attrs(n -> n.i("blocksize", 2))
+    new OpCase(9, "DepthToSpace")
+        .in("X", randn(r, 1, 8, 2, 3))
+        .attrs(n -> n.i("blocksize", 2))
         .check();
-    new OpCase(9, "SpaceToDepth").in("X", randn(r, 1, 2, 4, 6)).attrs(n -> n.i("blocksize", 2))
-        .folded().check();
+    new OpCase(9, "SpaceToDepth")
+        .in("X", randn(r, 1, 2, 4, 6))
+        .attrs(n -> n.i("blocksize", 2))
+        .folded()
+        .check();
   }
 
   @Test
@@ -246,16 +316,26 @@ class MathOpsTest {
     for (int opset : new int[] {9, 13}) {
       for (int size : new int[] {1, 3, 5}) { // ORT refuses an even size
         new OpCase(opset, "LRN").in("X", x).attrs(n -> n.i("size", size)).check();
-        new OpCase(opset, "LRN").in("X", x)
-            .attrs(n -> n.i("size", size).f("alpha", 0.2f).f("beta", 0.5f).f("bias", 2f)).check();
+        new OpCase(opset, "LRN")
+            .in("X", x)
+            .attrs(n -> n.i("size", size).f("alpha", 0.2f).f("beta", 0.5f).f("bias", 2f))
+            .check();
       }
-      new OpCase(opset, "LRN").in("X", randn(r, 1, 4, 3, 2)).attrs(n -> n.i("size", 3)).folded()
+      new OpCase(opset, "LRN")
+          .in("X", randn(r, 1, 4, 3, 2))
+          .attrs(n -> n.i("size", 3))
+          .folded()
           .check();
       new OpCase(opset, "MeanVarianceNormalization").in("X", x).check();
-      new OpCase(opset, "MeanVarianceNormalization").in("X", x).attrs(n -> n.ints("axes", 2, 3))
+      new OpCase(opset, "MeanVarianceNormalization")
+          .in("X", x)
+          .attrs(n -> n.ints("axes", 2, 3))
           .check();
-      new OpCase(opset, "MeanVarianceNormalization").in("X", x)
-          .attrs(n -> n.ints("axes", 0, 1, 2, 3)).folded().check();
+      new OpCase(opset, "MeanVarianceNormalization")
+          .in("X", x)
+          .attrs(n -> n.ints("axes", 0, 1, 2, 3))
+          .folded()
+          .check();
     }
   }
 }

@@ -30,7 +30,9 @@ class MoreElementwiseOpsTest {
       if (folded) {
         b.init(raw, ins[i]);
       } else {
-        b.input(raw, ins[i].type() == DType.FLOAT ? OnnxBuilder.FLOAT : OnnxBuilder.INT64,
+        b.input(
+            raw,
+            ins[i].type() == DType.FLOAT ? OnnxBuilder.FLOAT : OnnxBuilder.INT64,
             Ort.dims(ins[i]));
         feeds.put(raw, ins[i]);
       }
@@ -85,20 +87,30 @@ class MoreElementwiseOpsTest {
         boolCase(opset, op, new boolean[2], true, true, ints(-2, 3, 2, 3), ints(-2, 3, 3));
       }
     }
-    boolCase(13, "Equal", new boolean[] {true, true}, true, false, ints(0, 2, 3, 4),
-        ints(0, 2, 4));
+    boolCase(13, "Equal", new boolean[] {true, true}, true, false, ints(0, 2, 3, 4), ints(0, 2, 4));
   }
 
   @Test
   void logicalOperators() {
     for (String op : new String[] {"And", "Or", "Xor"}) {
       for (int opset : new int[] {9, 13}) {
-        boolCase(opset, op, new boolean[] {true, true}, true, false, ints(0, 2, 2, 3, 4),
+        boolCase(
+            opset,
+            op,
+            new boolean[] {true, true},
+            true,
+            false,
+            ints(0, 2, 2, 3, 4),
             ints(0, 2, 2, 3, 4));
-        boolCase(opset, op, new boolean[] {true, true}, true, false, ints(0, 2, 2, 3, 4),
+        boolCase(
+            opset,
+            op,
+            new boolean[] {true, true},
+            true,
+            false,
+            ints(0, 2, 2, 3, 4),
             ints(0, 2, 3, 1));
-        boolCase(opset, op, new boolean[] {true, true}, true, true, ints(0, 2, 5),
-            ints(0, 2, 1));
+        boolCase(opset, op, new boolean[] {true, true}, true, true, ints(0, 2, 5), ints(0, 2, 1));
       }
     }
     for (int opset : new int[] {9, 13}) {
@@ -110,14 +122,42 @@ class MoreElementwiseOpsTest {
   @Test
   void whereBroadcasts() {
     for (int opset : new int[] {9, 16}) {
-      boolCase(opset, "Where", new boolean[] {true, false, false}, false, false,
-          ints(0, 2, 2, 3, 4), randn(r, 2, 3, 4), randn(r, 2, 3, 4));
-      boolCase(opset, "Where", new boolean[] {true, false, false}, false, false,
-          ints(0, 2, 3, 1), randn(r, 1, 4), randn(r, 2, 1, 1));
-      boolCase(opset, "Where", new boolean[] {true, false, false}, false, false,
-          ints(0, 2, 4), ints(-9, 9, 3, 4), ints(-9, 9, 1));
-      boolCase(opset, "Where", new boolean[] {true, false, false}, false, true,
-          ints(0, 2, 4), randn(r, 3, 4), Tensor.scalar(-1e9f));
+      boolCase(
+          opset,
+          "Where",
+          new boolean[] {true, false, false},
+          false,
+          false,
+          ints(0, 2, 2, 3, 4),
+          randn(r, 2, 3, 4),
+          randn(r, 2, 3, 4));
+      boolCase(
+          opset,
+          "Where",
+          new boolean[] {true, false, false},
+          false,
+          false,
+          ints(0, 2, 3, 1),
+          randn(r, 1, 4),
+          randn(r, 2, 1, 1));
+      boolCase(
+          opset,
+          "Where",
+          new boolean[] {true, false, false},
+          false,
+          false,
+          ints(0, 2, 4),
+          ints(-9, 9, 3, 4),
+          ints(-9, 9, 1));
+      boolCase(
+          opset,
+          "Where",
+          new boolean[] {true, false, false},
+          false,
+          true,
+          ints(0, 2, 4),
+          randn(r, 3, 4),
+          Tensor.scalar(-1e9f));
     }
     // the usual exporter pattern: a comparison feeding Where directly
     OnnxBuilder b = new OnnxBuilder(13);
@@ -136,29 +176,56 @@ class MoreElementwiseOpsTest {
       for (int opset : new int[] {9, 12, 13}) {
         new OpCase(opset, op).in("A", randn(r, 2, 3, 4)).check();
         new OpCase(opset, op).in("A", randn(r, 2, 3, 4)).in("B", randn(r, 2, 3, 4)).check();
-        new OpCase(opset, op).in("A", randn(r, 2, 3, 4)).in("B", randn(r, 4))
-            .init("C", randn(r, 3, 1)).check();
-        new OpCase(opset, op).in("A", randn(r, 1, 3, 1)).in("B", randn(r, 2, 1, 5))
-            .in("C", randn(r, 5)).in("D", Tensor.scalar(0.25f)).check();
+        new OpCase(opset, op)
+            .in("A", randn(r, 2, 3, 4))
+            .in("B", randn(r, 4))
+            .init("C", randn(r, 3, 1))
+            .check();
+        new OpCase(opset, op)
+            .in("A", randn(r, 1, 3, 1))
+            .in("B", randn(r, 2, 1, 5))
+            .in("C", randn(r, 5))
+            .in("D", Tensor.scalar(0.25f))
+            .check();
         new OpCase(opset, op).in("A", coarse(3, 4)).in("B", coarse(3, 4)).folded().check();
       }
     }
     for (String op : new String[] {"Min", "Max"}) {
       new OpCase(13, op).in("A", ints(-9, 9, 3, 4)).in("B", ints(-9, 9, 4)).check();
-      new OpCase(12, op).in("A", ints(-9, 9, 3, 4)).in("B", ints(-9, 9, 3, 1))
-          .in("C", longs(5)).check();
+      new OpCase(12, op)
+          .in("A", ints(-9, 9, 3, 4))
+          .in("B", ints(-9, 9, 3, 1))
+          .in("C", longs(5))
+          .check();
     }
   }
 
   @Test
   void unaryFloatFunctions() {
-    Tensor x = Tensor.of(ElementwiseOpsTest.concat(randn(r, 200).floats(),
-        uniform(r, -8, 8, 200).floats(),
-        new float[] {0f, -0f, 0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, 30f, -30f, 90f, -90f}), 412);
+    Tensor x =
+        Tensor.of(
+            ElementwiseOpsTest.concat(
+                randn(r, 200).floats(),
+                uniform(r, -8, 8, 200).floats(),
+                new float[] {0f, -0f, 0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, 30f, -30f, 90f, -90f}),
+            412);
     Tensor pos = uniform(r, 1e-3, 20, 4, 6);
     for (int opset : new int[] {9, 13}) {
-      for (String op : new String[] {"Neg", "Abs", "Exp", "Floor", "Ceil", "Sign", "Sin", "Cos",
-          "Softplus", "LeakyRelu", "Elu", "Selu"}) {
+      for (String op :
+          new String[] {
+            "Neg",
+            "Abs",
+            "Exp",
+            "Floor",
+            "Ceil",
+            "Sign",
+            "Sin",
+            "Cos",
+            "Softplus",
+            "LeakyRelu",
+            "Elu",
+            "Selu"
+          }) {
         if (opset < 9 && op.equals("Sign")) {
           continue;
         }
@@ -203,7 +270,6 @@ class MoreElementwiseOpsTest {
     b.output("Y0");
     b.node("Elu", new String[] {"X"}, "Y0").f("beta", 1f);
     NnException e = assertThrows(NnException.class, () -> OnnxLoader.load(b.bytes(), "m.onnx"));
-    assertTrue(e.getMessage().contains("Elu_0") && e.getMessage().contains("beta"),
-        e.getMessage());
+    assertTrue(e.getMessage().contains("Elu_0") && e.getMessage().contains("beta"), e.getMessage());
   }
 }

@@ -14,10 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * MX PTQ against its definition (docs/quantization.md "MX quantization"): each output is the float32 nearest
- * (ties to even, found by exact BigDecimal comparison of neighbouring floats) to the exact
- * BigDecimal sum of the products of the operands' block-dequantized values, blocks of 32 along
- * the reduction axis (K = 100: three full blocks and one of 4), the blocks quantized by the
+ * MX PTQ against its definition (docs/quantization.md "MX quantization"): each output is the
+ * float32 nearest (ties to even, found by exact BigDecimal comparison of neighbouring floats) to
+ * the exact BigDecimal sum of the products of the operands' block-dequantized values, blocks of 32
+ * along the reduction axis (K = 100: three full blocks and one of 4), the blocks quantized by the
  * simulator's {@link MxFormat#quantize} (itself checked against the spec's model). Inputs span
  * decades so that blocks get different scales; a Gemm (weight A), a MatMul with a constant right
  * operand (weight B) and a MatMul of two activations (both dynamic).
@@ -26,8 +26,16 @@ class MxPtqTest {
   private static final int K = 100;
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"MXFP4_E2M1", "MXFP6_E2M3", "MXFP6_E3M2", "MXFP8_E4M3", "MXFP8_E5M2", "MXINT8",
-      "E3M3:block=16"})
+  @ValueSource(
+      strings = {
+        "MXFP4_E2M1",
+        "MXFP6_E2M3",
+        "MXFP6_E3M2",
+        "MXFP8_E4M3",
+        "MXFP8_E5M2",
+        "MXINT8",
+        "E3M3:block=16"
+      })
   void productsAreTheExactBlockSums(String name) {
     MxFormat f = MxFormat.parse(name);
     SplittableRandom r = new SplittableRandom(14);
@@ -37,8 +45,13 @@ class MxPtqTest {
     Tensor x = spread(r, batch, K);
     Tensor wb = spread(r, K, 6);
     Tensor x2 = spread(r, K, 3);
-    OnnxBuilder b = new OnnxBuilder(13).input("x", OnnxBuilder.FLOAT, batch, K).input("x2", OnnxBuilder.FLOAT, K, 3)
-        .output("y").output("z").output("u");
+    OnnxBuilder b =
+        new OnnxBuilder(13)
+            .input("x", OnnxBuilder.FLOAT, batch, K)
+            .input("x2", OnnxBuilder.FLOAT, K, 3)
+            .output("y")
+            .output("z")
+            .output("u");
     b.init("w", w);
     b.init("wb", wb);
     b.node("Gemm", new String[] {"x", "w"}, "y").i("transB", 1);
@@ -65,7 +78,14 @@ class MxPtqTest {
   }
 
   /** {@code got[i][j]} against x[i] (rows of K) times the j-th K-vector of {@code other}. */
-  private static void check(MxFormat f, float[] got, Tensor x, Tensor other, int rows, int cols, boolean otherIsKbyN,
+  private static void check(
+      MxFormat f,
+      float[] got,
+      Tensor x,
+      Tensor other,
+      int rows,
+      int cols,
+      boolean otherIsKbyN,
       String where) {
     for (int i = 0; i < rows; i++) {
       double[] xa = dequantized(f, vector(x, i, false, rows));

@@ -128,20 +128,27 @@ final class OnnxBuilder {
 
     Node i(String name, long v) {
       b.addAttribute(
-          AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v));
+          AttributeProto.newBuilder()
+              .setName(name)
+              .setType(AttributeProto.AttributeType.INT)
+              .setI(v));
       return this;
     }
 
     Node f(String name, float v) {
       b.addAttribute(
-          AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT)
+          AttributeProto.newBuilder()
+              .setName(name)
+              .setType(AttributeProto.AttributeType.FLOAT)
               .setF(v));
       return this;
     }
 
     Node s(String name, String v) {
       b.addAttribute(
-          AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+          AttributeProto.newBuilder()
+              .setName(name)
+              .setType(AttributeProto.AttributeType.STRING)
               .setS(ByteString.copyFromUtf8(v)));
       return this;
     }
@@ -168,7 +175,9 @@ final class OnnxBuilder {
 
     Node t(String name, Tensor v) {
       b.addAttribute(
-          AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.TENSOR)
+          AttributeProto.newBuilder()
+              .setName(name)
+              .setType(AttributeProto.AttributeType.TENSOR)
               .setT(tensor("", v, false)));
       return this;
     }

@@ -31,7 +31,8 @@ class OnnxConformanceTest {
   private static final Path SUITE = Conformance.DEBIAN_NODE_TESTS;
 
   private static void needSuite() {
-    assumeTrue(Files.isDirectory(SUITE),
+    assumeTrue(
+        Files.isDirectory(SUITE),
         SUITE + " is absent: apt-get install libonnx-testdata (setup.sh does)");
   }
 
@@ -41,18 +42,26 @@ class OnnxConformanceTest {
     Report report = Conformance.run(SUITE);
     System.out.println("ONNX backend node tests (" + SUITE + "), operators exmy supports:");
     System.out.print(report.table(false));
-    report.skipReasons().forEach((reason, tests) ->
-        System.out.println("skip: " + reason + ": " + String.join(" ", tests)));
+    report
+        .skipReasons()
+        .forEach(
+            (reason, tests) ->
+                System.out.println("skip: " + reason + ": " + String.join(" ", tests)));
     StringBuilder missing = new StringBuilder("skip: unsupported operator (tests):");
-    report.missingOperators().forEach((op, n) -> missing.append(' ').append(op).append(" (")
-        .append(n).append(')'));
+    report
+        .missingOperators()
+        .forEach((op, n) -> missing.append(' ').append(op).append(" (").append(n).append(')'));
     System.out.println(missing);
     for (Result r : report.with(Outcome.FAIL)) {
       System.out.println("FAIL " + r.test() + " (" + r.op() + "): " + r.detail());
     }
     assertTrue(report.results().size() > 900, "suite has " + report.results().size() + " tests");
-    assertEquals(0, report.with(Outcome.FAIL).size(), report.with(Outcome.FAIL).stream()
-        .map(r -> r.test() + ": " + r.detail()).collect(Collectors.joining("; ")));
+    assertEquals(
+        0,
+        report.with(Outcome.FAIL).size(),
+        report.with(Outcome.FAIL).stream()
+            .map(r -> r.test() + ": " + r.detail())
+            .collect(Collectors.joining("; ")));
     assertTrue(report.with(Outcome.PASS).size() > 0);
   }
 
@@ -64,9 +73,12 @@ class OnnxConformanceTest {
       Path dir = SUITE.resolve(test);
       byte[] model = Files.readAllBytes(dir.resolve("model.onnx"));
       java.util.Map<String, Tensor> in = new java.util.LinkedHashMap<>();
-      org.exmy.nn.onnx.proto.Onnx.ModelProto proto = org.exmy.nn.onnx.proto.Onnx.ModelProto.parseFrom(model);
+      org.exmy.nn.onnx.proto.Onnx.ModelProto proto =
+          org.exmy.nn.onnx.proto.Onnx.ModelProto.parseFrom(model);
       for (int i = 0; i < proto.getGraph().getInputCount(); i++) {
-        TensorProto t = TensorProto.parseFrom(Files.readAllBytes(dir.resolve("test_data_set_0/input_" + i + ".pb")));
+        TensorProto t =
+            TensorProto.parseFrom(
+                Files.readAllBytes(dir.resolve("test_data_set_0/input_" + i + ".pb")));
         in.put(proto.getGraph().getInput(i).getName(), TensorFiles.decode(t, dir));
       }
       java.util.Map<String, Tensor> ort = Ort.runOrt(model, in);
@@ -74,7 +86,8 @@ class OnnxConformanceTest {
       for (var e : ort.entrySet()) {
         Ort.assertClose(test + " " + e.getKey(), e.getValue(), exmy.get(e.getKey()));
       }
-      TensorProto want = TensorProto.parseFrom(Files.readAllBytes(dir.resolve("test_data_set_0/output_0.pb")));
+      TensorProto want =
+          TensorProto.parseFrom(Files.readAllBytes(dir.resolve("test_data_set_0/output_0.pb")));
       Tensor expected = TensorFiles.decode(want, dir);
       if (expected.type() == DType.INT64) { // bfloat16 stored as UINT16 bit patterns
         long[] bits = expected.longs();
@@ -84,7 +97,8 @@ class OnnxConformanceTest {
         }
         expected = Tensor.of(f, expected.shape());
       }
-      assertFalse(java.util.Arrays.equals(expected.floats(), exmy.values().iterator().next().floats()),
+      assertFalse(
+          java.util.Arrays.equals(expected.floats(), exmy.values().iterator().next().floats()),
           test + ": the expected data agree after all");
     }
   }
@@ -97,10 +111,17 @@ class OnnxConformanceTest {
       Report report = Conformance.run(suite);
       System.out.println("ONNX backend tests (" + suite + "), operators exmy supports:");
       System.out.print(report.table(false));
-      report.skipReasons().forEach((reason, tests) ->
-          System.out.println("skip: " + reason + ": " + String.join(" ", tests)));
-      assertEquals(0, report.with(Outcome.FAIL).size(), report.with(Outcome.FAIL).stream()
-          .map(r -> r.test() + ": " + r.detail()).collect(Collectors.joining("; ")));
+      report
+          .skipReasons()
+          .forEach(
+              (reason, tests) ->
+                  System.out.println("skip: " + reason + ": " + String.join(" ", tests)));
+      assertEquals(
+          0,
+          report.with(Outcome.FAIL).size(),
+          report.with(Outcome.FAIL).stream()
+              .map(r -> r.test() + ": " + r.detail())
+              .collect(Collectors.joining("; ")));
       assertTrue(report.with(Outcome.PASS).size() > 0, suite.toString());
     }
   }
@@ -128,8 +149,8 @@ class OnnxConformanceTest {
     Path dir = tmp.resolve("test_relu");
     Files.createDirectories(dir.resolve("test_data_set_0"));
     Files.copy(src.resolve("model.onnx"), dir.resolve("model.onnx"));
-    Files.copy(src.resolve("test_data_set_0/input_0.pb"),
-        dir.resolve("test_data_set_0/input_0.pb"));
+    Files.copy(
+        src.resolve("test_data_set_0/input_0.pb"), dir.resolve("test_data_set_0/input_0.pb"));
     Path out = dir.resolve("test_data_set_0/output_0.pb");
     TensorProto exp = TensorFiles.readProto(src.resolve("test_data_set_0/output_0.pb"));
     assertEquals(Outcome.PASS, run(dir, exp, out).outcome());
@@ -175,8 +196,14 @@ class OnnxConformanceTest {
 
   @Test
   void aTensorFileDeclaringMoreThanItHoldsIsRefused(@TempDir Path tmp) throws Exception {
-    TensorProto t = TensorProto.newBuilder().setName("big").setDataType(1).addDims(1L << 20)
-        .addDims(1L << 20).setRawData(ByteString.copyFrom(new byte[8])).build();
+    TensorProto t =
+        TensorProto.newBuilder()
+            .setName("big")
+            .setDataType(1)
+            .addDims(1L << 20)
+            .addDims(1L << 20)
+            .setRawData(ByteString.copyFrom(new byte[8]))
+            .build();
     Path f = tmp.resolve("input_0.pb");
     Files.write(f, t.toByteArray());
     NnException e = assertThrows(NnException.class, () -> TensorFiles.read(f));

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * One single-node test model: inputs are graph inputs (fed at run time) or initializers
- * (constants, so the loader may fold the node); run in ONNX Runtime and in exmy and compared.
+ * One single-node test model: inputs are graph inputs (fed at run time) or initializers (constants,
+ * so the loader may fold the node); run in ONNX Runtime and in exmy and compared.
  */
 final class OpCase {
   private final int opset;
@@ -57,8 +57,10 @@ final class OpCase {
   OnnxBuilder builder() {
     OnnxBuilder b = new OnnxBuilder(opset);
     for (var e : feeds.entrySet()) {
-      b.input(e.getKey(), e.getValue().type() == DType.FLOAT ? OnnxBuilder.FLOAT
-          : OnnxBuilder.INT64, Ort.dims(e.getValue()));
+      b.input(
+          e.getKey(),
+          e.getValue().type() == DType.FLOAT ? OnnxBuilder.FLOAT : OnnxBuilder.INT64,
+          Ort.dims(e.getValue()));
     }
     for (var e : inits.entrySet()) {
       b.init(e.getKey(), e.getValue());

@@ -22,7 +22,9 @@ final class Ort {
   static final double REL = 1e-4;
   static final double ABS = 1e-5;
 
-  /** Largest relative error seen (for values above 1e-3 of their output's scale), for the report. */
+  /**
+   * Largest relative error seen (for values above 1e-3 of their output's scale), for the report.
+   */
   static double maxRelSeen;
 
   private Ort() {}
@@ -72,7 +74,8 @@ final class Ort {
                   }
                   case BFLOAT16 -> {
                     // raw little-endian bit patterns: the top half of a float32
-                    java.nio.ByteBuffer bb = t.getByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    java.nio.ByteBuffer bb =
+                        t.getByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
                     float[] f = new float[bb.remaining() / 2];
                     for (int i = 0; i < f.length; i++) {
                       f[i] = Float.intBitsToFloat((bb.getShort() & 0xffff) << 16);
@@ -123,7 +126,10 @@ final class Ort {
     }
     if (!java.util.Arrays.equals(want.shape(), got.shape())) {
       throw new AssertionError(
-          what + ": shape ORT " + java.util.Arrays.toString(want.shape()) + ", exmy "
+          what
+              + ": shape ORT "
+              + java.util.Arrays.toString(want.shape())
+              + ", exmy "
               + java.util.Arrays.toString(got.shape()));
     }
     if (want.type() != got.type()) {
@@ -132,7 +138,10 @@ final class Ort {
     if (want.type() == DType.INT64) {
       if (!java.util.Arrays.equals(want.longs(), got.longs())) {
         throw new AssertionError(
-            what + ": ORT " + java.util.Arrays.toString(want.longs()) + ", exmy "
+            what
+                + ": ORT "
+                + java.util.Arrays.toString(want.longs())
+                + ", exmy "
                 + java.util.Arrays.toString(got.longs()));
       }
       return;

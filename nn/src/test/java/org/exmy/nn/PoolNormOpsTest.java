@@ -3,7 +3,6 @@ package org.exmy.nn;
 import static org.exmy.nn.Rand.longs;
 import static org.exmy.nn.Rand.randn;
 import static org.exmy.nn.Rand.uniform;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -20,33 +19,63 @@ class PoolNormOpsTest {
     Tensor x = randn(r, 2, 3, 9, 10);
     for (String op : new String[] {"MaxPool", "AveragePool"}) {
       for (int opset : new int[] {9, 11, 13}) {
-        new OpCase(opset, op).in("X", x).attrs(n -> n.ints("kernel_shape", 2, 2)
-            .ints("strides", 2, 2)).check();
-        new OpCase(opset, op).in("X", x).attrs(n -> n.ints("kernel_shape", 3, 3)
-            .ints("pads", 1, 1, 1, 1)).check();
-        new OpCase(opset, op).in("X", x).attrs(n -> n.ints("kernel_shape", 3, 2)
-            .ints("strides", 2, 3).ints("pads", 1, 0, 0, 1)).check();
+        new OpCase(opset, op)
+            .in("X", x)
+            .attrs(n -> n.ints("kernel_shape", 2, 2).ints("strides", 2, 2))
+            .check();
+        new OpCase(opset, op)
+            .in("X", x)
+            .attrs(n -> n.ints("kernel_shape", 3, 3).ints("pads", 1, 1, 1, 1))
+            .check();
+        new OpCase(opset, op)
+            .in("X", x)
+            .attrs(n -> n.ints("kernel_shape", 3, 2).ints("strides", 2, 3).ints("pads", 1, 0, 0, 1))
+            .check();
         for (String ap : new String[] {"VALID", "SAME_UPPER", "SAME_LOWER"}) {
-          new OpCase(opset, op).in("X", x).attrs(n -> n.ints("kernel_shape", 3, 3)
-              .ints("strides", 2, 2).s("auto_pad", ap)).check();
+          new OpCase(opset, op)
+              .in("X", x)
+              .attrs(n -> n.ints("kernel_shape", 3, 3).ints("strides", 2, 2).s("auto_pad", ap))
+              .check();
         }
       }
       for (int opset : new int[] {10, 12, 19}) {
         // ceil_mode, including a last window that only partly covers the input
-        new OpCase(opset, op).in("X", x).attrs(n -> n.ints("kernel_shape", 2, 2)
-            .ints("strides", 2, 2).i("ceil_mode", 1)).check();
-        new OpCase(opset, op).in("X", x).attrs(n -> n.ints("kernel_shape", 3, 3)
-            .ints("strides", 2, 2).ints("pads", 1, 1, 1, 1).i("ceil_mode", 1)).check();
-        new OpCase(opset, op).in("X", randn(r, 1, 2, 6, 6)).attrs(n -> n.ints("kernel_shape", 3, 3)
-            .ints("strides", 3, 3).ints("pads", 1, 1, 1, 1).i("ceil_mode", 1)).check();
+        new OpCase(opset, op)
+            .in("X", x)
+            .attrs(n -> n.ints("kernel_shape", 2, 2).ints("strides", 2, 2).i("ceil_mode", 1))
+            .check();
+        new OpCase(opset, op)
+            .in("X", x)
+            .attrs(
+                n ->
+                    n.ints("kernel_shape", 3, 3)
+                        .ints("strides", 2, 2)
+                        .ints("pads", 1, 1, 1, 1)
+                        .i("ceil_mode", 1))
+            .check();
+        new OpCase(opset, op)
+            .in("X", randn(r, 1, 2, 6, 6))
+            .attrs(
+                n ->
+                    n.ints("kernel_shape", 3, 3)
+                        .ints("strides", 3, 3)
+                        .ints("pads", 1, 1, 1, 1)
+                        .i("ceil_mode", 1))
+            .check();
       }
     }
-    new OpCase(12, "MaxPool").in("X", x).attrs(n -> n.ints("kernel_shape", 2, 2)
-        .ints("dilations", 2, 2)).check();
-    new OpCase(12, "MaxPool").in("X", randn(r, 2, 3, 15)).attrs(n -> n.ints("kernel_shape", 3)
-        .ints("strides", 2).ints("pads", 1, 1)).check();
-    new OpCase(19, "AveragePool").in("X", x).attrs(n -> n.ints("kernel_shape", 2, 2)
-        .ints("dilations", 2, 1)).check();
+    new OpCase(12, "MaxPool")
+        .in("X", x)
+        .attrs(n -> n.ints("kernel_shape", 2, 2).ints("dilations", 2, 2))
+        .check();
+    new OpCase(12, "MaxPool")
+        .in("X", randn(r, 2, 3, 15))
+        .attrs(n -> n.ints("kernel_shape", 3).ints("strides", 2).ints("pads", 1, 1))
+        .check();
+    new OpCase(19, "AveragePool")
+        .in("X", x)
+        .attrs(n -> n.ints("kernel_shape", 2, 2).ints("dilations", 2, 1))
+        .check();
   }
 
   @Test
@@ -55,23 +84,49 @@ class PoolNormOpsTest {
     Tensor x = randn(r, 2, 3, 5, 6, 7);
     for (String op : new String[] {"MaxPool", "AveragePool"}) {
       new OpCase(12, op).in("X", x).attrs(n -> n.ints("kernel_shape", 2, 2, 2)).check();
-      new OpCase(12, op).in("X", x).attrs(n -> n.ints("kernel_shape", 3, 2, 3)
-          .ints("strides", 2, 1, 2).ints("pads", 1, 0, 1, 1, 1, 0)).check();
-      new OpCase(19, op).in("X", x).attrs(n -> n.ints("kernel_shape", 2, 3, 2)
-          .ints("dilations", 2, 1, 2)).check();
-      new OpCase(12, op).in("X", x).attrs(n -> n.ints("kernel_shape", 3, 3, 3)
-          .ints("strides", 2, 2, 2).s("auto_pad", "SAME_UPPER")).check();
-      new OpCase(12, op).in("X", x).attrs(n -> n.ints("kernel_shape", 2, 2, 2)
-          .ints("strides", 2, 2, 2).i("ceil_mode", 1)).check();
+      new OpCase(12, op)
+          .in("X", x)
+          .attrs(
+              n ->
+                  n.ints("kernel_shape", 3, 2, 3)
+                      .ints("strides", 2, 1, 2)
+                      .ints("pads", 1, 0, 1, 1, 1, 0))
+          .check();
+      new OpCase(19, op)
+          .in("X", x)
+          .attrs(n -> n.ints("kernel_shape", 2, 3, 2).ints("dilations", 2, 1, 2))
+          .check();
+      new OpCase(12, op)
+          .in("X", x)
+          .attrs(
+              n ->
+                  n.ints("kernel_shape", 3, 3, 3)
+                      .ints("strides", 2, 2, 2)
+                      .s("auto_pad", "SAME_UPPER"))
+          .check();
+      new OpCase(12, op)
+          .in("X", x)
+          .attrs(n -> n.ints("kernel_shape", 2, 2, 2).ints("strides", 2, 2, 2).i("ceil_mode", 1))
+          .check();
     }
-    new OpCase(12, "AveragePool").in("X", x).attrs(n -> n.ints("kernel_shape", 3, 3, 3)
-        .ints("pads", 1, 1, 1, 1, 1, 1).i("count_include_pad", 1)).check();
+    new OpCase(12, "AveragePool")
+        .in("X", x)
+        .attrs(
+            n ->
+                n.ints("kernel_shape", 3, 3, 3)
+                    .ints("pads", 1, 1, 1, 1, 1, 1)
+                    .i("count_include_pad", 1))
+        .check();
     // 4-D windows (ONNX Runtime has none): a 2x1x1x1 window, stride 2, over a first spatial
     // dimension of 2 takes the max of the two slices; the average their mean
     Tensor x4 = randn(r, 1, 2, 2, 2, 3, 2);
     for (String op : new String[] {"MaxPool", "AveragePool"}) {
-      byte[] model = new OpCase(12, op).in("X", x4).attrs(n -> n.ints("kernel_shape", 2, 1, 1, 1)
-          .ints("strides", 2, 1, 1, 1)).builder().bytes();
+      byte[] model =
+          new OpCase(12, op)
+              .in("X", x4)
+              .attrs(n -> n.ints("kernel_shape", 2, 1, 1, 1).ints("strides", 2, 1, 1, 1))
+              .builder()
+              .bytes();
       Tensor y = Ort.runExmy(model, Map.of("X", x4)).get("Y0");
       assertArrayEquals(new int[] {1, 2, 1, 2, 3, 2}, y.shape());
       float[] v = x4.floats();
@@ -79,7 +134,8 @@ class PoolNormOpsTest {
         for (int i = 0; i < 12; i++) {
           float a = v[c * 24 + i];
           float b = v[c * 24 + 12 + i];
-          assertEquals(op.equals("MaxPool") ? Math.max(a, b) : (float) (((double) a + b) / 2),
+          assertEquals(
+              op.equals("MaxPool") ? Math.max(a, b) : (float) (((double) a + b) / 2),
               y.floats()[c * 12 + i]);
         }
       }
@@ -92,18 +148,33 @@ class PoolNormOpsTest {
     Tensor x = randn(r, 2, 3, 5, 6);
     for (int so = 0; so <= 1; so++) {
       final int order = so;
-      new OpCase(12, "MaxPool").in("X", x).outputs(2).attrs(n -> n.ints("kernel_shape", 2, 2)
-          .i("storage_order", order)).check();
-      new OpCase(12, "MaxPool").in("X", x).outputs(2).attrs(n -> n.ints("kernel_shape", 3, 3)
-          .ints("strides", 2, 2).ints("pads", 1, 1, 1, 0).i("storage_order", order)).check();
+      new OpCase(12, "MaxPool")
+          .in("X", x)
+          .outputs(2)
+          .attrs(n -> n.ints("kernel_shape", 2, 2).i("storage_order", order))
+          .check();
+      new OpCase(12, "MaxPool")
+          .in("X", x)
+          .outputs(2)
+          .attrs(
+              n ->
+                  n.ints("kernel_shape", 3, 3)
+                      .ints("strides", 2, 2)
+                      .ints("pads", 1, 1, 1, 0)
+                      .i("storage_order", order))
+          .check();
     }
-    new OpCase(12, "MaxPool").in("X", randn(r, 1, 2, 4, 5, 3)).outputs(2)
-        .attrs(n -> n.ints("kernel_shape", 2, 3, 2).ints("pads", 1, 1, 0, 0, 1, 1)).check();
+    new OpCase(12, "MaxPool")
+        .in("X", randn(r, 1, 2, 4, 5, 3))
+        .outputs(2)
+        .attrs(n -> n.ints("kernel_shape", 2, 3, 2).ints("pads", 1, 1, 0, 0, 1, 1))
+        .check();
   }
 
   @Test
   void ceilModeDropsWindowStartingInEndPadding() {
-    // 5x5 input x[r][c] = 5r + c, kernel 2, stride 2, pads 1: ceil((5 + 2 - 2) / 2) + 1 = 4 windows,
+    // 5x5 input x[r][c] = 5r + c, kernel 2, stride 2, pads 1: ceil((5 + 2 - 2) / 2) + 1 = 4
+    // windows,
     // but the 4th would start at row 5, inside the end padding, so there are 3 (spec, PyTorch;
     // ORT 1.20 differs here, hence hand-derived values). Windows cover rows {-1,0}, {1,2}, {3,4}.
     float[] v = new float[25];
@@ -112,14 +183,22 @@ class PoolNormOpsTest {
     }
     Tensor x = Tensor.of(v, 1, 1, 5, 5);
     for (String op : new String[] {"MaxPool", "AveragePool"}) {
-      OpCase c = new OpCase(12, op).in("X", x).attrs(n -> n.ints("kernel_shape", 2, 2)
-          .ints("strides", 2, 2).ints("pads", 1, 1, 1, 1).i("ceil_mode", 1));
+      OpCase c =
+          new OpCase(12, op)
+              .in("X", x)
+              .attrs(
+                  n ->
+                      n.ints("kernel_shape", 2, 2)
+                          .ints("strides", 2, 2)
+                          .ints("pads", 1, 1, 1, 1)
+                          .i("ceil_mode", 1));
       Tensor y = Ort.runExmy(c.builder().bytes(), Ort.in("X", x)).get("Y0");
       assertArrayEquals(new int[] {1, 1, 3, 3}, y.shape());
-      float[] want = op.equals("MaxPool")
-          ? new float[] {0, 2, 4, 10, 12, 14, 20, 22, 24}
-          // means of the in-image cells: e.g. [1][1] = (6 + 7 + 11 + 12) / 4
-          : new float[] {0, 1.5f, 3.5f, 7.5f, 9, 11, 17.5f, 19, 21};
+      float[] want =
+          op.equals("MaxPool")
+              ? new float[] {0, 2, 4, 10, 12, 14, 20, 22, 24}
+              // means of the in-image cells: e.g. [1][1] = (6 + 7 + 11 + 12) / 4
+              : new float[] {0, 1.5f, 3.5f, 7.5f, 9, 11, 17.5f, 19, 21};
       assertArrayEquals(want, y.floats(), 1e-6f, op);
     }
   }
@@ -128,14 +207,31 @@ class PoolNormOpsTest {
   void averagePoolCountIncludePad() {
     Tensor x = randn(r, 1, 2, 7, 6);
     for (int opset : new int[] {9, 11, 19}) {
-      new OpCase(opset, "AveragePool").in("X", x).attrs(n -> n.ints("kernel_shape", 3, 3)
-          .ints("pads", 1, 1, 1, 1).i("count_include_pad", 1)).check();
-      new OpCase(opset, "AveragePool").in("X", x).attrs(n -> n.ints("kernel_shape", 3, 3)
-          .ints("pads", 1, 2, 0, 1).ints("strides", 2, 2).i("count_include_pad", 1)).check();
+      new OpCase(opset, "AveragePool")
+          .in("X", x)
+          .attrs(
+              n -> n.ints("kernel_shape", 3, 3).ints("pads", 1, 1, 1, 1).i("count_include_pad", 1))
+          .check();
+      new OpCase(opset, "AveragePool")
+          .in("X", x)
+          .attrs(
+              n ->
+                  n.ints("kernel_shape", 3, 3)
+                      .ints("pads", 1, 2, 0, 1)
+                      .ints("strides", 2, 2)
+                      .i("count_include_pad", 1))
+          .check();
     }
-    new OpCase(19, "AveragePool").in("X", x).attrs(n -> n.ints("kernel_shape", 3, 3)
-        .ints("pads", 1, 1, 1, 1).ints("strides", 2, 2).i("count_include_pad", 1)
-        .i("ceil_mode", 1)).check();
+    new OpCase(19, "AveragePool")
+        .in("X", x)
+        .attrs(
+            n ->
+                n.ints("kernel_shape", 3, 3)
+                    .ints("pads", 1, 1, 1, 1)
+                    .ints("strides", 2, 2)
+                    .i("count_include_pad", 1)
+                    .i("ceil_mode", 1))
+        .check();
   }
 
   @Test
@@ -148,24 +244,45 @@ class PoolNormOpsTest {
   void batchNormalization() {
     Tensor x = randn(r, 2, 4, 5, 3);
     for (int opset : new int[] {9, 14, 15}) {
-      new OpCase(opset, "BatchNormalization").in("X", x).init("s", randn(r, 4)).init("b",
-          randn(r, 4)).init("m", randn(r, 4)).init("v", uniform(r, 0.2, 2, 4))
-          .attrs(n -> n.f("epsilon", 1e-3f)).check();
+      new OpCase(opset, "BatchNormalization")
+          .in("X", x)
+          .init("s", randn(r, 4))
+          .init("b", randn(r, 4))
+          .init("m", randn(r, 4))
+          .init("v", uniform(r, 0.2, 2, 4))
+          .attrs(n -> n.f("epsilon", 1e-3f))
+          .check();
     }
-    new OpCase(15, "BatchNormalization").in("X", randn(r, 3, 4)).init("s", randn(r, 4)).init("b",
-        randn(r, 4)).init("m", randn(r, 4)).init("v", uniform(r, 0.2, 2, 4)).check();
+    new OpCase(15, "BatchNormalization")
+        .in("X", randn(r, 3, 4))
+        .init("s", randn(r, 4))
+        .init("b", randn(r, 4))
+        .init("m", randn(r, 4))
+        .init("v", uniform(r, 0.2, 2, 4))
+        .check();
   }
 
   @Test
   void layerNormalization() {
     Tensor x = randn(r, 2, 5, 8);
-    new OpCase(17, "LayerNormalization").in("X", x).init("g", randn(r, 8)).init("b", randn(r, 8))
+    new OpCase(17, "LayerNormalization")
+        .in("X", x)
+        .init("g", randn(r, 8))
+        .init("b", randn(r, 8))
         .check();
     new OpCase(17, "LayerNormalization").in("X", x).init("g", randn(r, 8)).check();
-    new OpCase(17, "LayerNormalization").in("X", x).init("g", randn(r, 5, 8)).init("b",
-        randn(r, 5, 8)).attrs(n -> n.i("axis", 1).f("epsilon", 1e-3f)).check();
-    new OpCase(17, "LayerNormalization").in("X", x).init("g", randn(r, 8)).init("b", randn(r, 8))
-        .outputs(3).check();
+    new OpCase(17, "LayerNormalization")
+        .in("X", x)
+        .init("g", randn(r, 5, 8))
+        .init("b", randn(r, 5, 8))
+        .attrs(n -> n.i("axis", 1).f("epsilon", 1e-3f))
+        .check();
+    new OpCase(17, "LayerNormalization")
+        .in("X", x)
+        .init("g", randn(r, 8))
+        .init("b", randn(r, 8))
+        .outputs(3)
+        .check();
     new OpCase(20, "LayerNormalization").in("X", x).in("g", randn(r, 8)).check();
   }
 
@@ -190,18 +307,23 @@ class PoolNormOpsTest {
     Tensor x = randn(r, 2, 3, 4);
     for (int opset : new int[] {9, 13}) {
       new OpCase(opset, "ReduceMean").in("X", x).attrs(n -> n.ints("axes", 1)).check();
-      new OpCase(opset, "ReduceMean").in("X", x).attrs(n -> n.ints("axes", -1, 0).i("keepdims", 0))
+      new OpCase(opset, "ReduceMean")
+          .in("X", x)
+          .attrs(n -> n.ints("axes", -1, 0).i("keepdims", 0))
           .check();
       new OpCase(opset, "ReduceMean").in("X", x).check();
     }
     new OpCase(18, "ReduceMean").in("X", x).init("axes", longs(2)).check();
-    new OpCase(18, "ReduceMean").in("X", x).in("axes", longs(0, 2)).attrs(n -> n.i("keepdims", 0))
+    new OpCase(18, "ReduceMean")
+        .in("X", x)
+        .in("axes", longs(0, 2))
+        .attrs(n -> n.i("keepdims", 0))
         .check();
     new OpCase(18, "ReduceMean").in("X", x).check();
     // noop_with_empty_axes without axes: the spec says the output is the input (ORT 1.20 fails
     // on this case, so it is checked against the spec)
-    OpCase noop = new OpCase(18, "ReduceMean").in("X", x)
-        .attrs(n -> n.i("noop_with_empty_axes", 1));
+    OpCase noop =
+        new OpCase(18, "ReduceMean").in("X", x).attrs(n -> n.i("noop_with_empty_axes", 1));
     Tensor y = Ort.runExmy(noop.builder().bytes(), Ort.in("X", x)).get("Y0");
     assertArrayEquals(x.shape(), y.shape());
     assertArrayEquals(x.floats(), y.floats());

@@ -36,8 +36,12 @@ class QonnxAsQuantizedTest {
   }
 
   private static void floatQuant(OnnxBuilder b, String x, String scale, String y) {
-    b.node("FloatQuant", new String[] {x, scale, "e", "m", "bias", "maxv"}, y).domain(QonnxTestModels.DOMAIN)
-        .i("has_nan", 1).i("has_inf", 0).i("saturation", 1).s("rounding_mode", "ROUND");
+    b.node("FloatQuant", new String[] {x, scale, "e", "m", "bias", "maxv"}, y)
+        .domain(QonnxTestModels.DOMAIN)
+        .i("has_nan", 1)
+        .i("has_inf", 0)
+        .i("saturation", 1)
+        .s("rounding_mode", "ROUND");
   }
 
   /** Values over many binades (so float32 sums of their products round). */
@@ -51,7 +55,10 @@ class QonnxAsQuantizedTest {
 
   private record Net(OnnxBuilder b, Tensor w1, Tensor b1, Tensor w2, Tensor b2) {}
 
-  /** x[2,1,6,6] -> FQ -> Conv(FQ(w1)) 3x3 -> Relu -> Flatten -> FQ -> Gemm(FQ(w2), transB) -> y[2,5]. */
+  /**
+   * x[2,1,6,6] -> FQ -> Conv(FQ(w1)) 3x3 -> Relu -> Flatten -> FQ -> Gemm(FQ(w2), transB) ->
+   * y[2,5].
+   */
   private static Net net(Random r) {
     OnnxBuilder b = new OnnxBuilder(13).input("x", OnnxBuilder.FLOAT, 2, 1, 6, 6).output("y");
     b.init("e", Tensor.scalar(4f));
@@ -139,12 +146,16 @@ class QonnxAsQuantizedTest {
       }
       Tensor x = wide(r, 2.0, 2, 1, 6, 6);
       float[] want = expected(n, x.floats());
-      try (Session s = new Session(m, QonnxQuantization.kernels(m.source(), trace, AccumulatorChoice.EXACT, 1), 1);
+      try (Session s =
+              new Session(
+                  m, QonnxQuantization.kernels(m.source(), trace, AccumulatorChoice.EXACT, 1), 1);
           Session f = Session.fp32(m)) {
         float[] got = s.run(Map.of("x", x)).get("y").floats();
         float[] fp = f.run(Map.of("x", x)).get("y").floats();
         for (int i = 0; i < want.length; i++) {
-          assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]),
+          assertEquals(
+              Float.floatToIntBits(want[i]),
+              Float.floatToIntBits(got[i]),
               "seed " + seed + " output " + i + ": expected " + want[i] + ", got " + got[i]);
           if (fp[i] != want[i]) {
             differFromFp32++;
@@ -153,11 +164,14 @@ class QonnxAsQuantizedTest {
       }
     }
     // the float32 engine rounds every addition; the exact sums differ from it somewhere
-    assertTrue(differFromFp32 > 0, "float32 sums never differed from the exact ones: the test cannot tell");
+    assertTrue(
+        differFromFp32 > 0,
+        "float32 sums never differed from the exact ones: the test cannot tell");
   }
 
   /** A Gemm fed by two Quant nodes: the trace's formats per attribute set. */
-  private static TensorQuant quantOf(String op, Map<String, Tensor> params, java.util.function.Consumer<OnnxBuilder.Node> attrs) {
+  private static TensorQuant quantOf(
+      String op, Map<String, Tensor> params, java.util.function.Consumer<OnnxBuilder.Node> attrs) {
     OnnxBuilder b = new OnnxBuilder(13).input("x", OnnxBuilder.FLOAT, 2, 4).output("y");
     String[] in = new String[params.size() + 1];
     in[0] = "w";
@@ -179,13 +193,25 @@ class QonnxAsQuantizedTest {
     assertEquals("INT4", quantOf("Quant", q, n -> {}).format().name());
     assertEquals("INT4", quantOf("Quant", q, n -> n.i("narrow", 1)).format().name());
     assertEquals("UINT4", quantOf("Quant", q, n -> n.i("signed", 0)).format().name());
-    assertEquals("INT2", quantOf("Quant", QonnxTestModels.params("s", 1f, "z", 0f, "bw", 1f), n -> {}).format()
-        .name());
-    assertEquals("INT2", quantOf("BipolarQuant", QonnxTestModels.params("s", 1f), n -> {}).format().name());
-    assertEquals("INT8", quantOf("Trunc", QonnxTestModels.params("s", 1f, "z", 0f, "ib", 16f, "os", 4f, "ob", 8f),
-        n -> {}).format().name());
+    assertEquals(
+        "INT2",
+        quantOf("Quant", QonnxTestModels.params("s", 1f, "z", 0f, "bw", 1f), n -> {})
+            .format()
+            .name());
+    assertEquals(
+        "INT2", quantOf("BipolarQuant", QonnxTestModels.params("s", 1f), n -> {}).format().name());
+    assertEquals(
+        "INT8",
+        quantOf(
+                "Trunc",
+                QonnxTestModels.params("s", 1f, "z", 0f, "ib", 16f, "os", 4f, "ob", 8f),
+                n -> {})
+            .format()
+            .name());
     var e5m2 = QonnxTestModels.params("s", 1f, "e", 5f, "m", 2f, "b", 15f, "max", 57344f);
-    assertEquals("float8_e5m2", quantOf("FloatQuant", e5m2, n -> n.i("has_inf", 1).i("has_nan", 1)).format().name());
+    assertEquals(
+        "float8_e5m2",
+        quantOf("FloatQuant", e5m2, n -> n.i("has_inf", 1).i("has_nan", 1)).format().name());
     var e4m3 = QonnxTestModels.params("s", 1f, "e", 4f, "m", 3f, "b", 7f, "max", 448f);
     assertEquals("float8_e4m3fn", quantOf("FloatQuant", e4m3, n -> {}).format().name());
     var plain = QonnxTestModels.params("s", 1f, "e", 4f, "m", 3f, "b", 7f, "max", 480f);
@@ -197,19 +223,35 @@ class QonnxAsQuantizedTest {
     var narrowed = QonnxTestModels.params("s", 1f, "e", 4f, "m", 3f, "b", 7f, "max", 256f);
     assertEquals("E4M3", quantOf("FloatQuant", narrowed, n -> {}).format().name());
     // refusals
-    assertTrue(quantOf("Quant", QonnxTestModels.params("s", 1f, "z", 3f, "bw", 8f), n -> n.i("signed", 0)).refusal()
-        .contains("zero-point 3.0 is not 0"));
-    assertTrue(quantOf("Quant", QonnxTestModels.params("s", 1f, "z", 0f, "bw", 12f), n -> {}).refusal()
-        .contains("12-bit integer has no exmy format"));
-    assertTrue(quantOf("FloatQuant", QonnxTestModels.params("s", 1f, "e", 8f, "m", 7f, "b", 127f), n -> {})
-        .refusal().contains("E8M7 has 16 bits"));
-    assertTrue(quantOf("FloatQuant", QonnxTestModels.params("s", 1f, "e", 4f, "m", 3f, "b", 7f, "max", 300f),
-        n -> {}).refusal().contains("max_val 300.0 is not a value of E4M3"));
-    assertTrue(quantOf("Trunc", QonnxTestModels.params("s", 1f, "z", 0f, "ib", 8f, "ob", 4f), n -> {}).refusal()
-        .contains("does not clamp"));
+    assertTrue(
+        quantOf("Quant", QonnxTestModels.params("s", 1f, "z", 3f, "bw", 8f), n -> n.i("signed", 0))
+            .refusal()
+            .contains("zero-point 3.0 is not 0"));
+    assertTrue(
+        quantOf("Quant", QonnxTestModels.params("s", 1f, "z", 0f, "bw", 12f), n -> {})
+            .refusal()
+            .contains("12-bit integer has no exmy format"));
+    assertTrue(
+        quantOf("FloatQuant", QonnxTestModels.params("s", 1f, "e", 8f, "m", 7f, "b", 127f), n -> {})
+            .refusal()
+            .contains("E8M7 has 16 bits"));
+    assertTrue(
+        quantOf(
+                "FloatQuant",
+                QonnxTestModels.params("s", 1f, "e", 4f, "m", 3f, "b", 7f, "max", 300f),
+                n -> {})
+            .refusal()
+            .contains("max_val 300.0 is not a value of E4M3"));
+    assertTrue(
+        quantOf("Trunc", QonnxTestModels.params("s", 1f, "z", 0f, "ib", 8f, "ob", 4f), n -> {})
+            .refusal()
+            .contains("does not clamp"));
   }
 
-  /** The quantization reaches a Gemm through Relu and Flatten, not through Add (whose sums leave the grid). */
+  /**
+   * The quantization reaches a Gemm through Relu and Flatten, not through Add (whose sums leave the
+   * grid).
+   */
   @Test
   void quantizationPassesThroughValuePreservingNodesOnly() {
     for (String mid : new String[] {"Relu", "Add"}) {
@@ -232,7 +274,9 @@ class QonnxAsQuantizedTest {
         assertEquals("E2M1", mapped.get(0).activation());
         // and it runs: E2M1 values at scale 0.5, summed exactly (small sums: float32 is exact too)
         Tensor x = Tensor.of(new float[] {0.3f, -1f, 2.2f, 0.7f, 9f, 0.26f, 1.1f, -0.2f}, 2, 2, 2);
-        try (Session s = new Session(m, QonnxQuantization.kernels(m.source(), t, AccumulatorChoice.EXACT, 1), 1);
+        try (Session s =
+                new Session(
+                    m, QonnxQuantization.kernels(m.source(), t, AccumulatorChoice.EXACT, 1), 1);
             Session f = Session.fp32(m)) {
           float[] got = s.run(Map.of("x", x)).get("y").floats();
           float[] fp = f.run(Map.of("x", x)).get("y").floats();
@@ -256,15 +300,21 @@ class QonnxAsQuantizedTest {
     b.init("z", Tensor.scalar(3f));
     b.init("z0", Tensor.scalar(0f));
     b.init("bw", Tensor.scalar(8f));
-    b.node("Quant", new String[] {"x", "s", "z", "bw"}, "xq").domain(QonnxTestModels.DOMAIN).i("signed", 0);
+    b.node("Quant", new String[] {"x", "s", "z", "bw"}, "xq")
+        .domain(QonnxTestModels.DOMAIN)
+        .i("signed", 0);
     b.node("Quant", new String[] {"w", "s", "z0", "bw"}, "wq").domain(QonnxTestModels.DOMAIN);
     b.node("Gemm", new String[] {"xq", "wq"}, "y").b.setName("fc");
     QonnxTrace t = new QonnxTrace();
     Model m = QonnxTestModels.load(b, t);
-    NnException e = assertThrows(NnException.class,
-        () -> QonnxQuantization.kernels(m.source(), t, AccumulatorChoice.EXACT, 1));
-    assertEquals("test.onnx: node 'fc' (Gemm): input 0 comes from Quant node 'Quant_0', which has no exmy format:"
-        + " zero-point 3.0 is not 0 (exmy's MAC cores take symmetric integer codes)", e.getMessage());
+    NnException e =
+        assertThrows(
+            NnException.class,
+            () -> QonnxQuantization.kernels(m.source(), t, AccumulatorChoice.EXACT, 1));
+    assertEquals(
+        "test.onnx: node 'fc' (Gemm): input 0 comes from Quant node 'Quant_0', which has no exmy format:"
+            + " zero-point 3.0 is not 0 (exmy's MAC cores take symmetric integer codes)",
+        e.getMessage());
     List<QonnxTrace.Site> sites = t.sites();
     assertEquals(1, sites.size());
   }

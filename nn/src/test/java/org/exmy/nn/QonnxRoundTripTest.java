@@ -32,8 +32,11 @@ class QonnxRoundTripTest {
     return Feeds.of("random", m.inputs().get(0).name(), Tensor.of(x, n, 1, 28, 28));
   }
 
-  /** Exports {@code opt}'s PTQ of the model, re-imports it, and compares every output bit for bit. */
-  private static int roundTrip(byte[] bytes, String name, Feeds calib, Feeds test, QuantOptions opt) {
+  /**
+   * Exports {@code opt}'s PTQ of the model, re-imports it, and compares every output bit for bit.
+   */
+  private static int roundTrip(
+      byte[] bytes, String name, Feeds calib, Feeds test, QuantOptions opt) {
     Model m = OnnxLoader.load(bytes, name);
     Ptq ptq = Ptq.prepare(m, calib, opt, 2);
     Map<String, Tensor> want = Assessment.outputs(m, ptq, test, 2, null);
@@ -50,8 +53,13 @@ class QonnxRoundTripTest {
       assertEquals(opt.weights().name(), mp.weight());
       assertEquals(opt.activations().name(), mp.activation());
     }
-    Map<String, Tensor> got = Assessment.outputs(back,
-        QonnxQuantization.kernels(back.source(), trace, opt.accumulator(), opt.lanes()), test, 2, null);
+    Map<String, Tensor> got =
+        Assessment.outputs(
+            back,
+            QonnxQuantization.kernels(back.source(), trace, opt.accumulator(), opt.lanes()),
+            test,
+            2,
+            null);
     Map<String, Tensor> fp32 = Assessment.fp32(m, test, 2, null);
     int differ = 0;
     for (var e : want.entrySet()) {
@@ -60,8 +68,19 @@ class QonnxRoundTripTest {
       float[] f = fp32.get(e.getKey()).floats();
       assertEquals(a.length, b.length);
       for (int i = 0; i < a.length; i++) {
-        assertEquals(Float.floatToIntBits(a[i]), Float.floatToIntBits(b[i]),
-            name + " " + opt.weightsName() + "/" + opt.activationsName() + " output " + e.getKey() + "[" + i + "]");
+        assertEquals(
+            Float.floatToIntBits(a[i]),
+            Float.floatToIntBits(b[i]),
+            name
+                + " "
+                + opt.weightsName()
+                + "/"
+                + opt.activationsName()
+                + " output "
+                + e.getKey()
+                + "["
+                + i
+                + "]");
         differ += a[i] != f[i] ? 1 : 0;
       }
     }
@@ -75,16 +94,26 @@ class QonnxRoundTripTest {
     Model m = OnnxLoader.load(bytes, "cnn");
     Feeds calib = images(m, 32, 1);
     Feeds test = images(m, 24, 2);
-    for (String[] wa : new String[][] {{"E4M3", "E4M3"}, {"INT8", "INT8"}, {"E2M1", "float8_e5m2"},
-        {"float8_e4m3fn", "E3M2"}, {"INT4", "UINT8"}}) {
+    for (String[] wa :
+        new String[][] {
+          {"E4M3", "E4M3"},
+          {"INT8", "INT8"},
+          {"E2M1", "float8_e5m2"},
+          {"float8_e4m3fn", "E3M2"},
+          {"INT4", "UINT8"}
+        }) {
       QuantOptions opt = QuantOptions.of(Formats.parse(wa[0]), Formats.parse(wa[1]));
       assertEquals(4, roundTrip(bytes, "cnn", calib, test, opt));
     }
-    QuantOptions tensor = QuantOptions.of(Formats.parse("E4M3"), Formats.parse("E4M3")).withPerChannel(false)
-        .withFp32Layers(List.of("first")).withPow2Scales(true);
+    QuantOptions tensor =
+        QuantOptions.of(Formats.parse("E4M3"), Formats.parse("E4M3"))
+            .withPerChannel(false)
+            .withFp32Layers(List.of("first"))
+            .withPow2Scales(true);
     assertEquals(3, roundTrip(bytes, "cnn", calib, test, tensor));
-    QuantOptions fixed = QuantOptions.of(Formats.parse("E4M3"), Formats.parse("E4M3"))
-        .withAccumulator(AccumulatorChoice.of("fixed", -8, 20, true), 1);
+    QuantOptions fixed =
+        QuantOptions.of(Formats.parse("E4M3"), Formats.parse("E4M3"))
+            .withAccumulator(AccumulatorChoice.of("fixed", -8, 20, true), 1);
     assertEquals(4, roundTrip(bytes, "cnn", calib, test, fixed));
   }
 
@@ -111,7 +140,10 @@ class QonnxRoundTripTest {
     }
     Feeds f = Feeds.of("random", "x", Tensor.of(x, 16, 8));
     for (String fmt : new String[] {"E4M3", "INT8", "E5M2"}) {
-      assertEquals(2, roundTrip(b.bytes(), "mlp", f, f, QuantOptions.of(Formats.parse(fmt), Formats.parse(fmt))));
+      assertEquals(
+          2,
+          roundTrip(
+              b.bytes(), "mlp", f, f, QuantOptions.of(Formats.parse(fmt), Formats.parse(fmt))));
     }
   }
 
@@ -120,14 +152,25 @@ class QonnxRoundTripTest {
     byte[] bytes = ReferenceModels.bytes("cnn");
     Model m = OnnxLoader.load(bytes, "cnn");
     Feeds calib = images(m, 8, 1);
-    Ptq bc = Ptq.prepare(m, calib, QuantOptions.of(Formats.parse("E4M3"), Formats.parse("E4M3"))
-        .withBiasCorrection(true), 1);
+    Ptq bc =
+        Ptq.prepare(
+            m,
+            calib,
+            QuantOptions.of(Formats.parse("E4M3"), Formats.parse("E4M3")).withBiasCorrection(true),
+            1);
     NnException e = assertThrows(NnException.class, () -> QonnxExport.write(bytes, m, bc));
-    assertEquals("cnn: --export-qonnx: bias correction has no QONNX operator; drop --bias-correction",
+    assertEquals(
+        "cnn: --export-qonnx: bias correction has no QONNX operator; drop --bias-correction",
         e.getMessage());
-    Ptq noSub = Ptq.prepare(m, calib, QuantOptions.of(Formats.parse("E4M3:subnormals=off"),
-        Formats.parse("E4M3")), 1);
+    Ptq noSub =
+        Ptq.prepare(
+            m,
+            calib,
+            QuantOptions.of(Formats.parse("E4M3:subnormals=off"), Formats.parse("E4M3")),
+            1);
     e = assertThrows(NnException.class, () -> QonnxExport.write(bytes, m, noSub));
-    assertTrue(e.getMessage().contains("has no subnormals, which FloatQuant cannot express"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("has no subnormals, which FloatQuant cannot express"),
+        e.getMessage());
   }
 }

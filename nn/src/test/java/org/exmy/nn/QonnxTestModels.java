@@ -16,8 +16,10 @@ final class QonnxTestModels {
 
   /** The model's bytes with the QONNX domain's opset imported too. */
   static byte[] withDomain(OnnxBuilder b, String domain) {
-    ModelProto m = b.model().toBuilder()
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(1)).build();
+    ModelProto m =
+        b.model().toBuilder()
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(1))
+            .build();
     return m.toByteArray();
   }
 
@@ -33,7 +35,12 @@ final class QonnxTestModels {
    * Runs one QONNX node on {@code x} (a graph input), its other inputs the given constants, in
    * order; returns its output's values.
    */
-  static float[] run(String op, String domain, Tensor x, Map<String, Tensor> params, Consumer<OnnxBuilder.Node> attrs) {
+  static float[] run(
+      String op,
+      String domain,
+      Tensor x,
+      Map<String, Tensor> params,
+      Consumer<OnnxBuilder.Node> attrs) {
     OnnxBuilder b = new OnnxBuilder(13).input("x", OnnxBuilder.FLOAT, Ort.dims(x)).output("y");
     String[] in = new String[params.size() + 1];
     in[0] = "x";
@@ -51,8 +58,9 @@ final class QonnxTestModels {
     Map<String, Tensor> m = new LinkedHashMap<>();
     for (int i = 0; i < nameValue.length; i += 2) {
       Object v = nameValue[i + 1];
-      m.put((String) nameValue[i], v instanceof Tensor t ? t : v == null ? null
-          : Tensor.scalar(((Number) v).floatValue()));
+      m.put(
+          (String) nameValue[i],
+          v instanceof Tensor t ? t : v == null ? null : Tensor.scalar(((Number) v).floatValue()));
     }
     return m;
   }

@@ -30,7 +30,8 @@ class QuantNewSitesTest {
       Tensor w = gaussian(r, 0.4, c, oc, 3, 3);
       OnnxBuilder b = new OnnxBuilder(13).input("x", OnnxBuilder.FLOAT, -1, c, hw, hw).output("y");
       b.init("w", w);
-      b.node("ConvTranspose", new String[] {"x", "w"}, "y").ints("strides", 2, 2)
+      b.node("ConvTranspose", new String[] {"x", "w"}, "y")
+          .ints("strides", 2, 2)
           .ints("pads", 1, 1, 0, 0);
       Model m = OnnxLoader.load(b.bytes(), "ct.onnx");
       Tensor calib = gaussian(r, 1, 8, c, hw, hw);
@@ -89,7 +90,8 @@ class QuantNewSitesTest {
     b.node("LSTM", new String[] {"x", "w", "rr"}, "y1").i("hidden_size", h);
     b.init("ax", Tensor.ofLongs(new long[] {1}, 1));
     b.node("Squeeze", new String[] {"y1", "ax"}, "y2");
-    b.node("GRU", new String[] {"y2", "gw", "gr"}, "y3").i("hidden_size", h)
+    b.node("GRU", new String[] {"y2", "gw", "gr"}, "y3")
+        .i("hidden_size", h)
         .s("direction", "bidirectional");
     b.node("Einsum", new String[] {"y3", "e"}, "y").s("equation", "sdbh,hk->sdbk");
     Model m = OnnxLoader.load(b.bytes(), "rnn.onnx");

@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Quantized inference of one-layer models against a reference written from the README's
  * "Quantization semantics" alone: scales by float32 division, codes by the format's encoder,
  * decoded values summed in BigDecimal, the sum rounded to float32 and scaled in float32. Every
- * output must agree bit for bit. One-layer models, so that the activation entering the layer is
- * the model input and its calibrated range is computed here directly.
+ * output must agree bit for bit. One-layer models, so that the activation entering the layer is the
+ * model input and its calibrated range is computed here directly.
  */
 class QuantizedReferenceTest {
   static final int K = 40;
@@ -67,9 +67,18 @@ class QuantizedReferenceTest {
 
   /** "W|A|perChannel|pow2|acc" cases: every exact arithmetic mode and a rounding accumulator. */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"E4M3|E4M3|true|false|exact", "E2M1|E2M1|true|false|exact", "INT8|INT8|false|false|exact",
-      "float8_e5m2|float8_e5m2|true|false|exact", "E7M0|E6M1|true|true|exact", "INT8|E4M3|true|false|exact",
-      "float8_e4m3fn|UINT4|true|true|exact", "E3M2|E3M2|true|false|fp16", "E4M3|E4M3|true|false|bf16"})
+  @ValueSource(
+      strings = {
+        "E4M3|E4M3|true|false|exact",
+        "E2M1|E2M1|true|false|exact",
+        "INT8|INT8|false|false|exact",
+        "float8_e5m2|float8_e5m2|true|false|exact",
+        "E7M0|E6M1|true|true|exact",
+        "INT8|E4M3|true|false|exact",
+        "float8_e4m3fn|UINT4|true|true|exact",
+        "E3M2|E3M2|true|false|fp16",
+        "E4M3|E4M3|true|false|bf16"
+      })
   void gemmMatchesTheReferenceBitForBit(String spec) {
     String[] p = spec.split("\\|");
     NumberFormat wf = Formats.parse(p[0]);
@@ -88,8 +97,11 @@ class QuantizedReferenceTest {
     Tensor calib = gaussian(r, 2, 50, K);
     Tensor x = gaussian(r, 2, N, K);
     x.floats()[3] = 40f; // beyond the calibrated range: saturates
-    QuantOptions opt = QuantOptions.of(wf, af).withPerChannel(perChannel).withPow2Scales(pow2)
-        .withAccumulator(org.exmy.simulator.AccumulatorChoice.of(acc), 1);
+    QuantOptions opt =
+        QuantOptions.of(wf, af)
+            .withPerChannel(perChannel)
+            .withPow2Scales(pow2)
+            .withAccumulator(org.exmy.simulator.AccumulatorChoice.of(acc), 1);
     Ptq ptq = Ptq.prepare(m, calib, opt, 2);
     float[] got;
     try (Session s = new Session(m, ptq, 2)) {
@@ -109,16 +121,23 @@ class QuantizedReferenceTest {
         BigDecimal sum = BigDecimal.ZERO;
         for (int k = 0; k < K; k++) {
           BigDecimal prod = q(wv[o * K + k], sw[o], wf).multiply(q(x.floats()[n * K + k], sa, af));
-          sum = acc instanceof AccumulatorKind.Floating f ? roundToAccumulator(sum.add(prod), f) : sum.add(prod);
+          sum =
+              acc instanceof AccumulatorKind.Floating f
+                  ? roundToAccumulator(sum.add(prod), f)
+                  : sum.add(prod);
         }
         float want = sum.floatValue() * (sw[o] * sa) + bias.floats()[o];
-        assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got[n * OUT + o]),
+        assertEquals(
+            Float.floatToIntBits(want),
+            Float.floatToIntBits(got[n * OUT + o]),
             spec + " output [" + n + "][" + o + "]: want " + want + " got " + got[n * OUT + o]);
       }
     }
   }
 
-  /** Round to nearest even onto the accumulator's grid (IEEE layout, subnormals); no overflow here. */
+  /**
+   * Round to nearest even onto the accumulator's grid (IEEE layout, subnormals); no overflow here.
+   */
   static BigDecimal roundToAccumulator(BigDecimal x, AccumulatorKind.Floating f) {
     if (x.signum() == 0) return BigDecimal.ZERO;
     BigDecimal a = x.abs();
@@ -132,7 +151,9 @@ class QuantizedReferenceTest {
   }
 
   static BigDecimal pow2(int k) {
-    return k >= 0 ? BigDecimal.valueOf(2).pow(k) : BigDecimal.ONE.divide(BigDecimal.valueOf(2).pow(-k));
+    return k >= 0
+        ? BigDecimal.valueOf(2).pow(k)
+        : BigDecimal.ONE.divide(BigDecimal.valueOf(2).pow(-k));
   }
 
   /**
@@ -150,7 +171,9 @@ class QuantizedReferenceTest {
     Tensor w = gaussian(r, 0.4, oc, c, 3, 3);
     OnnxBuilder b = new OnnxBuilder(13).input("x", OnnxBuilder.FLOAT, -1, c, hw, hw).output("y");
     b.init("w", w);
-    b.node("Conv", new String[] {"x", "w"}, "y").ints("pads", 1, 1, 1, 1).ints("strides", 2, 2)
+    b.node("Conv", new String[] {"x", "w"}, "y")
+        .ints("pads", 1, 1, 1, 1)
+        .ints("strides", 2, 2)
         .ints("kernel_shape", 3, 3);
     Model m = OnnxLoader.load(b.bytes(), "conv.onnx");
     Tensor calib = gaussian(r, 1, 8, c, hw, hw);
@@ -175,15 +198,23 @@ class QuantizedReferenceTest {
                 for (int kx = 0; kx < 3; kx++) {
                   int y = oy * 2 - 1 + ky;
                   int xx = ox * 2 - 1 + kx;
-                  float xv = y < 0 || y >= hw || xx < 0 || xx >= hw ? 0f
-                      : x.floats()[((img * c + ch) * hw + y) * hw + xx];
-                  sum = sum.add(q(w.floats()[((o * c + ch) * 3 + ky) * 3 + kx], sw, f).multiply(q(xv, sa, f)));
+                  float xv =
+                      y < 0 || y >= hw || xx < 0 || xx >= hw
+                          ? 0f
+                          : x.floats()[((img * c + ch) * hw + y) * hw + xx];
+                  sum =
+                      sum.add(
+                          q(w.floats()[((o * c + ch) * 3 + ky) * 3 + kx], sw, f)
+                              .multiply(q(xv, sa, f)));
                 }
               }
             }
             float want = sum.floatValue() * (sw * sa);
             int idx = ((img * oc + o) * ohw + oy) * ohw + ox;
-            assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got[idx]), fmt + " conv output " + idx);
+            assertEquals(
+                Float.floatToIntBits(want),
+                Float.floatToIntBits(got[idx]),
+                fmt + " conv output " + idx);
           }
         }
       }
@@ -207,15 +238,21 @@ class QuantizedReferenceTest {
       for (int j = 0; j < t; j++) {
         BigDecimal sum = BigDecimal.ZERO;
         for (int k = 0; k < d; k++) {
-          sum = sum.add(q(x2.floats()[i * d + k], s2, f).multiply(q(x2.floats()[j * d + k], s2, f)));
+          sum =
+              sum.add(q(x2.floats()[i * d + k], s2, f).multiply(q(x2.floats()[j * d + k], s2, f)));
         }
         float want = sum.floatValue() * (s2 * s2);
-        assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got2[i * t + j]), fmt + " matmul [" + i + "][" + j + "]");
+        assertEquals(
+            Float.floatToIntBits(want),
+            Float.floatToIntBits(got2[i * t + j]),
+            fmt + " matmul [" + i + "][" + j + "]");
       }
     }
   }
 
-  /** First/last layers in float32, bias correction: a two-Gemm model against the plain float32 run. */
+  /**
+   * First/last layers in float32, bias correction: a two-Gemm model against the plain float32 run.
+   */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"first,last", "#0,#1"})
   void fp32LayersRunTheFloatKernel(String layers) {
@@ -227,21 +264,28 @@ class QuantizedReferenceTest {
     b.node("Gemm", new String[] {"h", "w2"}, "y").i("transB", 1);
     Model m = OnnxLoader.load(b.bytes(), "two.onnx");
     Tensor x = gaussian(r, 1, 4, K);
-    Ptq ptq = Ptq.prepare(m, x, QuantOptions.of(Formats.parse("E2M1"), Formats.parse("E2M1"))
-        .withFp32Layers(List.of(layers.split(","))), 1);
-    try (Session q = new Session(m, ptq, 1); Session f = Session.fp32(m)) {
+    Ptq ptq =
+        Ptq.prepare(
+            m,
+            x,
+            QuantOptions.of(Formats.parse("E2M1"), Formats.parse("E2M1"))
+                .withFp32Layers(List.of(layers.split(","))),
+            1);
+    try (Session q = new Session(m, ptq, 1);
+        Session f = Session.fp32(m)) {
       float[] a1 = q.run(Map.of("x", x)).get("y").floats();
       float[] a2 = f.run(Map.of("x", x)).get("y").floats();
       for (int i = 0; i < a1.length; i++) {
-        assertEquals(Float.floatToIntBits(a2[i]), Float.floatToIntBits(a1[i]), "both layers in float32");
+        assertEquals(
+            Float.floatToIntBits(a2[i]), Float.floatToIntBits(a1[i]), "both layers in float32");
       }
     }
   }
 
   /**
-   * Percentile and MSE ranges and bias correction on a Gemm, against the definitions computed
-   * here: nearest-rank percentile of |x|; the clipping value absmax * j / 100 (j = 100 down to 1)
-   * with the least quantize-dequantize squared error; bias correction -sum_k (q(w) - w) * mean(x_k).
+   * Percentile and MSE ranges and bias correction on a Gemm, against the definitions computed here:
+   * nearest-rank percentile of |x|; the clipping value absmax * j / 100 (j = 100 down to 1) with
+   * the least quantize-dequantize squared error; bias correction -sum_k (q(w) - w) * mean(x_k).
    */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"percentile", "mse", "biascorr"})
@@ -316,15 +360,18 @@ class QuantizedReferenceTest {
         }
         float want = sum.floatValue() * (sw * sa);
         if (what.equals("biascorr")) want += (float) corr;
-        assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got[n * OUT + o]), what + " [" + n + "][" + o + "]");
+        assertEquals(
+            Float.floatToIntBits(want),
+            Float.floatToIntBits(got[n * OUT + o]),
+            what + " [" + n + "][" + o + "]");
       }
     }
   }
 
   /**
-   * The wide formats' double sums are only trusted when their error interval rounds to one
-   * float32: here huge products cancel (w x - w x) around a small remainder, the interval straddles
-   * many float32 values, and the exact fallback must give the reference's result bit for bit.
+   * The wide formats' double sums are only trusted when their error interval rounds to one float32:
+   * here huge products cancel (w x - w x) around a small remainder, the interval straddles many
+   * float32 values, and the exact fallback must give the reference's result bit for bit.
    */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"float8_e5m2", "E6M1"})
@@ -353,7 +400,10 @@ class QuantizedReferenceTest {
         sum = sum.add(q(w.floats()[k], sw, f).multiply(q(x.floats()[n * 3 + k], sa, f)));
       }
       float want = sum.floatValue() * (sw * sa);
-      assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got[n]), fmt + " output " + n + ": " + want);
+      assertEquals(
+          Float.floatToIntBits(want),
+          Float.floatToIntBits(got[n]),
+          fmt + " output " + n + ": " + want);
     }
   }
 }

@@ -33,5 +33,4 @@ final class Rand {
   static Tensor longs(long... v) {
     return Tensor.ofLongs(v, v.length);
   }
-
 }

@@ -43,8 +43,19 @@ class RecurrentOpsTest {
     return uniform(r, -0.6, 0.6, shape);
   }
 
-  private void lstm(int opset, String dir, int seq, int batch, int in, int h, boolean bias,
-      boolean lens, boolean init, boolean peep, boolean constW, float clip) {
+  private void lstm(
+      int opset,
+      String dir,
+      int seq,
+      int batch,
+      int in,
+      int h,
+      boolean bias,
+      boolean lens,
+      boolean init,
+      boolean peep,
+      boolean constW,
+      float clip) {
     int d = dir.equals("bidirectional") ? 2 : 1;
     feeds.clear();
     OpCase c = feed(new OpCase(opset, "LSTM"), "X", randn(r, seq, batch, in));
@@ -83,17 +94,29 @@ class RecurrentOpsTest {
     if (peep) {
       c.init("P", w(d, 3 * h));
     }
-    c.attrs(n -> {
-      n.i("hidden_size", h).s("direction", dir);
-      if (clip > 0) {
-        n.f("clip", clip);
-      }
-    }).outputs(3);
+    c.attrs(
+            n -> {
+              n.i("hidden_size", h).s("direction", dir);
+              if (clip > 0) {
+                n.f("clip", clip);
+              }
+            })
+        .outputs(3);
     check(c);
   }
 
-  private void gru(int opset, String dir, int seq, int batch, int in, int h, boolean bias,
-      boolean lens, boolean init, int lbr, boolean constW) {
+  private void gru(
+      int opset,
+      String dir,
+      int seq,
+      int batch,
+      int in,
+      int h,
+      boolean bias,
+      boolean lens,
+      boolean init,
+      int lbr,
+      boolean constW) {
     int d = dir.equals("bidirectional") ? 2 : 1;
     feeds.clear();
     OpCase c = feed(new OpCase(opset, "GRU"), "X", randn(r, seq, batch, in));
@@ -158,47 +181,70 @@ class RecurrentOpsTest {
 
   @Test
   void activationLists() {
-    String[][] lists = {{"Sigmoid", "Tanh", "Tanh"}, {"Sigmoid", "Relu", "Tanh"},
-        {"Relu", "Tanh", "Relu", "Sigmoid", "Tanh", "Tanh"}};
+    String[][] lists = {
+      {"Sigmoid", "Tanh", "Tanh"},
+      {"Sigmoid", "Relu", "Tanh"},
+      {"Relu", "Tanh", "Relu", "Sigmoid", "Tanh", "Tanh"}
+    };
     for (String[] acts : lists) {
       int d = acts.length / 3;
       int h = 3;
       feeds.clear();
-      OpCase c = feed(new OpCase(14, "LSTM"), "X", randn(r, 4, 2, 3)).init("W", w(d, 4 * h, 3))
-          .init("R", w(d, 4 * h, h)).init("B", w(d, 8 * h));
-      c.attrs(n -> {
-        n.i("hidden_size", h).s("direction", d == 2 ? "bidirectional" : "forward");
-        var a = org.exmy.nn.onnx.proto.Onnx.AttributeProto.newBuilder().setName("activations")
-            .setType(org.exmy.nn.onnx.proto.Onnx.AttributeProto.AttributeType.STRINGS);
-        for (String s : acts) {
-          a.addStrings(com.google.protobuf.ByteString.copyFromUtf8(s));
-        }
-        n.b.addAttribute(a);
-      }).outputs(3);
+      OpCase c =
+          feed(new OpCase(14, "LSTM"), "X", randn(r, 4, 2, 3))
+              .init("W", w(d, 4 * h, 3))
+              .init("R", w(d, 4 * h, h))
+              .init("B", w(d, 8 * h));
+      c.attrs(
+              n -> {
+                n.i("hidden_size", h).s("direction", d == 2 ? "bidirectional" : "forward");
+                var a =
+                    org.exmy.nn.onnx.proto.Onnx.AttributeProto.newBuilder()
+                        .setName("activations")
+                        .setType(org.exmy.nn.onnx.proto.Onnx.AttributeProto.AttributeType.STRINGS);
+                for (String s : acts) {
+                  a.addStrings(com.google.protobuf.ByteString.copyFromUtf8(s));
+                }
+                n.b.addAttribute(a);
+              })
+          .outputs(3);
       check(c);
       feeds.clear();
-      String[] g = d == 2 ? new String[] {acts[0], acts[1], acts[3], acts[4]}
-          : new String[] {acts[0], acts[1]};
-      OpCase k = feed(new OpCase(14, "GRU"), "X", randn(r, 4, 2, 3)).init("W", w(d, 3 * h, 3))
-          .init("R", w(d, 3 * h, h));
-      k.attrs(n -> {
-        n.i("hidden_size", h).s("direction", d == 2 ? "bidirectional" : "forward");
-        var a = org.exmy.nn.onnx.proto.Onnx.AttributeProto.newBuilder().setName("activations")
-            .setType(org.exmy.nn.onnx.proto.Onnx.AttributeProto.AttributeType.STRINGS);
-        for (String s : g) {
-          a.addStrings(com.google.protobuf.ByteString.copyFromUtf8(s));
-        }
-        n.b.addAttribute(a);
-      }).outputs(2);
+      String[] g =
+          d == 2
+              ? new String[] {acts[0], acts[1], acts[3], acts[4]}
+              : new String[] {acts[0], acts[1]};
+      OpCase k =
+          feed(new OpCase(14, "GRU"), "X", randn(r, 4, 2, 3))
+              .init("W", w(d, 3 * h, 3))
+              .init("R", w(d, 3 * h, h));
+      k.attrs(
+              n -> {
+                n.i("hidden_size", h).s("direction", d == 2 ? "bidirectional" : "forward");
+                var a =
+                    org.exmy.nn.onnx.proto.Onnx.AttributeProto.newBuilder()
+                        .setName("activations")
+                        .setType(org.exmy.nn.onnx.proto.Onnx.AttributeProto.AttributeType.STRINGS);
+                for (String s : g) {
+                  a.addStrings(com.google.protobuf.ByteString.copyFromUtf8(s));
+                }
+                n.b.addAttribute(a);
+              })
+          .outputs(2);
       check(k);
     }
   }
 
   @Test
   void recurrentNodesHaveTwoSites() {
-    OnnxBuilder b = new OpCase(14, "GRU").in("X", randn(r, 3, 2, 4)).init("W", w(2, 15, 4))
-        .init("R", w(2, 15, 5)).attrs(n -> n.i("hidden_size", 5).s("direction", "bidirectional"))
-        .outputs(2).builder();
+    OnnxBuilder b =
+        new OpCase(14, "GRU")
+            .in("X", randn(r, 3, 2, 4))
+            .init("W", w(2, 15, 4))
+            .init("R", w(2, 15, 5))
+            .attrs(n -> n.i("hidden_size", 5).s("direction", "bidirectional"))
+            .outputs(2)
+            .builder();
     var sites = OnnxLoader.load(b.bytes(), "g.onnx").linearSites();
     assertEquals(2, sites.size());
     assertEquals(4, sites.get(0).k());
@@ -219,20 +265,21 @@ class RecurrentOpsTest {
       b.output("Y0");
       OnnxBuilder.Node n = b.node("LSTM", new String[] {"X", "W", "R"}, "Y0").i("hidden_size", 2);
       if (c[0].equals("activations")) {
-        n.b.addAttribute(org.exmy.nn.onnx.proto.Onnx.AttributeProto.newBuilder()
-            .setName("activations")
-            .setType(org.exmy.nn.onnx.proto.Onnx.AttributeProto.AttributeType.STRINGS)
-            .addStrings(com.google.protobuf.ByteString.copyFromUtf8("Sigmoid"))
-            .addStrings(com.google.protobuf.ByteString.copyFromUtf8("Elu"))
-            .addStrings(com.google.protobuf.ByteString.copyFromUtf8("Tanh")));
+        n.b.addAttribute(
+            org.exmy.nn.onnx.proto.Onnx.AttributeProto.newBuilder()
+                .setName("activations")
+                .setType(org.exmy.nn.onnx.proto.Onnx.AttributeProto.AttributeType.STRINGS)
+                .addStrings(com.google.protobuf.ByteString.copyFromUtf8("Sigmoid"))
+                .addStrings(com.google.protobuf.ByteString.copyFromUtf8("Elu"))
+                .addStrings(com.google.protobuf.ByteString.copyFromUtf8("Tanh")));
       } else {
         n.s(c[0], c[1]);
       }
-      NnException e = org.junit.jupiter.api.Assertions.assertThrows(NnException.class,
-          () -> OnnxLoader.load(b.bytes(), "m.onnx"));
-      org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("LSTM_0")
-          && e.getMessage().contains(c[1]),
-          e.getMessage());
+      NnException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              NnException.class, () -> OnnxLoader.load(b.bytes(), "m.onnx"));
+      org.junit.jupiter.api.Assertions.assertTrue(
+          e.getMessage().contains("LSTM_0") && e.getMessage().contains(c[1]), e.getMessage());
     }
   }
 }

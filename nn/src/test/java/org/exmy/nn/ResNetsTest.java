@@ -39,7 +39,8 @@ class ResNetsTest {
       assertTrue(scale > 0.1 && scale < 1e4, "logits of a sane size: " + scale);
       for (int i = 0; i < ref.length; i++) {
         double tol = Ort.REL * Math.abs(ref[i]) + Ort.ABS * Math.max(1, scale);
-        assertTrue(Math.abs(got[i] - ref[i]) <= tol, "logit " + i + ": " + got[i] + " vs " + ref[i]);
+        assertTrue(
+            Math.abs(got[i] - ref[i]) <= tol, "logit " + i + ": " + got[i] + " vs " + ref[i]);
       }
     }
   }

@@ -19,10 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code --smoothquant ALPHA} against values derived by hand and a reference from the README text. */
+/**
+ * {@code --smoothquant ALPHA} against values derived by hand and a reference from the README text.
+ */
 class SmoothQuantTest {
   static QuantOptions options(NumberFormat w, NumberFormat a, double alpha) {
-    return QuantOptions.of(w, a).withTechniques(new QuantOptions.Techniques(false, 0.01, 128, false, alpha));
+    return QuantOptions.of(w, a)
+        .withTechniques(new QuantOptions.Techniques(false, 0.01, 128, false, alpha));
   }
 
   /** s_j = max|X_j|^a / max|W_j|^(1-a) on numbers whose powers are known in closed form. */
@@ -31,11 +34,17 @@ class SmoothQuantTest {
     float[] mx = {4, 1, 0.25f, 0, 2};
     float[] mw = {1, 4, 2, 3, 0};
     // alpha 1/2: sqrt(4/1), sqrt(1/4), sqrt(1/4)/sqrt(2); no activation or no weight: 1
-    assertArrayEquals(new float[] {2, 0.5f, (float) (0.5 / Math.sqrt(2)), 1, 1},
-        SmoothQuant.factors(mx, mw, 0.5), 1e-7f);
+    assertArrayEquals(
+        new float[] {2, 0.5f, (float) (0.5 / Math.sqrt(2)), 1, 1},
+        SmoothQuant.factors(mx, mw, 0.5),
+        1e-7f);
     // alpha 3/4: 4^(3/4) = 2 sqrt 2; 1 / 4^(1/4) = 1 / sqrt 2; (1/4)^(3/4) / 2^(1/4) = 2^(-7/4)
-    assertArrayEquals(new float[] {(float) (2 * Math.sqrt(2)), (float) (1 / Math.sqrt(2)),
-        (float) Math.pow(2, -1.75), 1, 1}, SmoothQuant.factors(mx, mw, 0.75), 1e-6f);
+    assertArrayEquals(
+        new float[] {
+          (float) (2 * Math.sqrt(2)), (float) (1 / Math.sqrt(2)), (float) Math.pow(2, -1.75), 1, 1
+        },
+        SmoothQuant.factors(mx, mw, 0.75),
+        1e-6f);
     // alpha 0: 1 / max|W_j|; alpha 1: max|X_j|
     assertArrayEquals(new float[] {1, 0.25f, 0.5f, 1, 1}, SmoothQuant.factors(mx, mw, 0), 0f);
     assertArrayEquals(new float[] {4, 1, 0.25f, 1, 1}, SmoothQuant.factors(mx, mw, 1), 0f);
@@ -52,8 +61,8 @@ class SmoothQuantTest {
   /**
    * A Gemm with outlier input features, quantized with smoothing, against the README text: sigma
    * from the calibration maxima, weights fl32(w sigma) with per-channel absmax scales, activations
-   * fl32(x / sigma) at the scale of their largest |fl32(maxX_j / sigma_j)|, BigDecimal sums, bit for
-   * bit; and the float model is unchanged by the transform.
+   * fl32(x / sigma) at the scale of their largest |fl32(maxX_j / sigma_j)|, BigDecimal sums, bit
+   * for bit; and the float model is unchanged by the transform.
    */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"INT8|INT8|0.5", "E4M3|E4M3|0.5", "INT4|INT6|0.8", "E2M1|E3M2|0.3"})
@@ -115,11 +124,16 @@ class SmoothQuantTest {
         BigDecimal sum = BigDecimal.ZERO;
         double exact = 0;
         for (int j = 0; j < k; j++) {
-          sum = sum.add(q(wv[o * k + j] * sigma[j], sw, wf).multiply(q(xs[t * k + j] / sigma[j], sa, af)));
+          sum =
+              sum.add(
+                  q(wv[o * k + j] * sigma[j], sw, wf)
+                      .multiply(q(xs[t * k + j] / sigma[j], sa, af)));
           exact += (double) wv[o * k + j] * xs[t * k + j];
         }
         float want = sum.floatValue() * (sw * sa);
-        assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got[t * out + o]),
+        assertEquals(
+            Float.floatToIntBits(want),
+            Float.floatToIntBits(got[t * out + o]),
             spec + " y[" + t + "][" + o + "]");
         // in float, (x / sigma) (w sigma) is the model's product
         double smoothed = 0;
@@ -158,8 +172,12 @@ class SmoothQuantTest {
       int y = (i / hw) % hw;
       cal[i] = (float) (r.nextGaussian() * 0.1 + x + 2 * y * ((i / (hw * hw)) % cin == 1 ? -1 : 1));
     }
-    Ptq ptq = Ptq.prepare(m, Tensor.of(cal, images, cin, hw, hw),
-        options(Formats.parse("E4M3"), Formats.parse("E4M3"), 0.5), 2);
+    Ptq ptq =
+        Ptq.prepare(
+            m,
+            Tensor.of(cal, images, cin, hw, hw),
+            options(Formats.parse("E4M3"), Formats.parse("E4M3"), 0.5),
+            2);
     float[] mx = new float[k];
     for (int im = 0; im < images; im++) {
       for (int c = 0; c < cin; c++) {
@@ -186,7 +204,11 @@ class SmoothQuantTest {
       for (int o = 0; o < cout; o++) {
         mw = Math.max(mw, Math.abs(wv[o * k + j]));
       }
-      assertEquals((float) (Math.sqrt(mx[j]) / Math.sqrt(mw)), sigma[j], Math.ulp(sigma[j]), "sigma[" + j + "]");
+      assertEquals(
+          (float) (Math.sqrt(mx[j]) / Math.sqrt(mw)),
+          sigma[j],
+          Math.ulp(sigma[j]),
+          "sigma[" + j + "]");
       differ |= sigma[j] != sigma[0];
     }
     assertTrue(differ);

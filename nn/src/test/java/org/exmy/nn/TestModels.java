@@ -17,8 +17,8 @@ final class TestModels {
    */
   static OnnxBuilder cnn(int opset, int c1, int c2, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
-    OnnxBuilder b = new OnnxBuilder(opset).input("x", OnnxBuilder.FLOAT, -1, 1, 28, 28)
-        .output("logits");
+    OnnxBuilder b =
+        new OnnxBuilder(opset).input("x", OnnxBuilder.FLOAT, -1, 1, 28, 28).output("logits");
     b.init("w1", scaled(randn(r, c1, 1, 3, 3), 1 / 3.0));
     b.init("b1", randn(r, c1));
     b.init("w2", scaled(randn(r, c2, c1, 3, 3), 1 / Math.sqrt(9.0 * c1)));
@@ -37,12 +37,16 @@ final class TestModels {
     b.init("axes0", Rand.longs(0));
     String h = "x";
     for (int i = 1; i <= 2; i++) {
-      b.node("Conv", new String[] {h, "w" + i, "b" + i}, "c" + i).ints("pads", 1, 1, 1, 1)
+      b.node("Conv", new String[] {h, "w" + i, "b" + i}, "c" + i)
+          .ints("pads", 1, 1, 1, 1)
           .ints("kernel_shape", 3, 3);
-      b.node("BatchNormalization", new String[] {"c" + i, "g" + i, "be" + i, "m" + i, "v" + i},
+      b.node(
+          "BatchNormalization",
+          new String[] {"c" + i, "g" + i, "be" + i, "m" + i, "v" + i},
           "bn" + i);
       b.node("Relu", new String[] {"bn" + i}, "r" + i);
-      b.node("MaxPool", new String[] {"r" + i}, "p" + i).ints("kernel_shape", 2, 2)
+      b.node("MaxPool", new String[] {"r" + i}, "p" + i)
+          .ints("kernel_shape", 2, 2)
           .ints("strides", 2, 2);
       h = "p" + i;
     }
@@ -61,8 +65,8 @@ final class TestModels {
 
   /**
    * A pre-norm transformer block with a classifier, opset 20: x [N, 8, 16] -> LayerNorm -> QKV
-   * MatMul + bias -> Split -> 2 heads (Reshape/Transpose) -> softmax(Q K^T / sqrt(8)) V -> merge
-   * -> output MatMul + bias + residual -> LayerNorm -> MLP (MatMul, Gelu, MatMul) + residual ->
+   * MatMul + bias -> Split -> 2 heads (Reshape/Transpose) -> softmax(Q K^T / sqrt(8)) V -> merge ->
+   * output MatMul + bias + residual -> LayerNorm -> MLP (MatMul, Gelu, MatMul) + residual ->
    * ReduceMean over tokens -> Gemm(5) -> Softmax.
    */
   static OnnxBuilder attention(long seed) {

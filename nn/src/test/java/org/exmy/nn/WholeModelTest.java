@@ -93,7 +93,8 @@ class WholeModelTest {
       assertArrayEquals(w[i], s.get(i).weight().shape());
     }
     // the folded flatten subgraph leaves only Shape..Reshape steps that depend on the input
-    assertTrue(m.opCounts().get("Conv") == 2 && m.opCounts().get("Gemm") == 1, m.opCounts()::toString);
+    assertTrue(
+        m.opCounts().get("Conv") == 2 && m.opCounts().get("Gemm") == 1, m.opCounts()::toString);
   }
 
   @Test
@@ -103,8 +104,16 @@ class WholeModelTest {
     for (LinearSite s : m.linearSites()) {
       got.add(s.opType() + ":" + s.weightOperand() + ":" + s.weightChannelAxis() + ":" + s.k());
     }
-    assertEquals(List.of("MatMul:B:1:16", "MatMul:NONE:-1:-1", "MatMul:NONE:-1:-1",
-        "MatMul:B:1:16", "MatMul:B:1:16", "MatMul:B:1:32", "Gemm:A:0:16"), got);
+    assertEquals(
+        List.of(
+            "MatMul:B:1:16",
+            "MatMul:NONE:-1:-1",
+            "MatMul:NONE:-1:-1",
+            "MatMul:B:1:16",
+            "MatMul:B:1:16",
+            "MatMul:B:1:32",
+            "Gemm:A:0:16"),
+        got);
   }
 
   /** A kernel that checks the documented operand identities and counts multiply-adds. */
@@ -158,8 +167,8 @@ class WholeModelTest {
   @Test
   void biasIsAddedOutsideTheKernel() {
     Tensor bias = randn(r, 4);
-    OnnxBuilder b = new OnnxBuilder(13).input("X", OnnxBuilder.FLOAT, 1, 2, 5, 5).output("Y")
-        .output("Z");
+    OnnxBuilder b =
+        new OnnxBuilder(13).input("X", OnnxBuilder.FLOAT, 1, 2, 5, 5).output("Y").output("Z");
     b.init("W", randn(r, 4, 2, 3, 3));
     b.init("B", bias);
     b.init("G", randn(r, 3, 25));
@@ -171,8 +180,8 @@ class WholeModelTest {
     b.node("Gemm", new String[] {"flat", "G2", "C"}, "Z").i("transB", 1).f("beta", 0.5f);
     b.init("G2", randn(r, 3, 9));
     Model m = OnnxLoader.load(b.bytes(), "m.onnx");
-    LinearKernels zero = site -> (a, ao, bb, bo, c, co, mm, k, n) ->
-        java.util.Arrays.fill(c, co, co + mm * n, 0f);
+    LinearKernels zero =
+        site -> (a, ao, bb, bo, c, co, mm, k, n) -> java.util.Arrays.fill(c, co, co + mm * n, 0f);
     try (Session s = new Session(m, zero, 1)) {
       Map<String, Tensor> out = s.run(Map.of("X", randn(r, 1, 2, 5, 5)));
       float[] y = out.get("Y").floats();
@@ -225,15 +234,20 @@ class WholeModelTest {
     Tensor x = randn(r, 3, 1, 28, 28);
     try (Session s1 = new Session(m, LinearKernels.fp32(), 1);
         Session s2 = new Session(b, LinearKernels.fp32(), 1)) {
-      assertArrayEquals(s1.run(Map.of("x", x)).get("logits").floats(),
+      assertArrayEquals(
+          s1.run(Map.of("x", x)).get("logits").floats(),
           s2.run(Map.of("x", x)).get("logits").floats());
-      NnException e = org.junit.jupiter.api.Assertions.assertThrows(NnException.class,
-          () -> s2.run(Map.of("x", randn(r, 2, 1, 28, 28))));
+      NnException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              NnException.class, () -> s2.run(Map.of("x", randn(r, 2, 1, 28, 28))));
       assertTrue(e.getMessage().contains("the model expects x float[3, 1, 28, 28]"));
     }
     // y = Shape(Reshape(x, s))[0] with s from the data: must not be folded
-    OnnxBuilder d = new OnnxBuilder(13).input("x", OnnxBuilder.FLOAT, 12)
-        .input("s", OnnxBuilder.INT64, 2).output("y");
+    OnnxBuilder d =
+        new OnnxBuilder(13)
+            .input("x", OnnxBuilder.FLOAT, 12)
+            .input("s", OnnxBuilder.INT64, 2)
+            .output("y");
     d.init("i0", Tensor.ofLongs(new long[] {0}));
     d.node("Reshape", new String[] {"x", "s"}, "r");
     d.node("Shape", new String[] {"r"}, "sh");

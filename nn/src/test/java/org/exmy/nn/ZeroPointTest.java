@@ -22,15 +22,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ZeroPointTest {
   static QuantOptions options(NumberFormat w, NumberFormat a) {
-    return QuantOptions.of(w, a).withTechniques(new QuantOptions.Techniques(false, 0.01, 128, false, Double.NaN,
-        false, true));
+    return QuantOptions.of(w, a)
+        .withTechniques(
+            new QuantOptions.Techniques(false, 0.01, 128, false, Double.NaN, false, true));
   }
 
   static float maxW(NumberFormat f) {
-    return f instanceof IntFormat i ? i.max() : (float) ((org.exmy.simulator.FloatFormat) f).maxFinite().toDouble();
+    return f instanceof IntFormat i
+        ? i.max()
+        : (float) ((org.exmy.simulator.FloatFormat) f).maxFinite().toDouble();
   }
 
-  /** The weight code's value in units of the format's quantum (an integer for INTn and E2M1 x 2). */
+  /**
+   * The weight code's value in units of the format's quantum (an integer for INTn and E2M1 x 2).
+   */
   static BigDecimal wq(float w, float s, NumberFormat f) {
     return f.decode(f.encode((double) (w / s), Overflow.SATURATE)).toBigDecimal();
   }
@@ -88,8 +93,11 @@ class ZeroPointTest {
       BigInteger[] wi = new BigInteger[k];
       BigInteger sumW = BigInteger.ZERO;
       for (int j = 0; j < k; j++) {
-        wi[j] = wq(wv[o * k + j], sw, wf).scaleByPowerOfTen(0).multiply(BigDecimal.valueOf(2).pow(-lsb))
-            .toBigIntegerExact();
+        wi[j] =
+            wq(wv[o * k + j], sw, wf)
+                .scaleByPowerOfTen(0)
+                .multiply(BigDecimal.valueOf(2).pow(-lsb))
+                .toBigIntegerExact();
         sumW = sumW.add(wi[j]);
       }
       BigInteger c = sumW.multiply(BigInteger.valueOf(z));
@@ -101,9 +109,15 @@ class ZeroPointTest {
           sum = sum.add(wi[j].multiply(BigInteger.valueOf(q)));
         }
         BigInteger exact = sum.subtract(c);
-        float want = new BigDecimal(exact).multiply(BigDecimal.valueOf(2).pow(lsb >= 0 ? lsb : 0))
-            .divide(BigDecimal.valueOf(2).pow(lsb < 0 ? -lsb : 0)).floatValue() * (sw * sa);
-        assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got[t * out + o]),
+        float want =
+            new BigDecimal(exact)
+                    .multiply(BigDecimal.valueOf(2).pow(lsb >= 0 ? lsb : 0))
+                    .divide(BigDecimal.valueOf(2).pow(lsb < 0 ? -lsb : 0))
+                    .floatValue()
+                * (sw * sa);
+        assertEquals(
+            Float.floatToIntBits(want),
+            Float.floatToIntBits(got[t * out + o]),
             spec + " y[" + t + "][" + o + "]: want " + want + " got " + got[t * out + o]);
       }
     }
@@ -158,8 +172,10 @@ class ZeroPointTest {
       long[] wi = new long[k];
       long sumW = 0;
       for (int j = 0; j < k; j++) {
-        wi[j] = wf.decode(wf.encode((double) (wv[o * k + j] / sw), Overflow.SATURATE)).toBigDecimal()
-            .longValueExact();
+        wi[j] =
+            wf.decode(wf.encode((double) (wv[o * k + j] / sw), Overflow.SATURATE))
+                .toBigDecimal()
+                .longValueExact();
         sumW += wi[j];
       }
       BigInteger c = BigInteger.valueOf(sumW * z);
@@ -174,16 +190,25 @@ class ZeroPointTest {
                   int iy = oy - 1 + ky;
                   int ix = ox - 1 + kx;
                   boolean pad = iy < 0 || iy >= hw || ix < 0 || ix >= hw;
-                  long q = pad ? z : Math.max(0, Math.min(255,
-                      (long) Math.rint(xs[((im * cin + ci) * hw + iy) * hw + ix] / sa) + z));
+                  long q =
+                      pad
+                          ? z
+                          : Math.max(
+                              0,
+                              Math.min(
+                                  255,
+                                  (long) Math.rint(xs[((im * cin + ci) * hw + iy) * hw + ix] / sa)
+                                      + z));
                   sum = sum.add(BigInteger.valueOf(wi[(ci * 3 + ky) * 3 + kx] * q));
                 }
               }
             }
             float want = new BigDecimal(sum.subtract(c)).floatValue() * (sw * sa);
             float g = got[((im * cout + o) * hw + oy) * hw + ox];
-            assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(g), "y[" + im + "][" + o + "][" + oy + "]["
-                + ox + "]: want " + want + " got " + g);
+            assertEquals(
+                Float.floatToIntBits(want),
+                Float.floatToIntBits(g),
+                "y[" + im + "][" + o + "][" + oy + "][" + ox + "]: want " + want + " got " + g);
           }
         }
       }

@@ -1,20 +1,19 @@
 package org.exmy.simulator;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.Arrays;
 
 /**
  * The accumulator register of a MAC, as a model: one of the {@link AccumulatorKind}s, fed with
- * exact products {@code sig * 2^shift} in units of {@code 2^productLsb} (the product quantum of
- * the operand formats, {@link AccumulatorSpec#lsbExponent()}). A cycle of an N-lane core adds the
- * exact sum of its N products ({@link #addLanes}); a one-lane cycle adds one ({@link #add}).
+ * exact products {@code sig * 2^shift} in units of {@code 2^productLsb} (the product quantum of the
+ * operand formats, {@link AccumulatorSpec#lsbExponent()}). A cycle of an N-lane core adds the exact
+ * sum of its N products ({@link #addLanes}); a one-lane cycle adds one ({@link #add}).
  *
  * <p>The register's bit pattern ({@link #bits()}, {@link #low64()}) is what the core drives on
  * {@code io_acc}: a two's complement integer for the fixed-point kinds, an IEEE-style encoding for
  * the floating-point kind. Not thread-safe.
  *
- * <p>Model twin of {@code org.exmy.mac.AccumulatorUnit} (proofs: KulischAccumulatorUnitTest, FixedAccumulatorUnitTest, FloatAccumulatorUnitTest).
+ * <p>Model twin of {@code org.exmy.mac.AccumulatorUnit} (proofs: KulischAccumulatorUnitTest,
+ * FixedAccumulatorUnitTest, FloatAccumulatorUnitTest).
  */
 public abstract sealed class Accumulator
     permits KulischAccumulator, FixedAccumulator, FloatAccumulator {

@@ -11,20 +11,23 @@ import java.util.Locale;
  * @param kind the kind's name, lower case
  * @param lsbExponent a fixed accumulator's LSB exponent, or null for the exact product quantum
  * @param width a fixed accumulator's width, or null for the default sized for the core's terms
- * @param saturate a fixed accumulator saturates (null: when a width is given, as on the command line)
+ * @param saturate a fixed accumulator saturates (null: when a width is given, as on the command
+ *     line)
  * @param nearestEven a fixed accumulator rounds products to nearest even (else floor)
  */
-public record AccumulatorChoice(String kind, Integer lsbExponent, Integer width, Boolean saturate,
-    boolean nearestEven) {
+public record AccumulatorChoice(
+    String kind, Integer lsbExponent, Integer width, Boolean saturate, boolean nearestEven) {
   /** The exact (Kulisch) accumulator. */
-  public static final AccumulatorChoice EXACT = new AccumulatorChoice("exact", null, null, null, true);
+  public static final AccumulatorChoice EXACT =
+      new AccumulatorChoice("exact", null, null, null, true);
 
   public AccumulatorChoice {
     kind = kind.trim().toLowerCase(Locale.ROOT);
     boolean fixedOptions = lsbExponent != null || width != null || saturate != null || !nearestEven;
     if (!kind.equals("fixed")) {
       if (fixedOptions) {
-        throw new FormatException("an LSB, a width or floor rounding set a fixed accumulator, not " + kind);
+        throw new FormatException(
+            "an LSB, a width or floor rounding set a fixed accumulator, not " + kind);
       }
       AccumulatorKind.parse(kind); // throws for an unknown name
     }
@@ -36,7 +39,8 @@ public record AccumulatorChoice(String kind, Integer lsbExponent, Integer width,
    *
    * @throws FormatException for an unknown kind, or fixed options with another kind
    */
-  public static AccumulatorChoice of(String kind, Integer lsbExponent, Integer width, Boolean nearestEven) {
+  public static AccumulatorChoice of(
+      String kind, Integer lsbExponent, Integer width, Boolean nearestEven) {
     boolean fixedOptions = lsbExponent != null || width != null || nearestEven != null;
     String k = kind != null ? kind : fixedOptions ? "fixed" : "exact";
     return new AccumulatorChoice(k, lsbExponent, width, null, nearestEven == null || nearestEven);
@@ -45,7 +49,8 @@ public record AccumulatorChoice(String kind, Integer lsbExponent, Integer width,
   /** The choice that gives {@code kind} itself, whatever the core's terms. */
   public static AccumulatorChoice of(AccumulatorKind kind) {
     if (kind instanceof AccumulatorKind.Fixed f) {
-      return new AccumulatorChoice("fixed", f.lsbExponent(), f.width(), f.saturate(), f.nearestEven());
+      return new AccumulatorChoice(
+          "fixed", f.lsbExponent(), f.width(), f.saturate(), f.nearestEven());
     }
     return new AccumulatorChoice(kind.tag(), null, null, null, true);
   }
@@ -65,7 +70,8 @@ public record AccumulatorChoice(String kind, Integer lsbExponent, Integer width,
       return s;
     }
     AccumulatorKind.Fixed f = (AccumulatorKind.Fixed) s.accumulator();
-    return spec.withAccumulator(new AccumulatorKind.Fixed(f.lsbExponent(), f.width(), saturate, nearestEven));
+    return spec.withAccumulator(
+        new AccumulatorKind.Fixed(f.lsbExponent(), f.width(), saturate, nearestEven));
   }
 
   @Override
@@ -74,7 +80,13 @@ public record AccumulatorChoice(String kind, Integer lsbExponent, Integer width,
       return kind;
     }
     boolean sat = saturate != null ? saturate : width != null;
-    return "fixed(lsb=" + (lsbExponent == null ? "exact" : lsbExponent) + ", bits=" + (width == null ? "sized" : width)
-        + (sat ? ", saturating" : ", wrapping") + ", " + (nearestEven ? "rne" : "floor") + ")";
+    return "fixed(lsb="
+        + (lsbExponent == null ? "exact" : lsbExponent)
+        + ", bits="
+        + (width == null ? "sized" : width)
+        + (sat ? ", saturating" : ", wrapping")
+        + ", "
+        + (nearestEven ? "rne" : "floor")
+        + ")";
   }
 }

@@ -23,7 +23,10 @@ public sealed interface AccumulatorKind {
   /** {@code EeMm}, lower case, as {@link #parse} reads it. */
   Pattern FLOAT_NAME = Pattern.compile("e(\\d{1,2})m(\\d{1,2})");
 
-  /** A short name used in module names and CSV columns: {@code exact}, {@code fixed_l-8_w24_sat}, {@code fp32}. */
+  /**
+   * A short name used in module names and CSV columns: {@code exact}, {@code fixed_l-8_w24_sat},
+   * {@code fp32}.
+   */
   String tag();
 
   /** The exact Kulisch accumulator. */
@@ -52,13 +55,18 @@ public sealed interface AccumulatorKind {
 
     @Override
     public String tag() {
-      return "fixed_l" + lsbExponent + "_w" + width + (saturate ? "_sat" : "") + (nearestEven ? "" : "_floor");
+      return "fixed_l"
+          + lsbExponent
+          + "_w"
+          + width
+          + (saturate ? "_sat" : "")
+          + (nearestEven ? "" : "_floor");
     }
   }
 
   /**
-   * A rounding floating-point accumulator with an IEEE layout: bias {@code 2^(E-1)-1},
-   * subnormals, the all-ones exponent for inf and NaN.
+   * A rounding floating-point accumulator with an IEEE layout: bias {@code 2^(E-1)-1}, subnormals,
+   * the all-ones exponent for inf and NaN.
    *
    * @param exponentBits E, 2..10
    * @param mantissaBits M, 1..50
@@ -72,7 +80,9 @@ public sealed interface AccumulatorKind {
       if (exponentBits < 2 || exponentBits > 10 || mantissaBits < 1 || mantissaBits > 50) {
         throw new FormatException(
             "a floating-point accumulator needs E in 2..10 and M in 1..50, got E"
-                + exponentBits + "M" + mantissaBits);
+                + exponentBits
+                + "M"
+                + mantissaBits);
       }
     }
 
@@ -111,8 +121,9 @@ public sealed interface AccumulatorKind {
   }
 
   /**
-   * Parses {@code exact}, {@code fp32}, {@code fp16}, {@code bf16} or {@code EeMm} (a floating-point
-   * accumulator); fixed-point accumulators come from {@link CoreSpec#withFixedAccumulator}.
+   * Parses {@code exact}, {@code fp32}, {@code fp16}, {@code bf16} or {@code EeMm} (a
+   * floating-point accumulator); fixed-point accumulators come from {@link
+   * CoreSpec#withFixedAccumulator}.
    *
    * @throws FormatException naming what was wrong
    */

@@ -7,12 +7,12 @@ import java.util.Objects;
  * Geometry of the exact fixed-point (Kulisch) accumulator of a MAC for {@code a &times; b} that
  * must hold the exact sum of {@code terms} products. Shared with the hardware generator.
  *
- * <p>Every operand is an integer multiple of its format's quantum {@code 2^lsb}: for a float
- * {@code lsb = 1 - bias - M} (the exponent of the smallest subnormal; the same value is used when
+ * <p>Every operand is an integer multiple of its format's quantum {@code 2^lsb}: for a float {@code
+ * lsb = 1 - bias - M} (the exponent of the smallest subnormal; the same value is used when
  * subnormals are off), for an integer {@code lsb = 0}. A float code is {@code (-1)^S * sig *
- * 2^(effExp - 1) * 2^lsb} with {@code sig = hidden * 2^M + mantissa}, {@code effExp =
- * max(expField, 1)}, hidden = (expField != 0). So every product is an integer multiple of {@code
- * 2^lsbExponent()} with {@code lsbExponent() = lsb(a) + lsb(b)}.
+ * 2^(effExp - 1) * 2^lsb} with {@code sig = hidden * 2^M + mantissa}, {@code effExp = max(expField,
+ * 1)}, hidden = (expField != 0). So every product is an integer multiple of {@code 2^lsbExponent()}
+ * with {@code lsbExponent() = lsb(a) + lsb(b)}.
  */
 public final class AccumulatorSpec {
 
@@ -55,8 +55,8 @@ public final class AccumulatorSpec {
   }
 
   /**
-   * The operand as a signed integer in units of {@code 2^lsb(f)}; 0 for NaN/inf codes (and for
-   * zero / flushed codes).
+   * The operand as a signed integer in units of {@code 2^lsb(f)}; 0 for NaN/inf codes (and for zero
+   * / flushed codes).
    */
   public static BigInteger fixedOperand(NumberFormat f, int code) {
     OperandDecoder d = new OperandDecoder(f);
@@ -92,9 +92,8 @@ public final class AccumulatorSpec {
   }
 
   /**
-   * The product as a signed integer in units of {@code 2^lsbExponent()}; 0 if either operand is
-   * NaN or inf. For finite operands {@code fixedProduct * 2^lsbExponent} equals {@link
-   * Products#exact}.
+   * The product as a signed integer in units of {@code 2^lsbExponent()}; 0 if either operand is NaN
+   * or inf. For finite operands {@code fixedProduct * 2^lsbExponent} equals {@link Products#exact}.
    */
   public BigInteger fixedProduct(int codeA, int codeB) {
     return fixedOperand(a, codeA).multiply(fixedOperand(b, codeB));

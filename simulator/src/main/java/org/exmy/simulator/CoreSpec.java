@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * Everything that defines a MAC or dot-product core, in one record: the generator, the model, the
- * cross-check, the command line and the sweep all take it, and the module name, the header
- * comment and the catalogue row derive from it.
+ * cross-check, the command line and the sweep all take it, and the module name, the header comment
+ * and the catalogue row derive from it.
  *
  * @param a format of operand a
  * @param b format of operand b
@@ -18,12 +18,17 @@ import java.util.Objects;
  * @param accumulator what the products accumulate into
  * @param pipeline extra register stages (never changes results, only the latency); a chunked
  *     accumulator ({@link Pipeline#chunkBits()}) only for the exact accumulator
- * @param dsp multiplies written as Verilog {@code *}, for synthesis to map to DSP blocks, instead of
- *     built from LUTs and carry chains (radix-4 Booth rows; the default, and the cheaper choice in
- *     LUTs); never changes results
+ * @param dsp multiplies written as Verilog {@code *}, for synthesis to map to DSP blocks, instead
+ *     of built from LUTs and carry chains (radix-4 Booth rows; the default, and the cheaper choice
+ *     in LUTs); never changes results
  */
 public record CoreSpec(
-    NumberFormat a, NumberFormat b, int terms, int lanes, AccumulatorKind accumulator, Pipeline pipeline,
+    NumberFormat a,
+    NumberFormat b,
+    int terms,
+    int lanes,
+    AccumulatorKind accumulator,
+    Pipeline pipeline,
     boolean dsp) {
 
   /** Products a core sums exactly unless told otherwise (sets the guard bits: log2 = 10). */
@@ -44,17 +49,30 @@ public record CoreSpec(
       throw new FormatException("lanes must be 1.." + MAX_LANES + ", got " + lanes);
     }
     if (terms < lanes) {
-      throw new FormatException("terms (" + terms + ") must be at least lanes (" + lanes
-          + "): one cycle already adds " + lanes + " products");
+      throw new FormatException(
+          "terms ("
+              + terms
+              + ") must be at least lanes ("
+              + lanes
+              + "): one cycle already adds "
+              + lanes
+              + " products");
     }
     if (pipeline.chunkBits() > 0 && !(accumulator instanceof AccumulatorKind.Exact)) {
       // a chunked register defers carries: a saturating or rounding register needs the whole sum
-      throw new FormatException("pipeline chunk=" + pipeline.chunkBits() + " splits only the exact accumulator;"
-          + " the " + accumulator.tag() + " accumulator takes decode, product and tree=K (presets 1..3)");
+      throw new FormatException(
+          "pipeline chunk="
+              + pipeline.chunkBits()
+              + " splits only the exact accumulator;"
+              + " the "
+              + accumulator.tag()
+              + " accumulator takes decode, product and tree=K (presets 1..3)");
     }
   }
 
-  /** A one-lane MAC with the exact accumulator for {@link #DEFAULT_TERMS} products, not pipelined. */
+  /**
+   * A one-lane MAC with the exact accumulator for {@link #DEFAULT_TERMS} products, not pipelined.
+   */
   public static CoreSpec mac(NumberFormat a, NumberFormat b) {
     return new CoreSpec(a, b, DEFAULT_TERMS, 1, new AccumulatorKind.Exact(), Pipeline.NONE, false);
   }
@@ -97,11 +115,20 @@ public record CoreSpec(
       // the largest rounded product magnitude times terms, plus a sign bit
       BigInteger maxProduct = BigInteger.ONE.shiftLeft(g.productBits()).subtract(BigInteger.ONE);
       int drop = lsb - g.lsbExponent();
-      BigInteger rounded = drop <= 0 ? maxProduct.shiftLeft(-drop) : maxProduct.shiftRight(drop).add(BigInteger.ONE);
+      BigInteger rounded =
+          drop <= 0 ? maxProduct.shiftLeft(-drop) : maxProduct.shiftRight(drop).add(BigInteger.ONE);
       w = rounded.multiply(BigInteger.valueOf(terms)).bitLength() + 1;
       if (w > 62) {
-        throw new FormatException("a fixed-point accumulator with LSB 2^" + lsb + " for " + terms
-            + " products of " + label() + " needs " + w + " bits; give --acc-bits (at most 62) to saturate");
+        throw new FormatException(
+            "a fixed-point accumulator with LSB 2^"
+                + lsb
+                + " for "
+                + terms
+                + " products of "
+                + label()
+                + " needs "
+                + w
+                + " bits; give --acc-bits (at most 62) to saturate");
       }
     }
     return withAccumulator(new AccumulatorKind.Fixed(lsb, w, width != null, nearestEven));
@@ -149,9 +176,10 @@ public record CoreSpec(
   /**
    * The module name: {@code exmy_mac_<a>} or {@code exmy_dot<N>_<a>}, then {@code _x_<b>} when b
    * differs, {@code _t<terms>} when not the default, {@code _acc<tag>} for a non-exact accumulator,
-   * {@code _pipe_<tag>} for a pipelined core, {@code _dsp} for DSP multiplies. E.g. {@code exmy_mac_e4m3}, {@code
-   * exmy_dot4_e4m3_x_e5m2_t4096_accfp32_pipe_dp}. At most {@link #MAX_NAME} characters: a longer
-   * name keeps (up to) its first 101 and ends in {@code _} and 8 hex digits of its hash.
+   * {@code _pipe_<tag>} for a pipelined core, {@code _dsp} for DSP multiplies. E.g. {@code
+   * exmy_mac_e4m3}, {@code exmy_dot4_e4m3_x_e5m2_t4096_accfp32_pipe_dp}. At most {@link #MAX_NAME}
+   * characters: a longer name keeps (up to) its first 101 and ends in {@code _} and 8 hex digits of
+   * its hash.
    */
   public String moduleName() {
     StringBuilder n = new StringBuilder(lanes == 1 ? "exmy_mac_" : "exmy_dot" + lanes + "_");
@@ -176,7 +204,9 @@ public record CoreSpec(
       // adds "_product"): keep the start and tell long names apart by a hash of the whole name
       String full = n.toString();
       // (no "__": Verilator escapes a double underscore in the names of the files it writes)
-      return full.substring(0, MAX_NAME - 9).replaceAll("_+$", "") + "_" + String.format("%08x", full.hashCode());
+      return full.substring(0, MAX_NAME - 9).replaceAll("_+$", "")
+          + "_"
+          + String.format("%08x", full.hashCode());
     }
     return n.toString();
   }
@@ -185,10 +215,16 @@ public record CoreSpec(
   public static final int MAX_NAME = 110;
 
   private static String ident(String name) {
-    return name.toLowerCase(Locale.ROOT).replace("-", "m").replaceAll("[^a-z0-9]+", "_").replaceAll("_+$", "");
+    return name.toLowerCase(Locale.ROOT)
+        .replace("-", "m")
+        .replaceAll("[^a-z0-9]+", "_")
+        .replaceAll("_+$", "");
   }
 
-  /** For people: {@code E4M3}, {@code E4M3 x float8_e5m2}, plus lanes, accumulator and pipeline when not default, {@code +DSP}. */
+  /**
+   * For people: {@code E4M3}, {@code E4M3 x float8_e5m2}, plus lanes, accumulator and pipeline when
+   * not default, {@code +DSP}.
+   */
   public String label() {
     String f = a.equals(b) && a.name().equals(b.name()) ? a.name() : a.name() + " x " + b.name();
     List<String> extra = new ArrayList<>();
@@ -208,28 +244,69 @@ public record CoreSpec(
   public List<String> describe() {
     List<String> lines = new ArrayList<>();
     AccumulatorSpec g = geometry();
-    String what = lanes == 1
-        ? "Multiply-accumulate core: " + a.name() + " x " + b.name()
-        : "Dot-product core: " + lanes + " lanes of " + a.name() + " x " + b.name() + " per cycle";
+    String what =
+        lanes == 1
+            ? "Multiply-accumulate core: " + a.name() + " x " + b.name()
+            : "Dot-product core: "
+                + lanes
+                + " lanes of "
+                + a.name()
+                + " x "
+                + b.name()
+                + " per cycle";
     lines.add(what + ", terms=" + terms + ".");
     if (accumulator instanceof AccumulatorKind.Exact) {
-      lines.add("Exact accumulator (Kulisch): up to " + terms + " products summed without rounding.");
-      lines.add("io_acc is a " + g.width() + "-bit two's complement integer; value = io_acc * 2^" + g.lsbExponent() + ".");
+      lines.add(
+          "Exact accumulator (Kulisch): up to " + terms + " products summed without rounding.");
+      lines.add(
+          "io_acc is a "
+              + g.width()
+              + "-bit two's complement integer; value = io_acc * 2^"
+              + g.lsbExponent()
+              + ".");
     } else if (accumulator instanceof AccumulatorKind.Fixed f) {
-      lines.add("Narrowed fixed-point accumulator: each product rounded to a multiple of 2^" + f.lsbExponent()
-          + (f.nearestEven() ? " (nearest, ties to even)" : " (floor)") + ", "
-          + (f.saturate() ? "saturating" : "wrapping") + " at " + f.width() + " bits.");
-      lines.add("io_acc is a " + f.width() + "-bit two's complement integer; value = io_acc * 2^" + f.lsbExponent() + ".");
+      lines.add(
+          "Narrowed fixed-point accumulator: each product rounded to a multiple of 2^"
+              + f.lsbExponent()
+              + (f.nearestEven() ? " (nearest, ties to even)" : " (floor)")
+              + ", "
+              + (f.saturate() ? "saturating" : "wrapping")
+              + " at "
+              + f.width()
+              + " bits.");
+      lines.add(
+          "io_acc is a "
+              + f.width()
+              + "-bit two's complement integer; value = io_acc * 2^"
+              + f.lsbExponent()
+              + ".");
     } else {
       AccumulatorKind.Floating f = (AccumulatorKind.Floating) accumulator;
-      lines.add("Floating-point accumulator " + f.tag() + " (E" + f.exponentBits() + "M" + f.mantissaBits()
-          + ", bias " + f.bias() + "): every cycle's exact sum is rounded to nearest even once.");
+      lines.add(
+          "Floating-point accumulator "
+              + f.tag()
+              + " (E"
+              + f.exponentBits()
+              + "M"
+              + f.mantissaBits()
+              + ", bias "
+              + f.bias()
+              + "): every cycle's exact sum is rounded to nearest even once.");
       lines.add("io_acc is its bit pattern (sign, exponent, mantissa); overflow gives inf.");
     }
-    lines.add(dsp ? "Multiplies as Verilog '*' (for DSP blocks)."
-        : "Multiplies in LUTs and carry chains (radix-4 Booth rows from 9 product bits), no DSP blocks needed.");
-    lines.add("Latency " + latency() + (latency() == 1 ? " cycle" : " cycles") + " (pipeline: " + pipeline + ")."
-        + " io_clear restarts the sum, io_valid adds " + (lanes == 1 ? "io_a * io_b." : "the lanes' products."));
+    lines.add(
+        dsp
+            ? "Multiplies as Verilog '*' (for DSP blocks)."
+            : "Multiplies in LUTs and carry chains (radix-4 Booth rows from 9 product bits), no DSP blocks needed.");
+    lines.add(
+        "Latency "
+            + latency()
+            + (latency() == 1 ? " cycle" : " cycles")
+            + " (pipeline: "
+            + pipeline
+            + ")."
+            + " io_clear restarts the sum, io_valid adds "
+            + (lanes == 1 ? "io_a * io_b." : "the lanes' products."));
     return lines;
   }
 }

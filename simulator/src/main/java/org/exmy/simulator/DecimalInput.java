@@ -21,12 +21,12 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * So {@code 1}, {@code -2.5}, {@code .5}, {@code 5.}, {@code 1e-3}, {@code -0}, {@code +inf} are
- * numbers; {@code １} (full-width), {@code 1_000}, {@code 0x10}, {@code 1,5}, {@code e5} are not.
- * A negative decimal zero ({@code -0}, {@code -0.0e7}) is -0, like any negative value that rounds
- * to zero. The exponent may have any number of digits: a value whose magnitude is beyond every
+ * numbers; {@code １} (full-width), {@code 1_000}, {@code 0x10}, {@code 1,5}, {@code e5} are not. A
+ * negative decimal zero ({@code -0}, {@code -0.0e7}) is -0, like any negative value that rounds to
+ * zero. The exponent may have any number of digits: a value whose magnitude is beyond every
  * format's range (10^&plusmn;1300) is replaced by &plusmn;10^&plusmn;1300, which rounds the same
- * way in every format (overflow, or a zero of the input's sign), so {@code 1e99999999999}
- * overflows and {@code -1e-99999999999} is -0.
+ * way in every format (overflow, or a zero of the input's sign), so {@code 1e99999999999} overflows
+ * and {@code -1e-99999999999} is -0.
  *
  * @param kind finite, infinite or NaN
  * @param negative the sign ({@code true} for -0 and -nan too)
@@ -36,16 +36,22 @@ import java.util.regex.Pattern;
 public record DecimalInput(Kind kind, boolean negative, BigDecimal magnitude) {
 
   /** What the text denotes. */
-  public enum Kind { FINITE, INFINITE, NAN }
+  public enum Kind {
+    FINITE,
+    INFINITE,
+    NAN
+  }
 
   private static final Pattern DECIMAL =
       Pattern.compile("([+-]?)(?:([0-9]+)(?:\\.([0-9]*))?|\\.([0-9]+))(?:[eE]([+-]?)([0-9]+))?");
+
   /** Exponent digits beyond which the value is surely out of every format's range. */
   private static final int MAX_EXPONENT_DIGITS = 18;
 
   public DecimalInput {
     Objects.requireNonNull(kind, "kind");
-    if ((kind == Kind.FINITE) != (magnitude != null) || magnitude != null && magnitude.signum() < 0) {
+    if ((kind == Kind.FINITE) != (magnitude != null)
+        || magnitude != null && magnitude.signum() < 0) {
       throw new IllegalArgumentException("a finite input needs a magnitude >= 0, others none");
     }
   }
@@ -81,7 +87,8 @@ public record DecimalInput(Kind kind, boolean negative, BigDecimal magnitude) {
     long exponent = 0;
     if (m.group(6) != null) {
       String e = stripLeadingZeros(m.group(6));
-      exponent = e.length() > MAX_EXPONENT_DIGITS ? (long) 1e18 : e.isEmpty() ? 0 : Long.parseLong(e);
+      exponent =
+          e.length() > MAX_EXPONENT_DIGITS ? (long) 1e18 : e.isEmpty() ? 0 : Long.parseLong(e);
       if (m.group(5).equals("-")) exponent = -exponent;
     }
     // value = digits * 10^(exponent - fraction.length()); its decimal order (floor log10):
@@ -89,7 +96,8 @@ public record DecimalInput(Kind kind, boolean negative, BigDecimal magnitude) {
     long order = digits.length() - 1 - scale;
     if (order > Decimals.FAR) return new DecimalInput(Kind.FINITE, neg, Decimals.HUGE);
     if (order < -Decimals.FAR) return new DecimalInput(Kind.FINITE, neg, Decimals.TINY);
-    if (scale != (int) scale) throw new NumberFormatException("'" + abbreviate(text) + "' has too many digits");
+    if (scale != (int) scale)
+      throw new NumberFormatException("'" + abbreviate(text) + "' has too many digits");
     return new DecimalInput(Kind.FINITE, neg, new BigDecimal(new BigInteger(digits), (int) scale));
   }
 
@@ -99,20 +107,25 @@ public record DecimalInput(Kind kind, boolean negative, BigDecimal magnitude) {
   }
 
   /**
-   * Exact round-to-nearest-even into {@code f} (see {@link NumberFormat#encode(BigDecimal, Overflow)}).
-   * A NaN keeps its sign as in ml_dtypes: {@code -nan} is the NaN code with the sign bit flipped
-   * (0xff in float8_e4m3fn, 0xfe in float8_e5m2; for float6/float4, whose NaN input gives the -0
-   * code, that is +0), except in FNUZ formats, whose single NaN 0x80 has no sign.
+   * Exact round-to-nearest-even into {@code f} (see {@link NumberFormat#encode(BigDecimal,
+   * Overflow)}). A NaN keeps its sign as in ml_dtypes: {@code -nan} is the NaN code with the sign
+   * bit flipped (0xff in float8_e4m3fn, 0xfe in float8_e5m2; for float6/float4, whose NaN input
+   * gives the -0 code, that is +0), except in FNUZ formats, whose single NaN 0x80 has no sign.
    */
   public int encode(NumberFormat f, Overflow policy) {
     return switch (kind) {
       case NAN -> {
         int c = f.encode(Double.NaN, policy);
-        yield negative && f instanceof FloatFormat ff && ff.specials() != Specials.FNUZ ? c ^ (1 << (f.bits() - 1)) : c;
+        yield negative && f instanceof FloatFormat ff && ff.specials() != Specials.FNUZ
+            ? c ^ (1 << (f.bits() - 1))
+            : c;
       }
-      case INFINITE -> f.encode(negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY, policy);
-      case FINITE -> magnitude.signum() == 0 ? f.encode(negative ? -0.0 : 0.0, policy)
-          : f.encode(negative ? magnitude.negate() : magnitude, policy);
+      case INFINITE ->
+          f.encode(negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY, policy);
+      case FINITE ->
+          magnitude.signum() == 0
+              ? f.encode(negative ? -0.0 : 0.0, policy)
+              : f.encode(negative ? magnitude.negate() : magnitude, policy);
     };
   }
 
@@ -133,17 +146,21 @@ public record DecimalInput(Kind kind, boolean negative, BigDecimal magnitude) {
    * 2^1024; -0.0 for a negative value that rounds to zero), computed exactly.
    */
   public double toDouble() {
-    double m = switch (kind) {
-      case NAN -> Double.NaN;
-      case INFINITE -> Double.POSITIVE_INFINITY;
-      case FINITE -> magnitude.signum() == 0 ? 0.0 : nearestDouble(magnitude);
-    };
+    double m =
+        switch (kind) {
+          case NAN -> Double.NaN;
+          case INFINITE -> Double.POSITIVE_INFINITY;
+          case FINITE -> magnitude.signum() == 0 ? 0.0 : nearestDouble(magnitude);
+        };
     return negative ? -m : m;
   }
 
   /** Nearest binary64 to the positive {@code x}, ties to even. */
   static double nearestDouble(BigDecimal x) {
-    BigInteger n = x.scale() <= 0 ? x.unscaledValue().multiply(BigInteger.TEN.pow(-x.scale())) : x.unscaledValue();
+    BigInteger n =
+        x.scale() <= 0
+            ? x.unscaledValue().multiply(BigInteger.TEN.pow(-x.scale()))
+            : x.unscaledValue();
     BigInteger d = x.scale() <= 0 ? BigInteger.ONE : BigInteger.TEN.pow(x.scale());
     int k = n.bitLength() - d.bitLength(); // floor(log2(n/d)) is k or k - 1
     if (k >= 0 ? n.compareTo(d.shiftLeft(k)) < 0 : n.shiftLeft(-k).compareTo(d) < 0) k--;

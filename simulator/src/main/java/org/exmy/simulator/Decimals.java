@@ -16,9 +16,9 @@ final class Decimals {
   static final BigDecimal TINY = BigDecimal.ONE.scaleByPowerOfTen(-FAR);
 
   /**
-   * {@code x}, or &plusmn;10^FAR when |x| &ge; 10^(FAR+1), or &plusmn;10^-FAR when |x| &lt;
-   * 10^-FAR (nonzero). Rounding to any format gives the same code for the result as for {@code x}
-   * (both overflow, or both round to a zero of x's sign), but the result can be expanded into a
+   * {@code x}, or &plusmn;10^FAR when |x| &ge; 10^(FAR+1), or &plusmn;10^-FAR when |x| &lt; 10^-FAR
+   * (nonzero). Rounding to any format gives the same code for the result as for {@code x} (both
+   * overflow, or both round to a zero of x's sign), but the result can be expanded into a
    * BigInteger: {@code 1e999999999} would not fit.
    */
   static BigDecimal tame(BigDecimal x) {

@@ -4,9 +4,9 @@ import java.math.BigInteger;
 import java.util.Locale;
 
 /**
- * E8M0, the OCP MX v1.0 shared scale (ml_dtypes {@code float8_e8m0fnu}): 8 exponent bits, no
- * sign, no mantissa, bias 127. Code {@code c} in 0..254 is {@code 2^(c-127)}; code 0xFF is NaN;
- * there is no zero, no infinity and no negative value.
+ * E8M0, the OCP MX v1.0 shared scale (ml_dtypes {@code float8_e8m0fnu}): 8 exponent bits, no sign,
+ * no mantissa, bias 127. Code {@code c} in 0..254 is {@code 2^(c-127)}; code 0xFF is NaN; there is
+ * no zero, no infinity and no negative value.
  *
  * <p>It is not a {@link NumberFormat} (those are MAC operands; a scale is not multiplied, it shifts
  * the block's exponent), but it has a table and a conversion of its own, bit-compatible with
@@ -14,10 +14,10 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>a positive finite {@code x} is rounded by the shared routine ({@link Rounding}) onto the
- *       grid of powers of two with no subnormals and smallest normal {@code 2^-126}: between
- *       {@code 2^k} and {@code 2^(k+1)} the midpoint {@code 1.5 * 2^k} and above go up; below
- *       {@code 2^-126} a value above {@code 2^-127} goes to {@code 2^-126} (code 1) and any other
- *       to code 0 ({@code 2^-127}, where ml_dtypes' rounding gives 0 and E8M0 has no zero);
+ *       grid of powers of two with no subnormals and smallest normal {@code 2^-126}: between {@code
+ *       2^k} and {@code 2^(k+1)} the midpoint {@code 1.5 * 2^k} and above go up; below {@code
+ *       2^-126} a value above {@code 2^-127} goes to {@code 2^-126} (code 1) and any other to code
+ *       0 ({@code 2^-127}, where ml_dtypes' rounding gives 0 and E8M0 has no zero);
  *   <li>a value that rounds above {@code 2^127}, +inf, NaN, any negative value, and +-0 give NaN
  *       (0xFF).
  * </ul>
@@ -27,10 +27,13 @@ public final class E8M0 {
 
   /** The exponent bias. */
   public static final int BIAS = 127;
+
   /** The NaN code. */
   public static final int NAN = 0xFF;
+
   /** Smallest and largest scale exponents, {@code -127} and {@code 127}. */
   public static final int MIN_EXPONENT = -127;
+
   public static final int MAX_EXPONENT = 127;
 
   private static final Rounding.Grid GRID = new Rounding.Grid(0, -126, false);

@@ -3,15 +3,16 @@ package org.exmy.simulator;
 /**
  * The product step of a MAC, tabulated for every code pair {@code (a, b)}: the exact product as a
  * signed significand and a shift ({@code value = sig * 2^(shift + lsbExponent)}), and its class
- * (finite, NaN, &plusmn;inf) by the rules of {@link Products#exact}: NaN &times; x and inf &times; 0
- * are NaN, inf &times; nonzero is inf with the XOR of the signs. NaN and infinite products have
+ * (finite, NaN, &plusmn;inf) by the rules of {@link Products#exact}: NaN &times; x and inf &times;
+ * 0 are NaN, inf &times; nonzero is inf with the XOR of the signs. NaN and infinite products have
  * {@code sig = 0}: they only raise flags.
  *
  * <p>An entry is one {@code int}: class in bits 0..1, shift in bits 2..10, significand in bits
- * 11..31 (|sig| &le; 255 &times; 255 fits). {@link #fixed} holds {@code sig << shift} as a
- * {@code long} when every product fits in 62 bits.
+ * 11..31 (|sig| &le; 255 &times; 255 fits). {@link #fixed} holds {@code sig << shift} as a {@code
+ * long} when every product fits in 62 bits.
  *
- * <p>Model twin of {@code org.exmy.mac.ExactProductUnit} (proof: ExactProductUnitTest, mac-library).
+ * <p>Model twin of {@code org.exmy.mac.ExactProductUnit} (proof: ExactProductUnitTest,
+ * mac-library).
  */
 public final class ExactProduct {
   private final OperandDecoder a;

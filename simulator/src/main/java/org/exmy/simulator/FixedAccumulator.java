@@ -5,13 +5,16 @@ import java.math.BigInteger;
 /**
  * A narrowed register: products rounded to {@code 2^lsbExponent}, saturating or wrapping.
  *
- * <p>Model twin of {@code org.exmy.mac.FixedAccumulatorUnit} (proof: FixedAccumulatorUnitTest, testbenches).
+ * <p>Model twin of {@code org.exmy.mac.FixedAccumulatorUnit} (proof: FixedAccumulatorUnitTest,
+ * testbenches).
  */
 public final class FixedAccumulator extends Accumulator {
   private static final long BIG = 1L << 62;
   private final AccumulatorKind.Fixed kind;
+
   /** Bits dropped from each product: register LSB exponent minus the product quantum exponent. */
   private final int drop;
+
   private final long max;
   private final long min;
   private long acc;
@@ -47,7 +50,9 @@ public final class FixedAccumulator extends Accumulator {
       if (sig == 0) {
         return 0;
       }
-      return s + 64 - Long.numberOfLeadingZeros(Math.abs(sig)) > 62 ? (sig < 0 ? -BIG : BIG) : sig << s;
+      return s + 64 - Long.numberOfLeadingZeros(Math.abs(sig)) > 62
+          ? (sig < 0 ? -BIG : BIG)
+          : sig << s;
     }
     return kind.nearestEven() ? Rounding.shiftRight(sig, -s) : sig >> Math.min(-s, 63);
   }
@@ -80,13 +85,16 @@ public final class FixedAccumulator extends Accumulator {
       BigInteger wide = BigInteger.ZERO;
       for (int i = 0; i < n; i++) {
         int s = shift[i] - drop;
-        wide = wide.add(s >= 0
-            ? BigInteger.valueOf(sig[i]).shiftLeft(s)
-            : BigInteger.valueOf(round(sig[i], shift[i])));
+        wide =
+            wide.add(
+                s >= 0
+                    ? BigInteger.valueOf(sig[i]).shiftLeft(s)
+                    : BigInteger.valueOf(round(sig[i], shift[i])));
       }
-      sum = kind.saturate()
-          ? (wide.bitLength() > 62 ? (wide.signum() < 0 ? -BIG : BIG) : wide.longValue())
-          : wide.longValue(); // modulo 2^64, then modulo 2^width
+      sum =
+          kind.saturate()
+              ? (wide.bitLength() > 62 ? (wide.signum() < 0 ? -BIG : BIG) : wide.longValue())
+              : wide.longValue(); // modulo 2^64, then modulo 2^width
     } else if (kind.saturate()) {
       // an exact sum may reach 2^63 - 2 (two products just below 2^62): clamp it to +-2^62 so
       // that acc + sum cannot overflow a long (|acc| < 2^61, so the saturated result is the same)

@@ -6,7 +6,8 @@ import java.math.BigInteger;
 /**
  * A floating-point register rounded to nearest even after every cycle's addition.
  *
- * <p>Model twin of {@code org.exmy.mac.FloatAccumulatorUnit} (proof: FloatAccumulatorUnitTest, testbenches).
+ * <p>Model twin of {@code org.exmy.mac.FloatAccumulatorUnit} (proof: FloatAccumulatorUnitTest,
+ * testbenches).
  */
 public final class FloatAccumulator extends Accumulator {
   private final AccumulatorKind.Floating kind;
@@ -40,7 +41,9 @@ public final class FloatAccumulator extends Accumulator {
     addSmall(sig, shift);
   }
 
-  /** acc = round(acc + n * 2^(shift + productLsb)) for a non-zero |n| < 2^53 (exact as a double). */
+  /**
+   * acc = round(acc + n * 2^(shift + productLsb)) for a non-zero |n| < 2^53 (exact as a double).
+   */
   private void addSmall(long n, int shift) {
     double p = Math.scalb((double) n, shift + productLsb);
     if (Math.abs(p) >= 0x1p1000 || Math.abs(p) < 0x1p-1000) {
@@ -94,7 +97,8 @@ public final class FloatAccumulator extends Accumulator {
 
   /** acc = round(acc + n * 2^(shift + productLsb)), exactly, by the rational rounding path. */
   private void addExact(BigInteger n, int shift) {
-    BigDecimal exact = Value.of(acc).toBigDecimal().add(Value.finite(n, shift + productLsb).toBigDecimal());
+    BigDecimal exact =
+        Value.of(acc).toBigDecimal().add(Value.finite(n, shift + productLsb).toBigDecimal());
     if (exact.signum() == 0) {
       acc = 0;
       return;
@@ -119,8 +123,8 @@ public final class FloatAccumulator extends Accumulator {
   /**
    * Round to nearest even onto {@code g} of the exact sum {@code a + b} of two doubles: the double
    * sum is made round-to-odd from its exact error (TwoSum), then rounded onto {@code g}; with at
-   * least two more bits in a double than in {@code g}, the double rounding is then exact
-   * (Boldo and Melquiond). Returns +0 for an exact cancellation.
+   * least two more bits in a double than in {@code g}, the double rounding is then exact (Boldo and
+   * Melquiond). Returns +0 for an exact cancellation.
    */
   public static double roundSum(double a, double b, Rounding.Grid g) {
     double s = a + b;

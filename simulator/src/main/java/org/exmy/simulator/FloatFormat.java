@@ -30,17 +30,17 @@ import java.util.Objects;
  * overflows; for float8_e5m2 61440 already overflows because 57344 has an odd mantissa). With
  * subnormals off, magnitudes below the smallest normal {@code 2^(1-bias)} are rounded to nearest
  * among {0, min normal}; an exact tie (half the min normal) goes to 0 (0 is the "even" multiple of
- * the min normal). Values that round to zero keep their sign when the format has {@code -0}
- * ({@code -0.0001} in float8_e4m3fn gives 0x80); FNUZ gives +0.
+ * the min normal). Values that round to zero keep their sign when the format has {@code -0} ({@code
+ * -0.0001} in float8_e4m3fn gives 0x80); FNUZ gives +0.
  *
  * <p>This is ml_dtypes' conversion of one value. NumPy's {@code astype} of a float64 array to an
  * ml_dtypes type goes through float32 first, so near a midpoint its result can differ (double
  * rounding): {@link DecimalInput#encodeViaFloat32} reproduces that path.
  *
- * <p>Special cases, as verified in ml_dtypes' source ({@code ml_dtypes/include/float8.h},
- * {@code ConvertImpl<From, To, kSaturate, kTruncate>::run}, numeric_limits specializations, and
- * {@code ml_dtypes/include/mxfloat.h} numeric_limits for float6/float4, test {@code
- * mxfloat_test.cc NoInfinity}):
+ * <p>Special cases, as verified in ml_dtypes' source ({@code ml_dtypes/include/float8.h}, {@code
+ * ConvertImpl<From, To, kSaturate, kTruncate>::run}, numeric_limits specializations, and {@code
+ * ml_dtypes/include/mxfloat.h} numeric_limits for float6/float4, test {@code mxfloat_test.cc
+ * NoInfinity}):
  *
  * <table>
  *   <caption>encode() special cases</caption>
@@ -62,9 +62,9 @@ import java.util.Objects;
  *       is itself) in FNUZ; for float6/float4 NONSAT overflow therefore saturates.
  *   <li>NaN input: ml_dtypes keeps the NaN's sign bit; Java cannot carry a meaningful NaN sign
  *       through {@code double} arithmetic, so this model always returns the positive NaN code. For
- *       float6/float4 ml_dtypes' {@code quiet_NaN()} is 0b1'00...0 (commented "Conversion from
- *       NaNs is implementation-defined (by MX specification)"), i.e. the -0 code; this model does
- *       the same for every {@link Specials#NONE} format.
+ *       float6/float4 ml_dtypes' {@code quiet_NaN()} is 0b1'00...0 (commented "Conversion from NaNs
+ *       is implementation-defined (by MX specification)"), i.e. the -0 code; this model does the
+ *       same for every {@link Specials#NONE} format.
  * </ul>
  *
  * <p>Instances are immutable; {@link #equals} and {@link #hashCode} use only the five parameters
@@ -87,6 +87,7 @@ public final class FloatFormat implements NumberFormat {
   private final int maxFiniteCode;
   private final int minPositiveCode;
   private final Rounding.Grid grid;
+
   /** {@link #maxFinite()} as a double, or NaN when the grid does not fit a double. */
   private final double maxFiniteDouble;
 

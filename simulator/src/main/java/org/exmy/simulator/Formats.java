@@ -159,30 +159,60 @@ public final class Formats {
     return List.copyOf(FormatRegistry.ML_DTYPES.keySet());
   }
 
-  /** The ml_dtypes names followed by example plain / integer names, all accepted by {@link #parse}. */
+  /**
+   * The ml_dtypes names followed by example plain / integer names, all accepted by {@link #parse}.
+   */
   public static List<String> knownNames() {
     List<String> out = new ArrayList<>(FormatRegistry.ML_DTYPES.keySet());
     out.addAll(
         List.of(
-            "E2M1", "E3M2", "E2M3", "E4M3", "E5M2", "E3M4", "E4M3:bias=8:specials=fnuz",
-            "E4M3:subnormals=off", "INT3", "INT4", "INT5", "INT6", "INT7", "INT8", "UINT4",
+            "E2M1",
+            "E3M2",
+            "E2M3",
+            "E4M3",
+            "E5M2",
+            "E3M4",
+            "E4M3:bias=8:specials=fnuz",
+            "E4M3:subnormals=off",
+            "INT3",
+            "INT4",
+            "INT5",
+            "INT6",
+            "INT7",
+            "INT8",
+            "UINT4",
             "UINT8"));
     return Collections.unmodifiableList(out);
   }
 
   /**
    * The standard catalogue, in this order: E2M1, E3M2, E2M3, E4M3, E5M2, E3M4 (plain ExMy),
-   * float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float6_e2m3fn, float6_e3m2fn, float4_e2m1fn,
-   * INT3 .. INT8. Note that float6_e2m3fn, float6_e3m2fn and float4_e2m1fn have the same
-   * parameters as (and are {@code equals} to) plain E2M3, E3M2 and E2M1; only their names differ.
+   * float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float6_e2m3fn, float6_e3m2fn, float4_e2m1fn, INT3
+   * .. INT8. Note that float6_e2m3fn, float6_e3m2fn and float4_e2m1fn have the same parameters as
+   * (and are {@code equals} to) plain E2M3, E3M2 and E2M1; only their names differ.
    */
   public static List<NumberFormat> catalogue() {
     List<NumberFormat> out = new ArrayList<>();
     for (String n :
         List.of(
-            "E2M1", "E3M2", "E2M3", "E4M3", "E5M2", "E3M4", "float8_e4m3fn", "float8_e5m2",
-            "float8_e4m3fnuz", "float6_e2m3fn", "float6_e3m2fn", "float4_e2m1fn", "INT3", "INT4",
-            "INT5", "INT6", "INT7", "INT8")) {
+            "E2M1",
+            "E3M2",
+            "E2M3",
+            "E4M3",
+            "E5M2",
+            "E3M4",
+            "float8_e4m3fn",
+            "float8_e5m2",
+            "float8_e4m3fnuz",
+            "float6_e2m3fn",
+            "float6_e3m2fn",
+            "float4_e2m1fn",
+            "INT3",
+            "INT4",
+            "INT5",
+            "INT6",
+            "INT7",
+            "INT8")) {
       out.add(parse(n));
     }
     return Collections.unmodifiableList(out);

@@ -25,7 +25,12 @@ public final class IntFormat implements NumberFormat {
   public IntFormat(int bits, boolean signed) {
     if (bits < 2 || bits > 8) {
       throw new FormatException(
-          "integer formats need 2..8 bits, got " + bits + " (" + (signed ? "INT" : "UINT") + bits + ")");
+          "integer formats need 2..8 bits, got "
+              + bits
+              + " ("
+              + (signed ? "INT" : "UINT")
+              + bits
+              + ")");
     }
     this.bits = bits;
     this.signed = signed;
@@ -116,7 +121,9 @@ public final class IntFormat implements NumberFormat {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof IntFormat && ((IntFormat) o).bits == bits && ((IntFormat) o).signed == signed;
+    return o instanceof IntFormat
+        && ((IntFormat) o).bits == bits
+        && ((IntFormat) o).signed == signed;
   }
 
   @Override

@@ -6,14 +6,19 @@ import java.util.Arrays;
 /**
  * The exact register: {@code width} bits of two's complement, wrapping.
  *
- * <p>Model twin of {@code org.exmy.mac.KulischAccumulatorUnit} (proof: KulischAccumulatorUnitTest, testbenches).
+ * <p>Model twin of {@code org.exmy.mac.KulischAccumulatorUnit} (proof: KulischAccumulatorUnitTest,
+ * testbenches).
  */
 public final class KulischAccumulator extends Accumulator {
   private final int width;
   private final int lsb;
+
   /** The register when width &le; 63, sign-extended. */
   private long acc;
-  /** The register when width &gt; 63: 64-bit limbs, little endian, sign-extended from bit width-1. */
+
+  /**
+   * The register when width &gt; 63: 64-bit limbs, little endian, sign-extended from bit width-1.
+   */
   private final long[] limbs;
 
   KulischAccumulator(AccumulatorSpec geometry) {
@@ -112,7 +117,9 @@ public final class KulischAccumulator extends Accumulator {
     for (int i = limbs.length - 1; i >= 0; i--) {
       v = v.shiftLeft(64).or(new BigInteger(Long.toUnsignedString(limbs[i])));
     }
-    return v.testBit(64 * limbs.length - 1) ? v.subtract(BigInteger.ONE.shiftLeft(64 * limbs.length)) : v;
+    return v.testBit(64 * limbs.length - 1)
+        ? v.subtract(BigInteger.ONE.shiftLeft(64 * limbs.length))
+        : v;
   }
 
   @Override

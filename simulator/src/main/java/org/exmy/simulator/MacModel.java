@@ -24,8 +24,10 @@ public final class MacModel {
   private final ExactProduct products;
   private final int bBits;
   private final Accumulator acc;
+
   /** Set for an exact register of at most 63 bits whose products fit a long: the fast path. */
   private final KulischAccumulator kulisch64;
+
   private final long[] fixed;
   private final int[] laneSig;
   private final int[] laneShift;
@@ -39,7 +41,8 @@ public final class MacModel {
     this.products = new ExactProduct(spec.a(), spec.b());
     this.bBits = spec.b().bits();
     this.acc = Accumulator.of(spec.accumulator(), geometry);
-    boolean fast = acc instanceof KulischAccumulator && acc.width() <= 63 && products.fixed() != null;
+    boolean fast =
+        acc instanceof KulischAccumulator && acc.width() <= 63 && products.fixed() != null;
     this.kulisch64 = fast ? (KulischAccumulator) acc : null;
     this.fixed = fast ? products.fixed() : null;
     this.laneSig = new int[spec.lanes()];
@@ -68,7 +71,10 @@ public final class MacModel {
     negInf = false;
   }
 
-  /** One clock edge of a one-lane core. Codes are ignored (not even range-checked) when {@code !valid}. */
+  /**
+   * One clock edge of a one-lane core. Codes are ignored (not even range-checked) when {@code
+   * !valid}.
+   */
   public void step(boolean clear, boolean valid, int codeA, int codeB) {
     if (clear) {
       reset();
@@ -98,7 +104,13 @@ public final class MacModel {
     int n = laneSig.length;
     if (codesA.length != n || codesB.length != n) {
       throw new IllegalArgumentException(
-          "lanes: " + n + " expected, got " + codesA.length + " a codes and " + codesB.length + " b codes");
+          "lanes: "
+              + n
+              + " expected, got "
+              + codesA.length
+              + " a codes and "
+              + codesB.length
+              + " b codes");
     }
     if (clear) {
       reset();
@@ -148,7 +160,8 @@ public final class MacModel {
    */
   public BigInteger accumulator() {
     if (!(acc instanceof KulischAccumulator k)) {
-      throw new IllegalStateException("accumulator() is the exact register's value; this core has " + spec.accumulator().tag());
+      throw new IllegalStateException(
+          "accumulator() is the exact register's value; this core has " + spec.accumulator().tag());
     }
     return k.signedValue();
   }

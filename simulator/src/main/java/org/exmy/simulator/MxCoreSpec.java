@@ -27,9 +27,9 @@ import java.util.Objects;
  * @param lanes element pairs per cycle; divides the block size
  * @param accumulator {@link AccumulatorKind.Exact} (the Kulisch register above) or a rounding
  *     {@link AccumulatorKind.Floating} register (fp32, bf16, ...): every valid cycle {@code acc :=
- *     RNE(acc + 2^(Xa + Xb) * lane sum)}, one rounding per cycle, i.e. per {@code lanes} elements of
- *     a block (once per block when {@code lanes} is the block size); the OCP MX v1.0 Dot leaves the
- *     internal precision and the order of operations to the implementation, so both are Dots
+ *     RNE(acc + 2^(Xa + Xb) * lane sum)}, one rounding per cycle, i.e. per {@code lanes} elements
+ *     of a block (once per block when {@code lanes} is the block size); the OCP MX v1.0 Dot leaves
+ *     the internal precision and the order of operations to the implementation, so both are Dots
  * @param pipeline register stages: decode, multiply, product (here the register after the scaled
  *     lane sum, the accumulator's addend) and chunk=B; tree=K is not built for MX cores
  * @param dsp multiplies written as Verilog {@code *} for DSP blocks instead of LUTs
@@ -38,8 +38,15 @@ import java.util.Objects;
  *     and a valid cycle whose {@code Xa + Xb} lies outside adds nothing and sets the sticky {@code
  *     io_range} flag instead
  */
-public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, AccumulatorKind accumulator,
-    Pipeline pipeline, boolean dsp, ScaleRange scales) {
+public record MxCoreSpec(
+    MxFormat a,
+    MxFormat b,
+    int blocks,
+    int lanes,
+    AccumulatorKind accumulator,
+    Pipeline pipeline,
+    boolean dsp,
+    ScaleRange scales) {
 
   /**
    * A range {@code min..max} of combined scale exponents {@code Xa + Xb}, within -254..254.
@@ -49,11 +56,13 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
    */
   public record ScaleRange(int min, int max) {
     /** Every combined scale: {@code 2 * (-127) .. 2 * 127}. */
-    public static final ScaleRange FULL = new ScaleRange(2 * E8M0.MIN_EXPONENT, 2 * E8M0.MAX_EXPONENT);
+    public static final ScaleRange FULL =
+        new ScaleRange(2 * E8M0.MIN_EXPONENT, 2 * E8M0.MAX_EXPONENT);
 
     public ScaleRange {
       if (min < 2 * E8M0.MIN_EXPONENT || max > 2 * E8M0.MAX_EXPONENT || min > max) {
-        throw new FormatException("scale range must be LO..HI within -254..254 (Xa + Xb), got " + min + ".." + max);
+        throw new FormatException(
+            "scale range must be LO..HI within -254..254 (Xa + Xb), got " + min + ".." + max);
       }
     }
 
@@ -80,12 +89,15 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
       int at = t.indexOf("..", 1);
       try {
         if (at > 0) {
-          return new ScaleRange(Integer.parseInt(t.substring(0, at).trim()), Integer.parseInt(t.substring(at + 2).trim()));
+          return new ScaleRange(
+              Integer.parseInt(t.substring(0, at).trim()),
+              Integer.parseInt(t.substring(at + 2).trim()));
         }
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new FormatException("scale range must be LO..HI (e.g. -32..31) or full, got '" + s + "'");
+      throw new FormatException(
+          "scale range must be LO..HI (e.g. -32..31) or full, got '" + s + "'");
     }
 
     @Override
@@ -97,7 +109,9 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
   /** Blocks a core sums exactly unless told otherwise: 32 blocks of 32 = 1024 products. */
   public static final int DEFAULT_BLOCKS = 32;
 
-  /** Span of the combined scale exponent {@code Xa + Xb}: {@code 2 * (-127..127)}, 508 positions. */
+  /**
+   * Span of the combined scale exponent {@code Xa + Xb}: {@code 2 * (-127..127)}, 508 positions.
+   */
   public static final int SCALE_SPAN = 2 * (E8M0.MAX_EXPONENT - E8M0.MIN_EXPONENT);
 
   public MxCoreSpec {
@@ -107,35 +121,63 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
     Objects.requireNonNull(pipeline, "pipeline");
     Objects.requireNonNull(scales, "scales");
     if (!scales.equals(ScaleRange.FULL) && !(accumulator instanceof AccumulatorKind.Exact)) {
-      throw new FormatException("MX core: a scale range narrows only the exact accumulator (a float register has"
-          + " the whole range)");
+      throw new FormatException(
+          "MX core: a scale range narrows only the exact accumulator (a float register has"
+              + " the whole range)");
     }
     if (accumulator instanceof AccumulatorKind.Fixed) {
-      throw new FormatException("MX core: the fixed-point accumulator is not built; use exact or a float (fp32, bf16, EeMm)");
+      throw new FormatException(
+          "MX core: the fixed-point accumulator is not built; use exact or a float (fp32, bf16, EeMm)");
     }
     if (pipeline.chunkBits() > 0 && !(accumulator instanceof AccumulatorKind.Exact)) {
-      throw new FormatException("MX core: pipeline chunk=" + pipeline.chunkBits() + " splits only the exact accumulator");
+      throw new FormatException(
+          "MX core: pipeline chunk=" + pipeline.chunkBits() + " splits only the exact accumulator");
     }
     if (a.blockSize() != b.blockSize()) {
-      throw new FormatException("MX core: a and b need the same block size, got " + a.blockSize() + " ("
-          + a.name() + ") and " + b.blockSize() + " (" + b.name() + ")");
+      throw new FormatException(
+          "MX core: a and b need the same block size, got "
+              + a.blockSize()
+              + " ("
+              + a.name()
+              + ") and "
+              + b.blockSize()
+              + " ("
+              + b.name()
+              + ")");
     }
     if (blocks < 1) {
       throw new FormatException("MX core: blocks (--terms) must be at least 1, got " + blocks);
     }
     if (lanes < 1 || lanes > CoreSpec.MAX_LANES || a.blockSize() % lanes != 0) {
-      throw new FormatException("MX core: lanes must divide the block size " + a.blockSize() + " (at most "
-          + CoreSpec.MAX_LANES + "), got " + lanes);
+      throw new FormatException(
+          "MX core: lanes must divide the block size "
+              + a.blockSize()
+              + " (at most "
+              + CoreSpec.MAX_LANES
+              + "), got "
+              + lanes);
     }
     if (pipeline.treeEvery() > 0) {
-      throw new FormatException("MX core: pipeline tree=" + pipeline.treeEvery()
-          + " is not built; use decode, multiply, product, chunk=B");
+      throw new FormatException(
+          "MX core: pipeline tree="
+              + pipeline.treeEvery()
+              + " is not built; use decode, multiply, product, chunk=B");
     }
   }
 
-  /** A flat one-lane exact core for {@link #DEFAULT_BLOCKS} blocks, the full scale range, multiplies in LUTs. */
+  /**
+   * A flat one-lane exact core for {@link #DEFAULT_BLOCKS} blocks, the full scale range, multiplies
+   * in LUTs.
+   */
   public static MxCoreSpec of(MxFormat a, MxFormat b) {
-    return new MxCoreSpec(a, b, DEFAULT_BLOCKS, 1, new AccumulatorKind.Exact(), Pipeline.NONE, false,
+    return new MxCoreSpec(
+        a,
+        b,
+        DEFAULT_BLOCKS,
+        1,
+        new AccumulatorKind.Exact(),
+        Pipeline.NONE,
+        false,
         ScaleRange.FULL);
   }
 
@@ -163,7 +205,9 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
     return new MxCoreSpec(a, b, blocks, lanes, accumulator, pipeline, dsp, r);
   }
 
-  /** True when the range is narrower than {@link ScaleRange#FULL}: the core has {@code io_range}. */
+  /**
+   * True when the range is narrower than {@link ScaleRange#FULL}: the core has {@code io_range}.
+   */
   public boolean hasRangeFlag() {
     return !scales.equals(ScaleRange.FULL);
   }
@@ -190,7 +234,8 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
    */
   public CoreSpec elements() {
     Pipeline p = new Pipeline(pipeline.decode(), pipeline.multiply(), false, 0, 0);
-    return new CoreSpec(a.element(), b.element(), blockSize(), lanes, new AccumulatorKind.Exact(), p, dsp);
+    return new CoreSpec(
+        a.element(), b.element(), blockSize(), lanes, new AccumulatorKind.Exact(), p, dsp);
   }
 
   /** The element pair's exact geometry for one block: product quantum, product bits. */
@@ -204,8 +249,8 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
   }
 
   /**
-   * Width of {@code io_acc}: for the exact register product bits + the scale span + guard bits
-   * for the terms + sign; for a float register its bits.
+   * Width of {@code io_acc}: for the exact register product bits + the scale span + guard bits for
+   * the terms + sign; for a float register its bits.
    */
   public int accWidth() {
     if (accumulator instanceof AccumulatorKind.Floating f) {
@@ -220,12 +265,14 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
   }
 
   /**
-   * Exponent of the exact register's LSB (the unit of a float register's addends): element
-   * product quantum + the implicit element scales + the range's smallest combined scale (-254 for
-   * the full range; a float register always has -254).
+   * Exponent of the exact register's LSB (the unit of a float register's addends): element product
+   * quantum + the implicit element scales + the range's smallest combined scale (-254 for the full
+   * range; a float register always has -254).
    */
   public int lsbExponent() {
-    return elementGeometry().lsbExponent() + a.implicitExponent() + b.implicitExponent()
+    return elementGeometry().lsbExponent()
+        + a.implicitExponent()
+        + b.implicitExponent()
         + scales.min();
   }
 
@@ -267,7 +314,9 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
       n.append("_acc").append(ident(accumulator.tag()));
     }
     if (hasRangeFlag()) {
-      n.append("_x").append(scales.min() < 0 ? "m" + -scales.min() : "" + scales.min()).append("_")
+      n.append("_x")
+          .append(scales.min() < 0 ? "m" + -scales.min() : "" + scales.min())
+          .append("_")
           .append(scales.max() < 0 ? "m" + -scales.max() : "" + scales.max());
     }
     if (!pipeline.isFlat()) {
@@ -287,13 +336,18 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
   }
 
   private static String ident(String name) {
-    return name.toLowerCase(Locale.ROOT).replace("-", "m").replaceAll("[^a-z0-9]+", "_")
+    return name.toLowerCase(Locale.ROOT)
+        .replace("-", "m")
+        .replaceAll("[^a-z0-9]+", "_")
         .replaceAll("_+$", "");
   }
 
   /** For people: {@code MXFP8_E4M3 x MXFP6_E2M3, block 32 (4 lanes, pipeline ...) +DSP}. */
   public String label() {
-    String f = elementName(a).equals(elementName(b)) ? elementName(a) : elementName(a) + " x " + elementName(b);
+    String f =
+        elementName(a).equals(elementName(b))
+            ? elementName(a)
+            : elementName(a) + " x " + elementName(b);
     List<String> extra = new ArrayList<>();
     extra.add("block " + blockSize());
     if (lanes > 1) {
@@ -314,42 +368,104 @@ public record MxCoreSpec(MxFormat a, MxFormat b, int blocks, int lanes, Accumula
   /** The header comment of the generated module: what it computes, its ports' meaning, latency. */
   public List<String> describe() {
     List<String> l = new ArrayList<>();
-    l.add("MX dot-product core (OCP Microscaling v1.0): " + lanes + (lanes == 1 ? " lane" : " lanes") + " of "
-        + a.name() + " x " + b.name() + " elements per cycle, blocks of " + blockSize() + " elements"
-        + " (" + blockSize() / lanes + (blockSize() / lanes == 1 ? " cycle" : " cycles") + " a block).");
-    l.add("io_scale_a, io_scale_b: the E8M0 scale codes of the block the cycle's elements belong to"
-        + " (2^(code-127); 0xFF = NaN); hold them for the block.");
+    l.add(
+        "MX dot-product core (OCP Microscaling v1.0): "
+            + lanes
+            + (lanes == 1 ? " lane" : " lanes")
+            + " of "
+            + a.name()
+            + " x "
+            + b.name()
+            + " elements per cycle, blocks of "
+            + blockSize()
+            + " elements"
+            + " ("
+            + blockSize() / lanes
+            + (blockSize() / lanes == 1 ? " cycle" : " cycles")
+            + " a block).");
+    l.add(
+        "io_scale_a, io_scale_b: the E8M0 scale codes of the block the cycle's elements belong to"
+            + " (2^(code-127); 0xFF = NaN); hold them for the block.");
     if (hasRangeFlag()) {
-      l.add("Each cycle: the lanes' exact products summed, shifted left by io_scale_a + io_scale_b - "
-          + (scales.min() + 254) + " (0.." + scales.span() + "), added into the exact accumulator; a NaN scale adds 0"
-          + " and sets io_nan.");
-      l.add("Scale range " + scales + ": a valid cycle whose Xa + Xb = io_scale_a + io_scale_b - 254 lies outside"
-          + " adds 0 and sets the sticky io_range flag (io_acc then misses it).");
+      l.add(
+          "Each cycle: the lanes' exact products summed, shifted left by io_scale_a + io_scale_b - "
+              + (scales.min() + 254)
+              + " (0.."
+              + scales.span()
+              + "), added into the exact accumulator; a NaN scale adds 0"
+              + " and sets io_nan.");
+      l.add(
+          "Scale range "
+              + scales
+              + ": a valid cycle whose Xa + Xb = io_scale_a + io_scale_b - 254 lies outside"
+              + " adds 0 and sets the sticky io_range flag (io_acc then misses it).");
     } else {
-      l.add("Each cycle: the lanes' exact products summed, shifted left by io_scale_a + io_scale_b (0..508),"
-          + " added into the exact accumulator; a NaN scale adds 0 and sets io_nan.");
+      l.add(
+          "Each cycle: the lanes' exact products summed, shifted left by io_scale_a + io_scale_b (0..508),"
+              + " added into the exact accumulator; a NaN scale adds 0 and sets io_nan.");
     }
-    String implicit = a.implicitExponent() + b.implicitExponent() != 0 ? " (includes the INT elements' implicit 2^"
-        + a.implicitExponent() + " x 2^" + b.implicitExponent() + ")" : "";
+    String implicit =
+        a.implicitExponent() + b.implicitExponent() != 0
+            ? " (includes the INT elements' implicit 2^"
+                + a.implicitExponent()
+                + " x 2^"
+                + b.implicitExponent()
+                + ")"
+            : "";
     if (accumulator instanceof AccumulatorKind.Floating f) {
-      l.add("Floating-point accumulator " + f.tag() + " (E" + f.exponentBits() + "M" + f.mantissaBits() + ", bias "
-          + f.bias() + "): acc = RNE(acc + lane sum * 2^(scale_a + scale_b - 254)), rounded once per cycle"
-          + (lanes == blockSize() ? " (once per block)." : " (per " + lanes + " of a block's " + blockSize()
-              + " elements)."));
-      l.add("io_acc is its bit pattern (sign, exponent, mantissa); overflow gives inf. Lane sums are in units of 2^"
-          + lsbExponent() + implicit + ".");
+      l.add(
+          "Floating-point accumulator "
+              + f.tag()
+              + " (E"
+              + f.exponentBits()
+              + "M"
+              + f.mantissaBits()
+              + ", bias "
+              + f.bias()
+              + "): acc = RNE(acc + lane sum * 2^(scale_a + scale_b - 254)), rounded once per cycle"
+              + (lanes == blockSize()
+                  ? " (once per block)."
+                  : " (per " + lanes + " of a block's " + blockSize() + " elements)."));
+      l.add(
+          "io_acc is its bit pattern (sign, exponent, mantissa); overflow gives inf. Lane sums are in units of 2^"
+              + lsbExponent()
+              + implicit
+              + ".");
     } else {
-      l.add("Exact accumulator (Kulisch): up to " + blocks + " blocks (" + terms() + " products) at "
-          + (hasRangeFlag() ? "Xa + Xb in " + scales : "any scales")
-          + " summed without rounding; wraps modulo 2^" + accWidth() + " after that.");
-      l.add("io_acc is a " + accWidth() + "-bit two's complement integer; value = io_acc * 2^" + lsbExponent()
-          + implicit + ".");
+      l.add(
+          "Exact accumulator (Kulisch): up to "
+              + blocks
+              + " blocks ("
+              + terms()
+              + " products) at "
+              + (hasRangeFlag() ? "Xa + Xb in " + scales : "any scales")
+              + " summed without rounding; wraps modulo 2^"
+              + accWidth()
+              + " after that.");
+      l.add(
+          "io_acc is a "
+              + accWidth()
+              + "-bit two's complement integer; value = io_acc * 2^"
+              + lsbExponent()
+              + implicit
+              + ".");
     }
-    l.add("io_nan: sticky since the last clear (a NaN scale or a NaN product)"
-        + (hasInfFlags() ? "; io_posInf / io_negInf: sticky infinite products" : "") + ".");
-    l.add(dsp ? "Multiplies as Verilog '*' (for DSP blocks)." : "Multiplies in LUTs and carry chains, no DSP blocks.");
-    l.add("Latency " + latency() + (latency() == 1 ? " cycle" : " cycles") + " (pipeline: " + pipeline + ")."
-        + " io_clear restarts the sum, io_valid adds the cycle's lanes.");
+    l.add(
+        "io_nan: sticky since the last clear (a NaN scale or a NaN product)"
+            + (hasInfFlags() ? "; io_posInf / io_negInf: sticky infinite products" : "")
+            + ".");
+    l.add(
+        dsp
+            ? "Multiplies as Verilog '*' (for DSP blocks)."
+            : "Multiplies in LUTs and carry chains, no DSP blocks.");
+    l.add(
+        "Latency "
+            + latency()
+            + (latency() == 1 ? " cycle" : " cycles")
+            + " (pipeline: "
+            + pipeline
+            + ")."
+            + " io_clear restarts the sum, io_valid adds the cycle's lanes.");
     return l;
   }
 }

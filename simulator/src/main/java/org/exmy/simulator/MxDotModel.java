@@ -8,19 +8,18 @@ import java.util.Objects;
  * sticky NaN / +inf / -inf flags. Pipelining does not enter: the model shows what the core's output
  * shows {@code latency} cycles later.
  *
- * <p>Per {@link #step}: when {@code valid} and neither scale code is 0xFF, {@code acc_next = (clear ?
- * 0 : acc) + (sum_i a_i * b_i) * 2^(scaleA + scaleB)} modulo {@code 2^accWidth}, in units of {@code
- * 2^lsbExponent} (the products exact, in units of the element product quantum, as {@link
+ * <p>Per {@link #step}: when {@code valid} and neither scale code is 0xFF, {@code acc_next = (clear
+ * ? 0 : acc) + (sum_i a_i * b_i) * 2^(scaleA + scaleB)} modulo {@code 2^accWidth}, in units of
+ * {@code 2^lsbExponent} (the products exact, in units of the element product quantum, as {@link
  * ExactProduct} has them); a NaN scale adds nothing and sets the NaN flag; a NaN product sets the
  * NaN flag and an infinite one its inf flag (both add 0), whatever the scales. So the register
  * holds {@code sum over blocks of 2^(Xa + Xb) * block sum}, the OCP MX v1.0 Dot / DotGeneral
  * computed without rounding (the spec leaves the internal precision implementation-defined; exact
  * is its strictest reading). With a float register ({@link AccumulatorKind.Floating}) a valid cycle
- * under finite scales does {@code acc := RNE(acc + 2^(scaleA + scaleB) * lane sum)} instead, by
- * the existing float accumulator's model ({@link FloatAccumulator}). A narrower scale
- * range ({@link MxCoreSpec#scales()}) puts the register's LSB at its smallest combined scale; a
- * valid cycle under finite scales whose {@code Xa + Xb} lies outside adds nothing and sets the
- * sticky range flag.
+ * under finite scales does {@code acc := RNE(acc + 2^(scaleA + scaleB) * lane sum)} instead, by the
+ * existing float accumulator's model ({@link FloatAccumulator}). A narrower scale range ({@link
+ * MxCoreSpec#scales()}) puts the register's LSB at its smallest combined scale; a valid cycle under
+ * finite scales whose {@code Xa + Xb} lies outside adds nothing and sets the sticky range flag.
  *
  * <p>Not thread-safe.
  */
@@ -31,8 +30,10 @@ public final class MxDotModel {
   private final long[] fixed;
   private final int width;
   private final BigInteger mask;
+
   /** The float register, or null for the exact one. */
   private final FloatAccumulator fp;
+
   private final int[] laneSig;
   private final int[] laneShift;
   private BigInteger acc = BigInteger.ZERO;
@@ -47,8 +48,10 @@ public final class MxDotModel {
     this.fixed = products.fixed();
     this.width = spec.accWidth();
     this.mask = BigInteger.ONE.shiftLeft(width).subtract(BigInteger.ONE);
-    this.fp = spec.accumulator() instanceof AccumulatorKind.Floating f
-        ? new FloatAccumulator(f, spec.lsbExponent()) : null;
+    this.fp =
+        spec.accumulator() instanceof AccumulatorKind.Floating f
+            ? new FloatAccumulator(f, spec.lsbExponent())
+            : null;
     this.laneSig = new int[spec.lanes()];
     this.laneShift = new int[spec.lanes()];
   }
@@ -76,14 +79,22 @@ public final class MxDotModel {
    * @throws IllegalArgumentException if the arrays are not {@code lanes} long or a scale code is
    *     outside 0..255
    */
-  public void step(boolean clear, boolean valid, int[] codesA, int[] codesB, int scaleA, int scaleB) {
+  public void step(
+      boolean clear, boolean valid, int[] codesA, int[] codesB, int scaleA, int scaleB) {
     int n = spec.lanes();
     if (codesA.length != n || codesB.length != n) {
       throw new IllegalArgumentException(
-          "lanes: " + n + " expected, got " + codesA.length + " a codes and " + codesB.length + " b codes");
+          "lanes: "
+              + n
+              + " expected, got "
+              + codesA.length
+              + " a codes and "
+              + codesB.length
+              + " b codes");
     }
     if ((scaleA & ~0xFF) != 0 || (scaleB & ~0xFF) != 0) {
-      throw new IllegalArgumentException("E8M0 scale codes are 0..255, got " + scaleA + " and " + scaleB);
+      throw new IllegalArgumentException(
+          "E8M0 scale codes are 0..255, got " + scaleA + " and " + scaleB);
     }
     if (clear) {
       reset();
@@ -140,8 +151,8 @@ public final class MxDotModel {
    */
   public BigInteger accumulator() {
     if (fp != null) {
-      throw new IllegalStateException("accumulator() is the exact register's value; this core has "
-          + spec.accumulator().tag());
+      throw new IllegalStateException(
+          "accumulator() is the exact register's value; this core has " + spec.accumulator().tag());
     }
     return acc.testBit(width - 1) ? acc.subtract(BigInteger.ONE.shiftLeft(width)) : acc;
   }
@@ -150,7 +161,10 @@ public final class MxDotModel {
     return nan;
   }
 
-  /** True when a valid cycle's combined scale was outside the core's scale range since the last clear. */
+  /**
+   * True when a valid cycle's combined scale was outside the core's scale range since the last
+   * clear.
+   */
   public boolean rangeFlag() {
     return range;
   }
@@ -164,8 +178,8 @@ public final class MxDotModel {
   }
 
   /**
-   * NaN if the NaN or the range flag is set or infinities of both signs met (flags or a float register that
-   * overflowed); +-inf if one sign did; else the register's value.
+   * NaN if the NaN or the range flag is set or infinities of both signs met (flags or a float
+   * register that overflowed); +-inf if one sign did; else the register's value.
    */
   public Value result() {
     Value v = fp != null ? fp.value() : Value.finite(accumulator(), spec.lsbExponent());

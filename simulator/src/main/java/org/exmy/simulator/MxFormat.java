@@ -30,8 +30,8 @@ import java.util.Map;
  *       largest normal ({@code floor(log2(max finite))}; 0 for INTn), clamped to -127..127;
  *   <li>element i is {@code encode(x_i / 2^X)} round to nearest even, saturating to +-max finite
  *       (the element format's own encoder; for INTn {@code x_i / 2^X * 2^(n-2)} rounded to nearest
- *       even and clamped to {@code +-(2^(n-1)-1)}: the spec clamps to the largest normal, 127/64 for
- *       MXINT8, so the code -128 (-2, which decodes) is never produced by quantization).
+ *       even and clamped to {@code +-(2^(n-1)-1)}: the spec clamps to the largest normal, 127/64
+ *       for MXINT8, so the code -128 (-2, which decodes) is never produced by quantization).
  * </ol>
  */
 public record MxFormat(String name, NumberFormat element, int blockSize) {
@@ -79,7 +79,10 @@ public record MxFormat(String name, NumberFormat element, int blockSize) {
   public static MxFormat parse(String name) {
     if (!isMx(name)) {
       throw new FormatException(
-          "not an MX format '" + name + "': use " + String.join(", ", NAMES)
+          "not an MX format '"
+              + name
+              + "': use "
+              + String.join(", ", NAMES)
               + " or an ExMy / INTn name with :block=K");
     }
     String s = name.trim();
@@ -94,7 +97,8 @@ public record MxFormat(String name, NumberFormat element, int blockSize) {
       try {
         block = Integer.parseInt(val);
       } catch (NumberFormatException e) {
-        throw new FormatException("MX format '" + s + "': block must be an integer, got '" + val + "'");
+        throw new FormatException(
+            "MX format '" + s + "': block must be an integer, got '" + val + "'");
       }
       base = lower.substring(0, at) + (end < 0 ? "" : rest.substring(end));
       if (base.contains(":block=")) {
@@ -125,7 +129,10 @@ public record MxFormat(String name, NumberFormat element, int blockSize) {
     }
     // the six MX names drop the default block; an ExMy / INTn element always names its block
     boolean named = NAMED.containsKey(head);
-    return new MxFormat(named && block == DEFAULT_BLOCK ? canonical : canonical + ":block=" + block, element, block);
+    return new MxFormat(
+        named && block == DEFAULT_BLOCK ? canonical : canonical + ":block=" + block,
+        element,
+        block);
   }
 
   /**

@@ -9,7 +9,10 @@ import java.math.BigDecimal;
  */
 public sealed interface NumberFormat permits FloatFormat, IntFormat {
 
-  /** Canonical name, e.g. "E4M3", "float8_e4m3fn", "INT8", "UINT4"; accepted by {@link Formats#parse}. */
+  /**
+   * Canonical name, e.g. "E4M3", "float8_e4m3fn", "INT8", "UINT4"; accepted by {@link
+   * Formats#parse}.
+   */
   String name();
 
   /** Total code width in bits. */
@@ -27,7 +30,9 @@ public sealed interface NumberFormat permits FloatFormat, IntFormat {
    */
   Value decode(int code);
 
-  /** Exact round-to-nearest-even of {@code x} into this format, overflow handled by {@code policy}. */
+  /**
+   * Exact round-to-nearest-even of {@code x} into this format, overflow handled by {@code policy}.
+   */
   int encode(BigDecimal x, Overflow policy);
 
   /**

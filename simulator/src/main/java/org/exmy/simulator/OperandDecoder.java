@@ -8,11 +8,13 @@ package org.exmy.simulator;
  * (hidden * 2^M + mantissa)} and {@code shift = max(expField, 1) - 1}; for an integer {@code sig}
  * is the value and {@code shift = 0}. Zeros, flushed subnormals, NaN and inf have {@code sig = 0}.
  *
- * <p>Model twin of {@code org.exmy.mac.OperandDecoderUnit} (proof: OperandDecoderUnitTest, mac-library).
+ * <p>Model twin of {@code org.exmy.mac.OperandDecoderUnit} (proof: OperandDecoderUnitTest,
+ * mac-library).
  */
 public final class OperandDecoder {
   /** Operand classes. */
   public static final byte FINITE = 0;
+
   public static final byte NAN = 1;
   public static final byte POS_INF = 2;
   public static final byte NEG_INF = 3;

@@ -10,16 +10,17 @@ import java.util.Locale;
  * to cycle {@code t - latency + 1}. The model ignores it (a property the tests check).
  *
  * @param decode a register after the operand decoders
- * @param multiply a register after the significand multiply, before the product is shifted into
- *     the accumulator's units
+ * @param multiply a register after the significand multiply, before the product is shifted into the
+ *     accumulator's units
  * @param product a register after each lane's shifted product (the accumulator's addend)
  * @param treeEvery in a dot-product core, a register after every {@code treeEvery} levels of the
  *     adder tree (the last level included); 0 for none
- * @param chunkBits split the accumulator into chunks of this many bits whose carries are
- *     registered between chunks (the loop then has a {@code chunkBits}-bit carry chain), and add
- *     the pending carries in one more cycle; 0 for a whole accumulator
+ * @param chunkBits split the accumulator into chunks of this many bits whose carries are registered
+ *     between chunks (the loop then has a {@code chunkBits}-bit carry chain), and add the pending
+ *     carries in one more cycle; 0 for a whole accumulator
  */
-public record Pipeline(boolean decode, boolean multiply, boolean product, int treeEvery, int chunkBits) {
+public record Pipeline(
+    boolean decode, boolean multiply, boolean product, int treeEvery, int chunkBits) {
   /** The flat core: one cycle, the register is the accumulator. */
   public static final Pipeline NONE = new Pipeline(false, false, false, 0, 0);
 
@@ -28,7 +29,8 @@ public record Pipeline(boolean decode, boolean multiply, boolean product, int tr
       throw new FormatException("tree register spacing must be 0..16 levels, got " + treeEvery);
     }
     if (chunkBits != 0 && (chunkBits < 2 || chunkBits > 64)) {
-      throw new FormatException("accumulator chunks must be 2..64 bits (or 0 for none), got " + chunkBits);
+      throw new FormatException(
+          "accumulator chunks must be 2..64 bits (or 0 for none), got " + chunkBits);
     }
   }
 
@@ -43,7 +45,9 @@ public record Pipeline(boolean decode, boolean multiply, boolean product, int tr
     return treeEvery == 0 || levels == 0 ? 0 : (levels + treeEvery - 1) / treeEvery;
   }
 
-  /** True when an accumulator of {@code width} bits is split (a chunk narrower than the register). */
+  /**
+   * True when an accumulator of {@code width} bits is split (a chunk narrower than the register).
+   */
   public boolean chunks(int width) {
     return chunkBits > 0 && chunkBits < width;
   }
@@ -53,7 +57,11 @@ public record Pipeline(boolean decode, boolean multiply, boolean product, int tr
    * lanes and a {@code width}-bit accumulator.
    */
   public int latency(int lanes, int width) {
-    return 1 + (decode ? 1 : 0) + (multiply ? 1 : 0) + (product ? 1 : 0) + treeRegisters(lanes)
+    return 1
+        + (decode ? 1 : 0)
+        + (multiply ? 1 : 0)
+        + (product ? 1 : 0)
+        + treeRegisters(lanes)
         + (chunks(width) ? 1 : 0);
   }
 
@@ -78,7 +86,10 @@ public record Pipeline(boolean decode, boolean multiply, boolean product, int tr
     return String.join("_", parts);
   }
 
-  /** Human-readable: {@code none} or {@code decode,product,tree=2,chunk=16}, as {@link #parse} reads it. */
+  /**
+   * Human-readable: {@code none} or {@code decode,product,tree=2,chunk=16}, as {@link #parse} reads
+   * it.
+   */
   @Override
   public String toString() {
     if (isFlat()) {
@@ -135,8 +146,10 @@ public record Pipeline(boolean decode, boolean multiply, boolean product, int tr
       } else if (p.matches("chunk=\\d{1,2}")) {
         chunk = Integer.parseInt(p.substring(6));
       } else {
-        throw new FormatException("unknown pipeline stage '" + p
-            + "': use a number of stages, none, or a list of decode, multiply, product, tree=K, chunk=B");
+        throw new FormatException(
+            "unknown pipeline stage '"
+                + p
+                + "': use a number of stages, none, or a list of decode, multiply, product, tree=K, chunk=B");
       }
     }
     return new Pipeline(decode, multiply, product, tree, chunk);

@@ -7,13 +7,13 @@ import java.math.BigInteger;
  * into a format ({@link FloatFormat#encode}, {@link IntFormat#encode}, hence the quantizer), the
  * rounding accumulators ({@link Accumulator}) and the quantized inference all round through here.
  *
- * <p>A floating-point {@link Grid} with {@code M} mantissa bits and smallest normal exponent
- * {@code emin} holds, for every exponent {@code k >= emin}, the multiples of {@code 2^(k-M)} in
- * {@code [2^k, 2^(k+1))}, and (with subnormals) the multiples of {@code 2^(emin-M)} below
- * {@code 2^emin}. It has no upper bound: a value is rounded as if the exponent range were unbounded
- * above, and the caller decides what an overflow of its format's largest value means (saturate,
- * inf, NaN). Without subnormals the grid below {@code 2^emin} is {@code {0, 2^emin}}, and the tie
- * {@code 2^(emin-1)} goes to 0 (the even multiple of {@code 2^emin}).
+ * <p>A floating-point {@link Grid} with {@code M} mantissa bits and smallest normal exponent {@code
+ * emin} holds, for every exponent {@code k >= emin}, the multiples of {@code 2^(k-M)} in {@code
+ * [2^k, 2^(k+1))}, and (with subnormals) the multiples of {@code 2^(emin-M)} below {@code 2^emin}.
+ * It has no upper bound: a value is rounded as if the exponent range were unbounded above, and the
+ * caller decides what an overflow of its format's largest value means (saturate, inf, NaN). Without
+ * subnormals the grid below {@code 2^emin} is {@code {0, 2^emin}}, and the tie {@code 2^(emin-1)}
+ * goes to 0 (the even multiple of {@code 2^emin}).
  *
  * <p>Two entry points compute the same function: {@link #round(BigInteger, BigInteger, int, Grid)}
  * on exact rationals (decimal input), and {@link #round(double, Grid)} on doubles, which is exact
@@ -28,7 +28,8 @@ public final class Rounding {
    *
    * @param mantissaBits fraction bits M (precision M+1), 0..52
    * @param emin exponent of the smallest normal value {@code 2^emin}
-   * @param subnormals whether the multiples of {@code 2^(emin-M)} below {@code 2^emin} are on the grid
+   * @param subnormals whether the multiples of {@code 2^(emin-M)} below {@code 2^emin} are on the
+   *     grid
    */
   public record Grid(int mantissaBits, int emin, boolean subnormals) {
     public Grid {
@@ -43,8 +44,8 @@ public final class Rounding {
     }
 
     /**
-     * True when every grid point up to {@code 2^1023} is a normal double, so {@link
-     * #round(double, Grid)} is exact.
+     * True when every grid point up to {@code 2^1023} is a normal double, so {@link #round(double,
+     * Grid)} is exact.
      */
     public boolean fitsDouble() {
       return emin >= -1022 && emin <= 1023;
@@ -52,8 +53,8 @@ public final class Rounding {
   }
 
   /**
-   * Round to nearest even of {@code x} onto {@code g}; the sign is kept (a value that rounds to zero
-   * gives a zero of its sign); NaN and infinities are returned unchanged.
+   * Round to nearest even of {@code x} onto {@code g}; the sign is kept (a value that rounds to
+   * zero gives a zero of its sign); NaN and infinities are returned unchanged.
    *
    * @throws IllegalArgumentException if the grid does not {@link Grid#fitsDouble() fit a double}
    */

@@ -2,7 +2,10 @@ package org.exmy.simulator;
 
 /** Which codes of a {@link FloatFormat} are reserved for infinities / NaN. */
 public enum Specials {
-  /** IEEE 754 style: exponent all ones is &plusmn;inf (mantissa 0) or NaN (mantissa != 0); &plusmn;0. */
+  /**
+   * IEEE 754 style: exponent all ones is &plusmn;inf (mantissa 0) or NaN (mantissa != 0);
+   * &plusmn;0.
+   */
   IEEE,
   /**
    * "Finite, NaN": no infinities; NaN is exponent all ones AND mantissa all ones, for both signs

@@ -142,7 +142,9 @@ public final class Value {
 
   /** True if the sign is negative: {@code -inf}, {@code -0} or a negative finite value. */
   boolean signBitSet() {
-    return kind == Kind.NEG_INF || negativeZero || (kind == Kind.FINITE && significand.signum() < 0);
+    return kind == Kind.NEG_INF
+        || negativeZero
+        || (kind == Kind.FINITE && significand.signum() < 0);
   }
 
   /**
@@ -180,7 +182,9 @@ public final class Value {
     return new BigDecimal(significand.multiply(BigInteger.valueOf(5).pow(k)), k);
   }
 
-  /** Nearest double (exact for every value of an 8-bit format and for typical products and sums). */
+  /**
+   * Nearest double (exact for every value of an 8-bit format and for typical products and sums).
+   */
   public double toDouble() {
     switch (kind) {
       case NAN:

@@ -13,8 +13,8 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * The narrowed fixed-point and the rounding floating-point accumulators against a BigDecimal
- * running state: every cycle's products are decoded and multiplied in BigDecimal, rounded or
- * summed there, and compared with the model.
+ * running state: every cycle's products are decoded and multiplied in BigDecimal, rounded or summed
+ * there, and compared with the model.
  */
 class AccumulatorProperties {
 
@@ -34,7 +34,10 @@ class AccumulatorProperties {
     for (int i = 0; i < ca.length; i++) {
       Value va = a.decode(ca[i]);
       Value vb = b.decode(cb[i]);
-      p[i] = va.isFinite() && vb.isFinite() ? va.toBigDecimal().multiply(vb.toBigDecimal()) : BigDecimal.ZERO;
+      p[i] =
+          va.isFinite() && vb.isFinite()
+              ? va.toBigDecimal().multiply(vb.toBigDecimal())
+              : BigDecimal.ZERO;
     }
     return p;
   }
@@ -70,8 +73,11 @@ class AccumulatorProperties {
       m.step(clear, true, ca, cb);
       BigInteger sum = BigInteger.ZERO;
       for (BigDecimal p : products(a, b, ca, cb)) {
-        sum = sum.add(p.divide(unit).setScale(0, nearestEven ? RoundingMode.HALF_EVEN : RoundingMode.FLOOR)
-            .toBigIntegerExact());
+        sum =
+            sum.add(
+                p.divide(unit)
+                    .setScale(0, nearestEven ? RoundingMode.HALF_EVEN : RoundingMode.FLOOR)
+                    .toBigIntegerExact());
       }
       acc = (clear ? BigInteger.ZERO : acc).add(sum);
       if (saturate) {
@@ -79,9 +85,15 @@ class AccumulatorProperties {
       } else {
         acc = acc.subtract(min).mod(BigInteger.ONE.shiftLeft(width)).add(min);
       }
-      assertEquals(acc.and(BigInteger.ONE.shiftLeft(width).subtract(BigInteger.ONE)), m.accumulatorBits(),
+      assertEquals(
+          acc.and(BigInteger.ONE.shiftLeft(width).subtract(BigInteger.ONE)),
+          m.accumulatorBits(),
           spec.label() + " cycle " + cycle);
-      assertEquals(0, new BigDecimal(acc).multiply(unit).compareTo(m.accumulatorModel().value().toBigDecimal()));
+      assertEquals(
+          0,
+          new BigDecimal(acc)
+              .multiply(unit)
+              .compareTo(m.accumulatorModel().value().toBigDecimal()));
     }
   }
 
@@ -93,8 +105,10 @@ class AccumulatorProperties {
   @Example
   void twoProductsNear2To62SaturateUpward() {
     NumberFormat e5m2 = Formats.parse("E5M2");
-    CoreSpec spec = CoreSpec.mac(e5m2, e5m2).withLanes(2)
-        .withAccumulator(new AccumulatorKind.Fixed(-28, 62, true, true));
+    CoreSpec spec =
+        CoreSpec.mac(e5m2, e5m2)
+            .withLanes(2)
+            .withAccumulator(new AccumulatorKind.Fixed(-28, 62, true, true));
     MacModel m = new MacModel(spec);
     long max = (1L << 61) - 1;
     for (int cycle = 0; cycle < 3; cycle++) {
@@ -103,7 +117,8 @@ class AccumulatorProperties {
     }
     for (int cycle = 0; cycle < 3; cycle++) {
       m.step(false, true, new int[] {0xff, 0xff}, new int[] {0x7f, 0x7f}); // -max * max, twice
-      assertEquals(BigInteger.ONE.shiftLeft(61), m.accumulatorBits(), "min = 100...0, cycle " + cycle);
+      assertEquals(
+          BigInteger.ONE.shiftLeft(61), m.accumulatorBits(), "min = 100...0, cycle " + cycle);
     }
   }
 
@@ -113,9 +128,15 @@ class AccumulatorProperties {
       @ForAll @IntRange(min = 1, max = 4) int lanes,
       @ForAll @IntRange(min = 0, max = 4) int kindIndex,
       @ForAll long seed) {
-    AccumulatorKind.Floating kind = new AccumulatorKind.Floating[] {
-      AccumulatorKind.Floating.FP32, AccumulatorKind.Floating.FP16, AccumulatorKind.Floating.BF16,
-      new AccumulatorKind.Floating(4, 5), new AccumulatorKind.Floating(6, 3)}[kindIndex];
+    AccumulatorKind.Floating kind =
+        new AccumulatorKind.Floating[] {
+              AccumulatorKind.Floating.FP32,
+              AccumulatorKind.Floating.FP16,
+              AccumulatorKind.Floating.BF16,
+              new AccumulatorKind.Floating(4, 5),
+              new AccumulatorKind.Floating(6, 3)
+            }
+            [kindIndex];
     NumberFormat a = Formats.parse(PAIRS[pair][0]);
     NumberFormat b = Formats.parse(PAIRS[pair][1]);
     CoreSpec spec = CoreSpec.mac(a, b).withLanes(lanes).withAccumulator(kind);
@@ -151,14 +172,19 @@ class AccumulatorProperties {
       }
       Value v = m.accumulatorModel().value();
       if (inf != 0) {
-        assertEquals(inf > 0 ? Value.Kind.POS_INF : Value.Kind.NEG_INF, v.kind(), spec.label() + " cycle " + cycle);
+        assertEquals(
+            inf > 0 ? Value.Kind.POS_INF : Value.Kind.NEG_INF,
+            v.kind(),
+            spec.label() + " cycle " + cycle);
       } else {
         assertEquals(0, acc.compareTo(v.toBigDecimal()), spec.label() + " cycle " + cycle);
       }
       // the register pattern, against Java's own float encodings where they exist
-      double d = m.accumulatorModel() instanceof FloatAccumulator fp ? fp.doubleValue() : Double.NaN;
+      double d =
+          m.accumulatorModel() instanceof FloatAccumulator fp ? fp.doubleValue() : Double.NaN;
       if (kind.equals(AccumulatorKind.Floating.FP32)) {
-        assertEquals(Integer.toUnsignedLong(Float.floatToRawIntBits((float) d)), m.accumulatorLow64());
+        assertEquals(
+            Integer.toUnsignedLong(Float.floatToRawIntBits((float) d)), m.accumulatorLow64());
       } else if (kind.equals(AccumulatorKind.Floating.BF16)) {
         assertEquals(Float.floatToRawIntBits((float) d) >>> 16, m.accumulatorLow64());
       }

@@ -20,8 +20,12 @@ class AccumulatorSpecTest {
       out.add(new NumberFormat[] {f, f});
     }
     String[][] mixed = {
-      {"float8_e4m3fn", "float8_e5m2"}, {"E2M1", "INT4"}, {"INT8", "E4M3"}, {"UINT8", "UINT4"},
-      {"float8_e4m3fnuz", "float8_e5m2fnuz"}, {"E4M3:subnormals=off", "E3M3:bias=-2"},
+      {"float8_e4m3fn", "float8_e5m2"},
+      {"E2M1", "INT4"},
+      {"INT8", "E4M3"},
+      {"UINT8", "UINT4"},
+      {"float8_e4m3fnuz", "float8_e5m2fnuz"},
+      {"E4M3:subnormals=off", "E3M3:bias=-2"},
       {"float8_e4m3b11fnuz", "UINT2"}
     };
     for (String[] m : mixed) {
@@ -60,14 +64,28 @@ class AccumulatorSpecTest {
 
   @Test
   void lsbExponents() {
-    assertEquals(-18, AccumulatorSpec.of(Formats.parse("E4M3"), Formats.parse("E4M3"), 1).lsbExponent());
-    assertEquals(-18, AccumulatorSpec.of(Formats.parse("float8_e4m3fn"), Formats.parse("float8_e4m3fn"), 1).lsbExponent());
-    assertEquals(-32, AccumulatorSpec.of(Formats.parse("float8_e5m2"), Formats.parse("float8_e5m2"), 1).lsbExponent());
-    assertEquals(-2, AccumulatorSpec.of(Formats.parse("E2M1"), Formats.parse("E2M1"), 1).lsbExponent());
-    assertEquals(0, AccumulatorSpec.of(Formats.parse("INT8"), Formats.parse("INT4"), 1).lsbExponent());
-    assertEquals(-9, AccumulatorSpec.of(Formats.parse("float8_e4m3fn"), Formats.parse("INT8"), 1).lsbExponent());
+    assertEquals(
+        -18, AccumulatorSpec.of(Formats.parse("E4M3"), Formats.parse("E4M3"), 1).lsbExponent());
+    assertEquals(
+        -18,
+        AccumulatorSpec.of(Formats.parse("float8_e4m3fn"), Formats.parse("float8_e4m3fn"), 1)
+            .lsbExponent());
+    assertEquals(
+        -32,
+        AccumulatorSpec.of(Formats.parse("float8_e5m2"), Formats.parse("float8_e5m2"), 1)
+            .lsbExponent());
+    assertEquals(
+        -2, AccumulatorSpec.of(Formats.parse("E2M1"), Formats.parse("E2M1"), 1).lsbExponent());
+    assertEquals(
+        0, AccumulatorSpec.of(Formats.parse("INT8"), Formats.parse("INT4"), 1).lsbExponent());
+    assertEquals(
+        -9,
+        AccumulatorSpec.of(Formats.parse("float8_e4m3fn"), Formats.parse("INT8"), 1).lsbExponent());
     // subnormals off uses the same lsb as subnormals on
-    assertEquals(-18, AccumulatorSpec.of(Formats.parse("E4M3:subnormals=off"), Formats.parse("E4M3"), 1).lsbExponent());
+    assertEquals(
+        -18,
+        AccumulatorSpec.of(Formats.parse("E4M3:subnormals=off"), Formats.parse("E4M3"), 1)
+            .lsbExponent());
   }
 
   @Test
@@ -82,18 +100,23 @@ class AccumulatorSpecTest {
     assertEquals(4, e2.guardBits());
     assertEquals(13, e2.width());
     // float8_e4m3fn: 448 = 448*2^9 units = 229376 (18 bits) -> product 36 bits
-    AccumulatorSpec fn = AccumulatorSpec.of(Formats.parse("float8_e4m3fn"), Formats.parse("float8_e4m3fn"), 32);
+    AccumulatorSpec fn =
+        AccumulatorSpec.of(Formats.parse("float8_e4m3fn"), Formats.parse("float8_e4m3fn"), 32);
     assertEquals(36, fn.productBits());
     assertEquals(36 + 5 + 1, fn.width());
     assertTrue(fn.hasSpecials());
     assertFalse(AccumulatorSpec.of(Formats.parse("E4M3"), Formats.parse("INT8"), 1).hasSpecials());
-    assertTrue(AccumulatorSpec.of(Formats.parse("INT8"), Formats.parse("float8_e4m3fnuz"), 1).hasSpecials());
+    assertTrue(
+        AccumulatorSpec.of(Formats.parse("INT8"), Formats.parse("float8_e4m3fnuz"), 1)
+            .hasSpecials());
   }
 
   @Test
   void guardBitsIsCeilLog2() {
     NumberFormat f = Formats.parse("INT4");
-    int[][] cases = {{1, 0}, {2, 1}, {3, 2}, {4, 2}, {5, 3}, {8, 3}, {9, 4}, {1024, 10}, {1025, 11}};
+    int[][] cases = {
+      {1, 0}, {2, 1}, {3, 2}, {4, 2}, {5, 3}, {8, 3}, {9, 4}, {1024, 10}, {1025, 11}
+    };
     for (int[] c : cases) {
       AccumulatorSpec s = AccumulatorSpec.of(f, f, c[0]);
       assertEquals(c[1], s.guardBits(), "terms " + c[0]);

@@ -24,8 +24,10 @@ class DecimalInputTest {
     for (String z : List.of("-0", "-0.0", "-.0", "-0.", "-0e5", "-000.000E-99999999999")) {
       assertTrue(DecimalInput.parse(z).isNegativeZero(), z);
       assertEquals(0x80, code(z, E4M3FN), z);
-      assertEquals(0x8, code(z, Formats.parse("E2M1")), z + ": plain minifloats have -0 (code 1000)");
-      assertEquals(0x00, code(z, Formats.parse("float8_e4m3fnuz")), z + ": fnuz has no -0 (0x80 is NaN)");
+      assertEquals(
+          0x8, code(z, Formats.parse("E2M1")), z + ": plain minifloats have -0 (code 1000)");
+      assertEquals(
+          0x00, code(z, Formats.parse("float8_e4m3fnuz")), z + ": fnuz has no -0 (0x80 is NaN)");
       assertEquals(0x00, code(z, Formats.parse("INT8")), z);
     }
     for (String z : List.of("0", "+0", "0.000", "0e-7")) assertEquals(0x00, code(z, E4M3FN), z);
@@ -48,8 +50,30 @@ class DecimalInputTest {
 
   @Test
   void onlyAsciiDecimalSyntax() {
-    for (String bad : List.of("\uff11", "1\uff10", "\u0661", "1_000", "0x10", "1,5", "e5", ".", "-", "+-1", "1e",
-        "1e+", "1.2.3", "--1", "1 2", "", "infinit", "nanx", "1d", "1f", "\u00bd", "Infinity\u0000")) {
+    for (String bad :
+        List.of(
+            "\uff11",
+            "1\uff10",
+            "\u0661",
+            "1_000",
+            "0x10",
+            "1,5",
+            "e5",
+            ".",
+            "-",
+            "+-1",
+            "1e",
+            "1e+",
+            "1.2.3",
+            "--1",
+            "1 2",
+            "",
+            "infinit",
+            "nanx",
+            "1d",
+            "1f",
+            "\u00bd",
+            "Infinity\u0000")) {
       assertThrows(NumberFormatException.class, () -> DecimalInput.parse(bad), bad);
     }
     assertEquals(new BigDecimal("0.5"), DecimalInput.parse(".5").magnitude());
@@ -58,7 +82,8 @@ class DecimalInputTest {
     assertEquals(DecimalInput.Kind.INFINITE, DecimalInput.parse("-Infinity").kind());
     assertTrue(DecimalInput.parse("-INF").negative());
     assertEquals(DecimalInput.Kind.NAN, DecimalInput.parse("NaN").kind());
-    NumberFormatException e = assertThrows(NumberFormatException.class, () -> DecimalInput.parse("\uff11"));
+    NumberFormatException e =
+        assertThrows(NumberFormatException.class, () -> DecimalInput.parse("\uff11"));
     assertEquals("'\uff11' is not a decimal number", e.getMessage());
   }
 
@@ -72,10 +97,14 @@ class DecimalInputTest {
     assertEquals(0x00, code("1e-99999999999", E4M3FN));
     assertEquals(0x00, code("0e99999999999", E4M3FN));
     assertEquals(0x7f, code("0.000001e99999999999", E4M3FN));
-    assertEquals(0x7f, Formats.parse("INT8").encode(DecimalInput.parse("1e99999999999").magnitude(), NONSAT));
+    assertEquals(
+        0x7f,
+        Formats.parse("INT8").encode(DecimalInput.parse("1e99999999999").magnitude(), NONSAT));
     // leading zeros do not make an exponent large: 1e000000000000000000000002 is 100
-    assertEquals(new BigDecimal("1E+2"), DecimalInput.parse("1e000000000000000000000002").magnitude());
-    assertEquals(E4M3FN.encode(new BigDecimal("100"), NONSAT), code("1e000000000000000000000002", E4M3FN));
+    assertEquals(
+        new BigDecimal("1E+2"), DecimalInput.parse("1e000000000000000000000002").magnitude());
+    assertEquals(
+        E4M3FN.encode(new BigDecimal("100"), NONSAT), code("1e000000000000000000000002", E4M3FN));
   }
 
   @Test
@@ -86,7 +115,9 @@ class DecimalInputTest {
     // exactly half the smallest subnormal: a tie, to even (0); a hair above: the subnormal
     assertEquals(0.0, DecimalInput.nearestDouble(halfMinSubnormal));
     assertEquals(Double.MIN_VALUE, DecimalInput.nearestDouble(halfMinSubnormal.add(tiny)));
-    assertEquals(2 * Double.MIN_VALUE, DecimalInput.nearestDouble(halfMinSubnormal.multiply(BigDecimal.valueOf(3))),
+    assertEquals(
+        2 * Double.MIN_VALUE,
+        DecimalInput.nearestDouble(halfMinSubnormal.multiply(BigDecimal.valueOf(3))),
         "1.5 units of the smallest subnormal: a tie between 1 and 2 units, to the even one, 2");
     // MAX_VALUE = (2^53 - 1) 2^971; the midpoint to 2^1024 is a tie and goes up (MAX is odd)
     BigDecimal max = new BigDecimal(Double.MAX_VALUE);
@@ -95,12 +126,15 @@ class DecimalInputTest {
     assertEquals(Double.MAX_VALUE, DecimalInput.nearestDouble(mid.subtract(tiny)));
     assertEquals(Double.POSITIVE_INFINITY, DecimalInput.parse("1e99999").toDouble());
     assertEquals(-0.0, DecimalInput.parse("-1e-99999").toDouble());
-    assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(DecimalInput.parse("-0").toDouble()));
+    assertEquals(
+        Double.doubleToRawLongBits(-0.0),
+        Double.doubleToRawLongBits(DecimalInput.parse("-0").toDouble()));
   }
 
   @Test
   void nearestDoubleAgreesWithTheJdkOnRandomDecimals() {
-    // The JDK's parser as a second opinion on 20,000 random decimals of 1..25 digits, wide exponents.
+    // The JDK's parser as a second opinion on 20,000 random decimals of 1..25 digits, wide
+    // exponents.
     SplittableRandom r = new SplittableRandom(11);
     for (int i = 0; i < 20_000; i++) {
       StringBuilder digits = new StringBuilder();

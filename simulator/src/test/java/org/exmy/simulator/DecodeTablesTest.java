@@ -25,9 +25,18 @@ class DecodeTablesTest {
     }
     for (String n :
         List.of(
-            "float8_e5m2fnuz", "float8_e3m4", "float8_e4m3", "float8_e4m3b11fnuz",
-            "E4M3:subnormals=off", "E3M2:bias=5:specials=fn", "E2M2:specials=fnuz:subnormals=off",
-            "E5M2:specials=ieee:subnormals=off", "E1M2", "E3M3:bias=-2", "E2M0", "E7M0",
+            "float8_e5m2fnuz",
+            "float8_e3m4",
+            "float8_e4m3",
+            "float8_e4m3b11fnuz",
+            "E4M3:subnormals=off",
+            "E3M2:bias=5:specials=fn",
+            "E2M2:specials=fnuz:subnormals=off",
+            "E5M2:specials=ieee:subnormals=off",
+            "E1M2",
+            "E3M3:bias=-2",
+            "E2M0",
+            "E7M0",
             "E1M6:specials=fn")) {
       out.add((FloatFormat) Formats.parse(n));
     }
@@ -89,7 +98,8 @@ class DecodeTablesTest {
     assertTrue(Ref.eq(max, f.decode(f.maxFiniteCode()).toBigDecimal()), f.name());
     assertTrue(Ref.eq(minPos, f.minPositive().toBigDecimal()), f.name());
     // sign-symmetric: the negated max is the most negative value
-    assertTrue(Ref.eq(max.negate(), f.decode(f.maxFiniteCode() | (1 << (f.bits() - 1))).toBigDecimal()));
+    assertTrue(
+        Ref.eq(max.negate(), f.decode(f.maxFiniteCode() | (1 << (f.bits() - 1))).toBigDecimal()));
   }
 
   private static FloatFormat ff(String n) {

@@ -25,9 +25,16 @@ class EncodeProperties {
     }
     for (String n :
         List.of(
-            "float8_e5m2fnuz", "float8_e3m4", "float8_e4m3", "float8_e4m3b11fnuz",
-            "E4M3:subnormals=off", "E3M2:bias=5:specials=fn", "E2M2:specials=fnuz:subnormals=off",
-            "E5M2:specials=ieee:subnormals=off", "E1M2", "E3M3:bias=-2")) {
+            "float8_e5m2fnuz",
+            "float8_e3m4",
+            "float8_e4m3",
+            "float8_e4m3b11fnuz",
+            "E4M3:subnormals=off",
+            "E3M2:bias=5:specials=fn",
+            "E2M2:specials=fnuz:subnormals=off",
+            "E5M2:specials=ieee:subnormals=off",
+            "E1M2",
+            "E3M3:bias=-2")) {
       FORMATS.add((FloatFormat) Formats.parse(n));
     }
   }

@@ -20,8 +20,16 @@ class EncodeTest {
   static List<NumberFormat> roundTripFormats() {
     List<NumberFormat> out = new ArrayList<>(Formats.catalogue());
     for (String n :
-        List.of("float8_e5m2fnuz", "float8_e3m4", "float8_e4m3", "float8_e4m3b11fnuz", "UINT8",
-            "UINT2", "INT2", "E3M3:bias=-2", "E2M2:specials=fnuz")) {
+        List.of(
+            "float8_e5m2fnuz",
+            "float8_e3m4",
+            "float8_e4m3",
+            "float8_e4m3b11fnuz",
+            "UINT8",
+            "UINT2",
+            "INT2",
+            "E3M3:bias=-2",
+            "E2M2:specials=fnuz")) {
       out.add(Formats.parse(n));
     }
     return out;
@@ -203,9 +211,12 @@ class EncodeTest {
     // E7M0 with bias -4096: max = 2^(126 + 4096) (exponent field 127 is the largest, M = 0).
     FloatFormat wide = ff("E7M0:bias=-4096");
     BigDecimal max = wide.decode(wide.maxFiniteCode()).toBigDecimal();
-    assertTrue(max.compareTo(BigDecimal.ONE.scaleByPowerOfTen(Decimals.FAR)) < 0, "max " + max.precision());
+    assertTrue(
+        max.compareTo(BigDecimal.ONE.scaleByPowerOfTen(Decimals.FAR)) < 0,
+        "max " + max.precision());
     assertEquals(wide.maxFiniteCode(), wide.encode(max, NONSAT));
-    assertEquals(wide.maxFiniteCode(), wide.encode(new BigDecimal("1e99999"), NONSAT), "saturates (NONE)");
+    assertEquals(
+        wide.maxFiniteCode(), wide.encode(new BigDecimal("1e99999"), NONSAT), "saturates (NONE)");
     // E7M0 with bias 4096: the smallest positive value 2^(1 - 4096) is above 10^-FAR.
     FloatFormat narrow = ff("E7M0:bias=4096");
     BigDecimal min = narrow.decode(0x01).toBigDecimal(); // exponent field 1, M = 0: 2^(1 - 4096)

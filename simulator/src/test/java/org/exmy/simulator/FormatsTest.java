@@ -54,7 +54,8 @@ class FormatsTest {
     assertEquals(f, Formats.parse("e4m3:SUBNORMALS=OFF:specials=fn:bias=8"));
     assertEquals("E4M3:subnormals=off", ff("E4M3:subnormals=off").name());
     assertEquals("E3M3:bias=-2", ff("e3m3:bias=-2").name());
-    assertEquals("E5M2:specials=ieee:subnormals=off", ff("E5M2:specials=ieee:subnormals=off").name());
+    assertEquals(
+        "E5M2:specials=ieee:subnormals=off", ff("E5M2:specials=ieee:subnormals=off").name());
     // parameters equal to an ml_dtypes type get the ml_dtypes name
     assertEquals("float8_e4m3fn", ff("E4M3:specials=fn").name());
     assertEquals("float8_e4m3fnuz", ff("E4M3:bias=8:specials=fnuz").name());
@@ -87,9 +88,24 @@ class FormatsTest {
     List<NumberFormat> cat = Formats.catalogue();
     assertEquals(
         List.of(
-            "E2M1", "E3M2", "E2M3", "E4M3", "E5M2", "E3M4", "float8_e4m3fn", "float8_e5m2",
-            "float8_e4m3fnuz", "float6_e2m3fn", "float6_e3m2fn", "float4_e2m1fn", "INT3", "INT4",
-            "INT5", "INT6", "INT7", "INT8"),
+            "E2M1",
+            "E3M2",
+            "E2M3",
+            "E4M3",
+            "E5M2",
+            "E3M4",
+            "float8_e4m3fn",
+            "float8_e5m2",
+            "float8_e4m3fnuz",
+            "float6_e2m3fn",
+            "float6_e3m2fn",
+            "float4_e2m1fn",
+            "INT3",
+            "INT4",
+            "INT5",
+            "INT6",
+            "INT7",
+            "INT8"),
         cat.stream().map(NumberFormat::name).toList());
     for (NumberFormat f : cat) {
       assertEquals(f, Formats.parse(f.name()));
@@ -115,7 +131,8 @@ class FormatsTest {
     assertTrue(error("float8_e4m3xx").contains("not a recognised format name"));
     assertTrue(error("").contains("empty format name"));
     assertTrue(error("E4M3:bias=x").contains("bias must be an integer, got 'x'"));
-    assertTrue(error("E4M3:specials=ocp").contains("specials must be ieee, fn, fnuz or none, got 'ocp'"));
+    assertTrue(
+        error("E4M3:specials=ocp").contains("specials must be ieee, fn, fnuz or none, got 'ocp'"));
     assertTrue(error("E4M3:subnormals=maybe").contains("subnormals must be on or off"));
     assertTrue(error("E4M3:color=red").contains("unknown option 'color'"));
     assertTrue(error("E4M3:bias=7:bias=8").contains("'bias' given twice"));

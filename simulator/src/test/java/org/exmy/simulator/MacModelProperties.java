@@ -124,7 +124,8 @@ class MacModelProperties {
   void laneStepEqualsSuccessiveSingleSteps(
       @ForAll @IntRange(min = 0, max = 6) int pair,
       @ForAll @IntRange(min = 1, max = 8) int lanes,
-      @ForAll @Size(min = 1, max = 12) List<@IntRange(min = 0, max = (1 << 30) - 1) Integer> cycles) {
+      @ForAll @Size(min = 1, max = 12)
+          List<@IntRange(min = 0, max = (1 << 30) - 1) Integer> cycles) {
     NumberFormat a = Formats.parse(PAIRS[pair][0]);
     NumberFormat b = Formats.parse(PAIRS[pair][1]);
     MacModel wide = new MacModel(CoreSpec.mac(a, b).withTerms(8 * 12).withLanes(lanes));
@@ -147,8 +148,8 @@ class MacModelProperties {
   /**
    * The pipeline and the DSP choice never change a result: the model of a core with any pipeline
    * (presets 1..4, or a random set of stages), multiplies for DSP blocks or not, and with any
-   * accumulator kind follows the same sums and flags as the flat LUT core's. Each pipelined core is proven against this model, so its io_acc stream is the flat
-   * core's, delayed by its latency.
+   * accumulator kind follows the same sums and flags as the flat LUT core's. Each pipelined core is
+   * proven against this model, so its io_acc stream is the flat core's, delayed by its latency.
    */
   @Property(tries = 200)
   void pipelineNeverChangesTheModel(
@@ -157,15 +158,27 @@ class MacModelProperties {
       @ForAll @IntRange(min = 0, max = 31) int stages,
       @ForAll @IntRange(min = 0, max = 2) int kind,
       @ForAll boolean dsp,
-      @ForAll @Size(min = 1, max = 30) List<@IntRange(min = 0, max = (1 << 30) - 1) Integer> cycles) {
+      @ForAll @Size(min = 1, max = 30)
+          List<@IntRange(min = 0, max = (1 << 30) - 1) Integer> cycles) {
     NumberFormat a = Formats.parse(PAIRS[pair][0]);
     NumberFormat b = Formats.parse(PAIRS[pair][1]);
-    AccumulatorChoice acc = List.of(AccumulatorChoice.EXACT, new AccumulatorChoice("fp16", null, null, null, true),
-        new AccumulatorChoice("fixed", -4, 20, null, true)).get(kind);
+    AccumulatorChoice acc =
+        List.of(
+                AccumulatorChoice.EXACT,
+                new AccumulatorChoice("fp16", null, null, null, true),
+                new AccumulatorChoice("fixed", -4, 20, null, true))
+            .get(kind);
     CoreSpec flat = acc.apply(CoreSpec.mac(a, b).withTerms(64).withLanes(lanes));
     boolean chunk = (stages & 16) != 0 && kind == 0;
-    Pipeline p = stages < 4 ? Pipeline.preset(stages + 1)
-        : new Pipeline((stages & 1) != 0, (stages & 2) != 0, (stages & 4) != 0, (stages >> 3) & 1, chunk ? 8 : 0);
+    Pipeline p =
+        stages < 4
+            ? Pipeline.preset(stages + 1)
+            : new Pipeline(
+                (stages & 1) != 0,
+                (stages & 2) != 0,
+                (stages & 4) != 0,
+                (stages >> 3) & 1,
+                chunk ? 8 : 0);
     if (kind != 0 && p.chunkBits() > 0) {
       p = new Pipeline(p.decode(), p.multiply(), p.product(), p.treeEvery(), 0);
     }

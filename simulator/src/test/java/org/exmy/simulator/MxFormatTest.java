@@ -26,8 +26,11 @@ class MxFormatTest {
   @Test
   void e8m0MatchesMlDtypesTable() throws Exception {
     int checked = 0;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(
-        MxFormatTest.class.getResourceAsStream("/mx/e8m0_ml_dtypes.csv"), StandardCharsets.US_ASCII))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(
+                MxFormatTest.class.getResourceAsStream("/mx/e8m0_ml_dtypes.csv"),
+                StandardCharsets.US_ASCII))) {
       for (String line; (line = r.readLine()) != null; ) {
         if (line.startsWith("#")) {
           continue;
@@ -41,7 +44,10 @@ class MxFormatTest {
             assertTrue(Double.isNaN(got) && E8M0.decode(code).isNaN(), "decode " + code);
           } else {
             assertEquals((double) want, got, "decode " + code);
-            assertEquals(0, new BigDecimal(want).compareTo(E8M0.decode(code).toBigDecimal()), "decode " + code);
+            assertEquals(
+                0,
+                new BigDecimal(want).compareTo(E8M0.decode(code).toBigDecimal()),
+                "decode " + code);
           }
         } else {
           float x = Float.intBitsToFloat((int) Long.parseLong(p[0], 16));
@@ -81,10 +87,20 @@ class MxFormatTest {
     assertEquals(15, MxFormat.parse("MXFP8_E5M2").emax());
     assertEquals(4, MxFormat.parse("MXFP6_E3M2").emax());
     assertEquals(2, MxFormat.parse("MXFP6_E2M3").emax());
-    for (String bad : List.of("E4M3:block=3", "E4M3:block=2048", "E4M3:block=1", "E4M3:block=x",
-        "UINT8:block=32", "MXFP4_E2M1:bias=3", "E9M9:block=32", "E4M3:block=8:block=8")) {
+    for (String bad :
+        List.of(
+            "E4M3:block=3",
+            "E4M3:block=2048",
+            "E4M3:block=1",
+            "E4M3:block=x",
+            "UINT8:block=32",
+            "MXFP4_E2M1:bias=3",
+            "E9M9:block=32",
+            "E4M3:block=8:block=8")) {
       FormatException ex = assertThrows(FormatException.class, () -> MxFormat.parse(bad), bad);
-      assertTrue(ex.getMessage().contains(bad.trim()) || ex.getMessage().contains("block"), ex.getMessage());
+      assertTrue(
+          ex.getMessage().contains(bad.trim()) || ex.getMessage().contains("block"),
+          ex.getMessage());
     }
     assertTrue(!MxFormat.isMx("E4M3") && MxFormat.isMx("mxint8") && MxFormat.isMx("INT4:block=8"));
   }
@@ -98,7 +114,10 @@ class MxFormatTest {
       List<BigDecimal[]> out = new ArrayList<>();
       if (int8) {
         for (int c = -128; c < 128; c++) {
-          out.add(new BigDecimal[] {new BigDecimal(c).divide(BigDecimal.valueOf(64)), BigDecimal.valueOf(c & 0xff)});
+          out.add(
+              new BigDecimal[] {
+                new BigDecimal(c).divide(BigDecimal.valueOf(64)), BigDecimal.valueOf(c & 0xff)
+              });
         }
         return out;
       }
@@ -114,23 +133,31 @@ class MxFormatTest {
           continue; // inf / NaN
         }
         BigDecimal frac = new BigDecimal(mf).divide(new BigDecimal(1 << m));
-        BigDecimal mag = ef == 0 ? pow2(1 - bias).multiply(frac) : pow2(ef - bias).multiply(BigDecimal.ONE.add(frac));
+        BigDecimal mag =
+            ef == 0
+                ? pow2(1 - bias).multiply(frac)
+                : pow2(ef - bias).multiply(BigDecimal.ONE.add(frac));
         out.add(new BigDecimal[] {s == 1 ? mag.negate() : mag, BigDecimal.valueOf(code)});
       }
       return out;
     }
   }
 
-  static final List<Spec> SPECS = List.of(
-      new Spec("MXFP8_E4M3", 4, 3, 7, 8, false), new Spec("MXFP8_E5M2", 5, 2, 15, 15, false),
-      new Spec("MXFP6_E3M2", 3, 2, 3, 4, false), new Spec("MXFP6_E2M3", 2, 3, 1, 2, false),
-      new Spec("MXFP4_E2M1", 2, 1, 1, 2, false), new Spec("MXINT8", 0, 0, 0, 0, true));
+  static final List<Spec> SPECS =
+      List.of(
+          new Spec("MXFP8_E4M3", 4, 3, 7, 8, false), new Spec("MXFP8_E5M2", 5, 2, 15, 15, false),
+          new Spec("MXFP6_E3M2", 3, 2, 3, 4, false), new Spec("MXFP6_E2M3", 2, 3, 1, 2, false),
+          new Spec("MXFP4_E2M1", 2, 1, 1, 2, false), new Spec("MXINT8", 0, 0, 0, 0, true));
 
   static BigDecimal pow2(int k) {
-    return k >= 0 ? new BigDecimal(BigInteger.ONE.shiftLeft(k)) : BigDecimal.ONE.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-k)));
+    return k >= 0
+        ? new BigDecimal(BigInteger.ONE.shiftLeft(k))
+        : BigDecimal.ONE.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-k)));
   }
 
-  /** The spec's result for one block: the scale exponent (or null for NaN) and the element values. */
+  /**
+   * The spec's result for one block: the scale exponent (or null for NaN) and the element values.
+   */
   static Object[] oracle(Spec sp, double[] x) {
     BigDecimal amax = BigDecimal.ZERO;
     for (double v : x) {
@@ -196,7 +223,10 @@ class MxFormatTest {
     for (int i = 0; i < x.length; i++) {
       double got = f.value(b.scaleCode(), b.codes()[i]);
       BigDecimal wantV = w[i].multiply(pow2((Integer) want[0]));
-      assertEquals(0, wantV.compareTo(new BigDecimal(got)), where + " element " + i + ": " + wantV + " vs " + got);
+      assertEquals(
+          0,
+          wantV.compareTo(new BigDecimal(got)),
+          where + " element " + i + ": " + wantV + " vs " + got);
     }
   }
 
@@ -206,22 +236,29 @@ class MxFormatTest {
       MxFormat f = MxFormat.parse(sp.mx());
       double nan = Double.NaN;
       double inf = Double.POSITIVE_INFINITY;
-      List<double[]> cases = List.of(
-          new double[] {0, 0, -0.0, 0},
-          new double[] {1, nan, 2},
-          new double[] {1, -inf, 2},
-          new double[] {inf},
-          new double[] {1, 2, 4, 8},
-          new double[] {448, -448, 1, 0.001},
-          new double[] {511, 480, 464, 449, 1}, // E4M3: 2^8 * 1.99 clamps to 448
-          new double[] {57344, 61440, 65535, -65535}, // E5M2 saturation
-          new double[] {7.5, 7.75, 6, 3.25, -3.75}, // E2M3 ties and clamp
-          new double[] {6, 5, 2.5, 1.25, 0.75, 0.25, -5}, // E2M1 ties (5 -> 4, 2.5 -> 2, 0.25 -> 0)
-          new double[] {1.9921875, 1.0078125, -1.0078125, 0.0234375, -2.0}, // INT8 ties (1/128 steps)
-          new double[] {Math.scalb(1.0, -140), Math.scalb(1.5, -149), -Math.scalb(1.0, -133)}, // X clamps at -127
-          new double[] {Math.scalb(1.0, 200), 3, -Math.scalb(1.5, 199)}, // X clamps at 127
-          new double[] {Math.scalb(1.0, -127), Math.scalb(1.0, -128)},
-          new double[] {-0.3, 0.1, 1e-30, 12345.678});
+      List<double[]> cases =
+          List.of(
+              new double[] {0, 0, -0.0, 0},
+              new double[] {1, nan, 2},
+              new double[] {1, -inf, 2},
+              new double[] {inf},
+              new double[] {1, 2, 4, 8},
+              new double[] {448, -448, 1, 0.001},
+              new double[] {511, 480, 464, 449, 1}, // E4M3: 2^8 * 1.99 clamps to 448
+              new double[] {57344, 61440, 65535, -65535}, // E5M2 saturation
+              new double[] {7.5, 7.75, 6, 3.25, -3.75}, // E2M3 ties and clamp
+              new double[] {
+                6, 5, 2.5, 1.25, 0.75, 0.25, -5
+              }, // E2M1 ties (5 -> 4, 2.5 -> 2, 0.25 -> 0)
+              new double[] {
+                1.9921875, 1.0078125, -1.0078125, 0.0234375, -2.0
+              }, // INT8 ties (1/128 steps)
+              new double[] {
+                Math.scalb(1.0, -140), Math.scalb(1.5, -149), -Math.scalb(1.0, -133)
+              }, // X clamps at -127
+              new double[] {Math.scalb(1.0, 200), 3, -Math.scalb(1.5, 199)}, // X clamps at 127
+              new double[] {Math.scalb(1.0, -127), Math.scalb(1.0, -128)},
+              new double[] {-0.3, 0.1, 1e-30, 12345.678});
       for (double[] x : cases) {
         check(sp, f, x);
       }
@@ -238,9 +275,12 @@ class MxFormatTest {
         double[] x = new double[len];
         int base = rnd.nextInt(-40, 40);
         for (int i = 0; i < len; i++) {
-          double v = rnd.nextInt(4) == 0
-              ? Math.scalb((double) (rnd.nextInt(1, 1 << 8)), base - 8 + rnd.nextInt(-12, 4)) // on-grid, ties
-              : (float) (rnd.nextDouble(-1, 1) * Math.scalb(1.0, base + rnd.nextInt(-20, 2)));
+          double v =
+              rnd.nextInt(4) == 0
+                  ? Math.scalb(
+                      (double) (rnd.nextInt(1, 1 << 8)),
+                      base - 8 + rnd.nextInt(-12, 4)) // on-grid, ties
+                  : (float) (rnd.nextDouble(-1, 1) * Math.scalb(1.0, base + rnd.nextInt(-20, 2)));
           x[i] = rnd.nextInt(10) == 0 ? 0 : v;
         }
         check(sp, f, x);

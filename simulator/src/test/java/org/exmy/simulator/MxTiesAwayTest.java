@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** MX element rounding with ties away from zero (microxcaling's default) against hand-derived values. */
+/**
+ * MX element rounding with ties away from zero (microxcaling's default) against hand-derived
+ * values.
+ */
 class MxTiesAwayTest {
   private static double[] values(MxFormat f, MxFormat.Block b) {
     double[] v = new double[b.codes().length];
@@ -22,7 +25,8 @@ class MxTiesAwayTest {
     MxFormat f = MxFormat.parse("MXFP4_E2M1");
     // amax 6: X = floor(log2 6) - 2 = 0; E2M1 values 0, 0.5, 1, 1.5, 2, 3, 4, 6
     double[] x = {6, 0.25, 0.75, 1.25, 2.5, 5, -0.25, -2.5, 1.75, 0.3, 3.4};
-    // ties to even: 0.25 -> 0, 0.75 -> 1, 1.25 -> 1, 2.5 -> 2, 5 -> 4, 1.75 -> 2 (1.5 has an odd mantissa)
+    // ties to even: 0.25 -> 0, 0.75 -> 1, 1.25 -> 1, 2.5 -> 2, 5 -> 4, 1.75 -> 2 (1.5 has an odd
+    // mantissa)
     double[] even = {6, 0, 1, 1, 2, 4, -0.0, -2, 2, 0.5, 3};
     double[] away = {6, 0.5, 1, 1.5, 3, 6, -0.5, -3, 2, 0.5, 3};
     assertArrayEquals(even, values(f, f.quantize(x, 0, x.length)));
@@ -46,7 +50,8 @@ class MxTiesAwayTest {
   void onlyExactMidpointsDiffer() {
     Random r = new Random(9);
     int ties = 0;
-    for (String name : new String[] {"MXFP8_E4M3", "MXFP8_E5M2", "MXFP6_E3M2", "MXFP6_E2M3", "MXFP4_E2M1"}) {
+    for (String name :
+        new String[] {"MXFP8_E4M3", "MXFP8_E5M2", "MXFP6_E3M2", "MXFP6_E2M3", "MXFP4_E2M1"}) {
       MxFormat f = MxFormat.parse(name);
       for (int t = 0; t < 300; t++) {
         double[] x = new double[32];

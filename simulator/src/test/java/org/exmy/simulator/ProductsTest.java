@@ -58,9 +58,14 @@ class ProductsTest {
     NumberFormat e4 = Formats.parse("float8_e4m3fn");
     assertEquals("200704", Products.exact(e4, 0x7E, e4, 0x7E).toString()); // 448^2
     assertEquals("0.000003814697265625", Products.exact(e4, 0x01, e4, 0x01).toString()); // 2^-18
-    assertEquals("-3", Products.exact(Formats.parse("E2M1"), 0x3, Formats.parse("INT3"), 0b110).toString());
-    assertEquals("-16256", Products.exact(Formats.parse("INT8"), 0x80, Formats.parse("INT8"), 0x7F).toString());
-    assertEquals("16384", Products.exact(Formats.parse("INT8"), 0x80, Formats.parse("INT8"), 0x80).toString());
+    assertEquals(
+        "-3", Products.exact(Formats.parse("E2M1"), 0x3, Formats.parse("INT3"), 0b110).toString());
+    assertEquals(
+        "-16256",
+        Products.exact(Formats.parse("INT8"), 0x80, Formats.parse("INT8"), 0x7F).toString());
+    assertEquals(
+        "16384",
+        Products.exact(Formats.parse("INT8"), 0x80, Formats.parse("INT8"), 0x80).toString());
   }
 
   @Test

@@ -76,7 +76,8 @@ class QuantizerTest {
     double signal = (36 + 6.25 + 25 + 0.04) / 4;
     assertEquals(10 * Math.log10(signal / mse), s.sqnrDb(), 1e-12);
     // unsigned ints clip negatives
-    QuantStats u = Quantizer.evaluate(Formats.parse("UINT4"), new double[] {15, -3}, Overflow.NONSAT);
+    QuantStats u =
+        Quantizer.evaluate(Formats.parse("UINT4"), new double[] {15, -3}, Overflow.NONSAT);
     assertEquals(1, u.saturated());
     assertEquals(3.0, u.maxAbsError());
   }

@@ -68,8 +68,7 @@ final class Ref {
   }
 
   static R decode(FloatFormat f, int code) {
-    return decode(
-        f.exponentBits(), f.mantissaBits(), f.bias(), f.specials(), f.subnormals(), code);
+    return decode(f.exponentBits(), f.mantissaBits(), f.bias(), f.specials(), f.subnormals(), code);
   }
 
   static boolean eq(BigDecimal a, BigDecimal b) {
@@ -91,7 +90,8 @@ final class Ref {
   }
 
   static int floorLog2(BigDecimal x) {
-    int k = x.unscaledValue().bitLength() - (int) Math.ceil(x.scale() * Math.log(10) / Math.log(2)) - 2;
+    int k =
+        x.unscaledValue().bitLength() - (int) Math.ceil(x.scale() * Math.log(10) / Math.log(2)) - 2;
     while (Ref.pow2(k + 1).compareTo(x) <= 0) {
       k++;
     }

@@ -47,8 +47,12 @@ class RoundingProperties {
     assertEquals(0, want.compareTo(new BigDecimal(Math.abs(got))), g + " x=" + x);
     assertEquals(neg, Math.copySign(1.0, got) < 0, "sign kept for " + x);
     // the exact rational path agrees too
-    Value exact = Rounding.round(new BigDecimal(x).unscaledValue().abs(),
-        BigInteger.TEN.pow(Math.max(0, new BigDecimal(x).scale())), 0, g);
+    Value exact =
+        Rounding.round(
+            new BigDecimal(x).unscaledValue().abs(),
+            BigInteger.TEN.pow(Math.max(0, new BigDecimal(x).scale())),
+            0,
+            g);
     assertEquals(0, want.compareTo(exact.toBigDecimal()), "exact path, " + g + " x=" + x);
   }
 
@@ -61,7 +65,8 @@ class RoundingProperties {
   @Property(tries = 200)
   void specialsPassThrough(@ForAll @IntRange(min = 0, max = 10) int m) {
     Rounding.Grid g = new Rounding.Grid(m, -6, true);
-    assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(Rounding.round(-0.0, g)));
+    assertEquals(
+        Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(Rounding.round(-0.0, g)));
     assertEquals(Double.POSITIVE_INFINITY, Rounding.round(Double.POSITIVE_INFINITY, g));
     assertEquals(Double.NEGATIVE_INFINITY, Rounding.round(Double.NEGATIVE_INFINITY, g));
     assertEquals(Double.NaN, Rounding.round(Double.NaN, g));

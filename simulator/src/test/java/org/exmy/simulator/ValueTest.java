@@ -39,7 +39,8 @@ class ValueTest {
     assertNotEquals(Value.inf(true), Value.inf(false));
     assertNotEquals(Value.finite(BigInteger.ONE, 0), Value.finite(BigInteger.ONE, 1));
     assertEquals(-0.0, Value.zero(true).toDouble());
-    assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(Value.zero(true).toDouble()));
+    assertEquals(
+        Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(Value.zero(true).toDouble()));
   }
 
   @Test

@@ -1,8 +1,8 @@
 package org.exmy.synth;
 
 /**
- * One port of a core as the timing flows need it (synth-scripts does not depend on the HDL
- * model; callers copy their port list into these).
+ * One port of a core as the timing flows need it (synth-scripts does not depend on the HDL model;
+ * callers copy their port list into these).
  *
  * @param name plain Verilog identifier
  * @param input true for an input, false for an output (inout ports are not supported)

@@ -31,12 +31,18 @@ final class MiniJson {
     if (i >= s.length()) throw error("unexpected end");
     char c = s.charAt(i);
     switch (c) {
-      case '{': return object();
-      case '[': return array();
-      case '"': return string();
-      case 't': return literal("true", Boolean.TRUE);
-      case 'f': return literal("false", Boolean.FALSE);
-      case 'n': return literal("null", null);
+      case '{':
+        return object();
+      case '[':
+        return array();
+      case '"':
+        return string();
+      case 't':
+        return literal("true", Boolean.TRUE);
+      case 'f':
+        return literal("false", Boolean.FALSE);
+      case 'n':
+        return literal("null", null);
       default:
         if (c == '-' || Character.isDigit(c)) return number();
         throw error("unexpected '" + c + "'");

@@ -6,22 +6,22 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A Verilog wrapper that gives any synchronous core four pins ({@code clk}, {@code ser_in},
- * {@code ser_load}, {@code ser_out}), so that it fits a small FPGA package and its timing can be
- * measured after place and route.
+ * A Verilog wrapper that gives any synchronous core four pins ({@code clk}, {@code ser_in}, {@code
+ * ser_load}, {@code ser_out}), so that it fits a small FPGA package and its timing can be measured
+ * after place and route.
  *
- * <p>Structure (one clock, the core's): a shift chain {@code in_chain} takes one bit from
- * {@code ser_in} per cycle; on {@code ser_load} every core input bit is loaded from it into the
- * register {@code in_q}, and every core output bit into the shift register {@code out_chain},
- * which otherwise shifts towards {@code ser_out}. So every core input comes from a register and
- * every core output goes into one: the clock's critical path is one of the core's own
- * register-to-register (or input-register-to-core-register) paths unless the core is trivial,
- * and every output bit stays observable, so synthesis removes nothing of the core.
+ * <p>Structure (one clock, the core's): a shift chain {@code in_chain} takes one bit from {@code
+ * ser_in} per cycle; on {@code ser_load} every core input bit is loaded from it into the register
+ * {@code in_q}, and every core output bit into the shift register {@code out_chain}, which
+ * otherwise shifts towards {@code ser_out}. So every core input comes from a register and every
+ * core output goes into one: the clock's critical path is one of the core's own
+ * register-to-register (or input-register-to-core-register) paths unless the core is trivial, and
+ * every output bit stays observable, so synthesis removes nothing of the core.
  *
  * <p>Its cost is fixed by construction: {@link #registers()} flip-flops ({@code 2 x input bits +
  * output bits}) and one 2:1 multiplexer per output bit in front of {@code out_chain}. On iCE40 a
- * multiplexer and its flip-flop share one logic cell, so the wrapper takes {@link #ice40Cells()}
- * = {@code 2 x input bits + output bits} cells.
+ * multiplexer and its flip-flop share one logic cell, so the wrapper takes {@link #ice40Cells()} =
+ * {@code 2 x input bits + output bits} cells.
  *
  * @param module the wrapper's module name, {@code TOP_serial_wrap}
  * @param core the wrapped module
@@ -30,8 +30,8 @@ import java.util.Set;
  * @param outputBits core output bits
  * @param verilog the wrapper module (the core's own Verilog is not included)
  */
-public record SerialWrapper(String module, String core, String clockPort, int inputBits, int outputBits,
-    String verilog) {
+public record SerialWrapper(
+    String module, String core, String clockPort, int inputBits, int outputBits, String verilog) {
 
   /** The wrapper's pins besides the clock. */
   static final List<String> PINS = List.of("ser_in", "ser_load", "ser_out");
@@ -61,7 +61,8 @@ public record SerialWrapper(String module, String core, String clockPort, int in
     List<CorePort> ins = new ArrayList<>();
     List<CorePort> outs = new ArrayList<>();
     for (CorePort p : ports) {
-      if (!names.add(p.name())) throw new IllegalArgumentException("port " + p.name() + " of " + core + " twice");
+      if (!names.add(p.name()))
+        throw new IllegalArgumentException("port " + p.name() + " of " + core + " twice");
       if (p.name().equals(clockPort)) clock = p;
       else if (p.input()) ins.add(p);
       else outs.add(p);
@@ -70,22 +71,35 @@ public record SerialWrapper(String module, String core, String clockPort, int in
       throw new IllegalArgumentException("clock " + clockPort + " is not a 1-bit input of " + core);
     }
     if (PINS.contains(clockPort)) {
-      throw new IllegalArgumentException("clock port name " + clockPort + " clashes with a wrapper pin " + PINS);
+      throw new IllegalArgumentException(
+          "clock port name " + clockPort + " clashes with a wrapper pin " + PINS);
     }
-    if (outs.isEmpty()) throw new IllegalArgumentException(core + " has no output: nothing to observe");
+    if (outs.isEmpty())
+      throw new IllegalArgumentException(core + " has no output: nothing to observe");
     int nIn = ins.stream().mapToInt(CorePort::width).sum();
     int nOut = outs.stream().mapToInt(CorePort::width).sum();
     String module = core + "_serial_wrap";
-    return new SerialWrapper(module, core, clockPort, nIn, nOut, verilog(module, core, clockPort, ins, outs, nIn,
-        nOut));
+    return new SerialWrapper(
+        module, core, clockPort, nIn, nOut, verilog(module, core, clockPort, ins, outs, nIn, nOut));
   }
 
-  private static String verilog(String module, String core, String clk, List<CorePort> ins, List<CorePort> outs,
-      int nIn, int nOut) {
+  private static String verilog(
+      String module,
+      String core,
+      String clk,
+      List<CorePort> ins,
+      List<CorePort> outs,
+      int nIn,
+      int nOut) {
     StringBuilder v = new StringBuilder();
-    v.append("// Generated by exmy: serial I/O wrapper around ").append(core).append(" for timing measurement.\n");
-    v.append("// Shift ").append(nIn).append(" bits in on ser_in, pulse ser_load: the core inputs load from the\n");
-    v.append("// input chain and the ").append(nOut)
+    v.append("// Generated by exmy: serial I/O wrapper around ")
+        .append(core)
+        .append(" for timing measurement.\n");
+    v.append("// Shift ")
+        .append(nIn)
+        .append(" bits in on ser_in, pulse ser_load: the core inputs load from the\n");
+    v.append("// input chain and the ")
+        .append(nOut)
         .append(" core output bits load into the output chain, which shifts out on ser_out.\n");
     v.append("// Every core input comes from a register and every core output goes into one.\n");
     v.append("module ").append(module).append(" (\n");
@@ -97,30 +111,42 @@ public record SerialWrapper(String module, String core, String clockPort, int in
     if (nIn > 0) {
       v.append("  // 1. Input chain: shifts in one bit from ser_in every cycle.\n");
       v.append("  reg  ").append(range(nIn)).append(" in_chain;\n");
-      v.append("  // 2. Input register: every core input bit, loaded from the chain on ser_load.\n");
+      v.append(
+          "  // 2. Input register: every core input bit, loaded from the chain on ser_load.\n");
       v.append("  reg  ").append(range(nIn)).append(" in_q;\n");
     }
-    v.append("  // 3. Core outputs, and the output chain that loads them on ser_load and shifts otherwise.\n");
+    v.append(
+        "  // 3. Core outputs, and the output chain that loads them on ser_load and shifts otherwise.\n");
     v.append("  wire ").append(range(nOut)).append(" out_bits;\n");
     v.append("  reg  ").append(range(nOut)).append(" out_chain;\n");
     String feed = nIn > 0 ? "in_chain[" + (nIn - 1) + "]" : "ser_in";
     v.append("  always @(posedge ").append(clk).append(") begin\n");
     if (nIn > 0) {
-      v.append("    in_chain <= ").append(nIn == 1 ? "ser_in" : "{in_chain[" + (nIn - 2) + ":0], ser_in}").append(";\n");
+      v.append("    in_chain <= ")
+          .append(nIn == 1 ? "ser_in" : "{in_chain[" + (nIn - 2) + ":0], ser_in}")
+          .append(";\n");
       v.append("    if (ser_load) in_q <= in_chain;\n");
     }
     v.append("    out_chain <= ser_load ? out_bits : ")
-        .append(nOut == 1 ? feed : "{out_chain[" + (nOut - 2) + ":0], " + feed + "}").append(";\n");
+        .append(nOut == 1 ? feed : "{out_chain[" + (nOut - 2) + ":0], " + feed + "}")
+        .append(";\n");
     v.append("  end\n");
     v.append("  assign ser_out = out_chain[").append(nOut - 1).append("];\n");
-    v.append("  // 4. One named slice of the input register per core input, one wire per core output.\n");
+    v.append(
+        "  // 4. One named slice of the input register per core input, one wire per core output.\n");
     int at = 0;
     for (CorePort p : ins) {
-      v.append("  wire ").append(decl(p.width())).append("core_").append(p.name()).append(" = in_q[")
-          .append(slice(at, p.width())).append("];\n");
+      v.append("  wire ")
+          .append(decl(p.width()))
+          .append("core_")
+          .append(p.name())
+          .append(" = in_q[")
+          .append(slice(at, p.width()))
+          .append("];\n");
       at += p.width();
     }
-    for (CorePort p : outs) v.append("  wire ").append(decl(p.width())).append("core_").append(p.name()).append(";\n");
+    for (CorePort p : outs)
+      v.append("  wire ").append(decl(p.width())).append("core_").append(p.name()).append(";\n");
     v.append("  // 5. The core.\n");
     v.append("  ").append(core).append(" core (\n");
     List<String> conns = new ArrayList<>();
@@ -131,7 +157,11 @@ public record SerialWrapper(String module, String core, String clockPort, int in
     v.append("  // 6. Core outputs, concatenated into the output chain's parallel input.\n");
     at = 0;
     for (CorePort p : outs) {
-      v.append("  assign out_bits[").append(slice(at, p.width())).append("] = core_").append(p.name()).append(";\n");
+      v.append("  assign out_bits[")
+          .append(slice(at, p.width()))
+          .append("] = core_")
+          .append(p.name())
+          .append(";\n");
       at += p.width();
     }
     v.append("endmodule\n");

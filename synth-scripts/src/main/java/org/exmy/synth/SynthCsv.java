@@ -10,17 +10,18 @@ import java.util.function.Function;
 import org.exmy.base.AtomicWrite;
 
 /**
- * CSV of synthesis results, one row per core and DSP mode. The one place that defines the
- * columns ({@link #COLUMNS}): Xilinx cell counts from Yosys, then the optional timing columns,
- * empty when that flow did not run:
+ * CSV of synthesis results, one row per core and DSP mode. The one place that defines the columns
+ * ({@link #COLUMNS}): Xilinx cell counts from Yosys, then the optional timing columns, empty when
+ * that flow did not run:
  *
  * <ul>
  *   <li>{@code ice40_core_lcs}, {@code ice40_wrap_lcs}: iCE40 HX8K logic cells of the core and of
  *       its serial wrapper after nextpnr packing (their sum is nextpnr's ICESTORM_LC count)
  *   <li>{@code ice40_fmax_mhz}: nextpnr's Fmax of the core clock after routing
  *   <li>{@code xc7_logic_ns}, {@code xc7_logic_mhz}, {@code xc7_lut_levels}: Yosys sta critical
- *       path on xc7 cell delays <b>without routing</b> (a logic-delay estimate; see {@link StaTiming});
- *       {@code xc7_exact}: {@code no} when the delay is an upper bound ({@link StaTiming#exact()})
+ *       path on xc7 cell delays <b>without routing</b> (a logic-delay estimate; see {@link
+ *       StaTiming}); {@code xc7_exact}: {@code no} when the delay is an upper bound ({@link
+ *       StaTiming#exact()})
  * </ul>
  */
 public final class SynthCsv {
@@ -50,8 +51,10 @@ public final class SynthCsv {
       c.add(new Column("lut" + n, r -> "" + r.cost().lut(n)));
     }
     c.add(new Column("ice40_core_lcs", r -> r.ice40() == null ? "" : "" + r.ice40().coreLcs()));
-    c.add(new Column("ice40_wrap_lcs", r -> r.ice40() == null ? "" : "" + r.ice40().wrapperCells()));
-    c.add(new Column("ice40_fmax_mhz", r -> r.ice40() == null ? "" : fixed(r.ice40().fmaxMhz(), 2)));
+    c.add(
+        new Column("ice40_wrap_lcs", r -> r.ice40() == null ? "" : "" + r.ice40().wrapperCells()));
+    c.add(
+        new Column("ice40_fmax_mhz", r -> r.ice40() == null ? "" : fixed(r.ice40().fmaxMhz(), 2)));
     c.add(new Column("xc7_logic_ns", r -> r.xc7() == null ? "" : fixed(r.xc7().criticalNs(), 3)));
     c.add(new Column("xc7_logic_mhz", r -> r.xc7() == null ? "" : fixed(r.xc7().logicMhz(), 1)));
     c.add(new Column("xc7_lut_levels", r -> r.xc7() == null ? "" : "" + r.xc7().lutLevels()));

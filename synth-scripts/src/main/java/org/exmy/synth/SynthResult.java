@@ -13,21 +13,33 @@ import java.util.TreeMap;
  *
  * @param top top module
  * @param dsp whether DSP blocks were allowed ({@code false}: {@code -nodsp} / {@code -max_dsp 0})
- * @param luts logic LUTs: LUT1..LUT6, LUT6_2, plus Yosys' {@code INV} cells (an inverter occupies
- *     a LUT1 site; Vivado turns it into a LUT1), so {@code luts == sum of lutsBySize}
+ * @param luts logic LUTs: LUT1..LUT6, LUT6_2, plus Yosys' {@code INV} cells (an inverter occupies a
+ *     LUT1 site; Vivado turns it into a LUT1), so {@code luts == sum of lutsBySize}
  * @param ffs flip-flops: FDRE, FDSE, FDCE, FDPE (and their _1 forms)
  * @param carry4 CARRY4 (7-series) + CARRY8 (UltraScale) carry-chain blocks
  * @param dsp48 DSP48E1 + DSP48E2 blocks
  * @param bram RAMB18* / RAMB36* primitives (Vivado reports: Block RAM tiles, rounded up)
  * @param muxf7 MUXF7 cells
  * @param muxf8 MUXF8 cells
- * @param lutMemory LUT sites used as memory: shift registers (SRL16E, SRLC32E ...) and
- *     distributed RAM (RAM32M, RAM64X1D ...), each weighted by the sites it takes
+ * @param lutMemory LUT sites used as memory: shift registers (SRL16E, SRLC32E ...) and distributed
+ *     RAM (RAM32M, RAM64X1D ...), each weighted by the sites it takes
  * @param cells every cell type with its count, sorted by name (unmodifiable)
- * @param lutsBySize LUT input count 1..6 to number of logic LUTs, sorted (unmodifiable; INV under 1)
+ * @param lutsBySize LUT input count 1..6 to number of logic LUTs, sorted (unmodifiable; INV under
+ *     1)
  */
-public record SynthResult(String top, boolean dsp, int luts, int ffs, int carry4, int dsp48, int bram, int muxf7,
-    int muxf8, int lutMemory, Map<String, Integer> cells, Map<Integer, Integer> lutsBySize) {
+public record SynthResult(
+    String top,
+    boolean dsp,
+    int luts,
+    int ffs,
+    int carry4,
+    int dsp48,
+    int bram,
+    int muxf7,
+    int muxf8,
+    int lutMemory,
+    Map<String, Integer> cells,
+    Map<Integer, Integer> lutsBySize) {
 
   public SynthResult {
     cells = Collections.unmodifiableMap(new TreeMap<>(cells));
@@ -38,7 +50,8 @@ public record SynthResult(String top, boolean dsp, int luts, int ffs, int carry4
    * Builds the summary from a cell-type histogram with Yosys / Xilinx primitive names.
    *
    * @throws SynthException naming every cell type that is not in {@link XilinxCells}' table (an
-   *     unmapped generic cell, a latch, a primitive exmy does not know): nothing is dropped silently
+   *     unmapped generic cell, a latch, a primitive exmy does not know): nothing is dropped
+   *     silently
    */
   public static SynthResult fromCells(String top, boolean dsp, Map<String, Integer> cells) {
     List<String> unknown = new ArrayList<>();
@@ -46,18 +59,26 @@ public record SynthResult(String top, boolean dsp, int luts, int ffs, int carry4
       if (XilinxCells.kind(t).isEmpty()) unknown.add(t);
     }
     if (!unknown.isEmpty()) {
-      String generic = unknown.stream().anyMatch(t -> t.startsWith("$")) ? " (a generic Yosys cell: the design was"
-          + " not fully mapped to Xilinx primitives)" : "";
-      throw new SynthException("unclassified cell type" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
-          + " in the statistics of " + top + generic + "; exmy counts only the primitives of XilinxCells");
+      String generic =
+          unknown.stream().anyMatch(t -> t.startsWith("$"))
+              ? " (a generic Yosys cell: the design was" + " not fully mapped to Xilinx primitives)"
+              : "";
+      throw new SynthException(
+          "unclassified cell type"
+              + (unknown.size() > 1 ? "s " : " ")
+              + String.join(", ", unknown)
+              + " in the statistics of "
+              + top
+              + generic
+              + "; exmy counts only the primitives of XilinxCells");
     }
     return sum(top, dsp, cells);
   }
 
   /**
    * Like {@link #fromCells} but ignores types outside the table (they stay in {@link #cells()}):
-   * for Vivado's Primitives table, which lists whatever a whole design holds (PLLs, I/O
-   * primitives ...) and whose summary rows are taken from the report itself.
+   * for Vivado's Primitives table, which lists whatever a whole design holds (PLLs, I/O primitives
+   * ...) and whose summary rows are taken from the report itself.
    */
   static SynthResult fromPrimitives(String top, boolean dsp, Map<String, Integer> cells) {
     return sum(top, dsp, cells);
@@ -86,11 +107,22 @@ public record SynthResult(String top, boolean dsp, int luts, int ffs, int carry4
         case DSP -> dsps += n;
         case BLOCK_RAM -> bram += n;
         case LUT_MEMORY -> lutMem += n * XilinxCells.lutSites(t);
-        default -> { } // wide muxes are read below; buffers and constants take no logic
+        default -> {} // wide muxes are read below; buffers and constants take no logic
       }
     }
-    return new SynthResult(top, dsp, luts, ffs, carry, dsps, bram, cells.getOrDefault("MUXF7", 0),
-        cells.getOrDefault("MUXF8", 0), lutMem, cells, bySize);
+    return new SynthResult(
+        top,
+        dsp,
+        luts,
+        ffs,
+        carry,
+        dsps,
+        bram,
+        cells.getOrDefault("MUXF7", 0),
+        cells.getOrDefault("MUXF8", 0),
+        lutMem,
+        cells,
+        bySize);
   }
 
   /** Number of LUTs with this many inputs (1..6); INV cells count as LUT1. */

@@ -36,26 +36,47 @@ final class ToolProcess {
    *
    * @param tool the tool's name for messages ("yosys")
    * @param what what it works on, for messages ("mul8")
-   * @throws SynthException when it cannot start, times out (it and its children are killed) or
-   *     the thread is interrupted (likewise)
+   * @throws SynthException when it cannot start, times out (it and its children are killed) or the
+   *     thread is interrupted (likewise)
    */
-  static int run(List<String> command, Path dir, Path log, Duration timeout, String tool, String what) {
+  static int run(
+      List<String> command, Path dir, Path log, Duration timeout, String tool, String what) {
     try {
       return ToolRun.of(command).directory(dir).log(log).timeout(timeout).run().exitCode();
     } catch (ToolException e) {
       throw switch (e.kind()) {
-        case TIMED_OUT -> new SynthException(tool + " timed out after " + seconds(timeout) + " on " + what
-            + " (log " + log + "); end of the log:\n" + tail(log), e);
-        case CANNOT_START -> new SynthException("cannot run " + tool + " on " + what + ": " + e.reason(), e);
-        case INTERRUPTED -> new SynthException("interrupted while running " + tool + " on " + what, e);
+        case TIMED_OUT ->
+            new SynthException(
+                tool
+                    + " timed out after "
+                    + seconds(timeout)
+                    + " on "
+                    + what
+                    + " (log "
+                    + log
+                    + "); end of the log:\n"
+                    + tail(log),
+                e);
+        case CANNOT_START ->
+            new SynthException("cannot run " + tool + " on " + what + ": " + e.reason(), e);
+        case INTERRUPTED ->
+            new SynthException("interrupted while running " + tool + " on " + what, e);
       };
     }
   }
 
   /** The failure message for a non-zero exit code, with the end of the log. */
   static SynthException failed(String tool, String what, int exit, Path log) {
-    return new SynthException(tool + " failed on " + what + " (exit " + exit + ", log " + log + "); end of the log:\n"
-        + tail(log));
+    return new SynthException(
+        tool
+            + " failed on "
+            + what
+            + " (exit "
+            + exit
+            + ", log "
+            + log
+            + "); end of the log:\n"
+            + tail(log));
   }
 
   static String seconds(Duration d) {
@@ -87,7 +108,8 @@ final class ToolProcess {
   static String yosysQuote(String path) {
     if (path.matches("[A-Za-z0-9_./+\\-]+")) return path;
     if (path.contains("\"") || path.matches("(?s).*[\\r\\n].*")) {
-      throw new IllegalArgumentException("Yosys cannot read a file name with a quote or line break: " + path);
+      throw new IllegalArgumentException(
+          "Yosys cannot read a file name with a quote or line break: " + path);
     }
     return "\"" + path + "\"";
   }

@@ -19,8 +19,16 @@ import java.util.OptionalDouble;
  * @param periods each clock's period from the Clock Summary, in table order
  * @param clockWns each clock's own setup WNS from the Intra Clock Table (absent when NA)
  */
-public record VivadoTiming(String design, String device, OptionalDouble wns, OptionalDouble tns, OptionalDouble whs,
-    OptionalDouble ths, int tnsFailingEndpoints, Map<String, Double> periods, Map<String, Double> clockWns) {
+public record VivadoTiming(
+    String design,
+    String device,
+    OptionalDouble wns,
+    OptionalDouble tns,
+    OptionalDouble whs,
+    OptionalDouble ths,
+    int tnsFailingEndpoints,
+    Map<String, Double> periods,
+    Map<String, Double> clockWns) {
 
   public VivadoTiming {
     periods = Collections.unmodifiableMap(new LinkedHashMap<>(periods));
@@ -33,24 +41,28 @@ public record VivadoTiming(String design, String device, OptionalDouble wns, Opt
   }
 
   /**
-   * Fmax of one clock in MHz, {@code 1000 / (period - WNS)} with the period and the clock's own
-   * WNS in ns: the frequency at which its worst path would have exactly zero slack (a path of
-   * this clock to itself; clock skew and uncertainty stay as Vivado computed them).
+   * Fmax of one clock in MHz, {@code 1000 / (period - WNS)} with the period and the clock's own WNS
+   * in ns: the frequency at which its worst path would have exactly zero slack (a path of this
+   * clock to itself; clock skew and uncertainty stay as Vivado computed them).
    *
    * @throws SynthException when the clock is unknown or has no WNS (NA)
    */
   public double fmaxMhz(String clock) {
     Double period = periods.get(clock);
-    if (period == null) throw new SynthException("no clock '" + clock + "' in the timing summary; clocks: " + periods.keySet());
+    if (period == null)
+      throw new SynthException(
+          "no clock '" + clock + "' in the timing summary; clocks: " + periods.keySet());
     Double w = clockWns.get(clock);
-    if (w == null) throw new SynthException("clock '" + clock + "' has no setup WNS (NA: no timed path)");
+    if (w == null)
+      throw new SynthException("clock '" + clock + "' has no setup WNS (NA: no timed path)");
     return 1000.0 / (period - w);
   }
 
   /** {@link #fmaxMhz(String)} of the only clock. */
   public double fmaxMhz() {
     if (periods.size() != 1) {
-      throw new SynthException("Fmax needs exactly one clock; the timing summary has " + periods.keySet());
+      throw new SynthException(
+          "Fmax needs exactly one clock; the timing summary has " + periods.keySet());
     }
     return fmaxMhz(periods.keySet().iterator().next());
   }

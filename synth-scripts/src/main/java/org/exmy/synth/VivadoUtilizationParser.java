@@ -6,10 +6,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a Vivado {@code report_utilization} text report: 7-series ("Slice LUTs", "Slice
- * Registers"; CARRY4 only in the Primitives table) or UltraScale / UltraScale+ ("CLB LUTs", "CLB
- * Registers", a "CARRY8" row). The summary rows win over the Primitives table, which is read with
- * {@link SynthResult#fromPrimitives} (types outside {@link XilinxCells} are kept but not summed):
+ * Reads a Vivado {@code report_utilization} text report: 7-series ("Slice LUTs", "Slice Registers";
+ * CARRY4 only in the Primitives table) or UltraScale / UltraScale+ ("CLB LUTs", "CLB Registers", a
+ * "CARRY8" row). The summary rows win over the Primitives table, which is read with {@link
+ * SynthResult#fromPrimitives} (types outside {@link XilinxCells} are kept but not summed):
  *
  * <ul>
  *   <li>luts: "LUT as Logic" (else "Slice LUTs" / "CLB LUTs" minus "LUT as Memory"): LUT
@@ -26,8 +26,10 @@ import java.util.regex.Pattern;
  * Versal reports are not covered (no real one was available).
  */
 public final class VivadoUtilizationParser {
-  /** | name[*] | number | ...  (the first two columns of a table row). */
-  private static final Pattern ROW = Pattern.compile("^\\|\\s*([^|]*?)\\*?\\s*\\|\\s*(\\d+(?:\\.\\d+)?)\\s*\\|.*$");
+  /** | name[*] | number | ... (the first two columns of a table row). */
+  private static final Pattern ROW =
+      Pattern.compile("^\\|\\s*([^|]*?)\\*?\\s*\\|\\s*(\\d+(?:\\.\\d+)?)\\s*\\|.*$");
+
   private static final Pattern HEADING = Pattern.compile("^\\d+(?:\\.\\d+)*\\.?\\s+(\\S.*)$");
 
   private VivadoUtilizationParser() {}
@@ -59,8 +61,9 @@ public final class VivadoUtilizationParser {
     }
     boolean hasSummary = summary.containsKey("Slice LUTs") || summary.containsKey("CLB LUTs");
     if (!hasSummary && primitives.isEmpty()) {
-      throw new SynthException("not a Vivado utilization report: no 'Slice LUTs' / 'CLB LUTs' row and no Primitives"
-          + " table");
+      throw new SynthException(
+          "not a Vivado utilization report: no 'Slice LUTs' / 'CLB LUTs' row and no Primitives"
+              + " table");
     }
     SynthResult p = SynthResult.fromPrimitives(top, dsp, primitives);
     int lutMem = first(summary, p.lutMemory(), "LUT as Memory");
@@ -72,7 +75,8 @@ public final class VivadoUtilizationParser {
     int bram = (int) Math.ceil(summary.getOrDefault("Block RAM Tile", (double) p.bram()));
     int f7 = first(summary, p.muxf7(), "F7 Muxes");
     int f8 = first(summary, p.muxf8(), "F8 Muxes");
-    return new SynthResult(top, dsp, luts, ffs, carry, dsps, bram, f7, f8, lutMem, primitives, p.lutsBySize());
+    return new SynthResult(
+        top, dsp, luts, ffs, carry, dsps, bram, f7, f8, lutMem, primitives, p.lutsBySize());
   }
 
   private static int first(Map<String, Double> summary, int fallback, String... names) {

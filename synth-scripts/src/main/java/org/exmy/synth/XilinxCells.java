@@ -27,13 +27,24 @@ import java.util.Optional;
  *   <tr><td>CONSTANT</td><td>VCC GND</td><td>cells only (no site)</td></tr>
  * </table>
  *
- * <p>Deliberately unlisted: latches (LDCE, LDPE: a latch in a synchronous core is a bug), the
- * older carry primitives (MUXCY, XORCY) and every generic Yosys cell ({@code $lut}, {@code
- * $_AND_}, {@code $_DFF_P_} ...), which mean the design was not mapped to the device.
+ * <p>Deliberately unlisted: latches (LDCE, LDPE: a latch in a synchronous core is a bug), the older
+ * carry primitives (MUXCY, XORCY) and every generic Yosys cell ({@code $lut}, {@code $_AND_},
+ * {@code $_DFF_P_} ...), which mean the design was not mapped to the device.
  */
 public final class XilinxCells {
   /** What a primitive is. */
-  public enum Kind { LUT, FLIP_FLOP, CARRY, DSP, BLOCK_RAM, WIDE_MUX, LUT_MEMORY, IO_BUFFER, CLOCK_BUFFER, CONSTANT }
+  public enum Kind {
+    LUT,
+    FLIP_FLOP,
+    CARRY,
+    DSP,
+    BLOCK_RAM,
+    WIDE_MUX,
+    LUT_MEMORY,
+    IO_BUFFER,
+    CLOCK_BUFFER,
+    CONSTANT
+  }
 
   private static final Map<String, Kind> KINDS = new LinkedHashMap<>();
   private static final Map<String, Integer> LUT_SITES = new LinkedHashMap<>();
@@ -50,18 +61,33 @@ public final class XilinxCells {
     KINDS.put("CARRY8", Kind.CARRY);
     KINDS.put("DSP48E1", Kind.DSP);
     KINDS.put("DSP48E2", Kind.DSP);
-    for (String b : new String[] {"RAMB18E1", "RAMB36E1", "RAMB18E2", "RAMB36E2"}) KINDS.put(b, Kind.BLOCK_RAM);
+    for (String b : new String[] {"RAMB18E1", "RAMB36E1", "RAMB18E2", "RAMB36E2"})
+      KINDS.put(b, Kind.BLOCK_RAM);
     for (String m : new String[] {"MUXF7", "MUXF8", "MUXF9"}) KINDS.put(m, Kind.WIDE_MUX);
     // LUT sites per LUT-memory primitive (7-series CLB user guide: a SLICEM LUT holds 64 x 1 bits
     // of RAM or a 32-bit shift register).
-    Object[][] mem = {{"SRL16E", 1}, {"SRLC16E", 1}, {"SRLC32E", 1}, {"RAM32X1S", 1}, {"RAM32X1D", 2},
-        {"RAM64X1S", 1}, {"RAM64X1D", 2}, {"RAM128X1S", 2}, {"RAM128X1D", 4}, {"RAM256X1S", 4}, {"RAM32M", 4},
-        {"RAM64M", 4}, {"RAM32M16", 8}, {"RAM64M8", 8}};
+    Object[][] mem = {
+      {"SRL16E", 1},
+      {"SRLC16E", 1},
+      {"SRLC32E", 1},
+      {"RAM32X1S", 1},
+      {"RAM32X1D", 2},
+      {"RAM64X1S", 1},
+      {"RAM64X1D", 2},
+      {"RAM128X1S", 2},
+      {"RAM128X1D", 4},
+      {"RAM256X1S", 4},
+      {"RAM32M", 4},
+      {"RAM64M", 4},
+      {"RAM32M16", 8},
+      {"RAM64M8", 8}
+    };
     for (Object[] m : mem) {
       KINDS.put((String) m[0], Kind.LUT_MEMORY);
       LUT_SITES.put((String) m[0], (Integer) m[1]);
     }
-    for (String b : new String[] {"IBUF", "OBUF", "IOBUF", "OBUFT", "IBUFG"}) KINDS.put(b, Kind.IO_BUFFER);
+    for (String b : new String[] {"IBUF", "OBUF", "IOBUF", "OBUFT", "IBUFG"})
+      KINDS.put(b, Kind.IO_BUFFER);
     for (String b : new String[] {"BUFG", "BUFGCTRL", "BUFHCE"}) KINDS.put(b, Kind.CLOCK_BUFFER);
     KINDS.put("VCC", Kind.CONSTANT);
     KINDS.put("GND", Kind.CONSTANT);

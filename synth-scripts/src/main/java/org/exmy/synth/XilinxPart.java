@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
 public final class XilinxPart {
   /** A device family. */
   public enum Family {
-    SERIES7("7-series"), ULTRASCALE("UltraScale/UltraScale+"), VERSAL("Versal");
+    SERIES7("7-series"),
+    ULTRASCALE("UltraScale/UltraScale+"),
+    VERSAL("Versal");
 
     private final String label;
 
@@ -34,14 +36,17 @@ public final class XilinxPart {
     }
   }
 
-  private static final Pattern SERIES7 = Pattern.compile("xc7[aksvz][a-z]?\\d+[a-z]+\\d+-\\d+[a-z]*");
+  private static final Pattern SERIES7 =
+      Pattern.compile("xc7[aksvz][a-z]?\\d+[a-z]+\\d+-\\d+[a-z]*");
   private static final Pattern ULTRASCALE =
       Pattern.compile("xc(ku|vu|zu|au|k|u)\\d+[a-z]*-[a-z]+\\d+-\\d+[a-z]*(-[a-z])?");
-  private static final Pattern VERSAL = Pattern.compile("xcv[cmpeh]?\\d+-[a-z]+\\d+-\\d+[a-z]*-[a-z](-[a-z])?");
+  private static final Pattern VERSAL =
+      Pattern.compile("xcv[cmpeh]?\\d+-[a-z]+\\d+-\\d+[a-z]*-[a-z](-[a-z])?");
 
   /** The patterns, for error messages. */
-  public static final String KNOWN = "xc7* (7-series, e.g. xc7z020clg400-1), xcku*/xcvu*/xczu*/xcau* (UltraScale/"
-      + "UltraScale+, e.g. xczu3eg-sbva484-1-e), xcv* (Versal, e.g. xcvc1902-vsva2197-2MP-e-S)";
+  public static final String KNOWN =
+      "xc7* (7-series, e.g. xc7z020clg400-1), xcku*/xcvu*/xczu*/xcau* (UltraScale/"
+          + "UltraScale+, e.g. xczu3eg-sbva484-1-e), xcv* (Versal, e.g. xcvc1902-vsva2197-2MP-e-S)";
 
   private XilinxPart() {}
 
@@ -53,7 +58,11 @@ public final class XilinxPart {
     if (SERIES7.matcher(p).matches()) return Family.SERIES7;
     if (ULTRASCALE.matcher(p).matches()) return Family.ULTRASCALE;
     if (VERSAL.matcher(p).matches()) return Family.VERSAL;
-    throw new IllegalArgumentException("unknown Xilinx part '" + part + "': expected a full part name (device,"
-        + " package, speed grade) of " + KNOWN);
+    throw new IllegalArgumentException(
+        "unknown Xilinx part '"
+            + part
+            + "': expected a full part name (device,"
+            + " package, speed grade) of "
+            + KNOWN);
   }
 }

@@ -20,8 +20,8 @@ import org.exmy.base.ToolRun;
  * filled-in script; {@code yosys -s BASE.ys} repeats the run), {@code BASE.yosys.log} (everything
  * Yosys printed, stdout and stderr) and {@code BASE.stat.json} ({@code stat -json}).
  *
- * <p>The executable is {@code yosys} from the PATH, or the system property {@code exmy.yosys}.
- * A run takes about 3 s for a small core on one CPU core; Yosys is single threaded.
+ * <p>The executable is {@code yosys} from the PATH, or the system property {@code exmy.yosys}. A
+ * run takes about 3 s for a small core on one CPU core; Yosys is single threaded.
  */
 public final class YosysRunner {
   /** Default limit for one Yosys run. */
@@ -34,7 +34,8 @@ public final class YosysRunner {
   }
 
   public YosysRunner(Duration timeout) {
-    if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
+    if (timeout.isNegative() || timeout.isZero())
+      throw new IllegalArgumentException("timeout must be positive");
     this.timeout = timeout;
   }
 
@@ -42,7 +43,9 @@ public final class YosysRunner {
     return timeout;
   }
 
-  /** The Yosys executable: system property {@code exmy.yosys}, else {@code yosys} (from the PATH). */
+  /**
+   * The Yosys executable: system property {@code exmy.yosys}, else {@code yosys} (from the PATH).
+   */
   public static String executable() {
     return ToolProcess.executable("exmy.yosys", "yosys");
   }
@@ -53,8 +56,8 @@ public final class YosysRunner {
   }
 
   /**
-   * The first line of {@code yosys -V} (e.g. "Yosys 0.23 (git sha1 7ce5011c24b)"), empty when
-   * Yosys is missing or does not answer within 30 s.
+   * The first line of {@code yosys -V} (e.g. "Yosys 0.23 (git sha1 7ce5011c24b)"), empty when Yosys
+   * is missing or does not answer within 30 s.
    */
   public static Optional<String> version() {
     if (!available()) return Optional.empty();
@@ -81,27 +84,34 @@ public final class YosysRunner {
   /**
    * The Yosys script for these inputs, exactly as {@link #synthesize} runs it.
    *
-   * @param statJson where {@code stat -json} goes, relative to Yosys' working folder (as
-   *     {@link #synthesize} passes it) or absolute; Yosys' {@code tee -o} takes no quoting, so the
-   *     name must not contain blanks or quotes
+   * @param statJson where {@code stat -json} goes, relative to Yosys' working folder (as {@link
+   *     #synthesize} passes it) or absolute; Yosys' {@code tee -o} takes no quoting, so the name
+   *     must not contain blanks or quotes
    */
   public static String script(List<Path> verilogFiles, String top, boolean useDsp, Path statJson) {
     checkTop(top);
     StringBuilder fs = new StringBuilder();
-    for (Path f : verilogFiles) fs.append(fs.length() == 0 ? "" : " ").append(quote(f.toAbsolutePath().toString()));
+    for (Path f : verilogFiles)
+      fs.append(fs.length() == 0 ? "" : " ").append(quote(f.toAbsolutePath().toString()));
     String json = plainName(statJson.toString());
     StringBuilder out = new StringBuilder();
     for (String line : template().split("\n", -1)) {
       if (!line.startsWith("#")) {
-        line = line.replace("${FILES}", fs).replace("${TOP}", top).replace("${FLAGS}", useDsp ? "" : "-nodsp")
-            .replace("${JSON}", json);
+        line =
+            line.replace("${FILES}", fs)
+                .replace("${TOP}", top)
+                .replace("${FLAGS}", useDsp ? "" : "-nodsp")
+                .replace("${JSON}", json);
       }
       out.append(line).append('\n');
     }
     return out.substring(0, out.length() - 1);
   }
 
-  /** Synthesizes {@code top} from one Verilog file; see {@link #synthesize(List, String, boolean, Path)}. */
+  /**
+   * Synthesizes {@code top} from one Verilog file; see {@link #synthesize(List, String, boolean,
+   * Path)}.
+   */
   public SynthResult synthesize(Path verilogFile, String top, boolean useDsp, Path workDir) {
     return synthesize(List.of(verilogFile), top, useDsp, workDir);
   }
@@ -111,14 +121,15 @@ public final class YosysRunner {
    *
    * @param useDsp false runs {@code synth_xilinx -nodsp}: multipliers become LUTs and carry chains
    * @param workDir created if needed; receives {@code TOP[_nodsp].ys/.yosys.log/.stat.json}
-   * @throws SynthException when Yosys is missing, fails, or times out (the message holds the end
-   *     of the log)
+   * @throws SynthException when Yosys is missing, fails, or times out (the message holds the end of
+   *     the log)
    */
   public SynthResult synthesize(List<Path> verilogFiles, String top, boolean useDsp, Path workDir) {
     checkTop(top);
     if (verilogFiles.isEmpty()) throw new IllegalArgumentException("no Verilog files");
     if (!available()) {
-      throw new SynthException("yosys not found (" + executable() + "); install it with: apt-get install -y yosys");
+      throw new SynthException(
+          "yosys not found (" + executable() + "); install it with: apt-get install -y yosys");
     }
     for (Path f : verilogFiles) {
       if (!Files.isRegularFile(f)) throw new SynthException("no such Verilog file: " + f);
@@ -132,11 +143,19 @@ public final class YosysRunner {
       Files.deleteIfExists(json);
       // Yosys runs in workDir, and the JSON name is given relative to it: 'tee -o' cannot quote.
       Files.writeString(ys, script(verilogFiles, top, useDsp, json.getFileName()));
-      int exit = ToolProcess.run(List.of(executable(), "-s", ys.toAbsolutePath().toString()), workDir, log, timeout,
-          "yosys", top);
+      int exit =
+          ToolProcess.run(
+              List.of(executable(), "-s", ys.toAbsolutePath().toString()),
+              workDir,
+              log,
+              timeout,
+              "yosys",
+              top);
       if (exit != 0) throw ToolProcess.failed("yosys", top, exit, log);
-      if (Files.isRegularFile(json)) return YosysStatParser.parse(top, useDsp, Files.readString(json));
-      return YosysStatParser.parse(top, useDsp, Files.readString(log)); // script edited by hand: text stat
+      if (Files.isRegularFile(json))
+        return YosysStatParser.parse(top, useDsp, Files.readString(json));
+      return YosysStatParser.parse(
+          top, useDsp, Files.readString(log)); // script edited by hand: text stat
     } catch (IOException e) {
       throw new SynthException("cannot run yosys on " + top + ": " + e.getMessage(), e);
     }
@@ -154,7 +173,8 @@ public final class YosysRunner {
   /** A file name for 'tee -o', which takes no quoting. */
   private static String plainName(String path) {
     if (!path.matches("[^\\s\"';]+")) {
-      throw new IllegalArgumentException("Yosys 'tee -o' cannot take this file name (blank or quote): " + path);
+      throw new IllegalArgumentException(
+          "Yosys 'tee -o' cannot take this file name (blank or quote): " + path);
     }
     return path;
   }

@@ -17,14 +17,18 @@ import java.util.regex.Pattern;
  * marked as not exact ({@link StaTiming#exact()}).
  */
 public final class YosysStaParser {
-  private static final Pattern LATEST = Pattern.compile("^Latest arrival time in '(.+)' is (-?\\d+):\\s*$");
+  private static final Pattern LATEST =
+      Pattern.compile("^Latest arrival time in '(.+)' is (-?\\d+):\\s*$");
   private static final Pattern ENDPOINT = Pattern.compile("^\\s+(-?\\d+)\\s.*\\(([^()]+)\\)\\s*$");
-  private static final Pattern ARC = Pattern.compile("^\\s+(-?\\d+)\\s.*\\(([A-Za-z0-9_$]+\\.[^()]*->[^()]*)\\)\\s*$");
-  private static final Pattern INPUT = Pattern.compile("^\\s+(-?\\d+)\\s+(.*)\\s+\\(<primary input>\\)\\s*$");
-  private static final List<Pattern> FATAL = List.of(
-      Pattern.compile("Warning: Cell type '(.+)' not recognised! Ignoring\\."),
-      Pattern.compile("Warning: Cell type '(.+)' is not a black- nor white-box! Ignoring\\."),
-      Pattern.compile("Warning: Module '(.+)' has no timing arcs!"));
+  private static final Pattern ARC =
+      Pattern.compile("^\\s+(-?\\d+)\\s.*\\(([A-Za-z0-9_$]+\\.[^()]*->[^()]*)\\)\\s*$");
+  private static final Pattern INPUT =
+      Pattern.compile("^\\s+(-?\\d+)\\s+(.*)\\s+\\(<primary input>\\)\\s*$");
+  private static final List<Pattern> FATAL =
+      List.of(
+          Pattern.compile("Warning: Cell type '(.+)' not recognised! Ignoring\\."),
+          Pattern.compile("Warning: Cell type '(.+)' is not a black- nor white-box! Ignoring\\."),
+          Pattern.compile("Warning: Module '(.+)' has no timing arcs!"));
 
   private YosysStaParser() {}
 
@@ -46,7 +50,11 @@ public final class YosysStaParser {
       for (Pattern f : FATAL) {
         Matcher m = f.matcher(lines[i]);
         if (m.find()) {
-          throw new SynthException("Yosys sta estimate of " + top + " is incomplete: " + m.group(0).replace("Warning: ", ""));
+          throw new SynthException(
+              "Yosys sta estimate of "
+                  + top
+                  + " is incomplete: "
+                  + m.group(0).replace("Warning: ", ""));
         }
       }
       if (lines[i].startsWith("No timing paths found.")) {
@@ -59,7 +67,8 @@ public final class YosysStaParser {
       int ps = Integer.parseInt(m.group(2));
       if (i + 1 >= lines.length) break;
       Matcher e = ENDPOINT.matcher(lines[i + 1]);
-      if (!e.matches()) throw new SynthException("unexpected sta endpoint line: " + lines[i + 1].strip());
+      if (!e.matches())
+        throw new SynthException("unexpected sta endpoint line: " + lines[i + 1].strip());
       String endpoint = e.group(2);
       boolean exact = !endpoint.equals("<unknown>");
       if (!exact) endpoint = "<no endpoint>";

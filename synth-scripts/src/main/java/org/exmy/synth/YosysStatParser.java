@@ -18,11 +18,13 @@ import java.util.regex.Pattern;
  * top}. Either way, {@code top} must be one of the modules printed.
  */
 public final class YosysStatParser {
-  private static final Pattern STAT_START = Pattern.compile("^\\s*(?:[\\d.]+\\s+)?Printing statistics\\.\\s*$");
+  private static final Pattern STAT_START =
+      Pattern.compile("^\\s*(?:[\\d.]+\\s+)?Printing statistics\\.\\s*$");
   private static final Pattern SECTION = Pattern.compile("^=== (.+) ===\\s*$");
   private static final Pattern CELLS = Pattern.compile("^\\s+Number of cells:\\s+(\\d+)\\s*$");
   private static final Pattern CELL = Pattern.compile("^\\s+(\\S+)\\s+(\\d+)\\s*$");
-  private static final Pattern LCS = Pattern.compile("^\\s+Estimated number of LCs:\\s+(\\d+)\\s*$");
+  private static final Pattern LCS =
+      Pattern.compile("^\\s+Estimated number of LCs:\\s+(\\d+)\\s*$");
   private static final String HIERARCHY = "design hierarchy";
 
   private YosysStatParser() {}
@@ -35,7 +37,8 @@ public final class YosysStatParser {
    */
   public static SynthResult parse(String top, boolean dsp, String yosysLogOrJson) {
     String t = yosysLogOrJson.strip();
-    return SynthResult.fromCells(top, dsp, t.startsWith("{") ? jsonCells(top, t) : textCells(top, t));
+    return SynthResult.fromCells(
+        top, dsp, t.startsWith("{") ? jsonCells(top, t) : textCells(top, t));
   }
 
   /**
@@ -91,11 +94,13 @@ public final class YosysStatParser {
     }
     if (cells != null) check(section, declared, cells);
     if (sections.isEmpty()) sections = lastComplete;
-    if (sections == null) throw new SynthException("no Yosys statistics ('Number of cells') in the text");
+    if (sections == null)
+      throw new SynthException("no Yosys statistics ('Number of cells') in the text");
     if (!sections.containsKey(top)) {
       List<String> names = new ArrayList<>(sections.keySet());
       names.remove(HIERARCHY);
-      throw new SynthException("no Yosys statistics for module '" + top + "'; the last stat printed " + names);
+      throw new SynthException(
+          "no Yosys statistics for module '" + top + "'; the last stat printed " + names);
     }
     return sections.getOrDefault(HIERARCHY, sections.get(top));
   }
@@ -103,8 +108,14 @@ public final class YosysStatParser {
   private static void check(String section, int declared, Map<String, Integer> cells) {
     int sum = cells.values().stream().mapToInt(Integer::intValue).sum();
     if (sum != declared) {
-      throw new SynthException("Yosys statistics of '" + section + "' list " + sum + " cells but say 'Number of cells: "
-          + declared + "'; unexpected stat format");
+      throw new SynthException(
+          "Yosys statistics of '"
+              + section
+              + "' list "
+              + sum
+              + " cells but say 'Number of cells: "
+              + declared
+              + "'; unexpected stat format");
     }
   }
 
@@ -121,10 +132,12 @@ public final class YosysStatParser {
     if (topModule == null) {
       List<String> names = new ArrayList<>();
       for (Object k : modules.keySet()) names.add(unescape((String) k));
-      throw new SynthException("no Yosys statistics for module '" + top + "'; stat -json has " + names);
+      throw new SynthException(
+          "no Yosys statistics for module '" + top + "'; stat -json has " + names);
     }
     Object design = r.get("design");
-    Map<String, Object> chosen = design instanceof Map<?, ?> d ? (Map<String, Object>) d : topModule;
+    Map<String, Object> chosen =
+        design instanceof Map<?, ?> d ? (Map<String, Object>) d : topModule;
     if (!(chosen.get("num_cells_by_type") instanceof Map<?, ?> byType)) {
       return Map.of(); // a module without cells has no "num_cells_by_type"
     }

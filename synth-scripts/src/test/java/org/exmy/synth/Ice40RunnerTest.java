@@ -15,12 +15,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real Yosys + nextpnr-ice40 runs (a missing tool fails these tests; EXMY_SKIP_TOOLS=1 skips). */
 class Ice40RunnerTest {
-  static final List<CorePort> REG8 = List.of(CorePort.in("clk", 1), CorePort.in("d", 8), CorePort.out("q", 8));
+  static final List<CorePort> REG8 =
+      List.of(CorePort.in("clk", 1), CorePort.in("d", 8), CorePort.out("q", 8));
 
   static Path reg8(Path dir) throws IOException {
     Path v = dir.resolve("reg8.v");
-    Files.writeString(v, "module reg8 (input wire clk, input wire [7:0] d, output reg [7:0] q);\n"
-        + "  always @(posedge clk) q <= d;\nendmodule\n");
+    Files.writeString(
+        v,
+        "module reg8 (input wire clk, input wire [7:0] d, output reg [7:0] q);\n"
+            + "  always @(posedge clk) q <= d;\nendmodule\n");
     return v;
   }
 
@@ -29,8 +32,9 @@ class Ice40RunnerTest {
     Tools.requireNextpnr();
     long t0 = System.nanoTime();
     Ice40Result r = new Ice40Runner().run(List.of(v), top, ports, "clk", dir);
-    System.out.printf("ice40 %s: %.2f MHz, %d LCs (%d core + %d wrapper), %.1f s%n", top, r.fmaxMhz(), r.lcs(),
-        r.coreLcs(), r.wrapperCells(), (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        "ice40 %s: %.2f MHz, %d LCs (%d core + %d wrapper), %.1f s%n",
+        top, r.fmaxMhz(), r.lcs(), r.coreLcs(), r.wrapperCells(), (System.nanoTime() - t0) / 1e9);
     return r;
   }
 
@@ -45,16 +49,20 @@ class Ice40RunnerTest {
     assertEquals(4, r.used().get("SB_IO"), "clk, ser_in, ser_load, ser_out");
     assertEquals(0, r.rams());
     assertEquals(Ice40Runner.DEFAULT_SEED, r.seed());
-    // the wrapper's own paths (register -> 2:1 mux -> register) are short: far above any core's Fmax
+    // the wrapper's own paths (register -> 2:1 mux -> register) are short: far above any core's
+    // Fmax
     assertTrue(r.fmaxMhz() > 200, "wrapper ceiling " + r.fmaxMhz());
-    assertTrue(Files.readString(dir.resolve("reg8_ice40.ys")).contains("synth_ice40 -top reg8_serial_wrap -json"));
+    assertTrue(
+        Files.readString(dir.resolve("reg8_ice40.ys"))
+            .contains("synth_ice40 -top reg8_serial_wrap -json"));
     assertTrue(Files.exists(dir.resolve("reg8_ice40_wrap.v")));
   }
 
   @Test
   void aMultiplierIsSlowerThanTheWrapperAndCostsMore(@TempDir Path dir) throws IOException {
     Ice40Result reg = run(reg8(dir), "reg8", REG8, dir.resolve("reg"));
-    Ice40Result mul = run(Fixtures.copy("mul8.v", dir), "mul8", SerialWrapperTest.MUL8, dir.resolve("mul"));
+    Ice40Result mul =
+        run(Fixtures.copy("mul8.v", dir), "mul8", SerialWrapperTest.MUL8, dir.resolve("mul"));
     assertTrue(mul.fmaxMhz() < reg.fmaxMhz(), mul.fmaxMhz() + " vs " + reg.fmaxMhz());
     assertEquals(2 * 16 + 16, mul.wrapperCells());
     // an 8x8 array multiplier needs far more than its 16 product flip-flops
@@ -65,12 +73,26 @@ class Ice40RunnerTest {
   void aDesignTooBigForTheDeviceSaysSo(@TempDir Path dir) throws IOException {
     // 3,900 input bits: the wrapper alone needs 2 x 3900 + 1 = 7,801 cells > 7,680
     Path v = dir.resolve("wide.v");
-    Files.writeString(v, "module wide (input wire clk, input wire [3899:0] d, output reg q);\n"
-        + "  always @(posedge clk) q <= ^d;\nendmodule\n");
-    SynthException e = assertThrows(SynthException.class,
-        () -> run(v, "wide", List.of(CorePort.in("clk", 1), CorePort.in("d", 3900), CorePort.out("q", 1)), dir));
-    assertTrue(e.getMessage().startsWith("wide does not fit the iCE40 HX8K: the wrapped design needs "), e.getMessage());
-    assertTrue(e.getMessage().contains(" ICESTORM_LC, the device has 7680 (the serial wrapper takes 7801 logic cells)"),
+    Files.writeString(
+        v,
+        "module wide (input wire clk, input wire [3899:0] d, output reg q);\n"
+            + "  always @(posedge clk) q <= ^d;\nendmodule\n");
+    SynthException e =
+        assertThrows(
+            SynthException.class,
+            () ->
+                run(
+                    v,
+                    "wide",
+                    List.of(CorePort.in("clk", 1), CorePort.in("d", 3900), CorePort.out("q", 1)),
+                    dir));
+    assertTrue(
+        e.getMessage().startsWith("wide does not fit the iCE40 HX8K: the wrapped design needs "),
+        e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                " ICESTORM_LC, the device has 7680 (the serial wrapper takes 7801 logic cells)"),
         e.getMessage());
     int needed = Integer.parseInt(e.getMessage().replaceAll(".*needs (\\d+) ICESTORM_LC.*", "$1"));
     assertTrue(needed >= 7801, "at least the wrapper: " + needed);
@@ -81,10 +103,21 @@ class Ice40RunnerTest {
     Tools.requireYosys();
     Tools.requireNextpnr();
     Path v = dir.resolve("bad.v");
-    Files.writeString(v, "module bad (input wire clk, output reg q); always @(posedge clk) q <= ; endmodule\n");
-    SynthException e = assertThrows(SynthException.class, () -> new Ice40Runner().run(List.of(v), "bad",
-        List.of(CorePort.in("clk", 1), CorePort.out("q", 1)), "clk", dir));
-    assertTrue(e.getMessage().startsWith("yosys (synth_ice40) failed on bad (exit 1"), e.getMessage());
+    Files.writeString(
+        v, "module bad (input wire clk, output reg q); always @(posedge clk) q <= ; endmodule\n");
+    SynthException e =
+        assertThrows(
+            SynthException.class,
+            () ->
+                new Ice40Runner()
+                    .run(
+                        List.of(v),
+                        "bad",
+                        List.of(CorePort.in("clk", 1), CorePort.out("q", 1)),
+                        "clk",
+                        dir));
+    assertTrue(
+        e.getMessage().startsWith("yosys (synth_ice40) failed on bad (exit 1"), e.getMessage());
     assertTrue(e.getMessage().contains("ERROR:"), e.getMessage());
   }
 
@@ -93,15 +126,24 @@ class Ice40RunnerTest {
     Tools.requireYosys();
     Tools.requireNextpnr();
     Path v = Fixtures.copy("mul8.v", dir);
-    SynthException slow = assertThrows(SynthException.class, () -> new Ice40Runner(Duration.ofMillis(200), 1, 100)
-        .run(List.of(v), "mul8", SerialWrapperTest.MUL8, "clk", dir));
-    assertTrue(slow.getMessage().startsWith("yosys (synth_ice40) timed out after 0.2 s on mul8"), slow.getMessage());
+    SynthException slow =
+        assertThrows(
+            SynthException.class,
+            () ->
+                new Ice40Runner(Duration.ofMillis(200), 1, 100)
+                    .run(List.of(v), "mul8", SerialWrapperTest.MUL8, "clk", dir));
+    assertTrue(
+        slow.getMessage().startsWith("yosys (synth_ice40) timed out after 0.2 s on mul8"),
+        slow.getMessage());
     String old = System.getProperty("exmy.nextpnr");
     System.setProperty("exmy.nextpnr", dir.resolve("no-nextpnr").toString());
     try {
-      SynthException missing = assertThrows(SynthException.class,
-          () -> new Ice40Runner().run(List.of(v), "mul8", SerialWrapperTest.MUL8, "clk", dir));
-      assertTrue(missing.getMessage().contains("apt-get install -y nextpnr-ice40"), missing.getMessage());
+      SynthException missing =
+          assertThrows(
+              SynthException.class,
+              () -> new Ice40Runner().run(List.of(v), "mul8", SerialWrapperTest.MUL8, "clk", dir));
+      assertTrue(
+          missing.getMessage().contains("apt-get install -y nextpnr-ice40"), missing.getMessage());
     } finally {
       if (old == null) System.clearProperty("exmy.nextpnr");
       else System.setProperty("exmy.nextpnr", old);
@@ -115,16 +157,33 @@ class Ice40RunnerTest {
     NextpnrReport.Parsed p = NextpnrReport.parse(Fixtures.text("nextpnr_reg8_report.json"), "clk");
     assertEquals("clk$SB_IO_IN_$glb_clk", p.clockNet());
     assertEquals(508.3883972167969, p.fmaxMhz());
-    assertEquals(Map.of("ICESTORM_LC", 34, "ICESTORM_PLL", 0, "ICESTORM_RAM", 0, "SB_GB", 1, "SB_IO", 4,
-        "SB_WARMBOOT", 0), p.used());
+    assertEquals(
+        Map.of(
+            "ICESTORM_LC",
+            34,
+            "ICESTORM_PLL",
+            0,
+            "ICESTORM_RAM",
+            0,
+            "SB_GB",
+            1,
+            "SB_IO",
+            4,
+            "SB_WARMBOOT",
+            0),
+        p.used());
     assertEquals(7680, p.available().get("ICESTORM_LC"));
     assertEquals(32, p.available().get("ICESTORM_RAM"));
-    SynthException other = assertThrows(SynthException.class,
-        () -> NextpnrReport.parse(Fixtures.text("nextpnr_reg8_report.json"), "clk2"));
+    SynthException other =
+        assertThrows(
+            SynthException.class,
+            () -> NextpnrReport.parse(Fixtures.text("nextpnr_reg8_report.json"), "clk2"));
     assertTrue(other.getMessage().contains("no clock net for port 'clk2'"), other.getMessage());
     assertThrows(SynthException.class, () -> NextpnrReport.parse("{\"fmax\": {}}", "clk"));
-    SynthException none = assertThrows(SynthException.class,
-        () -> NextpnrReport.parse("{\"fmax\": {}, \"utilization\": {}}", "clk"));
+    SynthException none =
+        assertThrows(
+            SynthException.class,
+            () -> NextpnrReport.parse("{\"fmax\": {}, \"utilization\": {}}", "clk"));
     assertTrue(none.getMessage().contains("no register-to-register path"), none.getMessage());
   }
 }

@@ -15,7 +15,8 @@ final class Tools {
   static void requireTool(String exe) {
     if (ToolProcess.onPath(exe)) return;
     String why = exe + " is not installed (./setup.sh installs it)";
-    if ("1".equals(System.getenv("EXMY_SKIP_TOOLS"))) Assumptions.abort(why + "; skipped as EXMY_SKIP_TOOLS=1");
+    if ("1".equals(System.getenv("EXMY_SKIP_TOOLS")))
+      Assumptions.abort(why + "; skipped as EXMY_SKIP_TOOLS=1");
     fail(why + "; set EXMY_SKIP_TOOLS=1 to skip the tests that need it");
   }
 

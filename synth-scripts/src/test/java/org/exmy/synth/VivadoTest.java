@@ -29,7 +29,8 @@ class VivadoTest {
   record Call(String name, List<String> args) {}
 
   /** Defines a recording stub per Vivado command, sources the script, then writes END. */
-  static final String HARNESS = """
+  static final String HARNESS =
+      """
       set log [open [lindex $argv 1] w]
       proc record {name args} {
         global log
@@ -55,8 +56,10 @@ class VivadoTest {
     Path log = dir.resolve("calls.txt");
     Files.writeString(harness, HARNESS);
     Files.writeString(s, script);
-    Process p = new ProcessBuilder("tclsh", harness.toString(), s.toString(), log.toString()).redirectErrorStream(true)
-        .start();
+    Process p =
+        new ProcessBuilder("tclsh", harness.toString(), s.toString(), log.toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "tclsh hangs");
     if (p.exitValue() != 0) throw new IllegalStateException("tclsh failed: " + out);
@@ -88,8 +91,9 @@ class VivadoTest {
 
   @ParameterizedTest(name = "{0} / {1} / {2} / dsp={3} / clock={4}")
   @MethodSource("variants")
-  void everyVariantRunsToTheEndAndNamesTheIntendedFiles(String dirName, String fileName, String part, boolean dsp,
-      String clock, @TempDir Path tmp) throws Exception {
+  void everyVariantRunsToTheEndAndNamesTheIntendedFiles(
+      String dirName, String fileName, String part, boolean dsp, String clock, @TempDir Path tmp)
+      throws Exception {
     Path reportDir = tmp.resolve(dirName).resolve("reports");
     Path v1 = tmp.resolve(fileName);
     Path v2 = tmp.resolve("second.v");
@@ -97,32 +101,55 @@ class VivadoTest {
     List<Call> calls = runTcl(tcl, tmp);
     assertTrue(Files.isDirectory(reportDir), "'file mkdir' (real Tcl) created " + reportDir);
     List<String> order = calls.stream().map(Call::name).filter(n -> !n.startsWith("get_")).toList();
-    List<String> expected = new ArrayList<>(List.of("read_verilog", "read_verilog", "synth_design"));
-    if (clock != null) expected.addAll(List.of("create_clock", "set_input_delay", "set_output_delay"));
-    expected.addAll(List.of("opt_design", "place_design", "route_design", "report_utilization", "report_timing_summary",
-        "write_checkpoint"));
+    List<String> expected =
+        new ArrayList<>(List.of("read_verilog", "read_verilog", "synth_design"));
+    if (clock != null)
+      expected.addAll(List.of("create_clock", "set_input_delay", "set_output_delay"));
+    expected.addAll(
+        List.of(
+            "opt_design",
+            "place_design",
+            "route_design",
+            "report_utilization",
+            "report_timing_summary",
+            "write_checkpoint"));
     assertEquals(expected, order);
     assertEquals(List.of(v1.toString()), named(calls, "read_verilog").get(0).args());
     assertEquals(List.of(v2.toString()), named(calls, "read_verilog").get(1).args());
-    List<String> synth = new ArrayList<>(List.of("-top", "core", "-part", part, "-mode", "out_of_context"));
+    List<String> synth =
+        new ArrayList<>(List.of("-top", "core", "-part", part, "-mode", "out_of_context"));
     if (!dsp) synth.addAll(List.of("-max_dsp", "0"));
     assertEquals(synth, named(calls, "synth_design").get(0).args());
-    assertEquals(List.of("-file", reportDir.resolve("core_utilization.rpt").toString()),
+    assertEquals(
+        List.of("-file", reportDir.resolve("core_utilization.rpt").toString()),
         named(calls, "report_utilization").get(0).args());
-    assertEquals(List.of("-file", reportDir.resolve("core_timing.rpt").toString()),
+    assertEquals(
+        List.of("-file", reportDir.resolve("core_timing.rpt").toString()),
         named(calls, "report_timing_summary").get(0).args());
-    assertEquals(List.of("-force", reportDir.resolve("core_routed.dcp").toString()),
+    assertEquals(
+        List.of("-force", reportDir.resolve("core_routed.dcp").toString()),
         named(calls, "write_checkpoint").get(0).args());
     if (clock != null) {
       // [get_ports clk] is the stub's "stub_port"
-      assertEquals(List.of("-name", clock, "-period", "2.500", "stub_port"), named(calls, "create_clock").get(0).args());
+      assertEquals(
+          List.of("-name", clock, "-period", "2.500", "stub_port"),
+          named(calls, "create_clock").get(0).args());
       assertEquals(List.of(clock), named(calls, "get_ports").get(0).args());
-      assertEquals(List.of("-quiet", "-filter", "DIRECTION == IN && NAME != \"" + clock + "\""),
+      assertEquals(
+          List.of("-quiet", "-filter", "DIRECTION == IN && NAME != \"" + clock + "\""),
           named(calls, "get_ports").get(1).args());
-      assertEquals(List.of("-clock", "stub_clock", "0.000", "stub_port"), named(calls, "set_input_delay").get(0).args());
-      assertEquals(List.of("-quiet", "-filter", "DIRECTION == OUT"), named(calls, "get_ports").get(2).args());
-      assertEquals(List.of("-clock", "stub_clock", "0.000", "stub_port"), named(calls, "set_output_delay").get(0).args());
-      assertEquals(List.of(clock, clock), named(calls, "get_clocks").stream().map(c -> c.args().get(0)).toList());
+      assertEquals(
+          List.of("-clock", "stub_clock", "0.000", "stub_port"),
+          named(calls, "set_input_delay").get(0).args());
+      assertEquals(
+          List.of("-quiet", "-filter", "DIRECTION == OUT"),
+          named(calls, "get_ports").get(2).args());
+      assertEquals(
+          List.of("-clock", "stub_clock", "0.000", "stub_port"),
+          named(calls, "set_output_delay").get(0).args());
+      assertEquals(
+          List.of(clock, clock),
+          named(calls, "get_clocks").stream().map(c -> c.args().get(0)).toList());
     } else {
       assertTrue(named(calls, "get_ports").isEmpty());
     }
@@ -131,8 +158,10 @@ class VivadoTest {
   @Test
   void theHarnessRejectsTheOldBraceQuoting(@TempDir Path tmp) {
     // The form every script had before: Tcl stops with "extra characters after close-brace".
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> runTcl("report_utilization -file {/w/r}/core_utilization.rpt\n", tmp));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> runTcl("report_utilization -file {/w/r}/core_utilization.rpt\n", tmp));
     assertTrue(e.getMessage().contains("extra characters after close-brace"), e.getMessage());
   }
 
@@ -140,31 +169,68 @@ class VivadoTest {
   void badArgumentsAreRejected() {
     List<Path> core = List.of(Path.of("/w/core.v"));
     Path r = Path.of("/w/r");
-    assertThrows(IllegalArgumentException.class, () -> VivadoTcl.emit(core, "a;b", "xc7z020clg400-1", true, r, "clk", 4));
-    assertThrows(IllegalArgumentException.class, () -> VivadoTcl.emit(core, "a", "xc7z020clg400-1", true, r, "clk", 0));
-    assertThrows(IllegalArgumentException.class, () -> VivadoTcl.emit(List.of(), "a", "xc7z020clg400-1", true, r, "clk", 4));
-    assertThrows(IllegalArgumentException.class, () -> VivadoTcl.emit(core, "a", "xc7z020clg400-1", true, r, "c k", 4));
-    assertThrows(IllegalArgumentException.class, () -> VivadoTcl.emit(core, "a", "p", true, r, "clk", 4));
-    assertThrows(IllegalArgumentException.class,
-        () -> VivadoTcl.emit(List.of(Path.of("/w/a\nb.v")), "a", "xc7z020clg400-1", true, r, "clk", 4));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> VivadoTcl.emit(core, "a;b", "xc7z020clg400-1", true, r, "clk", 4));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> VivadoTcl.emit(core, "a", "xc7z020clg400-1", true, r, "clk", 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> VivadoTcl.emit(List.of(), "a", "xc7z020clg400-1", true, r, "clk", 4));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> VivadoTcl.emit(core, "a", "xc7z020clg400-1", true, r, "c k", 4));
+    assertThrows(
+        IllegalArgumentException.class, () -> VivadoTcl.emit(core, "a", "p", true, r, "clk", 4));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            VivadoTcl.emit(
+                List.of(Path.of("/w/a\nb.v")), "a", "xc7z020clg400-1", true, r, "clk", 4));
   }
 
   @Test
   void partNamesByFamily() {
-    for (String p : List.of("xc7z020clg400-1", "xc7a35tcpg236-1", "xc7k325tffg900-2", "xc7s50csga324-1",
-        "xc7vx485tffg1761-2", "xc7a35ticsg324-1L", "XC7A100TCSG324-1")) {
+    for (String p :
+        List.of(
+            "xc7z020clg400-1",
+            "xc7a35tcpg236-1",
+            "xc7k325tffg900-2",
+            "xc7s50csga324-1",
+            "xc7vx485tffg1761-2",
+            "xc7a35ticsg324-1L",
+            "XC7A100TCSG324-1")) {
       assertEquals(XilinxPart.Family.SERIES7, XilinxPart.family(p), p);
     }
-    for (String p : List.of("xcku040-ffva1156-2-e", "xcvu9p-flga2104-2L-e", "xczu3eg-sbva484-1-e",
-        "xcau25p-ffvb676-2-e", "xck26-sfvc784-2LV-c", "xcu280-fsvh2892-2L-e", "xczu7ev-ffvc1156-2-e")) {
+    for (String p :
+        List.of(
+            "xcku040-ffva1156-2-e",
+            "xcvu9p-flga2104-2L-e",
+            "xczu3eg-sbva484-1-e",
+            "xcau25p-ffvb676-2-e",
+            "xck26-sfvc784-2LV-c",
+            "xcu280-fsvh2892-2L-e",
+            "xczu7ev-ffvc1156-2-e")) {
       assertEquals(XilinxPart.Family.ULTRASCALE, XilinxPart.family(p), p);
     }
-    for (String p : List.of("xcvc1902-vsva2197-2MP-e-S", "xcve2302-sfva784-1LP-e-S", "xcvp1202-vsva2785-2MP-e-S")) {
+    for (String p :
+        List.of(
+            "xcvc1902-vsva2197-2MP-e-S", "xcve2302-sfva784-1LP-e-S", "xcvp1202-vsva2785-2MP-e-S")) {
       assertEquals(XilinxPart.Family.VERSAL, XilinxPart.family(p), p);
     }
-    for (String p : List.of("", "xc7z020", "7z020clg400-1", "xc6slx9-2tqg144", "EP4CE22F17C6", "xc7z020clg400-1;x",
-        "xczu3eg", "ice40hx8k")) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> XilinxPart.family(p), p);
+    for (String p :
+        List.of(
+            "",
+            "xc7z020",
+            "7z020clg400-1",
+            "xc6slx9-2tqg144",
+            "EP4CE22F17C6",
+            "xc7z020clg400-1;x",
+            "xczu3eg",
+            "ice40hx8k")) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> XilinxPart.family(p), p);
       assertTrue(e.getMessage().contains("xc7*"), e.getMessage());
     }
   }
@@ -175,7 +241,9 @@ class VivadoTest {
   void utilizationOfA7SeriesPlacedDesign() {
     // oneblink on xc7a35tcpg236-1 (Vivado 2017.2): Slice LUTs 1 (LUT as Logic 1), Register as Flip
     // Flop 24, DSPs 0; CARRY4 only in the Primitives table: 6.
-    SynthResult r = VivadoUtilizationParser.parse("top", true, Fixtures.text("vivado_xc7a35t_oneblink_utilization_placed.rpt"));
+    SynthResult r =
+        VivadoUtilizationParser.parse(
+            "top", true, Fixtures.text("vivado_xc7a35t_oneblink_utilization_placed.rpt"));
     assertEquals(1, r.luts());
     assertEquals(24, r.ffs());
     assertEquals(6, r.carry4());
@@ -184,7 +252,9 @@ class VivadoTest {
     assertEquals(0, r.lutMemory());
     assertEquals(0, r.muxf7());
     assertEquals(java.util.Map.of(1, 1), r.lutsBySize());
-    assertEquals(java.util.Map.of("FDRE", 24, "CARRY4", 6, "OBUF", 1, "LUT1", 1, "IBUF", 1, "BUFG", 1), r.cells());
+    assertEquals(
+        java.util.Map.of("FDRE", 24, "CARRY4", 6, "OBUF", 1, "LUT1", 1, "IBUF", 1, "BUFG", 1),
+        r.cells());
   }
 
   @Test
@@ -192,7 +262,9 @@ class VivadoTest {
     // hls4ml test report, xc7z020clg400-1 (Vivado 2020.1): Slice LUTs 1526 = LUT as Logic 1478 +
     // LUT as Memory 48 (all shift registers: SRL16E 48); Register as Flip Flop 2428 (FDRE 2410 +
     // FDSE 18); DSPs 66; CARRY4 295 primitives; 2174 LUT primitives packed into 1478 sites.
-    SynthResult r = VivadoUtilizationParser.parse("myproject", true, Fixtures.text("vivado_xc7z020_hls4ml_utilization_synth.rpt"));
+    SynthResult r =
+        VivadoUtilizationParser.parse(
+            "myproject", true, Fixtures.text("vivado_xc7z020_hls4ml_utilization_synth.rpt"));
     assertEquals(1478, r.luts());
     assertEquals(48, r.lutMemory());
     assertEquals(2428, r.ffs());
@@ -200,8 +272,12 @@ class VivadoTest {
     assertEquals(295, r.carry4());
     assertEquals(0, r.bram());
     assertEquals(java.util.Map.of(1, 63, 2, 864, 3, 671, 4, 499, 5, 43, 6, 34), r.lutsBySize());
-    assertEquals(63 + 864 + 671 + 499 + 43 + 34, SynthResult.fromPrimitives("x", true, r.cells()).luts());
-    assertEquals(48, SynthResult.fromPrimitives("x", true, r.cells()).lutMemory(), "SRL16E: one LUT site each");
+    assertEquals(
+        63 + 864 + 671 + 499 + 43 + 34, SynthResult.fromPrimitives("x", true, r.cells()).luts());
+    assertEquals(
+        48,
+        SynthResult.fromPrimitives("x", true, r.cells()).lutMemory(),
+        "SRL16E: one LUT site each");
     assertEquals(2410 + 18, SynthResult.fromPrimitives("x", true, r.cells()).ffs());
     assertEquals(280, r.cell("IBUF"));
   }
@@ -210,7 +286,9 @@ class VivadoTest {
   void utilizationOfAnUltraScalePlusPipelinedMac() {
     // lakeroad-evaluation pipelined-mac, xczu3eg-sbva484-1-e (Vivado 2021.2, routed): CLB LUTs 220
     // (all logic), CLB Registers 179, CARRY8 6, DSPs 3 (DSP48E2); 284 LUT primitives in 220 sites.
-    SynthResult r = VivadoUtilizationParser.parse("main", true, Fixtures.text("vivado_xczu3eg_pipelined_mac_utilization_routed.rpt"));
+    SynthResult r =
+        VivadoUtilizationParser.parse(
+            "main", true, Fixtures.text("vivado_xczu3eg_pipelined_mac_utilization_routed.rpt"));
     assertEquals(220, r.luts());
     assertEquals(179, r.ffs());
     assertEquals(6, r.carry4());
@@ -218,13 +296,18 @@ class VivadoTest {
     assertEquals(0, r.lutMemory());
     assertEquals(java.util.Map.of(2, 38, 3, 38, 4, 10, 5, 148, 6, 50), r.lutsBySize());
     assertEquals(3, r.cell("DSP48E2"));
-    assertEquals("Routed", designState(Fixtures.text("vivado_xczu3eg_pipelined_mac_utilization_routed.rpt")));
+    assertEquals(
+        "Routed",
+        designState(Fixtures.text("vivado_xczu3eg_pipelined_mac_utilization_routed.rpt")));
   }
 
   @Test
   void utilizationCountsLutSitesNotPrimitives() {
-    // lakeroad add32 on xczu3eg: 32 LUT5 + 32 LUT6 primitives share 32 sites ("using O5 and O6": 32)
-    SynthResult r = VivadoUtilizationParser.parse("add", true, Fixtures.text("vivado_xczu3eg_add32_utilization_routed.rpt"));
+    // lakeroad add32 on xczu3eg: 32 LUT5 + 32 LUT6 primitives share 32 sites ("using O5 and O6":
+    // 32)
+    SynthResult r =
+        VivadoUtilizationParser.parse(
+            "add", true, Fixtures.text("vivado_xczu3eg_add32_utilization_routed.rpt"));
     assertEquals(32, r.luts());
     assertEquals(java.util.Map.of(5, 32, 6, 32), r.lutsBySize());
     assertEquals(4, r.carry4(), "CARRY8 row");
@@ -233,8 +316,9 @@ class VivadoTest {
 
   @Test
   void utilizationWithoutSummaryOrPrimitivesIsAnError() {
-    String summaryOnly = Fixtures.text("vivado_xc7a35t_oneblink_utilization_placed.rpt")
-        .replaceAll("(?s)\\n8\\. Primitives\\R-{5}.*", "\n");
+    String summaryOnly =
+        Fixtures.text("vivado_xc7a35t_oneblink_utilization_placed.rpt")
+            .replaceAll("(?s)\\n8\\. Primitives\\R-{5}.*", "\n");
     SynthResult s = VivadoUtilizationParser.parse("top", false, summaryOnly);
     assertEquals(24, s.ffs());
     assertEquals(0, s.carry4(), "7-series: CARRY4 only in the Primitives table");
@@ -247,7 +331,9 @@ class VivadoTest {
   @Test
   void timingSummaryMet() {
     // pipelined-mac, routed: WNS 2.221, TNS 0.000, 0 failing of 459, WHS 0.057; clk period 5.000
-    VivadoTiming t = VivadoTimingParser.parse(Fixtures.text("vivado_xczu3eg_pipelined_mac_timing_summary_routed.rpt"));
+    VivadoTiming t =
+        VivadoTimingParser.parse(
+            Fixtures.text("vivado_xczu3eg_pipelined_mac_timing_summary_routed.rpt"));
     assertEquals("main", t.design());
     assertEquals("xczu3eg-sbva484", t.device());
     assertEquals(2.221, t.wns().getAsDouble());
@@ -266,7 +352,9 @@ class VivadoTest {
   @Test
   void timingSummaryViolated() {
     // inlining, routed: WNS -0.063, TNS -0.458 over 17 failing endpoints, WHS 0.048; period 5.000
-    VivadoTiming t = VivadoTimingParser.parse(Fixtures.text("vivado_xczu3eg_inlining_timing_summary_routed.rpt"));
+    VivadoTiming t =
+        VivadoTimingParser.parse(
+            Fixtures.text("vivado_xczu3eg_inlining_timing_summary_routed.rpt"));
     assertEquals(-0.063, t.wns().getAsDouble());
     assertEquals(-0.458, t.tns().getAsDouble());
     assertEquals(17, t.tnsFailingEndpoints());
@@ -279,7 +367,9 @@ class VivadoTest {
   @Test
   void timingSummaryWithoutConstraints() {
     // oneblink on xc7a35t (Vivado 2017.2): no clock was created, every summary field is NA
-    VivadoTiming t = VivadoTimingParser.parse(Fixtures.text("vivado_xc7a35t_oneblink_timing_summary_routed.rpt"));
+    VivadoTiming t =
+        VivadoTimingParser.parse(
+            Fixtures.text("vivado_xc7a35t_oneblink_timing_summary_routed.rpt"));
     assertEquals("top", t.design());
     assertEquals("7a35t-cpg236", t.device());
     assertTrue(t.wns().isEmpty() && t.tns().isEmpty() && t.whs().isEmpty());
@@ -288,11 +378,19 @@ class VivadoTest {
     SynthException e = assertThrows(SynthException.class, t::fmaxMhz);
     assertTrue(e.getMessage().contains("exactly one clock"), e.getMessage());
     assertThrows(SynthException.class, () -> t.fmaxMhz("clk"));
-    assertThrows(SynthException.class, () -> VivadoTimingParser.parse(Fixtures.text("vivado_xc7a35t_oneblink_utilization_placed.rpt")));
+    assertThrows(
+        SynthException.class,
+        () ->
+            VivadoTimingParser.parse(
+                Fixtures.text("vivado_xc7a35t_oneblink_utilization_placed.rpt")));
   }
 
   private static String designState(String report) {
-    return report.lines().filter(l -> l.startsWith("| Design State")).map(l -> l.split(":", 2)[1].strip()).findFirst()
+    return report
+        .lines()
+        .filter(l -> l.startsWith("| Design State"))
+        .map(l -> l.split(":", 2)[1].strip())
+        .findFirst()
         .orElse("");
   }
 }

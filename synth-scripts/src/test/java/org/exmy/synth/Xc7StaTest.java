@@ -16,8 +16,15 @@ class Xc7StaTest {
   static StaTiming run(Path v, String top, List<CorePort> ports, boolean dsp, Path dir) {
     Tools.requireYosys();
     StaTiming t = new Xc7StaRunner().run(List.of(v), top, ports, "clk", dsp, dir);
-    System.out.printf("xc7 sta %s%s: %d ps (%.1f MHz), %d LUT levels, %s -> %s%n", top, dsp ? "" : " -nodsp",
-        t.criticalPs(), t.logicMhz(), t.lutLevels(), t.path(), t.endpoint());
+    System.out.printf(
+        "xc7 sta %s%s: %d ps (%.1f MHz), %d LUT levels, %s -> %s%n",
+        top,
+        dsp ? "" : " -nodsp",
+        t.criticalPs(),
+        t.logicMhz(),
+        t.lutLevels(),
+        t.path(),
+        t.endpoint());
     return t;
   }
 
@@ -36,7 +43,9 @@ class Xc7StaTest {
       assertEquals(List.of("\\clk (primary input)", "FDRE.C->Q", "LUT3.I0->O"), t.path());
       assertEquals(1e6 / 710, t.logicMhz(), 1e-9);
     }
-    assertTrue(Files.readString(dir.resolve("reg8_xc7sta.ys")).contains("read_verilog -lib -specify +/xilinx/cells_sim.v\nsta\n"));
+    assertTrue(
+        Files.readString(dir.resolve("reg8_xc7sta.ys"))
+            .contains("read_verilog -lib -specify +/xilinx/cells_sim.v\nsta\n"));
   }
 
   @Test
@@ -52,20 +61,31 @@ class Xc7StaTest {
   }
 
   @Test
-  void aLatestArrivalOnAnUnusedCarryOutputIsMarkedAsAnUpperBound(@TempDir Path dir) throws IOException {
+  void aLatestArrivalOnAnUnusedCarryOutputIsMarkedAsAnUpperBound(@TempDir Path dir)
+      throws IOException {
     // A 5-bit accumulator takes two CARRY4; the top one's O[1] (sum bit 5) is unused. sta's latest
     // arrival is on that net, which is no endpoint: FDRE C->Q 303 + LUT2 I0->O 238 + CARRY4 S->CO
     // 528 + CARRY4 CI->O[1] 334 = 1403 ps, while the flip-flop of bit 4 (O[0], CI->O[0] 222 ps)
     // gets its data at 1291 ps. The runner keeps the 1403 ps, marked as not exact.
     Path v = dir.resolve("acc5.v");
-    Files.writeString(v, "module acc5 (input wire clk, input wire [4:0] d, output reg [4:0] q);\n"
-        + "  always @(posedge clk) q <= q + d;\nendmodule\n");
-    StaTiming t = run(v, "acc5", List.of(CorePort.in("clk", 1), CorePort.in("d", 5), CorePort.out("q", 5)), true, dir);
+    Files.writeString(
+        v,
+        "module acc5 (input wire clk, input wire [4:0] d, output reg [4:0] q);\n"
+            + "  always @(posedge clk) q <= q + d;\nendmodule\n");
+    StaTiming t =
+        run(
+            v,
+            "acc5",
+            List.of(CorePort.in("clk", 1), CorePort.in("d", 5), CorePort.out("q", 5)),
+            true,
+            dir);
     assertEquals(false, t.exact());
     assertEquals("<no endpoint>", t.endpoint());
     assertEquals("CARRY4.CI->O", t.path().get(t.path().size() - 1));
     if (Tools.yosys023()) {
-      assertEquals(List.of("\\clk (primary input)", "FDRE.C->Q", "LUT2.I0->O", "CARRY4.S->CO", "CARRY4.CI->O"),
+      assertEquals(
+          List.of(
+              "\\clk (primary input)", "FDRE.C->Q", "LUT2.I0->O", "CARRY4.S->CO", "CARRY4.CI->O"),
           t.path());
       assertEquals(303 + 238 + 528 + 334, t.criticalPs());
     }
@@ -76,12 +96,24 @@ class Xc7StaTest {
     // A black box has no timing arcs: sta warns and cuts every path through it short (it would
     // report 303 ps here); the runner refuses such an estimate.
     Path v = dir.resolve("withbb.v");
-    Files.writeString(v, "(* blackbox *) module bb (input wire a, output wire y); endmodule\n"
-        + "module withbb (input wire clk, input wire [1:0] d, output reg q);\n"
-        + "  wire y;\n  bb u (.a(d[0] ^ d[1]), .y(y));\n  always @(posedge clk) q <= y;\nendmodule\n");
-    SynthException e = assertThrows(SynthException.class, () -> run(v, "withbb",
-        List.of(CorePort.in("clk", 1), CorePort.in("d", 2), CorePort.out("q", 1)), true, dir));
-    assertTrue(e.getMessage().equals("Yosys sta estimate of withbb is incomplete: Module 'bb' has no timing arcs!"),
+    Files.writeString(
+        v,
+        "(* blackbox *) module bb (input wire a, output wire y); endmodule\n"
+            + "module withbb (input wire clk, input wire [1:0] d, output reg q);\n"
+            + "  wire y;\n  bb u (.a(d[0] ^ d[1]), .y(y));\n  always @(posedge clk) q <= y;\nendmodule\n");
+    SynthException e =
+        assertThrows(
+            SynthException.class,
+            () ->
+                run(
+                    v,
+                    "withbb",
+                    List.of(CorePort.in("clk", 1), CorePort.in("d", 2), CorePort.out("q", 1)),
+                    true,
+                    dir));
+    assertTrue(
+        e.getMessage()
+            .equals("Yosys sta estimate of withbb is incomplete: Module 'bb' has no timing arcs!"),
         e.getMessage());
     assertThrows(SynthException.class, () -> YosysStaParser.parse("x", true, "no sta here"));
   }

@@ -20,7 +20,9 @@ class YosysScriptTest {
     System.setProperty("exmy.yosys", dir.resolve("no-yosys-here").toString());
     try {
       assertFalse(YosysRunner.available());
-      SynthException e = assertThrows(SynthException.class, () -> new YosysRunner().synthesize(v, "cnt4", true, dir));
+      SynthException e =
+          assertThrows(
+              SynthException.class, () -> new YosysRunner().synthesize(v, "cnt4", true, dir));
       assertTrue(e.getMessage().contains("apt-get install -y yosys"), e.getMessage());
     } finally {
       if (old == null) System.clearProperty("exmy.yosys");
@@ -30,15 +32,19 @@ class YosysScriptTest {
 
   @Test
   void scriptFillsEveryPlaceholder() {
-    String s = YosysRunner.script(List.of(Path.of("/a/b.v"), Path.of("/a/c d.v")), "top", false, Path.of("/w/t.json"));
+    String s =
+        YosysRunner.script(
+            List.of(Path.of("/a/b.v"), Path.of("/a/c d.v")), "top", false, Path.of("/w/t.json"));
     assertTrue(s.contains("read_verilog /a/b.v \"/a/c d.v\"\n"), s);
-    assertTrue(s.contains("synth_xilinx -top top -family xc7 -flatten -noiopad -noclkbuf -nodsp\n"), s);
+    assertTrue(
+        s.contains("synth_xilinx -top top -family xc7 -flatten -noiopad -noclkbuf -nodsp\n"), s);
     assertTrue(s.contains("tee -q -o /w/t.json stat -json\n"), s);
     assertTrue(!s.replaceAll("(?m)^#.*$", "").contains("${"), s);
     assertTrue(s.contains("\n#   ${TOP}    top module\n"), "comments stay as written");
     assertTrue(s.endsWith("stat -json\n"), s);
-    assertThrows(IllegalArgumentException.class, () -> YosysRunner.script(List.of(Path.of("/a.v")), "a b", true,
-        Path.of("/t.json")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> YosysRunner.script(List.of(Path.of("/a.v")), "a b", true, Path.of("/t.json")));
   }
 
   @Test

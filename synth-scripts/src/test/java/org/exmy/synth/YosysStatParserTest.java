@@ -19,8 +19,11 @@ class YosysStatParserTest {
     // script's "stat -tech xilinx" (3.) follows; both list the same 158 cells.
     String log = Fixtures.text("yosys_mul8_nodsp.log");
     SynthResult r = YosysStatParser.parse("mul8", false, log);
-    assertEquals(Map.of("CARRY4", 4, "FDRE", 16, "LUT2", 16, "LUT3", 6, "LUT4", 13, "LUT5", 7, "LUT6", 72,
-        "MUXF7", 23, "MUXF8", 1), r.cells());
+    assertEquals(
+        Map.of(
+            "CARRY4", 4, "FDRE", 16, "LUT2", 16, "LUT3", 6, "LUT4", 13, "LUT5", 7, "LUT6", 72,
+            "MUXF7", 23, "MUXF8", 1),
+        r.cells());
     assertEquals(16 + 6 + 13 + 7 + 72, r.luts());
     assertEquals(Map.of(2, 16, 3, 6, 4, 13, 5, 7, 6, 72), r.lutsBySize());
     assertEquals(0, r.lut(1));
@@ -37,7 +40,8 @@ class YosysStatParserTest {
 
   @Test
   void jsonOfTheSameRunGivesTheSameResult() {
-    assertEquals(YosysStatParser.parse("mul8", false, Fixtures.text("yosys_mul8_nodsp.log")),
+    assertEquals(
+        YosysStatParser.parse("mul8", false, Fixtures.text("yosys_mul8_nodsp.log")),
         YosysStatParser.parse("mul8", false, Fixtures.text("yosys_mul8_nodsp_stat.json")));
   }
 
@@ -60,10 +64,14 @@ class YosysStatParserTest {
     assertEquals(17, r.muxf8());
     assertEquals(0, r.dsp48());
     assertEquals(6, r.cell("INV"));
-    assertEquals(436, r.cells().values().stream().mapToInt(Integer::intValue).sum(), "Number of cells: 436");
+    assertEquals(
+        436, r.cells().values().stream().mapToInt(Integer::intValue).sum(), "Number of cells: 436");
     assertEquals(OptionalInt.of(197), YosysStatParser.estimatedLcs(text));
-    SynthException e = assertThrows(SynthException.class, () -> YosysStatParser.parse("other", true, text));
-    assertTrue(e.getMessage().contains("'other'") && e.getMessage().contains("[exmy_mac_e4m3]"), e.getMessage());
+    SynthException e =
+        assertThrows(SynthException.class, () -> YosysStatParser.parse("other", true, text));
+    assertTrue(
+        e.getMessage().contains("'other'") && e.getMessage().contains("[exmy_mac_e4m3]"),
+        e.getMessage());
   }
 
   @Test
@@ -76,13 +84,16 @@ class YosysStatParserTest {
     assertEquals(10, text.ffs());
     assertEquals(4, text.carry4());
     assertEquals(text, YosysStatParser.parse("hier", true, Fixtures.text("yosys_hier_stat.json")));
-    assertEquals(OptionalInt.of(4), YosysStatParser.estimatedLcs(Fixtures.text("yosys_hier_stat.txt")));
+    assertEquals(
+        OptionalInt.of(4), YosysStatParser.estimatedLcs(Fixtures.text("yosys_hier_stat.txt")));
   }
 
   @Test
   void lastStatisticsWin() {
-    String first = "1. Printing statistics.\n\n=== \\x ===\n\n   Number of cells:   3\n     FDRE   3\n\n";
-    String second = "2. Printing statistics.\n\n=== x ===\n\n   Number of cells:   2\n     LUT6   1\n     FDSE   1\n";
+    String first =
+        "1. Printing statistics.\n\n=== \\x ===\n\n   Number of cells:   3\n     FDRE   3\n\n";
+    String second =
+        "2. Printing statistics.\n\n=== x ===\n\n   Number of cells:   2\n     LUT6   1\n     FDSE   1\n";
     SynthResult r = YosysStatParser.parse("x", true, first + "some other output\n" + second);
     assertEquals(Map.of("LUT6", 1, "FDSE", 1), r.cells());
     assertEquals(1, r.ffs());
@@ -90,7 +101,8 @@ class YosysStatParserTest {
 
   @Test
   void otherPrimitiveNamesAreSummedIntoTheirKinds() {
-    String s = """
+    String s =
+        """
         === t ===
 
            Number of cells:     12
@@ -116,7 +128,8 @@ class YosysStatParserTest {
 
   @Test
   void anUnclassifiedCellIsAnErrorNamingIt() {
-    String s = """
+    String s =
+        """
         === t ===
 
            Number of cells:      3
@@ -124,17 +137,24 @@ class YosysStatParserTest {
              $_DFF_P_            1
              LDCE                1
         """;
-    SynthException e = assertThrows(SynthException.class, () -> YosysStatParser.parse("t", true, s));
-    assertTrue(e.getMessage().contains("$_DFF_P_, LDCE") && e.getMessage().contains("generic Yosys cell"), e.getMessage());
+    SynthException e =
+        assertThrows(SynthException.class, () -> YosysStatParser.parse("t", true, s));
+    assertTrue(
+        e.getMessage().contains("$_DFF_P_, LDCE") && e.getMessage().contains("generic Yosys cell"),
+        e.getMessage());
   }
 
   @Test
   void badInputIsASynthException() {
-    assertThrows(SynthException.class, () -> YosysStatParser.parse("t", true, "no statistics here"));
+    assertThrows(
+        SynthException.class, () -> YosysStatParser.parse("t", true, "no statistics here"));
     assertThrows(SynthException.class, () -> YosysStatParser.parse("t", true, "{\"creator\": 1}"));
     assertThrows(SynthException.class, () -> YosysStatParser.parse("t", true, "{\"modules\": {"));
     // a histogram that does not add up to "Number of cells" means the format is not understood
-    assertThrows(SynthException.class,
-        () -> YosysStatParser.parse("t", true, "=== t ===\n   Number of cells:  5\n     LUT2  4\n\n"));
+    assertThrows(
+        SynthException.class,
+        () ->
+            YosysStatParser.parse(
+                "t", true, "=== t ===\n   Number of cells:  5\n     LUT2  4\n\n"));
   }
 }

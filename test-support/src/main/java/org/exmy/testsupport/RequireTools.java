@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * The one way a test says which external tools it needs. A missing tool <em>fails</em> the test
  * with one line naming the tool and its apt package; only when the user opts out explicitly with
- * {@code EXMY_SKIP_TOOLS=1} is the test skipped instead (a JUnit assumption), and
- * {@link SkippedToolsSummary} prints how many tests were skipped that way.
+ * {@code EXMY_SKIP_TOOLS=1} is the test skipped instead (a JUnit assumption), and {@link
+ * SkippedToolsSummary} prints how many tests were skipped that way.
  *
  * <p>Call it first thing in a test, or in {@code @BeforeAll} for a whole class. jqwik properties
  * call it too and carry {@link SkipWithoutVerilator} (jqwik does not treat an aborted property as
@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class RequireTools {
   /** The environment variable that turns "missing tool: fail" into "missing tool: skip". */
   public static final String OPT_OUT = "EXMY_SKIP_TOOLS";
+
   /** Every skip reason starts with this, so that the skips can be counted. */
   public static final String SKIP_PREFIX = OPT_OUT + "=1: ";
 
@@ -49,13 +50,18 @@ public final class RequireTools {
     require(Tool.YOSYS);
   }
 
-  /** Fails the calling test (or skips it under {@code EXMY_SKIP_TOOLS=1}) unless every tool is on the PATH. */
+  /**
+   * Fails the calling test (or skips it under {@code EXMY_SKIP_TOOLS=1}) unless every tool is on
+   * the PATH.
+   */
   public static void require(Tool... tools) {
     List<Tool> missing = missing(tools);
     if (!missing.isEmpty()) fail(missing, skipRequested());
   }
 
-  /** Aborts (skip) when {@code optedOut}, else fails, with the one-line message for {@code missing}. */
+  /**
+   * Aborts (skip) when {@code optedOut}, else fails, with the one-line message for {@code missing}.
+   */
   static void fail(List<Tool> missing, boolean optedOut) {
     if (optedOut) Assumptions.abort(SKIP_PREFIX + message(missing));
     Assertions.fail(message(missing));
@@ -72,7 +78,8 @@ public final class RequireTools {
   }
 
   static boolean optedOut(String value) {
-    return value != null && (value.strip().equals("1") || value.strip().toLowerCase(Locale.ROOT).equals("true"));
+    return value != null
+        && (value.strip().equals("1") || value.strip().toLowerCase(Locale.ROOT).equals("true"));
   }
 
   /**
@@ -80,8 +87,14 @@ public final class RequireTools {
    * EXMY_SKIP_TOOLS=1 to skip the tests that need them)".
    */
   static String message(List<Tool> missing) {
-    return String.join(", ", missing.stream().map(Tool::command).toList()) + " not found on the PATH: "
-        + "apt-get install -y " + String.join(" ", missing.stream().map(Tool::aptPackage).distinct().toList())
-        + " (or set " + OPT_OUT + "=1 to skip the tests that need " + (missing.size() == 1 ? "it" : "them") + ")";
+    return String.join(", ", missing.stream().map(Tool::command).toList())
+        + " not found on the PATH: "
+        + "apt-get install -y "
+        + String.join(" ", missing.stream().map(Tool::aptPackage).distinct().toList())
+        + " (or set "
+        + OPT_OUT
+        + "=1 to skip the tests that need "
+        + (missing.size() == 1 ? "it" : "them")
+        + ")";
   }
 }

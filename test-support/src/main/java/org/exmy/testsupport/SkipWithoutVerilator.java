@@ -7,8 +7,8 @@ import net.jqwik.api.lifecycle.SkipExecutionHook;
 /**
  * jqwik hook ({@code @AddLifecycleHook(SkipWithoutVerilator.class)} on a property or container):
  * under {@code EXMY_SKIP_TOOLS=1} a property whose Verilator backend tools are missing is reported
- * as skipped. Without the opt-out it does nothing, and the property's own
- * {@link RequireTools#verilatorBackend()} call fails it.
+ * as skipped. Without the opt-out it does nothing, and the property's own {@link
+ * RequireTools#verilatorBackend()} call fails it.
  */
 public final class SkipWithoutVerilator implements SkipExecutionHook {
   @Override

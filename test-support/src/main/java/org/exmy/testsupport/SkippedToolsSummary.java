@@ -50,7 +50,14 @@ public final class SkippedToolsSummary implements TestExecutionListener {
   public void testPlanExecutionFinished(TestPlan testPlan) {
     long n = skipped.get();
     if (n > 0) {
-      out.println("exmy: " + n + " test" + (n == 1 ? "" : "s") + " skipped because " + RequireTools.OPT_OUT + "=1");
+      out.println(
+          "exmy: "
+              + n
+              + " test"
+              + (n == 1 ? "" : "s")
+              + " skipped because "
+              + RequireTools.OPT_OUT
+              + "=1");
       out.flush();
     }
   }
@@ -61,7 +68,8 @@ public final class SkippedToolsSummary implements TestExecutionListener {
    */
   private long tests(TestIdentifier id) {
     if (id.isTest() || plan == null) return 1;
-    long leaves = plan.getDescendants(id).stream().filter(d -> plan.getChildren(d).isEmpty()).count();
+    long leaves =
+        plan.getDescendants(id).stream().filter(d -> plan.getChildren(d).isEmpty()).count();
     return Math.max(1, leaves);
   }
 }

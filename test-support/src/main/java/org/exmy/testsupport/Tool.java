@@ -15,7 +15,8 @@ public enum Tool {
   SBATCH("sbatch", "slurm-client"),
   MUNGED("munged", "munge"),
   /** Not a program: the Fashion-MNIST files the accuracy tests read. */
-  FASHION_MNIST("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", "dataset-fashion-mnist");
+  FASHION_MNIST(
+      "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", "dataset-fashion-mnist");
 
   private final String command;
   private final String aptPackage;
@@ -25,7 +26,9 @@ public enum Tool {
     this.aptPackage = aptPackage;
   }
 
-  /** The executable's name, looked up on the PATH (or, starting with '/', a file that must exist). */
+  /**
+   * The executable's name, looked up on the PATH (or, starting with '/', a file that must exist).
+   */
   public String command() {
     return command;
   }

@@ -18,19 +18,26 @@ class RequireToolsTest {
 
   @Test
   void aMissingToolFailsWithOneLineNamingToolAndPackage() {
-    AssertionFailedError e = assertThrows(AssertionFailedError.class,
-        () -> RequireTools.fail(List.of(Tool.VERILATOR, Tool.GXX), false));
-    assertEquals("verilator, g++ not found on the PATH: apt-get install -y verilator g++"
-        + " (or set EXMY_SKIP_TOOLS=1 to skip the tests that need them)", e.getMessage());
+    AssertionFailedError e =
+        assertThrows(
+            AssertionFailedError.class,
+            () -> RequireTools.fail(List.of(Tool.VERILATOR, Tool.GXX), false));
+    assertEquals(
+        "verilator, g++ not found on the PATH: apt-get install -y verilator g++"
+            + " (or set EXMY_SKIP_TOOLS=1 to skip the tests that need them)",
+        e.getMessage());
     assertFalse(e.getMessage().contains("\n"));
   }
 
   @Test
   void optingOutTurnsTheFailureIntoAnAbortThatTheSummaryRecognises() {
-    TestAbortedException e = assertThrows(TestAbortedException.class,
-        () -> RequireTools.fail(List.of(Tool.YOSYS), true));
-    assertEquals("EXMY_SKIP_TOOLS=1: yosys not found on the PATH: apt-get install -y yosys"
-        + " (or set EXMY_SKIP_TOOLS=1 to skip the tests that need it)", e.getMessage());
+    TestAbortedException e =
+        assertThrows(
+            TestAbortedException.class, () -> RequireTools.fail(List.of(Tool.YOSYS), true));
+    assertEquals(
+        "EXMY_SKIP_TOOLS=1: yosys not found on the PATH: apt-get install -y yosys"
+            + " (or set EXMY_SKIP_TOOLS=1 to skip the tests that need it)",
+        e.getMessage());
   }
 
   @Test

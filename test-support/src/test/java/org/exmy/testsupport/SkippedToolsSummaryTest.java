@@ -16,12 +16,14 @@ class SkippedToolsSummaryTest {
 
   private static String summaryOf(Class<?>... classes) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    SkippedToolsSummary summary = new SkippedToolsSummary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    SkippedToolsSummary summary =
+        new SkippedToolsSummary(new PrintStream(bytes, true, StandardCharsets.UTF_8));
     LauncherDiscoveryRequestBuilder b = LauncherDiscoveryRequestBuilder.request();
     for (Class<?> c : classes) b.selectors(selectClass(c));
     // only this listener: the auto-registered one would print to the build's output
-    Launcher launcher = LauncherFactory.create(
-        LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false).build());
+    Launcher launcher =
+        LauncherFactory.create(
+            LauncherConfig.builder().enableTestExecutionListenerAutoRegistration(false).build());
     launcher.execute(b.build(), summary);
     return bytes.toString(StandardCharsets.UTF_8);
   }
@@ -29,13 +31,15 @@ class SkippedToolsSummaryTest {
   @Test
   void countsTestsSkippedForToolsOnly() {
     // WholeClassSkipped: one + two + the parameterized method that never ran = 3; Mixed: 1.
-    assertEquals("exmy: 4 tests skipped because EXMY_SKIP_TOOLS=1\n",
+    assertEquals(
+        "exmy: 4 tests skipped because EXMY_SKIP_TOOLS=1\n",
         summaryOf(SkipSamples.WholeClassSkipped.class, SkipSamples.Mixed.class));
   }
 
   @Test
   void singularForOne() {
-    assertEquals("exmy: 1 test skipped because EXMY_SKIP_TOOLS=1\n", summaryOf(SkipSamples.Mixed.class));
+    assertEquals(
+        "exmy: 1 test skipped because EXMY_SKIP_TOOLS=1\n", summaryOf(SkipSamples.Mixed.class));
   }
 
   @Test

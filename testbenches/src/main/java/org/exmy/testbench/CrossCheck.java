@@ -27,7 +27,11 @@ import org.exmy.simulator.ExactProduct;
 public final class CrossCheck implements AutoCloseable {
   /** Steps per JNI call. */
   public static final int BATCH = 1 << 16;
-  /** The wrap-around run adds the largest product this many times at most (a few tenths of a second). */
+
+  /**
+   * The wrap-around run adds the largest product this many times at most (a few tenths of a
+   * second).
+   */
   public static final long MAX_WRAP_STEPS = 1L << 22;
 
   /**
@@ -36,10 +40,23 @@ public final class CrossCheck implements AutoCloseable {
    * @param first the first failing cycle in full, null when the check passed
    * @param repro the reproduction folder, null when the check passed or no failures folder was set
    */
-  public record Report(String module, String kind, long vectors, long mismatches, List<String> examples,
-      double seconds, FirstFailure first, Repro repro) {
+  public record Report(
+      String module,
+      String kind,
+      long vectors,
+      long mismatches,
+      List<String> examples,
+      double seconds,
+      FirstFailure first,
+      Repro repro) {
     /** A report without a first failure (a passed check, or one that does not locate it). */
-    public Report(String module, String kind, long vectors, long mismatches, List<String> examples, double seconds) {
+    public Report(
+        String module,
+        String kind,
+        long vectors,
+        long mismatches,
+        List<String> examples,
+        double seconds) {
       this(module, kind, vectors, mismatches, examples, seconds, null, null);
     }
 
@@ -53,8 +70,9 @@ public final class CrossCheck implements AutoCloseable {
 
     /** The first line of {@link #toString()}: counts and time. */
     public String summary() {
-      return String.format("%s %s: %d vectors, %d mismatches, %.2f s (%.0f vectors/s)", module, kind, vectors,
-          mismatches, seconds, vectorsPerSecond());
+      return String.format(
+          "%s %s: %d vectors, %d mismatches, %.2f s (%.0f vectors/s)",
+          module, kind, vectors, mismatches, seconds, vectorsPerSecond());
     }
 
     /**
@@ -77,7 +95,7 @@ public final class CrossCheck implements AutoCloseable {
   private final Scoreboard board;
   private final StepBlock[] blocks;
   private final ExecutorService jni;
-  private LongConsumer progress = done -> { };
+  private LongConsumer progress = done -> {};
   private Path failures;
 
   /** Verilates (or loads from the cache) the core. */
@@ -94,12 +112,15 @@ public final class CrossCheck implements AutoCloseable {
     this.verilog = verilog;
     this.driver = new Driver(core, verilog, BATCH);
     this.board = new Scoreboard(core, BATCH);
-    this.blocks = new StepBlock[] {new StepBlock(BATCH, core.lanes()), new StepBlock(BATCH, core.lanes())};
-    this.jni = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "exmy-verilator");
-      t.setDaemon(true);
-      return t;
-    });
+    this.blocks =
+        new StepBlock[] {new StepBlock(BATCH, core.lanes()), new StepBlock(BATCH, core.lanes())};
+    this.jni =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "exmy-verilator");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Called after every block with the number of steps checked so far in the current check. */
@@ -123,12 +144,14 @@ public final class CrossCheck implements AutoCloseable {
   }
 
   /**
-   * Random accumulation sequences (see {@link Stimulus#randomSequences}), then {@link #wrapAround()}
-   * folded into the same report.
+   * Random accumulation sequences (see {@link Stimulus#randomSequences}), then {@link
+   * #wrapAround()} folded into the same report.
    */
   public Report randomSequences(long seed, int sequences, int maxLen) {
-    Report r = run("random sequences (seed " + seed + ")",
-        () -> Stimulus.randomSequences(core, seed, sequences, maxLen));
+    Report r =
+        run(
+            "random sequences (seed " + seed + ")",
+            () -> Stimulus.randomSequences(core, seed, sequences, maxLen));
     Path dir = failures;
     failures = r.first() == null ? dir : null; // one repro per report: the first failure's
     Report w;
@@ -140,8 +163,14 @@ public final class CrossCheck implements AutoCloseable {
     List<String> ex = new java.util.ArrayList<>(r.examples());
     ex.addAll(w.examples());
     boolean rFirst = r.first() != null;
-    return new Report(r.module(), r.kind() + " + wrap-around", r.vectors() + w.vectors(),
-        r.mismatches() + w.mismatches(), List.copyOf(ex), r.seconds() + w.seconds(), rFirst ? r.first() : w.first(),
+    return new Report(
+        r.module(),
+        r.kind() + " + wrap-around",
+        r.vectors() + w.vectors(),
+        r.mismatches() + w.mismatches(),
+        List.copyOf(ex),
+        r.seconds() + w.seconds(),
+        rFirst ? r.first() : w.first(),
         rFirst ? r.repro() : w.repro());
   }
 
@@ -152,7 +181,8 @@ public final class CrossCheck implements AutoCloseable {
   public Report wrapAround() {
     int[] big = largestProductCodes();
     long n = Math.min(MAX_WRAP_STEPS, 2L * core.spec().terms() / core.lanes() + 3);
-    return run("wrap-around (" + n + " largest products)", () -> Stimulus.repeat(core, big[0], big[1], n));
+    return run(
+        "wrap-around (" + n + " largest products)", () -> Stimulus.repeat(core, big[0], big[1], n));
   }
 
   /** Runs explicit steps {reset, clear, valid, a0, b0, ...}; used by property tests. */
@@ -186,8 +216,8 @@ public final class CrossCheck implements AutoCloseable {
   /**
    * Runs a stimulus through both sides. Two blocks are in flight: while Verilator runs block n,
    * this thread fills, loads and predicts block n+1, then compares block n while Verilator runs
-   * block n+1. {@code source} makes the stimulus; a failed check makes it once more to describe
-   * and replay the first failure.
+   * block n+1. {@code source} makes the stimulus; a failed check makes it once more to describe and
+   * replay the first failure.
    */
   private Report run(String kind, Supplier<Stimulus> source) {
     long t0 = System.nanoTime();
@@ -215,32 +245,74 @@ public final class CrossCheck implements AutoCloseable {
       cur = next;
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    Report report = new Report(core.moduleName(), kind, failures.vectors, failures.mismatches,
-        List.copyOf(failures.examples), seconds);
+    Report report =
+        new Report(
+            core.moduleName(),
+            kind,
+            failures.vectors,
+            failures.mismatches,
+            List.copyOf(failures.examples),
+            seconds);
     if (failures.firstStep < 0) {
       return report;
     }
     long fail = failures.firstStep;
-    Replay.Window window = Replay.collect(source.get(), core.lanes(), fail, fail + Replay.POST, Replay.MAX_FULL_LINES);
+    Replay.Window window =
+        Replay.collect(source.get(), core.lanes(), fail, fail + Replay.POST, Replay.MAX_FULL_LINES);
     String[] inputs = Replay.inputsAround(core, window, fail);
-    FirstFailure first = new FirstFailure(kind, fail, core.latency(), inputs[0], inputs[1], failures.firstExpected,
-        board.valueOf(failures.firstExpected), failures.firstActual, board.valueOf(failures.firstActual),
-        board.flags(failures.firstExpFlags), board.flags(failures.firstHwFlags), core.spec().accWidth());
+    FirstFailure first =
+        new FirstFailure(
+            kind,
+            fail,
+            core.latency(),
+            inputs[0],
+            inputs[1],
+            failures.firstExpected,
+            board.valueOf(failures.firstExpected),
+            failures.firstActual,
+            board.valueOf(failures.firstActual),
+            board.flags(failures.firstExpFlags),
+            board.flags(failures.firstHwFlags),
+            core.spec().accWidth());
     Repro repro = null;
     if (this.failures != null) {
       int w = core.spec().accWidth();
-      Integer unit = core.spec().accumulator() instanceof AccumulatorKind.Exact ? core.geometry().lsbExponent()
-          : core.spec().accumulator() instanceof AccumulatorKind.Fixed f ? Integer.valueOf(f.lsbExponent()) : null;
-      Replay replay = new Replay(core, verilog, kind, window, fail, w, 0, unit,
-          "io_acc as the model predicts it (" + w + " bits)", first);
+      Integer unit =
+          core.spec().accumulator() instanceof AccumulatorKind.Exact
+              ? core.geometry().lsbExponent()
+              : core.spec().accumulator() instanceof AccumulatorKind.Fixed f
+                  ? Integer.valueOf(f.lsbExponent())
+                  : null;
+      Replay replay =
+          new Replay(
+              core,
+              verilog,
+              kind,
+              window,
+              fail,
+              w,
+              0,
+              unit,
+              "io_acc as the model predicts it (" + w + " bits)",
+              first);
       expectFromModel(replay);
       repro = ReproWriter.write(replay, "FAIL " + report.summary(), this.failures);
     }
-    return new Report(report.module(), kind, report.vectors(), report.mismatches(), report.examples(), seconds, first,
+    return new Report(
+        report.module(),
+        kind,
+        report.vectors(),
+        report.mismatches(),
+        report.examples(),
+        seconds,
+        first,
         repro);
   }
 
-  /** Fills in the expected outputs of every single-cycle line of {@code r}: a fresh model runs the replay. */
+  /**
+   * Fills in the expected outputs of every single-cycle line of {@code r}: a fresh model runs the
+   * replay.
+   */
   private void expectFromModel(Replay r) {
     int cap = 4096;
     Scoreboard model = new Scoreboard(core, cap);

@@ -16,13 +16,16 @@ import org.exmy.mac.MacCore;
 final class Driver implements AutoCloseable {
   /** Flag bits of {@link #flags}. */
   static final int NAN = 1;
+
   static final int POS_INF = 2;
   static final int NEG_INF = 4;
 
   private final MacCore core;
   private final VerilatorSim sim;
+
   /** Two batches: one runs in Verilator while the other is loaded or read. */
   private final Batch[] batches = new Batch[2];
+
   private Batch batch;
   private final int iReset;
   private final int iClear;
@@ -60,7 +63,9 @@ final class Driver implements AutoCloseable {
     wide = core.spec().accWidth() > 64;
   }
 
-  /** Makes batch {@code slot} (0 or 1) the one that {@link #load}, {@link #run} and the getters use. */
+  /**
+   * Makes batch {@code slot} (0 or 1) the one that {@link #load}, {@link #run} and the getters use.
+   */
   Driver slot(int slot) {
     batch = batches[slot];
     return this;
@@ -75,7 +80,10 @@ final class Driver implements AutoCloseable {
   void load(StepBlock blk) {
     batch.clear();
     for (int i = 0; i < blk.size; i++) {
-      batch.set(iReset, blk.reset[i] ? 1 : 0).set(iClear, blk.clear[i] ? 1 : 0).set(iValid, blk.valid[i] ? 1 : 0);
+      batch
+          .set(iReset, blk.reset[i] ? 1 : 0)
+          .set(iClear, blk.clear[i] ? 1 : 0)
+          .set(iValid, blk.valid[i] ? 1 : 0);
       for (int k = 0; k < iA.length; k++) {
         batch.set(iA[k], blk.a[k][i]).set(iB[k], blk.b[k][i]);
       }
@@ -136,7 +144,9 @@ final class Driver implements AutoCloseable {
     for (int i = 0; i < batch.maxSteps(); i++) {
       batch.set(iReset, 0).set(iClear, 0).set(iValid, 1);
       for (int k = 0; k < iA.length; k++) {
-        batch.set(iA[k], r.nextInt(core.a().codeCount())).set(iB[k], r.nextInt(core.b().codeCount()));
+        batch
+            .set(iA[k], r.nextInt(core.a().codeCount()))
+            .set(iB[k], r.nextInt(core.b().codeCount()));
       }
       batch.endStep();
     }

@@ -4,7 +4,9 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Mismatch bookkeeping of one check: counts, the first failing cycle in full, a few more examples. */
+/**
+ * Mismatch bookkeeping of one check: counts, the first failing cycle in full, a few more examples.
+ */
 final class Failures {
   static final int MAX_EXAMPLES = 10;
 
@@ -12,10 +14,13 @@ final class Failures {
   final List<String> examples = new ArrayList<>();
   long vectors;
   long mismatches;
+
   /** Global step index of the first mismatch, or -1. */
   long firstStep = -1;
+
   /** At the first mismatch: the expected and the actual {@code io_acc} bits and flags. */
   BigInteger firstExpected;
+
   BigInteger firstActual;
   int firstExpFlags;
   int firstHwFlags;
@@ -24,7 +29,8 @@ final class Failures {
     this.board = board;
   }
 
-  void record(long step, String inputs, BigInteger expected, BigInteger actual, int expFlags, int hwFlags) {
+  void record(
+      long step, String inputs, BigInteger expected, BigInteger actual, int expFlags, int hwFlags) {
     mismatches++;
     if (firstStep < 0) {
       firstStep = step;
@@ -34,9 +40,18 @@ final class Failures {
       firstHwFlags = hwFlags;
     }
     if (examples.size() < MAX_EXAMPLES) {
-      examples.add(String.format("cycle %d: %s: io_acc hw=0x%s (%s) model=0x%s (%s)%s", step, inputs,
-          actual.toString(16), board.valueOf(actual), expected.toString(16), board.valueOf(expected),
-          hwFlags == expFlags ? "" : "; flags hw" + board.flagText(hwFlags) + " model" + board.flagText(expFlags)));
+      examples.add(
+          String.format(
+              "cycle %d: %s: io_acc hw=0x%s (%s) model=0x%s (%s)%s",
+              step,
+              inputs,
+              actual.toString(16),
+              board.valueOf(actual),
+              expected.toString(16),
+              board.valueOf(expected),
+              hwFlags == expFlags
+                  ? ""
+                  : "; flags hw" + board.flagText(hwFlags) + " model" + board.flagText(expFlags)));
     }
   }
 }

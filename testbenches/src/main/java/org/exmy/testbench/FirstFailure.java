@@ -13,12 +13,12 @@ import java.math.BigInteger;
  * @param cycle the first failing cycle
  * @param latency the core's latency
  * @param inputs the inputs of {@code cycle}, with the operands' values
- * @param shownInputs the inputs of cycle {@code cycle - latency + 1}, or a note when that cycle lies
- *     before the check; null for a latency of 1 (the same cycle)
+ * @param shownInputs the inputs of cycle {@code cycle - latency + 1}, or a note when that cycle
+ *     lies before the check; null for a latency of 1 (the same cycle)
  * @param expectedBits the expected {@code io_acc} bits, or null when the expected value is not an
  *     {@code io_acc} pattern (a worst-case sum that the register cannot hold)
- * @param expectedValue the expected value, a decimal (the accumulator model's {@code valueOf} of the
- *     bits, or the exact sum)
+ * @param expectedValue the expected value, a decimal (the accumulator model's {@code valueOf} of
+ *     the bits, or the exact sum)
  * @param actualBits the {@code io_acc} bits the core showed
  * @param actualValue their value
  * @param expectedFlags the expected flags as text ({@code nan=0 +inf=0 -inf=0}), null when the core
@@ -26,9 +26,19 @@ import java.math.BigInteger;
  * @param actualFlags the core's flags as text, null likewise
  * @param accWidth bits of {@code io_acc}
  */
-public record FirstFailure(String check, long cycle, int latency, String inputs, String shownInputs,
-    BigInteger expectedBits, String expectedValue, BigInteger actualBits, String actualValue,
-    String expectedFlags, String actualFlags, int accWidth) {
+public record FirstFailure(
+    String check,
+    long cycle,
+    int latency,
+    String inputs,
+    String shownInputs,
+    BigInteger expectedBits,
+    String expectedValue,
+    BigInteger actualBits,
+    String actualValue,
+    String expectedFlags,
+    String actualFlags,
+    int accWidth) {
 
   /** The cycle whose products {@code io_acc} shows at {@link #cycle}. */
   public long shownCycle() {
@@ -50,15 +60,25 @@ public record FirstFailure(String check, long cycle, int latency, String inputs,
     if (latency == 1) {
       sb.append(" (latency 1: io_acc shows the sum through this cycle)");
     } else {
-      sb.append(" (latency ").append(latency).append(": io_acc shows the sum through cycle ").append(shownCycle())
+      sb.append(" (latency ")
+          .append(latency)
+          .append(": io_acc shows the sum through cycle ")
+          .append(shownCycle())
           .append(')');
     }
     if (shownInputs != null) {
       sb.append("\n  inputs of cycle ").append(shownCycle()).append(": ").append(shownInputs);
     }
     sb.append("\n  inputs of cycle ").append(cycle).append(": ").append(inputs);
-    sb.append("\n  io_acc expected ").append(expectedBits == null ? "" : hex(expectedBits) + " ").append('(')
-        .append(expectedValue).append("), got ").append(hex(actualBits)).append(" (").append(actualValue).append(')');
+    sb.append("\n  io_acc expected ")
+        .append(expectedBits == null ? "" : hex(expectedBits) + " ")
+        .append('(')
+        .append(expectedValue)
+        .append("), got ")
+        .append(hex(actualBits))
+        .append(" (")
+        .append(actualValue)
+        .append(')');
     if (expectedFlags != null) {
       sb.append("\n  flags expected ").append(expectedFlags).append(", got ").append(actualFlags);
     }

@@ -28,14 +28,21 @@ public final class Fuzzer {
    * @param failures one text per failed step (lint, a check, a tool), empty when all passed
    * @param repros the reproduction folders the failed checks wrote
    */
-  public record Outcome(FuzzConfig config, String module, long vectors, List<String> failures, List<Repro> repros,
+  public record Outcome(
+      FuzzConfig config,
+      String module,
+      long vectors,
+      List<String> failures,
+      List<Repro> repros,
       double seconds) {
     public boolean passed() {
       return failures.isEmpty();
     }
   }
 
-  /** Proves {@code config}; failed checks write their repros under {@code failures} (null: none). */
+  /**
+   * Proves {@code config}; failed checks write their repros under {@code failures} (null: none).
+   */
   public static Outcome prove(FuzzConfig config, Path failures) {
     return prove(config, failures, UnaryOperator.identity());
   }
@@ -63,9 +70,14 @@ public final class Fuzzer {
         // the messages name a temporary file: keep only its name
         String file = "\\S*/(" + core.moduleName() + "\\.v)";
         List<String> msgs = lint.messages().stream().map(m -> m.replaceAll(file, "$1")).toList();
-        found.add("verilator --lint-only -Wall is not clean (exit " + lint.exitCode() + "): "
-            + (msgs.isEmpty() ? "no message" : msgs.get(0)) + (msgs.size() > 1 ? "\n  " : "")
-            + String.join("\n  ", msgs.subList(Math.min(1, msgs.size()), Math.min(10, msgs.size()))));
+        found.add(
+            "verilator --lint-only -Wall is not clean (exit "
+                + lint.exitCode()
+                + "): "
+                + (msgs.isEmpty() ? "no message" : msgs.get(0))
+                + (msgs.size() > 1 ? "\n  " : "")
+                + String.join(
+                    "\n  ", msgs.subList(Math.min(1, msgs.size()), Math.min(10, msgs.size()))));
       }
     } catch (HdlException e) {
       found.add("lint: " + e.getMessage());
@@ -74,8 +86,9 @@ public final class Fuzzer {
     try (CrossCheck cc = new CrossCheck(core, verilog).failures(failures)) {
       reports.add(cc.exhaustivePairs());
       reports.add(cc.randomSequences(config.seed(), config.sequences(), config.maxLength()));
-      reports.add(WorstCaseOracle.check(core, verilog, config.spec().terms(), core.geometry().lsbExponent(),
-          failures));
+      reports.add(
+          WorstCaseOracle.check(
+              core, verilog, config.spec().terms(), core.geometry().lsbExponent(), failures));
     } catch (ToolInterruptedException e) {
       throw e;
     } catch (SimException | java.io.UncheckedIOException e) {

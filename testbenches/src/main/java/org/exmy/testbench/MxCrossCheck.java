@@ -23,21 +23,31 @@ import org.exmy.simulator.MxDotModel;
 public final class MxCrossCheck implements AutoCloseable {
   /** Steps per JNI call. */
   public static final int BATCH = 1 << 14;
+
   /** Failing cycles described in a report. */
   public static final int MAX_EXAMPLES = 5;
 
   /** One cycle's inputs. {@code reset} pulses the core's reset (and resets the model). */
-  public record Step(boolean reset, boolean clear, boolean valid, int[] a, int[] b, int scaleA, int scaleB) {}
+  public record Step(
+      boolean reset, boolean clear, boolean valid, int[] a, int[] b, int scaleA, int scaleB) {}
 
   /** The outcome of one check: steps compared, mismatching steps, the first few described. */
-  public record Report(String module, String kind, long vectors, long mismatches, List<String> examples) {
+  public record Report(
+      String module, String kind, long vectors, long mismatches, List<String> examples) {
     public boolean passed() {
       return mismatches == 0 && vectors > 0;
     }
 
     @Override
     public String toString() {
-      return module + " " + kind + ": " + vectors + " vectors, " + mismatches + " mismatches"
+      return module
+          + " "
+          + kind
+          + ": "
+          + vectors
+          + " vectors, "
+          + mismatches
+          + " mismatches"
           + (examples.isEmpty() ? "" : "\n  " + String.join("\n  ", examples));
     }
   }
@@ -90,12 +100,17 @@ public final class MxCrossCheck implements AutoCloseable {
 
   /** Flags as bits: 1 NaN, 2 +inf, 4 -inf, 8 scale out of range. */
   private static int flags(MxDotModel m) {
-    return (m.nanFlag() ? 1 : 0) | (m.posInfFlag() ? 2 : 0) | (m.negInfFlag() ? 4 : 0) | (m.rangeFlag() ? 8 : 0);
+    return (m.nanFlag() ? 1 : 0)
+        | (m.posInfFlag() ? 2 : 0)
+        | (m.negInfFlag() ? 4 : 0)
+        | (m.rangeFlag() ? 8 : 0);
   }
 
   private int hwFlags(int i) {
-    return (batch.get(i, oNan) != 0 ? 1 : 0) | (oPos >= 0 && batch.get(i, oPos) != 0 ? 2 : 0)
-        | (oNeg >= 0 && batch.get(i, oNeg) != 0 ? 4 : 0) | (oRange >= 0 && batch.get(i, oRange) != 0 ? 8 : 0);
+    return (batch.get(i, oNan) != 0 ? 1 : 0)
+        | (oPos >= 0 && batch.get(i, oPos) != 0 ? 2 : 0)
+        | (oNeg >= 0 && batch.get(i, oNeg) != 0 ? 4 : 0)
+        | (oRange >= 0 && batch.get(i, oRange) != 0 ? 8 : 0);
   }
 
   /** Runs {@code steps} (the first is made a reset) through both sides and compares every cycle. */
@@ -143,7 +158,10 @@ public final class MxCrossCheck implements AutoCloseable {
   /** {@code io_acc} (unsigned bits) and the flags (1 NaN, 2 +inf, 4 -inf, 8 range) after a step. */
   public record Sample(BigInteger acc, int flags) {}
 
-  /** Runs {@code steps} (the first is made a reset) through the core only; its outputs after the last step. */
+  /**
+   * Runs {@code steps} (the first is made a reset) through the core only; its outputs after the
+   * last step.
+   */
   public Sample last(List<Step> steps) {
     Sample out = null;
     for (int base = 0; base < steps.size(); base += BATCH) {
@@ -160,24 +178,51 @@ public final class MxCrossCheck implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       Step s = steps.get(base + i);
       boolean reset = base + i == 0 || s.reset();
-      batch.set(iReset, reset ? 1 : 0).set(iClear, s.clear() ? 1 : 0).set(iValid, s.valid() ? 1 : 0)
-          .set(iScaleA, s.scaleA()).set(iScaleB, s.scaleB());
+      batch
+          .set(iReset, reset ? 1 : 0)
+          .set(iClear, s.clear() ? 1 : 0)
+          .set(iValid, s.valid() ? 1 : 0)
+          .set(iScaleA, s.scaleA())
+          .set(iScaleB, s.scaleB());
       for (int k = 0; k < iA.length; k++) batch.set(iA[k], s.a()[k]).set(iB[k], s.b()[k]);
       batch.endStep();
     }
   }
 
   private String describe(int t, Step s, BigInteger want, int wantF, BigInteger got, int gotF) {
-    StringBuilder sb = new StringBuilder("cycle " + t + ": inputs clear=" + (s.clear() ? 1 : 0) + " valid="
-        + (s.valid() ? 1 : 0) + " scale_a=0x" + Integer.toHexString(s.scaleA()) + " scale_b=0x"
-        + Integer.toHexString(s.scaleB()));
+    StringBuilder sb =
+        new StringBuilder(
+            "cycle "
+                + t
+                + ": inputs clear="
+                + (s.clear() ? 1 : 0)
+                + " valid="
+                + (s.valid() ? 1 : 0)
+                + " scale_a=0x"
+                + Integer.toHexString(s.scaleA())
+                + " scale_b=0x"
+                + Integer.toHexString(s.scaleB()));
     for (int k = 0; k < s.a().length; k++) {
-      sb.append(" a").append(k).append("=0x").append(Integer.toHexString(s.a()[k])).append(" b").append(k)
-          .append("=0x").append(Integer.toHexString(s.b()[k]));
+      sb.append(" a")
+          .append(k)
+          .append("=0x")
+          .append(Integer.toHexString(s.a()[k]))
+          .append(" b")
+          .append(k)
+          .append("=0x")
+          .append(Integer.toHexString(s.b()[k]));
     }
-    sb.append("; io_acc expected 0x").append(want.toString(16)).append(" flags ").append(wantF)
-        .append(", core 0x").append(got.toString(16)).append(" flags ").append(gotF)
-        .append(" (latency ").append(core.latency()).append(")");
+    sb.append("; io_acc expected 0x")
+        .append(want.toString(16))
+        .append(" flags ")
+        .append(wantF)
+        .append(", core 0x")
+        .append(got.toString(16))
+        .append(" flags ")
+        .append(gotF)
+        .append(" (latency ")
+        .append(core.latency())
+        .append(")");
     return sb.toString();
   }
 
@@ -194,7 +239,8 @@ public final class MxCrossCheck implements AutoCloseable {
 
   /** {@code lat} idle cycles (valid low) so that the last real step reaches the output. */
   private static void drain(List<Step> steps, int lanes, int lat) {
-    for (int i = 0; i < lat; i++) steps.add(new Step(false, false, false, new int[lanes], new int[lanes], 0, 0));
+    for (int i = 0; i < lat; i++)
+      steps.add(new Step(false, false, false, new int[lanes], new int[lanes], 0, 0));
   }
 
   /**
@@ -222,7 +268,10 @@ public final class MxCrossCheck implements AutoCloseable {
     return steps;
   }
 
-  /** A scale code: half of the time an extreme (0x00, 0xFE, 0xFF = NaN, 127), else uniform in 0..254. */
+  /**
+   * A scale code: half of the time an extreme (0x00, 0xFE, 0xFF = NaN, 127), else uniform in
+   * 0..254.
+   */
   static int randomScale(SplittableRandom r, double nanRate) {
     if (r.nextDouble() < nanRate) return E8M0.NAN;
     return switch (r.nextInt(8)) {
@@ -240,7 +289,8 @@ public final class MxCrossCheck implements AutoCloseable {
    * scales (with NaN scales at about {@code nanRate} per block); about one cycle in 16 is not valid
    * (random inputs, not added), and now and then a reset.
    */
-  public static List<Step> randomBlocks(MxCore core, long seed, int sequences, int maxBlocks, double nanRate) {
+  public static List<Step> randomBlocks(
+      MxCore core, long seed, int sequences, int maxBlocks, double nanRate) {
     SplittableRandom r = new SplittableRandom(seed);
     int lanes = core.lanes();
     int na = core.spec().a().element().codeCount();
@@ -263,8 +313,15 @@ public final class MxCrossCheck implements AutoCloseable {
             vb[i] = r.nextInt(nb);
           }
           // an invalid cycle shows random scales, which must not count
-          steps.add(new Step(r.nextInt(4096) == 0, first, valid, va, vb, valid ? sa : r.nextInt(256),
-              valid ? sb : r.nextInt(256)));
+          steps.add(
+              new Step(
+                  r.nextInt(4096) == 0,
+                  first,
+                  valid,
+                  va,
+                  vb,
+                  valid ? sa : r.nextInt(256),
+                  valid ? sb : r.nextInt(256)));
           first = false;
           if (!valid) c--; // the block still needs its element cycles
         }
@@ -278,7 +335,8 @@ public final class MxCrossCheck implements AutoCloseable {
    * A clearing cycle, then {@code cycles} cycles of the same element codes in every lane under the
    * same scales, then the drain.
    */
-  public static List<Step> repeat(MxCore core, int codeA, int codeB, int scaleA, int scaleB, long cycles) {
+  public static List<Step> repeat(
+      MxCore core, int codeA, int codeB, int scaleA, int scaleB, long cycles) {
     int lanes = core.lanes();
     List<Step> steps = new ArrayList<>();
     steps.add(idle(lanes));
@@ -286,7 +344,8 @@ public final class MxCrossCheck implements AutoCloseable {
     int[] vb = new int[lanes];
     java.util.Arrays.fill(va, codeA);
     java.util.Arrays.fill(vb, codeB);
-    for (long i = 0; i < cycles; i++) steps.add(new Step(false, i == 0, true, va, vb, scaleA, scaleB));
+    for (long i = 0; i < cycles; i++)
+      steps.add(new Step(false, i == 0, true, va, vb, scaleA, scaleB));
     drain(steps, lanes, core.latency());
     return steps;
   }

@@ -20,11 +20,16 @@ abstract class ReferenceSum {
 
     @Override
     public String toString() {
-      return inf == 2 ? "nan" : inf > 0 ? "+inf" : inf < 0 ? "-inf" : value.stripTrailingZeros().toPlainString();
+      return inf == 2
+          ? "nan"
+          : inf > 0 ? "+inf" : inf < 0 ? "-inf" : value.stripTrailingZeros().toPlainString();
     }
   }
 
-  /** The reference of {@code kind}; the exact kind with its LSB {@code 2^exactLsb} and {@code width}. */
+  /**
+   * The reference of {@code kind}; the exact kind with its LSB {@code 2^exactLsb} and {@code
+   * width}.
+   */
   static ReferenceSum of(AccumulatorKind kind, int exactLsb, int width) {
     if (kind instanceof AccumulatorKind.Fixed f) {
       return new Fixed(f);
@@ -116,8 +121,11 @@ abstract class ReferenceSum {
     void add(BigDecimal[] p) {
       BigInteger sum = BigInteger.ZERO;
       for (BigDecimal x : p) {
-        sum = sum.add(x.divide(unit).setScale(0, kind.nearestEven() ? RoundingMode.HALF_EVEN : RoundingMode.FLOOR)
-            .toBigIntegerExact());
+        sum =
+            sum.add(
+                x.divide(unit)
+                    .setScale(0, kind.nearestEven() ? RoundingMode.HALF_EVEN : RoundingMode.FLOOR)
+                    .toBigIntegerExact());
       }
       acc = acc.add(sum);
       if (kind.saturate()) {
@@ -139,9 +147,9 @@ abstract class ReferenceSum {
   }
 
   /**
-   * The register plus the cycle's exact products, rounded to nearest (ties to the even
-   * significand) on the grid of E exponent and M mantissa bits with subnormals; beyond the largest
-   * finite value, &plusmn;inf, which stays until a clear.
+   * The register plus the cycle's exact products, rounded to nearest (ties to the even significand)
+   * on the grid of E exponent and M mantissa bits with subnormals; beyond the largest finite value,
+   * &plusmn;inf, which stays until a clear.
    */
   private static final class Floating extends ReferenceSum {
     private final int e;

@@ -10,25 +10,33 @@ import org.exmy.mac.MacCore;
  * reset pulse up to a few cycles past its first failing cycle, as lines of equal cycles, and the
  * outputs expected after each line that is checked.
  *
- * <p>Expected values are {@link #expectedBits}-bit two's complement integers in units of
- * {@code 2^unitExponent}; the replay compares them with {@code io_acc}, sign-extended to that width
- * and shifted left by {@link #shift}. A model check expects {@code io_acc}'s own bits (same width,
+ * <p>Expected values are {@link #expectedBits}-bit two's complement integers in units of {@code
+ * 2^unitExponent}; the replay compares them with {@code io_acc}, sign-extended to that width and
+ * shifted left by {@link #shift}. A model check expects {@code io_acc}'s own bits (same width,
  * shift 0); the worst-case oracle expects exact sums, which may need more bits than the register
  * has (a register one bit short) or a finer unit (an LSB claimed too coarse).
  */
 final class Replay {
   /** Cycles before the first failing one that {@code wave.vcd} shows. */
   static final int PRE = 64;
+
   /** Cycles after the first failing one that the replay runs. */
   static final int POST = 8;
-  /** A replay from cycle 0 may have this many lines; a longer one starts at a later clear instead. */
+
+  /**
+   * A replay from cycle 0 may have this many lines; a longer one starts at a later clear instead.
+   */
   static final int MAX_FULL_LINES = 1 << 17;
+
   /** No replay has more lines than this. */
   static final int MAX_LINES = 1 << 21;
+
   /** Most cycles one line may stand for (the count field has 32 bits). */
   static final long MAX_COUNT = 0xffff_ffffL;
 
-  /** One line of {@code vectors.hex}: {@code count} cycles of the same inputs, from {@code cycle}. */
+  /**
+   * One line of {@code vectors.hex}: {@code count} cycles of the same inputs, from {@code cycle}.
+   */
   static final class Line {
     final long cycle;
     long count = 1;
@@ -37,12 +45,16 @@ final class Replay {
     final boolean valid;
     final int[] a;
     final int[] b;
+
     /** In the window around the failure: never merged with its neighbours. */
     final boolean dense;
+
     boolean checkAcc;
     boolean checkFlags;
+
     /** Expected flags: bit 0 nan, bit 1 +inf, bit 2 -inf (as {@link Driver#flags}). */
     int flags;
+
     /** Expected {@code io_acc}, {@link Replay#expectedBits} bits, unsigned. */
     BigInteger expected = BigInteger.ZERO;
 
@@ -67,7 +79,10 @@ final class Replay {
       return new Line(cycle, blk.reset[i], blk.clear[i], blk.valid[i], a, b, dense);
     }
 
-    /** The reset pulse that precedes every check, as line 0 of a replay starting at {@code cycle + 1}. */
+    /**
+     * The reset pulse that precedes every check, as line 0 of a replay starting at {@code cycle +
+     * 1}.
+     */
     static Line resetPulse(long cycle, int lanes) {
       return new Line(cycle, true, false, false, new int[lanes], new int[lanes], true);
     }
@@ -135,7 +150,11 @@ final class Replay {
 
   private static void append(List<Line> lines, StepBlock blk, int i, long cycle, boolean dense) {
     Line last = lines.isEmpty() ? null : lines.get(lines.size() - 1);
-    if (!dense && last != null && !last.dense && last.count < MAX_COUNT && last.sameInputs(blk, i)) {
+    if (!dense
+        && last != null
+        && !last.dense
+        && last.count < MAX_COUNT
+        && last.sameInputs(blk, i)) {
       last.count++;
     } else {
       lines.add(Line.of(blk, i, cycle, dense));
@@ -144,22 +163,40 @@ final class Replay {
 
   final MacCore core;
   final String verilog;
+
   /** The check's name, e.g. {@code exhaustive pairs}. */
   final String check;
+
   /** Line 0 is the reset pulse; line 1 starts at {@link Window#start()}. */
   final List<Line> lines;
+
   final Window window;
   final long failCycle;
   final int expectedBits;
   final int shift;
-  /** Expected values are in units of 2^unitExponent; null when they are bit patterns of no fixed scale. */
+
+  /**
+   * Expected values are in units of 2^unitExponent; null when they are bit patterns of no fixed
+   * scale.
+   */
   final Integer unitExponent;
+
   /** What the expected column holds, for people. */
   final String expectedMeaning;
+
   final FirstFailure first;
 
-  Replay(MacCore core, String verilog, String check, Window window, long failCycle, int expectedBits, int shift,
-      Integer unitExponent, String expectedMeaning, FirstFailure first) {
+  Replay(
+      MacCore core,
+      String verilog,
+      String check,
+      Window window,
+      long failCycle,
+      int expectedBits,
+      int shift,
+      Integer unitExponent,
+      String expectedMeaning,
+      FirstFailure first) {
     this.core = core;
     this.verilog = verilog;
     this.check = check;
@@ -192,15 +229,26 @@ final class Replay {
       return "the replay starts at cycle 0, after the reset pulse that starts the check, as the check did";
     }
     if (window.clean()) {
-      return "the replay starts after a reset pulse at cycle " + window.start() + ", a clear or reset of the stimulus"
-          + " (the cycles before it would take more than " + MAX_FULL_LINES + " lines); a core whose clear"
+      return "the replay starts after a reset pulse at cycle "
+          + window.start()
+          + ", a clear or reset of the stimulus"
+          + " (the cycles before it would take more than "
+          + MAX_FULL_LINES
+          + " lines); a core whose clear"
           + " does not cut off the past may behave differently here than in the check";
     }
-    return "the replay starts after a reset pulse at cycle " + window.start() + ", in the middle of a sum (no clear"
-        + " within " + MAX_LINES + " lines before the failure): its expected values are the model's from there";
+    return "the replay starts after a reset pulse at cycle "
+        + window.start()
+        + ", in the middle of a sum (no clear"
+        + " within "
+        + MAX_LINES
+        + " lines before the failure): its expected values are the model's from there";
   }
 
-  /** The inputs of {@code cycle} in {@code w} as text, with the operands' values; null when not there. */
+  /**
+   * The inputs of {@code cycle} in {@code w} as text, with the operands' values; null when not
+   * there.
+   */
   static String describe(MacCore core, Window w, long cycle) {
     for (Line l : w.lines()) {
       if (l.covers(cycle)) return describe(core, l);
@@ -210,13 +258,19 @@ final class Replay {
 
   static String describe(MacCore core, Line l) {
     StringBuilder sb = new StringBuilder();
-    sb.append("reset=").append(l.reset ? 1 : 0).append(" clear=").append(l.clear ? 1 : 0).append(" valid=")
+    sb.append("reset=")
+        .append(l.reset ? 1 : 0)
+        .append(" clear=")
+        .append(l.clear ? 1 : 0)
+        .append(" valid=")
         .append(l.valid ? 1 : 0);
     int lanes = l.a.length;
     for (int k = 0; k < lanes; k++) {
       String n = lanes == 1 ? "" : Integer.toString(k);
-      sb.append(String.format(" a%s=0x%x (%s) b%s=0x%x (%s)", n, l.a[k], core.a().decode(l.a[k]), n, l.b[k],
-          core.b().decode(l.b[k])));
+      sb.append(
+          String.format(
+              " a%s=0x%x (%s) b%s=0x%x (%s)",
+              n, l.a[k], core.a().decode(l.a[k]), n, l.b[k], core.b().decode(l.b[k])));
     }
     return sb.toString();
   }
@@ -229,8 +283,10 @@ final class Replay {
     String now = describe(core, w, fail);
     if (core.latency() == 1) return new String[] {now, null};
     long shown = fail - core.latency() + 1;
-    String then = shown < 0 ? "none: before cycle 0 (the pipeline still holds the reset's zeros)"
-        : describe(core, w, shown);
+    String then =
+        shown < 0
+            ? "none: before cycle 0 (the pipeline still holds the reset's zeros)"
+            : describe(core, w, shown);
     return new String[] {now, then};
   }
 }

@@ -59,7 +59,9 @@ final class Scoreboard {
     laneB = new int[lanes];
   }
 
-  /** Selects the prediction buffer (0 or 1) that {@link #expect} fills and {@link #compare} reads. */
+  /**
+   * Selects the prediction buffer (0 or 1) that {@link #expect} fills and {@link #compare} reads.
+   */
   Scoreboard slot(int slot) {
     expLow = expLowBySlot[slot];
     expFlags = expFlagsBySlot[slot];
@@ -99,8 +101,11 @@ final class Scoreboard {
       }
       int slot = (int) (step % latency);
       ringLow[slot] = acc.low64();
-      ringFlags[slot] = (byte) ((model.nanFlag() ? Driver.NAN : 0) | (model.posInfFlag() ? Driver.POS_INF : 0)
-          | (model.negInfFlag() ? Driver.NEG_INF : 0));
+      ringFlags[slot] =
+          (byte)
+              ((model.nanFlag() ? Driver.NAN : 0)
+                  | (model.posInfFlag() ? Driver.POS_INF : 0)
+                  | (model.negInfFlag() ? Driver.NEG_INF : 0));
       if (wide) {
         for (int k = 0; k < words; k++) ringWords[slot * words + k] = acc.word(k);
       }
@@ -109,7 +114,8 @@ final class Scoreboard {
       expLow[i] = zero ? 0 : ringLow[shown];
       expFlags[i] = zero ? 0 : ringFlags[shown];
       if (wide) {
-        for (int k = 0; k < words; k++) expWords[i * words + k] = zero ? 0 : ringWords[shown * words + k];
+        for (int k = 0; k < words; k++)
+          expWords[i * words + k] = zero ? 0 : ringWords[shown * words + k];
       }
       step++;
     }
@@ -132,7 +138,8 @@ final class Scoreboard {
       ok &= hwFlags == expFlags[i];
       failures.vectors++;
       if (!ok) {
-        failures.record(firstStep + i, blk.describe(i), expected(i), drv.accBig(i), expFlags[i], hwFlags);
+        failures.record(
+            firstStep + i, blk.describe(i), expected(i), drv.accBig(i), expFlags[i], hwFlags);
       }
     }
   }
@@ -149,7 +156,10 @@ final class Scoreboard {
     return v;
   }
 
-  /** The predicted flags after step {@code i} of the last {@link #expect}ed block ({@link Driver#flags} bits). */
+  /**
+   * The predicted flags after step {@code i} of the last {@link #expect}ed block ({@link
+   * Driver#flags} bits).
+   */
   int expectedFlags(int i) {
     return expFlags[i];
   }
@@ -159,7 +169,9 @@ final class Scoreboard {
     return acc.valueOf(pattern).toString();
   }
 
-  /** Flags as text ({@code nan=0 +inf=0 -inf=0}, only those the core has), or null when it has none. */
+  /**
+   * Flags as text ({@code nan=0 +inf=0 -inf=0}, only those the core has), or null when it has none.
+   */
   String flags(int f) {
     return nanFlag ? flagText(f).strip() : null;
   }
@@ -168,7 +180,8 @@ final class Scoreboard {
   String flagText(int f) {
     if (!nanFlag) return "";
     String s = " nan=" + (f & Driver.NAN);
-    if (infFlags) s += " +inf=" + ((f & Driver.POS_INF) >> 1) + " -inf=" + ((f & Driver.NEG_INF) >> 2);
+    if (infFlags)
+      s += " +inf=" + ((f & Driver.POS_INF) >> 1) + " -inf=" + ((f & Driver.NEG_INF) >> 2);
     return s;
   }
 }

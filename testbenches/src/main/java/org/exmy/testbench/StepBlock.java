@@ -10,8 +10,10 @@ final class StepBlock {
   final boolean[] reset;
   final boolean[] clear;
   final boolean[] valid;
+
   /** {@code a[lane][step]}. */
   final int[][] a;
+
   final int[][] b;
   int size;
 
@@ -46,8 +48,12 @@ final class StepBlock {
   /** The step as text for a failure report: {@code reset=0 clear=1 valid=1 a=0x38 b=0x40}. */
   String describe(int i) {
     StringBuilder sb = new StringBuilder();
-    sb.append("reset=").append(reset[i] ? 1 : 0).append(" clear=").append(clear[i] ? 1 : 0)
-        .append(" valid=").append(valid[i] ? 1 : 0);
+    sb.append("reset=")
+        .append(reset[i] ? 1 : 0)
+        .append(" clear=")
+        .append(clear[i] ? 1 : 0)
+        .append(" valid=")
+        .append(valid[i] ? 1 : 0);
     for (int k = 0; k < lanes; k++) {
       String n = lanes == 1 ? "" : Integer.toString(k);
       sb.append(String.format(" a%s=0x%x b%s=0x%x", n, a[k][i], n, b[k][i]));

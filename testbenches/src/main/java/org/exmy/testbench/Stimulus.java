@@ -127,8 +127,13 @@ abstract class Stimulus {
     int lanes = core.lanes();
     for (int[] s : steps) {
       if (s.length != 3 + 2 * lanes) {
-        throw new IllegalArgumentException("a step of " + core.moduleName() + " has " + (3 + 2 * lanes)
-            + " values {reset, clear, valid, a0, b0, ...}, got " + s.length);
+        throw new IllegalArgumentException(
+            "a step of "
+                + core.moduleName()
+                + " has "
+                + (3 + 2 * lanes)
+                + " values {reset, clear, valid, a0, b0, ...}, got "
+                + s.length);
       }
     }
     return new Stimulus() {

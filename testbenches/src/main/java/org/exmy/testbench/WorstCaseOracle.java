@@ -35,11 +35,12 @@ public final class WorstCaseOracle {
   }
 
   /**
-   * Checks {@code core} for its own terms and geometry; a failure leaves a reproduction folder under
-   * {@code failures} (null: none).
+   * Checks {@code core} for its own terms and geometry; a failure leaves a reproduction folder
+   * under {@code failures} (null: none).
    */
   public static CrossCheck.Report check(MacCore core, Path failures) {
-    return check(core, core.verilog(), core.spec().terms(), core.geometry().lsbExponent(), failures);
+    return check(
+        core, core.verilog(), core.spec().terms(), core.geometry().lsbExponent(), failures);
   }
 
   /**
@@ -54,7 +55,8 @@ public final class WorstCaseOracle {
    * As {@link #check(MacCore, String, long, int)}; a failure leaves a reproduction folder under
    * {@code failures} (null: none).
    */
-  public static CrossCheck.Report check(MacCore core, String verilog, long terms, int lsbExponent, Path failures) {
+  public static CrossCheck.Report check(
+      MacCore core, String verilog, long terms, int lsbExponent, Path failures) {
     long t0 = System.nanoTime();
     Extremes x = new Extremes(core);
     List<String> examples = new ArrayList<>();
@@ -63,7 +65,10 @@ public final class WorstCaseOracle {
     BigDecimal unit = pow2(lsbExponent);
     int width = core.spec().accWidth();
     AccumulatorKind acc = core.spec().accumulator();
-    String what = acc instanceof AccumulatorKind.Exact ? "io_acc * 2^" + lsbExponent : "io_acc (" + acc.tag() + ")";
+    String what =
+        acc instanceof AccumulatorKind.Exact
+            ? "io_acc * 2^" + lsbExponent
+            : "io_acc (" + acc.tag() + ")";
     // the first failure: run, cycle, the core's io_acc and the reading it should have shown
     int failRun = -1;
     long failCycle = -1;
@@ -97,8 +102,10 @@ public final class WorstCaseOracle {
                 failGot = got;
               }
               if (examples.size() < Failures.MAX_EXAMPLES) {
-                examples.add(String.format("%s run, cycle %d: %s = %s, BigDecimal reference = %s", RUN_NAMES[run],
-                    cycle, what, got, stim.shown[i]));
+                examples.add(
+                    String.format(
+                        "%s run, cycle %d: %s = %s, BigDecimal reference = %s",
+                        RUN_NAMES[run], cycle, what, got, stim.shown[i]));
               }
             }
           }
@@ -107,21 +114,39 @@ public final class WorstCaseOracle {
     }
     String kind = "worst-case sums against BigDecimal (" + terms + " terms)";
     double seconds = (System.nanoTime() - t0) / 1e9;
-    CrossCheck.Report report = new CrossCheck.Report(core.moduleName(), kind, vectors, mismatches,
-        List.copyOf(examples), seconds);
+    CrossCheck.Report report =
+        new CrossCheck.Report(
+            core.moduleName(), kind, vectors, mismatches, List.copyOf(examples), seconds);
     if (failRun < 0) {
       return report;
     }
     String check = kind.replace("worst-case sums", RUN_NAMES[failRun] + " worst-case sums");
     int run = failRun;
-    Replay.Window window = Replay.collect(new Run(core, x, run, terms, lsbExponent), core.lanes(), failCycle,
-        failCycle + Replay.POST, Replay.MAX_LINES);
+    Replay.Window window =
+        Replay.collect(
+            new Run(core, x, run, terms, lsbExponent),
+            core.lanes(),
+            failCycle,
+            failCycle + Replay.POST,
+            Replay.MAX_LINES);
     String[] inputs = Replay.inputsAround(core, window, failCycle);
     if (!(acc instanceof AccumulatorKind.Exact)) {
-      FirstFailure first = new FirstFailure(check, failCycle, core.latency(), inputs[0], inputs[1], null,
-          failWant.toString(), failBits, failGot.toString(), null, null, width);
-      return new CrossCheck.Report(core.moduleName(), kind, vectors, mismatches, report.examples(), seconds, first,
-          null);
+      FirstFailure first =
+          new FirstFailure(
+              check,
+              failCycle,
+              core.latency(),
+              inputs[0],
+              inputs[1],
+              null,
+              failWant.toString(),
+              failBits,
+              failGot.toString(),
+              null,
+              null,
+              width);
+      return new CrossCheck.Report(
+          core.moduleName(), kind, vectors, mismatches, report.examples(), seconds, first, null);
     }
     BigDecimal failSum = failWant.value();
     BigDecimal units = failSum.divide(unit);
@@ -130,28 +155,55 @@ public final class WorstCaseOracle {
     if (units.stripTrailingZeros().scale() > 0) {
       expectedValue += ", not a multiple of 2^" + lsbExponent;
     } else if (units.toBigIntegerExact().bitLength() + 1 > width) {
-      expectedValue += ", which io_acc cannot hold: " + (units.toBigIntegerExact().bitLength() + 1) + " bits";
+      expectedValue +=
+          ", which io_acc cannot hold: " + (units.toBigIntegerExact().bitLength() + 1) + " bits";
     } else {
-      expectedBits = units.toBigIntegerExact().and(BigInteger.ONE.shiftLeft(width).subtract(BigInteger.ONE));
+      expectedBits =
+          units.toBigIntegerExact().and(BigInteger.ONE.shiftLeft(width).subtract(BigInteger.ONE));
     }
-    FirstFailure first = new FirstFailure(check, failCycle, core.latency(), inputs[0], inputs[1], expectedBits,
-        expectedValue, failBits, new BigDecimal(signed(failBits, width)).multiply(unit).stripTrailingZeros()
-            .toPlainString(), null, null, width);
+    FirstFailure first =
+        new FirstFailure(
+            check,
+            failCycle,
+            core.latency(),
+            inputs[0],
+            inputs[1],
+            expectedBits,
+            expectedValue,
+            failBits,
+            new BigDecimal(signed(failBits, width))
+                .multiply(unit)
+                .stripTrailingZeros()
+                .toPlainString(),
+            null,
+            null,
+            width);
     Repro repro = null;
     if (failures != null) {
-      repro = ReproWriter.write(replay(core, verilog, check, window, first, x, run, terms, lsbExponent), "FAIL "
-          + report.summary(), failures);
+      repro =
+          ReproWriter.write(
+              replay(core, verilog, check, window, first, x, run, terms, lsbExponent),
+              "FAIL " + report.summary(),
+              failures);
     }
-    return new CrossCheck.Report(core.moduleName(), kind, vectors, mismatches, report.examples(), seconds, first,
-        repro);
+    return new CrossCheck.Report(
+        core.moduleName(), kind, vectors, mismatches, report.examples(), seconds, first, repro);
   }
 
   /**
    * The replay of a failed run: the exact sums as expected values, in units of the finer of the
    * claimed LSB and the product quantum, wide enough for the largest of them.
    */
-  private static Replay replay(MacCore core, String verilog, String check, Replay.Window window, FirstFailure first,
-      Extremes x, int run, long terms, int lsbExponent) {
+  private static Replay replay(
+      MacCore core,
+      String verilog,
+      String check,
+      Replay.Window window,
+      FirstFailure first,
+      Extremes x,
+      int run,
+      long terms,
+      int lsbExponent) {
     int width = core.spec().accWidth();
     int unitExp = Math.min(lsbExponent, core.geometry().lsbExponent());
     int shift = lsbExponent - unitExp;
@@ -179,12 +231,24 @@ public final class WorstCaseOracle {
       if (!more) break;
     }
     int xw = Math.max(width + shift, largest.bitLength() + 1);
-    for (Replay.Line l : lines) l.expected = l.expected.and(BigInteger.ONE.shiftLeft(xw).subtract(BigInteger.ONE));
-    String meaning = "the exact sum in units of 2^" + unitExp + ", " + xw + "-bit two's complement"
-        + (xw == width && shift == 0 ? " (io_acc's own bits)" : "; io_acc is sign-extended to " + xw + " bits"
-            + (shift == 0 ? "" : " and shifted left by " + shift) + " to compare")
-        + "; flags are not compared";
-    return new Replay(core, verilog, check, window, first.cycle(), xw, shift, unitExp, meaning, first);
+    for (Replay.Line l : lines)
+      l.expected = l.expected.and(BigInteger.ONE.shiftLeft(xw).subtract(BigInteger.ONE));
+    String meaning =
+        "the exact sum in units of 2^"
+            + unitExp
+            + ", "
+            + xw
+            + "-bit two's complement"
+            + (xw == width && shift == 0
+                ? " (io_acc's own bits)"
+                : "; io_acc is sign-extended to "
+                    + xw
+                    + " bits"
+                    + (shift == 0 ? "" : " and shifted left by " + shift)
+                    + " to compare")
+            + "; flags are not compared";
+    return new Replay(
+        core, verilog, check, window, first.cycle(), xw, shift, unitExp, meaning, first);
   }
 
   /** The operand codes and values of the largest positive and most negative finite products. */
@@ -211,10 +275,16 @@ public final class WorstCaseOracle {
     private final long cycles;
     private final long total;
     private final Extremes x;
+
     /** The register this run should leave after each cycle, and how to read the core's. */
     final ReferenceSum ref;
-    /** Readings after each cycle, by cycle modulo the latency: shown {@code latency - 1} cycles later. */
+
+    /**
+     * Readings after each cycle, by cycle modulo the latency: shown {@code latency - 1} cycles
+     * later.
+     */
     private final ReferenceSum.Reading[] ring;
+
     private ReferenceSum.Reading[] shown = new ReferenceSum.Reading[0];
     private final BigDecimal[] cycleProducts;
     private long cycle;
@@ -295,7 +365,10 @@ public final class WorstCaseOracle {
   private static final int[] ZERO_CODES = {0, 0};
 
   private static BigDecimal product(MacCore core, int[] codes) {
-    return core.a().decode(codes[0]).toBigDecimal().multiply(core.b().decode(codes[1]).toBigDecimal());
+    return core.a()
+        .decode(codes[0])
+        .toBigDecimal()
+        .multiply(core.b().decode(codes[1]).toBigDecimal());
   }
 
   private static BigDecimal pow2(int k) {

@@ -30,11 +30,15 @@ final class AccumulatorProofs {
    */
   static MacCore core(String spec) {
     String[] p = spec.split("\\|");
-    CoreSpec s = Cores.spec(p[0], p[1], 256, Integer.parseInt(p[2])).withPipeline(Pipeline.parse(p[4]));
+    CoreSpec s =
+        Cores.spec(p[0], p[1], 256, Integer.parseInt(p[2])).withPipeline(Pipeline.parse(p[4]));
     if (p[3].startsWith("fixed:")) {
       String[] f = p[3].split(":");
-      s = s.withFixedAccumulator(Integer.parseInt(f[1]), f[2].equals("-") ? null : Integer.parseInt(f[2]),
-          f[3].equals("rne"));
+      s =
+          s.withFixedAccumulator(
+              Integer.parseInt(f[1]),
+              f[2].equals("-") ? null : Integer.parseInt(f[2]),
+              f[3].equals("rne"));
     } else {
       s = s.withAccumulator(AccumulatorKind.parse(p[3]));
     }
@@ -54,13 +58,14 @@ final class AccumulatorProofs {
     }
     CrossCheck.Report oracle = WorstCaseOracle.check(core);
     int terms = core.spec().terms();
-    assertEquals(3L * ((terms + core.lanes() - 1) / core.lanes() + core.latency() - 1), oracle.vectors());
+    assertEquals(
+        3L * ((terms + core.lanes() - 1) / core.lanes() + core.latency() - 1), oracle.vectors());
     assertTrue(oracle.passed(), oracle::toString);
   }
 
   /**
-   * Sequences that each draw every lane's operands from three random codes of a and three of b:
-   * the same magnitudes come back with both signs, so sums cancel exactly or nearly and land on
+   * Sequences that each draw every lane's operands from three random codes of a and three of b: the
+   * same magnitudes come back with both signs, so sums cancel exactly or nearly and land on
    * rounding ties far more often than with codes drawn from the whole format.
    */
   static List<int[]> fewCodeSequences(MacCore core, long seed, int sequences, int maxLen) {
@@ -68,8 +73,16 @@ final class AccumulatorProofs {
     int lanes = core.lanes();
     List<int[]> steps = new ArrayList<>();
     for (int s = 0; s < sequences; s++) {
-      int[] as = {r.nextInt(core.a().codeCount()), r.nextInt(core.a().codeCount()), r.nextInt(core.a().codeCount())};
-      int[] bs = {r.nextInt(core.b().codeCount()), r.nextInt(core.b().codeCount()), r.nextInt(core.b().codeCount())};
+      int[] as = {
+        r.nextInt(core.a().codeCount()),
+        r.nextInt(core.a().codeCount()),
+        r.nextInt(core.a().codeCount())
+      };
+      int[] bs = {
+        r.nextInt(core.b().codeCount()),
+        r.nextInt(core.b().codeCount()),
+        r.nextInt(core.b().codeCount())
+      };
       int len = 1 + r.nextInt(maxLen);
       for (int i = 0; i < len; i++) {
         int[] step = new int[3 + 2 * lanes];
@@ -86,7 +99,10 @@ final class AccumulatorProofs {
     return steps;
   }
 
-  /** {@code io_acc} after each of {@code steps} ({reset, clear, valid, a0, b0, a1, b1, ...}), any width. */
+  /**
+   * {@code io_acc} after each of {@code steps} ({reset, clear, valid, a0, b0, a1, b1, ...}), any
+   * width.
+   */
   static List<java.math.BigInteger> run(MacCore core, List<int[]> steps) {
     List<java.math.BigInteger> out = new ArrayList<>();
     try (Driver d = new Driver(core, core.verilog(), steps.size())) {

@@ -59,24 +59,34 @@ class CnnLayerOnCoreTest {
     // run the quantized network, recording conv2's kernel calls (one per image: group 1)
     Call[] calls = new Call[2];
     int[] seen = {0};
-    LinearKernels recording = site -> {
-      LinearKernel inner = ptq.kernelFor(site);
-      if (site.index() != 1) return inner;
-      return new LinearKernel() {
-        @Override
-        public float[] activations(LinearSite.Operand op, float[] x) {
-          return inner.activations(op, x);
-        }
+    LinearKernels recording =
+        site -> {
+          LinearKernel inner = ptq.kernelFor(site);
+          if (site.index() != 1) return inner;
+          return new LinearKernel() {
+            @Override
+            public float[] activations(LinearSite.Operand op, float[] x) {
+              return inner.activations(op, x);
+            }
 
-        @Override
-        public void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int mm, int k, int n) {
-          inner.multiply(a, aOff, b, bOff, c, cOff, mm, k, n);
-          float[] patches = java.util.Arrays.copyOfRange(b, bOff, bOff + k * n);
-          float[] out = java.util.Arrays.copyOfRange(c, cOff, cOff + mm * n);
-          calls[seen[0]++] = new Call(patches, k, n, out);
-        }
-      };
-    };
+            @Override
+            public void multiply(
+                float[] a,
+                int aOff,
+                float[] b,
+                int bOff,
+                float[] c,
+                int cOff,
+                int mm,
+                int k,
+                int n) {
+              inner.multiply(a, aOff, b, bOff, c, cOff, mm, k, n);
+              float[] patches = java.util.Arrays.copyOfRange(b, bOff, bOff + k * n);
+              float[] out = java.util.Arrays.copyOfRange(c, cOff, cOff + mm * n);
+              calls[seen[0]++] = new Call(patches, k, n, out);
+            }
+          };
+        };
     try (Session s = new Session(m, recording, 1)) {
       s.runBatched(images, 2, null);
     }
@@ -124,15 +134,27 @@ class CnnLayerOnCoreTest {
           for (int e = first; e < first + count; e++) {
             int last = (e - first) * cycles + cycles - 1;
             BigInteger raw = d.accBig(last);
-            BigInteger acc = raw.testBit(width - 1) ? raw.subtract(BigInteger.ONE.shiftLeft(width)) : raw;
+            BigInteger acc =
+                raw.testBit(width - 1) ? raw.subtract(BigInteger.ONE.shiftLeft(width)) : raw;
             int ch = e / n;
             // what the inference must have computed from this accumulator
             float v = new BigDecimal(acc).multiply(pow2(lsb)).floatValue();
             float want = v * (ptq.weightScale(1, ch) * sa);
             float got = call.out()[ch * n + e % n];
-            assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got),
-                spec + ": channel " + ch + " position " + e % n + ": core sum " + acc + " gives " + want
-                    + ", the inference used " + got);
+            assertEquals(
+                Float.floatToIntBits(want),
+                Float.floatToIntBits(got),
+                spec
+                    + ": channel "
+                    + ch
+                    + " position "
+                    + e % n
+                    + ": core sum "
+                    + acc
+                    + " gives "
+                    + want
+                    + ", the inference used "
+                    + got);
             compared++;
           }
         }
@@ -157,6 +179,8 @@ class CnnLayerOnCoreTest {
   }
 
   static BigDecimal pow2(int k) {
-    return k >= 0 ? BigDecimal.valueOf(2).pow(k) : BigDecimal.ONE.divide(BigDecimal.valueOf(2).pow(-k));
+    return k >= 0
+        ? BigDecimal.valueOf(2).pow(k)
+        : BigDecimal.ONE.divide(BigDecimal.valueOf(2).pow(-k));
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
-import org.exmy.hdl.sim.VerilatorSim;
 import org.exmy.mac.MacCore;
 import org.exmy.simulator.CoreSpec;
 import org.exmy.simulator.Formats;
@@ -15,8 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every operand pair of each core through Verilator against the Java model, then random
- * accumulate sequences (including a run long enough to wrap the accumulator).
+ * Every operand pair of each core through Verilator against the Java model, then random accumulate
+ * sequences (including a run long enough to wrap the accumulator).
  */
 class ExhaustiveCoreTest {
 
@@ -27,8 +26,14 @@ class ExhaustiveCoreTest {
 
   /** Every catalogue format (the cores in verilog-out), plus formats that exercise other paths. */
   static Stream<String> formats() {
-    return Stream.concat(Formats.catalogue().stream().map(NumberFormat::name),
-        Stream.of("E3M2:subnormals=off", "UINT4", "float8_e5m2fnuz", "float8_e3m4", "E4M3:bias=3:specials=ieee"));
+    return Stream.concat(
+        Formats.catalogue().stream().map(NumberFormat::name),
+        Stream.of(
+            "E3M2:subnormals=off",
+            "UINT4",
+            "float8_e5m2fnuz",
+            "float8_e3m4",
+            "E4M3:bias=3:specials=ieee"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -47,8 +52,19 @@ class ExhaustiveCoreTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"E4M3|float8_e5m2", "float8_e4m3fn|E2M1", "INT8|E4M3", "float8_e5m2|INT4",
-      "UINT4|float8_e4m3fnuz", "INT3|INT7", "UINT4|INT8", "INT8|UINT3", "UINT2|UINT8", "E3M4|INT8"})
+  @ValueSource(
+      strings = {
+        "E4M3|float8_e5m2",
+        "float8_e4m3fn|E2M1",
+        "INT8|E4M3",
+        "float8_e5m2|INT4",
+        "UINT4|float8_e4m3fnuz",
+        "INT3|INT7",
+        "UINT4|INT8",
+        "INT8|UINT3",
+        "UINT2|UINT8",
+        "E3M4|INT8"
+      })
   void mixedFormatCoreIsBitExact(String pair) {
     String[] p = pair.split("\\|");
     MacCore core = Cores.core(p[0], p[1], 64, 1);
@@ -62,8 +78,14 @@ class ExhaustiveCoreTest {
 
   /** Dot-product cores: every pair in every lane, random sequences, and the wrap-around run. */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"E4M3|E4M3|4", "float8_e5m2|float8_e5m2|3", "INT8|INT8|2", "INT4|E2M1|5",
-      "float8_e4m3fnuz|UINT4|7"})
+  @ValueSource(
+      strings = {
+        "E4M3|E4M3|4",
+        "float8_e5m2|float8_e5m2|3",
+        "INT8|INT8|2",
+        "INT4|E2M1|5",
+        "float8_e4m3fnuz|UINT4|7"
+      })
   void dotCoreIsBitExact(String spec) {
     String[] p = spec.split("\\|");
     NumberFormat a = Formats.parse(p[0]);
@@ -85,11 +107,25 @@ class ExhaustiveCoreTest {
    * latency, and resets in the random sequences clear every pipeline register.
    */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"E4M3|E4M3|1|1", "float8_e5m2|float8_e5m2|1|2", "INT8|INT8|1|decode",
-      "E4M3|E4M3|1|chunk=16", "float8_e5m2|float8_e5m2|1|4", "E2M1|E2M1|1|product,chunk=3",
-      "E4M3|E4M3|4|3", "float8_e4m3fn|E2M1|5|decode,product,tree=2,chunk=8", "INT8|INT8|3|tree=1",
-      "INT4|E2M1|2|product", "float8_e5m2|UINT4|7|4", "E2M1|E2M1|1|4", "E4M3|E4M3|1|multiply",
-      "float8_e5m2|float8_e5m2|1|decode,multiply,product", "INT8|INT8|1|multiply,product", "E4M3|INT4|3|multiply,tree=1"})
+  @ValueSource(
+      strings = {
+        "E4M3|E4M3|1|1",
+        "float8_e5m2|float8_e5m2|1|2",
+        "INT8|INT8|1|decode",
+        "E4M3|E4M3|1|chunk=16",
+        "float8_e5m2|float8_e5m2|1|4",
+        "E2M1|E2M1|1|product,chunk=3",
+        "E4M3|E4M3|4|3",
+        "float8_e4m3fn|E2M1|5|decode,product,tree=2,chunk=8",
+        "INT8|INT8|3|tree=1",
+        "INT4|E2M1|2|product",
+        "float8_e5m2|UINT4|7|4",
+        "E2M1|E2M1|1|4",
+        "E4M3|E4M3|1|multiply",
+        "float8_e5m2|float8_e5m2|1|decode,multiply,product",
+        "INT8|INT8|1|multiply,product",
+        "E4M3|INT4|3|multiply,tree=1"
+      })
   void pipelinedCoreIsBitExact(String spec) {
     String[] p = spec.split("\\|");
     MacCore core = Cores.core(p[0], p[1], 256, Integer.parseInt(p[2]), p[3]);
@@ -108,15 +144,26 @@ class ExhaustiveCoreTest {
    * the same proof; the worst-case sums check them without the model.
    */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"INT8|INT8|1|none", "UINT8|INT8|1|none", "E3M4|E3M4|1|none", "E4M3|E4M3|1|multiply",
-      "float8_e5m2|float8_e5m2|2|none", "INT6|UINT5|3|4", "E2M3|INT8|1|none"})
+  @ValueSource(
+      strings = {
+        "INT8|INT8|1|none",
+        "UINT8|INT8|1|none",
+        "E3M4|E3M4|1|none",
+        "E4M3|E4M3|1|multiply",
+        "float8_e5m2|float8_e5m2|2|none",
+        "INT6|UINT5|3|4",
+        "E2M3|INT8|1|none"
+      })
   void dspCoreIsBitExact(String spec) {
     String[] p = spec.split("\\|");
-    CoreSpec s = Cores.spec(p[0], p[1], 256, Integer.parseInt(p[2]))
-        .withPipeline(org.exmy.simulator.Pipeline.parse(p[3])).withDsp(true);
+    CoreSpec s =
+        Cores.spec(p[0], p[1], 256, Integer.parseInt(p[2]))
+            .withPipeline(org.exmy.simulator.Pipeline.parse(p[3]))
+            .withDsp(true);
     MacCore core = org.exmy.mac.MacGenerator.generate(s);
     assertTrue(core.moduleName().endsWith("_dsp"), core.moduleName());
-    assertTrue(core.verilog().lines().anyMatch(l -> !l.strip().startsWith("//") && l.contains(" * ")),
+    assertTrue(
+        core.verilog().lines().anyMatch(l -> !l.strip().startsWith("//") && l.contains(" * ")),
         "the multiply is a Verilog '*' for a DSP block");
     try (CrossCheck cc = new CrossCheck(core)) {
       CrossCheck.Report pairs = cc.exhaustivePairs();

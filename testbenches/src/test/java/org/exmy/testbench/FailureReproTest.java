@@ -30,13 +30,13 @@ class FailureReproTest {
   @TempDir Path tmp;
 
   /**
-   * E4M3 with a register after the product (latency 2) and the sign of b ignored. Exhaustive
-   * pairs run a = p / 256, b = p % 256 at cycle p, each cycle clearing. The first product that
-   * comes out wrong is a = 0x01 (2^-9, the smallest subnormal) times b = 0x81 (-2^-9) at cycle
-   * 257 + 128 = 385 (a = 0x00 gives zeros, b = 0x80 is -0); with latency 2 it shows at cycle 386.
-   * The product is -2^-18, which is -1 in units of the accumulator LSB 2^-18; the register has
-   * 36 product bits + 4 guard bits (16 terms) + 1 sign = 41 bits, so the model expects all ones
-   * and the tampered core shows +1.
+   * E4M3 with a register after the product (latency 2) and the sign of b ignored. Exhaustive pairs
+   * run a = p / 256, b = p % 256 at cycle p, each cycle clearing. The first product that comes out
+   * wrong is a = 0x01 (2^-9, the smallest subnormal) times b = 0x81 (-2^-9) at cycle 257 + 128 =
+   * 385 (a = 0x00 gives zeros, b = 0x80 is -0); with latency 2 it shows at cycle 386. The product
+   * is -2^-18, which is -1 in units of the accumulator LSB 2^-18; the register has 36 product bits
+   * + 4 guard bits (16 terms) + 1 sign = 41 bits, so the model expects all ones and the tampered
+   * core shows +1.
    */
   @Test
   void aSignBugLeavesAReproThatReplaysTheFirstMismatch() throws Exception {
@@ -60,8 +60,11 @@ class FailureReproTest {
     assertTrue(f.shownInputs().contains("a=0x1 (0.001953125) b=0x81 (-0.001953125)"), f::toString);
     assertTrue(f.inputs().contains("a=0x1 (0.001953125) b=0x82 (-0.00390625)"), f::toString);
     String text = r.toString();
-    assertTrue(text.contains("cycle 386 (latency 2: io_acc shows the sum through cycle 385)"), text);
-    assertTrue(text.contains("io_acc expected 0x1ffffffffff (-0.000003814697265625), got 0x00000000001"), text);
+    assertTrue(
+        text.contains("cycle 386 (latency 2: io_acc shows the sum through cycle 385)"), text);
+    assertTrue(
+        text.contains("io_acc expected 0x1ffffffffff (-0.000003814697265625), got 0x00000000001"),
+        text);
 
     Repro repro = r.repro();
     assertNotNull(repro, text);
@@ -70,12 +73,22 @@ class FailureReproTest {
     Path dir = repro.folder();
     assertEquals(tmp, dir.getParent());
     assertTrue(dir.getFileName().toString().startsWith(core.moduleName() + "-"), dir::toString);
-    for (String file : List.of(core.moduleName() + ".v", "vectors.hex", "tb.v", "run.sh", "failure.txt",
-        "replay.log", "wave.vcd")) {
+    for (String file :
+        List.of(
+            core.moduleName() + ".v",
+            "vectors.hex",
+            "tb.v",
+            "run.sh",
+            "failure.txt",
+            "replay.log",
+            "wave.vcd")) {
       assertTrue(Files.isRegularFile(dir.resolve(file)), file + " missing in " + dir);
     }
     assertFalse(Files.exists(dir.resolve("obj_dir")), "the build folder is removed");
-    assertEquals(bad, Files.readString(dir.resolve(core.moduleName() + ".v")), "the Verilog that was checked");
+    assertEquals(
+        bad,
+        Files.readString(dir.resolve(core.moduleName() + ".v")),
+        "the Verilog that was checked");
     assertTrue(Files.readString(dir.resolve("failure.txt")).contains("cycle 386"));
 
     // the VCD holds only the cycles around the failure, and the failing cycle's io_acc
@@ -92,16 +105,19 @@ class FailureReproTest {
     }
     String[] run = runScript(copy);
     assertEquals("1", run[0], run[1]);
-    assertTrue(run[1].contains("FIRST MISMATCH cycle 386: io_acc 0x00000000001 = 1 x 2^-18, expected 0x1ffffffffff"
-        + " = -1 x 2^-18"), run[1]);
+    assertTrue(
+        run[1].contains(
+            "FIRST MISMATCH cycle 386: io_acc 0x00000000001 = 1 x 2^-18, expected 0x1ffffffffff"
+                + " = -1 x 2^-18"),
+        run[1]);
     assertTrue(Files.isRegularFile(copy.resolve("wave.vcd")));
   }
 
   /**
-   * The worst-case oracle's repro compares exact sums: here every sum claimed at twice the LSB
-   * (a bias error shared by model and generator). float8_e4m3fn's largest product is 448^2 =
-   * 200704 = 0x31 x 2^12 ... in units of 2^-18 it is 200704 x 2^18; read with LSB 2^-17 the core's
-   * first sum is twice that, so the first cycle (0) already differs.
+   * The worst-case oracle's repro compares exact sums: here every sum claimed at twice the LSB (a
+   * bias error shared by model and generator). float8_e4m3fn's largest product is 448^2 = 200704 =
+   * 0x31 x 2^12 ... in units of 2^-18 it is 200704 x 2^18; read with LSB 2^-17 the core's first sum
+   * is twice that, so the first cycle (0) already differs.
    */
   @Test
   void theOracleLeavesAReproThatComparesExactSums() throws Exception {
@@ -120,11 +136,16 @@ class FailureReproTest {
     assertTrue(repro.reproduced(), repro::note);
     String log = Files.readString(repro.folder().resolve("replay.log"));
     // in units of 2^lsb: the core holds 200704 x 2^18 = 52613349376, read as 2 x that
-    assertTrue(log.contains("FIRST MISMATCH cycle 0: io_acc 0x") && log.contains("= 105226698752 x 2^" + lsb
-        + ", expected 0x") && log.contains("= 52613349376 x 2^" + lsb), log);
+    assertTrue(
+        log.contains("FIRST MISMATCH cycle 0: io_acc 0x")
+            && log.contains("= 105226698752 x 2^" + lsb + ", expected 0x")
+            && log.contains("= 52613349376 x 2^" + lsb),
+        log);
   }
 
-  /** Without a failures folder, a failed check still states its first failure but writes nothing. */
+  /**
+   * Without a failures folder, a failed check still states its first failure but writes nothing.
+   */
   @Test
   void theFirstFailureIsStatedEvenWithoutAFolder() {
     RequireTools.verilatorBackend();
@@ -138,8 +159,14 @@ class FailureReproTest {
       assertEquals(25, f.cycle());
       assertNull(f.shownInputs(), "latency 1: the same cycle");
       assertEquals("reset=0 clear=1 valid=1 a=0x1 (0.5) b=0x9 (-0.5)", f.inputs());
-      assertEquals("io_acc expected 0x1fff (-0.25), got 0x0001 (0.25)", r.toString().lines()
-          .filter(l -> l.contains("io_acc expected")).findFirst().orElseThrow().strip());
+      assertEquals(
+          "io_acc expected 0x1fff (-0.25), got 0x0001 (0.25)",
+          r.toString()
+              .lines()
+              .filter(l -> l.contains("io_acc expected"))
+              .findFirst()
+              .orElseThrow()
+              .strip());
       assertNull(r.repro());
     }
     assertEquals(0, tmp.toFile().list().length);
@@ -164,7 +191,11 @@ class FailureReproTest {
 
   /** Runs {@code sh run.sh} in {@code dir}: exit code and output. */
   private static String[] runScript(Path dir) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("sh", "run.sh").directory(dir.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("sh", "run.sh")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(600, TimeUnit.SECONDS)) {
       p.destroyForcibly();

@@ -30,19 +30,32 @@ class FixedAccumulatorUnitTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"INT8|INT8|1|fixed:4:16:rne|none", "INT8|INT8|1|fixed:4:16:floor|none",
-      "E4M3|E4M3|4|fixed:-8:24:rne|none", "E4M3|E4M3|4|fixed:-8:24:floor|none", "E4M3|E4M3|1|fixed:-8:24:rne|none",
-      "E4M3|E4M3|1|fixed:-8:-:floor|none", "float8_e5m2|float8_e5m2|3|fixed:-20:-:rne|none",
-      "E2M1|INT4|1|fixed:-4:6:rne|none", "float8_e5m2|E2M1|2|fixed:2:10:floor|none"})
+  @ValueSource(
+      strings = {
+        "INT8|INT8|1|fixed:4:16:rne|none",
+        "INT8|INT8|1|fixed:4:16:floor|none",
+        "E4M3|E4M3|4|fixed:-8:24:rne|none",
+        "E4M3|E4M3|4|fixed:-8:24:floor|none",
+        "E4M3|E4M3|1|fixed:-8:24:rne|none",
+        "E4M3|E4M3|1|fixed:-8:-:floor|none",
+        "float8_e5m2|float8_e5m2|3|fixed:-20:-:rne|none",
+        "E2M1|INT4|1|fixed:-4:6:rne|none",
+        "float8_e5m2|E2M1|2|fixed:2:10:floor|none"
+      })
   void fixedRegisterCoresAreBitExact(String spec) {
     prove(core(spec), 200);
   }
 
   /** Every pipeline stage that applies to this register (chunks do not: CoreSpec refuses them). */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"INT8|INT8|1|fixed:4:16:rne|2", "E4M3|E4M3|4|fixed:-8:24:rne|3",
-      "E4M3|E4M3|5|fixed:-8:-:floor|tree=2", "float8_e5m2|INT4|1|fixed:-10:20:floor|decode",
-      "INT8|INT8|1|fixed:4:16:rne|multiply"})
+  @ValueSource(
+      strings = {
+        "INT8|INT8|1|fixed:4:16:rne|2",
+        "E4M3|E4M3|4|fixed:-8:24:rne|3",
+        "E4M3|E4M3|5|fixed:-8:-:floor|tree=2",
+        "float8_e5m2|INT4|1|fixed:-10:20:floor|decode",
+        "INT8|INT8|1|fixed:4:16:rne|multiply"
+      })
   void pipelinedCoresAreBitExact(String spec) {
     MacCore core = core(spec);
     assertTrue(core.latency() > 1, core.label());
@@ -52,8 +65,8 @@ class FixedAccumulatorUnitTest {
   /**
    * INT8 x INT8 into 16 bits of LSB 2^4: 127 * 127 = 16129 = 1008 * 16 + 1 rounds to 1008 (floor
    * too); after 33 of them 33264 > 32767 saturates (0x7FFF); -128 * 127 = -1016 * 16 exactly then
-   * gives 31751 (0x7C07). From a clear, 33 times -127 * 127 = -1008.06 * 16: nearest even -1008 each,
-   * -33264 saturates to -32768 (0x8000); floor gives -1009 each.
+   * gives 31751 (0x7C07). From a clear, 33 times -127 * 127 = -1008.06 * 16: nearest even -1008
+   * each, -33264 saturates to -32768 (0x8000); floor gives -1009 each.
    */
   @Test
   void fixedRegisterSaturatesBothWays() {

@@ -38,7 +38,8 @@ class FuzzConfigTest {
     List<FuzzConfig> b = campaign(42);
     for (int i = 0; i < N; i++) {
       assertEquals(a.get(i), b.get(i));
-      FuzzConfig again = FuzzConfig.draw(FuzzConfig.parseSeed(FuzzConfig.seedText(a.get(i).seed())));
+      FuzzConfig again =
+          FuzzConfig.draw(FuzzConfig.parseSeed(FuzzConfig.seedText(a.get(i).seed())));
       assertEquals(a.get(i).describe(), again.describe());
       assertEquals(a.get(i).spec().moduleName(), again.spec().moduleName());
     }
@@ -111,13 +112,15 @@ class FuzzConfigTest {
       if (!p.isFlat() && !presets.contains(p)) named++;
       accumulators.add(s.accumulator().getClass().getSimpleName());
       if (!(s.accumulator() instanceof AccumulatorKind.Exact)) {
-        assertEquals(0, p.chunkBits(), "chunked registers only for the exact accumulator: " + c.describe());
+        assertEquals(
+            0, p.chunkBits(), "chunked registers only for the exact accumulator: " + c.describe());
       }
       multiply += p.multiply() ? 1 : 0;
       assertEquals(FuzzConfig.SEQUENCES, c.sequences());
       assertTrue(c.maxLength() >= 8 && c.maxLength() <= 2048);
     }
-    assertEquals(Set.of("Exact", "Fixed", "Floating"), accumulators, "every kind of accumulator is drawn");
+    assertEquals(
+        Set.of("Exact", "Fixed", "Floating"), accumulators, "every kind of accumulator is drawn");
     assertTrue(multiply > 0, "the multiply stage is drawn");
     assertEquals(EnumSet.allOf(Specials.class), specials);
     assertEquals(Set.of(3, 4, 5, 6, 7, 8), floatBits);
@@ -129,7 +132,9 @@ class FuzzConfigTest {
     assertTrue(mixed > N / 2 && same > N / 5, mixed + " mixed, " + same + " same");
     assertEquals(Set.of(1, 2, 3, 4, 5, 6, 7, 8, 16), lanes);
     assertEquals(4, presets.size());
-    assertTrue(chunked > N / 20 && named > N / 10 && treeStages > N / 20, chunked + " " + named + " " + treeStages);
+    assertTrue(
+        chunked > N / 20 && named > N / 10 && treeStages > N / 20,
+        chunked + " " + named + " " + treeStages);
     // terms skewed small: a third below 16, about one in ten 2^16 or more, and the extremes
     terms.sort(null);
     long small = terms.stream().filter(t -> t < 16).count();
@@ -147,7 +152,8 @@ class FuzzConfigTest {
     PrimitiveIterator.OfLong seeds = FuzzConfig.seeds(7);
     for (int i = 0; i < 300; i++) {
       FuzzConfig c = FuzzConfig.draw(seeds.nextLong());
-      assertEquals(c.spec().moduleName(), MacGenerator.generate(c.spec()).moduleName(), c::describe);
+      assertEquals(
+          c.spec().moduleName(), MacGenerator.generate(c.spec()).moduleName(), c::describe);
     }
   }
 }

@@ -35,34 +35,48 @@ class KulischAccumulatorUnitTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"E4M3|E4M3|1|exact|none", "INT8|INT8|1|exact|none", "E4M3|E4M3|4|exact|none",
-      "float8_e5m2|E2M1|1|exact|chunk=8", "E4M3|E4M3|1|exact|chunk=2", "INT8|INT8|3|exact|chunk=5",
-      "E2M1|E2M1|1|exact|chunk=3", "float8_e4m3fn|INT4|2|exact|product,chunk=16"})
+  @ValueSource(
+      strings = {
+        "E4M3|E4M3|1|exact|none",
+        "INT8|INT8|1|exact|none",
+        "E4M3|E4M3|4|exact|none",
+        "float8_e5m2|E2M1|1|exact|chunk=8",
+        "E4M3|E4M3|1|exact|chunk=2",
+        "INT8|INT8|3|exact|chunk=5",
+        "E2M1|E2M1|1|exact|chunk=3",
+        "float8_e4m3fn|INT4|2|exact|product,chunk=16"
+      })
   void exactRegisterCoresAreBitExact(String spec) {
     prove(core(spec), 100);
   }
 
   /**
    * A register sized for 16 terms, fed the largest positive product in every lane until it has
-   * passed {@code 2^(width-1)}, then the most negative one until it has passed {@code -2^(width-1)}:
-   * after every cycle {@code io_acc} is the true sum modulo {@code 2^width}, the sum taken from
-   * {@code decode(a) * decode(b)} in BigDecimal.
+   * passed {@code 2^(width-1)}, then the most negative one until it has passed {@code
+   * -2^(width-1)}: after every cycle {@code io_acc} is the true sum modulo {@code 2^width}, the sum
+   * taken from {@code decode(a) * decode(b)} in BigDecimal.
    */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"E4M3|E4M3|1", "INT8|INT8|1", "E4M3|E4M3|4", "float8_e5m2|INT4|2", "E2M1|E2M1|1"})
+  @ValueSource(
+      strings = {"E4M3|E4M3|1", "INT8|INT8|1", "E4M3|E4M3|4", "float8_e5m2|INT4|2", "E2M1|E2M1|1"})
   void registerWrapsModuloTwoToItsWidth(String pair) {
     String[] p = pair.split("\\|");
     int lanes = Integer.parseInt(p[2]);
     MacCore core = MacGenerator.generate(Cores.spec(p[0], p[1], 16, lanes));
     int width = core.spec().accWidth();
     int lsb = core.spec().geometry().lsbExponent();
-    BigDecimal quantum = lsb >= 0 ? new BigDecimal(BigInteger.ONE.shiftLeft(lsb))
-        : BigDecimal.ONE.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-lsb)));
+    BigDecimal quantum =
+        lsb >= 0
+            ? new BigDecimal(BigInteger.ONE.shiftLeft(lsb))
+            : BigDecimal.ONE.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-lsb)));
 
     int[] most = extremeProduct(core.a(), core.b(), true);
     int[] least = extremeProduct(core.a(), core.b(), false);
-    BigInteger up = product(core.a(), most[0], core.b(), most[1], quantum).multiply(BigInteger.valueOf(lanes));
-    BigInteger down = product(core.a(), least[0], core.b(), least[1], quantum).multiply(BigInteger.valueOf(lanes));
+    BigInteger up =
+        product(core.a(), most[0], core.b(), most[1], quantum).multiply(BigInteger.valueOf(lanes));
+    BigInteger down =
+        product(core.a(), least[0], core.b(), least[1], quantum)
+            .multiply(BigInteger.valueOf(lanes));
     BigInteger half = BigInteger.ONE.shiftLeft(width - 1);
     BigInteger modulus = BigInteger.ONE.shiftLeft(width);
 
@@ -91,7 +105,8 @@ class KulischAccumulatorUnitTest {
         want.add(sum.mod(modulus));
       }
     }
-    assertTrue(max.compareTo(half) >= 0 && min.compareTo(half.negate()) < 0,
+    assertTrue(
+        max.compareTo(half) >= 0 && min.compareTo(half.negate()) < 0,
         "the stimulus leaves the register's range both ways");
     assertEquals(want, run(core, steps), core.label());
   }
@@ -107,7 +122,8 @@ class KulischAccumulatorUnitTest {
         Value vb = b.decode(cb);
         if (!vb.isFinite()) continue;
         BigDecimal v = va.toBigDecimal().multiply(vb.toBigDecimal());
-        if (bestValue == null || (largest ? v.compareTo(bestValue) > 0 : v.compareTo(bestValue) < 0)) {
+        if (bestValue == null
+            || (largest ? v.compareTo(bestValue) > 0 : v.compareTo(bestValue) < 0)) {
           bestValue = v;
           best = new int[] {ca, cb};
         }
@@ -117,7 +133,8 @@ class KulischAccumulatorUnitTest {
   }
 
   /** {@code decode(a) * decode(b)} in units of {@code quantum}, which must divide it. */
-  private static BigInteger product(NumberFormat a, int ca, NumberFormat b, int cb, BigDecimal quantum) {
+  private static BigInteger product(
+      NumberFormat a, int ca, NumberFormat b, int cb, BigDecimal quantum) {
     BigDecimal v = a.decode(ca).toBigDecimal().multiply(b.decode(cb).toBigDecimal());
     return v.divide(quantum).toBigIntegerExact();
   }

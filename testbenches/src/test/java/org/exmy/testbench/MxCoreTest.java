@@ -33,8 +33,12 @@ import org.junit.jupiter.api.Test;
  */
 class MxCoreTest {
 
-  /** Scale pairs of the exhaustive runs: unit, both smallest, both largest, mixed, NaN either side. */
-  private static final int[][] SCALES = {{127, 127}, {0, 0}, {0xFE, 0xFE}, {0, 0xFE}, {0xFF, 127}, {127, 0xFF}};
+  /**
+   * Scale pairs of the exhaustive runs: unit, both smallest, both largest, mixed, NaN either side.
+   */
+  private static final int[][] SCALES = {
+    {127, 127}, {0, 0}, {0xFE, 0xFE}, {0, 0xFE}, {0xFF, 127}, {127, 0xFF}
+  };
 
   @BeforeAll
   static void needVerilator() {
@@ -42,8 +46,16 @@ class MxCoreTest {
   }
 
   private static MxCore core(String a, String b, int blocks, int lanes, String pipeline) {
-    return MxGenerator.generate(new MxCoreSpec(MxFormat.parse(a), MxFormat.parse(b), blocks, lanes,
-        new AccumulatorKind.Exact(), Pipeline.parse(pipeline), false, FULL));
+    return MxGenerator.generate(
+        new MxCoreSpec(
+            MxFormat.parse(a),
+            MxFormat.parse(b),
+            blocks,
+            lanes,
+            new AccumulatorKind.Exact(),
+            Pipeline.parse(pipeline),
+            false,
+            FULL));
   }
 
   @Test
@@ -65,7 +77,10 @@ class MxCoreTest {
     MxCore core = core("MXFP8_E5M2", "MXFP6_E2M3", 4, 4, "decode,multiply,product,chunk=32");
     assertEquals(5, core.latency());
     try (MxCrossCheck cc = new MxCrossCheck(core)) {
-      Report ex = cc.run("exhaustive pairs", MxCrossCheck.exhaustivePairs(core, new int[][] {{127, 127}, {0xFE, 0}}));
+      Report ex =
+          cc.run(
+              "exhaustive pairs",
+              MxCrossCheck.exhaustivePairs(core, new int[][] {{127, 127}, {0xFE, 0}}));
       assertTrue(ex.passed(), ex::toString);
       Report rnd = cc.run("random blocks", MxCrossCheck.randomBlocks(core, 2, 400, 6, 0.05));
       assertTrue(rnd.passed(), rnd::toString);
@@ -78,7 +93,10 @@ class MxCoreTest {
   void mxint8FourLanes() {
     MxCore core = core("MXINT8", "MXINT8", 4, 4, "none");
     try (MxCrossCheck cc = new MxCrossCheck(core)) {
-      Report ex = cc.run("exhaustive pairs", MxCrossCheck.exhaustivePairs(core, new int[][] {{0xFE, 0xFE}, {0, 127}}));
+      Report ex =
+          cc.run(
+              "exhaustive pairs",
+              MxCrossCheck.exhaustivePairs(core, new int[][] {{0xFE, 0xFE}, {0, 127}}));
       assertTrue(ex.passed(), ex::toString);
       Report rnd = cc.run("random blocks", MxCrossCheck.randomBlocks(core, 3, 400, 6, 0.05));
       assertTrue(rnd.passed(), rnd::toString);
@@ -89,21 +107,45 @@ class MxCoreTest {
 
   @Test
   void floatRegisters() {
-    MxCore fp32 = MxGenerator.generate(new MxCoreSpec(MxFormat.parse("MXFP8_E4M3"), MxFormat.parse("MXFP8_E4M3"), 8, 4,
-        AccumulatorKind.Floating.FP32, Pipeline.NONE, false, FULL));
+    MxCore fp32 =
+        MxGenerator.generate(
+            new MxCoreSpec(
+                MxFormat.parse("MXFP8_E4M3"),
+                MxFormat.parse("MXFP8_E4M3"),
+                8,
+                4,
+                AccumulatorKind.Floating.FP32,
+                Pipeline.NONE,
+                false,
+                FULL));
     try (MxCrossCheck cc = new MxCrossCheck(fp32)) {
-      Report ex = cc.run("exhaustive pairs", MxCrossCheck.exhaustivePairs(fp32, new int[][] {{127, 127}, {0xFE, 0xFE},
-          {0, 0}, {0xFF, 127}}));
+      Report ex =
+          cc.run(
+              "exhaustive pairs",
+              MxCrossCheck.exhaustivePairs(
+                  fp32, new int[][] {{127, 127}, {0xFE, 0xFE}, {0, 0}, {0xFF, 127}}));
       assertTrue(ex.passed(), ex::toString);
       Report rnd = cc.run("random blocks", MxCrossCheck.randomBlocks(fp32, 4, 300, 6, 0.05));
       assertTrue(rnd.passed(), rnd::toString);
     }
-    MxCore bf16 = MxGenerator.generate(new MxCoreSpec(MxFormat.parse("MXINT8"), MxFormat.parse("MXFP8_E5M2"), 8, 1,
-        AccumulatorKind.Floating.BF16, Pipeline.parse("decode,multiply,product"), false, FULL));
+    MxCore bf16 =
+        MxGenerator.generate(
+            new MxCoreSpec(
+                MxFormat.parse("MXINT8"),
+                MxFormat.parse("MXFP8_E5M2"),
+                8,
+                1,
+                AccumulatorKind.Floating.BF16,
+                Pipeline.parse("decode,multiply,product"),
+                false,
+                FULL));
     assertEquals(4, bf16.latency());
     try (MxCrossCheck cc = new MxCrossCheck(bf16)) {
-      Report ex = cc.run("exhaustive pairs", MxCrossCheck.exhaustivePairs(bf16, new int[][] {{127, 127}, {0xFE, 0xFE},
-          {0, 0}, {127, 0xFF}}));
+      Report ex =
+          cc.run(
+              "exhaustive pairs",
+              MxCrossCheck.exhaustivePairs(
+                  bf16, new int[][] {{127, 127}, {0xFE, 0xFE}, {0, 0}, {127, 0xFF}}));
       assertTrue(ex.passed(), ex::toString);
       Report rnd = cc.run("random blocks", MxCrossCheck.randomBlocks(bf16, 5, 100, 6, 0.05));
       assertTrue(rnd.passed(), rnd::toString);
@@ -115,13 +157,17 @@ class MxCoreTest {
    * one block of {@code small x small} at scales 0, 0. The hardware's io_acc, read as the header
    * says (signed, times 2^lsb), must equal the spec reference's exact sum: neither end may be lost.
    */
-  private static void worstCase(MxCrossCheck cc, MxCore core, int bigA, int bigB, int smallA, int smallB) {
+  private static void worstCase(
+      MxCrossCheck cc, MxCore core, int bigA, int bigB, int smallA, int smallB) {
     worstCase(cc, core, bigA, bigB, smallA, smallB, new int[] {0xFE, 0xFE, 0, 0});
   }
 
-  /** The same with the big blocks' scales {@code scales[0..1]} and the small block's {@code scales[2..3]}. */
-  private static void worstCase(MxCrossCheck cc, MxCore core, int bigA, int bigB, int smallA, int smallB,
-      int[] scales) {
+  /**
+   * The same with the big blocks' scales {@code scales[0..1]} and the small block's {@code
+   * scales[2..3]}.
+   */
+  private static void worstCase(
+      MxCrossCheck cc, MxCore core, int bigA, int bigB, int smallA, int smallB, int[] scales) {
     MxCoreSpec s = core.spec();
     String na = s.a().name();
     String nb = s.b().name();
@@ -143,7 +189,8 @@ class MxCoreTest {
       int[] vb = new int[s.lanes()];
       Arrays.fill(va, ca[q][0]);
       Arrays.fill(vb, cb[q][0]);
-      for (int c = 0; c < k / s.lanes(); c++) steps.add(new Step(false, q == 0 && c == 0, true, va, vb, sa[q], sb[q]));
+      for (int c = 0; c < k / s.lanes(); c++)
+        steps.add(new Step(false, q == 0 && c == 0, true, va, vb, sa[q], sb[q]));
     }
     for (int i = 0; i < core.latency(); i++) {
       steps.add(new Step(false, false, false, new int[s.lanes()], new int[s.lanes()], 0, 0));
@@ -152,26 +199,44 @@ class MxCoreTest {
     MxCrossCheck.Sample got = cc.last(steps);
     assertEquals(0, got.flags());
     int w = s.accWidth();
-    BigInteger signed = got.acc().testBit(w - 1) ? got.acc().subtract(BigInteger.ONE.shiftLeft(w)) : got.acc();
+    BigInteger signed =
+        got.acc().testBit(w - 1) ? got.acc().subtract(BigInteger.ONE.shiftLeft(w)) : got.acc();
     BigDecimal value = new BigDecimal(signed).multiply(MxSpecRef.pow2(s.lsbExponent()));
     assertNotEquals(0, want.signum());
-    assertEquals(0, want.compareTo(value), core.moduleName() + " worst case: " + want + " vs " + value);
+    assertEquals(
+        0, want.compareTo(value), core.moduleName() + " worst case: " + want + " vs " + value);
     Report r = cc.run("worst case", steps);
     assertTrue(r.passed(), r::toString);
   }
 
   @Test
   void aNarrowScaleRange() {
-    MxCore core = MxGenerator.generate(new MxCoreSpec(MxFormat.parse("MXFP8_E4M3"), MxFormat.parse("MXFP4_E2M1"), 8, 4,
-        new AccumulatorKind.Exact(), Pipeline.parse("product,chunk=16"), false, new MxCoreSpec.ScaleRange(-16, 15)));
-    // E4M3 x E2M1 products: 448 x 6 = 2688 = 2688 * 2^10 units of 2^-10 (22 bits); 31 scale positions,
+    MxCore core =
+        MxGenerator.generate(
+            new MxCoreSpec(
+                MxFormat.parse("MXFP8_E4M3"),
+                MxFormat.parse("MXFP4_E2M1"),
+                8,
+                4,
+                new AccumulatorKind.Exact(),
+                Pipeline.parse("product,chunk=16"),
+                false,
+                new MxCoreSpec.ScaleRange(-16, 15)));
+    // E4M3 x E2M1 products: 448 x 6 = 2688 = 2688 * 2^10 units of 2^-10 (22 bits); 31 scale
+    // positions,
     // 8 guard bits (256 products), sign: 62 bits
     assertEquals(62, core.spec().accWidth());
     assertEquals(3, core.latency());
     try (MxCrossCheck cc = new MxCrossCheck(core)) {
       // in range: x = 0, -15 and 15 (the ends); out: -17, 16; NaN
-      Report ex = cc.run("exhaustive pairs", MxCrossCheck.exhaustivePairs(core, new int[][] {{127, 127}, {119, 120},
-          {135, 134}, {110, 127}, {143, 127}, {0xFF, 127}}));
+      Report ex =
+          cc.run(
+              "exhaustive pairs",
+              MxCrossCheck.exhaustivePairs(
+                  core,
+                  new int[][] {
+                    {127, 127}, {119, 120}, {135, 134}, {110, 127}, {143, 127}, {0xFF, 127}
+                  }));
       assertTrue(ex.passed(), ex::toString);
       Report rnd = cc.run("random blocks", MxCrossCheck.randomBlocks(core, 6, 300, 6, 0.05));
       assertTrue(rnd.passed(), rnd::toString);
@@ -192,17 +257,28 @@ class MxCoreTest {
     String bad2 = bad.replaceFirst("\\(io_scale_b == 8'(hff|d255)\\)", "1'b0");
     assertNotEquals(bad, bad2, "tamper target not found in:\n" + good);
     try (MxCrossCheck cc = new MxCrossCheck(core, bad2)) {
-      // 16 x 16 pairs under scales (0xFE, 0xFE): every non-zero product is shifted wrong (14 x 14 non-zero
+      // 16 x 16 pairs under scales (0xFE, 0xFE): every non-zero product is shifted wrong (14 x 14
+      // non-zero
       // codes), and the drain cycle still shows the last one (-6 x -6)
-      Report r = cc.run("exhaustive, big scales", MxCrossCheck.exhaustivePairs(core, new int[][] {{0xFE, 0xFE}}));
+      Report r =
+          cc.run(
+              "exhaustive, big scales",
+              MxCrossCheck.exhaustivePairs(core, new int[][] {{0xFE, 0xFE}}));
       assertEquals(14 * 14 + 1, r.mismatches(), r::toString);
-      // under (127, 0xFF) every pair is NaN in the model; the tampered core adds it and keeps io_nan low
+      // under (127, 0xFF) every pair is NaN in the model; the tampered core adds it and keeps
+      // io_nan low
       // (256 pairs and the drain cycle)
-      Report n = cc.run("exhaustive, NaN scale b", MxCrossCheck.exhaustivePairs(core, new int[][] {{127, 0xFF}}));
+      Report n =
+          cc.run(
+              "exhaustive, NaN scale b",
+              MxCrossCheck.exhaustivePairs(core, new int[][] {{127, 0xFF}}));
       assertEquals(256 + 1, n.mismatches(), n::toString);
     }
     try (MxCrossCheck cc = new MxCrossCheck(core)) {
-      Report r = cc.run("exhaustive", MxCrossCheck.exhaustivePairs(core, new int[][] {{0xFE, 0xFE}, {127, 0xFF}}));
+      Report r =
+          cc.run(
+              "exhaustive",
+              MxCrossCheck.exhaustivePairs(core, new int[][] {{0xFE, 0xFE}, {127, 0xFF}}));
       assertTrue(r.passed(), r::toString);
     }
   }

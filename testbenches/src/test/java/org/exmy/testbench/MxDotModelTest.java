@@ -2,7 +2,6 @@ package org.exmy.testbench;
 
 import static org.exmy.simulator.MxCoreSpec.ScaleRange.FULL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,15 +16,23 @@ import org.exmy.simulator.Pipeline;
 import org.exmy.simulator.Value;
 import org.junit.jupiter.api.Test;
 
-/** The MX dot-product model against the reference written from the OCP MX v1.0 text ({@link MxSpecRef}). */
+/**
+ * The MX dot-product model against the reference written from the OCP MX v1.0 text ({@link
+ * MxSpecRef}).
+ */
 class MxDotModelTest {
   private static final AccumulatorKind EXACT = new AccumulatorKind.Exact();
 
-  private static final String[] NAMES = {"MXFP8_E4M3", "MXFP8_E5M2", "MXFP6_E3M2", "MXFP6_E2M3", "MXFP4_E2M1", "MXINT8"};
+  private static final String[] NAMES = {
+    "MXFP8_E4M3", "MXFP8_E5M2", "MXFP6_E3M2", "MXFP6_E2M3", "MXFP4_E2M1", "MXINT8"
+  };
 
   /** Feeds blocks to the model, {@code lanes} elements a cycle, and compares with the reference. */
-  private static void check(String na, String nb, int lanes, int blocks, long seed, double nanRate) {
-    MxCoreSpec spec = new MxCoreSpec(MxFormat.parse(na), MxFormat.parse(nb), 8, lanes, EXACT, Pipeline.NONE, false, FULL);
+  private static void check(
+      String na, String nb, int lanes, int blocks, long seed, double nanRate) {
+    MxCoreSpec spec =
+        new MxCoreSpec(
+            MxFormat.parse(na), MxFormat.parse(nb), 8, lanes, EXACT, Pipeline.NONE, false, FULL);
     MxDotModel m = new MxDotModel(spec);
     SplittableRandom r = new SplittableRandom(seed);
     int k = spec.blockSize();
@@ -63,7 +70,8 @@ class MxDotModelTest {
     } else if (want instanceof Integer s) {
       assertEquals(Value.inf(s < 0), got, what);
     } else {
-      assertEquals(0, ((BigDecimal) want).compareTo(got.toBigDecimal()), what + ": " + want + " vs " + got);
+      assertEquals(
+          0, ((BigDecimal) want).compareTo(got.toBigDecimal()), what + ": " + want + " vs " + got);
     }
   }
 
@@ -74,7 +82,12 @@ class MxDotModelTest {
       for (String b : NAMES) {
         for (int seed = 0; seed < 6; seed++) {
           // finite scales for most runs (the E5M2 specials still make some NaN / inf)
-          check(a, b, seed % 2 == 0 ? 1 : 4, 1 + seed % 3, 31L * seed + a.hashCode() + 7L * b.hashCode(),
+          check(
+              a,
+              b,
+              seed % 2 == 0 ? 1 : 4,
+              1 + seed % 3,
+              31L * seed + a.hashCode() + 7L * b.hashCode(),
               seed < 4 ? 0 : 0.2);
           n++;
         }
@@ -86,14 +99,20 @@ class MxDotModelTest {
   /**
    * A float register: every cycle {@code acc = RNE(acc + 2^(Xa + Xb) * lane sum)}, against the spec
    * elements and an independent rounding ({@link MxSpecRef#roundFloat}); finite elements and scales
-   * (NaN and inf codes replaced by +0), so that the register's own overflow to inf is what is tested.
+   * (NaN and inf codes replaced by +0), so that the register's own overflow to inf is what is
+   * tested.
    */
   @Test
   void floatRegistersRoundOncePerCycle() {
-    String[][] pairs = {{"MXFP8_E4M3", "MXFP8_E4M3"}, {"MXFP8_E5M2", "MXFP6_E2M3"}, {"MXINT8", "MXFP4_E2M1"},
-        {"MXFP6_E3M2", "MXINT8"}};
-    AccumulatorKind.Floating[] kinds = {AccumulatorKind.Floating.FP32, AccumulatorKind.Floating.BF16,
-        AccumulatorKind.Floating.FP16};
+    String[][] pairs = {
+      {"MXFP8_E4M3", "MXFP8_E4M3"},
+      {"MXFP8_E5M2", "MXFP6_E2M3"},
+      {"MXINT8", "MXFP4_E2M1"},
+      {"MXFP6_E3M2", "MXINT8"}
+    };
+    AccumulatorKind.Floating[] kinds = {
+      AccumulatorKind.Floating.FP32, AccumulatorKind.Floating.BF16, AccumulatorKind.Floating.FP16
+    };
     int checked = 0;
     for (String[] pr : pairs) {
       for (AccumulatorKind.Floating kind : kinds) {
@@ -108,8 +127,11 @@ class MxDotModelTest {
     assertEquals(4 * 3 * 3 * 3, checked);
   }
 
-  private static void floatCase(String na, String nb, AccumulatorKind.Floating kind, int lanes, long seed) {
-    MxCoreSpec spec = new MxCoreSpec(MxFormat.parse(na), MxFormat.parse(nb), 8, lanes, kind, Pipeline.NONE, false, FULL);
+  private static void floatCase(
+      String na, String nb, AccumulatorKind.Floating kind, int lanes, long seed) {
+    MxCoreSpec spec =
+        new MxCoreSpec(
+            MxFormat.parse(na), MxFormat.parse(nb), 8, lanes, kind, Pipeline.NONE, false, FULL);
     MxDotModel m = new MxDotModel(spec);
     SplittableRandom r = new SplittableRandom(seed * 7919 + lanes);
     int codesA = 1 << spec.a().element().bits();
@@ -130,18 +152,26 @@ class MxDotModelTest {
           MxSpecRef.Elem eb = MxSpecRef.element(nb, xb[i] = r.nextInt(codesB));
           if (ea.value() == null) xa[i] = 0;
           if (eb.value() == null) xb[i] = 0;
-          if (ea.value() != null && eb.value() != null) sum = sum.add(ea.value().multiply(eb.value()));
+          if (ea.value() != null && eb.value() != null)
+            sum = sum.add(ea.value().multiply(eb.value()));
         }
         m.step(false, true, xa, xb, sa, sb);
         if (ref instanceof BigDecimal acc && sum.signum() != 0) {
-          ref = MxSpecRef.roundFloat(acc.add(sum.multiply(MxSpecRef.pow2(sa - 127)).multiply(MxSpecRef.pow2(sb - 127))),
-              kind.exponentBits(), kind.mantissaBits());
+          ref =
+              MxSpecRef.roundFloat(
+                  acc.add(
+                      sum.multiply(MxSpecRef.pow2(sa - 127)).multiply(MxSpecRef.pow2(sb - 127))),
+                  kind.exponentBits(),
+                  kind.mantissaBits());
         }
         Value got = m.result();
         if (ref instanceof Integer s) {
           assertEquals(Value.inf(s < 0), got, what);
         } else {
-          assertEquals(0, ((BigDecimal) ref).compareTo(got.toBigDecimal()), what + ": " + ref + " vs " + got);
+          assertEquals(
+              0,
+              ((BigDecimal) ref).compareTo(got.toBigDecimal()),
+              what + ": " + ref + " vs " + got);
         }
       }
     }
@@ -153,10 +183,12 @@ class MxDotModelTest {
     MxDotModel m = new MxDotModel(spec);
     // code 64 is 64 * 2^-6 = 1.0; 1.0 * 1.0 under scales 2^1 and 2^-3 is 2^-2
     m.step(true, true, new int[] {64}, new int[] {64}, 128, 124);
-    assertEquals(0, new BigDecimal("0.25").compareTo(m.result().toBigDecimal()), m.result().toString());
+    assertEquals(
+        0, new BigDecimal("0.25").compareTo(m.result().toBigDecimal()), m.result().toString());
     // code 0x80 is -2.0: -2 * 1.0 * 2^0 * 2^0 added: -1.75
     m.step(false, true, new int[] {0x80}, new int[] {64}, 127, 127);
-    assertEquals(0, new BigDecimal("-1.75").compareTo(m.result().toBigDecimal()), m.result().toString());
+    assertEquals(
+        0, new BigDecimal("-1.75").compareTo(m.result().toBigDecimal()), m.result().toString());
   }
 
   @Test
@@ -176,8 +208,9 @@ class MxDotModelTest {
 
   @Test
   void aNarrowScaleRangeFlagsWhatItCannotHold() {
-    MxCoreSpec spec = MxCoreSpec.of(MxFormat.parse("MXFP8_E4M3"), MxFormat.parse("MXFP8_E4M3"))
-        .withScaleRange(MxCoreSpec.ScaleRange.parse("-10..10"));
+    MxCoreSpec spec =
+        MxCoreSpec.of(MxFormat.parse("MXFP8_E4M3"), MxFormat.parse("MXFP8_E4M3"))
+            .withScaleRange(MxCoreSpec.ScaleRange.parse("-10..10"));
     // 36 product bits + 20 scale positions + 10 guard bits + sign; LSB 2^(-18 - 10)
     assertEquals(67, spec.accWidth());
     assertEquals(-28, spec.lsbExponent());
@@ -186,9 +219,13 @@ class MxDotModelTest {
     // 0x38 = 1.0: 1 * 1 * 2^10 + 1 * 1 * 2^-10 held exactly
     m.step(true, true, new int[] {0x38}, new int[] {0x38}, 132, 132);
     m.step(false, true, new int[] {0x38}, new int[] {0x38}, 117, 127);
-    assertEquals(0, new BigDecimal("1024.0009765625").compareTo(m.result().toBigDecimal()), m.result().toString());
+    assertEquals(
+        0,
+        new BigDecimal("1024.0009765625").compareTo(m.result().toBigDecimal()),
+        m.result().toString());
     assertTrue(!m.rangeFlag());
-    m.step(false, true, new int[] {0}, new int[] {0}, 138, 128); // Xa + Xb = 12: out, even for zeros
+    m.step(
+        false, true, new int[] {0}, new int[] {0}, 138, 128); // Xa + Xb = 12: out, even for zeros
     assertTrue(m.rangeFlag() && m.result().isNaN());
     m.step(true, true, new int[] {0x38}, new int[] {0x38}, 127, 127);
     assertTrue(!m.rangeFlag());
@@ -202,11 +239,27 @@ class MxDotModelTest {
   @Test
   void refusals() {
     MxFormat e4 = MxFormat.parse("MXFP8_E4M3");
-    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, MxFormat.parse("MXFP8_E4M3:block=16"), 8, 1,
-        EXACT, Pipeline.NONE, false, FULL));
-    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 8, 3, EXACT, Pipeline.NONE, false, FULL));
-    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 0, 1, EXACT, Pipeline.NONE, false, FULL));
-    assertThrows(FormatException.class, () -> new MxCoreSpec(e4, e4, 8, 4, EXACT, Pipeline.preset(3), false, FULL));
+    assertThrows(
+        FormatException.class,
+        () ->
+            new MxCoreSpec(
+                e4,
+                MxFormat.parse("MXFP8_E4M3:block=16"),
+                8,
+                1,
+                EXACT,
+                Pipeline.NONE,
+                false,
+                FULL));
+    assertThrows(
+        FormatException.class,
+        () -> new MxCoreSpec(e4, e4, 8, 3, EXACT, Pipeline.NONE, false, FULL));
+    assertThrows(
+        FormatException.class,
+        () -> new MxCoreSpec(e4, e4, 0, 1, EXACT, Pipeline.NONE, false, FULL));
+    assertThrows(
+        FormatException.class,
+        () -> new MxCoreSpec(e4, e4, 8, 4, EXACT, Pipeline.preset(3), false, FULL));
   }
 
   @Test

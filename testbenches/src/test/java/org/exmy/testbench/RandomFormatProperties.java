@@ -27,23 +27,31 @@ import org.exmy.testsupport.SkipWithoutVerilator;
  * The generator for arbitrary operands, not just the catalogue: random minifloats (any E/M of 3..8
  * bits, any bias, each kind of specials, subnormals on or off) and integers, in random pairs and
  * with a random number of terms. Each core is verilated and checked against the model on every
- * operand pair, then on random accumulate sequences long enough to wrap its accumulator. Some
- * draws are dot-product cores of 2..5 lanes, some are pipelined, some accumulate into a rounding
+ * operand pair, then on random accumulate sequences long enough to wrap its accumulator. Some draws
+ * are dot-product cores of 2..5 lanes, some are pipelined, some accumulate into a rounding
  * floating-point or a narrowed fixed-point register.
  */
 class RandomFormatProperties {
 
   @Property(tries = 25)
   @AddLifecycleHook(SkipWithoutVerilator.class)
-  void anyGeneratedCoreIsBitExact(@ForAll("formats") NumberFormat a, @ForAll("formats") NumberFormat b,
-      @ForAll("terms") int terms, @ForAll("lanes") int lanes, @ForAll("pipelines") String pipeline,
+  void anyGeneratedCoreIsBitExact(
+      @ForAll("formats") NumberFormat a,
+      @ForAll("formats") NumberFormat b,
+      @ForAll("terms") int terms,
+      @ForAll("lanes") int lanes,
+      @ForAll("pipelines") String pipeline,
       @ForAll("accumulators") String accumulator) {
     RequireTools.verilatorBackend();
-    CoreSpec spec = withAccumulator(CoreSpec.mac(a, b).withTerms(Math.max(terms, lanes)).withLanes(lanes),
-        accumulator, Pipeline.parse(pipeline));
+    CoreSpec spec =
+        withAccumulator(
+            CoreSpec.mac(a, b).withTerms(Math.max(terms, lanes)).withLanes(lanes),
+            accumulator,
+            Pipeline.parse(pipeline));
     MacCore core = MacGenerator.generate(spec);
     // a failure leaves its repro (Verilog, vectors, testbench, run.sh, VCD) under target/failures
-    try (CrossCheck cc = new CrossCheck(core).failures(java.nio.file.Path.of("target", "failures"))) {
+    try (CrossCheck cc =
+        new CrossCheck(core).failures(java.nio.file.Path.of("target", "failures"))) {
       CrossCheck.Report pairs = cc.exhaustivePairs();
       assertEquals((long) a.codeCount() * b.codeCount(), pairs.vectors());
       assertTrue(pairs.passed(), () -> core.label() + ": " + pairs);
@@ -54,17 +62,18 @@ class RandomFormatProperties {
 
   @Provide
   Arbitrary<NumberFormat> formats() {
-    Arbitrary<NumberFormat> floats = Combinators.combine(
-            Arbitraries.integers().between(1, 7),
-            Arbitraries.integers().between(0, 6),
-            Arbitraries.integers().between(-20, 40),
-            Arbitraries.of(Specials.class),
-            Arbitraries.of(true, false))
-        .as(RandomFormatProperties::floatOrNull)
-        .filter(f -> f != null);
-    Arbitrary<NumberFormat> ints = Combinators.combine(
-            Arbitraries.integers().between(2, 8), Arbitraries.of(true, false))
-        .as(IntFormat::new);
+    Arbitrary<NumberFormat> floats =
+        Combinators.combine(
+                Arbitraries.integers().between(1, 7),
+                Arbitraries.integers().between(0, 6),
+                Arbitraries.integers().between(-20, 40),
+                Arbitraries.of(Specials.class),
+                Arbitraries.of(true, false))
+            .as(RandomFormatProperties::floatOrNull)
+            .filter(f -> f != null);
+    Arbitrary<NumberFormat> ints =
+        Combinators.combine(Arbitraries.integers().between(2, 8), Arbitraries.of(true, false))
+            .as(IntFormat::new);
     return Arbitraries.frequencyOf(
         net.jqwik.api.Tuple.of(3, floats), net.jqwik.api.Tuple.of(1, ints));
   }
@@ -76,15 +85,24 @@ class RandomFormatProperties {
    */
   @Provide
   Arbitrary<String> accumulators() {
-    Arbitrary<String> floating = Combinators.combine(Arbitraries.integers().between(2, 10),
-        Arbitraries.oneOf(Arbitraries.integers().between(1, 12), Arbitraries.integers().between(13, 50)))
-        .as((e, m) -> "e" + e + "m" + m);
-    Arbitrary<String> fixed = Combinators.combine(Arbitraries.integers().between(-4, 16),
-        Arbitraries.oneOf(Arbitraries.just("-"), Arbitraries.integers().between(2, 62).map(String::valueOf)),
-        Arbitraries.of("rne", "floor"))
-        .as((off, w, r) -> "fixed:" + off + ":" + w + ":" + r);
-    return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, Arbitraries.just("exact")),
-        net.jqwik.api.Tuple.of(1, Arbitraries.of("fp32", "fp16", "bf16")), net.jqwik.api.Tuple.of(1, floating),
+    Arbitrary<String> floating =
+        Combinators.combine(
+                Arbitraries.integers().between(2, 10),
+                Arbitraries.oneOf(
+                    Arbitraries.integers().between(1, 12), Arbitraries.integers().between(13, 50)))
+            .as((e, m) -> "e" + e + "m" + m);
+    Arbitrary<String> fixed =
+        Combinators.combine(
+                Arbitraries.integers().between(-4, 16),
+                Arbitraries.oneOf(
+                    Arbitraries.just("-"),
+                    Arbitraries.integers().between(2, 62).map(String::valueOf)),
+                Arbitraries.of("rne", "floor"))
+            .as((off, w, r) -> "fixed:" + off + ":" + w + ":" + r);
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(5, Arbitraries.just("exact")),
+        net.jqwik.api.Tuple.of(1, Arbitraries.of("fp32", "fp16", "bf16")),
+        net.jqwik.api.Tuple.of(1, floating),
         net.jqwik.api.Tuple.of(2, fixed));
   }
 
@@ -96,7 +114,8 @@ class RandomFormatProperties {
     if (accumulator.equals("exact")) {
       return spec.withPipeline(p);
     }
-    CoreSpec s = spec.withPipeline(new Pipeline(p.decode(), p.multiply(), p.product(), p.treeEvery(), 0));
+    CoreSpec s =
+        spec.withPipeline(new Pipeline(p.decode(), p.multiply(), p.product(), p.treeEvery(), 0));
     if (!accumulator.startsWith("fixed:")) {
       return s.withAccumulator(AccumulatorKind.parse(accumulator));
     }
@@ -106,7 +125,8 @@ class RandomFormatProperties {
     try {
       return s.withFixedAccumulator(lsb, f[2].equals("-") ? null : Integer.parseInt(f[2]), rne);
     } catch (FormatException tooWide) {
-      return s.withFixedAccumulator(lsb, 62, rne); // a wrapping register would need more than 62 bits
+      return s.withFixedAccumulator(
+          lsb, 62, rne); // a wrapping register would need more than 62 bits
     }
   }
 

@@ -10,13 +10,16 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AfterContainer;
 import org.exmy.mac.MacCore;
 import org.exmy.testsupport.RequireTools;
 import org.exmy.testsupport.SkipWithoutVerilator;
 
-/** jqwik-generated cycle sequences (reset/clear/valid/operands) for the float8_e5m2 core (with specials). */
+/**
+ * jqwik-generated cycle sequences (reset/clear/valid/operands) for the float8_e5m2 core (with
+ * specials).
+ */
 class RandomSequenceProperties {
   private static CrossCheck check;
 
@@ -48,12 +51,14 @@ class RandomSequenceProperties {
 
   @Provide
   Arbitrary<List<int[]>> sequences() {
-    Arbitrary<int[]> step = Combinators.combine(
-        Arbitraries.integers().between(0, 99).map(x -> x == 0 ? 1 : 0),
-        Arbitraries.integers().between(0, 19).map(x -> x == 0 ? 1 : 0),
-        Arbitraries.integers().between(0, 9).map(x -> x == 0 ? 0 : 1),
-        Arbitraries.integers().between(0, 255),
-        Arbitraries.integers().between(0, 255)).as((r, c, v, a, b) -> new int[] {r, c, v, a, b});
+    Arbitrary<int[]> step =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 99).map(x -> x == 0 ? 1 : 0),
+                Arbitraries.integers().between(0, 19).map(x -> x == 0 ? 1 : 0),
+                Arbitraries.integers().between(0, 9).map(x -> x == 0 ? 0 : 1),
+                Arbitraries.integers().between(0, 255),
+                Arbitraries.integers().between(0, 255))
+            .as((r, c, v, a, b) -> new int[] {r, c, v, a, b});
     return step.list().ofMinSize(1).ofMaxSize(200);
   }
 }

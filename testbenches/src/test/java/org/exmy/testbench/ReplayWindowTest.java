@@ -28,7 +28,8 @@ class ReplayWindowTest {
 
   @Test
   void equalCyclesBeforeTheWindowShareALineAndTheWindowHasOneLineEach() {
-    Replay.Window w = Replay.collect(Stimulus.of(core, steps()), 1, 350, 358, Replay.MAX_FULL_LINES);
+    Replay.Window w =
+        Replay.collect(Stimulus.of(core, steps()), 1, 350, 358, Replay.MAX_FULL_LINES);
     assertTrue(w.fromStart());
     assertEquals(0, w.start());
     // [0] [1..199] [200] [201..285], then 286..358 one by one: 4 + 73 lines
@@ -55,7 +56,8 @@ class ReplayWindowTest {
 
   @Test
   void theInputsOfTheFailingCycleAndOfTheCycleItShows() {
-    Replay.Window w = Replay.collect(Stimulus.of(core, steps()), 1, 300, 308, Replay.MAX_FULL_LINES);
+    Replay.Window w =
+        Replay.collect(Stimulus.of(core, steps()), 1, 300, 308, Replay.MAX_FULL_LINES);
     String[] in = Replay.inputsAround(core, w, 300); // latency 2: cycle 300 shows cycle 299
     assertEquals("reset=0 clear=0 valid=1 a=0x3 (1.5) b=0x2 (1)", in[0]);
     assertEquals("reset=0 clear=0 valid=1 a=0x2 (1) b=0x2 (1)", in[1]);

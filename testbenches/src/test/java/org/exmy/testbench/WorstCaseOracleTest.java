@@ -24,8 +24,15 @@ class WorstCaseOracleTest {
   }
 
   static Stream<String> formats() {
-    return Stream.concat(Formats.catalogue().stream().map(NumberFormat::name),
-        Stream.of("float8_e5m2fnuz", "float8_e3m4", "E4M3:bias=3:specials=ieee", "UINT8", "E6M1", "E7M0"));
+    return Stream.concat(
+        Formats.catalogue().stream().map(NumberFormat::name),
+        Stream.of(
+            "float8_e5m2fnuz",
+            "float8_e3m4",
+            "E4M3:bias=3:specials=ieee",
+            "UINT8",
+            "E6M1",
+            "E7M0"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -38,8 +45,14 @@ class WorstCaseOracleTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"E4M3|float8_e5m2|1|none", "INT8|E4M3|3|none", "float8_e4m3fn|E2M1|4|3",
-      "UINT4|INT4|2|decode,chunk=5", "E2M1|E2M1|1|4"})
+  @ValueSource(
+      strings = {
+        "E4M3|float8_e5m2|1|none",
+        "INT8|E4M3|3|none",
+        "float8_e4m3fn|E2M1|4|3",
+        "UINT4|INT4|2|decode,chunk=5",
+        "E2M1|E2M1|1|4"
+      })
   void mixedDotAndPipelinedCoresToo(String spec) {
     String[] p = spec.split("\\|");
     MacCore core = Cores.core(p[0], p[1], 100, Integer.parseInt(p[2]), p[3]);
@@ -57,8 +70,10 @@ class WorstCaseOracleTest {
     try (CrossCheck cc = new CrossCheck(short1)) {
       assertTrue(cc.wrapAround().passed(), "the model shares the geometry, so it agrees");
     }
-    CrossCheck.Report r = WorstCaseOracle.check(short1, short1.verilog(), 1024, short1.geometry().lsbExponent());
-    // E4M3 max product 480^2 = 230400 = 2^35.81 units of 2^-18; a 46-bit register holds < 2^45, which
+    CrossCheck.Report r =
+        WorstCaseOracle.check(short1, short1.verilog(), 1024, short1.geometry().lsbExponent());
+    // E4M3 max product 480^2 = 230400 = 2^35.81 units of 2^-18; a 46-bit register holds < 2^45,
+    // which
     // n products exceed from n = ceil(2^45 / 230400 / 2^18) = 583 (positive run: cycles 582..1023)
     assertTrue(r.mismatches() >= 2 * (1024 - 583), r::toString);
   }
@@ -67,7 +82,8 @@ class WorstCaseOracleTest {
   @Test
   void aWrongLsbIsCaught() {
     MacCore core = Cores.core("float8_e4m3fn", "float8_e4m3fn", 64, 1);
-    CrossCheck.Report r = WorstCaseOracle.check(core, core.verilog(), 64, core.geometry().lsbExponent() + 1);
+    CrossCheck.Report r =
+        WorstCaseOracle.check(core, core.verilog(), 64, core.geometry().lsbExponent() + 1);
     assertEquals(3 * 64, r.vectors());
     // every cycle's sum is non-zero in the first two runs; in the alternating run every other one
     assertEquals(64 + 64 + 32, r.mismatches(), r::toString);

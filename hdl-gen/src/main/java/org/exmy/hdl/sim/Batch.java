@@ -50,8 +50,11 @@ public final class Batch {
     long inSize = (long) maxSteps * inWords;
     long outSize = (long) maxSteps * outWords;
     if (inSize > Integer.MAX_VALUE - 16 || outSize > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException(maxSteps + " steps of " + Math.max(inWords, outWords)
-          + " words do not fit in a Java array; use smaller batches");
+      throw new IllegalArgumentException(
+          maxSteps
+              + " steps of "
+              + Math.max(inWords, outWords)
+              + " words do not fit in a Java array; use smaller batches");
     }
     in = new int[(int) Math.max(1, inSize)];
     out = new int[(int) Math.max(1, outSize)];
@@ -88,7 +91,8 @@ public final class Batch {
     SimPort p = sim.inputs().get(inputIndex);
     int o = inOff[inputIndex];
     if (p.width() <= 64) return set(inputIndex, value.longValue());
-    for (int k = 0; k < inLen[inputIndex]; k++) current[o + k] = value.shiftRight(32 * k).intValue();
+    for (int k = 0; k < inLen[inputIndex]; k++)
+      current[o + k] = value.shiftRight(32 * k).intValue();
     int top = p.width() % 32;
     if (top != 0) current[o + inLen[inputIndex] - 1] &= (1 << top) - 1;
     return this;
@@ -102,7 +106,8 @@ public final class Batch {
   /** Commits the step being filled; its inputs stay as the defaults of the next step. */
   public void endStep() {
     if (size >= maxSteps) {
-      throw new IllegalStateException("batch is full (" + maxSteps + " steps): run() and clear() it first");
+      throw new IllegalStateException(
+          "batch is full (" + maxSteps + " steps): run() and clear() it first");
     }
     System.arraycopy(current, 0, in, size * inWords, inWords);
     size++;
@@ -132,7 +137,9 @@ public final class Batch {
     ran = true;
   }
 
-  /** Output {@code outputIndex} (at most 64 bits wide) sampled after step {@code step}, unsigned. */
+  /**
+   * Output {@code outputIndex} (at most 64 bits wide) sampled after step {@code step}, unsigned.
+   */
   public long get(int step, int outputIndex) {
     check(step);
     int o = step * outWords + outOff[outputIndex];
@@ -143,8 +150,12 @@ public final class Batch {
       case 2:
         return lo | ((long) out[o + 1] << 32);
       default:
-        throw new IllegalArgumentException("output " + sim.outputs().get(outputIndex).name() + " is "
-            + sim.outputs().get(outputIndex).width() + " bits wide: read it with getBig");
+        throw new IllegalArgumentException(
+            "output "
+                + sim.outputs().get(outputIndex).name()
+                + " is "
+                + sim.outputs().get(outputIndex).width()
+                + " bits wide: read it with getBig");
     }
   }
 
@@ -183,7 +194,9 @@ public final class Batch {
     return getBig(step, sim.outputIndex(outputPort));
   }
 
-  /** Empties the batch for reuse. Input values of the last step carry over; model state persists. */
+  /**
+   * Empties the batch for reuse. Input values of the last step carry over; model state persists.
+   */
   public void clear() {
     size = 0;
     ran = false;
@@ -191,6 +204,7 @@ public final class Batch {
 
   private void check(int step) {
     if (!ran) throw new IllegalStateException("run() the batch before reading its outputs");
-    if (step < 0 || step >= size) throw new IndexOutOfBoundsException("step " + step + " of a batch of " + size);
+    if (step < 0 || step >= size)
+      throw new IndexOutOfBoundsException("step " + step + " of a batch of " + size);
   }
 }

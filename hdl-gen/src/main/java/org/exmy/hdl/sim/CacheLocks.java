@@ -91,8 +91,12 @@ final class CacheLocks {
       Held h = USES.get(key);
       if (h == null) {
         Files.createDirectories(entry.toAbsolutePath().getParent());
-        FileChannel ch = FileChannel.open(lockFile(entry), StandardOpenOption.CREATE, StandardOpenOption.READ,
-            StandardOpenOption.WRITE); // a shared lock needs a readable channel
+        FileChannel ch =
+            FileChannel.open(
+                lockFile(entry),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE); // a shared lock needs a readable channel
         try {
           ch.lock(0, Long.MAX_VALUE, true);
         } catch (IOException | RuntimeException e) {
@@ -118,9 +122,9 @@ final class CacheLocks {
 
   /**
    * Runs {@code action} holding the exclusive lock on {@code entry}, waiting for it, unless {@code
-   * done} says (before and again under the lock) that there is nothing to do; true when it ran.
-   * A thread of this JVM may use the entry only once it is done (a JVM cannot hold two locks on
-   * one file).
+   * done} says (before and again under the lock) that there is nothing to do; true when it ran. A
+   * thread of this JVM may use the entry only once it is done (a JVM cannot hold two locks on one
+   * file).
    */
   @SuppressWarnings("try") // the lock is held by the try-with-resources, not used
   static boolean exclusive(Path entry, BooleanSupplier done, Action action) throws IOException {
@@ -128,8 +132,10 @@ final class CacheLocks {
       if (done.getAsBoolean()) return false;
       if (usedHere(entry)) throw new IllegalStateException(entry + " is in use by this JVM");
       Files.createDirectories(entry.toAbsolutePath().getParent());
-      try (FileChannel ch = FileChannel.open(lockFile(entry), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-           FileLock lock = ch.lock()) {
+      try (FileChannel ch =
+              FileChannel.open(
+                  lockFile(entry), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock lock = ch.lock()) {
         if (done.getAsBoolean()) return false; // another process did it meanwhile
         action.run();
         return true;
@@ -138,13 +144,14 @@ final class CacheLocks {
   }
 
   /**
-   * Runs {@code action} holding the exclusive lock on {@code entry} if nobody (no thread of this JVM,
-   * no other process) builds or uses it; returns false, without waiting, otherwise.
+   * Runs {@code action} holding the exclusive lock on {@code entry} if nobody (no thread of this
+   * JVM, no other process) builds or uses it; returns false, without waiting, otherwise.
    */
   static boolean tryExclusive(Path entry, Action action) throws IOException {
     synchronized (monitor(entry)) {
       if (usedHere(entry)) return false;
-      try (FileChannel ch = FileChannel.open(lockFile(entry), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(lockFile(entry), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         FileLock lock;
         try {
           lock = ch.tryLock();

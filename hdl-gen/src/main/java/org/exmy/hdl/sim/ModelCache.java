@@ -24,15 +24,16 @@ import java.util.stream.Stream;
  * The Verilator model cache: where it is, how big it may grow, and what is in it.
  *
  * <p>Folder: {@code $EXMY_CACHE/verilator}, by default {@code ~/.cache/exmy/verilator}. Entries are
- * the folders {@code model-*} (one compiled model each, about 250 KB), {@code runtime-*} (Verilator's
- * runtime per toolchain) and {@code shim-*} (the JNI shim per JDK); see {@link ModelBuilder}.
+ * the folders {@code model-*} (one compiled model each, about 250 KB), {@code runtime-*}
+ * (Verilator's runtime per toolchain) and {@code shim-*} (the JNI shim per JDK); see {@link
+ * ModelBuilder}.
  *
- * <p>Size cap: {@code EXMY_CACHE_MAX} bytes (a number, optionally with a K, M or G suffix: powers of
- * 1024), by default {@value #DEFAULT_MAX_TEXT}. After every build, when the whole folder is larger
- * than the cap, model entries are evicted least recently used first (each load touches the
- * entry's {@value #LAST_USED} file) until it fits again; an entry that any process uses (see
- * {@link CacheLocks}) is never evicted. The runtime and the shim are needed by every build and are
- * never evicted (a few hundred KB per toolchain); {@link #clear()} removes them too.
+ * <p>Size cap: {@code EXMY_CACHE_MAX} bytes (a number, optionally with a K, M or G suffix: powers
+ * of 1024), by default {@value #DEFAULT_MAX_TEXT}. After every build, when the whole folder is
+ * larger than the cap, model entries are evicted least recently used first (each load touches the
+ * entry's {@value #LAST_USED} file) until it fits again; an entry that any process uses (see {@link
+ * CacheLocks}) is never evicted. The runtime and the shim are needed by every build and are never
+ * evicted (a few hundred KB per toolchain); {@link #clear()} removes them too.
  *
  * <p>Temporary build folders ({@code NAME.tmp*}) left by a killed process are deleted by the next
  * build once they are older than an hour and nobody holds their entry's lock.
@@ -40,8 +41,10 @@ import java.util.stream.Stream;
 public final class ModelCache {
   /** {@code EXMY_CACHE_MAX} when unset. */
   public static final String DEFAULT_MAX_TEXT = "2G";
+
   /** The file whose modification time says when an entry was last loaded. */
   public static final String LAST_USED = "last-used";
+
   static final long STALE_MILLIS = 3_600_000L;
 
   private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*(?:([kmgt])(?:i?b)?|b)?");
@@ -51,8 +54,10 @@ public final class ModelCache {
   /** {@code $EXMY_CACHE/verilator}, by default {@code ~/.cache/exmy/verilator}. */
   public static Path dir() {
     String env = System.getenv("EXMY_CACHE");
-    Path base = env != null && !env.isBlank() ? Path.of(env)
-        : Path.of(System.getProperty("user.home"), ".cache", "exmy");
+    Path base =
+        env != null && !env.isBlank()
+            ? Path.of(env)
+            : Path.of(System.getProperty("user.home"), ".cache", "exmy");
     return base.resolve("verilator");
   }
 
@@ -72,22 +77,26 @@ public final class ModelCache {
   }
 
   /**
-   * Bytes from text: {@code 123}, {@code 500K}, {@code 64M}, {@code 2G}, {@code 1T} (powers of 1024;
-   * case-insensitive; {@code KB}, {@code KiB} also accepted).
+   * Bytes from text: {@code 123}, {@code 500K}, {@code 64M}, {@code 2G}, {@code 1T} (powers of
+   * 1024; case-insensitive; {@code KB}, {@code KiB} also accepted).
    *
    * @throws IllegalArgumentException when {@code text} is not such a size or exceeds 2^63-1
    */
   public static long parseSize(String text) {
     Matcher m = SIZE.matcher(text.strip().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a size (bytes, or a number with K, M or G)");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a size (bytes, or a number with K, M or G)");
     }
-    int shift = m.group(2) == null ? 0 : switch (m.group(2)) {
-      case "k" -> 10;
-      case "m" -> 20;
-      case "g" -> 30;
-      default -> 40;
-    };
+    int shift =
+        m.group(2) == null
+            ? 0
+            : switch (m.group(2)) {
+              case "k" -> 10;
+              case "m" -> 20;
+              case "g" -> 30;
+              default -> 40;
+            };
     try {
       long n = Long.parseLong(m.group(1));
       if (n > Long.MAX_VALUE >> shift) throw new NumberFormatException();
@@ -108,7 +117,8 @@ public final class ModelCache {
   static Info info(Path dir, long cap) {
     if (!Files.isDirectory(dir)) return new Info(dir, 0, 0, 0, cap);
     List<Entry> es = entries(dir);
-    return new Info(dir, es.size(), (int) es.stream().filter(Entry::model).count(), treeSize(dir), cap);
+    return new Info(
+        dir, es.size(), (int) es.stream().filter(Entry::model).count(), treeSize(dir), cap);
   }
 
   /** What {@link #clear()} did. */
@@ -157,9 +167,13 @@ public final class ModelCache {
     long total = treeSize(dir);
     List<String> evicted = new ArrayList<>();
     if (total <= cap) return evicted;
-    List<Entry> lru = entries(dir).stream().filter(Entry::model)
-        .sorted(Comparator.comparingLong(Entry::lastUsed).thenComparing(e -> e.path().getFileName().toString()))
-        .toList();
+    List<Entry> lru =
+        entries(dir).stream()
+            .filter(Entry::model)
+            .sorted(
+                Comparator.comparingLong(Entry::lastUsed)
+                    .thenComparing(e -> e.path().getFileName().toString()))
+            .toList();
     for (Entry e : lru) {
       if (total <= cap) break;
       long size = treeSize(e.path());
@@ -183,14 +197,17 @@ public final class ModelCache {
   }
 
   /**
-   * Deletes temporary build folders (and files) older than an hour whose entry nobody holds: what
-   * a killed process left behind. {@code held}: the entry whose exclusive lock the caller holds.
+   * Deletes temporary build folders (and files) older than an hour whose entry nobody holds: what a
+   * killed process left behind. {@code held}: the entry whose exclusive lock the caller holds.
    */
   static void removeStale(Path held) {
     removeStale(dir(), System.currentTimeMillis() - STALE_MILLIS, held);
   }
 
-  /** Deletes temporary folders last modified before {@code cutoff} (ms) whose entry nobody else holds. */
+  /**
+   * Deletes temporary folders last modified before {@code cutoff} (ms) whose entry nobody else
+   * holds.
+   */
   static void removeStale(Path dir, long cutoff, Path held) {
     for (Path p : list(dir)) {
       String n = p.getFileName().toString();
@@ -229,13 +246,16 @@ public final class ModelCache {
    */
   private static boolean remove(Path entry) {
     try {
-      return CacheLocks.tryExclusive(entry, () -> {
-        if (!Files.exists(entry)) return;
-        Path aside = entry.resolveSibling(entry.getFileName() + ".tmp-removed-" + UUID.randomUUID());
-        Files.move(entry, aside, StandardCopyOption.ATOMIC_MOVE);
-        ModelBuilder.deleteTree(aside);
-        Files.deleteIfExists(CacheLocks.lockFile(entry));
-      });
+      return CacheLocks.tryExclusive(
+          entry,
+          () -> {
+            if (!Files.exists(entry)) return;
+            Path aside =
+                entry.resolveSibling(entry.getFileName() + ".tmp-removed-" + UUID.randomUUID());
+            Files.move(entry, aside, StandardCopyOption.ATOMIC_MOVE);
+            ModelBuilder.deleteTree(aside);
+            Files.deleteIfExists(CacheLocks.lockFile(entry));
+          });
     } catch (IOException e) {
       return false;
     }
@@ -244,10 +264,12 @@ public final class ModelCache {
   /** Deletes {@code p} if nobody holds {@code entry}'s lock; false when held. */
   private static boolean tryDelete(Path entry, Path p) {
     try {
-      return CacheLocks.tryExclusive(entry, () -> {
-        ModelBuilder.deleteTree(p);
-        if (!Files.exists(entry)) Files.deleteIfExists(CacheLocks.lockFile(entry));
-      });
+      return CacheLocks.tryExclusive(
+          entry,
+          () -> {
+            ModelBuilder.deleteTree(p);
+            if (!Files.exists(entry)) Files.deleteIfExists(CacheLocks.lockFile(entry));
+          });
     } catch (IOException e) {
       return false;
     }
@@ -275,18 +297,20 @@ public final class ModelCache {
   static long treeSize(Path p) {
     long[] sum = {0};
     try {
-      Files.walkFileTree(p, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
-          if (a.isRegularFile()) sum[0] += a.size();
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          p,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+              if (a.isRegularFile()) sum[0] += a.size();
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFileFailed(Path f, IOException e) {
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) {
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       // counted what could be read
     }

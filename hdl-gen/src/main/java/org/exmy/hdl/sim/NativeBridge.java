@@ -4,10 +4,14 @@ package org.exmy.hdl.sim;
 final class NativeBridge {
   private NativeBridge() {}
 
-  /** Loads a model library and creates one model instance; throws IllegalStateException on failure. */
+  /**
+   * Loads a model library and creates one model instance; throws IllegalStateException on failure.
+   */
   static native long open(String libraryPath);
 
-  /** Runs {@code steps} steps: inputs packed per step in {@code in}, outputs written to {@code out}. */
+  /**
+   * Runs {@code steps} steps: inputs packed per step in {@code in}, outputs written to {@code out}.
+   */
   static native void run(long handle, int[] in, int[] out, int steps);
 
   static native void close(long handle);

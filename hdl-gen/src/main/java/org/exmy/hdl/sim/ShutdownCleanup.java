@@ -31,7 +31,8 @@ public final class ShutdownCleanup {
   /** Registers the shutdown hook (once per JVM; later calls do nothing). */
   public static void install() {
     if (INSTALLED.compareAndSet(false, true)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(ShutdownCleanup::run, "exmy-shutdown-cleanup"));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(ShutdownCleanup::run, "exmy-shutdown-cleanup"));
     }
   }
 
@@ -40,12 +41,17 @@ public final class ShutdownCleanup {
     return shuttingDown;
   }
 
-  /** Runs {@code action} at the end of the hook, after the children are gone and the folders deleted. */
+  /**
+   * Runs {@code action} at the end of the hook, after the children are gone and the folders
+   * deleted.
+   */
   public static void afterCleanup(Runnable action) {
     AFTER.add(action);
   }
 
-  /** A temporary folder being built now: deleted by the hook if the JVM stops before {@link #done}. */
+  /**
+   * A temporary folder being built now: deleted by the hook if the JVM stops before {@link #done}.
+   */
   public static void inFlight(Path tmp) {
     install();
     IN_FLIGHT.add(tmp);

@@ -5,12 +5,13 @@ import java.util.List;
 /**
  * Throughput of the Verilator/JNI path on an 8x8 multiplier, batches of 65536 vectors.
  *
- * <p>Run: {@code java -cp hdl-gen/target/classes org.exmy.hdl.sim.SimBench [seconds]}. Prints
- * the load time (cold or cached), the rate of {@code run()} alone on a filled batch, and the
- * end-to-end rate (fill with {@code set}, {@code run}, read every output with {@code get}, check).
+ * <p>Run: {@code java -cp hdl-gen/target/classes org.exmy.hdl.sim.SimBench [seconds]}. Prints the
+ * load time (cold or cached), the rate of {@code run()} alone on a filled batch, and the end-to-end
+ * rate (fill with {@code set}, {@code run}, read every output with {@code get}, check).
  */
 public final class SimBench {
-  static final String MUL = """
+  static final String MUL =
+      """
       module mul8 (input wire [7:0] a, input wire [7:0] b, output wire [15:0] p);
         assign p = {8'd0, a} * {8'd0, b};
       endmodule
@@ -24,11 +25,13 @@ public final class SimBench {
       System.err.println("verilator/g++ not on the PATH (apt-get install -y verilator g++)");
       System.exit(2);
     }
-    List<SimPort> ports = List.of(new SimPort("a", true, 8), new SimPort("b", true, 8), new SimPort("p", false, 16));
+    List<SimPort> ports =
+        List.of(new SimPort("a", true, 8), new SimPort("b", true, 8), new SimPort("p", false, 16));
     long t0 = System.nanoTime();
     try (VerilatorSim sim = VerilatorSim.load(MUL, "mul8", ports, null)) {
       double loadMs = (System.nanoTime() - t0) / 1e6;
-      System.out.printf("load: %.1f ms (%s)%n", loadMs, VerilatorSim.lastLoadWasCached() ? "cached" : "built");
+      System.out.printf(
+          "load: %.1f ms (%s)%n", loadMs, VerilatorSim.lastLoadWasCached() ? "cached" : "built");
       final int n = 65536;
       Batch b = sim.newBatch(n);
       fill(b);

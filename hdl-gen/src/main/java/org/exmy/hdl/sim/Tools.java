@@ -14,22 +14,30 @@ final class Tools {
 
   /**
    * Runs {@code cmd} in {@code dir}; returns its output (stdout and stderr merged). A non-zero exit
-   * or a timeout throws a SimException with the command and the first {@value #ERROR_LINES} lines of
-   * the output; a tool stopped by SIGINT/SIGTERM, or any failure while the JVM shuts down, throws
-   * {@link ToolInterruptedException} instead.
+   * or a timeout throws a SimException with the command and the first {@value #ERROR_LINES} lines
+   * of the output; a tool stopped by SIGINT/SIGTERM, or any failure while the JVM shuts down,
+   * throws {@link ToolInterruptedException} instead.
    */
   static String run(List<String> cmd, Path dir, int timeoutSeconds) {
-    if (ShutdownCleanup.shuttingDown()) throw new ToolInterruptedException("not starting " + cmd.get(0) + ": exiting");
+    if (ShutdownCleanup.shuttingDown())
+      throw new ToolInterruptedException("not starting " + cmd.get(0) + ": exiting");
     ShutdownCleanup.install();
     ToolRun.Result r;
     try {
       r = ToolRun.of(cmd).directory(dir).timeout(Duration.ofSeconds(timeoutSeconds)).run();
     } catch (ToolException e) {
       throw switch (e.kind()) {
-        case TIMED_OUT -> new SimException("timed out after " + timeoutSeconds + " s: " + abbreviate(cmd) + "\n"
-            + head(e.output(), ERROR_LINES));
-        case CANNOT_START -> new SimException("cannot run " + cmd.get(0) + installHint(cmd.get(0)) + ": "
-            + e.reason(), e);
+        case TIMED_OUT ->
+            new SimException(
+                "timed out after "
+                    + timeoutSeconds
+                    + " s: "
+                    + abbreviate(cmd)
+                    + "\n"
+                    + head(e.output(), ERROR_LINES));
+        case CANNOT_START ->
+            new SimException(
+                "cannot run " + cmd.get(0) + installHint(cmd.get(0)) + ": " + e.reason(), e);
         case INTERRUPTED -> new ToolInterruptedException("interrupted while running " + cmd.get(0));
       };
     }
@@ -38,8 +46,14 @@ final class Tools {
       throw new ToolInterruptedException(cmd.get(0) + " was interrupted (exit " + exit + ")");
     }
     if (exit != 0) {
-      throw new SimException(cmd.get(0) + " failed (exit " + exit + "): " + abbreviate(cmd) + "\n"
-          + head(r.output(), ERROR_LINES));
+      throw new SimException(
+          cmd.get(0)
+              + " failed (exit "
+              + exit
+              + "): "
+              + abbreviate(cmd)
+              + "\n"
+              + head(r.output(), ERROR_LINES));
     }
     return r.output();
   }
@@ -66,7 +80,8 @@ final class Tools {
   static String head(String text, int lines) {
     String[] ls = text.strip().split("\n");
     StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < Math.min(lines, ls.length); i++) sb.append("  ").append(ls[i].stripTrailing()).append('\n');
+    for (int i = 0; i < Math.min(lines, ls.length); i++)
+      sb.append("  ").append(ls[i].stripTrailing()).append('\n');
     if (ls.length > lines) sb.append("  ... (").append(ls.length - lines).append(" more lines)\n");
     return sb.toString().stripTrailing();
   }

@@ -13,30 +13,33 @@ import java.util.Set;
  * batches: one native call runs a whole {@link Batch} of steps.
  *
  * <h2>Step semantics</h2>
- * One step: apply the step's inputs; {@code eval()}; if the model has a clock: clock = 1,
- * {@code eval()}, clock = 0, {@code eval()}; then sample every output. So for
- * {@code always @(posedge clk) acc <= acc + x} the {@code acc} sampled after a step already
- * includes that step's {@code x}. A combinational model (no clock) is just apply, eval, sample.
- * The clock is 0 between steps and is not an input of the batch. Inputs never set are 0; an input
- * not set in a step keeps its value of the previous step (also across {@link Batch#clear()}).
- * Model state (registers) persists across batches and runs until {@link #close()}; registers
- * start at 0 (Verilator's {@code --x-initial fast}), but designs should be reset explicitly.
- * Ports of the module that are not in the port list are left at 0 (inputs) or ignored (outputs).
+ *
+ * One step: apply the step's inputs; {@code eval()}; if the model has a clock: clock = 1, {@code
+ * eval()}, clock = 0, {@code eval()}; then sample every output. So for {@code always @(posedge clk)
+ * acc <= acc + x} the {@code acc} sampled after a step already includes that step's {@code x}. A
+ * combinational model (no clock) is just apply, eval, sample. The clock is 0 between steps and is
+ * not an input of the batch. Inputs never set are 0; an input not set in a step keeps its value of
+ * the previous step (also across {@link Batch#clear()}). Model state (registers) persists across
+ * batches and runs until {@link #close()}; registers start at 0 (Verilator's {@code --x-initial
+ * fast}), but designs should be reset explicitly. Ports of the module that are not in the port list
+ * are left at 0 (inputs) or ignored (outputs).
  *
  * <h2>Building and caching</h2>
+ *
  * {@link #load} runs {@code verilator --cc} and {@code g++} once per distinct (source, top, ports,
  * clock, wrapper, toolchain, flags) and caches the library under {@link #cacheDir()}; loading the
  * same source again (in any JVM) only loads the library. Concurrent builds of the same model, from
  * threads or JVMs, are serialised with a lock file and renamed into place atomically. The cache is
- * capped ({@link ModelCache}: least recently used models go first); an open model is never evicted. Every
- * loaded model is its own {@code dlopen(RTLD_LOCAL)}ed library with a private copy of the Verilator
- * runtime, so any number of different models can live in one JVM.
+ * capped ({@link ModelCache}: least recently used models go first); an open model is never evicted.
+ * Every loaded model is its own {@code dlopen(RTLD_LOCAL)}ed library with a private copy of the
+ * Verilator runtime, so any number of different models can live in one JVM.
  *
  * <h2>Errors</h2>
+ *
  * Tool failures (syntax errors, missing tools, compile errors) and a port list that does not match
- * the module throw {@link SimException} with the tool's own messages. A {@code $stop},
- * {@code $fatal} or Verilator runtime error during a run throws {@link SimException} from
- * {@link Batch#run()} instead of aborting the JVM ({@code $finish} is ignored).
+ * the module throw {@link SimException} with the tool's own messages. A {@code $stop}, {@code
+ * $fatal} or Verilator runtime error during a run throws {@link SimException} from {@link
+ * Batch#run()} instead of aborting the JVM ({@code $finish} is ignored).
  *
  * <p>Instances are not thread-safe: use one model per thread (different instances may run in
  * parallel).
@@ -78,7 +81,12 @@ public final class VerilatorSim implements AutoCloseable {
     }
   }
 
-  private VerilatorSim(String top, List<SimPort> inputs, List<SimPort> outputs, Path library, long handle,
+  private VerilatorSim(
+      String top,
+      List<SimPort> inputs,
+      List<SimPort> outputs,
+      Path library,
+      long handle,
       CacheLocks.Use use) {
     this.top = top;
     this.inputs = List.copyOf(inputs);
@@ -103,7 +111,8 @@ public final class VerilatorSim implements AutoCloseable {
    *     a combinational module
    * @throws SimException if the tools are missing or fail, or the ports do not match the module
    */
-  public static VerilatorSim load(String verilogSource, String topModule, List<SimPort> ports, String clockPort) {
+  public static VerilatorSim load(
+      String verilogSource, String topModule, List<SimPort> ports, String clockPort) {
     Objects.requireNonNull(verilogSource, "verilogSource");
     Objects.requireNonNull(ports, "ports");
     if (topModule == null || !topModule.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -114,10 +123,12 @@ public final class VerilatorSim implements AutoCloseable {
     Set<String> names = new HashSet<>();
     boolean clockSeen = clockPort == null;
     for (SimPort p : ports) {
-      if (!names.add(p.name())) throw new IllegalArgumentException("port " + p.name() + " is listed twice");
+      if (!names.add(p.name()))
+        throw new IllegalArgumentException("port " + p.name() + " is listed twice");
       if (p.name().equals(clockPort)) {
         if (!p.input() || p.width() != 1) {
-          throw new IllegalArgumentException("clock " + clockPort + " must be a 1-bit input, got " + p);
+          throw new IllegalArgumentException(
+              "clock " + clockPort + " must be a 1-bit input, got " + p);
         }
         clockSeen = true;
       } else if (p.input()) {
@@ -127,14 +138,19 @@ public final class VerilatorSim implements AutoCloseable {
       }
     }
     if (!clockSeen) {
-      throw new IllegalArgumentException("clock port " + clockPort + " is not among the ports " + names(ports));
+      throw new IllegalArgumentException(
+          "clock port " + clockPort + " is not among the ports " + names(ports));
     }
     if (!available()) {
-      throw new SimException("the Verilator backend needs verilator, g++ and gcc on the PATH"
-          + " (missing: " + missingTools() + "); install them with: apt-get install -y verilator g++");
+      throw new SimException(
+          "the Verilator backend needs verilator, g++ and gcc on the PATH"
+              + " (missing: "
+              + missingTools()
+              + "); install them with: apt-get install -y verilator g++");
     }
     ModelCache.maxBytes(); // a bad EXMY_CACHE_MAX fails before any work
-    ModelBuilder.Model model = ModelBuilder.model(verilogSource, topModule, in, out, clockPort, List.copyOf(ports));
+    ModelBuilder.Model model =
+        ModelBuilder.model(verilogSource, topModule, in, out, clockPort, List.copyOf(ports));
     long h;
     try {
       loadShim();
@@ -183,7 +199,10 @@ public final class VerilatorSim implements AutoCloseable {
     return String.join(", ", missing);
   }
 
-  /** {@code $EXMY_CACHE/verilator}, by default {@code ~/.cache/exmy/verilator}: see {@link ModelCache}. */
+  /**
+   * {@code $EXMY_CACHE/verilator}, by default {@code ~/.cache/exmy/verilator}: see {@link
+   * ModelCache}.
+   */
   public static Path cacheDir() {
     return ModelCache.dir();
   }
@@ -221,25 +240,34 @@ public final class VerilatorSim implements AutoCloseable {
     }
   }
 
-  /** Index of input {@code name} in {@link #inputs()}, for the fast {@link Batch#set(int, long)}. */
+  /**
+   * Index of input {@code name} in {@link #inputs()}, for the fast {@link Batch#set(int, long)}.
+   */
   public int inputIndex(String name) {
     for (int i = 0; i < inputs.size(); i++) if (inputs.get(i).name().equals(name)) return i;
-    throw new IllegalArgumentException(top + " has no input '" + name + "'; its inputs: " + names(inputs));
+    throw new IllegalArgumentException(
+        top + " has no input '" + name + "'; its inputs: " + names(inputs));
   }
 
-  /** Index of output {@code name} in {@link #outputs()}, for the fast {@link Batch#get(int, int)}. */
+  /**
+   * Index of output {@code name} in {@link #outputs()}, for the fast {@link Batch#get(int, int)}.
+   */
   public int outputIndex(String name) {
     for (int i = 0; i < outputs.size(); i++) if (outputs.get(i).name().equals(name)) return i;
-    throw new IllegalArgumentException(top + " has no output '" + name + "'; its outputs: " + names(outputs));
+    throw new IllegalArgumentException(
+        top + " has no output '" + name + "'; its outputs: " + names(outputs));
   }
 
   void checkOpen() {
     synchronized (model) {
-      if (model.handle == 0) throw new IllegalStateException("the simulation of " + top + " is closed");
+      if (model.handle == 0)
+        throw new IllegalStateException("the simulation of " + top + " is closed");
     }
   }
 
-  /** Destroys the model and frees its memory; further use throws IllegalStateException. Idempotent. */
+  /**
+   * Destroys the model and frees its memory; further use throws IllegalStateException. Idempotent.
+   */
   @Override
   public void close() {
     cleanable.clean();

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CacheProcessesTest {
   /** A cache holding a built runtime and shim, from the first test (or built on demand). */
   private static Path seed;
+
   /** Where the seed lives, for the whole class. */
   @TempDir static Path classDir;
 
@@ -68,8 +69,13 @@ class CacheProcessesTest {
   }
 
   static Worker start(Path cache, String max, String... ops) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), CacheWorker.class.getName()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                CacheWorker.class.getName()));
     cmd.addAll(List.of(ops));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("EXMY_CACHE", cache.toString());
@@ -77,13 +83,17 @@ class CacheProcessesTest {
     else pb.environment().put("EXMY_CACHE_MAX", max);
     Process p = pb.start();
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String l; (l = r.readLine()) != null; ) lines.add(l);
-      } catch (IOException e) {
-        lines.add("(reading the worker failed: " + e + ")");
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) lines.add(l);
+              } catch (IOException e) {
+                lines.add("(reading the worker failed: " + e + ")");
+              }
+            });
     reader.setDaemon(true);
     reader.start();
     return new Worker(p, lines);
@@ -95,8 +105,11 @@ class CacheProcessesTest {
 
   /** The entry folder a worker reported for {@code tag}. */
   private static String entry(List<String> lines, String tag) {
-    return lines.stream().filter(l -> l.matches("(built|cached) " + tag + " .*")).reduce((a, b) -> b)
-        .orElseThrow(() -> new AssertionError("no " + tag + " in " + lines)).split(" ")[2];
+    return lines.stream()
+        .filter(l -> l.matches("(built|cached) " + tag + " .*"))
+        .reduce((a, b) -> b)
+        .orElseThrow(() -> new AssertionError("no " + tag + " in " + lines))
+        .split(" ")[2];
   }
 
   private static List<String> names(Path dir) throws IOException {
@@ -120,19 +133,32 @@ class CacheProcessesTest {
     assertEquals(1, count(both, "cached shared "), both.toString());
     assertEquals(1, count(a, "built only1 "), a.toString());
     assertEquals(1, count(b, "built only2 "), b.toString());
-    assertEquals(1, count(both, "runtime-builds 1"), "the runtime is compiled by one process: " + both);
+    assertEquals(
+        1, count(both, "runtime-builds 1"), "the runtime is compiled by one process: " + both);
     assertEquals(1, count(both, "shim-builds 1"), "the shim is compiled by one process: " + both);
     assertEquals(entry(a, "shared"), entry(b, "shared"));
 
     Path v = cache.resolve("verilator");
     List<String> n = names(v);
-    assertEquals(3, n.stream().filter(s -> s.startsWith("model-") && !s.endsWith(".lock")).count(), n.toString());
-    assertEquals(1, n.stream().filter(s -> s.startsWith("runtime-") && !s.endsWith(".lock")).count(), n.toString());
-    assertEquals(1, n.stream().filter(s -> s.startsWith("shim-") && !s.endsWith(".lock")).count(), n.toString());
+    assertEquals(
+        3,
+        n.stream().filter(s -> s.startsWith("model-") && !s.endsWith(".lock")).count(),
+        n.toString());
+    assertEquals(
+        1,
+        n.stream().filter(s -> s.startsWith("runtime-") && !s.endsWith(".lock")).count(),
+        n.toString());
+    assertEquals(
+        1,
+        n.stream().filter(s -> s.startsWith("shim-") && !s.endsWith(".lock")).count(),
+        n.toString());
     assertTrue(n.stream().noneMatch(s -> s.contains(".tmp")), "no temporary leftovers: " + n);
     for (String tag : List.of("shared", "only1", "only2")) {
       Path e = v.resolve(tag.equals("only2") ? entry(b, tag) : entry(a, tag));
-      assertTrue(Files.isRegularFile(e.resolve("libmodel.so")) && Files.isRegularFile(e.resolve("last-used")), e + "");
+      assertTrue(
+          Files.isRegularFile(e.resolve("libmodel.so"))
+              && Files.isRegularFile(e.resolve("last-used")),
+          e + "");
     }
     seed = v;
   }
@@ -149,8 +175,11 @@ class CacheProcessesTest {
       if (n.endsWith(".lock") || n.startsWith("model-")) continue;
       Path from = seed.resolve(n);
       try (Stream<Path> s = Files.walk(from)) {
-        for (Path f : s.toList()) Files.copy(f, v.resolve(n).resolve(from.relativize(f).toString()),
-            StandardCopyOption.COPY_ATTRIBUTES);
+        for (Path f : s.toList())
+          Files.copy(
+              f,
+              v.resolve(n).resolve(from.relativize(f).toString()),
+              StandardCopyOption.COPY_ATTRIBUTES);
       }
     }
     return v;
@@ -167,18 +196,34 @@ class CacheProcessesTest {
     long cap = fixed + model * 7 / 2; // room for three and a half models
     // Uses: m1, m2 built; m0 used again (now more recent than m1, m2); m3 built: four models, one
     // too many, so the least recently used, m1, goes; m1 again: rebuilt, and now m2 is the oldest.
-    List<String> out = start(v.getParent(), Long.toString(cap), "load:m1", "load:m2", "load:m0", "load:m3",
-        "load:m1").finish();
-    List<String> verbs = out.stream().filter(l -> l.startsWith("built") || l.startsWith("cached"))
-        .map(l -> l.split(" ")[0] + " " + l.split(" ")[1]).toList();
+    List<String> out =
+        start(
+                v.getParent(),
+                Long.toString(cap),
+                "load:m1",
+                "load:m2",
+                "load:m0",
+                "load:m3",
+                "load:m1")
+            .finish();
+    List<String> verbs =
+        out.stream()
+            .filter(l -> l.startsWith("built") || l.startsWith("cached"))
+            .map(l -> l.split(" ")[0] + " " + l.split(" ")[1])
+            .toList();
     assertEquals(List.of("built m1", "built m2", "cached m0", "built m3", "built m1"), verbs);
     List<String> n = names(v);
-    for (String kept : List.of("m0", "m3", "m1")) assertTrue(n.contains(entry(out, kept)), kept + " kept: " + n);
+    for (String kept : List.of("m0", "m3", "m1"))
+      assertTrue(n.contains(entry(out, kept)), kept + " kept: " + n);
     assertFalse(n.contains(entry(out, "m2")), "m2 evicted: " + n);
     assertTrue(ModelCache.treeSize(v) <= cap, ModelCache.treeSize(v) + " > cap " + cap);
-    assertEquals(3, n.stream().filter(s -> s.startsWith("model-") && !s.endsWith(".lock")).count(), n.toString());
-    System.out.printf("cache cap %d bytes (runtime+shim+probe %d, one model %d): %s; %d bytes left%n", cap, fixed,
-        model, verbs, ModelCache.treeSize(v));
+    assertEquals(
+        3,
+        n.stream().filter(s -> s.startsWith("model-") && !s.endsWith(".lock")).count(),
+        n.toString());
+    System.out.printf(
+        "cache cap %d bytes (runtime+shim+probe %d, one model %d): %s; %d bytes left%n",
+        cap, fixed, model, verbs, ModelCache.treeSize(v));
   }
 
   @Test
@@ -195,7 +240,9 @@ class CacheProcessesTest {
     assertTrue(n.contains(entry(held, "held")), "held by the other process: kept " + n);
     assertFalse(n.contains(entry(out, "o1")), "o1 closed, so evicted after o2's build: " + n);
     assertTrue(n.contains(entry(out, "o2")), "o2 in use while its own build evicts: kept " + n);
-    assertTrue(n.stream().anyMatch(s -> s.startsWith("runtime-")) && n.stream().anyMatch(s -> s.startsWith("shim-")),
+    assertTrue(
+        n.stream().anyMatch(s -> s.startsWith("runtime-"))
+            && n.stream().anyMatch(s -> s.startsWith("shim-")),
         "the runtime and shim are never evicted: " + n);
   }
 }

@@ -6,17 +6,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A separate JVM for the cache tests (CacheProcessesTest): loads multiplier models that differ
- * only in a comment (so each TAG is its own cache entry), checks that each computes products, and
+ * A separate JVM for the cache tests (CacheProcessesTest): loads multiplier models that differ only
+ * in a comment (so each TAG is its own cache entry), checks that each computes products, and
  * reports on stdout what it built. Operations, in order:
  *
  * <ul>
- *   <li>{@code load:TAG}: load, check, close; prints {@code built TAG NAME} or {@code cached TAG NAME};
- *   <li>{@code hold:TAG}: the same but keeps the model open to the end; then prints {@code holding TAG};
+ *   <li>{@code load:TAG}: load, check, close; prints {@code built TAG NAME} or {@code cached TAG
+ *       NAME};
+ *   <li>{@code hold:TAG}: the same but keeps the model open to the end; then prints {@code holding
+ *       TAG};
  *   <li>{@code await:FILE}: waits (up to 5 minutes) until FILE exists.
  * </ul>
  *
- * Finally prints {@code runtime-builds N} and {@code shim-builds N}. Exit code 3 on a wrong product.
+ * Finally prints {@code runtime-builds N} and {@code shim-builds N}. Exit code 3 on a wrong
+ * product.
  */
 final class CacheWorker {
   private CacheWorker() {}
@@ -40,11 +43,16 @@ final class CacheWorker {
           b.run();
           for (int i = 0; i < ab.length; i++) {
             if (b.get(i, "p") != (long) ab[i][0] * ab[i][1]) {
-              System.out.println("wrong product " + ab[i][0] + "*" + ab[i][1] + " = " + b.get(i, "p"));
+              System.out.println(
+                  "wrong product " + ab[i][0] + "*" + ab[i][1] + " = " + b.get(i, "p"));
               System.exit(3);
             }
           }
-          System.out.println((cached ? "cached " : "built ") + arg + " " + sim.library().getParent().getFileName());
+          System.out.println(
+              (cached ? "cached " : "built ")
+                  + arg
+                  + " "
+                  + sim.library().getParent().getFileName());
           if (verb.equals("hold")) {
             held.add(sim);
             System.out.println("holding " + arg);

@@ -6,23 +6,28 @@ import java.util.List;
 final class Fixtures {
   private Fixtures() {}
 
-  static final String MUL = """
+  static final String MUL =
+      """
       module mul8 (input wire [7:0] a, input wire [7:0] b, output wire [15:0] p);
         assign p = {8'd0, a} * {8'd0, b};
       endmodule
       """;
-  static final List<SimPort> MUL_PORTS = List.of(new SimPort("a", true, 8), new SimPort("b", true, 8),
-      new SimPort("p", false, 16));
+  static final List<SimPort> MUL_PORTS =
+      List.of(new SimPort("a", true, 8), new SimPort("b", true, 8), new SimPort("p", false, 16));
 
-  /** Same top module name (so same C++ class and symbol names) as {@link #MUL}, different function. */
-  static final String MUL_IMPOSTOR = """
+  /**
+   * Same top module name (so same C++ class and symbol names) as {@link #MUL}, different function.
+   */
+  static final String MUL_IMPOSTOR =
+      """
       module mul8 (input wire [7:0] a, input wire [7:0] b, output wire [15:0] p);
         assign p = {8'd0, a} + {8'd0, b} + 16'd1000;
       endmodule
       """;
 
   /** Accumulator with synchronous reset, clear and valid; 80 bits, so the VlWide path. */
-  static final String ACC = """
+  static final String ACC =
+      """
       module acc80 (input wire clk, input wire reset, input wire clear, input wire valid,
                     input wire [79:0] x, input wire [39:0] y, output reg [79:0] acc, output wire [39:0] ynot,
                     output reg [31:0] count);
@@ -39,12 +44,22 @@ final class Fixtures {
         assign ynot = ~y;
       endmodule
       """;
-  static final List<SimPort> ACC_PORTS = List.of(new SimPort("clk", true, 1), new SimPort("reset", true, 1),
-      new SimPort("clear", true, 1), new SimPort("valid", true, 1), new SimPort("x", true, 80),
-      new SimPort("y", true, 40), new SimPort("acc", false, 80), new SimPort("ynot", false, 40),
-      new SimPort("count", false, 32));
 
-  /** Every Verilator port type: CData, SData, IData, QData (33 and 64 bits), VlWide (65 and 4096). */
+  static final List<SimPort> ACC_PORTS =
+      List.of(
+          new SimPort("clk", true, 1),
+          new SimPort("reset", true, 1),
+          new SimPort("clear", true, 1),
+          new SimPort("valid", true, 1),
+          new SimPort("x", true, 80),
+          new SimPort("y", true, 40),
+          new SimPort("acc", false, 80),
+          new SimPort("ynot", false, 40),
+          new SimPort("count", false, 32));
+
+  /**
+   * Every Verilator port type: CData, SData, IData, QData (33 and 64 bits), VlWide (65 and 4096).
+   */
   static final int[] WIDTHS = {1, 8, 9, 16, 17, 32, 33, 64, 65, 96, 4096};
 
   static String passThrough() {

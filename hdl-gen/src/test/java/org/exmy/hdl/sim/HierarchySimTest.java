@@ -16,7 +16,8 @@ class HierarchySimTest {
   void quadMatchesItsJavaModelCycleByCycle() {
     RequireTools.verilatorBackend();
     Component quad = Hierarchy.quad();
-    List<SimPort> ports = quad.ports().stream().map(p -> new SimPort(p.name(), p.input(), p.width())).toList();
+    List<SimPort> ports =
+        quad.ports().stream().map(p -> new SimPort(p.name(), p.input(), p.width())).toList();
     try (VerilatorSim sim = VerilatorSim.load(quad.toVerilog(), "quad", ports, "clk")) {
       Random rnd = new Random(3);
       int n = 5000;

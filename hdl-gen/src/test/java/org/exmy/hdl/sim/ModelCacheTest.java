@@ -30,13 +30,15 @@ class ModelCacheTest {
     assertEquals(64L << 20, ModelCache.parseSize("64MiB"));
     assertEquals(2L << 30, ModelCache.parseSize(ModelCache.DEFAULT_MAX_TEXT), "default cap 2 GiB");
     assertEquals(3L << 40, ModelCache.parseSize("3t"));
-    for (String bad : List.of("", "-1", "1.5G", "12Q", "G", "1e9", "99999999999G", "99999999999999999999")) {
+    for (String bad :
+        List.of("", "-1", "1.5G", "12Q", "G", "1e9", "99999999999G", "99999999999999999999")) {
       assertThrows(IllegalArgumentException.class, () -> ModelCache.parseSize(bad), bad);
     }
   }
 
   /** An entry folder with one file of {@code bytes} bytes, last used at {@code usedMillis}. */
-  private static Path entry(Path cache, String name, int bytes, long usedMillis) throws IOException {
+  private static Path entry(Path cache, String name, int bytes, long usedMillis)
+      throws IOException {
     Path e = Files.createDirectories(cache.resolve(name));
     Files.write(e.resolve("payload"), new byte[bytes]);
     Path lu = Files.createFile(e.resolve(ModelCache.LAST_USED));
@@ -67,7 +69,8 @@ class ModelCacheTest {
     assertEquals(2110, ModelCache.treeSize(c));
     assertFalse(Files.exists(c.resolve("model-a-1.lock")), "an evicted entry's lock file goes too");
     try (Stream<Path> s = Files.list(c)) {
-      assertEquals(List.of("model-b-2", "model-d-4", "runtime-r", "shim-s", "toolchain-t.txt"),
+      assertEquals(
+          List.of("model-b-2", "model-d-4", "runtime-r", "shim-s", "toolchain-t.txt"),
           s.map(p -> p.getFileName().toString()).sorted().toList());
     }
   }
@@ -101,7 +104,8 @@ class ModelCacheTest {
     Files.setLastModifiedTime(old, FileTime.fromMillis(now - ModelCache.STALE_MILLIS - 1));
     Files.setLastModifiedTime(fresh, FileTime.fromMillis(now - 1000));
     Files.setLastModifiedTime(oldButBuilding, FileTime.fromMillis(0));
-    try (CacheLocks.Use building = CacheLocks.use(c.resolve("model-z-7"))) { // stands for another builder
+    try (CacheLocks.Use building =
+        CacheLocks.use(c.resolve("model-z-7"))) { // stands for another builder
       ModelCache.removeStale(c, now - ModelCache.STALE_MILLIS, null);
     }
     assertFalse(Files.exists(old));
@@ -120,7 +124,9 @@ class ModelCacheTest {
     }
     assertEquals(new ModelCache.Cleared(5, 2710 - 300, 1), r);
     try (Stream<Path> s = Files.list(c)) {
-      assertEquals(List.of("model-b-2", "model-b-2.lock"), s.map(p -> p.getFileName().toString()).sorted().toList());
+      assertEquals(
+          List.of("model-b-2", "model-b-2.lock"),
+          s.map(p -> p.getFileName().toString()).sorted().toList());
     }
     assertEquals(new ModelCache.Info(c, 1, 1, 300, 1), ModelCache.info(c, 1));
   }

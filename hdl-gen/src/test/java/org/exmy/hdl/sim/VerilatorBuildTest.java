@@ -75,13 +75,16 @@ class VerilatorBuildTest {
     List<VerilatorSim> sims = new ArrayList<>();
     try {
       List<Future<VerilatorSim>> fs = new ArrayList<>();
-      for (int i = 0; i < 3; i++) fs.add(pool.submit(() -> VerilatorSim.load(src, "mul8", MUL_PORTS, null)));
+      for (int i = 0; i < 3; i++)
+        fs.add(pool.submit(() -> VerilatorSim.load(src, "mul8", MUL_PORTS, null)));
       for (Future<VerilatorSim> f : fs) sims.add(f.get());
       assertEquals(builds + 1, VerilatorSim.buildCount(), "three threads, one build");
       for (int i = 0; i < sims.size(); i++) check(sims.get(i), 100 + i, 200 + i);
       try (var s = Files.list(VerilatorSim.cacheDir())) {
         String name = sims.get(0).library().getParent().getFileName().toString();
-        assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(name + ".tmp")), "no temp leftovers");
+        assertTrue(
+            s.noneMatch(p -> p.getFileName().toString().startsWith(name + ".tmp")),
+            "no temp leftovers");
       }
     } finally {
       pool.shutdownNow();
@@ -94,46 +97,64 @@ class VerilatorBuildTest {
   void syntaxErrorCarriesVerilatorsMessage() {
     String bad = "module broken (input wire a, output wire y);\n  assign y = a +;\nendmodule\n";
     int builds = VerilatorSim.buildCount();
-    SimException e = assertThrows(SimException.class, () -> VerilatorSim.load(bad, "broken",
-        List.of(new SimPort("a", true, 1), new SimPort("y", false, 1)), null));
+    SimException e =
+        assertThrows(
+            SimException.class,
+            () ->
+                VerilatorSim.load(
+                    bad,
+                    "broken",
+                    List.of(new SimPort("a", true, 1), new SimPort("y", false, 1)),
+                    null));
     String m = e.getMessage();
     assertTrue(m.contains("verilator failed"), m);
-    assertTrue(m.contains("%Error: broken.v:2:"), "the verilator error line with file and line: " + m);
+    assertTrue(
+        m.contains("%Error: broken.v:2:"), "the verilator error line with file and line: " + m);
     assertTrue(m.contains("syntax error"), m);
     assertEquals(builds, VerilatorSim.buildCount());
   }
 
   @Test
   void unknownTopModuleIsReported() {
-    SimException e = assertThrows(SimException.class,
-        () -> VerilatorSim.load(Fixtures.MUL, "mul9", MUL_PORTS, null));
+    SimException e =
+        assertThrows(
+            SimException.class, () -> VerilatorSim.load(Fixtures.MUL, "mul9", MUL_PORTS, null));
     assertTrue(e.getMessage().contains("mul9"), e.getMessage());
     assertTrue(e.getMessage().contains("%Error"), e.getMessage());
   }
 
   @Test
   void portListMismatchIsReported() {
-    List<SimPort> wrongWidth = List.of(new SimPort("a", true, 8), new SimPort("b", true, 8),
-        new SimPort("p", false, 8));
-    SimException e = assertThrows(SimException.class,
-        () -> VerilatorSim.load(Fixtures.MUL, "mul8", wrongWidth, null));
-    assertTrue(e.getMessage().contains("'p' is declared 8 bits wide but is 16 bits"), e.getMessage());
+    List<SimPort> wrongWidth =
+        List.of(new SimPort("a", true, 8), new SimPort("b", true, 8), new SimPort("p", false, 8));
+    SimException e =
+        assertThrows(
+            SimException.class, () -> VerilatorSim.load(Fixtures.MUL, "mul8", wrongWidth, null));
+    assertTrue(
+        e.getMessage().contains("'p' is declared 8 bits wide but is 16 bits"), e.getMessage());
     assertTrue(e.getMessage().contains("output p[16]"), e.getMessage());
 
     List<SimPort> wrongDirection = List.of(new SimPort("a", true, 8), new SimPort("b", false, 8));
-    e = assertThrows(SimException.class, () -> VerilatorSim.load(Fixtures.MUL, "mul8", wrongDirection, null));
+    e =
+        assertThrows(
+            SimException.class,
+            () -> VerilatorSim.load(Fixtures.MUL, "mul8", wrongDirection, null));
     assertTrue(e.getMessage().contains("'b' is declared output but is input"), e.getMessage());
 
     List<SimPort> missing = List.of(new SimPort("a", true, 8), new SimPort("c", true, 8));
-    e = assertThrows(SimException.class, () -> VerilatorSim.load(Fixtures.MUL, "mul8", missing, null));
+    e =
+        assertThrows(
+            SimException.class, () -> VerilatorSim.load(Fixtures.MUL, "mul8", missing, null));
     assertTrue(e.getMessage().contains("'c' is not a port"), e.getMessage());
   }
 
   @Test
   void cacheDirFollowsTheEnvironment() {
     String env = System.getenv("EXMY_CACHE");
-    Path want = env != null && !env.isBlank() ? Path.of(env, "verilator")
-        : Path.of(System.getProperty("user.home"), ".cache", "exmy", "verilator");
+    Path want =
+        env != null && !env.isBlank()
+            ? Path.of(env, "verilator")
+            : Path.of(System.getProperty("user.home"), ".cache", "exmy", "verilator");
     assertEquals(want, VerilatorSim.cacheDir());
   }
 }

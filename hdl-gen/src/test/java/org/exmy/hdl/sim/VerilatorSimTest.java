@@ -56,14 +56,22 @@ class VerilatorSimTest {
     BigInteger mod = BigInteger.ONE.shiftLeft(80);
     BigInteger ones40 = BigInteger.ONE.shiftLeft(40).subtract(BigInteger.ONE);
     try (VerilatorSim sim = VerilatorSim.load(ACC, "acc80", ACC_PORTS, "clk")) {
-      assertEquals(List.of("reset", "clear", "valid", "x", "y"), sim.inputs().stream().map(SimPort::name).toList());
-      assertEquals(List.of("acc", "ynot", "count"), sim.outputs().stream().map(SimPort::name).toList());
+      assertEquals(
+          List.of("reset", "clear", "valid", "x", "y"),
+          sim.inputs().stream().map(SimPort::name).toList());
+      assertEquals(
+          List.of("acc", "ynot", "count"), sim.outputs().stream().map(SimPort::name).toList());
       Random r = new Random(1);
       int n = 3000;
       Batch b = sim.newBatch(n);
       BigInteger acc = BigInteger.ZERO;
       long count = 0;
-      b.set("reset", 1).set("clear", 0).set("valid", 1).set("x", BigInteger.TEN).set("y", 0).endStep();
+      b.set("reset", 1)
+          .set("clear", 0)
+          .set("valid", 1)
+          .set("x", BigInteger.TEN)
+          .set("y", 0)
+          .endStep();
       b.run();
       assertEquals(BigInteger.ZERO, b.getBig(0, "acc"), "synchronous reset wins over valid");
       assertEquals(0, b.get(0, "count"));
@@ -77,9 +85,14 @@ class VerilatorSimTest {
         for (int i = 0; i < n; i++) {
           boolean clear = r.nextInt(40) == 0;
           boolean valid = r.nextInt(8) != 0;
-          BigInteger x = round == 3 ? mod.subtract(BigInteger.ONE) : new BigInteger(80, r); // all-ones: wraps
+          BigInteger x =
+              round == 3 ? mod.subtract(BigInteger.ONE) : new BigInteger(80, r); // all-ones: wraps
           BigInteger y = new BigInteger(40, r);
-          b.set("clear", clear ? 1 : 0).set("valid", valid ? 1 : 0).set("x", x).set("y", y).endStep();
+          b.set("clear", clear ? 1 : 0)
+              .set("valid", valid ? 1 : 0)
+              .set("x", x)
+              .set("y", y)
+              .endStep();
           if (clear) acc = BigInteger.ZERO;
           if (valid) {
             acc = acc.add(x).mod(mod);
@@ -91,7 +104,8 @@ class VerilatorSimTest {
         }
         b.run();
         for (int i = 0; i < n; i++) {
-          assertEquals(wantAcc[i], b.getBig(i, "acc"), "acc after step " + i + " of round " + round);
+          assertEquals(
+              wantAcc[i], b.getBig(i, "acc"), "acc after step " + i + " of round " + round);
           assertEquals(wantCount[i], b.get(i, "count"), "count after step " + i);
           assertEquals(wantY[i].longValue(), b.get(i, "ynot"), "ynot after step " + i);
           assertEquals(wantY[i], b.getBig(i, 1));
@@ -114,7 +128,8 @@ class VerilatorSimTest {
 
   @Test
   void everyPortWidthRoundTrips() {
-    try (VerilatorSim sim = VerilatorSim.load(Fixtures.passThrough(), "pass", Fixtures.passThroughPorts(), null)) {
+    try (VerilatorSim sim =
+        VerilatorSim.load(Fixtures.passThrough(), "pass", Fixtures.passThroughPorts(), null)) {
       Random r = new Random(7);
       int n = 200;
       Batch b = sim.newBatch(n);
@@ -123,12 +138,13 @@ class VerilatorSimTest {
         BigInteger[] v = new BigInteger[Fixtures.WIDTHS.length];
         for (int k = 0; k < v.length; k++) {
           int w = Fixtures.WIDTHS[k];
-          v[k] = switch (s) {
-            case 0 -> BigInteger.ZERO;
-            case 1 -> BigInteger.ONE.shiftLeft(w).subtract(BigInteger.ONE);
-            case 2 -> BigInteger.ONE.shiftLeft(w - 1);
-            default -> new BigInteger(w, r);
-          };
+          v[k] =
+              switch (s) {
+                case 0 -> BigInteger.ZERO;
+                case 1 -> BigInteger.ONE.shiftLeft(w).subtract(BigInteger.ONE);
+                case 2 -> BigInteger.ONE.shiftLeft(w - 1);
+                default -> new BigInteger(w, r);
+              };
           if (s % 2 == 0 && w <= 64) b.set(k, v[k].longValue());
           else b.set("i" + w, v[k]);
         }
@@ -153,8 +169,10 @@ class VerilatorSimTest {
       b.clear();
       b.set("i4096", -5L).set("i65", Long.MIN_VALUE).set("i33", -1L).endStep();
       b.run();
-      assertEquals(BigInteger.ONE.shiftLeft(4096).subtract(BigInteger.valueOf(5)), b.getBig(0, "o4096"));
-      assertEquals(BigInteger.ONE.shiftLeft(65).add(BigInteger.valueOf(Long.MIN_VALUE)), b.getBig(0, "o65"));
+      assertEquals(
+          BigInteger.ONE.shiftLeft(4096).subtract(BigInteger.valueOf(5)), b.getBig(0, "o4096"));
+      assertEquals(
+          BigInteger.ONE.shiftLeft(65).add(BigInteger.valueOf(Long.MIN_VALUE)), b.getBig(0, "o65"));
       assertEquals((1L << 33) - 1, b.get(0, "o33"));
     }
   }
@@ -163,9 +181,9 @@ class VerilatorSimTest {
   void differentModelsLiveTogetherInOneJvm() {
     // mul8 and its impostor define the same C++ class and symbols: each library must keep its own.
     try (VerilatorSim mul = VerilatorSim.load(MUL, "mul8", MUL_PORTS, null);
-         VerilatorSim add = VerilatorSim.load(MUL_IMPOSTOR, "mul8", MUL_PORTS, null);
-         VerilatorSim acc = VerilatorSim.load(ACC, "acc80", ACC_PORTS, "clk");
-         VerilatorSim mul2 = VerilatorSim.load(MUL, "mul8", MUL_PORTS, null)) {
+        VerilatorSim add = VerilatorSim.load(MUL_IMPOSTOR, "mul8", MUL_PORTS, null);
+        VerilatorSim acc = VerilatorSim.load(ACC, "acc80", ACC_PORTS, "clk");
+        VerilatorSim mul2 = VerilatorSim.load(MUL, "mul8", MUL_PORTS, null)) {
       assertTrue(!mul.library().equals(add.library()), "different sources, different libraries");
       Batch bm = mul.newBatch(256);
       Batch ba = add.newBatch(256);
@@ -204,7 +222,8 @@ class VerilatorSimTest {
 
   @Test
   void stopInTheModelThrowsInsteadOfKillingTheJvm() {
-    String src = """
+    String src =
+        """
         module stopper (input wire clk, input wire [7:0] x, output reg [7:0] q);
           always @(posedge clk) begin
             if (x == 8'hff) $stop;
@@ -212,8 +231,8 @@ class VerilatorSimTest {
           end
         endmodule
         """;
-    List<SimPort> ports = List.of(new SimPort("clk", true, 1), new SimPort("x", true, 8),
-        new SimPort("q", false, 8));
+    List<SimPort> ports =
+        List.of(new SimPort("clk", true, 1), new SimPort("x", true, 8), new SimPort("q", false, 8));
     try (VerilatorSim sim = VerilatorSim.load(src, "stopper", ports, "clk")) {
       Batch b = sim.newBatch(4);
       b.set(0, 1).endStep();
@@ -252,10 +271,16 @@ class VerilatorSimTest {
     assertThrows(IllegalStateException.class, b::run);
     assertThrows(IllegalStateException.class, () -> sim.newBatch(1));
 
-    assertThrows(IllegalArgumentException.class,
-        () -> VerilatorSim.load(MUL, "mul8", MUL_PORTS, "clk"), "clock not among the ports");
-    assertThrows(IllegalArgumentException.class, () -> VerilatorSim.load(MUL, "mul8",
-        List.of(new SimPort("a", true, 8), new SimPort("a", true, 8)), null), "duplicate port");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> VerilatorSim.load(MUL, "mul8", MUL_PORTS, "clk"),
+        "clock not among the ports");
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            VerilatorSim.load(
+                MUL, "mul8", List.of(new SimPort("a", true, 8), new SimPort("a", true, 8)), null),
+        "duplicate port");
     assertThrows(IllegalArgumentException.class, () -> new SimPort("x", true, 0));
     assertThrows(IllegalArgumentException.class, () -> new SimPort("x", true, 4097));
   }
@@ -266,7 +291,8 @@ class VerilatorSimTest {
       Batch b = sim.newBatch(1);
       b.endStep();
       b.run();
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.get(0, "acc"));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> b.get(0, "acc"));
       assertTrue(e.getMessage().contains("getBig"), e.getMessage());
     }
   }

@@ -28,7 +28,13 @@ public record Dataset(String source, Tensor inputs, int[] labels) {
       if (!Float.isFinite(f[i])) {
         int per = f.length / inputs.dim(0);
         throw new NnException(
-            source + ": input value " + f[i] + " at item " + i / per + " (element " + i % per
+            source
+                + ": input value "
+                + f[i]
+                + " at item "
+                + i / per
+                + " (element "
+                + i % per
                 + ") is not finite");
       }
     }
@@ -62,8 +68,14 @@ public record Dataset(String source, Tensor inputs, int[] labels) {
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] >= classes) {
         throw new NnException(
-            source + ": label " + labels[i] + " at item " + i + " is out of range for a model with "
-                + classes + " classes");
+            source
+                + ": label "
+                + labels[i]
+                + " at item "
+                + i
+                + " is out of range for a model with "
+                + classes
+                + " classes");
       }
     }
   }
@@ -78,8 +90,12 @@ public record Dataset(String source, Tensor inputs, int[] labels) {
     }
     if (!ok) {
       throw new NnException(
-          source + ": items of shape " + Arrays.toString(itemShape()) + " do not fit the model's"
-              + " input " + input);
+          source
+              + ": items of shape "
+              + Arrays.toString(itemShape())
+              + " do not fit the model's"
+              + " input "
+              + input);
     }
   }
 }

@@ -57,7 +57,8 @@ public final class Datasets {
       throw new DataFormatException(spec + ": no such file or directory");
     }
     throw new DataFormatException(
-        spec + ": not a dataset (use fashion-mnist, an IDX directory, a .npz file, or"
+        spec
+            + ": not a dataset (use fashion-mnist, an IDX directory, a .npz file, or"
             + " inputs.npy,labels.npy)");
   }
 
@@ -76,8 +77,8 @@ public final class Datasets {
   public static Dataset idxDirectory(Path dir, Split split) {
     Path images = find(dir, split.prefix + "-images-idx3-ubyte");
     Path labels = find(dir, split.prefix + "-labels-idx1-ubyte");
-    return Dataset.of(images + "," + labels.getFileName(), IdxReader.images(images),
-        IdxReader.labels(labels));
+    return Dataset.of(
+        images + "," + labels.getFileName(), IdxReader.images(images), IdxReader.labels(labels));
   }
 
   private static Path find(Path dir, String base) {

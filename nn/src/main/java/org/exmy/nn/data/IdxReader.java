@@ -65,7 +65,9 @@ public final class IdxReader {
       }
       if (head[2] != 0x08) {
         throw new DataFormatException(
-            file + ": IDX element type 0x" + Integer.toHexString(head[2] & 0xff)
+            file
+                + ": IDX element type 0x"
+                + Integer.toHexString(head[2] & 0xff)
                 + " at byte 2 is not supported (only unsigned bytes, 0x08)");
       }
       int nd = head[3] & 0xff;
@@ -79,8 +81,11 @@ public final class IdxReader {
         throw new DataFormatException(file + ": truncated IDX header");
       }
       for (int i = 0; i < nd; i++) {
-        long v = ((db[4 * i] & 0xffL) << 24) | ((db[4 * i + 1] & 0xff) << 16)
-            | ((db[4 * i + 2] & 0xff) << 8) | (db[4 * i + 3] & 0xff);
+        long v =
+            ((db[4 * i] & 0xffL) << 24)
+                | ((db[4 * i + 1] & 0xff) << 16)
+                | ((db[4 * i + 2] & 0xff) << 8)
+                | (db[4 * i + 3] & 0xff);
         if (v > Integer.MAX_VALUE) {
           throw new DataFormatException(
               file + ": IDX dimension " + v + " at byte " + (4 + 4 * i) + " is too large");
@@ -93,8 +98,12 @@ public final class IdxReader {
         data = Bounded.readExactly(in, count, file.toString());
       } catch (EOFException e) {
         throw new DataFormatException(
-            file + ": truncated: the header declares " + count + " bytes of data ("
-                + e.getMessage() + ")");
+            file
+                + ": truncated: the header declares "
+                + count
+                + " bytes of data ("
+                + e.getMessage()
+                + ")");
       }
       if (in.read() != -1) {
         throw new DataFormatException(

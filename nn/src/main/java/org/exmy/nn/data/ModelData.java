@@ -13,12 +13,13 @@ import org.exmy.nn.Tensor;
  * Data for a model of any inputs: the inputs by name, and optionally labels.
  *
  * <p>Read by {@link #load}: a {@code .npz} whose arrays are named after the model's inputs (every
- * input must be there), plus an optional integer array {@code y} (or {@code labels}) of labels;
- * a one-input model also takes the single other array whatever its name (so {@code x, y} archives
+ * input must be there), plus an optional integer array {@code y} (or {@code labels}) of labels; a
+ * one-input model also takes the single other array whatever its name (so {@code x, y} archives
  * keep working). Arrays {@code calib_<input>} (and {@code calib_y}) are the archive's calibration
- * split, read for {@link Datasets.Split#TRAIN}; any other array is an error naming it. Every other dataset that {@link Datasets#load} reads (IDX, {@code x.npy,y.npy})
- * feeds a one-input model. A float input takes float16/32/64 arrays, and uint8 arrays scaled by
- * 1/255 as {@link NpyReader.Npy#asInputs} does; an integer input takes integer and bool arrays.
+ * split, read for {@link Datasets.Split#TRAIN}; any other array is an error naming it. Every other
+ * dataset that {@link Datasets#load} reads (IDX, {@code x.npy,y.npy}) feeds a one-input model. A
+ * float input takes float16/32/64 arrays, and uint8 arrays scaled by 1/255 as {@link
+ * NpyReader.Npy#asInputs} does; an integer input takes integer and bool arrays.
  *
  * @param inputs the model's inputs
  * @param labels int64 labels, item along dimension 0 ({@code [N]} for a classifier, {@code [N, L]}
@@ -54,8 +55,8 @@ public record ModelData(Feeds inputs, Tensor labels) {
    * .npz}, or with {@link Datasets.Split#TRAIN} the training split (IDX) or the {@code calib_*}
    * arrays (a {@code .npz}); checks it fits the model.
    *
-   * @throws DataFormatException with "no train-" in the message when a training split is asked
-   *     for and the data has none
+   * @throws DataFormatException with "no train-" in the message when a training split is asked for
+   *     and the data has none
    */
   public static ModelData load(String spec, Model model, Datasets.Split split) {
     ModelData d;
@@ -68,8 +69,10 @@ public record ModelData(Feeds inputs, Tensor labels) {
       for (int i = 0; i < l.length; i++) {
         l[i] = ds.labels()[i];
       }
-      d = new ModelData(Feeds.of(ds.source(), model.inputs().get(0).name(), ds.inputs()),
-          Tensor.ofLongs(l, l.length));
+      d =
+          new ModelData(
+              Feeds.of(ds.source(), model.inputs().get(0).name(), ds.inputs()),
+              Tensor.ofLongs(l, l.length));
     }
     model.checkFeeds(d.inputs());
     return d;
@@ -77,9 +80,15 @@ public record ModelData(Feeds inputs, Tensor labels) {
 
   private static void requireOneInput(Model model, String spec) {
     if (model.inputs().size() != 1) {
-      throw new DataFormatException(spec + ": holds one input array, but " + model.source()
-          + " has " + model.inputs().size() + " inputs " + model.inputs()
-          + "; give a .npz with an array named after each input");
+      throw new DataFormatException(
+          spec
+              + ": holds one input array, but "
+              + model.source()
+              + " has "
+              + model.inputs().size()
+              + " inputs "
+              + model.inputs()
+              + "; give a .npz with an array named after each input");
     }
   }
 
@@ -103,14 +112,17 @@ public record ModelData(Feeds inputs, Tensor labels) {
     Map<String, NpyReader.Npy> all = NpzReader.readAll(file);
     boolean train = split == Datasets.Split.TRAIN;
     Map<String, NpyReader.Npy> arrays = new LinkedHashMap<>();
-    all.forEach((k, v) -> {
-      if (k.startsWith(CALIB_PREFIX) == train) {
-        arrays.put(train ? k.substring(CALIB_PREFIX.length()) : k, v);
-      }
-    });
+    all.forEach(
+        (k, v) -> {
+          if (k.startsWith(CALIB_PREFIX) == train) {
+            arrays.put(train ? k.substring(CALIB_PREFIX.length()) : k, v);
+          }
+        });
     if (arrays.isEmpty()) {
-      throw new DataFormatException(file + ": " + (train ? "no train- split (no calib_* arrays)"
-          : "no arrays other than calib_*"));
+      throw new DataFormatException(
+          file
+              + ": "
+              + (train ? "no train- split (no calib_* arrays)" : "no arrays other than calib_*"));
     }
     List<String> names = model.inputs().stream().map(Model.Input::name).toList();
     Tensor labels = null;
@@ -119,8 +131,8 @@ public record ModelData(Feeds inputs, Tensor labels) {
       if (labels == null && arrays.containsKey(n) && !names.contains(n)) {
         NpyReader.Npy y = arrays.get(n);
         if (y.data().type() != DType.INT64) {
-          throw new DataFormatException(file + ":" + n + ": labels must be integers, dtype is "
-              + y.dtype());
+          throw new DataFormatException(
+              file + ":" + n + ": labels must be integers, dtype is " + y.dtype());
         }
         labels = y.data();
         labelName = n;
@@ -137,17 +149,20 @@ public record ModelData(Feeds inputs, Tensor labels) {
     }
     Map<String, Tensor> feeds = new LinkedHashMap<>();
     for (var e : rest.entrySet()) {
-      Model.Input in = model.inputs().stream().filter(i -> i.name().equals(e.getKey())).findFirst()
-          .orElse(null);
+      Model.Input in =
+          model.inputs().stream().filter(i -> i.name().equals(e.getKey())).findFirst().orElse(null);
       NpyReader.Npy a = e.getValue();
-      boolean toFloat = in != null && in.type() == DType.FLOAT && a.data().type() == DType.INT64
-          && (a.isUint8() || names.size() == 1);
+      boolean toFloat =
+          in != null
+              && in.type() == DType.FLOAT
+              && a.data().type() == DType.INT64
+              && (a.isUint8() || names.size() == 1);
       feeds.put(e.getKey(), toFloat ? a.asInputs() : a.data());
     }
     Feeds f = new Feeds(file.toString(), feeds);
     if (labels != null && (labels.rank() < 1 || labels.dim(0) != f.items())) {
-      throw new DataFormatException(file + ":" + labelName + ": " + labels + " labels for "
-          + f.items() + " items");
+      throw new DataFormatException(
+          file + ":" + labelName + ": " + labels + " labels for " + f.items() + " items");
     }
     return new ModelData(f, labels);
   }

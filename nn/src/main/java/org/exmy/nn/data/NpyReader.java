@@ -16,9 +16,9 @@ import org.exmy.nn.Tensor;
 /**
  * NumPy {@code .npy} arrays (format versions 1-3) of dtype float16, float32, float64, bool, int8,
  * uint8, int16, uint16, int32, uint32 or int64, little-endian, C order (floats are held as float32,
- * integers and bool as int64, bool as 0/1). The header is parsed as text (never evaluated); object dtypes (which
- * need pickle) and Fortran order are refused, and the data size the header declares is checked
- * against what is actually present before the array is built.
+ * integers and bool as int64, bool as 0/1). The header is parsed as text (never evaluated); object
+ * dtypes (which need pickle) and Fortran order are refused, and the data size the header declares
+ * is checked against what is actually present before the array is built.
  */
 public final class NpyReader {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -42,8 +42,8 @@ public final class NpyReader {
     }
 
     /**
-     * The array as model inputs: floats as they are, uint8 scaled by 1/255, other integers as
-     * their values.
+     * The array as model inputs: floats as they are, uint8 scaled by 1/255, other integers as their
+     * values.
      */
     public Tensor asInputs() {
       if (data.type() == DType.FLOAT) {
@@ -65,14 +65,16 @@ public final class NpyReader {
       }
       if (data.rank() != 1) {
         throw new DataFormatException(
-            source + ": labels must be a vector, shape is " + java.util.Arrays.toString(data.shape()));
+            source
+                + ": labels must be a vector, shape is "
+                + java.util.Arrays.toString(data.shape()));
       }
       long[] l = data.longs();
       int[] out = new int[l.length];
       for (int i = 0; i < l.length; i++) {
         if (l[i] < 0 || l[i] > Integer.MAX_VALUE) {
-          throw new DataFormatException(source + ": label " + l[i] + " at item " + i
-              + " is out of range");
+          throw new DataFormatException(
+              source + ": label " + l[i] + " at item " + i + " is out of range");
         }
         out[i] = (int) l[i];
       }
@@ -112,14 +114,15 @@ public final class NpyReader {
         hlen = (int) v;
         pre = 12;
       } else {
-        throw new DataFormatException(source + ": .npy format version " + major
-            + " at byte 6 is not supported");
+        throw new DataFormatException(
+            source + ": .npy format version " + major + " at byte 6 is not supported");
       }
       byte[] hb = in.readNBytes(hlen);
       if (hb.length < hlen) {
         throw new DataFormatException(source + ": truncated .npy header");
       }
-      String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+      String header =
+          new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
       String dtype = field(DESCR, header, "descr", source);
       String fortran = field(FORTRAN, header, "fortran_order", source);
       String shapeText = field(SHAPE, header, "shape", source);
@@ -138,15 +141,25 @@ public final class NpyReader {
       long bytes = count * size;
       if (limit >= 0 && pre + hlen + bytes > limit) {
         throw new DataFormatException(
-            source + ": the header declares " + bytes + " bytes of data but the entry holds at most "
+            source
+                + ": the header declares "
+                + bytes
+                + " bytes of data but the entry holds at most "
                 + Math.max(0, limit - pre - hlen));
       }
       byte[] data;
       try {
         data = Bounded.readExactly(in, bytes, source);
       } catch (EOFException e) {
-        throw new DataFormatException(source + ": truncated: the header declares " + bytes
-            + " bytes of data at byte " + (pre + hlen) + " (" + e.getMessage() + ")");
+        throw new DataFormatException(
+            source
+                + ": truncated: the header declares "
+                + bytes
+                + " bytes of data at byte "
+                + (pre + hlen)
+                + " ("
+                + e.getMessage()
+                + ")");
       }
       if (in.read() != -1) {
         throw new DataFormatException(
@@ -174,10 +187,16 @@ public final class NpyReader {
       case "<f4", "<i4", "<u4" -> 4;
       case "<f8", "<i8" -> 8;
       case "|u1", "<u1", "u1", "|i1", "<i1", "i1", "|b1", "<b1", "b1" -> 1;
-      default -> throw new DataFormatException(
-          source + ": dtype '" + dtype + "' is not supported"
-              + (dtype.contains("O") ? " (Python objects need pickle, which is never loaded)" : "")
-              + "; use float16/32/64, bool, int8..int64 or uint8..uint32");
+      default ->
+          throw new DataFormatException(
+              source
+                  + ": dtype '"
+                  + dtype
+                  + "' is not supported"
+                  + (dtype.contains("O")
+                      ? " (Python objects need pickle, which is never loaded)"
+                      : "")
+                  + "; use float16/32/64, bool, int8..int64 or uint8..uint32");
     };
   }
 
@@ -211,27 +230,29 @@ public final class NpyReader {
       case "<f2", "<f4", "<f8" -> {
         float[] f = new float[n];
         for (int i = 0; i < n; i++) {
-          f[i] = switch (dtype) {
-            case "<f2" -> org.exmy.nn.ops.Half.toFloat(b.getShort() & 0xffff);
-            case "<f4" -> b.getFloat();
-            default -> (float) b.getDouble();
-          };
+          f[i] =
+              switch (dtype) {
+                case "<f2" -> org.exmy.nn.ops.Half.toFloat(b.getShort() & 0xffff);
+                case "<f4" -> b.getFloat();
+                default -> (float) b.getDouble();
+              };
         }
         return Tensor.of(f, shape);
       }
       default -> {
         long[] l = new long[n];
         for (int i = 0; i < n; i++) {
-          l[i] = switch (dtype) {
-            case "<i4" -> b.getInt();
-            case "<u4" -> b.getInt() & 0xffffffffL;
-            case "<i2" -> b.getShort();
-            case "<u2" -> b.getShort() & 0xffff;
-            case "<i8" -> b.getLong();
-            case "|i1", "<i1", "i1" -> b.get();
-            case "|b1", "<b1", "b1" -> b.get() != 0 ? 1 : 0;
-            default -> b.get() & 0xff;
-          };
+          l[i] =
+              switch (dtype) {
+                case "<i4" -> b.getInt();
+                case "<u4" -> b.getInt() & 0xffffffffL;
+                case "<i2" -> b.getShort();
+                case "<u2" -> b.getShort() & 0xffff;
+                case "<i8" -> b.getLong();
+                case "|i1", "<i1", "i1" -> b.get();
+                case "|b1", "<b1", "b1" -> b.get() != 0 ? 1 : 0;
+                default -> b.get() & 0xff;
+              };
         }
         return Tensor.ofLongs(l, shape);
       }

@@ -9,10 +9,11 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
- * NumPy {@code .npz} archives (zip of .npy, stored or deflated), as written by {@code np.savez(file,
- * x=inputs, y=labels)}. Each array is read with the bounds of {@link NpyReader}; the size the npy
- * header declares must also fit the zip entry's declared uncompressed size, and the stream must
- * really hold that much, so an archive that lies about its sizes fails before a large allocation.
+ * NumPy {@code .npz} archives (zip of .npy, stored or deflated), as written by {@code
+ * np.savez(file, x=inputs, y=labels)}. Each array is read with the bounds of {@link NpyReader}; the
+ * size the npy header declares must also fit the zip entry's declared uncompressed size, and the
+ * stream must really hold that much, so an archive that lies about its sizes fails before a large
+ * allocation.
  */
 public final class NpzReader {
   private NpzReader() {}

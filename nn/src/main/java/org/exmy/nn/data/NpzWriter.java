@@ -15,8 +15,8 @@ import org.exmy.nn.Tensor;
 
 /**
  * Writes tensors as a NumPy {@code .npz} archive, as {@code np.savez} does: one stored (not
- * compressed) {@code NAME.npy} entry per tensor, format version 1.0, little-endian, C order;
- * float tensors as {@code <f4}, integer tensors as {@code <i8}. {@code np.load} reads the result.
+ * compressed) {@code NAME.npy} entry per tensor, format version 1.0, little-endian, C order; float
+ * tensors as {@code <f4}, integer tensors as {@code <i8}. {@code np.load} reads the result.
  */
 public final class NpzWriter {
   private NpzWriter() {}
@@ -48,8 +48,12 @@ public final class NpzWriter {
       shape.append(t.dim(i)).append(t.rank() == 1 ? "," : i + 1 < t.rank() ? ", " : "");
     }
     shape.append(')');
-    String dict = "{'descr': '" + (fl ? "<f4" : "<i8") + "', 'fortran_order': False, 'shape': "
-        + shape + ", }";
+    String dict =
+        "{'descr': '"
+            + (fl ? "<f4" : "<i8")
+            + "', 'fortran_order': False, 'shape': "
+            + shape
+            + ", }";
     // magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple of 64,
     // ending in a newline
     int unpadded = 10 + dict.length() + 1;

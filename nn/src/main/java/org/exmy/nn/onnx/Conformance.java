@@ -56,13 +56,14 @@ public final class Conformance {
   public static final Path DEBIAN_NODE_TESTS = Path.of("/usr/share/libonnx-testdata/data/node");
 
   /**
-   * The other suites of {@code libonnx-testdata} with the same layout (opset 6 models exported
-   * from PyTorch, and a few small graphs); {@code real} holds only links to large models.
+   * The other suites of {@code libonnx-testdata} with the same layout (opset 6 models exported from
+   * PyTorch, and a few small graphs); {@code real} holds only links to large models.
    */
-  public static final List<Path> DEBIAN_OTHER_TESTS = List.of(
-      Path.of("/usr/share/libonnx-testdata/data/pytorch-operator"),
-      Path.of("/usr/share/libonnx-testdata/data/pytorch-converted"),
-      Path.of("/usr/share/libonnx-testdata/data/simple"));
+  public static final List<Path> DEBIAN_OTHER_TESTS =
+      List.of(
+          Path.of("/usr/share/libonnx-testdata/data/pytorch-operator"),
+          Path.of("/usr/share/libonnx-testdata/data/pytorch-converted"),
+          Path.of("/usr/share/libonnx-testdata/data/simple"));
 
   /** How a test ended. */
   public enum Outcome {
@@ -109,8 +110,8 @@ public final class Conformance {
      */
     public String table(boolean all) {
       StringBuilder sb = new StringBuilder();
-      sb.append(String.format(Locale.ROOT, "%-36s %5s %5s %5s%n", "operator", "pass", "skip",
-          "fail"));
+      sb.append(
+          String.format(Locale.ROOT, "%-36s %5s %5s %5s%n", "operator", "pass", "skip", "fail"));
       int[] tot = new int[3];
       Set<String> shown = new TreeSet<>();
       for (Result r : results) {
@@ -124,12 +125,19 @@ public final class Conformance {
         tot[1] += c.skip();
         tot[2] += c.fail();
         if (shown.contains(e.getKey())) {
-          sb.append(String.format(Locale.ROOT, "%-36s %5d %5d %5d%n", e.getKey(), c.pass(),
-              c.skip(), c.fail()));
+          sb.append(
+              String.format(
+                  Locale.ROOT, "%-36s %5d %5d %5d%n", e.getKey(), c.pass(), c.skip(), c.fail()));
         }
       }
-      sb.append(String.format(Locale.ROOT, "%-36s %5d %5d %5d%n", "total (" + results.size()
-          + " tests)", tot[0], tot[1], tot[2]));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%-36s %5d %5d %5d%n",
+              "total (" + results.size() + " tests)",
+              tot[0],
+              tot[1],
+              tot[2]));
       return sb.toString();
     }
 
@@ -166,8 +174,13 @@ public final class Conformance {
   public static Report run(Path suite) {
     List<Path> dirs;
     try (Stream<Path> s = Files.list(suite)) {
-      dirs = s.filter(p -> p.getFileName().toString().startsWith("test_")
-          && Files.isRegularFile(p.resolve("model.onnx"))).sorted().toList();
+      dirs =
+          s.filter(
+                  p ->
+                      p.getFileName().toString().startsWith("test_")
+                          && Files.isRegularFile(p.resolve("model.onnx")))
+              .sorted()
+              .toList();
     } catch (IOException e) {
       throw new NnException(suite + ": cannot list: " + e.getMessage());
     }
@@ -195,29 +208,33 @@ public final class Conformance {
     return runTest(dir, parse(dir.resolve("model.onnx")), known);
   }
 
-  private static final String LIKE_SHAPE = "the data's input 'like' is [1], the model declares [3, 4]";
+  private static final String LIKE_SHAPE =
+      "the data's input 'like' is [1], the model declares [3, 4]";
 
-  private static final String ALIGN_CORNERS_LENGTH = "expected data use length_original * scale as the"
-      + " resized length; ORT 1.20 and exmy use the output length";
+  private static final String ALIGN_CORNERS_LENGTH =
+      "expected data use length_original * scale as the"
+          + " resized length; ORT 1.20 and exmy use the output length";
 
   /**
    * Tests whose expected data in ONNX 1.12 disagree with ONNX Runtime 1.20, which exmy follows; a
    * skip with the reason. OnnxConformanceTest checks that ORT computes what exmy computes on each.
    */
-  public static final Map<String, String> EXPECTED_DATA_DIFFERS_FROM_ORT = Map.of(
-      "test_resize_downsample_scales_linear_align_corners", ALIGN_CORNERS_LENGTH,
-      "test_resize_downsample_scales_cubic_align_corners", ALIGN_CORNERS_LENGTH,
-      "test_cast_FLOAT_to_BFLOAT16", "expected data truncate to bfloat16; ORT 1.20 and exmy round to"
-          + " nearest even");
+  public static final Map<String, String> EXPECTED_DATA_DIFFERS_FROM_ORT =
+      Map.of(
+          "test_resize_downsample_scales_linear_align_corners", ALIGN_CORNERS_LENGTH,
+          "test_resize_downsample_scales_cubic_align_corners", ALIGN_CORNERS_LENGTH,
+          "test_cast_FLOAT_to_BFLOAT16",
+              "expected data truncate to bfloat16; ORT 1.20 and exmy round to" + " nearest even");
 
   /**
    * Tests whose data contradict their own model: the input {@code like} is {@code [1]} where the
    * graph declares {@code [3, 4]} (exmy, as ORT does, refuses an input whose fixed dimension
    * differs); a skip with the reason.
    */
-  public static final Map<String, String> DATA_CONTRADICTS_MODEL = Map.of(
-      "test_castlike_BFLOAT16_to_FLOAT_expanded", LIKE_SHAPE,
-      "test_castlike_FLOAT_to_BFLOAT16_expanded", LIKE_SHAPE);
+  public static final Map<String, String> DATA_CONTRADICTS_MODEL =
+      Map.of(
+          "test_castlike_BFLOAT16_to_FLOAT_expanded", LIKE_SHAPE,
+          "test_castlike_FLOAT_to_BFLOAT16_expanded", LIKE_SHAPE);
 
   private static Result runTest(Path dir, ModelProto proto, Set<String> known) {
     String test = dir.getFileName().toString();
@@ -255,8 +272,13 @@ public final class Conformance {
     }
     List<Path> sets;
     try (Stream<Path> s = Files.list(dir)) {
-      sets = s.filter(p -> p.getFileName().toString().startsWith("test_data_set_")
-          && Files.isDirectory(p)).sorted().toList();
+      sets =
+          s.filter(
+                  p ->
+                      p.getFileName().toString().startsWith("test_data_set_")
+                          && Files.isDirectory(p))
+              .sorted()
+              .toList();
     } catch (IOException e) {
       return new Result(test, op, Outcome.FAIL, "cannot list: " + e.getMessage());
     }
@@ -290,7 +312,8 @@ public final class Conformance {
     return bf16.contains(name) && t.getDataType() == 4 ? t.toBuilder().setDataType(16).build() : t;
   }
 
-  private static Result runSet(String test, String op, Model model, Path set, java.util.Set<String> bf16) {
+  private static Result runSet(
+      String test, String op, Model model, Path set, java.util.Set<String> bf16) {
     try {
       return runSetChecked(test, op, model, set, bf16);
     } catch (NnException e) {
@@ -298,32 +321,38 @@ public final class Conformance {
     }
   }
 
-  private static Result runSetChecked(String test, String op, Model model, Path set, java.util.Set<String> bf16) {
+  private static Result runSetChecked(
+      String test, String op, Model model, Path set, java.util.Set<String> bf16) {
     String where = set.getFileName() + ": ";
     List<TensorProto> ins = files(set, "input_");
     List<TensorProto> outs = files(set, "output_");
     List<Model.Input> specs = model.inputs();
     if (ins.size() != specs.size()) {
-      return new Result(test, op, Outcome.FAIL, where + ins.size() + " input files for "
-          + specs.size() + " model inputs");
+      return new Result(
+          test,
+          op,
+          Outcome.FAIL,
+          where + ins.size() + " input files for " + specs.size() + " model inputs");
     }
     Map<String, Tensor> feeds = new HashMap<>();
     for (int i = 0; i < ins.size(); i++) {
       TensorProto t = asBfloat16(ins.get(i), specs.get(i).name(), bf16);
       if (!TensorFiles.holdable(t.getDataType())) {
-        return new Result(test, op, Outcome.SKIP, "input data type "
-            + TensorDecoder.typeName(t.getDataType()));
+        return new Result(
+            test, op, Outcome.SKIP, "input data type " + TensorDecoder.typeName(t.getDataType()));
       }
       feeds.put(specs.get(i).name(), TensorFiles.decode(t, set.resolve("input_" + i + ".pb")));
     }
     if (outs.size() != model.outputs().size()) {
-      return new Result(test, op, Outcome.FAIL, where + outs.size() + " output files for "
-          + model.outputs().size() + " model outputs");
+      return new Result(
+          test,
+          op,
+          Outcome.FAIL,
+          where + outs.size() + " output files for " + model.outputs().size() + " model outputs");
     }
     Map<String, Tensor> got;
     try {
-      got = model.run(feeds, new ExecContext(model.linearSites().size(),
-          i -> Fp32Kernel.INSTANCE));
+      got = model.run(feeds, new ExecContext(model.linearSites().size(), i -> Fp32Kernel.INSTANCE));
     } catch (NnException e) {
       String m = strip(e.getMessage(), model.source());
       return new Result(test, op, isRefusal(m) ? Outcome.SKIP : Outcome.FAIL, "run: " + m);
@@ -333,8 +362,8 @@ public final class Conformance {
     for (int i = 0; i < outs.size(); i++) {
       TensorProto t = asBfloat16(outs.get(i), model.outputs().get(i), bf16);
       if (!TensorFiles.holdable(t.getDataType())) {
-        return new Result(test, op, Outcome.SKIP, "output data type "
-            + TensorDecoder.typeName(t.getDataType()));
+        return new Result(
+            test, op, Outcome.SKIP, "output data type " + TensorDecoder.typeName(t.getDataType()));
       }
       Tensor exp = TensorFiles.decode(t, set.resolve("output_" + i + ".pb"));
       String name = model.outputs().get(i);
@@ -355,11 +384,15 @@ public final class Conformance {
       return "was not produced";
     }
     if (actual.type() != expected.type()) {
-      return "is " + (actual.type() == DType.FLOAT ? "floating-point" : "integer")
-          + ", expected " + expType;
+      return "is "
+          + (actual.type() == DType.FLOAT ? "floating-point" : "integer")
+          + ", expected "
+          + expType;
     }
     if (!Arrays.equals(actual.shape(), expected.shape())) {
-      return "has shape " + Arrays.toString(actual.shape()) + ", expected "
+      return "has shape "
+          + Arrays.toString(actual.shape())
+          + ", expected "
           + Arrays.toString(expected.shape());
     }
     if (actual.type() == DType.INT64) {
@@ -404,15 +437,15 @@ public final class Conformance {
     if (message.contains("internal error")) {
       return false;
     }
-    return message.contains("unsupported") || message.contains("not supported")
+    return message.contains("unsupported")
+        || message.contains("not supported")
         || message.contains("must be a floating-point tensor")
         || message.contains("must be an integer tensor");
   }
 
   /** The message without the file prefix and with "node 'n' (Op): " shortened to "Op: ". */
   private static String strip(String message, String source) {
-    String m = message.startsWith(source + ": ") ? message.substring(source.length() + 2)
-        : message;
+    String m = message.startsWith(source + ": ") ? message.substring(source.length() + 2) : message;
     return m.replaceAll("node '[^']*' \\(([A-Za-z]+)\\): ", "$1: ");
   }
 

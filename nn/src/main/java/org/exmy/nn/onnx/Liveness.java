@@ -22,7 +22,11 @@ final class Liveness {
    * @param inputs the graph inputs' slots
    * @param isConst whether a slot holds a constant
    */
-  static List<Model.Step> release(List<Model.Step> steps, int slots, int[] outSlots, List<Integer> inputs,
+  static List<Model.Step> release(
+      List<Model.Step> steps,
+      int slots,
+      int[] outSlots,
+      List<Integer> inputs,
       IntPredicate isConst) {
     int[] last = new int[slots];
     Arrays.fill(last, -1);
@@ -48,8 +52,14 @@ final class Liveness {
     List<Model.Step> out = new ArrayList<>();
     for (int i = 0; i < steps.size(); i++) {
       Model.Step st = steps.get(i);
-      out.add(new Model.Step(st.name(), st.opType(), st.op(), st.in(), st.out(),
-          rel.get(i).stream().mapToInt(Integer::intValue).toArray()));
+      out.add(
+          new Model.Step(
+              st.name(),
+              st.opType(),
+              st.op(),
+              st.in(),
+              st.out(),
+              rel.get(i).stream().mapToInt(Integer::intValue).toArray()));
     }
     return out;
   }

@@ -31,11 +31,11 @@ import org.exmy.nn.ops.OpRegistry;
 
 /**
  * Reads an ONNX model (opsets 6..20, default domain, plus the QONNX quantization operators of
- * {@link org.exmy.nn.qonnx.QonnxOps}) into a {@link Model}. Everything is validated
- * here, before anything runs: every node's operator, attributes and input types, every tensor's
- * declared size against its bytes; nodes whose inputs are all constant (except linear nodes) are
- * evaluated once here (constant folding). Errors are {@link NnException}s with one line naming the
- * file and the node or tensor.
+ * {@link org.exmy.nn.qonnx.QonnxOps}) into a {@link Model}. Everything is validated here, before
+ * anything runs: every node's operator, attributes and input types, every tensor's declared size
+ * against its bytes; nodes whose inputs are all constant (except linear nodes) are evaluated once
+ * here (constant folding). Errors are {@link NnException}s with one line naming the file and the
+ * node or tensor.
  */
 public final class OnnxLoader {
   /** Oldest and newest default-domain opset supported. */
@@ -45,15 +45,26 @@ public final class OnnxLoader {
    * Operators whose definition has not changed from opset 1 to opset 6 (no consumed_inputs, no
    * legacy broadcast attribute): a model of an older opset made only of these loads as opset 6.
    */
-  static final java.util.Set<String> UNCHANGED_SINCE_OPSET_1 = java.util.Set.of("GlobalAveragePool",
-      "GlobalMaxPool", "Not", "Softplus", "Softsign", "Identity", "Constant", "Flatten", "Transpose",
-      "Shape", "Size");
+  static final java.util.Set<String> UNCHANGED_SINCE_OPSET_1 =
+      java.util.Set.of(
+          "GlobalAveragePool",
+          "GlobalMaxPool",
+          "Not",
+          "Softplus",
+          "Softsign",
+          "Identity",
+          "Constant",
+          "Flatten",
+          "Transpose",
+          "Shape",
+          "Size");
 
   public static final int MAX_OPSET = 20;
 
   private static final long MAX_FILE = Integer.MAX_VALUE - 8;
 
   private final String source;
+
   /** Where the QONNX quantization of each value is recorded (null: not asked for). */
   private final org.exmy.nn.qonnx.QonnxTrace trace;
 
@@ -104,8 +115,10 @@ public final class OnnxLoader {
       in.checkLastTagWas(0);
     } catch (IOException e) {
       throw new NnException(
-          source + ": not a valid ONNX model (truncated or corrupt protobuf: "
-              + firstLine(e.getMessage()) + ")");
+          source
+              + ": not a valid ONNX model (truncated or corrupt protobuf: "
+              + firstLine(e.getMessage())
+              + ")");
     }
     return new OnnxLoader(source, trace).build(proto);
   }
@@ -135,8 +148,13 @@ public final class OnnxLoader {
       }
       throw fail("the model imports no default-domain opset");
     }
-    if (opset >= 1 && opset < MIN_OPSET && proto.hasGraph() && proto.getGraph().getNodeList().stream()
-        .allMatch(nd -> UNCHANGED_SINCE_OPSET_1.contains(nd.getOpType()) && nd.getDomain().isEmpty())) {
+    if (opset >= 1
+        && opset < MIN_OPSET
+        && proto.hasGraph()
+        && proto.getGraph().getNodeList().stream()
+            .allMatch(
+                nd ->
+                    UNCHANGED_SINCE_OPSET_1.contains(nd.getOpType()) && nd.getDomain().isEmpty())) {
       opset = MIN_OPSET; // every operator means in opset 6 what it meant in the model's opset
     }
     if (opset < MIN_OPSET || opset > MAX_OPSET) {
@@ -178,9 +196,11 @@ public final class OnnxLoader {
     List<Model.Step> steps = new ArrayList<>();
     List<LinearSite> sites = new ArrayList<>();
     ExecContext foldCx =
-        new ExecContext(0, i -> {
-          throw new OpError("linear nodes are not folded");
-        });
+        new ExecContext(
+            0,
+            i -> {
+              throw new OpError("linear nodes are not folded");
+            });
     for (int ni = 0; ni < g.getNodeCount(); ni++) {
       NodeProto node = g.getNode(ni);
       String name = node.getName().isEmpty() ? "#" + ni : node.getName();
@@ -205,26 +225,41 @@ public final class OnnxLoader {
     if (outputs.isEmpty()) {
       throw fail("the graph has no outputs");
     }
-    List<Model.Step> withRelease = Liveness.release(steps, slotType.size(), outSlots, inputSlots,
-        s -> slotConst.get(s) != null);
+    List<Model.Step> withRelease =
+        Liveness.release(
+            steps, slotType.size(), outSlots, inputSlots, s -> slotConst.get(s) != null);
     return new Model(
-        source, opset, inputs, inputSlots.stream().mapToInt(Integer::intValue).toArray(),
-        outputs, outSlots, withRelease, slotConst.toArray(new Tensor[0]), sites,
+        source,
+        opset,
+        inputs,
+        inputSlots.stream().mapToInt(Integer::intValue).toArray(),
+        outputs,
+        outSlots,
+        withRelease,
+        slotConst.toArray(new Tensor[0]),
+        sites,
         slotType.toArray(new DType[0]));
   }
 
   private Model.Input input(ValueInfoProto vi) {
     String name = vi.getName();
     if (!vi.hasType() || !vi.getType().hasTensorType()) {
-      throw fail("graph input '" + name + "' " + (vi.hasType()
-          ? "is a sequence, map or optional value, which is not supported (only tensors)"
-          : "has no type"));
+      throw fail(
+          "graph input '"
+              + name
+              + "' "
+              + (vi.hasType()
+                  ? "is a sequence, map or optional value, which is not supported (only tensors)"
+                  : "has no type"));
     }
     var tt = vi.getType().getTensorType();
     DType type = TensorDecoder.engineType(tt.getElemType());
     if (type == null) {
-      throw fail("graph input '" + name + "' has unsupported type "
-          + TensorDecoder.typeName(tt.getElemType()));
+      throw fail(
+          "graph input '"
+              + name
+              + "' has unsupported type "
+              + TensorDecoder.typeName(tt.getElemType()));
     }
     if (!tt.hasShape()) {
       throw fail("graph input '" + name + "' has no shape");
@@ -257,13 +292,22 @@ public final class OnnxLoader {
   }
 
   private void node(
-      NodeProto node, String name, int opset, ExecContext foldCx,
-      List<Model.Step> steps, List<LinearSite> sites) {
+      NodeProto node,
+      String name,
+      int opset,
+      ExecContext foldCx,
+      List<Model.Step> steps,
+      List<LinearSite> sites) {
     String domain = node.getDomain();
     boolean qonnx = org.exmy.nn.qonnx.QonnxOps.isDomain(domain);
     if (!domain.isEmpty() && !domain.equals("ai.onnx") && !qonnx) {
-      throw new OpError("domain '" + domain + "' is not supported (only the default ONNX domain and the"
-          + " QONNX domains " + new java.util.TreeSet<>(org.exmy.nn.qonnx.QonnxOps.DOMAINS) + ")");
+      throw new OpError(
+          "domain '"
+              + domain
+              + "' is not supported (only the default ONNX domain and the"
+              + " QONNX domains "
+              + new java.util.TreeSet<>(org.exmy.nn.qonnx.QonnxOps.DOMAINS)
+              + ")");
     }
     String op = node.getOpType();
     Attrs attrs = attributes(node);
@@ -295,7 +339,9 @@ public final class OnnxLoader {
       Integer s = slotOf.get(v);
       if (s == null) {
         throw new OpError(
-            "input '" + v + "' is not defined before this node (unknown name, or nodes not in"
+            "input '"
+                + v
+                + "' is not defined before this node (unknown name, or nodes not in"
                 + " topological order)");
       }
       in[i] = s;
@@ -308,7 +354,8 @@ public final class OnnxLoader {
     Built b = qonnx ? org.exmy.nn.qonnx.QonnxOps.build(spec) : OpRegistry.build(spec);
     boolean linear = !qonnx && OpRegistry.isLinear(op);
     if (trace != null) {
-      trace.node(qonnx, spec, node.getInputList(), node.getOutputList(), linear ? b.sites() : List.of());
+      trace.node(
+          qonnx, spec, node.getInputList(), node.getOutputList(), linear ? b.sites() : List.of());
     }
     if (allConst && !linear) {
       Tensor[] vals = b.op().run(consts, foldCx);
@@ -322,8 +369,10 @@ public final class OnnxLoader {
     int[] out = new int[nOut];
     for (int i = 0; i < nOut; i++) {
       String o = node.getOutput(i);
-      out[i] = o.isEmpty() ? define("\u0000unused" + steps.size() + "_" + i, b.outTypes()[i], null)
-          : define(o, b.outTypes()[i], null);
+      out[i] =
+          o.isEmpty()
+              ? define("\u0000unused" + steps.size() + "_" + i, b.outTypes()[i], null)
+              : define(o, b.outTypes()[i], null);
     }
     if (linear) {
       sites.addAll(b.sites());
@@ -374,10 +423,11 @@ public final class OnnxLoader {
               yield f;
             }
             case TENSOR -> TensorDecoder.decode(a.getT(), "attribute '" + n + "'");
-            case STRINGS -> a.getStringsList().stream().map(b -> b.toStringUtf8())
-                .toArray(String[]::new);
-            default -> throw new OpError(
-                "attribute '" + n + "' of type " + a.getType() + " is not supported");
+            case STRINGS ->
+                a.getStringsList().stream().map(b -> b.toStringUtf8()).toArray(String[]::new);
+            default ->
+                throw new OpError(
+                    "attribute '" + n + "' of type " + a.getType() + " is not supported");
           };
       if (m.put(n, v) != null) {
         throw new OpError("attribute '" + n + "' is given twice");
@@ -411,5 +461,4 @@ public final class OnnxLoader {
     }
     return AttributeProto.AttributeType.UNDEFINED;
   }
-
 }

@@ -10,11 +10,11 @@ import org.exmy.nn.ops.Half;
 import org.exmy.nn.ops.OpError;
 
 /**
- * Converts an ONNX TensorProto into a {@link Tensor}: float types (FLOAT, DOUBLE, FLOAT16, BFLOAT16) to
- * float32, integer types and BOOL to int64. The element count the dims declare is checked against
- * the data actually present (raw_data bytes or typed values) before anything is allocated; negative
- * or overflowing dims, external data and segments are refused. Errors are {@link OpError}s whose
- * message names the tensor; the caller adds the file.
+ * Converts an ONNX TensorProto into a {@link Tensor}: float types (FLOAT, DOUBLE, FLOAT16,
+ * BFLOAT16) to float32, integer types and BOOL to int64. The element count the dims declare is
+ * checked against the data actually present (raw_data bytes or typed values) before anything is
+ * allocated; negative or overflowing dims, external data and segments are refused. Errors are
+ * {@link OpError}s whose message names the tensor; the caller adds the file.
  */
 public final class TensorDecoder {
   private TensorDecoder() {}
@@ -76,7 +76,13 @@ public final class TensorDecoder {
       long need = count * size;
       if (raw.size() != need) {
         throw new OpError(
-            what + " declares " + count + " elements (" + need + " bytes) but has " + raw.size()
+            what
+                + " declares "
+                + count
+                + " elements ("
+                + need
+                + " bytes) but has "
+                + raw.size()
                 + " bytes of raw_data");
       }
       return fromRaw(raw, type, n, shape);
@@ -89,27 +95,30 @@ public final class TensorDecoder {
     if (engineType(type) == DType.FLOAT) {
       float[] f = new float[n];
       for (int i = 0; i < n; i++) {
-        f[i] = switch (type) {
-          case 1 -> b.getFloat();
-          case 11 -> (float) b.getDouble();
-          case 16 -> Float.intBitsToFloat((b.getShort() & 0xffff) << 16); // bfloat16: the top half
-          default -> Half.toFloat(b.getShort() & 0xffff);
-        };
+        f[i] =
+            switch (type) {
+              case 1 -> b.getFloat();
+              case 11 -> (float) b.getDouble();
+              case 16 ->
+                  Float.intBitsToFloat((b.getShort() & 0xffff) << 16); // bfloat16: the top half
+              default -> Half.toFloat(b.getShort() & 0xffff);
+            };
       }
       return Tensor.of(f, shape);
     }
     long[] l = new long[n];
     for (int i = 0; i < n; i++) {
-      l[i] = switch (type) {
-        case 2 -> b.get() & 0xff;
-        case 3 -> b.get();
-        case 9 -> b.get() != 0 ? 1 : 0;
-        case 4 -> b.getShort() & 0xffff;
-        case 5 -> b.getShort();
-        case 6 -> b.getInt();
-        case 12 -> b.getInt() & 0xffffffffL;
-        default -> b.getLong();
-      };
+      l[i] =
+          switch (type) {
+            case 2 -> b.get() & 0xff;
+            case 3 -> b.get();
+            case 9 -> b.get() != 0 ? 1 : 0;
+            case 4 -> b.getShort() & 0xffff;
+            case 5 -> b.getShort();
+            case 6 -> b.getInt();
+            case 12 -> b.getInt() & 0xffffffffL;
+            default -> b.getLong();
+          };
     }
     return Tensor.ofLongs(l, shape);
   }
@@ -125,33 +134,40 @@ public final class TensorDecoder {
     }
     if (have != n) {
       throw new OpError(
-          what + " declares " + n + " elements but holds " + have + " values"
+          what
+              + " declares "
+              + n
+              + " elements but holds "
+              + have
+              + " values"
               + (have == 0 && n > 0 ? " (no data)" : ""));
     }
     if (engineType(type) == DType.FLOAT) {
       float[] f = new float[n];
       for (int i = 0; i < n; i++) {
-        f[i] = switch (type) {
-          case 1 -> t.getFloatData(i);
-          case 11 -> (float) t.getDoubleData(i);
-          case 16 -> Float.intBitsToFloat((t.getInt32Data(i) & 0xffff) << 16);
-          default -> Half.toFloat(t.getInt32Data(i) & 0xffff);
-        };
+        f[i] =
+            switch (type) {
+              case 1 -> t.getFloatData(i);
+              case 11 -> (float) t.getDoubleData(i);
+              case 16 -> Float.intBitsToFloat((t.getInt32Data(i) & 0xffff) << 16);
+              default -> Half.toFloat(t.getInt32Data(i) & 0xffff);
+            };
       }
       return Tensor.of(f, shape);
     }
     long[] l = new long[n];
     for (int i = 0; i < n; i++) {
-      l[i] = switch (type) {
-        case 7 -> t.getInt64Data(i);
-        case 12, 13 -> t.getUint64Data(i);
-        case 9 -> t.getInt32Data(i) != 0 ? 1 : 0;
-        case 2 -> t.getInt32Data(i) & 0xff;
-        case 3 -> (byte) t.getInt32Data(i);
-        case 4 -> t.getInt32Data(i) & 0xffff;
-        case 5 -> (short) t.getInt32Data(i);
-        default -> t.getInt32Data(i);
-      };
+      l[i] =
+          switch (type) {
+            case 7 -> t.getInt64Data(i);
+            case 12, 13 -> t.getUint64Data(i);
+            case 9 -> t.getInt32Data(i) != 0 ? 1 : 0;
+            case 2 -> t.getInt32Data(i) & 0xff;
+            case 3 -> (byte) t.getInt32Data(i);
+            case 4 -> t.getInt32Data(i) & 0xffff;
+            case 5 -> (short) t.getInt32Data(i);
+            default -> t.getInt32Data(i);
+          };
     }
     return Tensor.ofLongs(l, shape);
   }

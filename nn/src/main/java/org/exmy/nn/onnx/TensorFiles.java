@@ -11,10 +11,10 @@ import org.exmy.nn.onnx.proto.Onnx.TensorProto;
 import org.exmy.nn.ops.OpError;
 
 /**
- * Reads a serialized ONNX TensorProto file ({@code .pb}, as in ONNX's backend test data sets
- * {@code test_data_set_N/input_K.pb}) into a {@link Tensor} through {@link TensorDecoder}: the
- * file's size is checked before it is read, and every declared size before anything is allocated.
- * Errors are {@link NnException}s with one line naming the file.
+ * Reads a serialized ONNX TensorProto file ({@code .pb}, as in ONNX's backend test data sets {@code
+ * test_data_set_N/input_K.pb}) into a {@link Tensor} through {@link TensorDecoder}: the file's size
+ * is checked before it is read, and every declared size before anything is allocated. Errors are
+ * {@link NnException}s with one line naming the file.
  */
 public final class TensorFiles {
   /** Largest file read (protobuf messages are limited to 2 GiB). */
@@ -55,8 +55,8 @@ public final class TensorFiles {
       return t;
     } catch (IOException e) {
       String m = e.getMessage() == null ? "unknown error" : e.getMessage().split("\n", 2)[0];
-      throw new NnException(src + ": not a valid ONNX tensor (truncated or corrupt protobuf: "
-          + m + ")");
+      throw new NnException(
+          src + ": not a valid ONNX tensor (truncated or corrupt protobuf: " + m + ")");
     }
   }
 

@@ -5,8 +5,8 @@ import org.exmy.nn.Tensor;
 
 /**
  * Add, Sub, Mul, Div, Pow with numpy broadcasting (before opset 7 also the legacy broadcast=1 /
- * axis form); float32 or int64. Pow's output has the base's type, its exponent may be of either:
- * an integer base with an integer exponent is exact integer arithmetic (wrapping as int64 does; a
+ * axis form); float32 or int64. Pow's output has the base's type, its exponent may be of either: an
+ * integer base with an integer exponent is exact integer arithmetic (wrapping as int64 does; a
  * negative exponent truncates 1 / base^-e toward zero, 0 to one is an error), with a float exponent
  * {@code (long) Math.pow}, as ONNX Runtime's {@code static_cast<T>(std::pow)} (a NaN power, a
  * negative base to a fractional exponent, gives 0 here; undefined in C++).

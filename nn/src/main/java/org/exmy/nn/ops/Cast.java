@@ -5,9 +5,8 @@ import org.exmy.nn.Tensor;
 
 /**
  * Cast to a float type (FLOAT, DOUBLE held as float32; FLOAT16 rounded to half precision, BFLOAT16
- * to bfloat16, both to nearest even) or an
- * integer type (held as int64, wrapped to the target width as a C cast does; BOOL as 0 / 1). Floats
- * convert to integers by truncation toward zero.
+ * to bfloat16, both to nearest even) or an integer type (held as int64, wrapped to the target width
+ * as a C cast does; BOOL as 0 / 1). Floats convert to integers by truncation toward zero.
  */
 final class Cast {
   private Cast() {}

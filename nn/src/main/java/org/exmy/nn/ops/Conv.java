@@ -8,9 +8,9 @@ import org.exmy.nn.Tensor;
 
 /**
  * Conv over any number of spatial dimensions (group, depthwise, strides, pads, dilations, auto_pad;
- * 1-D and 2-D on a fast path, 3-D and more on a general one) by im2col: per image and group,
- * {@code out[ocPerGroup][P] = W[ocPerGroup][K] * patches[K][P]} through the node's {@link
- * LinearKernel}; the bias is added afterwards.
+ * 1-D and 2-D on a fast path, 3-D and more on a general one) by im2col: per image and group, {@code
+ * out[ocPerGroup][P] = W[ocPerGroup][K] * patches[K][P]} through the node's {@link LinearKernel};
+ * the bias is added afterwards.
  */
 final class Conv implements Op {
   private final Attrs attrs;
@@ -51,7 +51,12 @@ final class Conv implements Op {
       int k = w.size() / w.dim(0);
       site =
           new LinearSite(
-              n.name(), "Conv", n.linearIndex(), k, LinearSite.Operand.A, 0,
+              n.name(),
+              "Conv",
+              n.linearIndex(),
+              k,
+              LinearSite.Operand.A,
+              0,
               w.reshape(w.dim(0), k));
     } else {
       int[] ks = at.intArray("kernel_shape");
@@ -59,9 +64,11 @@ final class Conv implements Op {
       if (ks != null) {
         Window.parseAny(at, ks.length, ks, false);
       }
-      site = new LinearSite(n.name(), "Conv", n.linearIndex(), k, LinearSite.Operand.NONE, -1, null);
+      site =
+          new LinearSite(n.name(), "Conv", n.linearIndex(), k, LinearSite.Operand.NONE, -1, null);
     }
-    return new Built(new Conv(at, group, n.linearIndex(), n.isConst(1)), new DType[] {DType.FLOAT}, site);
+    return new Built(
+        new Conv(at, group, n.linearIndex(), n.isConst(1)), new DType[] {DType.FLOAT}, site);
   }
 
   @Override
@@ -105,8 +112,14 @@ final class Conv implements Op {
     float[] wa = constantWeight ? w.floats() : kernel.activations(LinearSite.Operand.A, w.floats());
     float[] out = new float[Tensor.size(new int[] {n, oc, p})];
     boolean direct =
-        win.kh == 1 && win.kw == 1 && win.sh == 1 && win.sw == 1 && g.padTop() == 0
-            && g.padLeft() == 0 && oh == ih && ow == iw;
+        win.kh == 1
+            && win.kw == 1
+            && win.sh == 1
+            && win.sw == 1
+            && g.padTop() == 0
+            && g.padLeft() == 0
+            && oh == ih
+            && ow == iw;
     float[] cols = direct ? null : cx.scratch(Tensor.size(new int[] {k, p}));
     for (int img = 0; img < n; img++) {
       for (int gi = 0; gi < group; gi++) {

@@ -10,10 +10,10 @@ import org.exmy.nn.Tensor;
  * ConvTranspose over 1 or 2 spatial dimensions (group, strides, pads, dilations, output_padding,
  * output_shape, auto_pad) by col2im: per image and group, {@code cols[ocg*kh*kw][H*W] =
  * Wt[ocg*kh*kw][cg] * x[cg][H*W]} through the node's {@link LinearKernel}, then each column is
- * added into the output at its strided, dilated position; the bias is added afterwards. The
- * weight operand A is the weight {@code [C_in][C_out/group][kh][kw]} rearranged at load time to
- * {@code [group*ocg*kh*kw][cg]} (row = group, output channel, kernel offset). With output_shape
- * or SAME auto_pad the total padding is split as the ONNX spec says (the odd unit at the end for
+ * added into the output at its strided, dilated position; the bias is added afterwards. The weight
+ * operand A is the weight {@code [C_in][C_out/group][kh][kw]} rearranged at load time to {@code
+ * [group*ocg*kh*kw][cg]} (row = group, output channel, kernel offset). With output_shape or SAME
+ * auto_pad the total padding is split as the ONNX spec says (the odd unit at the end for
  * SAME_UPPER, at the start otherwise); an output_shape beyond the full size pads at the end with
  * zeros (the total padding clamped at 0), as ONNX Runtime 1.20 does.
  */
@@ -32,8 +32,15 @@ final class ConvTranspose implements Op {
 
   static Built build(NodeSpec n) {
     Attrs at = n.attrs();
-    at.allow("auto_pad", "dilations", "group", "kernel_shape", "output_padding", "output_shape",
-        "pads", "strides");
+    at.allow(
+        "auto_pad",
+        "dilations",
+        "group",
+        "kernel_shape",
+        "output_padding",
+        "output_shape",
+        "pads",
+        "strides");
     n.arity(2, 3, 1, 1);
     for (int i = 0; i < 3; i++) {
       n.requireFloat(i);
@@ -44,7 +51,9 @@ final class ConvTranspose implements Op {
     }
     int group = (int) g;
     String ap = at.s("auto_pad", "NOTSET");
-    if (!ap.equals("NOTSET") && !ap.equals("VALID") && !ap.equals("SAME_UPPER")
+    if (!ap.equals("NOTSET")
+        && !ap.equals("VALID")
+        && !ap.equals("SAME_UPPER")
         && !ap.equals("SAME_LOWER")) {
       throw new OpError("unsupported auto_pad '" + ap + "'");
     }
@@ -55,19 +64,28 @@ final class ConvTranspose implements Op {
       check(w, group);
       geometry(at, w.shape(), null);
       wa = rearrange(w.floats(), w.shape(), group);
-      site = new LinearSite(n.name(), "ConvTranspose", n.linearIndex(), w.dim(0) / group,
-          LinearSite.Operand.A, 0, wa);
+      site =
+          new LinearSite(
+              n.name(),
+              "ConvTranspose",
+              n.linearIndex(),
+              w.dim(0) / group,
+              LinearSite.Operand.A,
+              0,
+              wa);
     } else {
-      site = new LinearSite(n.name(), "ConvTranspose", n.linearIndex(), -1,
-          LinearSite.Operand.NONE, -1, null);
+      site =
+          new LinearSite(
+              n.name(), "ConvTranspose", n.linearIndex(), -1, LinearSite.Operand.NONE, -1, null);
     }
-    return new Built(new ConvTranspose(at, group, n.linearIndex(), wa), new DType[] {DType.FLOAT},
-        site);
+    return new Built(
+        new ConvTranspose(at, group, n.linearIndex(), wa), new DType[] {DType.FLOAT}, site);
   }
 
   private static void check(Tensor w, int group) {
     if (w.rank() != 3 && w.rank() != 4) {
-      throw new OpError("weight " + w + " not supported (1-D and 2-D transposed convolutions only)");
+      throw new OpError(
+          "weight " + w + " not supported (1-D and 2-D transposed convolutions only)");
     }
     if (w.dim(0) % group != 0) {
       throw new OpError("input channels " + w.dim(0) + " not divisible by group " + group);

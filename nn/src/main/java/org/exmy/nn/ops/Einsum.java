@@ -9,10 +9,10 @@ import org.exmy.nn.LinearSite;
 import org.exmy.nn.Tensor;
 
 /**
- * Einsum of two operands in matrix-product form: every index appears once per operand; an index
- * in both operands and the output is a batch index (and the ellipsis, broadcast as MatMul
- * broadcasts), in both operands only a contracted index, in one operand and the output a free
- * index. Each operand is permuted to {@code [batch][free][contracted]} (A) and {@code
+ * Einsum of two operands in matrix-product form: every index appears once per operand; an index in
+ * both operands and the output is a batch index (and the ellipsis, broadcast as MatMul broadcasts),
+ * in both operands only a contracted index, in one operand and the output a free index. Each
+ * operand is permuted to {@code [batch][free][contracted]} (A) and {@code
  * [batch][contracted][free]} (B), the products go through the node's {@link LinearKernel} as
  * MatMul's do ({@code M} = A's free size, {@code K} = contracted size, {@code N} = B's free size),
  * and the result is permuted to the output's order. Any other equation (one or three operands,
@@ -60,7 +60,9 @@ final class Einsum implements Op {
     if (t == null) {
       // not a matrix product: the general path, in float32 (its site is never called)
       GeneralEinsum g = GeneralEinsum.parse(eq, n.inTypes().length);
-      return new Built(g, new DType[] {DType.FLOAT},
+      return new Built(
+          g,
+          new DType[] {DType.FLOAT},
           new LinearSite(n.name(), "Einsum", idx, -1, LinearSite.Operand.NONE, -1, null));
     }
     Einsum probe = new Einsum(eq, t, idx, null, LinearSite.Operand.NONE);
@@ -206,7 +208,9 @@ final class Einsum implements Op {
     return isA ? t.reshape(bSize, fSize, cSize) : t.reshape(bSize, cSize, fSize);
   }
 
-  /** {@code x} with its axes permuted: output axis i is input axis {@code perm[i]} (float tensors). */
+  /**
+   * {@code x} with its axes permuted: output axis i is input axis {@code perm[i]} (float tensors).
+   */
   static Tensor permute(Tensor x, int[] perm) {
     int r = perm.length;
     boolean id = true;
@@ -248,10 +252,14 @@ final class Einsum implements Op {
     Tensor a = in[0];
     Tensor b = in[1];
     LinearKernel kernel = cx.kernel(siteIndex);
-    float[] av = weightOperand == LinearSite.Operand.A ? a.floats()
-        : kernel.activations(LinearSite.Operand.A, a.floats());
-    float[] bv = weightOperand == LinearSite.Operand.B ? b.floats()
-        : kernel.activations(LinearSite.Operand.B, b.floats());
+    float[] av =
+        weightOperand == LinearSite.Operand.A
+            ? a.floats()
+            : kernel.activations(LinearSite.Operand.A, a.floats());
+    float[] bv =
+        weightOperand == LinearSite.Operand.B
+            ? b.floats()
+            : kernel.activations(LinearSite.Operand.B, b.floats());
     Tensor a0 = Tensor.of(av, a.shape());
     Tensor b0 = Tensor.of(bv, b.shape());
     // letter sizes, checking agreement
@@ -276,8 +284,8 @@ final class Einsum implements Op {
         }
         int d = s[pos++];
         if (sizes[ch] >= 0 && sizes[ch] != d) {
-          throw new OpError("index '" + ch + "' has sizes " + sizes[ch] + " and " + d + " in '"
-              + eq + "'");
+          throw new OpError(
+              "index '" + ch + "' has sizes " + sizes[ch] + " and " + d + " in '" + eq + "'");
         }
         sizes[ch] = d;
       }

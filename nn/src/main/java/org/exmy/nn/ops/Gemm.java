@@ -17,13 +17,14 @@ final class Gemm implements Op {
   private final boolean transA;
   private final boolean transB;
   private final int siteIndex;
+
   /** Non-null when B is the constant weight: W as [N][K]. */
   private final Tensor weightNK;
+
   /** Non-null when A is a constant weight: op(A) as [M][K]. */
   private final Tensor weightMK;
 
-  private Gemm(
-      float alpha, float beta, boolean ta, boolean tb, int site, Tensor wNK, Tensor wMK) {
+  private Gemm(float alpha, float beta, boolean ta, boolean tb, int site, Tensor wNK, Tensor wMK) {
     this.alpha = alpha;
     this.beta = beta;
     this.transA = ta;
@@ -95,9 +96,13 @@ final class Gemm implements Op {
       kernel.multiply(weightNK.floats(), 0, actT, 0, yt, 0, n, k, m);
       Mats.transpose(yt, n, m, y);
     } else {
-      Tensor actA = weightMK != null ? null : Tensor.of(kernel.activations(LinearSite.Operand.A, a.floats()), a.shape());
+      Tensor actA =
+          weightMK != null
+              ? null
+              : Tensor.of(kernel.activations(LinearSite.Operand.A, a.floats()), a.shape());
       Tensor actB = Tensor.of(kernel.activations(LinearSite.Operand.B, b.floats()), b.shape());
-      float[] aa = weightMK != null ? weightMK.floats() : (transA ? Mats.transpose(actA) : actA).floats();
+      float[] aa =
+          weightMK != null ? weightMK.floats() : (transA ? Mats.transpose(actA) : actA).floats();
       float[] bb = (transB ? Mats.transpose(actB) : actB).floats();
       kernel.multiply(aa, 0, bb, 0, y, 0, m, k, n);
     }

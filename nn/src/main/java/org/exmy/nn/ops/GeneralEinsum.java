@@ -6,12 +6,12 @@ import java.util.List;
 import org.exmy.nn.Tensor;
 
 /**
- * Einsum in any form that {@link Einsum}'s matrix-product path does not take: one or more
- * operands, indices repeated within a term (diagonals), indices summed within one operand,
- * implicit output (the ellipsis, then the indices that occur once, in alphabetical order), the
- * ellipsis broadcast as numpy broadcasts. Computed in float32 by visiting every combination of the
- * indices and summing the products in double, rounded once per output element; its products do
- * not go through a {@link org.exmy.nn.LinearKernel}, so quantization leaves them in float32.
+ * Einsum in any form that {@link Einsum}'s matrix-product path does not take: one or more operands,
+ * indices repeated within a term (diagonals), indices summed within one operand, implicit output
+ * (the ellipsis, then the indices that occur once, in alphabetical order), the ellipsis broadcast
+ * as numpy broadcasts. Computed in float32 by visiting every combination of the indices and summing
+ * the products in double, rounded once per output element; its products do not go through a {@link
+ * org.exmy.nn.LinearKernel}, so quantization leaves them in float32.
  */
 final class GeneralEinsum implements Op {
   private final String eq;
@@ -37,7 +37,8 @@ final class GeneralEinsum implements Op {
     String lhs = arrow < 0 ? e : e.substring(0, arrow);
     String[] ins = lhs.split(",", -1);
     if (ins.length != operands) {
-      throw new OpError("equation '" + eq + "' has " + ins.length + " input terms for " + operands + " inputs");
+      throw new OpError(
+          "equation '" + eq + "' has " + ins.length + " input terms for " + operands + " inputs");
     }
     String o = arrow < 0 ? null : e.substring(arrow + 2);
     for (String t : arrow < 0 ? ins : concat(ins, o)) {
@@ -79,12 +80,14 @@ final class GeneralEinsum implements Op {
       if (t.contains("...")) {
         int k = in[i].rank() - (t.length() - 3);
         if (k < 0) {
-          throw new OpError("equation '" + eq + "': input " + i + " " + in[i] + " has too few dimensions");
+          throw new OpError(
+              "equation '" + eq + "': input " + i + " " + in[i] + " has too few dimensions");
         }
         t = t.replace("...", ellLetters(ell - k, ell));
       }
       if (t.length() != in[i].rank()) {
-        throw new OpError("equation '" + eq + "': term '" + terms[i] + "' does not fit input " + in[i]);
+        throw new OpError(
+            "equation '" + eq + "': term '" + terms[i] + "' does not fit input " + in[i]);
       }
       ts[i] = t;
     }
@@ -92,8 +95,12 @@ final class GeneralEinsum implements Op {
     if (implicit) {
       StringBuilder sb = new StringBuilder(ellLetters(0, ell));
       String all = String.join("", ts);
-      all.chars().filter(Character::isLetter).distinct().sorted()
-          .filter(ch -> all.indexOf(ch) == all.lastIndexOf(ch)).forEach(ch -> sb.append((char) ch));
+      all.chars()
+          .filter(Character::isLetter)
+          .distinct()
+          .sorted()
+          .filter(ch -> all.indexOf(ch) == all.lastIndexOf(ch))
+          .forEach(ch -> sb.append((char) ch));
       o = sb.toString();
     } else {
       o = out.replace("...", ellLetters(0, ell));
@@ -116,8 +123,15 @@ final class GeneralEinsum implements Op {
         int dim = in[i].dim(d);
         if (dim != 1) {
           if (size[l] != 1 && size[l] != dim) {
-            throw new OpError("equation '" + eq + "': index '" + ts[i].charAt(d) + "' has sizes " + size[l]
-                + " and " + dim);
+            throw new OpError(
+                "equation '"
+                    + eq
+                    + "': index '"
+                    + ts[i].charAt(d)
+                    + "' has sizes "
+                    + size[l]
+                    + " and "
+                    + dim);
           }
           size[l] = dim;
           stride[i][l] += st[d];
@@ -136,7 +150,12 @@ final class GeneralEinsum implements Op {
       inner *= size[l];
     }
     if (outSize * inner > 1L << 31) {
-      throw new OpError("equation '" + eq + "' needs " + outSize * inner + " products, too many for the general path");
+      throw new OpError(
+          "equation '"
+              + eq
+              + "' needs "
+              + outSize * inner
+              + " products, too many for the general path");
     }
     // the output letters come first in `letters`, in the output's order: an odometer over all
     // letters (the last fastest) visits each output element's summed combinations in a row

@@ -27,7 +27,9 @@ final class IndexOps {
   }
 
   private static Tensor wrap(DType t, Object data, int[] shape) {
-    return t == DType.FLOAT ? Tensor.of((float[]) data, shape) : Tensor.ofLongs((long[]) data, shape);
+    return t == DType.FLOAT
+        ? Tensor.of((float[]) data, shape)
+        : Tensor.ofLongs((long[]) data, shape);
   }
 
   private static Object dup(Tensor t) {
@@ -86,8 +88,8 @@ final class IndexOps {
 
   /**
    * For every element of a tensor of shape {@code idxShape}, the flat offset in a tensor of shape
-   * {@code dataShape} of the same coordinates with the one along {@code axis} replaced by the
-   * index value.
+   * {@code dataShape} of the same coordinates with the one along {@code axis} replaced by the index
+   * value.
    */
   private static int[] elementOffsets(int[] dataShape, int[] idxShape, long[] idx, int axis) {
     int r = dataShape.length;
@@ -96,8 +98,11 @@ final class IndexOps {
     }
     for (int d = 0; d < r; d++) {
       if (d != axis && idxShape[d] > dataShape[d]) {
-        throw new OpError("indices shape " + Shapes.str(idxShape) + " exceeds data shape "
-            + Shapes.str(dataShape));
+        throw new OpError(
+            "indices shape "
+                + Shapes.str(idxShape)
+                + " exceeds data shape "
+                + Shapes.str(dataShape));
       }
     }
     int[] st = Shapes.strides(dataShape);
@@ -156,8 +161,11 @@ final class IndexOps {
           Tensor x = in[0];
           Tensor u = in[2];
           if (!Arrays.equals(in[1].shape(), u.shape())) {
-            throw new OpError("indices shape " + Shapes.str(in[1].shape())
-                + " differs from updates shape " + Shapes.str(u.shape()));
+            throw new OpError(
+                "indices shape "
+                    + Shapes.str(in[1].shape())
+                    + " differs from updates shape "
+                    + Shapes.str(u.shape()));
           }
           int axis = Shapes.axis(axisAttr, x.rank(), "axis");
           int[] off = elementOffsets(x.shape(), u.shape(), in[1].longs(), axis);
@@ -172,8 +180,8 @@ final class IndexOps {
 
   /**
    * For each index tuple (the last dimension of {@code idx}) the flat offset of the slice it
-   * selects in {@code data}, whose first {@code b} dimensions are batch dimensions shared with
-   * the indices.
+   * selects in {@code data}, whose first {@code b} dimensions are batch dimensions shared with the
+   * indices.
    */
   private static int[] tupleOffsets(int[] ds, Tensor idx, int b) {
     int[] is = idx.shape();
@@ -183,8 +191,13 @@ final class IndexOps {
     }
     int k = is[q - 1];
     if (b < 0 || b >= Math.min(q, ds.length) || k + b > ds.length) {
-      throw new OpError("indices last dimension " + k + " with batch_dims " + b
-          + " does not fit data rank " + ds.length);
+      throw new OpError(
+          "indices last dimension "
+              + k
+              + " with batch_dims "
+              + b
+              + " does not fit data rank "
+              + ds.length);
     }
     for (int d = 0; d < b; d++) {
       if (is[d] != ds[d]) {
@@ -270,8 +283,8 @@ final class IndexOps {
           System.arraycopy(is, 0, want, 0, is.length - 1);
           System.arraycopy(ds, k, want, is.length - 1, ds.length - k);
           if (!Arrays.equals(want, u.shape())) {
-            throw new OpError("updates shape " + Shapes.str(u.shape()) + ", expected "
-                + Shapes.str(want));
+            throw new OpError(
+                "updates shape " + Shapes.str(u.shape()) + ", expected " + Shapes.str(want));
           }
           int len = Tensor.size(Arrays.copyOfRange(ds, k, ds.length));
           Object y = dup(x);
@@ -361,8 +374,8 @@ final class IndexOps {
           int[] s = x.shape();
           int axis = Shapes.axis(axisAttr, s.length, "axis");
           if (cond.length > s[axis]) {
-            throw new OpError("condition of length " + cond.length + " exceeds axis extent "
-                + s[axis]);
+            throw new OpError(
+                "condition of length " + cond.length + " exceeds axis extent " + s[axis]);
           }
           int kept = 0;
           for (long c : cond) {

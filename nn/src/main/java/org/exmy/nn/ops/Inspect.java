@@ -4,9 +4,8 @@ import org.exmy.nn.DType;
 import org.exmy.nn.Tensor;
 
 /**
- * Size (the element count as an int64 scalar), IsNaN and IsInf ({@code detect_negative},
- * {@code detect_positive}; booleans held as int64 0 / 1; an int64 input is never NaN or
- * infinite).
+ * Size (the element count as an int64 scalar), IsNaN and IsInf ({@code detect_negative}, {@code
+ * detect_positive}; booleans held as int64 0 / 1; an int64 input is never NaN or infinite).
  */
 final class Inspect {
   private Inspect() {}

@@ -4,9 +4,9 @@ import org.exmy.nn.DType;
 import org.exmy.nn.Tensor;
 
 /**
- * GlobalMaxPool (maximum over the spatial dimensions of {@code [N][C][...]}, NaN propagating),
- * LRN (across-channel local response normalization: {@code x / (bias + alpha / size *
- * sum(x^2))^beta} over channels {@code c - floor((size-1)/2) .. c + ceil((size-1)/2)}) and
+ * GlobalMaxPool (maximum over the spatial dimensions of {@code [N][C][...]}, NaN propagating), LRN
+ * (across-channel local response normalization: {@code x / (bias + alpha / size * sum(x^2))^beta}
+ * over channels {@code c - floor((size-1)/2) .. c + ceil((size-1)/2)}) and
  * MeanVarianceNormalization ({@code (x - mean) / (sqrt(var) + 1e-9)} over {@code axes}, default
  * {@code [0, 2, 3]}). Sums accumulate in double.
  */

@@ -30,13 +30,11 @@ final class MatMul implements Op {
     if (n.isConst(1)) {
       Tensor b = n.consts()[1];
       Tensor w = b.rank() == 1 ? b.reshape(b.dim(0), 1) : b;
-      site =
-          new LinearSite(n.name(), "MatMul", idx, w.dim(-2), LinearSite.Operand.B, 1, w);
+      site = new LinearSite(n.name(), "MatMul", idx, w.dim(-2), LinearSite.Operand.B, 1, w);
     } else if (n.isConst(0)) {
       Tensor a = n.consts()[0];
       Tensor w = a.rank() == 1 ? a.reshape(1, a.dim(0)) : a;
-      site =
-          new LinearSite(n.name(), "MatMul", idx, w.dim(-1), LinearSite.Operand.A, 0, w);
+      site = new LinearSite(n.name(), "MatMul", idx, w.dim(-1), LinearSite.Operand.A, 0, w);
     } else {
       site = new LinearSite(n.name(), "MatMul", idx, -1, LinearSite.Operand.NONE, -1, null);
     }
@@ -66,8 +64,14 @@ final class MatMul implements Op {
     outShape[batch.length + 1] = n;
     float[] out = new float[Tensor.size(outShape)];
     LinearKernel kernel = cx.kernel(siteIndex);
-    float[] aa = weight == LinearSite.Operand.A ? a.floats() : kernel.activations(LinearSite.Operand.A, a.floats());
-    float[] ba = weight == LinearSite.Operand.B ? b.floats() : kernel.activations(LinearSite.Operand.B, b.floats());
+    float[] aa =
+        weight == LinearSite.Operand.A
+            ? a.floats()
+            : kernel.activations(LinearSite.Operand.A, a.floats());
+    float[] ba =
+        weight == LinearSite.Operand.B
+            ? b.floats()
+            : kernel.activations(LinearSite.Operand.B, b.floats());
     if (out.length > 0 && k > 0) {
       if (bBatch.length == 0) {
         // [..., M, K] x [K, N]: one product over all rows
@@ -98,8 +102,16 @@ final class MatMul implements Op {
   }
 
   private static void pairs(
-      LinearKernel kernel, float[] aa, float[] ba, float[] out,
-      int[] batch, int[] aBatch, int[] bBatch, int m, int k, int n) {
+      LinearKernel kernel,
+      float[] aa,
+      float[] ba,
+      float[] out,
+      int[] batch,
+      int[] aBatch,
+      int[] bBatch,
+      int m,
+      int k,
+      int n) {
     int count = Tensor.size(batch);
     int[] sa = Shapes.broadcastStrides(aBatch, batch);
     int[] sb = Shapes.broadcastStrides(bBatch, batch);

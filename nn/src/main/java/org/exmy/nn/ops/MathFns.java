@@ -7,10 +7,10 @@ public final class MathFns {
   private MathFns() {}
 
   /**
-   * tanh to about 1e-13 relative (far below a float32 ulp), several times faster than {@link Math#tanh} (a software routine
-   * on JDK 17, where {@link Math#exp} is an intrinsic): {@code x - x^3/3 + 2x^5/15 - 17x^7/315}
-   * below |x| = 2^-6 (next term under 2^-43 relative), else {@code 1 - 2 / (exp(2x) + 1)}; ±1 beyond
-   * |x| = 20 (where tanh is 1 to double precision); NaN stays NaN.
+   * tanh to about 1e-13 relative (far below a float32 ulp), several times faster than {@link
+   * Math#tanh} (a software routine on JDK 17, where {@link Math#exp} is an intrinsic): {@code x -
+   * x^3/3 + 2x^5/15 - 17x^7/315} below |x| = 2^-6 (next term under 2^-43 relative), else {@code 1 -
+   * 2 / (exp(2x) + 1)}; ±1 beyond |x| = 20 (where tanh is 1 to double precision); NaN stays NaN.
    */
   public static double tanh(double x) {
     double ax = Math.abs(x);
@@ -39,9 +39,9 @@ public final class MathFns {
 
   /**
    * The error function, to about 1e-13 relative: a table of Taylor expansions around the points
-   * k/64 of [0, 6] (erf(x0) from {@link #erfSeries}; the derivatives {@code erf^(n+1)(x0) =
-   * (-1)^n H_n(x0) 2/sqrt(pi) exp(-x0^2)} with the Hermite polynomials H_n), evaluated at the
-   * nearest point by Horner's rule; ±1 beyond |x| = 6 (erf(6) = 1 - 2e-17); odd; NaN stays NaN.
+   * k/64 of [0, 6] (erf(x0) from {@link #erfSeries}; the derivatives {@code erf^(n+1)(x0) = (-1)^n
+   * H_n(x0) 2/sqrt(pi) exp(-x0^2)} with the Hermite polynomials H_n), evaluated at the nearest
+   * point by Horner's rule; ±1 beyond |x| = 6 (erf(6) = 1 - 2e-17); odd; NaN stays NaN.
    */
   public static double erf(double x) {
     double ax = Math.abs(x);

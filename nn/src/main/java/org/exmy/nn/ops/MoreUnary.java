@@ -4,12 +4,11 @@ import org.exmy.nn.DType;
 import org.exmy.nn.Tensor;
 
 /**
- * More elementwise functions of one tensor: Neg, Abs, Sign (float or int64), Exp, Log,
- * Reciprocal, Floor, Ceil, Round (half to even), Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh,
- * Asinh, Acosh, Atanh, LeakyRelu, Elu, Selu, Celu, ThresholdedRelu, Shrink, Softsign, Softplus,
- * Mish (float), and Not
- * (booleans, held as int64 0 / 1). Transcendental functions are evaluated in double and rounded to
- * float once.
+ * More elementwise functions of one tensor: Neg, Abs, Sign (float or int64), Exp, Log, Reciprocal,
+ * Floor, Ceil, Round (half to even), Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh,
+ * Atanh, LeakyRelu, Elu, Selu, Celu, ThresholdedRelu, Shrink, Softsign, Softplus, Mish (float), and
+ * Not (booleans, held as int64 0 / 1). Transcendental functions are evaluated in double and rounded
+ * to float once.
  */
 final class MoreUnary {
   private MoreUnary() {}

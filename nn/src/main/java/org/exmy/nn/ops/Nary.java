@@ -5,10 +5,10 @@ import org.exmy.nn.Tensor;
 
 /**
  * Elementwise operators over several broadcast tensors: the comparisons Equal, Less, Greater,
- * LessOrEqual, GreaterOrEqual (float or int64 operands, an int64 0 / 1 result: the engine's
- * BOOL), the logical And, Or, Xor (int64 0 / 1 operands), Where (an int64 0 / 1 condition), PRelu
- * (float, slope broadcast to X) and the variadic Min, Max (float or int64), Sum and Mean (float),
- * all with numpy broadcasting.
+ * LessOrEqual, GreaterOrEqual (float or int64 operands, an int64 0 / 1 result: the engine's BOOL),
+ * the logical And, Or, Xor (int64 0 / 1 operands), Where (an int64 0 / 1 condition), PRelu (float,
+ * slope broadcast to X) and the variadic Min, Max (float or int64), Sum and Mean (float), all with
+ * numpy broadcasting.
  */
 final class Nary {
   private Nary() {}
@@ -160,7 +160,10 @@ final class Nary {
     Op o =
         (in0, cx) -> {
           Tensor[] in = in0;
-          if (perChannel && in[1].rank() == 1 && in[0].rank() >= 2 && in[1].size() == in[0].dim(1)) {
+          if (perChannel
+              && in[1].rank() == 1
+              && in[0].rank() >= 2
+              && in[1].size() == in[0].dim(1)) {
             int[] ss = new int[in[0].rank() - 1];
             java.util.Arrays.fill(ss, 1);
             ss[0] = in[1].size();

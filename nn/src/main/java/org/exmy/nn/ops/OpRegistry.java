@@ -14,8 +14,9 @@ public final class OpRegistry {
       FACTORIES.put(op, Binary::build);
     }
     for (String op :
-        new String[] {"Relu", "Sigmoid", "Tanh", "Erf", "Sqrt", "HardSigmoid", "HardSwish",
-            "Gelu", "Clip"}) {
+        new String[] {
+          "Relu", "Sigmoid", "Tanh", "Erf", "Sqrt", "HardSigmoid", "HardSwish", "Gelu", "Clip"
+        }) {
       FACTORIES.put(op, Unary::build);
     }
     FACTORIES.put("Conv", Conv::build);
@@ -101,20 +102,53 @@ public final class OpRegistry {
 
   /** Operators that exist only from some opset on. */
   private static final Map<String, Integer> SINCE =
-      Map.ofEntries(Map.entry("HardSwish", 14), Map.entry("LayerNormalization", 17), Map.entry("Gelu", 20),
-          Map.entry("Shape", 1), Map.entry("Expand", 8), Map.entry("ConstantOfShape", 9), Map.entry("Erf", 9),
-          Map.entry("Mish", 18), Map.entry("Resize", 10), Map.entry("Range", 11), Map.entry("CumSum", 11),
-          Map.entry("GroupNormalization", 18), Map.entry("Einsum", 12), Map.entry("Where", 9),
-          Map.entry("Sign", 9), Map.entry("Sin", 7), Map.entry("Cos", 7), Map.entry("Upsample", 7),
-          Map.entry("GatherElements", 11), Map.entry("ScatterElements", 11), Map.entry("Scatter", 9),
-          Map.entry("GatherND", 11), Map.entry("ScatterND", 11), Map.entry("OneHot", 9),
-          Map.entry("Compress", 9), Map.entry("NonZero", 9), Map.entry("Trilu", 14),
-          Map.entry("EyeLike", 9), Map.entry("Mod", 10), Map.entry("BitShift", 11),
-          Map.entry("IsNaN", 9), Map.entry("IsInf", 10), Map.entry("Round", 11),
-          Map.entry("MeanVarianceNormalization", 9), Map.entry("Celu", 12),
-          Map.entry("ThresholdedRelu", 10), Map.entry("Shrink", 9), Map.entry("Tan", 7),
-          Map.entry("Asin", 7), Map.entry("Acos", 7), Map.entry("Atan", 7), Map.entry("Sinh", 9),
-          Map.entry("Cosh", 9), Map.entry("Asinh", 9), Map.entry("Acosh", 9), Map.entry("Atanh", 9));
+      Map.ofEntries(
+          Map.entry("HardSwish", 14),
+          Map.entry("LayerNormalization", 17),
+          Map.entry("Gelu", 20),
+          Map.entry("Shape", 1),
+          Map.entry("Expand", 8),
+          Map.entry("ConstantOfShape", 9),
+          Map.entry("Erf", 9),
+          Map.entry("Mish", 18),
+          Map.entry("Resize", 10),
+          Map.entry("Range", 11),
+          Map.entry("CumSum", 11),
+          Map.entry("GroupNormalization", 18),
+          Map.entry("Einsum", 12),
+          Map.entry("Where", 9),
+          Map.entry("Sign", 9),
+          Map.entry("Sin", 7),
+          Map.entry("Cos", 7),
+          Map.entry("Upsample", 7),
+          Map.entry("GatherElements", 11),
+          Map.entry("ScatterElements", 11),
+          Map.entry("Scatter", 9),
+          Map.entry("GatherND", 11),
+          Map.entry("ScatterND", 11),
+          Map.entry("OneHot", 9),
+          Map.entry("Compress", 9),
+          Map.entry("NonZero", 9),
+          Map.entry("Trilu", 14),
+          Map.entry("EyeLike", 9),
+          Map.entry("Mod", 10),
+          Map.entry("BitShift", 11),
+          Map.entry("IsNaN", 9),
+          Map.entry("IsInf", 10),
+          Map.entry("Round", 11),
+          Map.entry("MeanVarianceNormalization", 9),
+          Map.entry("Celu", 12),
+          Map.entry("ThresholdedRelu", 10),
+          Map.entry("Shrink", 9),
+          Map.entry("Tan", 7),
+          Map.entry("Asin", 7),
+          Map.entry("Acos", 7),
+          Map.entry("Atan", 7),
+          Map.entry("Sinh", 9),
+          Map.entry("Cosh", 9),
+          Map.entry("Asinh", 9),
+          Map.entry("Acosh", 9),
+          Map.entry("Atanh", 9));
 
   private OpRegistry() {}
 

@@ -4,8 +4,8 @@ import org.exmy.nn.DType;
 import org.exmy.nn.Tensor;
 
 /**
- * Tile (int64 repeats), Pad (constant, reflect, edge; pads and value as attributes before opset
- * 11, as inputs from 11, the optional axes input from 18; negative pads crop) and Range (float or
+ * Tile (int64 repeats), Pad (constant, reflect, edge; pads and value as attributes before opset 11,
+ * as inputs from 11, the optional axes input from 18; negative pads crop) and Range (float or
  * int64; each value is the previous plus delta, as ONNX Runtime computes it).
  */
 final class PadTile {
@@ -155,8 +155,15 @@ final class PadTile {
               }
               if (mode.equals("reflect") && (begin[d] >= xs[d] || end[d] >= xs[d])) {
                 throw new OpError(
-                    "reflect pads " + begin[d] + ", " + end[d] + " exceed dimension " + d
-                        + " of size " + xs[d] + " minus 1");
+                    "reflect pads "
+                        + begin[d]
+                        + ", "
+                        + end[d]
+                        + " exceed dimension "
+                        + d
+                        + " of size "
+                        + xs[d]
+                        + " minus 1");
               }
             }
           }

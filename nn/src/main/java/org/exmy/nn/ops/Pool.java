@@ -9,8 +9,8 @@ import org.exmy.nn.Tensor;
  * Indices output: flat indices into the whole input, the spatial part column-major with
  * storage_order=1), and GlobalAveragePool over any number. 1-D and 2-D float windows without
  * Indices take a fast path, the others a general one. With count_include_pad the divisor is the
- * whole window size, also for a ceil_mode window that reaches past the end padding (as ONNX
- * Runtime does; PyTorch counts only positions inside the padding there).
+ * whole window size, also for a ceil_mode window that reaches past the end padding (as ONNX Runtime
+ * does; PyTorch counts only positions inside the padding there).
  */
 final class Pool implements Op {
   private final boolean max;
@@ -38,10 +38,16 @@ final class Pool implements Op {
     Attrs at = n.attrs();
     boolean max = n.opType().equals("MaxPool");
     if (max) {
-      at.allow("auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order",
-          "strides");
+      at.allow(
+          "auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides");
     } else {
-      at.allow("auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads",
+      at.allow(
+          "auto_pad",
+          "ceil_mode",
+          "count_include_pad",
+          "dilations",
+          "kernel_shape",
+          "pads",
           "strides");
     }
     n.arity(1, 1, 1, max ? 2 : 1);
@@ -53,8 +59,14 @@ final class Pool implements Op {
       throw new OpError("kernel_shape is required");
     }
     Window w = Window.parseAny(at, ks.length, ks, at.i("ceil_mode", 0) != 0);
-    Pool p = new Pool(max, w, ks.length, at.i("count_include_pad", 0) != 0, n.numOutputs() > 1,
-        at.i("storage_order", 0) != 0);
+    Pool p =
+        new Pool(
+            max,
+            w,
+            ks.length,
+            at.i("count_include_pad", 0) != 0,
+            n.numOutputs() > 1,
+            at.i("storage_order", 0) != 0);
     return n.numOutputs() > 1 ? Built.of(p, n.type(0), DType.INT64) : Built.of(p, n.type(0));
   }
 
@@ -90,7 +102,8 @@ final class Pool implements Op {
   }
 
   /** For each output position, the first and end tap index whose input lies inside [0, in). */
-  private static void taps(int outs, int stride, int pad, int dil, int k, int in, int[] lo, int[] hi) {
+  private static void taps(
+      int outs, int stride, int pad, int dil, int k, int in, int[] lo, int[] hi) {
     for (int o = 0; o < outs; o++) {
       int start = o * stride - pad;
       int l = 0;
@@ -164,9 +177,8 @@ final class Pool implements Op {
         }
       }
     }
-    int[] os = rank == 2
-        ? new int[] {x.dim(0), x.dim(1), oh, ow}
-        : new int[] {x.dim(0), x.dim(1), ow};
+    int[] os =
+        rank == 2 ? new int[] {x.dim(0), x.dim(1), oh, ow} : new int[] {x.dim(0), x.dim(1), ow};
     return new Tensor[] {Tensor.of(out, os)};
   }
 

@@ -7,19 +7,19 @@ import org.exmy.nn.LinearSite;
 import org.exmy.nn.Tensor;
 
 /**
- * LSTM and GRU (layout 0, and layout 1 from opset 14: batch first): forward, reverse and bidirectional; bias, sequence_lens, initial_h,
- * initial_c, LSTM peepholes, clip, GRU linear_before_reset; outputs Y, Y_h and (LSTM) Y_c. The
- * activations (f, g and for LSTM h, per direction) may be Sigmoid, Tanh or Relu, without
- * activation_alpha / beta; clip bounds every gate's
- * input, not the LSTM cell output that h() is applied to (as ONNX Runtime 1.20 computes it).
+ * LSTM and GRU (layout 0, and layout 1 from opset 14: batch first): forward, reverse and
+ * bidirectional; bias, sequence_lens, initial_h, initial_c, LSTM peepholes, clip, GRU
+ * linear_before_reset; outputs Y, Y_h and (LSTM) Y_c. The activations (f, g and for LSTM h, per
+ * direction) may be Sigmoid, Tanh or Relu, without activation_alpha / beta; clip bounds every
+ * gate's input, not the LSTM cell output that h() is applied to (as ONNX Runtime 1.20 computes it).
  *
  * <p>Two linear sites per node, both with the weight as operand A: the input product (site {@code
  * linearIndex}: A = W as {@code [dirs*gates*H][I]}, B = X transposed {@code [I][seq*batch]}, one
  * call per direction) and the recurrent product (site {@code linearIndex + 1}: A = R as {@code
  * [dirs*gates*H][H]}, B = the hidden state transposed {@code [H][batch]}, one call per direction
- * and time step; for GRU with linear_before_reset 0, the z and r rows with the state and the h
- * rows with {@code r * state}). The recurrent site's {@link LinearKernel#activations} sees each
- * step's state (or {@code r * state}) as {@code [batch][H]}.
+ * and time step; for GRU with linear_before_reset 0, the z and r rows with the state and the h rows
+ * with {@code r * state}). The recurrent site's {@link LinearKernel#activations} sees each step's
+ * state (or {@code r * state}) as {@code [batch][H]}.
  */
 final class Recurrent implements Op {
   private final boolean lstm;
@@ -35,8 +35,18 @@ final class Recurrent implements Op {
   private final int numOutputs;
   private final boolean batchFirst;
 
-  private Recurrent(boolean lstm, int hidden, int dirs, boolean reverseOnly, float clip,
-      boolean lbr, String[] acts, int site, boolean constW, boolean constR, int numOutputs,
+  private Recurrent(
+      boolean lstm,
+      int hidden,
+      int dirs,
+      boolean reverseOnly,
+      float clip,
+      boolean lbr,
+      String[] acts,
+      int site,
+      boolean constW,
+      boolean constR,
+      int numOutputs,
       boolean batchFirst) {
     this.batchFirst = batchFirst;
     this.lstm = lstm;
@@ -56,15 +66,29 @@ final class Recurrent implements Op {
     boolean lstm = n.opType().equals("LSTM");
     Attrs at = n.attrs();
     if (lstm) {
-      at.allow("activation_alpha", "activation_beta", "activations", "clip", "direction",
-          "hidden_size", "input_forget", "layout");
+      at.allow(
+          "activation_alpha",
+          "activation_beta",
+          "activations",
+          "clip",
+          "direction",
+          "hidden_size",
+          "input_forget",
+          "layout");
       n.arity(3, 8, 0, 3);
       if (at.i("input_forget", 0) != 0) {
         throw new OpError("unsupported input_forget " + at.i("input_forget", 0));
       }
     } else {
-      at.allow("activation_alpha", "activation_beta", "activations", "clip", "direction",
-          "hidden_size", "layout", "linear_before_reset");
+      at.allow(
+          "activation_alpha",
+          "activation_beta",
+          "activations",
+          "clip",
+          "direction",
+          "hidden_size",
+          "layout",
+          "linear_before_reset");
       n.arity(3, 6, 0, 2);
     }
     long layout = at.i("layout", 0);
@@ -91,8 +115,8 @@ final class Recurrent implements Op {
     int h = (int) hs;
     int per = lstm ? 3 : 2;
     String[] acts = new String[per * dirs];
-    String[] def = lstm ? new String[] {"Sigmoid", "Tanh", "Tanh"} : new String[] {"Sigmoid",
-        "Tanh"};
+    String[] def =
+        lstm ? new String[] {"Sigmoid", "Tanh", "Tanh"} : new String[] {"Sigmoid", "Tanh"};
     String[] given = at.strings("activations");
     if (given != null && given.length != acts.length) {
       throw new OpError("activations has " + given.length + " values, needs " + acts.length);
@@ -123,30 +147,59 @@ final class Recurrent implements Op {
     if (n.isConst(1)) {
       Tensor w = n.consts()[1];
       check(w, dirs, gates * h, -1, "W");
-      sw = new LinearSite(n.name(), op, idx, w.dim(2), LinearSite.Operand.A, 0,
-          w.reshape(dirs * gates * h, w.dim(2)));
+      sw =
+          new LinearSite(
+              n.name(),
+              op,
+              idx,
+              w.dim(2),
+              LinearSite.Operand.A,
+              0,
+              w.reshape(dirs * gates * h, w.dim(2)));
     } else {
       sw = new LinearSite(n.name(), op, idx, -1, LinearSite.Operand.NONE, -1, null);
     }
     if (n.isConst(2)) {
       Tensor r = n.consts()[2];
       check(r, dirs, gates * h, h, "R");
-      sr = new LinearSite(n.name(), op, idx + 1, h, LinearSite.Operand.A, 0,
-          r.reshape(dirs * gates * h, h));
+      sr =
+          new LinearSite(
+              n.name(), op, idx + 1, h, LinearSite.Operand.A, 0, r.reshape(dirs * gates * h, h));
     } else {
       sr = new LinearSite(n.name(), op, idx + 1, -1, LinearSite.Operand.NONE, -1, null);
     }
     DType[] outs = new DType[n.numOutputs()];
     Arrays.fill(outs, DType.FLOAT);
-    Recurrent rec = new Recurrent(lstm, h, dirs, dir.equals("reverse"), clip, lbr, acts, idx,
-        n.isConst(1), n.isConst(2), n.numOutputs(), layout == 1);
+    Recurrent rec =
+        new Recurrent(
+            lstm,
+            h,
+            dirs,
+            dir.equals("reverse"),
+            clip,
+            lbr,
+            acts,
+            idx,
+            n.isConst(1),
+            n.isConst(2),
+            n.numOutputs(),
+            layout == 1);
     return new Built(rec, outs, java.util.List.of(sw, sr));
   }
 
   private static void check(Tensor t, int d0, int d1, int d2, String what) {
     if (t.rank() != 3 || t.dim(0) != d0 || t.dim(1) != d1 || (d2 >= 0 && t.dim(2) != d2)) {
-      throw new OpError(what + " " + t + " does not match [" + d0 + ", " + d1 + ", "
-          + (d2 >= 0 ? String.valueOf(d2) : "input_size") + "]");
+      throw new OpError(
+          what
+              + " "
+              + t
+              + " does not match ["
+              + d0
+              + ", "
+              + d1
+              + ", "
+              + (d2 >= 0 ? String.valueOf(d2) : "input_size")
+              + "]");
     }
   }
 
@@ -231,8 +284,8 @@ final class Recurrent implements Op {
     Tensor peep = lstm ? opt(in, 7) : null;
     for (Tensor s : new Tensor[] {h0, c0}) {
       if (s != null && (s.rank() != 3 || s.dim(0) != dirs || s.dim(1) != batch || s.dim(2) != h)) {
-        throw new OpError("initial state " + s + " does not match [" + dirs + ", " + batch + ", "
-            + h + "]");
+        throw new OpError(
+            "initial state " + s + " does not match [" + dirs + ", " + batch + ", " + h + "]");
       }
     }
     if (peep != null && (peep.rank() != 2 || peep.dim(0) != dirs || peep.dim(1) != 3 * h)) {
@@ -289,8 +342,13 @@ final class Recurrent implements Op {
           float[] rh = new float[batch * h];
           for (int b = 0; b < batch; b++) {
             for (int j = 0; j < h; j++) {
-              double r = act(fAct, xp[(h + j) * cols + t * batch + b] + wb[h + j] + rb[h + j]
-                  + hp[(h + j) * batch + b]);
+              double r =
+                  act(
+                      fAct,
+                      xp[(h + j) * cols + t * batch + b]
+                          + wb[h + j]
+                          + rb[h + j]
+                          + hp[(h + j) * batch + b]);
               rh[b * h + j] = (float) (r * hs[b * h + j]);
             }
           }
@@ -305,12 +363,18 @@ final class Recurrent implements Op {
             int s = b * h + j;
             if (lstm) {
               double gi = xp[j * cols + col] + wb[j] + rb[j] + hp[j * batch + b];
-              double go = xp[(h + j) * cols + col] + wb[h + j] + rb[h + j]
-                  + hp[(h + j) * batch + b];
-              double gf = xp[(2 * h + j) * cols + col] + wb[2 * h + j] + rb[2 * h + j]
-                  + hp[(2 * h + j) * batch + b];
-              double gc = xp[(3 * h + j) * cols + col] + wb[3 * h + j] + rb[3 * h + j]
-                  + hp[(3 * h + j) * batch + b];
+              double go =
+                  xp[(h + j) * cols + col] + wb[h + j] + rb[h + j] + hp[(h + j) * batch + b];
+              double gf =
+                  xp[(2 * h + j) * cols + col]
+                      + wb[2 * h + j]
+                      + rb[2 * h + j]
+                      + hp[(2 * h + j) * batch + b];
+              double gc =
+                  xp[(3 * h + j) * cols + col]
+                      + wb[3 * h + j]
+                      + rb[3 * h + j]
+                      + hp[(3 * h + j) * batch + b];
               double cPrev = cs[s];
               double i = act(fAct, gi + p[j] * cPrev);
               double f = act(fAct, gf + p[2 * h + j] * cPrev);
@@ -321,15 +385,26 @@ final class Recurrent implements Op {
               newH[s] = (float) (o * fn(hAct, cNew)); // the cell output is not clipped
             } else {
               double z = act(fAct, xp[j * cols + col] + wb[j] + rb[j] + hp[j * batch + b]);
-              double r = act(fAct, xp[(h + j) * cols + col] + wb[h + j] + rb[h + j]
-                  + hp[(h + j) * batch + b]);
+              double r =
+                  act(
+                      fAct,
+                      xp[(h + j) * cols + col] + wb[h + j] + rb[h + j] + hp[(h + j) * batch + b]);
               double hh;
               if (lbr) {
-                hh = act(gAct, xp[(2 * h + j) * cols + col] + wb[2 * h + j]
-                    + r * (hp[(2 * h + j) * batch + b] + rb[2 * h + j]));
+                hh =
+                    act(
+                        gAct,
+                        xp[(2 * h + j) * cols + col]
+                            + wb[2 * h + j]
+                            + r * (hp[(2 * h + j) * batch + b] + rb[2 * h + j]));
               } else {
-                hh = act(gAct, xp[(2 * h + j) * cols + col] + wb[2 * h + j] + rb[2 * h + j]
-                    + hp[(2 * h + j) * batch + b]);
+                hh =
+                    act(
+                        gAct,
+                        xp[(2 * h + j) * cols + col]
+                            + wb[2 * h + j]
+                            + rb[2 * h + j]
+                            + hp[(2 * h + j) * batch + b]);
               }
               newH[s] = (float) ((1 - z) * hh + z * hs[s]);
             }
@@ -346,7 +421,8 @@ final class Recurrent implements Op {
       System.arraycopy(cs, 0, yc, d * batch * h, batch * h);
     }
     Tensor[] all = {
-      Tensor.of(y, seq, dirs, batch, h), Tensor.of(yh, dirs, batch, h),
+      Tensor.of(y, seq, dirs, batch, h),
+      Tensor.of(yh, dirs, batch, h),
       Tensor.of(yc, dirs, batch, h)
     };
     return Arrays.copyOf(all, numOutputs);
@@ -357,8 +433,17 @@ final class Recurrent implements Op {
    * ({@code m} rows from {@code aOff}; the state {@code [batch][H]} is first seen by the kernel's
    * activation hook, then transposed into {@code ht}).
    */
-  private void recurrent(LinearKernel kr, float[] ra, int aOff, float[] state, int unused, int m,
-      int batch, float[] ht, float[] hp, int hpOff) {
+  private void recurrent(
+      LinearKernel kr,
+      float[] ra,
+      int aOff,
+      float[] state,
+      int unused,
+      int m,
+      int batch,
+      float[] ht,
+      float[] hp,
+      int hpOff) {
     int h = hidden;
     if (batch == 0) {
       return;

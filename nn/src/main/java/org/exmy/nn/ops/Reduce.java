@@ -6,19 +6,26 @@ import org.exmy.nn.Tensor;
 
 /**
  * ReduceSum, ReduceMax, ReduceMin, ReduceProd, ReduceL1, ReduceL2, ReduceSumSquare, ReduceLogSum,
- * ReduceLogSumExp (axes as an attribute, or as an optional
- * int64 input from opset 13 for ReduceSum and 18 for the others; keepdims; noop_with_empty_axes;
- * no axes means all), ArgMax / ArgMin (axis, keepdims, select_last_index), TopK (largest, sorted;
- * values and int64 indices, ties to the lower index) and CumSum (exclusive, reverse). Float sums
- * and products accumulate in double (LogSumExp around the maximum); Max, Min, Sum, Prod, L1,
- * SumSquare and the Arg and TopK operators also take int64.
+ * ReduceLogSumExp (axes as an attribute, or as an optional int64 input from opset 13 for ReduceSum
+ * and 18 for the others; keepdims; noop_with_empty_axes; no axes means all), ArgMax / ArgMin (axis,
+ * keepdims, select_last_index), TopK (largest, sorted; values and int64 indices, ties to the lower
+ * index) and CumSum (exclusive, reverse). Float sums and products accumulate in double (LogSumExp
+ * around the maximum); Max, Min, Sum, Prod, L1, SumSquare and the Arg and TopK operators also take
+ * int64.
  */
 final class Reduce {
   private Reduce() {}
 
   static final String[] REDUCE = {
-    "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL2", "ReduceL1", "ReduceSumSquare",
-    "ReduceLogSum", "ReduceLogSumExp"
+    "ReduceSum",
+    "ReduceMax",
+    "ReduceMin",
+    "ReduceProd",
+    "ReduceL2",
+    "ReduceL1",
+    "ReduceSumSquare",
+    "ReduceLogSum",
+    "ReduceLogSumExp"
   };
 
   /** Geometry of a reduction: out index of every input element and the reduced count. */

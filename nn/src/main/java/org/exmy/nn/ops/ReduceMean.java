@@ -28,7 +28,8 @@ final class ReduceMean {
     Op op =
         (in, cx) -> {
           Tensor x = in[0];
-          long[] axes = axesInput ? (in.length > 1 && in[1] != null ? in[1].longs() : null) : attrAxes;
+          long[] axes =
+              axesInput ? (in.length > 1 && in[1] != null ? in[1].longs() : null) : attrAxes;
           if ((axes == null || axes.length == 0) && noop) {
             return new Tensor[] {x};
           }

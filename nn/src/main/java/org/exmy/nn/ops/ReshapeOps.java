@@ -36,7 +36,9 @@ final class ReshapeOps {
       at.allow("seed");
       n.arity(1, 3, 1, 2);
       n.requireInt(2);
-      if (n.isConst(2) && n.consts()[2].size() == 1 && n.consts()[2].getLong(0) != 0
+      if (n.isConst(2)
+          && n.consts()[2].size() == 1
+          && n.consts()[2].getLong(0) != 0
           && !(n.isConst(1) && n.consts()[1].size() == 1 && n.consts()[1].getDouble(0) == 0)) {
         throw new OpError(TRAINING);
       }
@@ -46,7 +48,10 @@ final class ReshapeOps {
     Op op =
         (in, cx) -> {
           // training mode drops at random unless the ratio is 0
-          if (in.length > 2 && in[2] != null && in[2].size() == 1 && in[2].getLong(0) != 0
+          if (in.length > 2
+              && in[2] != null
+              && in[2].size() == 1
+              && in[2].getLong(0) != 0
               && (in[1] == null || in[1].size() != 1 || in[1].getDouble(0) != 0)) {
             throw new OpError(TRAINING);
           }
@@ -266,5 +271,4 @@ final class ReshapeOps {
         };
     return Built.of(op, v.type());
   }
-
 }

@@ -10,11 +10,15 @@ import org.exmy.nn.Tensor;
  * asymmetric, tf_half_pixel_for_nn; scales or sizes. Coordinates are computed in float32 as ONNX
  * Runtime does; before opset 11 (Upsample, Resize-10) the mapping is asymmetric and nearest rounds
  * down when enlarging and up when shrinking. Mode cubic (opset 11 on): Keys' cubic convolution with
- * cubic_coeff_a and exclude_outside, edge values repeated. Refused: tf_crop_and_resize, antialias, axes,
- * keep_aspect_ratio_policy other than stretch.
+ * cubic_coeff_a and exclude_outside, edge values repeated. Refused: tf_crop_and_resize, antialias,
+ * axes, keep_aspect_ratio_policy other than stretch.
  */
 final class Resize {
-  private enum Mode { NEAREST, LINEAR, CUBIC }
+  private enum Mode {
+    NEAREST,
+    LINEAR,
+    CUBIC
+  }
 
   private final Mode mode;
   private final float cubicA;
@@ -24,7 +28,13 @@ final class Resize {
   private final int scalesIn;
   private final int sizesIn;
 
-  private Resize(Mode mode, float cubicA, boolean excludeOutside, String coord, String nearest, int scalesIn,
+  private Resize(
+      Mode mode,
+      float cubicA,
+      boolean excludeOutside,
+      String coord,
+      String nearest,
+      int scalesIn,
       int sizesIn) {
     this.mode = mode;
     this.cubicA = cubicA;
@@ -51,25 +61,41 @@ final class Resize {
       sizesIn = -1;
     } else {
       if (n.opset() >= 18) {
-        at.allow("coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside",
-            "extrapolation_value", "mode", "nearest_mode", "antialias", "axes",
+        at.allow(
+            "coordinate_transformation_mode",
+            "cubic_coeff_a",
+            "exclude_outside",
+            "extrapolation_value",
+            "mode",
+            "nearest_mode",
+            "antialias",
+            "axes",
             "keep_aspect_ratio_policy");
       } else {
-        at.allow("coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside",
-            "extrapolation_value", "mode", "nearest_mode");
+        at.allow(
+            "coordinate_transformation_mode",
+            "cubic_coeff_a",
+            "exclude_outside",
+            "extrapolation_value",
+            "mode",
+            "nearest_mode");
       }
       n.arity(n.opset() >= 13 ? 1 : 3, 4, 1, 1);
       coord = at.s("coordinate_transformation_mode", "half_pixel");
       nearest = at.s("nearest_mode", "round_prefer_floor");
       scalesIn = 2;
       sizesIn = 3;
-      if (!coord.equals("half_pixel") && !coord.equals("pytorch_half_pixel")
-          && !coord.equals("align_corners") && !coord.equals("asymmetric")
+      if (!coord.equals("half_pixel")
+          && !coord.equals("pytorch_half_pixel")
+          && !coord.equals("align_corners")
+          && !coord.equals("asymmetric")
           && !coord.equals("tf_half_pixel_for_nn")) {
         throw new OpError("unsupported coordinate_transformation_mode '" + coord + "'");
       }
-      if (!nearest.equals("round_prefer_floor") && !nearest.equals("round_prefer_ceil")
-          && !nearest.equals("floor") && !nearest.equals("ceil")) {
+      if (!nearest.equals("round_prefer_floor")
+          && !nearest.equals("round_prefer_ceil")
+          && !nearest.equals("floor")
+          && !nearest.equals("ceil")) {
         throw new OpError("unsupported nearest_mode '" + nearest + "'");
       }
       if (at.i("antialias", 0) != 0) {
@@ -226,9 +252,9 @@ final class Resize {
 
   /**
    * The four taps of cubic convolution at source coordinate {@code c} (Keys' kernel with
-   * coefficient {@code cubicA}): source indices floor(c)-1 .. floor(c)+2, clamped to the axis
-   * (edge values repeat); with exclude_outside, taps outside the axis get weight 0 and the others
-   * are renormalized to sum to 1.
+   * coefficient {@code cubicA}): source indices floor(c)-1 .. floor(c)+2, clamped to the axis (edge
+   * values repeat); with exclude_outside, taps outside the axis get weight 0 and the others are
+   * renormalized to sum to 1.
    */
   private void cubicTaps(float c, int len, int stride, int[] off, float[] wt) {
     int i = (int) Math.floor(c);
@@ -238,7 +264,10 @@ final class Resize {
     float sum = 0;
     for (int j = 0; j < 4; j++) {
       float d = x[j];
-      float w = j == 1 || j == 2 ? ((a + 2) * d - (a + 3)) * d * d + 1 : ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
+      float w =
+          j == 1 || j == 2
+              ? ((a + 2) * d - (a + 3)) * d * d + 1
+              : ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
       int src = i - 1 + j;
       if (excludeOutside && (src < 0 || src >= len)) {
         w = 0;

@@ -130,7 +130,9 @@ final class ShapeOps {
             }
             at += chunk;
           }
-          return new Tensor[] {fl ? Tensor.of((float[]) dst, os) : Tensor.ofLongs((long[]) dst, os)};
+          return new Tensor[] {
+            fl ? Tensor.of((float[]) dst, os) : Tensor.ofLongs((long[]) dst, os)
+          };
         };
     return Built.of(op, n.type(0));
   }
@@ -173,7 +175,9 @@ final class ShapeOps {
               p += inner;
             }
           }
-          return new Tensor[] {fl ? Tensor.of((float[]) dst, os) : Tensor.ofLongs((long[]) dst, os)};
+          return new Tensor[] {
+            fl ? Tensor.of((float[]) dst, os) : Tensor.ofLongs((long[]) dst, os)
+          };
         };
     return Built.of(op, n.type(0));
   }
@@ -211,7 +215,8 @@ final class ShapeOps {
   private static Tensor slice(Tensor x, long[] starts, long[] ends, long[] axes, long[] steps) {
     int r = x.rank();
     int[] s = x.shape();
-    if (ends.length != starts.length || (axes != null && axes.length != starts.length)
+    if (ends.length != starts.length
+        || (axes != null && axes.length != starts.length)
         || (steps != null && steps.length != starts.length)) {
       throw new OpError("starts, ends, axes and steps differ in length");
     }
@@ -289,7 +294,8 @@ final class ShapeOps {
           Tensor x = in[0];
           int axis = Shapes.axis(axisAttr, x.rank(), "axis");
           int dim = x.dim(axis);
-          long[] parts = opset < 13 ? splitAttr : (in.length > 1 && in[1] != null ? in[1].longs() : null);
+          long[] parts =
+              opset < 13 ? splitAttr : (in.length > 1 && in[1] != null ? in[1].longs() : null);
           int[] sizes = new int[outs];
           if (parts != null && parts.length > 0) {
             if (parts.length != outs) {
@@ -316,7 +322,8 @@ final class ShapeOps {
             }
           } else {
             if (dim % outs != 0) {
-              throw new OpError("dimension " + dim + " does not split into " + outs + " equal parts");
+              throw new OpError(
+                  "dimension " + dim + " does not split into " + outs + " equal parts");
             }
             Arrays.fill(sizes, dim / outs);
           }

@@ -47,8 +47,8 @@ public final class Shapes {
   }
 
   /**
-   * Strides of {@code shape} seen through the broadcast output shape {@code out}: 0 for a
-   * broadcast (size 1 or missing) dimension.
+   * Strides of {@code shape} seen through the broadcast output shape {@code out}: 0 for a broadcast
+   * (size 1 or missing) dimension.
    */
   public static int[] broadcastStrides(int[] shape, int[] out) {
     int[] own = strides(shape);
@@ -94,6 +94,7 @@ public final class Shapes {
   public static final class Broadcast {
     final int[] dims;
     final int[][] strides;
+
     /** Number of rows and elements per row. */
     public final int rows;
 

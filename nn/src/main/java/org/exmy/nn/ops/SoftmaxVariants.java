@@ -5,9 +5,9 @@ import org.exmy.nn.Tensor;
 
 /**
  * LogSoftmax and Hardmax, with {@link Softmax}'s axis semantics: before opset 13 the input is seen
- * as 2-D {@code [prod(dims before axis)][prod(rest)]} (axis default 1) and each row is
- * normalized; from opset 13 along the one axis (default -1). Hardmax marks the first maximum of
- * each row with 1 (NaN compares as not larger).
+ * as 2-D {@code [prod(dims before axis)][prod(rest)]} (axis default 1) and each row is normalized;
+ * from opset 13 along the one axis (default -1). Hardmax marks the first maximum of each row with 1
+ * (NaN compares as not larger).
  */
 final class SoftmaxVariants {
   private SoftmaxVariants() {}

@@ -5,9 +5,9 @@ import org.exmy.nn.Tensor;
 
 /**
  * DepthToSpace (modes DCR and, from opset 11, CRD) and SpaceToDepth on 4-D {@code [N][C][H][W]}
- * float or int64 tensors with a {@code blocksize} b: depth-to-space maps {@code y[n][c][h*b+i][w*b+j]}
- * from channel {@code (i*b+j)*C' + c} (DCR) or {@code c*b*b + i*b + j} (CRD) of
- * {@code x[n][.][h][w]}; space-to-depth is the inverse of DCR.
+ * float or int64 tensors with a {@code blocksize} b: depth-to-space maps {@code
+ * y[n][c][h*b+i][w*b+j]} from channel {@code (i*b+j)*C' + c} (DCR) or {@code c*b*b + i*b + j} (CRD)
+ * of {@code x[n][.][h][w]}; space-to-depth is the inverse of DCR.
  */
 final class SpaceDepth {
   private SpaceDepth() {}
@@ -49,8 +49,8 @@ final class SpaceDepth {
             os = new int[] {nb, s[1] / (b * b), s[2] * b, s[3] * b};
           } else {
             if (s[2] % b != 0 || s[3] % b != 0) {
-              throw new OpError("spatial shape " + Shapes.str(s) + " is not a multiple of "
-                  + "blocksize " + b);
+              throw new OpError(
+                  "spatial shape " + Shapes.str(s) + " is not a multiple of " + "blocksize " + b);
             }
             os = new int[] {nb, s[1] * b * b, s[2] / b, s[3] / b};
           }

@@ -4,9 +4,9 @@ import org.exmy.nn.DType;
 import org.exmy.nn.Tensor;
 
 /**
- * Trilu (upper or lower triangle of the last two dimensions, diagonal offset k as an optional
- * int64 input) and EyeLike (ones on diagonal k of a 2-D shape, of the input's type or the
- * {@code dtype} attribute's) on float or int64 tensors.
+ * Trilu (upper or lower triangle of the last two dimensions, diagonal offset k as an optional int64
+ * input) and EyeLike (ones on diagonal k of a 2-D shape, of the input's type or the {@code dtype}
+ * attribute's) on float or int64 tensors.
  */
 final class TriluEye {
   private TriluEye() {}

@@ -192,7 +192,8 @@ final class Unary implements Op {
       case GELU_TANH -> {
         for (int i = 0; i < n; i++) {
           double v = x[i];
-          y[i] = (float) (0.5 * v * (1 + MathFns.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))));
+          y[i] =
+              (float) (0.5 * v * (1 + MathFns.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))));
         }
       }
       case CLIP -> {

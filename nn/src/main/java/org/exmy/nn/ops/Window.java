@@ -27,8 +27,19 @@ final class Window {
   record Out(int oh, int ow, int padTop, int padLeft, int padBottom, int padRight) {}
 
   private Window(
-      int kh, int kw, int sh, int sw, int dh, int dw, int[] pads, String autoPad, boolean ceil,
-      int[] k, int[] s, int[] d, int[] padsAny) {
+      int kh,
+      int kw,
+      int sh,
+      int sw,
+      int dh,
+      int dw,
+      int[] pads,
+      String autoPad,
+      boolean ceil,
+      int[] k,
+      int[] s,
+      int[] d,
+      int[] padsAny) {
     this.k = k;
     this.s = s;
     this.d = d;
@@ -77,20 +88,44 @@ final class Window {
       }
     }
     String ap = at.s("auto_pad", "NOTSET");
-    if (!ap.equals("NOTSET") && !ap.equals("VALID") && !ap.equals("SAME_UPPER")
+    if (!ap.equals("NOTSET")
+        && !ap.equals("VALID")
+        && !ap.equals("SAME_UPPER")
         && !ap.equals("SAME_LOWER")) {
       throw new OpError("unsupported auto_pad '" + ap + "'");
     }
     int[] kc = kernel.clone();
     if (rank == 1) {
       return new Window(
-          1, kernel[0], 1, st[0], 1, dl[0], new int[] {0, pd[0], 0, pd[1]}, ap, ceil,
-          kc, st, dl, pd);
+          1,
+          kernel[0],
+          1,
+          st[0],
+          1,
+          dl[0],
+          new int[] {0, pd[0], 0, pd[1]},
+          ap,
+          ceil,
+          kc,
+          st,
+          dl,
+          pd);
     }
     if (rank == 2) {
       return new Window(
-          kernel[0], kernel[1], st[0], st[1], dl[0], dl[1],
-          new int[] {pd[0], pd[1], pd[2], pd[3]}, ap, ceil, kc, st, dl, pd);
+          kernel[0],
+          kernel[1],
+          st[0],
+          st[1],
+          dl[0],
+          dl[1],
+          new int[] {pd[0], pd[1], pd[2], pd[3]},
+          ap,
+          ceil,
+          kc,
+          st,
+          dl,
+          pd);
     }
     return new Window(0, 0, 0, 0, 0, 0, null, ap, ceil, kc, st, dl, pd);
   }

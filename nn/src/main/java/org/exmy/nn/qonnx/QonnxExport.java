@@ -31,8 +31,8 @@ import org.exmy.simulator.Specials;
  * every quantized linear node, the float32 layers left as they are. A minifloat becomes {@code
  * FloatQuant} (E, M, bias, {@code max_val} = its largest finite value, {@code has_inf} / {@code
  * has_nan} from its specials, saturating, ROUND), an integer format {@code Quant} (its bits,
- * signed, not narrow, zero-point 0, ROUND); the scale is the plan's: the activation's one value, the
- * weight's one value or one per output channel (shaped to broadcast along the weight's output
+ * signed, not narrow, zero-point 0, ROUND); the scale is the plan's: the activation's one value,
+ * the weight's one value or one per output channel (shaped to broadcast along the weight's output
  * axis). Both quantize exactly as exmy does (fl32(x / s) rounded to nearest even on the format's
  * grid, saturating, times s), so the file re-imported with {@link QonnxQuantization} runs the same
  * sums.
@@ -53,7 +53,8 @@ public final class QonnxExport {
       throw new NnException(src + ": --export-qonnx: MX block quantization has no QONNX operator");
     }
     if (ptq.options().biasCorrection()) {
-      throw new NnException(src + ": --export-qonnx: bias correction has no QONNX operator; drop --bias-correction");
+      throw new NnException(
+          src + ": --export-qonnx: bias correction has no QONNX operator; drop --bias-correction");
     }
     ModelProto proto;
     try {
@@ -94,44 +95,79 @@ public final class QonnxExport {
       if (site.weightOperand() == LinearSite.Operand.NONE) {
         for (int i = 0; i < 2; i++) {
           LinearSite.Operand op = i == 0 ? LinearSite.Operand.A : LinearSite.Operand.B;
-          String q = quantNode(out, params, paramNames, names, n.getInput(i), name + "_aq" + i,
-              ptq.options().activations(), scalar(ptq.activationScale(site.index(), op)), label);
+          String q =
+              quantNode(
+                  out,
+                  params,
+                  paramNames,
+                  names,
+                  n.getInput(i),
+                  name + "_aq" + i,
+                  ptq.options().activations(),
+                  scalar(ptq.activationScale(site.index(), op)),
+                  label);
           nb.setInput(i, q);
         }
         out.addNode(nb);
         continue;
       }
-      int wi = switch (site.opType()) {
-        case "Conv" -> 1;
-        case "MatMul" -> site.weightOperand() == LinearSite.Operand.B ? 1 : 0;
-        default -> inits.containsKey(n.getInput(1)) ? 1 : 0;
-      };
+      int wi =
+          switch (site.opType()) {
+            case "Conv" -> 1;
+            case "MatMul" -> site.weightOperand() == LinearSite.Operand.B ? 1 : 0;
+            default -> inits.containsKey(n.getInput(1)) ? 1 : 0;
+          };
       TensorProto w = inits.get(n.getInput(wi));
       if (w == null) {
-        throw new NnException(label + ": its weight '" + n.getInput(wi) + "' is not an initializer of the file");
+        throw new NnException(
+            label + ": its weight '" + n.getInput(wi) + "' is not an initializer of the file");
       }
       long size = 1;
       for (long d : w.getDimsList()) {
         size *= d;
       }
       if (size != site.weight().size()) {
-        throw new NnException(label + ": its weight '" + n.getInput(wi) + "' is not the node's constant operand");
+        throw new NnException(
+            label + ": its weight '" + n.getInput(wi) + "' is not the node's constant operand");
       }
-      LinearSite.Operand actOp = site.weightOperand() == LinearSite.Operand.A ? LinearSite.Operand.B
-          : LinearSite.Operand.A;
-      String aq = quantNode(out, params, paramNames, names, n.getInput(1 - wi), name + "_aq",
-          ptq.options().activations(), scalar(ptq.activationScale(site.index(), actOp)), label);
-      String wq = quantNode(out, params, paramNames, names, n.getInput(wi), name + "_wq", ptq.options().weights(),
-          weightScale(ptq, site, n, wi, w, label), label);
+      LinearSite.Operand actOp =
+          site.weightOperand() == LinearSite.Operand.A
+              ? LinearSite.Operand.B
+              : LinearSite.Operand.A;
+      String aq =
+          quantNode(
+              out,
+              params,
+              paramNames,
+              names,
+              n.getInput(1 - wi),
+              name + "_aq",
+              ptq.options().activations(),
+              scalar(ptq.activationScale(site.index(), actOp)),
+              label);
+      String wq =
+          quantNode(
+              out,
+              params,
+              paramNames,
+              names,
+              n.getInput(wi),
+              name + "_wq",
+              ptq.options().weights(),
+              weightScale(ptq, site, n, wi, w, label),
+              label);
       nb.setInput(1 - wi, aq);
       nb.setInput(wi, wq);
       out.addNode(nb);
     }
     out.addAllInitializer(params);
     ModelProto.Builder mb = proto.toBuilder().setGraph(out);
-    boolean has = proto.getOpsetImportList().stream().anyMatch(o -> o.getDomain().equals("qonnx.custom_op.general"));
+    boolean has =
+        proto.getOpsetImportList().stream()
+            .anyMatch(o -> o.getDomain().equals("qonnx.custom_op.general"));
     if (!has) {
-      mb.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("qonnx.custom_op.general").setVersion(1));
+      mb.addOpsetImport(
+          OperatorSetIdProto.newBuilder().setDomain("qonnx.custom_op.general").setVersion(1));
     }
     return mb.build().toByteArray();
   }
@@ -145,17 +181,22 @@ public final class QonnxExport {
     for (float f : v) {
       bb.putFloat(f);
     }
-    TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(1)
-        .setRawData(ByteString.copyFrom(bb.array()));
+    TensorProto.Builder b =
+        TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(1)
+            .setRawData(ByteString.copyFrom(bb.array()));
     for (long d : dims) {
       b.addDims(d);
     }
     return b.build();
   }
 
-  /** The weight's scale: one value, or one per output channel shaped along the weight's output axis. */
-  private static TensorProto weightScale(Ptq ptq, LinearSite site, NodeProto n, int wi, TensorProto w,
-      String label) {
+  /**
+   * The weight's scale: one value, or one per output channel shaped along the weight's output axis.
+   */
+  private static TensorProto weightScale(
+      Ptq ptq, LinearSite site, NodeProto n, int wi, TensorProto w, String label) {
     int cols = site.weight().dim(-1);
     int channels = site.weightChannelAxis() == 0 ? site.weight().size() / cols : cols;
     if (!ptq.options().perChannel() || channels == 1) {
@@ -166,14 +207,17 @@ public final class QonnxExport {
       s[c] = ptq.weightScale(site.index(), c);
     }
     int rank = w.getDimsCount();
-    int axis = switch (site.opType()) {
-      case "Conv" -> 0;
-      case "Gemm" -> wi == 1 ? (attr(n, "transB") == 1 ? 0 : 1) : (attr(n, "transA") == 1 ? 1 : 0);
-      case "MatMul" -> rank == 2 ? (wi == 1 ? 1 : 0) : -1;
-      default -> -1;
-    };
+    int axis =
+        switch (site.opType()) {
+          case "Conv" -> 0;
+          case "Gemm" ->
+              wi == 1 ? (attr(n, "transB") == 1 ? 0 : 1) : (attr(n, "transA") == 1 ? 1 : 0);
+          case "MatMul" -> rank == 2 ? (wi == 1 ? 1 : 0) : -1;
+          default -> -1;
+        };
     if (axis < 0 || w.getDims(axis) != channels) {
-      throw new NnException(label + ": per-channel weight scales have no QONNX shape here; use --granularity tensor");
+      throw new NnException(
+          label + ": per-channel weight scales have no QONNX shape here; use --granularity tensor");
     }
     long[] dims = new long[rank];
     java.util.Arrays.fill(dims, 1);
@@ -199,7 +243,11 @@ public final class QonnxExport {
     return s;
   }
 
-  private static String param(List<TensorProto> params, Set<String> paramNames, Set<String> names, String base,
+  private static String param(
+      List<TensorProto> params,
+      Set<String> paramNames,
+      Set<String> names,
+      String base,
       TensorProto value) {
     String n = fresh(names, base);
     params.add(value.toBuilder().setName(n).build());
@@ -207,37 +255,63 @@ public final class QonnxExport {
     return n;
   }
 
-  private static String param(List<TensorProto> params, Set<String> paramNames, Set<String> names, String base,
-      float v) {
+  private static String param(
+      List<TensorProto> params, Set<String> paramNames, Set<String> names, String base, float v) {
     return param(params, paramNames, names, base, scalar(v));
   }
 
-  /** Adds the quantization node of {@code input} in {@code f} at {@code scale}; returns its output. */
-  private static String quantNode(GraphProto.Builder out, List<TensorProto> params, Set<String> paramNames,
-      Set<String> names, String input, String node, NumberFormat f, TensorProto scale, String label) {
+  /**
+   * Adds the quantization node of {@code input} in {@code f} at {@code scale}; returns its output.
+   */
+  private static String quantNode(
+      GraphProto.Builder out,
+      List<TensorProto> params,
+      Set<String> paramNames,
+      Set<String> names,
+      String input,
+      String node,
+      NumberFormat f,
+      TensorProto scale,
+      String label) {
     String nodeName = fresh(names, node);
     String y = fresh(names, input + "_" + nodeName);
     String s = param(params, paramNames, names, nodeName + "_scale", scale);
-    NodeProto.Builder b = NodeProto.newBuilder().setName(nodeName).setDomain("qonnx.custom_op.general").addOutput(y);
+    NodeProto.Builder b =
+        NodeProto.newBuilder().setName(nodeName).setDomain("qonnx.custom_op.general").addOutput(y);
     if (f instanceof FloatFormat ff) {
       if (!ff.subnormals()) {
-        throw new NnException(label + ": " + ff.name() + " has no subnormals, which FloatQuant cannot express");
+        throw new NnException(
+            label + ": " + ff.name() + " has no subnormals, which FloatQuant cannot express");
       }
-      b.setOpType("FloatQuant").addInput(input).addInput(s)
-          .addInput(param(params, paramNames, names, nodeName + "_exponent_bitwidth", ff.exponentBits()))
-          .addInput(param(params, paramNames, names, nodeName + "_mantissa_bitwidth", ff.mantissaBits()))
+      b.setOpType("FloatQuant")
+          .addInput(input)
+          .addInput(s)
+          .addInput(
+              param(params, paramNames, names, nodeName + "_exponent_bitwidth", ff.exponentBits()))
+          .addInput(
+              param(params, paramNames, names, nodeName + "_mantissa_bitwidth", ff.mantissaBits()))
           .addInput(param(params, paramNames, names, nodeName + "_exponent_bias", ff.bias()))
-          .addInput(param(params, paramNames, names, nodeName + "_max_val", (float) ff.maxFinite().toDouble()))
+          .addInput(
+              param(
+                  params,
+                  paramNames,
+                  names,
+                  nodeName + "_max_val",
+                  (float) ff.maxFinite().toDouble()))
           .addAttribute(intAttr("has_inf", ff.specials() == Specials.IEEE ? 1 : 0))
           .addAttribute(intAttr("has_nan", ff.specials() == Specials.NONE ? 0 : 1))
-          .addAttribute(intAttr("has_subnormal", 1)).addAttribute(intAttr("saturation", 1))
+          .addAttribute(intAttr("has_subnormal", 1))
+          .addAttribute(intAttr("saturation", 1))
           .addAttribute(strAttr("rounding_mode", "ROUND"));
     } else {
       IntFormat i = (IntFormat) f;
-      b.setOpType("Quant").addInput(input).addInput(s)
+      b.setOpType("Quant")
+          .addInput(input)
+          .addInput(s)
           .addInput(param(params, paramNames, names, nodeName + "_zeropt", 0f))
           .addInput(param(params, paramNames, names, nodeName + "_bitwidth", i.bits()))
-          .addAttribute(intAttr("signed", i.signed() ? 1 : 0)).addAttribute(intAttr("narrow", 0))
+          .addAttribute(intAttr("signed", i.signed() ? 1 : 0))
+          .addAttribute(intAttr("narrow", 0))
           .addAttribute(strAttr("rounding_mode", "ROUND"));
     }
     out.addNode(b);
@@ -245,11 +319,18 @@ public final class QonnxExport {
   }
 
   private static AttributeProto intAttr(String n, long v) {
-    return AttributeProto.newBuilder().setName(n).setType(AttributeProto.AttributeType.INT).setI(v).build();
+    return AttributeProto.newBuilder()
+        .setName(n)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(v)
+        .build();
   }
 
   private static AttributeProto strAttr(String n, String v) {
-    return AttributeProto.newBuilder().setName(n).setType(AttributeProto.AttributeType.STRING)
-        .setS(ByteString.copyFromUtf8(v)).build();
+    return AttributeProto.newBuilder()
+        .setName(n)
+        .setType(AttributeProto.AttributeType.STRING)
+        .setS(ByteString.copyFromUtf8(v))
+        .build();
   }
 }

@@ -5,20 +5,18 @@ import java.util.Set;
 import org.exmy.nn.DType;
 import org.exmy.nn.Tensor;
 import org.exmy.nn.ops.Built;
-import org.exmy.nn.ops.ExecContext;
 import org.exmy.nn.ops.NodeSpec;
 import org.exmy.nn.ops.Op;
 import org.exmy.nn.ops.OpError;
 import org.exmy.nn.ops.Shapes;
 
 /**
- * The QONNX quantization operators as float32 operators of the engine: each gives the
- * dequantized float values the qonnx operator documentation defines (domain {@code
- * qonnx.custom_op.general}, and the older names {@code finn.custom_op.general}, {@code finn},
- * {@code onnx.brevitas}). Every parameter input may be a scalar or a tensor that broadcasts to X;
- * the arithmetic the documentation writes in float32 (the divisions by the scale, the zero-point
- * additions, the final products) is float32 here, and the rounding to the integer or minifloat grid
- * is exact.
+ * The QONNX quantization operators as float32 operators of the engine: each gives the dequantized
+ * float values the qonnx operator documentation defines (domain {@code qonnx.custom_op.general},
+ * and the older names {@code finn.custom_op.general}, {@code finn}, {@code onnx.brevitas}). Every
+ * parameter input may be a scalar or a tensor that broadcasts to X; the arithmetic the
+ * documentation writes in float32 (the divisions by the scale, the zero-point additions, the final
+ * products) is float32 here, and the rounding to the integer or minifloat grid is exact.
  *
  * <ul>
  *   <li>{@code Quant} (= {@code IntQuant}): inputs X, scale, zeropt, bitwidth; attributes {@code
@@ -26,28 +24,28 @@ import org.exmy.nn.ops.Shapes;
  *       in float32, clamped to the integer range, rounded, then {@code (y - z) * s}. A 1-bit signed
  *       Quant is bipolar ({@code y >= 0 ? 1 : -1}), as in qonnx.
  *   <li>{@code BipolarQuant}: X, scale: {@code (x >= 0 ? 1 : -1) * s}.
- *   <li>{@code Trunc}: version 1 (5 inputs: X, scale, zeropt, in_bitwidth, out_bitwidth;
- *       attribute {@code rounding_mode}, default FLOOR): {@code y = round_half_even(x / s + z)},
- *       divided by 2^(in - out), rounded by the mode, then {@code (y - z) * s}; version 2 (6
- *       inputs: X, scale, zeropt, in_bitwidth, out_scale, out_bitwidth; attributes also {@code
- *       signed}, {@code narrow}): divided by {@code 2^round(log2(out_scale / s))}, clamped to the
- *       output integer range, rounded, then {@code (y - z / t) * out_scale}.
- *   <li>{@code FloatQuant}: X, scale, exponent_bitwidth, mantissa_bitwidth, exponent_bias,
- *       max_val (optional); attributes {@code has_inf}, {@code has_nan}, {@code has_subnormal},
- *       {@code saturation} (1), {@code rounding_mode} (ROUND). {@code X = fl32(x / s)}; the
- *       internal scale is {@code 2^max(floor(log2(|X| + 2^-126)) - M, 1 - bias - M)}; {@code X} is
- *       rounded to a multiple of it, clamped to {@code ±min(max_val, (2 - 2^-M) * 2^(2^E - 1 -
- *       bias))}, and multiplied by {@code s} in float32. {@code has_inf}, {@code has_nan} and
- *       {@code has_subnormal} do not change the values (the documentation says so), except that
- *       with {@code saturation = 0} values beyond the range become ±inf ({@code has_inf}) or NaN
- *       ({@code has_nan}); a NaN or infinite {@code X} gives NaN (as the formula does).
+ *   <li>{@code Trunc}: version 1 (5 inputs: X, scale, zeropt, in_bitwidth, out_bitwidth; attribute
+ *       {@code rounding_mode}, default FLOOR): {@code y = round_half_even(x / s + z)}, divided by
+ *       2^(in - out), rounded by the mode, then {@code (y - z) * s}; version 2 (6 inputs: X, scale,
+ *       zeropt, in_bitwidth, out_scale, out_bitwidth; attributes also {@code signed}, {@code
+ *       narrow}): divided by {@code 2^round(log2(out_scale / s))}, clamped to the output integer
+ *       range, rounded, then {@code (y - z / t) * out_scale}.
+ *   <li>{@code FloatQuant}: X, scale, exponent_bitwidth, mantissa_bitwidth, exponent_bias, max_val
+ *       (optional); attributes {@code has_inf}, {@code has_nan}, {@code has_subnormal}, {@code
+ *       saturation} (1), {@code rounding_mode} (ROUND). {@code X = fl32(x / s)}; the internal scale
+ *       is {@code 2^max(floor(log2(|X| + 2^-126)) - M, 1 - bias - M)}; {@code X} is rounded to a
+ *       multiple of it, clamped to {@code ±min(max_val, (2 - 2^-M) * 2^(2^E - 1 - bias))}, and
+ *       multiplied by {@code s} in float32. {@code has_inf}, {@code has_nan} and {@code
+ *       has_subnormal} do not change the values (the documentation says so), except that with
+ *       {@code saturation = 0} values beyond the range become ±inf ({@code has_inf}) or NaN ({@code
+ *       has_nan}); a NaN or infinite {@code X} gives NaN (as the formula does).
  * </ul>
  *
  * Rounding modes (any case): ROUND and HALF_EVEN (ties to even), CEIL, FLOOR, UP (away from zero),
  * DOWN (toward zero), HALF_UP (ties away from zero), HALF_DOWN (ties toward zero), each exact on
- * the float32 quotient. The floor of log2 is the exact binary exponent; the qonnx reference computes
- * it with a float32 log2, which can round up for an X a few ulps below a power of two (that changes
- * nothing for ROUND, but can for FLOOR, CEIL, UP and DOWN).
+ * the float32 quotient. The floor of log2 is the exact binary exponent; the qonnx reference
+ * computes it with a float32 log2, which can round up for an X a few ulps below a power of two
+ * (that changes nothing for ROUND, but can for FLOOR, CEIL, UP and DOWN).
  */
 public final class QonnxOps {
   /** The domains of the QONNX operators. */
@@ -55,7 +53,8 @@ public final class QonnxOps {
       Set.of("qonnx.custom_op.general", "finn.custom_op.general", "finn", "onnx.brevitas");
 
   /** The operator names (in any of {@link #DOMAINS}). */
-  public static final Set<String> OPS = Set.of("Quant", "IntQuant", "BipolarQuant", "Trunc", "FloatQuant");
+  public static final Set<String> OPS =
+      Set.of("Quant", "IntQuant", "BipolarQuant", "Trunc", "FloatQuant");
 
   private QonnxOps() {}
 
@@ -85,8 +84,11 @@ public final class QonnxOps {
           return r;
         }
       }
-      throw new OpError("rounding_mode '" + s + "' is not one of ROUND, HALF_EVEN, CEIL, FLOOR, UP, DOWN,"
-          + " HALF_UP, HALF_DOWN");
+      throw new OpError(
+          "rounding_mode '"
+              + s
+              + "' is not one of ROUND, HALF_EVEN, CEIL, FLOOR, UP, DOWN,"
+              + " HALF_UP, HALF_DOWN");
     }
 
     /** {@code y} rounded to an integer by this mode (exact; a zero result keeps y's sign). */
@@ -96,15 +98,16 @@ public final class QonnxOps {
       }
       double a = Math.abs(y);
       double f = Math.floor(a);
-      double r = switch (this) {
-        case ROUND -> Math.rint(y);
-        case CEIL -> Math.ceil(y);
-        case FLOOR -> Math.floor(y);
-        case UP -> Math.copySign(Math.ceil(a), y);
-        case DOWN -> Math.copySign(f, y);
-        case HALF_UP -> Math.copySign(a - f >= 0.5 ? f + 1 : f, y);
-        case HALF_DOWN -> Math.copySign(a - f > 0.5 ? f + 1 : f, y);
-      };
+      double r =
+          switch (this) {
+            case ROUND -> Math.rint(y);
+            case CEIL -> Math.ceil(y);
+            case FLOOR -> Math.floor(y);
+            case UP -> Math.copySign(Math.ceil(a), y);
+            case DOWN -> Math.copySign(f, y);
+            case HALF_UP -> Math.copySign(a - f >= 0.5 ? f + 1 : f, y);
+            case HALF_DOWN -> Math.copySign(a - f > 0.5 ? f + 1 : f, y);
+          };
       return r;
     }
   }
@@ -116,8 +119,11 @@ public final class QonnxOps {
       case "BipolarQuant" -> bipolar(n);
       case "Trunc" -> trunc(n);
       case "FloatQuant" -> floatQuant(n);
-      default -> throw new OpError("unsupported QONNX operator (supported: " + String.join(", ",
-          new java.util.TreeSet<>(OPS)) + ")");
+      default ->
+          throw new OpError(
+              "unsupported QONNX operator (supported: "
+                  + String.join(", ", new java.util.TreeSet<>(OPS))
+                  + ")");
     };
   }
 
@@ -147,35 +153,36 @@ public final class QonnxOps {
     if (n.isConst(3)) {
       bitwidth(n.consts()[3], "bitwidth");
     }
-    Op op = (in, cx) -> {
-      Tensor x = in[0];
-      int bw = bitwidth(in[3], "bitwidth");
-      Param s = new Param(x, in[1], "scale");
-      Param z = new Param(x, in[2], "zeropt");
-      float lo = (float) minInt(signed, narrow, bw);
-      float hi = (float) maxInt(signed, narrow, bw);
-      boolean bipolar = bw == 1 && signed;
-      float[] xv = x.floats();
-      float[] out = new float[xv.length];
-      for (int i = 0; i < xv.length; i++) {
-        float si = s.at(i);
-        float zi = z.at(i);
-        float y = xv[i] / si + zi;
-        if (bipolar) {
-          y = y >= 0 ? 1f : -1f;
-        } else {
-          if (y > hi) {
-            y = hi;
+    Op op =
+        (in, cx) -> {
+          Tensor x = in[0];
+          int bw = bitwidth(in[3], "bitwidth");
+          Param s = new Param(x, in[1], "scale");
+          Param z = new Param(x, in[2], "zeropt");
+          float lo = (float) minInt(signed, narrow, bw);
+          float hi = (float) maxInt(signed, narrow, bw);
+          boolean bipolar = bw == 1 && signed;
+          float[] xv = x.floats();
+          float[] out = new float[xv.length];
+          for (int i = 0; i < xv.length; i++) {
+            float si = s.at(i);
+            float zi = z.at(i);
+            float y = xv[i] / si + zi;
+            if (bipolar) {
+              y = y >= 0 ? 1f : -1f;
+            } else {
+              if (y > hi) {
+                y = hi;
+              }
+              if (y < lo) {
+                y = lo;
+              }
+              y = (float) mode.apply(y);
+            }
+            out[i] = (y - zi) * si;
           }
-          if (y < lo) {
-            y = lo;
-          }
-          y = (float) mode.apply(y);
-        }
-        out[i] = (y - zi) * si;
-      }
-      return new Tensor[] {Tensor.of(out, x.shape())};
-    };
+          return new Tensor[] {Tensor.of(out, x.shape())};
+        };
     return Built.of(op, DType.FLOAT);
   }
 
@@ -217,16 +224,17 @@ public final class QonnxOps {
     n.attrs().allow();
     n.arity(2, 2, 1, 1);
     floats(n);
-    Op op = (in, cx) -> {
-      Tensor x = in[0];
-      Param s = new Param(x, in[1], "scale");
-      float[] xv = x.floats();
-      float[] out = new float[xv.length];
-      for (int i = 0; i < xv.length; i++) {
-        out[i] = (xv[i] >= 0 ? 1f : -1f) * s.at(i);
-      }
-      return new Tensor[] {Tensor.of(out, x.shape())};
-    };
+    Op op =
+        (in, cx) -> {
+          Tensor x = in[0];
+          Param s = new Param(x, in[1], "scale");
+          float[] xv = x.floats();
+          float[] out = new float[xv.length];
+          for (int i = 0; i < xv.length; i++) {
+            out[i] = (xv[i] >= 0 ? 1f : -1f) * s.at(i);
+          }
+          return new Tensor[] {Tensor.of(out, x.shape())};
+        };
     return Built.of(op, DType.FLOAT);
   }
 
@@ -246,41 +254,42 @@ public final class QonnxOps {
     boolean signed = flag(n, "signed", 1);
     boolean narrow = flag(n, "narrow", 0);
     Rounding mode = Rounding.parse(n.attrs().s("rounding_mode", "FLOOR"));
-    Op op = (in, cx) -> {
-      Tensor x = in[0];
-      Param s = new Param(x, in[1], "scale");
-      Param z = new Param(x, in[2], "zeropt");
-      int inBw = bitwidth(in[3], "in_bitwidth");
-      int outBw = bitwidth(in[v2 ? 5 : 4], "out_bitwidth");
-      Param os = v2 ? new Param(x, in[4], "out_scale") : null;
-      float lo = (float) minInt(signed, narrow, outBw);
-      float hi = (float) maxInt(signed, narrow, outBw);
-      float[] xv = x.floats();
-      float[] out = new float[xv.length];
-      for (int i = 0; i < xv.length; i++) {
-        float si = s.at(i);
-        float zi = z.at(i);
-        float y = (float) Math.rint(xv[i] / si + zi);
-        float t;
-        if (v2) {
-          t = pow2Nearest(os.at(i) / si);
-        } else {
-          t = (float) Math.scalb(1.0, inBw - outBw);
-        }
-        y = y / t;
-        if (v2) {
-          if (y > hi) {
-            y = hi;
+    Op op =
+        (in, cx) -> {
+          Tensor x = in[0];
+          Param s = new Param(x, in[1], "scale");
+          Param z = new Param(x, in[2], "zeropt");
+          int inBw = bitwidth(in[3], "in_bitwidth");
+          int outBw = bitwidth(in[v2 ? 5 : 4], "out_bitwidth");
+          Param os = v2 ? new Param(x, in[4], "out_scale") : null;
+          float lo = (float) minInt(signed, narrow, outBw);
+          float hi = (float) maxInt(signed, narrow, outBw);
+          float[] xv = x.floats();
+          float[] out = new float[xv.length];
+          for (int i = 0; i < xv.length; i++) {
+            float si = s.at(i);
+            float zi = z.at(i);
+            float y = (float) Math.rint(xv[i] / si + zi);
+            float t;
+            if (v2) {
+              t = pow2Nearest(os.at(i) / si);
+            } else {
+              t = (float) Math.scalb(1.0, inBw - outBw);
+            }
+            y = y / t;
+            if (v2) {
+              if (y > hi) {
+                y = hi;
+              }
+              if (y < lo) {
+                y = lo;
+              }
+            }
+            y = (float) mode.apply(y);
+            out[i] = v2 ? (y - zi / t) * os.at(i) : (y - zi) * si;
           }
-          if (y < lo) {
-            y = lo;
-          }
-        }
-        y = (float) mode.apply(y);
-        out[i] = v2 ? (y - zi / t) * os.at(i) : (y - zi) * si;
-      }
-      return new Tensor[] {Tensor.of(out, x.shape())};
-    };
+          return new Tensor[] {Tensor.of(out, x.shape())};
+        };
     return Built.of(op, DType.FLOAT);
   }
 
@@ -300,8 +309,15 @@ public final class QonnxOps {
   // ---- FloatQuant
 
   private static Built floatQuant(NodeSpec n) {
-    n.attrs().allow("has_inf", "has_infinity", "has_nan", "has_subnormal", "saturation", "rounding_mode",
-        "signed");
+    n.attrs()
+        .allow(
+            "has_inf",
+            "has_infinity",
+            "has_nan",
+            "has_subnormal",
+            "saturation",
+            "rounding_mode",
+            "signed");
     n.arity(5, 6, 1, 1);
     floats(n);
     boolean hasInf = flag(n, "has_inf", 0) || flag(n, "has_infinity", 0);
@@ -315,35 +331,37 @@ public final class QonnxOps {
       throw new OpError("saturation=0 needs has_inf or has_nan (where else would overflow go?)");
     }
     Rounding mode = Rounding.parse(n.attrs().s("rounding_mode", "ROUND"));
-    Op op = (in, cx) -> {
-      Tensor x = in[0];
-      Param s = new Param(x, in[1], "scale");
-      Param pe = new Param(x, in[2], "exponent_bitwidth");
-      Param pm = new Param(x, in[3], "mantissa_bitwidth");
-      Param pb = new Param(x, in[4], "exponent_bias");
-      Param pmax = in.length > 5 && in[5] != null ? new Param(x, in[5], "max_val") : null;
-      float[] xv = x.floats();
-      float[] out = new float[xv.length];
-      boolean uniform = pe.scalar() && pm.scalar() && pb.scalar() && (pmax == null || pmax.scalar());
-      int m = 0;
-      int b = 0;
-      double maxv = 0;
-      for (int i = 0; i < xv.length; i++) {
-        if (i == 0 || !uniform) {
-          int e = integer(pe.at(i), 1, 30, "exponent_bitwidth");
-          m = integer(pm.at(i), 0, 52, "mantissa_bitwidth");
-          b = integer(pb.at(i), -4096, 4096, "exponent_bias");
-          maxv = plainMax(e, m, b);
-          if (pmax != null) {
-            maxv = Math.min(maxv, pmax.at(i));
+    Op op =
+        (in, cx) -> {
+          Tensor x = in[0];
+          Param s = new Param(x, in[1], "scale");
+          Param pe = new Param(x, in[2], "exponent_bitwidth");
+          Param pm = new Param(x, in[3], "mantissa_bitwidth");
+          Param pb = new Param(x, in[4], "exponent_bias");
+          Param pmax = in.length > 5 && in[5] != null ? new Param(x, in[5], "max_val") : null;
+          float[] xv = x.floats();
+          float[] out = new float[xv.length];
+          boolean uniform =
+              pe.scalar() && pm.scalar() && pb.scalar() && (pmax == null || pmax.scalar());
+          int m = 0;
+          int b = 0;
+          double maxv = 0;
+          for (int i = 0; i < xv.length; i++) {
+            if (i == 0 || !uniform) {
+              int e = integer(pe.at(i), 1, 30, "exponent_bitwidth");
+              m = integer(pm.at(i), 0, 52, "mantissa_bitwidth");
+              b = integer(pb.at(i), -4096, 4096, "exponent_bias");
+              maxv = plainMax(e, m, b);
+              if (pmax != null) {
+                maxv = Math.min(maxv, pmax.at(i));
+              }
+            }
+            float si = s.at(i);
+            double q = floatQuantScaled(xv[i] / si, m, b, mode, maxv, saturation, hasInf);
+            out[i] = (float) q * si;
           }
-        }
-        float si = s.at(i);
-        double q = floatQuantScaled(xv[i] / si, m, b, mode, maxv, saturation, hasInf);
-        out[i] = (float) q * si;
-      }
-      return new Tensor[] {Tensor.of(out, x.shape())};
-    };
+          return new Tensor[] {Tensor.of(out, x.shape())};
+        };
     return Built.of(op, DType.FLOAT);
   }
 
@@ -356,8 +374,8 @@ public final class QonnxOps {
    * FloatQuant of the scaled value {@code X} (already {@code fl32(x / s)}): rounded on the grid,
    * clamped to ±{@code maxv}, or ±inf / NaN beyond it without saturation.
    */
-  static double floatQuantScaled(float xs, int m, int b, Rounding mode, double maxv, boolean saturation,
-      boolean hasInf) {
+  static double floatQuantScaled(
+      float xs, int m, int b, Rounding mode, double maxv, boolean saturation, boolean hasInf) {
     if (Float.isNaN(xs) || Float.isInfinite(xs)) {
       return Double.NaN;
     }
@@ -403,12 +421,21 @@ public final class QonnxOps {
       try {
         out = Shapes.broadcast(x.shape(), p.shape());
       } catch (OpError e) {
-        throw new OpError(what + " of shape " + java.util.Arrays.toString(p.shape())
-            + " does not broadcast to X of shape " + java.util.Arrays.toString(x.shape()));
+        throw new OpError(
+            what
+                + " of shape "
+                + java.util.Arrays.toString(p.shape())
+                + " does not broadcast to X of shape "
+                + java.util.Arrays.toString(x.shape()));
       }
       if (!java.util.Arrays.equals(out, x.shape())) {
-        throw new OpError(what + " of shape " + java.util.Arrays.toString(p.shape())
-            + " would broadcast X of shape " + java.util.Arrays.toString(x.shape()) + " to a larger shape");
+        throw new OpError(
+            what
+                + " of shape "
+                + java.util.Arrays.toString(p.shape())
+                + " would broadcast X of shape "
+                + java.util.Arrays.toString(x.shape())
+                + " to a larger shape");
       }
       int[] st = Shapes.broadcastStrides(p.shape(), out);
       int n = x.size();

@@ -18,8 +18,9 @@ import org.exmy.nn.ops.NodeSpec;
  */
 public final class QonnxTrace {
   /** Nodes whose output holds the same values (or a subset, a max) as their first input. */
-  private static final Set<String> PASS = Set.of("Identity", "Reshape", "Flatten", "Squeeze", "Unsqueeze",
-      "Transpose", "Relu", "MaxPool");
+  private static final Set<String> PASS =
+      Set.of(
+          "Identity", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Relu", "MaxPool");
 
   /**
    * One linear node and the quantization of its inputs 0 and 1.
@@ -40,7 +41,11 @@ public final class QonnxTrace {
   private final List<Site> sites = new ArrayList<>();
 
   /** For the loader: one node, after it was built ({@code sites}: its linear sites, if any). */
-  public void node(boolean qonnx, NodeSpec spec, List<String> inputs, List<String> outputs,
+  public void node(
+      boolean qonnx,
+      NodeSpec spec,
+      List<String> inputs,
+      List<String> outputs,
       List<LinearSite> nodeSites) {
     String op = spec.opType();
     if (qonnx && QonnxOps.OPS.contains(op) && !outputs.isEmpty()) {
@@ -52,7 +57,8 @@ public final class QonnxTrace {
       }
     }
     if (nodeSites.size() == 1 && inputs.size() >= 2) {
-      sites.add(new Site(nodeSites.get(0), spec, quantOf.get(inputs.get(0)), quantOf.get(inputs.get(1))));
+      sites.add(
+          new Site(nodeSites.get(0), spec, quantOf.get(inputs.get(0)), quantOf.get(inputs.get(1))));
     }
   }
 

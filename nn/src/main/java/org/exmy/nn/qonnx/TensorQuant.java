@@ -11,10 +11,10 @@ import org.exmy.simulator.Overflow;
 import org.exmy.simulator.Specials;
 
 /**
- * The exmy number format that the output of one QONNX quantization node denotes: every output
- * value is {@code scale * v} with v a finite value of {@code format} (the zero-point must be 0).
- * When the node's values have no exmy format, {@code format} is null and {@code refusal} says why
- * in one line.
+ * The exmy number format that the output of one QONNX quantization node denotes: every output value
+ * is {@code scale * v} with v a finite value of {@code format} (the zero-point must be 0). When the
+ * node's values have no exmy format, {@code format} is null and {@code refusal} says why in one
+ * line.
  *
  * <p>The mapping:
  *
@@ -23,14 +23,14 @@ import org.exmy.simulator.Specials;
  *       {@code UINTn} for n in 2..8; a 1-bit signed Quant (bipolar) is {@code INT2} (its values
  *       ±1), a 1-bit unsigned one {@code UINT2};
  *   <li>{@code BipolarQuant}: {@code INT2};
- *   <li>{@code Trunc} version 2: {@code INTn} / {@code UINTn} of its output bit width, scale
- *       {@code out_scale}; version 1 does not clamp, so its values are unbounded: refused;
+ *   <li>{@code Trunc} version 2: {@code INTn} / {@code UINTn} of its output bit width, scale {@code
+ *       out_scale}; version 1 does not clamp, so its values are unbounded: refused;
  *   <li>{@code FloatQuant} ExMy with bias b: a minifloat with subnormals (the operator computes
- *       them whatever {@code has_subnormal} says) whose finite values are exactly the grid values up
- *       to {@code max = min(max_val, (2 - 2^-M) * 2^(2^E - 1 - b))}: specials {@code ieee} when its
- *       largest finite value is max (E5M2 with 57344), else {@code fn} (E4M3 with 448), else
- *       {@code none} when max is its largest value or one of its values (a narrower range, still
- *       on its grid); the attributes' choice ({@code has_inf}: ieee, {@code has_nan}: fn) is tried
+ *       them whatever {@code has_subnormal} says) whose finite values are exactly the grid values
+ *       up to {@code max = min(max_val, (2 - 2^-M) * 2^(2^E - 1 - b))}: specials {@code ieee} when
+ *       its largest finite value is max (E5M2 with 57344), else {@code fn} (E4M3 with 448), else
+ *       {@code none} when max is its largest value or one of its values (a narrower range, still on
+ *       its grid); the attributes' choice ({@code has_inf}: ieee, {@code has_nan}: fn) is tried
  *       first. A max_val that is not a grid value is refused (clamping there leaves the grid).
  * </ul>
  *
@@ -43,7 +43,8 @@ import org.exmy.simulator.Specials;
  *     null with the format
  * @param refusal why there is no format, or null
  */
-public record TensorQuant(String node, String op, NumberFormat format, Tensor scale, String refusal) {
+public record TensorQuant(
+    String node, String op, NumberFormat format, Tensor scale, String refusal) {
 
   /** Whether the scale is one value for the whole tensor. */
   public boolean perTensor() {
@@ -55,7 +56,12 @@ public record TensorQuant(String node, String op, NumberFormat format, Tensor sc
     if (format == null) {
       return op + " node '" + node + "' (no exmy format: " + refusal + ")";
     }
-    return op + " node '" + node + "' = " + format.name() + " × scale"
+    return op
+        + " node '"
+        + node
+        + "' = "
+        + format.name()
+        + " × scale"
         + (perTensor() ? " " + scale.floats()[0] : " of shape " + Arrays.toString(scale.shape()));
   }
 
@@ -75,8 +81,12 @@ public record TensorQuant(String node, String op, NumberFormat format, Tensor sc
       return switch (n.opType()) {
         case "Quant", "IntQuant" -> integer(n, c[1], c[2], c[3], n.attrs().i("signed", 1) == 1);
         case "BipolarQuant" -> scaled(n, new IntFormat(2, true), c[1]);
-        case "Trunc" -> c.length == 6 ? integer(n, c[4], c[2], c[5], n.attrs().i("signed", 1) == 1)
-            : refuse(n, "Trunc version 1 does not clamp its output, so its values have no bounded format");
+        case "Trunc" ->
+            c.length == 6
+                ? integer(n, c[4], c[2], c[5], n.attrs().i("signed", 1) == 1)
+                : refuse(
+                    n,
+                    "Trunc version 1 does not clamp its output, so its values have no bounded format");
         case "FloatQuant" -> minifloat(n, c);
         default -> refuse(n, "not a quantization operator");
       };
@@ -85,10 +95,12 @@ public record TensorQuant(String node, String op, NumberFormat format, Tensor sc
     }
   }
 
-  private static TensorQuant integer(NodeSpec n, Tensor scale, Tensor zeropt, Tensor bitwidth, boolean signed) {
+  private static TensorQuant integer(
+      NodeSpec n, Tensor scale, Tensor zeropt, Tensor bitwidth, boolean signed) {
     for (float z : zeropt.toFloat().floats()) {
       if (z != 0) {
-        return refuse(n, "zero-point " + z + " is not 0 (exmy's MAC cores take symmetric integer codes)");
+        return refuse(
+            n, "zero-point " + z + " is not 0 (exmy's MAC cores take symmetric integer codes)");
       }
     }
     int bw = QonnxOps.bitwidth(bitwidth, "bitwidth");
@@ -112,7 +124,8 @@ public record TensorQuant(String node, String op, NumberFormat format, Tensor sc
     int m = scalarInt(c[3], "mantissa_bitwidth");
     int b = scalarInt(c[4], "exponent_bias");
     if (1 + e + m < 3 || 1 + e + m > 8) {
-      return refuse(n, "E" + e + "M" + m + " has " + (1 + e + m) + " bits; exmy's minifloats have 3..8");
+      return refuse(
+          n, "E" + e + "M" + m + " has " + (1 + e + m) + " bits; exmy's minifloats have 3..8");
     }
     double max = QonnxOps.plainMax(e, m, b);
     if (c.length > 5 && c[5] != null) {
@@ -131,11 +144,22 @@ public record TensorQuant(String node, String op, NumberFormat format, Tensor sc
       }
     }
     FloatFormat plain = format(e, m, b, Specials.NONE);
-    if (plain != null && max > 0 && plain.decode(plain.encode(max, Overflow.SATURATE)).toDouble() == max) {
+    if (plain != null
+        && max > 0
+        && plain.decode(plain.encode(max, Overflow.SATURATE)).toDouble() == max) {
       return scaled(n, plain, c[1]);
     }
-    return refuse(n, "max_val " + max + " is not a value of E" + e + "M" + m + " with bias " + b
-        + ", so clamping there leaves the format's grid");
+    return refuse(
+        n,
+        "max_val "
+            + max
+            + " is not a value of E"
+            + e
+            + "M"
+            + m
+            + " with bias "
+            + b
+            + ", so clamping there leaves the format's grid");
   }
 
   private static FloatFormat format(int e, int m, int b, Specials s) {

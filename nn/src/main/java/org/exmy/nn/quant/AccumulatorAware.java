@@ -7,18 +7,18 @@ import java.util.List;
 import org.exmy.simulator.AccumulatorKind;
 
 /**
- * Accumulator-aware weight rounding (docs/quantization.md "Quantization semantics", {@code --acc-aware}; the
- * guarantee of Brevitas' AxE, by a simpler greedy): the quantized weights of every output channel
- * are moved toward zero on the weight format's grid until no input the activation format can
- * represent can overflow the narrowed fixed-point accumulator.
+ * Accumulator-aware weight rounding (docs/quantization.md "Quantization semantics", {@code
+ * --acc-aware}; the guarantee of Brevitas' AxE, by a simpler greedy): the quantized weights of
+ * every output channel are moved toward zero on the weight format's grid until no input the
+ * activation format can represent can overflow the narrowed fixed-point accumulator.
  *
- * <p>The guarantee. A channel's products are {@code p_k = w_k · x_k · 2^(lw + la)} with {@code w_k},
- * {@code x_k} the fixed operands (integers, units {@code 2^lw}, {@code 2^la}) and {@code |x_k| ≤ X}
- * (the activation format's largest; activations saturate). The accumulator adds each product
- * rounded to its LSB {@code 2^l} (to nearest or down), so each addend's magnitude is at most {@code
- * c_k = ceil(|w_k| · X · 2^(lw + la - l))} LSBs, and every partial sum of a channel is at most
- * {@code Σ c_k}. When {@code Σ c_k ≤ 2^(W-1) - 1} for a W-bit two's-complement accumulator, no sum
- * and no partial sum, in any order and any lane grouping, leaves its range.
+ * <p>The guarantee. A channel's products are {@code p_k = w_k · x_k · 2^(lw + la)} with {@code
+ * w_k}, {@code x_k} the fixed operands (integers, units {@code 2^lw}, {@code 2^la}) and {@code
+ * |x_k| ≤ X} (the activation format's largest; activations saturate). The accumulator adds each
+ * product rounded to its LSB {@code 2^l} (to nearest or down), so each addend's magnitude is at
+ * most {@code c_k = ceil(|w_k| · X · 2^(lw + la - l))} LSBs, and every partial sum of a channel is
+ * at most {@code Σ c_k}. When {@code Σ c_k ≤ 2^(W-1) - 1} for a W-bit two's-complement accumulator,
+ * no sum and no partial sum, in any order and any lane grouping, leaves its range.
  *
  * <p>The rounding. While a channel's {@code Σ c_k} exceeds the bound, the weight whose step to the
  * next grid value toward zero adds the least squared error weighted by its input's calibration
@@ -38,9 +38,7 @@ final class AccumulatorAware {
    */
   record Report(int channels, int moved, BigInteger worst, BigInteger bound) {}
 
-  /**
-   * The grid of a weight format: its distinct finite non-negative fixed operands, ascending.
-   */
+  /** The grid of a weight format: its distinct finite non-negative fixed operands, ascending. */
   static double[] grid(FormatQuantizer wq) {
     java.util.TreeSet<Double> s = new java.util.TreeSet<>();
     for (int c = 0; c < wq.format().codeCount(); c++) {
@@ -70,8 +68,16 @@ final class AccumulatorAware {
    * @param acc the accumulator the site's core has
    * @param original the unrounded weights in fixed-operand units (the rounding's target)
    */
-  static Report constrain(double[] fixed, int[] channelOf, int[] inputOf, double[] secondMoment, int channels,
-      FormatQuantizer wq, FormatQuantizer aq, AccumulatorKind.Fixed acc, double[] original) {
+  static Report constrain(
+      double[] fixed,
+      int[] channelOf,
+      int[] inputOf,
+      double[] secondMoment,
+      int channels,
+      FormatQuantizer wq,
+      FormatQuantizer aq,
+      AccumulatorKind.Fixed acc,
+      double[] original) {
     int shift = wq.lsb() + aq.lsb() - acc.lsbExponent();
     double maxX = aq.maxFixed();
     BigInteger bound = BigInteger.ONE.shiftLeft(acc.width() - 1).subtract(BigInteger.ONE);
@@ -110,8 +116,11 @@ final class AccumulatorAware {
     return new Report(movedChannels, changed.cardinality(), worst, bound);
   }
 
-  /** A weight's step toward zero: its new value, the LSBs it saves, and the error it adds per LSB. */
-  private record Step(int index, double next, BigInteger saved, double score) implements Comparable<Step> {
+  /**
+   * A weight's step toward zero: its new value, the LSBs it saves, and the error it adds per LSB.
+   */
+  private record Step(int index, double next, BigInteger saved, double score)
+      implements Comparable<Step> {
     @Override
     public int compareTo(Step o) {
       int c = Double.compare(score, o.score);
@@ -120,8 +129,15 @@ final class AccumulatorAware {
   }
 
   /** The step of weight {@code i} (null when it is zero). */
-  private static Step step(int i, double[] fixed, double[] original, double[] grid, double maxX, int shift,
-      double[] secondMoment, int[] inputOf) {
+  private static Step step(
+      int i,
+      double[] fixed,
+      double[] original,
+      double[] grid,
+      double maxX,
+      int shift,
+      double[] secondMoment,
+      int[] inputOf) {
     double a = Math.abs(fixed[i]);
     if (a == 0) return null;
     int g = Arrays.binarySearch(grid, a);

@@ -16,8 +16,8 @@ import org.exmy.nn.Tensor;
 import org.exmy.nn.data.ModelData;
 
 /**
- * A quantized model rated against float32 on the same data: top-1 when the data has labels, and
- * the {@link Fidelity} of every output.
+ * A quantized model rated against float32 on the same data: top-1 when the data has labels, and the
+ * {@link Fidelity} of every output.
  *
  * @param items the items (images, sentences) run
  * @param top1 top-1 against the labels, or null when the data has none
@@ -36,19 +36,26 @@ public record Assessment(int items, Top1 top1, List<Fidelity> fidelity) {
    * @param fp32Pred the float32 arg-max per position (labels' shape, flattened)
    * @param quantPred the quantized arg-max per position
    */
-  public record Top1(String output, double top1, double fp32Top1, double agreement, long positions, int[] fp32Pred,
+  public record Top1(
+      String output,
+      double top1,
+      double fp32Top1,
+      double agreement,
+      long positions,
+      int[] fp32Pred,
       int[] quantPred) {}
 
   /** Runs {@code feeds} through {@code model} with {@code kernels}: every output by name. */
-  public static Map<String, Tensor> outputs(Model model, LinearKernels kernels, Feeds feeds, int threads,
-      IntConsumer progress) {
+  public static Map<String, Tensor> outputs(
+      Model model, LinearKernels kernels, Feeds feeds, int threads, IntConsumer progress) {
     try (Session s = new Session(model, kernels, threads)) {
       return s.runAll(feeds, Session.DEFAULT_CHUNK, progress);
     }
   }
 
   /** The float32 outputs of {@code feeds}. */
-  public static Map<String, Tensor> fp32(Model model, Feeds feeds, int threads, IntConsumer progress) {
+  public static Map<String, Tensor> fp32(
+      Model model, Feeds feeds, int threads, IntConsumer progress) {
     return outputs(model, LinearKernels.fp32(), feeds, threads, progress);
   }
 
@@ -60,18 +67,30 @@ public record Assessment(int items, Top1 top1, List<Fidelity> fidelity) {
    * @param progress called with work done out of twice the items (float32 pass, then quantized);
    *     may be null
    */
-  public static Assessment run(Model model, ModelData test, Feeds calibration, QuantOptions options, int threads,
-      IntConsumer progress, Map<String, Tensor> fp32) {
+  public static Assessment run(
+      Model model,
+      ModelData test,
+      Feeds calibration,
+      QuantOptions options,
+      int threads,
+      IntConsumer progress,
+      Map<String, Tensor> fp32) {
     int n = test.items();
     Map<String, Tensor> ref = fp32 != null ? fp32 : fp32(model, test.inputs(), threads, progress);
     Ptq ptq = Ptq.prepare(model, calibration, options, threads);
-    Map<String, Tensor> q = outputs(model, ptq, test.inputs(), threads,
-        progress == null ? null : done -> progress.accept(n + done));
+    Map<String, Tensor> q =
+        outputs(
+            model,
+            ptq,
+            test.inputs(),
+            threads,
+            progress == null ? null : done -> progress.accept(n + done));
     return of(n, ref, q, test.labels());
   }
 
   /** Rates given outputs; {@code labels} may be null. */
-  public static Assessment of(int items, Map<String, Tensor> fp32, Map<String, Tensor> quant, Tensor labels) {
+  public static Assessment of(
+      int items, Map<String, Tensor> fp32, Map<String, Tensor> quant, Tensor labels) {
     List<Fidelity> f = new ArrayList<>();
     for (var e : fp32.entrySet()) {
       Tensor q = quant.get(e.getKey());
@@ -101,14 +120,21 @@ public record Assessment(int items, Top1 top1, List<Fidelity> fidelity) {
     int[] ls = labels.shape();
     for (var e : fp32.entrySet()) {
       int[] s = e.getValue().shape();
-      if (s.length == ls.length + 1 && Arrays.equals(Arrays.copyOf(s, ls.length), ls) && s[ls.length] >= 1) {
+      if (s.length == ls.length + 1
+          && Arrays.equals(Arrays.copyOf(s, ls.length), ls)
+          && s[ls.length] >= 1) {
         return top1(e.getKey(), e.getValue(), quant.get(e.getKey()), labels);
       }
     }
     Map<String, String> shapes = new LinkedHashMap<>();
     fp32.forEach((k, v) -> shapes.put(k, Arrays.toString(v.shape())));
-    throw new NnException("labels " + Arrays.toString(ls) + " fit no output (an output of their shape plus a"
-        + " class axis); outputs: " + shapes + "; use --metric fidelity to rate the outputs without labels");
+    throw new NnException(
+        "labels "
+            + Arrays.toString(ls)
+            + " fit no output (an output of their shape plus a"
+            + " class axis); outputs: "
+            + shapes
+            + "; use --metric fidelity to rate the outputs without labels");
   }
 
   private static Top1 top1(String name, Tensor ref, Tensor q, Tensor labels) {
@@ -129,8 +155,16 @@ public record Assessment(int items, Top1 top1, List<Fidelity> fidelity) {
         continue;
       }
       if (y[i] >= classes) {
-        throw new NnException("label " + y[i] + " at position " + i + " is not below the " + classes
-            + " classes of output '" + name + "'");
+        throw new NnException(
+            "label "
+                + y[i]
+                + " at position "
+                + i
+                + " is not below the "
+                + classes
+                + " classes of output '"
+                + name
+                + "'");
       }
       counted++;
       okF += pf[i] == y[i] ? 1 : 0;

@@ -3,11 +3,11 @@ package org.exmy.nn.quant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.exmy.nn.SequentialFp32Kernel;
 import org.exmy.nn.LinearKernel;
 import org.exmy.nn.LinearKernels;
 import org.exmy.nn.LinearSite;
 import org.exmy.nn.Model;
+import org.exmy.nn.SequentialFp32Kernel;
 import org.exmy.nn.Session;
 import org.exmy.nn.Tensor;
 
@@ -23,12 +23,15 @@ public final class Calibration {
   /** Observations of one activation operand (A or B) of one linear node. */
   static final class Operand {
     float absmax;
+
     /** Every observed value, kept only when the range method needs them. */
     float[] values = new float[0];
+
     int count;
 
     /** The least and largest value seen, with 0 (for zero points). */
     float lo;
+
     float hi;
 
     synchronized void observe(float[] x, boolean keep) {
@@ -65,8 +68,10 @@ public final class Calibration {
     final LinearSite site;
     final Operand a = new Operand();
     final Operand b = new Operand();
+
     /** Sum over the calibration products of each reduction row of the activation operand. */
     double[] rowSums = new double[0];
+
     long rowCount;
 
     Site(LinearSite site) {
@@ -75,13 +80,17 @@ public final class Calibration {
 
     /**
      * GPTQ: per weight block (key: the first weight row of the call for a weight operand A, the
-     * matrix index for B), the sum over the calibration products of x x^T of the activation
-     * vectors along the reduction axis ({@code k x k}, row-major), and that block's rows.
+     * matrix index for B), the sum over the calibration products of x x^T of the activation vectors
+     * along the reduction axis ({@code k x k}, row-major), and that block's rows.
      */
     final java.util.Map<Integer, double[]> hessians = new java.util.TreeMap<>();
+
     final java.util.Map<Integer, Integer> hessianRows = new java.util.TreeMap<>();
 
-    /** SmoothQuant: max |x| of the activation operand per reduction index k (null when not recorded). */
+    /**
+     * SmoothQuant: max |x| of the activation operand per reduction index k (null when not
+     * recorded).
+     */
     float[] kAbsmax;
 
     synchronized void addKAbsmax(float[] m) {
@@ -110,7 +119,9 @@ public final class Calibration {
       return op == LinearSite.Operand.A ? a : b;
     }
 
-    /** Mean of the activation feeding reduction index k, over every product of the calibration run. */
+    /**
+     * Mean of the activation feeding reduction index k, over every product of the calibration run.
+     */
     double mean(int k) {
       return rowCount == 0 || k >= rowSums.length ? 0 : rowSums[k] / rowCount;
     }
@@ -140,14 +151,19 @@ public final class Calibration {
    * @param keepValues keep every activation value (for percentile and MSE ranges)
    * @param rowMeans record the activation operand's row means (for bias correction)
    */
-  public static Calibration run(Model model, Tensor images, boolean keepValues, boolean rowMeans, int threads) {
-    return run(model, org.exmy.nn.Feeds.of(model.source(), model.inputs().get(0).name(), images), keepValues,
-        rowMeans, threads);
+  public static Calibration run(
+      Model model, Tensor images, boolean keepValues, boolean rowMeans, int threads) {
+    return run(
+        model,
+        org.exmy.nn.Feeds.of(model.source(), model.inputs().get(0).name(), images),
+        keepValues,
+        rowMeans,
+        threads);
   }
 
   /** Like {@link #run(Model, Tensor, boolean, boolean, int)} for a model of any inputs. */
-  public static Calibration run(Model model, org.exmy.nn.Feeds images, boolean keepValues, boolean rowMeans,
-      int threads) {
+  public static Calibration run(
+      Model model, org.exmy.nn.Feeds images, boolean keepValues, boolean rowMeans, int threads) {
     return run(model, images, keepValues, rowMeans, false, false, threads);
   }
 
@@ -156,14 +172,26 @@ public final class Calibration {
    * GPTQ Hessian sums of each Conv, Gemm and MatMul weight node (of the float32 activations), and
    * with {@code kMax} their activations' max |x| per reduction index (for SmoothQuant).
    */
-  static Calibration run(Model model, org.exmy.nn.Feeds images, boolean keepValues, boolean rowMeans,
-      boolean hessians, boolean kMax, int threads) {
+  static Calibration run(
+      Model model,
+      org.exmy.nn.Feeds images,
+      boolean keepValues,
+      boolean rowMeans,
+      boolean hessians,
+      boolean kMax,
+      int threads) {
     List<Site> sites = new ArrayList<>();
     for (LinearSite s : model.linearSites()) {
       sites.add(new Site(s));
     }
-    LinearKernels observe = site -> new Observer(sites.get(site.index()), keepValues, rowMeans,
-        hessians && gptqSite(site), kMax && gptqSite(site));
+    LinearKernels observe =
+        site ->
+            new Observer(
+                sites.get(site.index()),
+                keepValues,
+                rowMeans,
+                hessians && gptqSite(site),
+                kMax && gptqSite(site));
     try (Session session = new Session(model, observe, threads)) {
       session.runAll(images, Session.DEFAULT_CHUNK, null);
     }
@@ -203,7 +231,8 @@ public final class Calibration {
     }
 
     @Override
-    public void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
+    public void multiply(
+        float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
       SequentialFp32Kernel.INSTANCE.multiply(a, aOff, b, bOff, c, cOff, m, k, n);
       if (hessian) {
         hessian(a, aOff, b, bOff, m, k, n);
@@ -271,17 +300,20 @@ public final class Calibration {
     }
   }
 
-  /** True for the nodes GPTQ and SmoothQuant apply to: Conv, Gemm and MatMul with a constant weight. */
+  /**
+   * True for the nodes GPTQ and SmoothQuant apply to: Conv, Gemm and MatMul with a constant weight.
+   */
   static boolean gptqSite(LinearSite s) {
     return s.weightOperand() != LinearSite.Operand.NONE
         && (s.opType().equals("Conv") || s.opType().equals("Gemm") || s.opType().equals("MatMul"));
   }
 
   /**
-   * The calibration outputs' x x^T, over the columns of B [k][n] (weight A) or the rows of A
-   * [m][k] (weight B), in double.
+   * The calibration outputs' x x^T, over the columns of B [k][n] (weight A) or the rows of A [m][k]
+   * (weight B), in double.
    */
-  private static void accumulate(double[] h, float[] x, int off, int k, int count, boolean columns) {
+  private static void accumulate(
+      double[] h, float[] x, int off, int k, int count, boolean columns) {
     double[] v = new double[k];
     for (int s = 0; s < count; s++) {
       for (int i = 0; i < k; i++) {
@@ -301,46 +333,48 @@ public final class Calibration {
   }
 
   /**
-   * The calibrated range of an activation operand: its absmax, the {@code percentile}-th
-   * percentile of |x| (nearest rank: the value at rank ceil(p/100 * N) of |x| in ascending order),
-   * or the clipping value c_j = fl32(absmax * j / 100), j = 1..100, whose quantize-dequantize
-   * squared error over the observed values is least (ties to the larger c).
+   * The calibrated range of an activation operand: its absmax, the {@code percentile}-th percentile
+   * of |x| (nearest rank: the value at rank ceil(p/100 * N) of |x| in ascending order), or the
+   * clipping value c_j = fl32(absmax * j / 100), j = 1..100, whose quantize-dequantize squared
+   * error over the observed values is least (ties to the larger c).
    */
   static float range(Operand o, QuantOptions opt, FormatQuantizer q) {
     switch (opt.calibration()) {
       case ABSMAX:
         return o.absmax;
-      case PERCENTILE: {
-        float[] v = o.values();
-        if (v.length == 0) {
-          return 0f;
-        }
-        for (int i = 0; i < v.length; i++) {
-          v[i] = Math.abs(v[i]);
-        }
-        Arrays.sort(v);
-        int rank = (int) Math.ceil(opt.percentile() / 100.0 * v.length);
-        return v[Math.max(1, Math.min(v.length, rank)) - 1];
-      }
-      default: {
-        float[] v = o.values();
-        float best = o.absmax;
-        double bestErr = Double.POSITIVE_INFINITY;
-        for (int j = 100; j >= 1; j--) {
-          float clip = (float) ((double) o.absmax * j / 100);
-          float s = q.scale(clip, opt.pow2Scales());
-          double err = 0;
-          for (float x : v) {
-            double d = x - q.dequantized(x, s);
-            err += d * d;
+      case PERCENTILE:
+        {
+          float[] v = o.values();
+          if (v.length == 0) {
+            return 0f;
           }
-          if (err < bestErr) {
-            bestErr = err;
-            best = clip;
+          for (int i = 0; i < v.length; i++) {
+            v[i] = Math.abs(v[i]);
           }
+          Arrays.sort(v);
+          int rank = (int) Math.ceil(opt.percentile() / 100.0 * v.length);
+          return v[Math.max(1, Math.min(v.length, rank)) - 1];
         }
-        return best;
-      }
+      default:
+        {
+          float[] v = o.values();
+          float best = o.absmax;
+          double bestErr = Double.POSITIVE_INFINITY;
+          for (int j = 100; j >= 1; j--) {
+            float clip = (float) ((double) o.absmax * j / 100);
+            float s = q.scale(clip, opt.pow2Scales());
+            double err = 0;
+            for (float x : v) {
+              double d = x - q.dequantized(x, s);
+              err += d * d;
+            }
+            if (err < bestErr) {
+              bestErr = err;
+              best = clip;
+            }
+          }
+          return best;
+        }
     }
   }
 }

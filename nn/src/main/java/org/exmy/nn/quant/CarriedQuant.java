@@ -26,11 +26,15 @@ public final class CarriedQuant implements LinearKernels {
    * @param weight the weight operand's format (for a site without weight: operand A's)
    * @param weightScale the weight's scale per output channel (one entry: per tensor); for a site
    *     without weight, operand A's scale (one entry)
-   * @param activation the activation operand's format (operand B's for a site without weight,
-   *     which must equal operand A's)
+   * @param activation the activation operand's format (operand B's for a site without weight, which
+   *     must equal operand A's)
    * @param activationScale its scale
    */
-  public record Site(LinearSite site, NumberFormat weight, float[] weightScale, NumberFormat activation,
+  public record Site(
+      LinearSite site,
+      NumberFormat weight,
+      float[] weightScale,
+      NumberFormat activation,
       float activationScale) {}
 
   private final Map<Integer, SitePlan> plans = new HashMap<>();
@@ -57,20 +61,37 @@ public final class CarriedQuant implements LinearKernels {
     FormatQuantizer aq = new FormatQuantizer(s.activation());
     if (site.weightOperand() == LinearSite.Operand.NONE) {
       if (!s.weight().equals(s.activation())) {
-        throw new NnException(source + ": node '" + site.nodeName() + "' (" + site.opType() + "): its operands are "
-            + s.weight().name() + " and " + s.activation().name() + "; a product of two activations needs one format");
+        throw new NnException(
+            source
+                + ": node '"
+                + site.nodeName()
+                + "' ("
+                + site.opType()
+                + "): its operands are "
+                + s.weight().name()
+                + " and "
+                + s.activation().name()
+                + "; a product of two activations needs one format");
       }
       float sa = s.weightScale()[0];
       float sb = s.activationScale();
-      return new SitePlan(site, aq, aq, null, sa, sb, null, new float[] {sa * sb}, null, 0, acc, lanes);
+      return new SitePlan(
+          site, aq, aq, null, sa, sb, null, new float[] {sa * sb}, null, 0, acc, lanes);
     }
     float[] w = site.weight().floats();
     int cols = site.weight().dim(-1);
     int channels = site.weightChannelAxis() == 0 ? w.length / cols : cols;
     float[] ws = s.weightScale();
     if (ws.length != 1 && ws.length != channels) {
-      throw new NnException(source + ": node '" + site.nodeName() + "': " + ws.length + " weight scales for "
-          + channels + " output channels");
+      throw new NnException(
+          source
+              + ": node '"
+              + site.nodeName()
+              + "': "
+              + ws.length
+              + " weight scales for "
+              + channels
+              + " output channels");
     }
     double[] fixed = new double[w.length];
     double[] rowAbs = new double[channels];
@@ -80,8 +101,18 @@ public final class CarriedQuant implements LinearKernels {
       fixed[i] = wq.fixed(w[i], sc);
       if (Float.floatToIntBits(wq.dequantized(w[i], sc)) != Float.floatToIntBits(w[i] + 0f)
           && !(w[i] == 0 && fixed[i] == 0)) {
-        throw new NnException(source + ": node '" + site.nodeName() + "' (" + site.opType() + "): weight "
-            + w[i] + " is not a value of " + s.weight().name() + " at scale " + sc);
+        throw new NnException(
+            source
+                + ": node '"
+                + site.nodeName()
+                + "' ("
+                + site.opType()
+                + "): weight "
+                + w[i]
+                + " is not a value of "
+                + s.weight().name()
+                + " at scale "
+                + sc);
       }
       rowAbs[ch] += Math.abs(fixed[i]);
     }
@@ -99,8 +130,19 @@ public final class CarriedQuant implements LinearKernels {
     for (int c = 0; c < channels; c++) {
       wsFull[c] = ws[ws.length == 1 ? 0 : c];
     }
-    return new SitePlan(site, wq, aq, wsFull, actA ? sAct : 1f, actA ? 1f : sAct, fixed, combined, null, bound,
-        acc, lanes);
+    return new SitePlan(
+        site,
+        wq,
+        aq,
+        wsFull,
+        actA ? sAct : 1f,
+        actA ? 1f : sAct,
+        fixed,
+        combined,
+        null,
+        bound,
+        acc,
+        lanes);
   }
 
   @Override

@@ -5,8 +5,8 @@ import jdk.incubator.vector.VectorSpecies;
 import org.exmy.nn.IntraOp;
 
 /**
- * The double-precision twin of {@code org.exmy.nn.FloatGemm} (same blocking, packing and
- * register tile, with doubles: 8 per AVX-512 vector), for the exact quantized products of {@link
+ * The double-precision twin of {@code org.exmy.nn.FloatGemm} (same blocking, packing and register
+ * tile, with doubles: 8 per AVX-512 vector), for the exact quantized products of {@link
  * ExactSums.Mode#DOUBLE}: integer-valued operands whose every partial sum stays below 2^53 in
  * magnitude. Then every product is exact (a fused multiply-add rounds once, the exact value of an
  * integer below 2^53: no rounding) and so is every addition, so each element is the exact integer
@@ -20,39 +20,60 @@ final class DoubleGemm {
   static final int NR = 2 * L;
   static final int KC = 256;
   static final int NC = 256;
+
   /** Work (m*n*k) below which a product is never split across threads. */
   static final long SPLIT_WORK = 1L << 17;
 
-  private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[3][0]);
+  private static final ThreadLocal<double[][]> SCRATCH =
+      ThreadLocal.withInitial(() -> new double[3][0]);
 
   private DoubleGemm() {}
 
   /**
-   * {@code C = A * B} with the linear-kernel layout (A {@code m x k}, B {@code k x n}, C
-   * {@code m x n}, each row-major and dense from its offset), split over the threads {@link
-   * IntraOp} lends: by column ranges (multiples of {@code NR}) or else by row ranges (multiples of
-   * {@code MR}); every element is computed whole by one thread, so the split does not change it.
+   * {@code C = A * B} with the linear-kernel layout (A {@code m x k}, B {@code k x n}, C {@code m x
+   * n}, each row-major and dense from its offset), split over the threads {@link IntraOp} lends: by
+   * column ranges (multiples of {@code NR}) or else by row ranges (multiples of {@code MR}); every
+   * element is computed whole by one thread, so the split does not change it.
    */
-  static void multiply(double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int k, int n) {
+  static void multiply(
+      double[] a, int aOff, double[] b, int bOff, double[] c, int cOff, int m, int k, int n) {
     int ways = IntraOp.ways();
     boolean dots = smallN(n, k);
     if (ways > 1 && (long) m * n * k >= SPLIT_WORK && !dots) {
       if (n >= 2 * NR * ways) {
         int per = ceilDiv(ceilDiv(n, ways), NR) * NR;
         int parts = ceilDiv(n, per);
-        IntraOp.forEach(parts, (p, ps) -> {
-          int j0 = p * per;
-          gemm(a, aOff, k, b, bOff + j0, n, c, cOff + j0, n, m, k, Math.min(per, n - j0), false);
-        });
+        IntraOp.forEach(
+            parts,
+            (p, ps) -> {
+              int j0 = p * per;
+              gemm(
+                  a, aOff, k, b, bOff + j0, n, c, cOff + j0, n, m, k, Math.min(per, n - j0), false);
+            });
         return;
       }
       if (m >= MR * ways) {
         int per = ceilDiv(ceilDiv(m, ways), MR) * MR;
         int parts = ceilDiv(m, per);
-        IntraOp.forEach(parts, (p, ps) -> {
-          int i0 = p * per;
-          gemm(a, aOff + i0 * k, k, b, bOff, n, c, cOff + i0 * n, n, Math.min(per, m - i0), k, n, false);
-        });
+        IntraOp.forEach(
+            parts,
+            (p, ps) -> {
+              int i0 = p * per;
+              gemm(
+                  a,
+                  aOff + i0 * k,
+                  k,
+                  b,
+                  bOff,
+                  n,
+                  c,
+                  cOff + i0 * n,
+                  n,
+                  Math.min(per, m - i0),
+                  k,
+                  n,
+                  false);
+            });
         return;
       }
     }
@@ -80,8 +101,20 @@ final class DoubleGemm {
    * chooses the dot-product form (decided from the whole product's shape, so that a split keeps
    * every element's order).
    */
-  static void gemm(double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff, int ldc,
-      int m, int k, int n, boolean dots) {
+  static void gemm(
+      double[] a,
+      int aOff,
+      int lda,
+      double[] b,
+      int bOff,
+      int ldb,
+      double[] c,
+      int cOff,
+      int ldc,
+      int m,
+      int k,
+      int n,
+      boolean dots) {
     if (dots) {
       dots(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n);
       return;
@@ -112,7 +145,9 @@ final class DoubleGemm {
     }
   }
 
-  /** Packs B's block (kc rows, nc columns from {@code off}) into zero-padded panels of NR columns. */
+  /**
+   * Packs B's block (kc rows, nc columns from {@code off}) into zero-padded panels of NR columns.
+   */
   private static void pack(double[] b, int off, int ldb, int kc, int nc, double[] pb) {
     for (int jr = 0; jr < nc; jr += NR) {
       int w = Math.min(NR, nc - jr);
@@ -127,8 +162,18 @@ final class DoubleGemm {
     }
   }
 
-  private static void micro4(double[] a, int ar, int lda, double[] pb, int p0, int kc, double[] c, int co, int ldc,
-      int cols, boolean add) {
+  private static void micro4(
+      double[] a,
+      int ar,
+      int lda,
+      double[] pb,
+      int p0,
+      int kc,
+      double[] c,
+      int co,
+      int ldc,
+      int cols,
+      boolean add) {
     DoubleVector c00 = DoubleVector.zero(S);
     DoubleVector c01 = c00;
     DoubleVector c10 = c00;
@@ -194,7 +239,8 @@ final class DoubleGemm {
   }
 
   /** Stores (or adds) the first {@code cols} columns of {@code rows} rows of a tile into C. */
-  private static void edge(double[] tile, int rows, double[] c, int co, int ldc, int cols, boolean add) {
+  private static void edge(
+      double[] tile, int rows, double[] c, int co, int ldc, int cols, boolean add) {
     for (int r = 0; r < rows; r++) {
       int o = co + r * ldc;
       for (int j = 0; j < cols; j++) {
@@ -203,8 +249,8 @@ final class DoubleGemm {
     }
   }
 
-  private static void micro1(double[] a, int ar, double[] pb, int p0, int kc, double[] c, int co, int cols,
-      boolean add) {
+  private static void micro1(
+      double[] a, int ar, double[] pb, int p0, int kc, double[] c, int co, int cols, boolean add) {
     DoubleVector c00 = DoubleVector.zero(S);
     DoubleVector c01 = c00;
     for (int t = 0, bp = p0; t < kc; t++, bp += NR) {
@@ -228,8 +274,19 @@ final class DoubleGemm {
   }
 
   /** Few columns: each element as a dot product over k, B's columns copied into rows first. */
-  private static void dots(double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double[] c, int cOff, int ldc,
-      int m, int k, int n) {
+  private static void dots(
+      double[] a,
+      int aOff,
+      int lda,
+      double[] b,
+      int bOff,
+      int ldb,
+      double[] c,
+      int cOff,
+      int ldc,
+      int m,
+      int k,
+      int n) {
     double[] bt = scratch(1, n * k);
     for (int t = 0; t < k; t++) {
       for (int j = 0; j < n; j++) {

@@ -55,8 +55,8 @@ final class DoubleKernel {
   }
 
   /**
-   * Writes {@code C[i][col] = sum_j A[i][j] * B[j][col]} into {@code c[cOff + i*n + col]}; A is read
-   * through {@code a(row, j)} = {@code a[aOff + row*k + j]}.
+   * Writes {@code C[i][col] = sum_j A[i][j] * B[j][col]} into {@code c[cOff + i*n + col]}; A is
+   * read through {@code a(row, j)} = {@code a[aOff + row*k + j]}.
    */
   static void multiply(double[] a, int aOff, Rows b, double[] c, int cOff, int m, int k, int n) {
     Buffers buf = BUFFERS.get();

@@ -5,8 +5,8 @@ import java.math.BigInteger;
 import org.exmy.nn.Fp32Kernel;
 
 /**
- * Exact integer matrix products {@code S = A * B} of fixed-point operands (integers held in
- * floats or doubles), rounded once to float32, by the cheapest arithmetic that is provably right:
+ * Exact integer matrix products {@code S = A * B} of fixed-point operands (integers held in floats
+ * or doubles), rounded once to float32, by the cheapest arithmetic that is provably right:
  *
  * <ul>
  *   <li>{@link Mode#FLOAT}: every partial sum below 2^24 in magnitude: the float32 kernel itself
@@ -64,17 +64,22 @@ final class ExactSums {
   }
 
   /** FLOAT mode: {@code s = A * B} by the float32 kernel (exact under the bound). */
-  static void floatProduct(float[] a, int aOff, float[] b, int bOff, float[] s, int m, int k, int n) {
+  static void floatProduct(
+      float[] a, int aOff, float[] b, int bOff, float[] s, int m, int k, int n) {
     Fp32Kernel.INSTANCE.multiply(a, aOff, b, bOff, s, 0, m, k, n);
   }
 
   /**
-   * FILTERED mode, one element: the float32 of {@code S * 2^lsb} from the double sum {@code s} of
-   * k exact products with {@code sum|a_k b_k| <= absBound}; NaN when the error interval straddles
-   * a float32 rounding boundary (then sum the element exactly).
+   * FILTERED mode, one element: the float32 of {@code S * 2^lsb} from the double sum {@code s} of k
+   * exact products with {@code sum|a_k b_k| <= absBound}; NaN when the error interval straddles a
+   * float32 rounding boundary (then sum the element exactly).
    */
   static float filtered(double s, int k, double absBound, int lsb) {
-    double e = (k + 1) * 0x1p-53 * absBound * (1 + 0x1p-40); // the last factor covers this line's roundings
+    double e =
+        (k + 1)
+            * 0x1p-53
+            * absBound
+            * (1 + 0x1p-40); // the last factor covers this line's roundings
     if (e == 0) {
       return (float) Math.scalb(s, lsb); // every product is 0, so is s: +0
     }
@@ -88,7 +93,15 @@ final class ExactSums {
    * integer-valued doubles: in 128-bit two's complement arithmetic when {@code fitsLong} (every
    * operand below 2^62 and the sum provably below 2^127), else in BigInteger.
    */
-  static float exactDotFloat(double[] a, int aOff, int aStride, double[] b, int bOff, int bStride, int k, int lsb,
+  static float exactDotFloat(
+      double[] a,
+      int aOff,
+      int aStride,
+      double[] b,
+      int bOff,
+      int bStride,
+      int k,
+      int lsb,
       boolean fitsLong) {
     if (!fitsLong) {
       return scaledFloat(exactDot(a, aOff, aStride, b, bOff, bStride, k), lsb);
@@ -107,17 +120,23 @@ final class ExactSums {
       hi += pHi + (Long.compareUnsigned(sum, lo) < 0 ? 1 : 0);
       lo = sum;
     }
-    return scaledFloat(BigInteger.valueOf(hi).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(lo))), lsb);
+    return scaledFloat(
+        BigInteger.valueOf(hi).shiftLeft(64).add(new BigInteger(Long.toUnsignedString(lo))), lsb);
   }
 
   /** The exact sum of {@code a[i] * b[j]} pairs, integer-valued doubles, as a BigInteger. */
-  static BigInteger exactDot(double[] a, int aOff, int aStride, double[] b, int bOff, int bStride, int k) {
+  static BigInteger exactDot(
+      double[] a, int aOff, int aStride, double[] b, int bOff, int bStride, int k) {
     BigInteger sum = BigInteger.ZERO;
     for (int t = 0; t < k; t++) {
       double x = a[aOff + t * aStride];
       double y = b[bOff + t * bStride];
       if (x != 0 && y != 0) {
-        sum = sum.add(new BigDecimal(x).toBigIntegerExact().multiply(new BigDecimal(y).toBigIntegerExact()));
+        sum =
+            sum.add(
+                new BigDecimal(x)
+                    .toBigIntegerExact()
+                    .multiply(new BigDecimal(y).toBigIntegerExact()));
       }
     }
     return sum;
@@ -136,8 +155,12 @@ final class ExactSums {
     int bl = v.bitLength();
     int exp = bl - 1 + lsb; // floor(log2 |value|)
     if (exp < -125 || exp > 126) {
-      BigDecimal scaled = new BigDecimal(v).multiply(lsb >= 0 ? BigDecimal.valueOf(2).pow(lsb)
-          : BigDecimal.ONE.divide(BigDecimal.valueOf(2).pow(-lsb)));
+      BigDecimal scaled =
+          new BigDecimal(v)
+              .multiply(
+                  lsb >= 0
+                      ? BigDecimal.valueOf(2).pow(lsb)
+                      : BigDecimal.ONE.divide(BigDecimal.valueOf(2).pow(-lsb)));
       return scaled.floatValue();
     }
     BigInteger mag = v.abs();

@@ -5,12 +5,12 @@ import org.exmy.nn.NnException;
 import org.exmy.nn.Tensor;
 
 /**
- * How close one quantized output is to its float32 reference, for models without labels (docs/quantization.md
- * "Fidelity metrics"). Sums are in double over every element of the output.
+ * How close one quantized output is to its float32 reference, for models without labels
+ * (docs/quantization.md "Fidelity metrics"). Sums are in double over every element of the output.
  *
  * @param output the output's name
- * @param sqnrDb {@code 10 log10(Σ ref² / Σ (q − ref)²)}: +∞ when the outputs are equal, −∞ when
- *     the reference is all zero and the quantized output is not
+ * @param sqnrDb {@code 10 log10(Σ ref² / Σ (q − ref)²)}: +∞ when the outputs are equal, −∞ when the
+ *     reference is all zero and the quantized output is not
  * @param cosine {@code Σ ref·q / sqrt(Σ ref² · Σ q²)}: 1 when both are all zero, 0 when only one is
  * @param maxAbsError {@code max |q − ref|}
  * @param agreement the percentage of positions whose arg-max along the last axis is the same (the
@@ -20,14 +20,25 @@ import org.exmy.nn.Tensor;
  *     axis's length (per image, per token, per time step), or the element count
  * @param nans elements that are NaN in either tensor (left out of every sum)
  */
-public record Fidelity(String output, double sqnrDb, double cosine, double maxAbsError, double agreement,
-    long positions, long nans) {
+public record Fidelity(
+    String output,
+    double sqnrDb,
+    double cosine,
+    double maxAbsError,
+    double agreement,
+    long positions,
+    long nans) {
 
   /** Compares {@code quant} with {@code ref}, which must have the same shape. */
   public static Fidelity of(String output, Tensor ref, Tensor quant) {
     if (!java.util.Arrays.equals(ref.shape(), quant.shape())) {
-      throw new NnException("output '" + output + "': quantized shape " + java.util.Arrays.toString(quant.shape())
-          + " differs from float32 " + java.util.Arrays.toString(ref.shape()));
+      throw new NnException(
+          "output '"
+              + output
+              + "': quantized shape "
+              + java.util.Arrays.toString(quant.shape())
+              + " differs from float32 "
+              + java.util.Arrays.toString(ref.shape()));
     }
     double[] r = values(ref);
     double[] q = values(quant);
@@ -74,7 +85,8 @@ public record Fidelity(String output, double sqnrDb, double cosine, double maxAb
   static int argMax(double[] v, int from, int n) {
     int best = 0;
     for (int j = 1; j < n; j++) {
-      if (v[from + j] > v[from + best] || Double.isNaN(v[from + best]) && !Double.isNaN(v[from + j])) {
+      if (v[from + j] > v[from + best]
+          || Double.isNaN(v[from + best]) && !Double.isNaN(v[from + j])) {
         best = j;
       }
     }

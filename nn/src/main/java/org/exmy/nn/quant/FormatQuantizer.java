@@ -11,8 +11,8 @@ import org.exmy.simulator.Overflow;
  * Quantization into one number format, as the MAC hardware sees it: a float32 value {@code x} with
  * scale {@code s} becomes the code {@code encode_saturating(fl32(x / s))} (the simulator's one
  * rounding routine: round to nearest, ties to even) and enters the MAC as its fixed-point operand
- * {@code sig * 2^shift} in units of the format's quantum {@code 2^lsb} (see {@link OperandDecoder}).
- * The quantized value is {@code s * fixed * 2^lsb}.
+ * {@code sig * 2^shift} in units of the format's quantum {@code 2^lsb} (see {@link
+ * OperandDecoder}). The quantized value is {@code s * fixed * 2^lsb}.
  */
 public final class FormatQuantizer {
   private final NumberFormat format;
@@ -20,26 +20,31 @@ public final class FormatQuantizer {
   private final float maxValue;
   private final int lsb;
   private final double maxFixed;
+
   /**
    * The rounding as a table (null when not used): {@code mids} the midpoints between consecutive
    * distinct finite values, ascending; {@code fixedOf[i]} the fixed operand of the i-th value;
    * {@code tieFixed[i]} that of {@code mids[i]} itself, as the encoder rounds it.
    */
   private final double[] mids;
+
   private final double[] fixedOf;
   private final double[] tieFixed;
+
   /**
-   * Per float32 bit pattern's top 16 bits (sign, exponent, 7 fraction bits): the index into
-   * {@code fixedOf} when every float of that bucket rounds to the same value (no midpoint in the
-   * bucket's closed range), else -1 (then the search).
+   * Per float32 bit pattern's top 16 bits (sign, exponent, 7 fraction bits): the index into {@code
+   * fixedOf} when every float of that bucket rounds to the same value (no midpoint in the bucket's
+   * closed range), else -1 (then the search).
    */
   private final short[] bucket;
+
   /**
    * For an integer format whose values are every integer of [intLo, intHi] in units of its quantum:
    * the fixed operand of a finite {@code y} is {@code rint(y)} clamped, the encoder's rounding to
    * nearest, ties to even, saturating (checked against the table when built).
    */
   private final boolean intGrid;
+
   private final double intLo;
   private final double intHi;
 
@@ -110,9 +115,9 @@ public final class FormatQuantizer {
    * between two consecutive midpoints and monotonic. Each midpoint's own result is taken from the
    * encoder ({@code tieFixed}), and the table is used only if, at every midpoint, the encoder's
    * results at the midpoint and at its two neighbouring doubles, and far beyond both ends, equal
-   * the table's: then the table gives the encoder's result for every double. Null (use the
-   * encoder) otherwise. A float's bucket (its top 16 bits) answers first when no midpoint lies in
-   * the bucket's range (all its floats then have the result of either end).
+   * the table's: then the table gives the encoder's result for every double. Null (use the encoder)
+   * otherwise. A float's bucket (its top 16 bits) answers first when no midpoint lies in the
+   * bucket's range (all its floats then have the result of either end).
    */
   private double[][] table(int codes) {
     if (codes == 0) {
@@ -173,8 +178,8 @@ public final class FormatQuantizer {
   }
 
   /**
-   * The largest value the scale maps absmax onto: the largest finite value of a minifloat,
-   * {@code 2^(n-1)-1} for INTn, {@code 2^n-1} for UINTn.
+   * The largest value the scale maps absmax onto: the largest finite value of a minifloat, {@code
+   * 2^(n-1)-1} for INTn, {@code 2^n-1} for UINTn.
    */
   public static double maxValue(NumberFormat f) {
     if (f instanceof FloatFormat ff) {
@@ -239,7 +244,10 @@ public final class FormatQuantizer {
     return Math.scalb((double) decoder.sig(code), decoder.shift(code));
   }
 
-  /** The fixed-point operand of {@code x} at scale {@code s} (an integer, exact in a double and a float). */
+  /**
+   * The fixed-point operand of {@code x} at scale {@code s} (an integer, exact in a double and a
+   * float).
+   */
   public double fixed(float x, float s) {
     float q = x / s;
     if (intGrid && Math.abs(q) < Float.POSITIVE_INFINITY) {

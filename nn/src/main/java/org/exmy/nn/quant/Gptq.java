@@ -17,8 +17,8 @@ package org.exmy.nn.quant;
  *   <li>column by column, in blocks of {@code block} columns: {@code q = Q(w_j)} (round to nearest
  *       on the row's grid, {@link FormatQuantizer#fixed}), {@code e = (w_j - q) / U[j][j]}, the
  *       block's later columns {@code w_l -= e * U[j][l]}; after a block, every later column {@code
- *       W[:, l] -= E * U[block, l]} at once (the lazy batch update; the same values up to
- *       rounding as updating every column at once).
+ *       W[:, l] -= E * U[block, l]} at once (the lazy batch update; the same values up to rounding
+ *       as updating every column at once).
  * </ol>
  *
  * Everything in double; each quantized value is the grid point the MAC operand represents.
@@ -34,8 +34,16 @@ final class Gptq {
    * @return the fixed operands, row-major {@code [rows][k]}; null when the dampened Hessian is not
    *     positive definite
    */
-  static double[] quantize(double[] w, int rows, int k, double[] h, float[] scale, FormatQuantizer q,
-      double damp, int block, boolean actOrder) {
+  static double[] quantize(
+      double[] w,
+      int rows,
+      int k,
+      double[] h,
+      float[] scale,
+      FormatQuantizer q,
+      double damp,
+      int block,
+      boolean actOrder) {
     double[] hh = h.clone();
     int[] perm = new int[k];
     for (int i = 0; i < k; i++) {
@@ -53,7 +61,8 @@ final class Gptq {
       for (int i = 0; i < k; i++) {
         d[i] = hh[i * k + i];
       }
-      java.util.Arrays.sort(p, (x, y) -> d[x] != d[y] ? Double.compare(d[y], d[x]) : Integer.compare(x, y));
+      java.util.Arrays.sort(
+          p, (x, y) -> d[x] != d[y] ? Double.compare(d[y], d[x]) : Integer.compare(x, y));
       for (int i = 0; i < k; i++) {
         perm[i] = p[i];
       }

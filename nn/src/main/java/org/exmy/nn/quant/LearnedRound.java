@@ -4,11 +4,11 @@ package org.exmy.nn.quant;
  * Learned rounding by greedy flips (a simple, documented stand-in for AdaRound): for each weight
  * row, the rounding that lowers the layer's output error on the calibration inputs, {@code E(q) =
  * (w - q)^T H (w - q)} with the GPTQ Hessian {@code H = 2 X X^T} (undampened), by passes over the
- * columns in order: column j may move to either grid point adjacent to {@code fl32(w_j) / s}
- * (the one below or above; its current point excluded), and moves to the one lowering E most when
- * that lowers E at all; passes repeat until one changes nothing, at most {@link #MAX_PASSES}.
- * E only decreases, so the result is never worse than the starting rounding (round to nearest, or
- * GPTQ's) on the calibration data.
+ * columns in order: column j may move to either grid point adjacent to {@code fl32(w_j) / s} (the
+ * one below or above; its current point excluded), and moves to the one lowering E most when that
+ * lowers E at all; passes repeat until one changes nothing, at most {@link #MAX_PASSES}. E only
+ * decreases, so the result is never worse than the starting rounding (round to nearest, or GPTQ's)
+ * on the calibration data.
  */
 final class LearnedRound {
   /** The most passes over the columns of a row. */
@@ -21,7 +21,8 @@ final class LearnedRound {
    *
    * @return the number of flips made
    */
-  static long refine(double[] w, int rows, int k, double[] h, float[] scale, FormatQuantizer q, double[] fixed) {
+  static long refine(
+      double[] w, int rows, int k, double[] h, float[] scale, FormatQuantizer q, double[] fixed) {
     double[] grid = q.gridFixed();
     double unit = Math.scalb(1.0, q.lsb());
     long flips = 0;

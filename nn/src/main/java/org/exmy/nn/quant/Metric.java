@@ -4,9 +4,9 @@ import java.util.Locale;
 import org.exmy.nn.NnException;
 
 /**
- * What rates a quantized model (docs/quantization.md "Fidelity metrics"): top-1 against labels, or one of the
- * fidelity measures of the quantized outputs against the float32 ones, taken at the worst output
- * when a model has several.
+ * What rates a quantized model (docs/quantization.md "Fidelity metrics"): top-1 against labels, or
+ * one of the fidelity measures of the quantized outputs against the float32 ones, taken at the
+ * worst output when a model has several.
  */
 public enum Metric {
   /** Top-1 accuracy against the labels, in percent. */
@@ -60,8 +60,10 @@ public enum Metric {
         return m;
       }
     }
-    throw new NnException("--metric must be top1, fidelity (= sqnr), sqnr, cosine, agreement or maxerr, got '" + s
-        + "'");
+    throw new NnException(
+        "--metric must be top1, fidelity (= sqnr), sqnr, cosine, agreement or maxerr, got '"
+            + s
+            + "'");
   }
 
   /** The metric's value of an assessment: NaN for top-1 without labels. */
@@ -71,18 +73,21 @@ public enum Metric {
     }
     double worst = higherIsBetter ? Double.POSITIVE_INFINITY : 0;
     for (Fidelity f : a.fidelity()) {
-      double v = switch (this) {
-        case SQNR -> f.sqnrDb();
-        case COSINE -> f.cosine();
-        case AGREEMENT -> f.agreement();
-        default -> f.maxAbsError();
-      };
+      double v =
+          switch (this) {
+            case SQNR -> f.sqnrDb();
+            case COSINE -> f.cosine();
+            case AGREEMENT -> f.agreement();
+            default -> f.maxAbsError();
+          };
       worst = higherIsBetter ? Math.min(worst, v) : Math.max(worst, v);
     }
     return worst;
   }
 
-  /** The metric's value of float32 itself: top-1 of float32, or the fidelity of identical outputs. */
+  /**
+   * The metric's value of float32 itself: top-1 of float32, or the fidelity of identical outputs.
+   */
   public double ofFloat32(Assessment a) {
     return switch (this) {
       case TOP1 -> a.top1() == null ? Double.NaN : a.top1().fp32Top1();

@@ -14,19 +14,19 @@ import org.exmy.nn.Tensor;
 import org.exmy.nn.data.ModelData;
 
 /**
- * Per-layer mixed precision under a hardware budget (docs/quantization.md "Mixed precision under a LUT budget"):
- * one candidate format per linear site such that the sum of the sites' costs stays within a budget
- * and the metric is best.
+ * Per-layer mixed precision under a hardware budget (docs/quantization.md "Mixed precision under a
+ * LUT budget"): one candidate format per linear site such that the sum of the sites' costs stays
+ * within a budget and the metric is best.
  *
  * <p>The search, in three steps: (1) every site is measured alone in every candidate format (all
  * other sites float32, calibration shared: the layer sensitivities of {@link Sensitivity}); (2) the
  * assignment that minimises the sum of those one-site output noise powers {@code 10^(-SQNR/10)}
  * (SQNR of the outputs against float32, whatever the metric: a smooth, non-negative loss that adds
- * over independent sites, where a one-site top-1 change on a finite test set is mostly noise)
- * under the budget is found exactly by a multiple-choice knapsack (dynamic programming over the
- * cost); (3) it is measured by the metric, and improved greedily by measurement: each round
- * measures the single-site changes that keep the budget and are predicted best, and takes the best
- * one that measures better, until none does or the rounds run out.
+ * over independent sites, where a one-site top-1 change on a finite test set is mostly noise) under
+ * the budget is found exactly by a multiple-choice knapsack (dynamic programming over the cost);
+ * (3) it is measured by the metric, and improved greedily by measurement: each round measures the
+ * single-site changes that keep the budget and are predicted best, and takes the best one that
+ * measures better, until none does or the rounds run out.
  *
  * <p>Sites the options leave in float32 ({@code --fp32-layers}, first/last) stay float32 in every
  * assignment and cost nothing here.
@@ -80,8 +80,14 @@ public final class MixedPrecision {
   private final double[][] noise;
   private final double[] uniform;
 
-  private MixedPrecision(Model model, ModelData test, Feeds calibration, List<Candidate> candidates, Metric metric,
-      int threads, IntConsumer progress) {
+  private MixedPrecision(
+      Model model,
+      ModelData test,
+      Feeds calibration,
+      List<Candidate> candidates,
+      Metric metric,
+      int threads,
+      IntConsumer progress) {
     if (candidates.isEmpty()) {
       throw new IllegalArgumentException("no candidate formats");
     }
@@ -93,7 +99,8 @@ public final class MixedPrecision {
     int sites = model.linearSites().size();
     for (Candidate c : candidates) {
       if (c.cost().length != sites) {
-        throw new IllegalArgumentException(c.name() + ": " + c.cost().length + " costs for " + sites + " sites");
+        throw new IllegalArgumentException(
+            c.name() + ": " + c.cost().length + " costs for " + sites + " sites");
       }
     }
     ref = Assessment.fp32(model, test.inputs(), threads, null);
@@ -132,8 +139,14 @@ public final class MixedPrecision {
    *
    * @param progress called with the steps done so far, out of {@link #steps}; may be null
    */
-  public static MixedPrecision study(Model model, ModelData test, Feeds calibration, List<Candidate> candidates,
-      Metric metric, int threads, IntConsumer progress) {
+  public static MixedPrecision study(
+      Model model,
+      ModelData test,
+      Feeds calibration,
+      List<Candidate> candidates,
+      Metric metric,
+      int threads,
+      IntConsumer progress) {
     return new MixedPrecision(model, test, calibration, candidates, metric, threads, progress);
   }
 
@@ -190,8 +203,8 @@ public final class MixedPrecision {
   }
 
   /**
-   * The output SQNR (dB) predicted for an assignment: its sites' noise powers {@code
-   * 10^(-SQNR/10)} added (the search's objective, whatever the metric).
+   * The output SQNR (dB) predicted for an assignment: its sites' noise powers {@code 10^(-SQNR/10)}
+   * added (the search's objective, whatever the metric).
    */
   public double predict(int[] choice) {
     double l = 0;
@@ -228,16 +241,16 @@ public final class MixedPrecision {
   }
 
   /**
-   * The assignment of least predicted output noise whose cost is at most {@code budget}, by exact dynamic
-   * programming over the cost (costs coarsened to at most {@link #MAX_BUCKETS} buckets, rounding
-   * each cost up so the budget still holds); not measured.
+   * The assignment of least predicted output noise whose cost is at most {@code budget}, by exact
+   * dynamic programming over the cost (costs coarsened to at most {@link #MAX_BUCKETS} buckets,
+   * rounding each cost up so the budget still holds); not measured.
    *
    * @throws IllegalArgumentException when even the cheapest assignment exceeds the budget
    */
   public Assignment solve(long budget) {
     if (minimumCost() > budget) {
-      throw new IllegalArgumentException("budget " + budget + " is below the cheapest assignment's cost, "
-          + minimumCost());
+      throw new IllegalArgumentException(
+          "budget " + budget + " is below the cheapest assignment's cost, " + minimumCost());
     }
     long unit = Math.max(1, (budget + MAX_BUCKETS - 1) / MAX_BUCKETS);
     int cap = (int) (budget / unit);
@@ -281,8 +294,12 @@ public final class MixedPrecision {
       }
     }
     if (b < 0) {
-      throw new IllegalArgumentException("budget " + budget + ": no assignment fits after rounding costs to "
-          + unit + "-LUT buckets");
+      throw new IllegalArgumentException(
+          "budget "
+              + budget
+              + ": no assignment fits after rounding costs to "
+              + unit
+              + "-LUT buckets");
     }
     int[] choice = new int[sites];
     Arrays.fill(choice, -1);
@@ -313,7 +330,8 @@ public final class MixedPrecision {
 
   /** {@code a} measured (each assignment once: a repeated one is answered from memory). */
   public Assignment measure(Assignment a) {
-    double v = measured.computeIfAbsent(Arrays.toString(a.choice()), k -> rate(kernels(a.choice())));
+    double v =
+        measured.computeIfAbsent(Arrays.toString(a.choice()), k -> rate(kernels(a.choice())));
     return new Assignment(a.choice(), a.cost(), a.predicted(), v);
   }
 
@@ -348,7 +366,9 @@ public final class MixedPrecision {
           }
         }
       }
-      moves.sort(Comparator.comparingDouble((Assignment a) -> -a.predicted()).thenComparingLong(Assignment::cost));
+      moves.sort(
+          Comparator.comparingDouble((Assignment a) -> -a.predicted())
+              .thenComparingLong(Assignment::cost));
       Assignment bestMove = null;
       for (Assignment m : moves.subList(0, Math.min(tries, moves.size()))) {
         Assignment mm = measure(m);

@@ -6,26 +6,28 @@ import org.exmy.nn.LinearSite;
 import org.exmy.simulator.MxFormat;
 
 /**
- * The product of one linear node with MX weights and activations (docs/quantization.md "MX quantization"):
- * each operand in blocks of its format's block size along the reduction axis k (a row of A, a
- * column of B; the last block of a row or column may be shorter), each block quantized by {@link
- * MxFormat#quantize} (weights once, from the weights; activations at every call, from the data);
- * then {@code C[i][j]} = fl32 of the exact sum over k of the dequantized products {@code (2^Xa
- * va) * (2^Xb vb)}: the sum of each block pair's element products times {@code 2^(Xa+Xb)},
+ * The product of one linear node with MX weights and activations (docs/quantization.md "MX
+ * quantization"): each operand in blocks of its format's block size along the reduction axis k (a
+ * row of A, a column of B; the last block of a row or column may be shorter), each block quantized
+ * by {@link MxFormat#quantize} (weights once, from the weights; activations at every call, from the
+ * data); then {@code C[i][j]} = fl32 of the exact sum over k of the dequantized products {@code
+ * (2^Xa va) * (2^Xb vb)}: the sum of each block pair's element products times {@code 2^(Xa+Xb)},
  * accumulated exactly and rounded once to float32 (ties to even).
  *
- * <p>Every product is exact in a double (at most 16 significant bits, exponents within
- * +-300). The sum is computed in double with the bound {@code (k+1) u sum|products|} on its error
- * (the computed {@code sum|products|} enlarged by {@code (k+1) 2^-52} for its own roundings)
- * (as {@link ExactSums}' FILTERED mode); when the bound's interval does not round to one float32,
- * the element is summed exactly in BigInteger. A NaN or infinite input in a block makes its scale
- * NaN, and the outputs it reaches NaN.
+ * <p>Every product is exact in a double (at most 16 significant bits, exponents within +-300). The
+ * sum is computed in double with the bound {@code (k+1) u sum|products|} on its error (the computed
+ * {@code sum|products|} enlarged by {@code (k+1) 2^-52} for its own roundings) (as {@link
+ * ExactSums}' FILTERED mode); when the bound's interval does not round to one float32, the element
+ * is summed exactly in BigInteger. A NaN or infinite input in a block makes its scale NaN, and the
+ * outputs it reaches NaN.
  */
 final class MxKernel implements LinearKernel {
   private final LinearSite site;
   private final MxFormat af;
+
   /** The dequantized weights in the canonical layout (null for a NONE site). */
   private final double[] weight;
+
   private final double[] absWeight;
   private final double[] actValue;
   private double[] qa = new double[0];
@@ -34,6 +36,7 @@ final class MxKernel implements LinearKernel {
   private double[] absB = new double[0];
   private double[] s = new double[0];
   private double[] t = new double[0];
+
   /** Elements summed exactly because the double sum's interval straddled a float32 boundary. */
   long exactFallbacks;
 
@@ -63,7 +66,8 @@ final class MxKernel implements LinearKernel {
 
   /**
    * The MX weights of a site, dequantized, in the canonical layout: operand A in blocks along each
-   * row (k = the last dimension), operand B in blocks down each column of each {@code [K][N]} matrix.
+   * row (k = the last dimension), operand B in blocks down each column of each {@code [K][N]}
+   * matrix.
    */
   static double[] weights(LinearSite site, MxFormat wf) {
     float[] w = site.weight().floats();
@@ -81,8 +85,12 @@ final class MxKernel implements LinearKernel {
     return out;
   }
 
-  /** Rows of {@code x[off..]} ({@code m} rows of {@code k}) in blocks along each row, into {@code out[0..]}. */
-  static void quantizeRows(float[] x, int off, int m, int k, MxFormat f, double[] vals, double[] out) {
+  /**
+   * Rows of {@code x[off..]} ({@code m} rows of {@code k}) in blocks along each row, into {@code
+   * out[0..]}.
+   */
+  static void quantizeRows(
+      float[] x, int off, int m, int k, MxFormat f, double[] vals, double[] out) {
     int bs = f.blockSize();
     double[] blk = new double[bs];
     for (int i = 0; i < m; i++) {
@@ -96,8 +104,12 @@ final class MxKernel implements LinearKernel {
     }
   }
 
-  /** Columns of {@code x[off..]} ({@code k} rows of {@code n}) in blocks down each column, into {@code out[o..]}. */
-  static void quantizeColumns(float[] x, int off, int k, int n, MxFormat f, double[] vals, double[] out, int o) {
+  /**
+   * Columns of {@code x[off..]} ({@code k} rows of {@code n}) in blocks down each column, into
+   * {@code out[o..]}.
+   */
+  static void quantizeColumns(
+      float[] x, int off, int k, int n, MxFormat f, double[] vals, double[] out, int o) {
     int bs = f.blockSize();
     double[] blk = new double[bs];
     for (int j = 0; j < n; j++) {
@@ -126,7 +138,8 @@ final class MxKernel implements LinearKernel {
   }
 
   @Override
-  public void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
+  public void multiply(
+      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
     LinearSite.Operand w = site.weightOperand();
     double[] aa;
     double[] ab;
@@ -183,7 +196,8 @@ final class MxKernel implements LinearKernel {
   }
 
   /** fl32 of the exact sum of {@code k} products of doubles (each product exact in a double). */
-  static float exactDot(double[] a, int aOff, int aStride, double[] b, int bOff, int bStride, int k) {
+  static float exactDot(
+      double[] a, int aOff, int aStride, double[] b, int bOff, int bStride, int k) {
     int minQ = Integer.MAX_VALUE;
     for (int l = 0; l < k; l++) {
       double p = a[aOff + l * aStride] * b[bOff + l * bStride];

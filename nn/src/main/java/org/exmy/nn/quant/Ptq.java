@@ -13,16 +13,20 @@ import org.exmy.nn.NnException;
 import org.exmy.nn.Tensor;
 
 /**
- * Post-training quantization of a model: from the calibration observations and the options
- * (with the techniques of {@link QuantOptions.Techniques}: GPTQ, learned rounding, SmoothQuant,
- * dynamic scales, zero points), a plan per linear node ({@link SitePlan}), and the {@link
- * LinearKernels} that run the model with the generated MAC core's exact arithmetic ({@link
- * QuantKernel}); the nodes left in float32 run the float32 kernel.
+ * Post-training quantization of a model: from the calibration observations and the options (with
+ * the techniques of {@link QuantOptions.Techniques}: GPTQ, learned rounding, SmoothQuant, dynamic
+ * scales, zero points), a plan per linear node ({@link SitePlan}), and the {@link LinearKernels}
+ * that run the model with the generated MAC core's exact arithmetic ({@link QuantKernel}); the
+ * nodes left in float32 run the float32 kernel.
  */
 public final class Ptq implements LinearKernels {
   private final QuantOptions options;
   private final List<SitePlan> plans;
-  /** MX: the dequantized MX weights of each quantized site (an empty array for a NONE site), else null. */
+
+  /**
+   * MX: the dequantized MX weights of each quantized site (an empty array for a NONE site), else
+   * null.
+   */
   private final List<double[]> mxWeights;
 
   private Ptq(QuantOptions options, List<SitePlan> plans) {
@@ -35,15 +39,21 @@ public final class Ptq implements LinearKernels {
     this.mxWeights = mxWeights;
   }
 
-  /** MX: no calibration (every scale comes from the data at run time), weights quantized in blocks. */
+  /**
+   * MX: no calibration (every scale comes from the data at run time), weights quantized in blocks.
+   */
   private static Ptq prepareMx(Model model, QuantOptions options) {
     Set<Integer> fp32 = fp32Sites(model, options.fp32Layers());
     List<double[]> w = new ArrayList<>();
     List<SitePlan> none = new ArrayList<>();
     for (LinearSite s : model.linearSites()) {
       none.add(null);
-      w.add(fp32.contains(s.index()) ? null
-          : s.weightOperand() == LinearSite.Operand.NONE ? new double[0] : MxKernel.weights(s, options.mxWeights()));
+      w.add(
+          fp32.contains(s.index())
+              ? null
+              : s.weightOperand() == LinearSite.Operand.NONE
+                  ? new double[0]
+                  : MxKernel.weights(s, options.mxWeights()));
     }
     return new Ptq(options, none, w);
   }
@@ -54,19 +64,30 @@ public final class Ptq implements LinearKernels {
    * @throws NnException if an fp32 layer name matches no linear node
    */
   public static Ptq prepare(Model model, Tensor calibration, QuantOptions options, int threads) {
-    return prepare(model, org.exmy.nn.Feeds.of(model.source(), model.inputs().get(0).name(), calibration), options,
+    return prepare(
+        model,
+        org.exmy.nn.Feeds.of(model.source(), model.inputs().get(0).name(), calibration),
+        options,
         threads);
   }
 
   /** Like {@link #prepare(Model, Tensor, QuantOptions, int)} for a model of any inputs. */
-  public static Ptq prepare(Model model, org.exmy.nn.Feeds calibration, QuantOptions options, int threads) {
+  public static Ptq prepare(
+      Model model, org.exmy.nn.Feeds calibration, QuantOptions options, int threads) {
     if (options.isMx()) {
       return prepareMx(model, options);
     }
     boolean keep = options.calibration() != QuantOptions.Calibration.ABSMAX;
     QuantOptions.Techniques t = options.techniques();
-    Calibration cal = Calibration.run(model, calibration, keep, options.biasCorrection(),
-        t.gptq() || t.learnedRound(), t.smooth(), threads);
+    Calibration cal =
+        Calibration.run(
+            model,
+            calibration,
+            keep,
+            options.biasCorrection(),
+            t.gptq() || t.learnedRound(),
+            t.smooth(),
+            threads);
     Set<Integer> fp32 = fp32Sites(model, options.fp32Layers());
     FormatQuantizer wq = new FormatQuantizer(options.weights());
     FormatQuantizer aq = new FormatQuantizer(options.activations());
@@ -96,11 +117,18 @@ public final class Ptq implements LinearKernels {
       } else if (t.matches("#\\d+") && Integer.parseInt(t.substring(1)) < sites.size()) {
         out.add(Integer.parseInt(t.substring(1)));
       } else {
-        LinearSite match = sites.stream().filter(s -> s.nodeName().equals(t)).findFirst().orElse(null);
+        LinearSite match =
+            sites.stream().filter(s -> s.nodeName().equals(t)).findFirst().orElse(null);
         if (match == null) {
-          throw new NnException(model.source() + ": --fp32-layers names '" + t + "', which is not a linear node;"
-              + " use first, last, #0.." + (sites.size() - 1) + " or one of " + sites.stream()
-                  .map(LinearSite::nodeName).limit(8).toList());
+          throw new NnException(
+              model.source()
+                  + ": --fp32-layers names '"
+                  + t
+                  + "', which is not a linear node;"
+                  + " use first, last, #0.."
+                  + (sites.size() - 1)
+                  + " or one of "
+                  + sites.stream().map(LinearSite::nodeName).limit(8).toList());
         }
         out.add(match.index());
       }
@@ -108,7 +136,11 @@ public final class Ptq implements LinearKernels {
     return out;
   }
 
-  private static SitePlan plan(LinearSite site, Calibration.Site obs, FormatQuantizer wq, FormatQuantizer aq,
+  private static SitePlan plan(
+      LinearSite site,
+      Calibration.Site obs,
+      FormatQuantizer wq,
+      FormatQuantizer aq,
       QuantOptions opt) {
     if (site.weightOperand() == LinearSite.Operand.NONE) {
       // a product of two activations: both quantized as activations
@@ -120,8 +152,20 @@ public final class Ptq implements LinearKernels {
         sa = za[0];
         sb = zb[0];
       }
-      SitePlan p = new SitePlan(site, aq, aq, null, sa, sb, null, new float[] {sa * sb}, null, 0, opt.accumulator(),
-          opt.lanes());
+      SitePlan p =
+          new SitePlan(
+              site,
+              aq,
+              aq,
+              null,
+              sa,
+              sb,
+              null,
+              new float[] {sa * sb},
+              null,
+              0,
+              opt.accumulator(),
+              opt.lanes());
       if (za != null) {
         p.zeroA = za[1];
         p.zeroB = zb[1];
@@ -131,15 +175,22 @@ public final class Ptq implements LinearKernels {
       p.pow2 = opt.pow2Scales();
       return p;
     }
-    LinearSite.Operand actOp = site.weightOperand() == LinearSite.Operand.A ? LinearSite.Operand.B : LinearSite.Operand.A;
+    LinearSite.Operand actOp =
+        site.weightOperand() == LinearSite.Operand.A ? LinearSite.Operand.B : LinearSite.Operand.A;
     float[] w = site.weight().floats();
     float[] smooth = null;
     if (opt.techniques().smooth() && Calibration.gptqSite(site) && obs.kAbsmax != null) {
-      smooth = SmoothQuant.factors(obs.kAbsmax, SmoothQuant.weightMax(site, w), opt.techniques().smoothQuant());
+      smooth =
+          SmoothQuant.factors(
+              obs.kAbsmax, SmoothQuant.weightMax(site, w), opt.techniques().smoothQuant());
       w = SmoothQuant.scaleWeights(site, w, smooth);
     }
-    float sAct = aq.scale(smooth != null ? SmoothQuant.range(obs.kAbsmax, smooth)
-        : Calibration.range(obs.operand(actOp), opt, aq), opt.pow2Scales());
+    float sAct =
+        aq.scale(
+            smooth != null
+                ? SmoothQuant.range(obs.kAbsmax, smooth)
+                : Calibration.range(obs.operand(actOp), opt, aq),
+            opt.pow2Scales());
     float[] zp = opt.techniques().zeroPoint() ? zeroPoint(obs.operand(actOp), aq) : null;
     if (zp != null) {
       sAct = zp[0];
@@ -163,8 +214,10 @@ public final class Ptq implements LinearKernels {
     if (opt.techniques().gptq() || opt.techniques().learnedRound()) {
       gptq(site, obs, w, ws, opt, wq, fixed, smooth);
     }
-    AccumulatorAware.Report accAware = opt.techniques().accAware()
-        ? accumulatorAware(site, w, ws, opt, wq, aq, fixed, channels) : null;
+    AccumulatorAware.Report accAware =
+        opt.techniques().accAware()
+            ? accumulatorAware(site, w, ws, opt, wq, aq, fixed, channels)
+            : null;
     double[] rowAbs = new double[channels];
     for (int i = 0; i < w.length; i++) {
       rowAbs[SitePlan.channelOf(site, i)] += Math.abs(fixed[i]);
@@ -177,15 +230,35 @@ public final class Ptq implements LinearKernels {
     for (int c = 0; c < channels; c++) {
       combined[c] = ws[opt.perChannel() ? c : 0] * sAct;
     }
-    float[] correction = opt.biasCorrection()
-        ? correction(site, obs, w, fixed, ws, wq, opt.perChannel(), channels, smooth) : null;
-    SitePlan p = new SitePlan(site, wq, aq, ws, actOp == LinearSite.Operand.A ? sAct : 1f,
-        actOp == LinearSite.Operand.B ? sAct : 1f, fixed, combined, correction, bound, opt.accumulator(), opt.lanes());
+    float[] correction =
+        opt.biasCorrection()
+            ? correction(site, obs, w, fixed, ws, wq, opt.perChannel(), channels, smooth)
+            : null;
+    SitePlan p =
+        new SitePlan(
+            site,
+            wq,
+            aq,
+            ws,
+            actOp == LinearSite.Operand.A ? sAct : 1f,
+            actOp == LinearSite.Operand.B ? sAct : 1f,
+            fixed,
+            combined,
+            correction,
+            bound,
+            opt.accumulator(),
+            opt.lanes());
     p.smooth = smooth;
     if (zp != null) {
       if (p.mode() == ExactSums.Mode.FILTERED) {
-        throw new NnException(site.nodeName() + " (" + site.opType() + "): --zero-point needs sums exact in double;"
-            + " the weight format " + wq.format().name() + " is too wide");
+        throw new NnException(
+            site.nodeName()
+                + " ("
+                + site.opType()
+                + "): --zero-point needs sums exact in double;"
+                + " the weight format "
+                + wq.format().name()
+                + " is too wide");
       }
       // z * sum_k wfixed per row of k weights (a channel of A; a channel of one matrix of B)
       int perRow = site.weightOperand() == LinearSite.Operand.A ? 1 : cols;
@@ -214,9 +287,19 @@ public final class Ptq implements LinearKernels {
    * Accumulator-aware rounding of a site's quantized weights ({@link AccumulatorAware}) for the
    * fixed accumulator the site's core has; each step weighted equally (no input statistics).
    */
-  private static AccumulatorAware.Report accumulatorAware(LinearSite site, float[] w, float[] ws, QuantOptions opt,
-      FormatQuantizer wq, FormatQuantizer aq, double[] fixed, int channels) {
-    var kind = opt.accumulator().apply(org.exmy.simulator.CoreSpec.mac(wq.format(), aq.format())).accumulator();
+  private static AccumulatorAware.Report accumulatorAware(
+      LinearSite site,
+      float[] w,
+      float[] ws,
+      QuantOptions opt,
+      FormatQuantizer wq,
+      FormatQuantizer aq,
+      double[] fixed,
+      int channels) {
+    var kind =
+        opt.accumulator()
+            .apply(org.exmy.simulator.CoreSpec.mac(wq.format(), aq.format()))
+            .accumulator();
     int cols = site.weight().dim(-1);
     int rowsPerMatrix = site.weight().dim(-2);
     int[] channelOf = new int[w.length];
@@ -228,8 +311,16 @@ public final class Ptq implements LinearKernels {
       inputOf[i] = site.weightChannelAxis() == 0 ? i % cols : (i / cols) % rowsPerMatrix;
       original[i] = Math.scalb((double) (w[i] / ws[opt.perChannel() ? ch : 0]), -wq.lsb());
     }
-    return AccumulatorAware.constrain(fixed, channelOf, inputOf, null, channels, wq, aq,
-        (org.exmy.simulator.AccumulatorKind.Fixed) kind, original);
+    return AccumulatorAware.constrain(
+        fixed,
+        channelOf,
+        inputOf,
+        null,
+        channels,
+        wq,
+        aq,
+        (org.exmy.simulator.AccumulatorKind.Fixed) kind,
+        original);
   }
 
   /**
@@ -254,9 +345,16 @@ public final class Ptq implements LinearKernels {
       moved += p.accAware.moved();
       channels += p.accAware.channels();
     }
-    return "accumulator-aware rounding: " + moved + " weights moved in " + channels + " channels of " + sites
+    return "accumulator-aware rounding: "
+        + moved
+        + " weights moved in "
+        + channels
+        + " channels of "
+        + sites
         + " sites; no input can overflow their accumulators"
-        + (uncovered.isEmpty() ? "" : "; not covered (two activations): " + String.join(", ", uncovered));
+        + (uncovered.isEmpty()
+            ? ""
+            : "; not covered (two activations): " + String.join(", ", uncovered));
   }
 
   /**
@@ -275,13 +373,20 @@ public final class Ptq implements LinearKernels {
   }
 
   /**
-   * GPTQ ({@link Gptq}) and / or learned rounding ({@link LearnedRound}) of each weight block
-   * that the calibration saw (a Conv group's rows, the
-   * whole weight of a Gemm, each matrix of a MatMul's constant operand), over {@code fixed}; the
-   * rows of blocks never seen keep their round-to-nearest operands.
+   * GPTQ ({@link Gptq}) and / or learned rounding ({@link LearnedRound}) of each weight block that
+   * the calibration saw (a Conv group's rows, the whole weight of a Gemm, each matrix of a MatMul's
+   * constant operand), over {@code fixed}; the rows of blocks never seen keep their
+   * round-to-nearest operands.
    */
-  private static void gptq(LinearSite site, Calibration.Site obs, float[] w, float[] ws, QuantOptions opt,
-      FormatQuantizer wq, double[] fixed, float[] smooth) {
+  private static void gptq(
+      LinearSite site,
+      Calibration.Site obs,
+      float[] w,
+      float[] ws,
+      QuantOptions opt,
+      FormatQuantizer wq,
+      double[] fixed,
+      float[] smooth) {
     QuantOptions.Techniques t = opt.techniques();
     int k = site.k();
     boolean rowsAreChannels = site.weightOperand() == LinearSite.Operand.A;
@@ -318,8 +423,14 @@ public final class Ptq implements LinearKernels {
       if (t.gptq()) {
         f = Gptq.quantize(blk, rows, k, h, sc, wq, t.gptqDamp(), t.gptqBlock(), t.gptqActOrder());
         if (f == null) {
-          throw new NnException(site.nodeName() + " (" + site.opType() + "): the GPTQ Hessian is not positive"
-              + " definite even dampened by " + t.gptqDamp() + "; raise --gptq-damp");
+          throw new NnException(
+              site.nodeName()
+                  + " ("
+                  + site.opType()
+                  + "): the GPTQ Hessian is not positive"
+                  + " definite even dampened by "
+                  + t.gptqDamp()
+                  + "; raise --gptq-damp");
         }
       } else {
         f = new double[rows * k];
@@ -341,8 +452,16 @@ public final class Ptq implements LinearKernels {
    * {@code E[x_k]} is the calibration mean of the activation that meets weight k, summed in double
    * and rounded to float32.
    */
-  private static float[] correction(LinearSite site, Calibration.Site obs, float[] w, double[] fixed, float[] ws,
-      FormatQuantizer wq, boolean perChannel, int channels, float[] smooth) {
+  private static float[] correction(
+      LinearSite site,
+      Calibration.Site obs,
+      float[] w,
+      double[] fixed,
+      float[] ws,
+      FormatQuantizer wq,
+      boolean perChannel,
+      int channels,
+      float[] smooth) {
     double[] d = new double[channels];
     int cols = site.weight().dim(-1);
     int rowsPerMatrix = site.weight().dim(-2);
@@ -365,11 +484,13 @@ public final class Ptq implements LinearKernels {
    */
   public Ptq only(int index) {
     if (mxWeights != null) {
-      List<double[]> w = new ArrayList<>(java.util.Collections.nCopies(mxWeights.size(), (double[]) null));
+      List<double[]> w =
+          new ArrayList<>(java.util.Collections.nCopies(mxWeights.size(), (double[]) null));
       w.set(index, mxWeights.get(index));
       return new Ptq(options, plans, w);
     }
-    List<SitePlan> one = new ArrayList<>(java.util.Collections.nCopies(plans.size(), (SitePlan) null));
+    List<SitePlan> one =
+        new ArrayList<>(java.util.Collections.nCopies(plans.size(), (SitePlan) null));
     one.set(index, plans.get(index));
     return new Ptq(options, one);
   }
@@ -381,8 +502,8 @@ public final class Ptq implements LinearKernels {
   private double planSeconds;
 
   /**
-   * Seconds spent planning the sites after calibration (weight scales and rounding: with GPTQ,
-   * its factorizations and column updates), one thread; 0 for MX.
+   * Seconds spent planning the sites after calibration (weight scales and rounding: with GPTQ, its
+   * factorizations and column updates), one thread; 0 for MX.
    */
   public double planSeconds() {
     return planSeconds;
@@ -393,10 +514,13 @@ public final class Ptq implements LinearKernels {
     return mxWeights != null ? mxWeights.get(index) != null : plans.get(index) != null;
   }
 
-  /** The weight scale of {@code channel} of a quantized site (per-tensor sites: every channel's). */
+  /**
+   * The weight scale of {@code channel} of a quantized site (per-tensor sites: every channel's).
+   */
   public float weightScale(int index, int channel) {
     if (mxWeights != null) {
-      throw new IllegalStateException("MX quantization has a scale per block, computed at run time");
+      throw new IllegalStateException(
+          "MX quantization has a scale per block, computed at run time");
     }
     float[] s = plans.get(index).weightScale;
     return s[s.length == 1 ? 0 : channel];
@@ -405,14 +529,15 @@ public final class Ptq implements LinearKernels {
   /** The activation scale of operand {@code op} of a quantized site. */
   public float activationScale(int index, LinearSite.Operand op) {
     if (mxWeights != null) {
-      throw new IllegalStateException("MX quantization has a scale per block, computed at run time");
+      throw new IllegalStateException(
+          "MX quantization has a scale per block, computed at run time");
     }
     return plans.get(index).activationScale(op);
   }
 
   /**
-   * The dequantized weight of a quantized site in canonical layout, {@code s[c] * fixed * 2^lsb}
-   * in double (null for a float32 site, a product of two activations or MX).
+   * The dequantized weight of a quantized site in canonical layout, {@code s[c] * fixed * 2^lsb} in
+   * double (null for a float32 site, a product of two activations or MX).
    */
   public double[] quantizedWeight(int index) {
     SitePlan p = mxWeights != null ? null : plans.get(index);
@@ -434,7 +559,9 @@ public final class Ptq implements LinearKernels {
    */
   public double[] zeroPointCorrection(int index) {
     SitePlan p = mxWeights != null ? null : plans.get(index);
-    return p == null || p.zeroCorrection == null || p.zeroCorrection.length == 0 ? null : p.zeroCorrection.clone();
+    return p == null || p.zeroCorrection == null || p.zeroCorrection.length == 0
+        ? null
+        : p.zeroCorrection.clone();
   }
 
   /** Zero points: the zero point of activation operand {@code op} of a site (0 when symmetric). */
@@ -454,8 +581,10 @@ public final class Ptq implements LinearKernels {
     return plans.get(index);
   }
 
-  private final List<QuantKernel> kernels = java.util.Collections.synchronizedList(new ArrayList<>());
-  private final List<MxKernel> mxKernels = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<QuantKernel> kernels =
+      java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<MxKernel> mxKernels =
+      java.util.Collections.synchronizedList(new ArrayList<>());
 
   @Override
   public LinearKernel kernelFor(LinearSite site) {
@@ -478,8 +607,8 @@ public final class Ptq implements LinearKernels {
   }
 
   /**
-   * Output elements that the wide formats' filtered double sums could not round with certainty
-   * and that were summed exactly instead, over every kernel made so far.
+   * Output elements that the wide formats' filtered double sums could not round with certainty and
+   * that were summed exactly instead, over every kernel made so far.
    */
   public long exactFallbacks() {
     synchronized (kernels) {

@@ -17,8 +17,8 @@ import org.exmy.simulator.CoreSpec;
  *       (by {@link ExactSums}; the order does not matter), for a rounding accumulator the
  *       simulator's {@link Accumulator} model cycle by cycle, k ascending, {@code lanes} products a
  *       cycle;
- *   <li>the sum, times 2^lsb, rounded to float32 (ties to even), times the channel's combined
- *       scale fl32(weight scale * activation scale) in float32, plus the bias correction if on.
+ *   <li>the sum, times 2^lsb, rounded to float32 (ties to even), times the channel's combined scale
+ *       fl32(weight scale * activation scale) in float32, plus the bias correction if on.
  * </ol>
  *
  * One instance per engine thread (it keeps scratch arrays).
@@ -30,8 +30,10 @@ final class QuantKernel implements LinearKernel {
   private double[] doubleScratch = new double[0];
   private double[] actDouble = new double[0];
   private double[] actDoubleB = new double[0];
+
   /** Elements of the FILTERED mode that had to be summed exactly (for tests and curiosity). */
   long exactFallbacks;
+
   private Accumulator acc;
   private int accTerms;
   private int[] laneSig = new int[0];
@@ -45,8 +47,10 @@ final class QuantKernel implements LinearKernel {
 
   /** Dynamic per-row activation scales ({@link SitePlan#dynamicRows}). */
   private final boolean dynamic;
+
   /** The dynamic scales of this call: per row of A, per column of B (activation operands only). */
   private float[] dynA = new float[0];
+
   private float[] dynB = new float[0];
 
   @Override
@@ -74,7 +78,8 @@ final class QuantKernel implements LinearKernel {
   }
 
   @Override
-  public void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
+  public void multiply(
+      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
     LinearSite.Operand w = plan.weightOperand();
     int firstRow = w == LinearSite.Operand.A ? aOff / k : 0;
     if (plan.smooth != null || dynamic) {
@@ -95,47 +100,58 @@ final class QuantKernel implements LinearKernel {
       sequential(a, aOff, b, bOff, c, cOff, m, k, n, firstRow);
       return;
     }
-    ExactSums.Mode mode = w == LinearSite.Operand.NONE
-        ? ExactSums.mode((double) k * plan.wq.maxFixed() * plan.aq.maxFixed())
-        : plan.mode();
+    ExactSums.Mode mode =
+        w == LinearSite.Operand.NONE
+            ? ExactSums.mode((double) k * plan.wq.maxFixed() * plan.aq.maxFixed())
+            : plan.mode();
     switch (mode) {
-      case FLOAT: {
-        float[] s = floats(m * n);
-        float[] aa = w == LinearSite.Operand.A ? plan.weightFixedFloat : a;
-        float[] bb = w == LinearSite.Operand.B ? plan.weightFixedFloat : b;
-        ExactSums.floatProduct(aa, aOff, bb, bOff, s, m, k, n);
-        for (int i = 0; i < m; i++) {
-          for (int j = 0; j < n; j++) {
-            c[cOff + i * n + j] = scaled((float) Math.scalb((double) s[i * n + j], plan.lsb), firstRow + i, j);
+      case FLOAT:
+        {
+          float[] s = floats(m * n);
+          float[] aa = w == LinearSite.Operand.A ? plan.weightFixedFloat : a;
+          float[] bb = w == LinearSite.Operand.B ? plan.weightFixedFloat : b;
+          ExactSums.floatProduct(aa, aOff, bb, bOff, s, m, k, n);
+          for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+              c[cOff + i * n + j] =
+                  scaled((float) Math.scalb((double) s[i * n + j], plan.lsb), firstRow + i, j);
+            }
           }
+          return;
         }
-        return;
-      }
-      case DOUBLE: {
-        double[] s = doubles(m * n);
-        double[] aa = w == LinearSite.Operand.A || plan.blockK > 0 ? plan.weightFixed : toDouble(a, aOff, m * k);
-        int ao = w == LinearSite.Operand.A ? aOff : 0;
-        if (plan.blockK > 0) {
-          // float32 products over blocks of blockK steps (each exact below 2^24), summed in double
-          float[] fa = w == LinearSite.Operand.A ? plan.weightFixedFloat : a;
-          float[] fb = w == LinearSite.Operand.B ? plan.weightFixedFloat : b;
-          Fp32Kernel.exactBlocks(fa, aOff, fb, bOff, s, m, k, n, plan.blockK);
-        } else if (Fp32Kernel.VECTOR) {
-          // the vectorized kernel: the same exact sums (every partial sum below 2^53)
-          double[] bb = w == LinearSite.Operand.B ? plan.weightFixed : toDoubleB(b, bOff, k * n);
-          DoubleGemm.multiply(aa, ao, bb, w == LinearSite.Operand.B ? bOff : 0, s, 0, m, k, n);
-        } else {
-          DoubleKernel.Rows bb = w == LinearSite.Operand.B ? DoubleKernel.rows(plan.weightFixed, bOff, n)
-              : DoubleKernel.rows(b, bOff, n);
-          DoubleKernel.multiply(aa, ao, bb, s, 0, m, k, n);
-        }
-        for (int i = 0; i < m; i++) {
-          for (int j = 0; j < n; j++) {
-            c[cOff + i * n + j] = scaled((float) Math.scalb(s[i * n + j], plan.lsb), firstRow + i, j);
+      case DOUBLE:
+        {
+          double[] s = doubles(m * n);
+          double[] aa =
+              w == LinearSite.Operand.A || plan.blockK > 0
+                  ? plan.weightFixed
+                  : toDouble(a, aOff, m * k);
+          int ao = w == LinearSite.Operand.A ? aOff : 0;
+          if (plan.blockK > 0) {
+            // float32 products over blocks of blockK steps (each exact below 2^24), summed in
+            // double
+            float[] fa = w == LinearSite.Operand.A ? plan.weightFixedFloat : a;
+            float[] fb = w == LinearSite.Operand.B ? plan.weightFixedFloat : b;
+            Fp32Kernel.exactBlocks(fa, aOff, fb, bOff, s, m, k, n, plan.blockK);
+          } else if (Fp32Kernel.VECTOR) {
+            // the vectorized kernel: the same exact sums (every partial sum below 2^53)
+            double[] bb = w == LinearSite.Operand.B ? plan.weightFixed : toDoubleB(b, bOff, k * n);
+            DoubleGemm.multiply(aa, ao, bb, w == LinearSite.Operand.B ? bOff : 0, s, 0, m, k, n);
+          } else {
+            DoubleKernel.Rows bb =
+                w == LinearSite.Operand.B
+                    ? DoubleKernel.rows(plan.weightFixed, bOff, n)
+                    : DoubleKernel.rows(b, bOff, n);
+            DoubleKernel.multiply(aa, ao, bb, s, 0, m, k, n);
           }
+          for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+              c[cOff + i * n + j] =
+                  scaled((float) Math.scalb(s[i * n + j], plan.lsb), firstRow + i, j);
+            }
+          }
+          return;
         }
-        return;
-      }
       default:
         filtered(a, aOff, b, bOff, c, cOff, m, k, n, firstRow);
     }
@@ -145,7 +161,16 @@ final class QuantKernel implements LinearKernel {
    * FILTERED mode: the double kernel's sums, each accepted when its error interval rounds to one
    * float32, else summed exactly ({@link ExactSums#filtered}).
    */
-  private void filtered(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
+  private void filtered(
+      float[] a,
+      int aOff,
+      float[] b,
+      int bOff,
+      float[] c,
+      int cOff,
+      int m,
+      int k,
+      int n,
       int firstRow) {
     LinearSite.Operand w = plan.weightOperand();
     double[] s = doubles(m * n);
@@ -158,8 +183,10 @@ final class QuantKernel implements LinearKernel {
     double[] maxB = columnMax(bb, bo, k, n);
     // the exact fallback sums in 128 bits when the operands fit a long and k products fit 127 bits
     int bits = ExactSums.bits(plan.wq.maxFixed()) + ExactSums.bits(plan.aq.maxFixed());
-    boolean fitsLong = plan.wq.maxFixed() < 0x1p62 && plan.aq.maxFixed() < 0x1p62
-        && bits + 33 - Integer.numberOfLeadingZeros(k) <= 126;
+    boolean fitsLong =
+        plan.wq.maxFixed() < 0x1p62
+            && plan.aq.maxFixed() < 0x1p62
+            && bits + 33 - Integer.numberOfLeadingZeros(k) <= 126;
     for (int i = 0; i < m; i++) {
       double rowAbs = 0;
       for (int t = 0; t < k; t++) {
@@ -176,13 +203,25 @@ final class QuantKernel implements LinearKernel {
     }
   }
 
-  /** A rounding accumulator: the simulator's model, cycle by cycle, k ascending, lanes per cycle. */
-  private void sequential(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
+  /**
+   * A rounding accumulator: the simulator's model, cycle by cycle, k ascending, lanes per cycle.
+   */
+  private void sequential(
+      float[] a,
+      int aOff,
+      float[] b,
+      int bOff,
+      float[] c,
+      int cOff,
+      int m,
+      int k,
+      int n,
       int firstRow) {
     LinearSite.Operand w = plan.weightOperand();
     if (acc == null || accTerms != k) {
       // the accumulator a core with k terms would have
-      CoreSpec core = plan.accumulator.apply(CoreSpec.mac(plan.wq.format(), plan.aq.format()).withTerms(k));
+      CoreSpec core =
+          plan.accumulator.apply(CoreSpec.mac(plan.wq.format(), plan.aq.format()).withTerms(k));
       acc = Accumulator.of(core.accumulator(), core.geometry());
       accTerms = k;
     }
@@ -198,8 +237,14 @@ final class QuantKernel implements LinearKernel {
           int used = Math.min(lanes, k - k0);
           for (int l = 0; l < used; l++) {
             int kk = k0 + l;
-            double x = w == LinearSite.Operand.A ? plan.weightFixed[aOff + i * k + kk] : a[aOff + i * k + kk];
-            double y = w == LinearSite.Operand.B ? plan.weightFixed[bOff + kk * n + j] : b[bOff + kk * n + j];
+            double x =
+                w == LinearSite.Operand.A
+                    ? plan.weightFixed[aOff + i * k + kk]
+                    : a[aOff + i * k + kk];
+            double y =
+                w == LinearSite.Operand.B
+                    ? plan.weightFixed[bOff + kk * n + j]
+                    : b[bOff + kk * n + j];
             double p = x * y; // exact: |significands| < 2^17
             decompose(p, l);
           }
@@ -210,10 +255,14 @@ final class QuantKernel implements LinearKernel {
           }
         }
         org.exmy.simulator.Value val = acc.value();
-        // fl32 of the register's exact value (+0 for a zero), without BigDecimal.floatValue's decimal string
-        float v = !val.isFinite()
-            ? (val.kind() == org.exmy.simulator.Value.Kind.POS_INF ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY)
-            : val.isZero() ? 0f : ExactSums.scaledFloat(val.significand(), val.exponent());
+        // fl32 of the register's exact value (+0 for a zero), without BigDecimal.floatValue's
+        // decimal string
+        float v =
+            !val.isFinite()
+                ? (val.kind() == org.exmy.simulator.Value.Kind.POS_INF
+                    ? Float.POSITIVE_INFINITY
+                    : Float.NEGATIVE_INFINITY)
+                : val.isZero() ? 0f : ExactSums.scaledFloat(val.significand(), val.exponent());
         c[cOff + i * n + j] = scaled(v, firstRow + i, j);
       }
     }
@@ -240,19 +289,22 @@ final class QuantKernel implements LinearKernel {
    * the channel's combined scale, plus the correction.
    */
   private float scaled(float v, int row, int col) {
-    int ch = switch (plan.weightOperand()) {
-      case A -> row;
-      case B -> col;
-      default -> 0;
-    };
+    int ch =
+        switch (plan.weightOperand()) {
+          case A -> row;
+          case B -> col;
+          default -> 0;
+        };
     float y;
     if (dynamic) {
       float[] ws = plan.weightScale;
-      y = v * switch (plan.weightOperand()) {
-        case A -> ws[ws.length == 1 ? 0 : ch] * dynB[col];
-        case B -> ws[ws.length == 1 ? 0 : ch] * dynA[row];
-        default -> dynA[row] * dynB[col];
-      };
+      y =
+          v
+              * switch (plan.weightOperand()) {
+                case A -> ws[ws.length == 1 ? 0 : ch] * dynB[col];
+                case B -> ws[ws.length == 1 ? 0 : ch] * dynA[row];
+                default -> dynA[row] * dynB[col];
+              };
     } else {
       y = v * plan.combined[ch];
     }
@@ -265,10 +317,11 @@ final class QuantKernel implements LinearKernel {
    * An activation operand quantized in the product's layout: {@code x' = fl32(x / sigma_j)} (j the
    * reduction index; {@code x' = x} without SmoothQuant), then its fixed operands at the static
    * scale, or with dynamic scales at {@code fl32(max|x'| / max(F))} per row of A [m][k] / per
-   * column of B [k][n] (the positions; {@code rowsAreK}: x is B). Into {@code into} when given
-   * (in place), else a scratch array.
+   * column of B [k][n] (the positions; {@code rowsAreK}: x is B). Into {@code into} when given (in
+   * place), else a scratch array.
    */
-  private float[] quantized(float[] x, int off, int rows, int cols, boolean rowsAreK, float[] into) {
+  private float[] quantized(
+      float[] x, int off, int rows, int cols, boolean rowsAreK, float[] into) {
     int len = rows * cols;
     float[] out = into;
     if (out == null) {

@@ -23,9 +23,9 @@ import org.exmy.simulator.NumberFormat;
  *     that many terms would be (the exact one is sized for it)
  * @param lanes products per cycle of the core (orders the additions of a rounding accumulator)
  * @param mxWeights the MX format of the weights (then {@code weights} is its element format), or
- *     null: MX quantization (docs/quantization.md "MX quantization"), where scales are per block of the
- *     reduction axis and the scale, calibration, pow2, bias-correction and accumulator options do
- *     not apply
+ *     null: MX quantization (docs/quantization.md "MX quantization"), where scales are per block of
+ *     the reduction axis and the scale, calibration, pow2, bias-correction and accumulator options
+ *     do not apply
  * @param mxActivations the MX format of the activations; null exactly when {@code mxWeights} is
  * @param techniques the PTQ techniques beyond scales and calibration (GPTQ, SmoothQuant, ...),
  *     {@link Techniques#NONE} when none is on
@@ -46,7 +46,8 @@ public record QuantOptions(
     Techniques techniques) {
 
   /**
-   * The PTQ techniques of docs/quantization.md "Quantization semantics" (GPTQ, SmoothQuant), each off by default.
+   * The PTQ techniques of docs/quantization.md "Quantization semantics" (GPTQ, SmoothQuant), each
+   * off by default.
    *
    * @param gptq GPTQ weight rounding
    * @param gptqDamp GPTQ dampening lambda (times the mean of diag H), > 0
@@ -58,32 +59,77 @@ public record QuantOptions(
    * @param zeroPoint asymmetric UINTn activations with a zero point (weight nodes)
    * @param learnedRound greedy rounding flips that lower each layer's calibration output error
    */
-  public record Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder,
-      double smoothQuant, boolean dynamicRows, boolean zeroPoint, boolean learnedRound, boolean accAware) {
+  public record Techniques(
+      boolean gptq,
+      double gptqDamp,
+      int gptqBlock,
+      boolean gptqActOrder,
+      double smoothQuant,
+      boolean dynamicRows,
+      boolean zeroPoint,
+      boolean learnedRound,
+      boolean accAware) {
     /** No technique on. */
-    public static final Techniques NONE = new Techniques(false, 0.01, 128, false, Double.NaN, false, false, false,
-        false);
+    public static final Techniques NONE =
+        new Techniques(false, 0.01, 128, false, Double.NaN, false, false, false, false);
 
     /** Without accumulator-aware rounding. */
-    public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant,
-        boolean dynamicRows, boolean zeroPoint, boolean learnedRound) {
-      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, dynamicRows, zeroPoint, learnedRound, false);
+    public Techniques(
+        boolean gptq,
+        double gptqDamp,
+        int gptqBlock,
+        boolean gptqActOrder,
+        double smoothQuant,
+        boolean dynamicRows,
+        boolean zeroPoint,
+        boolean learnedRound) {
+      this(
+          gptq,
+          gptqDamp,
+          gptqBlock,
+          gptqActOrder,
+          smoothQuant,
+          dynamicRows,
+          zeroPoint,
+          learnedRound,
+          false);
     }
 
     /** Without learned rounding. */
-    public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant,
-        boolean dynamicRows, boolean zeroPoint) {
-      this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, dynamicRows, zeroPoint, false, false);
+    public Techniques(
+        boolean gptq,
+        double gptqDamp,
+        int gptqBlock,
+        boolean gptqActOrder,
+        double smoothQuant,
+        boolean dynamicRows,
+        boolean zeroPoint) {
+      this(
+          gptq,
+          gptqDamp,
+          gptqBlock,
+          gptqActOrder,
+          smoothQuant,
+          dynamicRows,
+          zeroPoint,
+          false,
+          false);
     }
 
     /** Without zero points. */
-    public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant,
+    public Techniques(
+        boolean gptq,
+        double gptqDamp,
+        int gptqBlock,
+        boolean gptqActOrder,
+        double smoothQuant,
         boolean dynamicRows) {
       this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, dynamicRows, false, false, false);
     }
 
     /** Without dynamic scales. */
-    public Techniques(boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant) {
+    public Techniques(
+        boolean gptq, double gptqDamp, int gptqBlock, boolean gptqActOrder, double smoothQuant) {
       this(gptq, gptqDamp, gptqBlock, gptqActOrder, smoothQuant, false, false, false, false);
     }
 
@@ -92,10 +138,12 @@ public record QuantOptions(
         throw new IllegalArgumentException("GPTQ needs damp > 0 and block >= 1");
       }
       if (zeroPoint && (dynamicRows || !Double.isNaN(smoothQuant))) {
-        throw new IllegalArgumentException("zero points do not combine with SmoothQuant or dynamic scales");
+        throw new IllegalArgumentException(
+            "zero points do not combine with SmoothQuant or dynamic scales");
       }
       if (!Double.isNaN(smoothQuant) && !(smoothQuant >= 0 && smoothQuant <= 1)) {
-        throw new IllegalArgumentException("SmoothQuant alpha must be in [0, 1], got " + smoothQuant);
+        throw new IllegalArgumentException(
+            "SmoothQuant alpha must be in [0, 1], got " + smoothQuant);
       }
     }
 
@@ -106,9 +154,19 @@ public record QuantOptions(
 
     /** The describe() text: empty when nothing is on (so that older cache keys stay the same). */
     String describe() {
-      return (gptq ? " gptq(damp=" + gptqDamp + ",block=" + gptqBlock + (gptqActOrder ? ",actorder" : "") + ")" : "")
-          + (smooth() ? " smoothquant=" + smoothQuant : "") + (dynamicRows ? " dynamic=row" : "")
-          + (zeroPoint ? " zeropoint" : "") + (learnedRound ? " learnedround" : "") + (accAware ? " accaware" : "");
+      return (gptq
+              ? " gptq(damp="
+                  + gptqDamp
+                  + ",block="
+                  + gptqBlock
+                  + (gptqActOrder ? ",actorder" : "")
+                  + ")"
+              : "")
+          + (smooth() ? " smoothquant=" + smoothQuant : "")
+          + (dynamicRows ? " dynamic=row" : "")
+          + (zeroPoint ? " zeropoint" : "")
+          + (learnedRound ? " learnedround" : "")
+          + (accAware ? " accaware" : "");
     }
   }
 
@@ -131,15 +189,22 @@ public record QuantOptions(
     Objects.requireNonNull(calibration, "calibration");
     Objects.requireNonNull(accumulator, "accumulator");
     Objects.requireNonNull(techniques, "techniques");
-    if (techniques.zeroPoint() && (!(activations instanceof org.exmy.simulator.IntFormat ia) || ia.signed()
-        || calibration != Calibration.ABSMAX || !accumulator.exact() || mxWeights != null)) {
-      throw new IllegalArgumentException("zero points need UINTn activations, absmax calibration and the exact"
-          + " accumulator");
+    if (techniques.zeroPoint()
+        && (!(activations instanceof org.exmy.simulator.IntFormat ia)
+            || ia.signed()
+            || calibration != Calibration.ABSMAX
+            || !accumulator.exact()
+            || mxWeights != null)) {
+      throw new IllegalArgumentException(
+          "zero points need UINTn activations, absmax calibration and the exact" + " accumulator");
     }
-    if (techniques.accAware() && (!accumulator.kind().equals("fixed") || accumulator.width() == null
-        || mxWeights != null)) {
-      throw new IllegalArgumentException("accumulator-aware rounding needs a fixed accumulator of a given width"
-          + " (--acc fixed --acc-bits W)");
+    if (techniques.accAware()
+        && (!accumulator.kind().equals("fixed")
+            || accumulator.width() == null
+            || mxWeights != null)) {
+      throw new IllegalArgumentException(
+          "accumulator-aware rounding needs a fixed accumulator of a given width"
+              + " (--acc fixed --acc-bits W)");
     }
     if (techniques.smooth() && calibration != Calibration.ABSMAX) {
       throw new IllegalArgumentException("SmoothQuant calibrates absmax ranges only");
@@ -154,32 +219,85 @@ public record QuantOptions(
     if ((mxWeights == null) != (mxActivations == null)) {
       throw new IllegalArgumentException("MX weights need MX activations and the reverse");
     }
-    if (mxWeights != null && (!weights.equals(mxWeights.element()) || !activations.equals(mxActivations.element()))) {
+    if (mxWeights != null
+        && (!weights.equals(mxWeights.element()) || !activations.equals(mxActivations.element()))) {
       throw new IllegalArgumentException("weights / activations must be the MX formats' elements");
     }
   }
 
   /** The options without techniques. */
-  public QuantOptions(NumberFormat weights, NumberFormat activations, boolean perChannel, Calibration calibration,
-      double percentile, boolean pow2Scales, List<String> fp32Layers, boolean biasCorrection,
-      AccumulatorChoice accumulator, int lanes, org.exmy.simulator.MxFormat mxWeights,
+  public QuantOptions(
+      NumberFormat weights,
+      NumberFormat activations,
+      boolean perChannel,
+      Calibration calibration,
+      double percentile,
+      boolean pow2Scales,
+      List<String> fp32Layers,
+      boolean biasCorrection,
+      AccumulatorChoice accumulator,
+      int lanes,
+      org.exmy.simulator.MxFormat mxWeights,
       org.exmy.simulator.MxFormat mxActivations) {
-    this(weights, activations, perChannel, calibration, percentile, pow2Scales, fp32Layers, biasCorrection,
-        accumulator, lanes, mxWeights, mxActivations, Techniques.NONE);
+    this(
+        weights,
+        activations,
+        perChannel,
+        calibration,
+        percentile,
+        pow2Scales,
+        fp32Layers,
+        biasCorrection,
+        accumulator,
+        lanes,
+        mxWeights,
+        mxActivations,
+        Techniques.NONE);
   }
 
   /** These options with the techniques {@code t}. */
   public QuantOptions withTechniques(Techniques t) {
-    return new QuantOptions(weights, activations, perChannel, calibration, percentile, pow2Scales, fp32Layers,
-        biasCorrection, accumulator, lanes, mxWeights, mxActivations, t);
+    return new QuantOptions(
+        weights,
+        activations,
+        perChannel,
+        calibration,
+        percentile,
+        pow2Scales,
+        fp32Layers,
+        biasCorrection,
+        accumulator,
+        lanes,
+        mxWeights,
+        mxActivations,
+        t);
   }
 
   /** The options without MX (every scale per tensor or channel, as before MX existed). */
-  public QuantOptions(NumberFormat weights, NumberFormat activations, boolean perChannel, Calibration calibration,
-      double percentile, boolean pow2Scales, List<String> fp32Layers, boolean biasCorrection,
-      AccumulatorChoice accumulator, int lanes) {
-    this(weights, activations, perChannel, calibration, percentile, pow2Scales, fp32Layers, biasCorrection,
-        accumulator, lanes, null, null);
+  public QuantOptions(
+      NumberFormat weights,
+      NumberFormat activations,
+      boolean perChannel,
+      Calibration calibration,
+      double percentile,
+      boolean pow2Scales,
+      List<String> fp32Layers,
+      boolean biasCorrection,
+      AccumulatorChoice accumulator,
+      int lanes) {
+    this(
+        weights,
+        activations,
+        perChannel,
+        calibration,
+        percentile,
+        pow2Scales,
+        fp32Layers,
+        biasCorrection,
+        accumulator,
+        lanes,
+        null,
+        null);
   }
 
   /** MX weights and activations, all layers quantized (docs/quantization.md "MX quantization"). */
@@ -189,8 +307,20 @@ public record QuantOptions(
 
   /** These options with MX formats {@code w} and {@code a} (both null: without MX). */
   public QuantOptions withMx(org.exmy.simulator.MxFormat w, org.exmy.simulator.MxFormat a) {
-    return new QuantOptions(w == null ? weights : w.element(), a == null ? activations : a.element(), perChannel,
-        calibration, percentile, pow2Scales, fp32Layers, biasCorrection, accumulator, lanes, w, a, techniques);
+    return new QuantOptions(
+        w == null ? weights : w.element(),
+        a == null ? activations : a.element(),
+        perChannel,
+        calibration,
+        percentile,
+        pow2Scales,
+        fp32Layers,
+        biasCorrection,
+        accumulator,
+        lanes,
+        w,
+        a,
+        techniques);
   }
 
   /** True when weights and activations are MX. */
@@ -208,57 +338,155 @@ public record QuantOptions(
     return mxActivations != null ? mxActivations.name() : activations.name();
   }
 
-  /** Per-channel weights, absmax calibration, no power-of-two scales, all layers quantized, exact accumulation. */
+  /**
+   * Per-channel weights, absmax calibration, no power-of-two scales, all layers quantized, exact
+   * accumulation.
+   */
   public static QuantOptions of(NumberFormat weights, NumberFormat activations) {
-    return new QuantOptions(weights, activations, true, Calibration.ABSMAX, DEFAULT_PERCENTILE, false, List.of(),
-        false, AccumulatorChoice.EXACT, 1);
+    return new QuantOptions(
+        weights,
+        activations,
+        true,
+        Calibration.ABSMAX,
+        DEFAULT_PERCENTILE,
+        false,
+        List.of(),
+        false,
+        AccumulatorChoice.EXACT,
+        1);
   }
 
   public QuantOptions withPerChannel(boolean b) {
-    return new QuantOptions(weights, activations, b, calibration, percentile, pow2Scales, fp32Layers, biasCorrection,
-        accumulator, lanes,
-        mxWeights, mxActivations, techniques);
+    return new QuantOptions(
+        weights,
+        activations,
+        b,
+        calibration,
+        percentile,
+        pow2Scales,
+        fp32Layers,
+        biasCorrection,
+        accumulator,
+        lanes,
+        mxWeights,
+        mxActivations,
+        techniques);
   }
 
   public QuantOptions withCalibration(Calibration c, double p) {
-    return new QuantOptions(weights, activations, perChannel, c, p, pow2Scales, fp32Layers, biasCorrection,
-        accumulator, lanes,
-        mxWeights, mxActivations, techniques);
+    return new QuantOptions(
+        weights,
+        activations,
+        perChannel,
+        c,
+        p,
+        pow2Scales,
+        fp32Layers,
+        biasCorrection,
+        accumulator,
+        lanes,
+        mxWeights,
+        mxActivations,
+        techniques);
   }
 
   public QuantOptions withPow2Scales(boolean b) {
-    return new QuantOptions(weights, activations, perChannel, calibration, percentile, b, fp32Layers, biasCorrection,
-        accumulator, lanes,
-        mxWeights, mxActivations, techniques);
+    return new QuantOptions(
+        weights,
+        activations,
+        perChannel,
+        calibration,
+        percentile,
+        b,
+        fp32Layers,
+        biasCorrection,
+        accumulator,
+        lanes,
+        mxWeights,
+        mxActivations,
+        techniques);
   }
 
   public QuantOptions withFp32Layers(List<String> layers) {
-    return new QuantOptions(weights, activations, perChannel, calibration, percentile, pow2Scales, layers,
-        biasCorrection, accumulator, lanes,
-        mxWeights, mxActivations, techniques);
+    return new QuantOptions(
+        weights,
+        activations,
+        perChannel,
+        calibration,
+        percentile,
+        pow2Scales,
+        layers,
+        biasCorrection,
+        accumulator,
+        lanes,
+        mxWeights,
+        mxActivations,
+        techniques);
   }
 
   public QuantOptions withBiasCorrection(boolean b) {
-    return new QuantOptions(weights, activations, perChannel, calibration, percentile, pow2Scales, fp32Layers, b,
-        accumulator, lanes,
-        mxWeights, mxActivations, techniques);
+    return new QuantOptions(
+        weights,
+        activations,
+        perChannel,
+        calibration,
+        percentile,
+        pow2Scales,
+        fp32Layers,
+        b,
+        accumulator,
+        lanes,
+        mxWeights,
+        mxActivations,
+        techniques);
   }
 
   public QuantOptions withAccumulator(AccumulatorChoice k, int l) {
-    return new QuantOptions(weights, activations, perChannel, calibration, percentile, pow2Scales, fp32Layers,
-        biasCorrection, k, l,
-        mxWeights, mxActivations, techniques);
+    return new QuantOptions(
+        weights,
+        activations,
+        perChannel,
+        calibration,
+        percentile,
+        pow2Scales,
+        fp32Layers,
+        biasCorrection,
+        k,
+        l,
+        mxWeights,
+        mxActivations,
+        techniques);
   }
 
   /** A canonical text of every option, for cache keys and reports. */
   public String describe() {
     if (isMx()) {
-      return "w=" + mxWeights.name() + " a=" + mxActivations.name() + " mx fp32=" + String.join("+", fp32Layers);
+      return "w="
+          + mxWeights.name()
+          + " a="
+          + mxActivations.name()
+          + " mx fp32="
+          + String.join("+", fp32Layers);
     }
-    return "w=" + weights.name() + " a=" + activations.name() + " weights=" + (perChannel ? "channel" : "tensor")
-        + " calib=" + calibration.name().toLowerCase(java.util.Locale.ROOT)
-        + (calibration == Calibration.PERCENTILE ? "(" + percentile + ")" : "") + " pow2=" + pow2Scales
-        + " fp32=" + String.join("+", fp32Layers) + " biascorr=" + biasCorrection + " acc=" + accumulator
-        + " lanes=" + lanes + techniques.describe();
+    return "w="
+        + weights.name()
+        + " a="
+        + activations.name()
+        + " weights="
+        + (perChannel ? "channel" : "tensor")
+        + " calib="
+        + calibration.name().toLowerCase(java.util.Locale.ROOT)
+        + (calibration == Calibration.PERCENTILE ? "(" + percentile + ")" : "")
+        + " pow2="
+        + pow2Scales
+        + " fp32="
+        + String.join("+", fp32Layers)
+        + " biascorr="
+        + biasCorrection
+        + " acc="
+        + accumulator
+        + " lanes="
+        + lanes
+        + techniques.describe();
   }
 }

@@ -17,7 +17,8 @@ import org.exmy.nn.data.ModelData;
 
 /**
  * Layer sensitivity: each linear site quantized alone (all others float32, the calibration of the
- * full plan shared), rated by a {@link Metric} against float32 (docs/quantization.md "Layer sensitivity").
+ * full plan shared), rated by a {@link Metric} against float32 (docs/quantization.md "Layer
+ * sensitivity").
  *
  * @param metric the metric
  * @param fp32 the metric's value of float32 itself
@@ -46,8 +47,14 @@ public record Sensitivity(Metric metric, double fp32, double all, List<Row> rows
    * @param progress called with the sites done so far, out of the site count plus one (the fully
    *     quantized run); may be null
    */
-  public static Sensitivity run(Model model, ModelData test, Feeds calibration, QuantOptions options, Metric metric,
-      int threads, IntConsumer progress) {
+  public static Sensitivity run(
+      Model model,
+      ModelData test,
+      Feeds calibration,
+      QuantOptions options,
+      Metric metric,
+      int threads,
+      IntConsumer progress) {
     Map<String, Tensor> ref = Assessment.fp32(model, test.inputs(), threads, null);
     Ptq ptq = Ptq.prepare(model, calibration, options, threads);
     long[] macs = macsPerItem(model, test.inputs());
@@ -72,16 +79,23 @@ public record Sensitivity(Metric metric, double fp32, double all, List<Row> rows
     for (int i = 0; i < sites.size(); i++) {
       LinearSite s = sites.get(i);
       double v = values[i];
-      double drop = Double.isInfinite(fp32) ? (Double.isInfinite(v) ? 0 : best - v)
-          : metric.higherIsBetter() ? fp32 - v : v - fp32;
+      double drop =
+          Double.isInfinite(fp32)
+              ? (Double.isInfinite(v) ? 0 : best - v)
+              : metric.higherIsBetter() ? fp32 - v : v - fp32;
       rows.add(new Row(i, s.nodeName(), s.opType(), macs[i], v, drop));
     }
     rows.sort(Comparator.comparingDouble(Row::drop).reversed().thenComparingInt(Row::site));
     return new Sensitivity(metric, fp32, all, List.copyOf(rows));
   }
 
-  private static double rate(Model model, LinearKernels kernels, ModelData test, Map<String, Tensor> ref,
-      Metric metric, int threads) {
+  private static double rate(
+      Model model,
+      LinearKernels kernels,
+      ModelData test,
+      Map<String, Tensor> ref,
+      Metric metric,
+      int threads) {
     Map<String, Tensor> q = Assessment.outputs(model, kernels, test.inputs(), threads, null);
     return metric.of(Assessment.of(test.items(), ref, q, test.labels()));
   }
@@ -92,16 +106,26 @@ public record Sensitivity(Metric metric, double fp32, double all, List<Row> rows
    */
   public static long[] macsPerItem(Model model, Feeds feeds) {
     AtomicLongArray count = new AtomicLongArray(model.linearSites().size());
-    LinearKernels counting = site -> {
-      LinearKernel inner = Fp32Kernel.INSTANCE;
-      return new LinearKernel() {
-        @Override
-        public void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
-          count.addAndGet(site.index(), (long) m * k * n);
-          inner.multiply(a, aOff, b, bOff, c, cOff, m, k, n);
-        }
-      };
-    };
+    LinearKernels counting =
+        site -> {
+          LinearKernel inner = Fp32Kernel.INSTANCE;
+          return new LinearKernel() {
+            @Override
+            public void multiply(
+                float[] a,
+                int aOff,
+                float[] b,
+                int bOff,
+                float[] c,
+                int cOff,
+                int m,
+                int k,
+                int n) {
+              count.addAndGet(site.index(), (long) m * k * n);
+              inner.multiply(a, aOff, b, bOff, c, cOff, m, k, n);
+            }
+          };
+        };
     Assessment.outputs(model, counting, feeds.head(1), 1, null);
     long[] out = new long[count.length()];
     for (int i = 0; i < out.length; i++) {

@@ -7,8 +7,8 @@ import org.exmy.nn.LinearSite;
  * weight: per reduction index j, {@code sigma_j = fl32(max|X_j|^alpha / max|W_j|^(1-alpha))} (in
  * double; 1 when either maximum is 0), the activation entering the quantizer is {@code fl32(x_j /
  * sigma_j)} and the weight {@code fl32(w_cj * sigma_j)}, so that in exact arithmetic the product is
- * unchanged. {@code max|X_j|} is over the float32 calibration pass, {@code max|W_j|} over the output
- * channels.
+ * unchanged. {@code max|X_j|} is over the float32 calibration pass, {@code max|W_j|} over the
+ * output channels.
  */
 public final class SmoothQuant {
   private SmoothQuant() {}

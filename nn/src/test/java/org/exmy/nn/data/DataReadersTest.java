@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * IDX, .npy and .npz readers and dataset validation. The .npy/.npz fixtures under
- * src/test/resources were written by numpy 1.x ({@code np.save}, {@code np.savez},
- * {@code np.savez_compressed}); their expected values are the numpy expressions that made them.
+ * src/test/resources were written by numpy 1.x ({@code np.save}, {@code np.savez}, {@code
+ * np.savez_compressed}); their expected values are the numpy expressions that made them.
  */
 class DataReadersTest {
   @TempDir Path dir;
@@ -67,8 +67,8 @@ class DataReadersTest {
 
   private Path write(String name, byte[] bytes, boolean gz) throws IOException {
     Path p = dir.resolve(name);
-    try (OutputStream o = gz ? new GZIPOutputStream(Files.newOutputStream(p))
-        : Files.newOutputStream(p)) {
+    try (OutputStream o =
+        gz ? new GZIPOutputStream(Files.newOutputStream(p)) : Files.newOutputStream(p)) {
       o.write(bytes);
     }
     return p;
@@ -78,9 +78,13 @@ class DataReadersTest {
   void idxImagesAndLabelsPlainAndGzip() throws IOException {
     byte[] px = {0, (byte) 255, 51, 102, (byte) 204, 1, 2, 3, 4, 5, 6, 7};
     for (boolean gz : new boolean[] {false, true}) {
-      Path img = write("t10k-images-idx3-ubyte" + (gz ? ".gz" : ""), idx(new int[] {2, 2, 3}, px), gz);
-      Path lab = write("t10k-labels-idx1-ubyte" + (gz ? ".gz" : ""),
-          idx(new int[] {2}, new byte[] {7, (byte) 200}), gz);
+      Path img =
+          write("t10k-images-idx3-ubyte" + (gz ? ".gz" : ""), idx(new int[] {2, 2, 3}, px), gz);
+      Path lab =
+          write(
+              "t10k-labels-idx1-ubyte" + (gz ? ".gz" : ""),
+              idx(new int[] {2}, new byte[] {7, (byte) 200}),
+              gz);
       Tensor t = IdxReader.images(img);
       assertArrayEquals(new int[] {2, 1, 2, 3}, t.shape());
       assertEquals(0f, t.floats()[0]);
@@ -121,7 +125,8 @@ class DataReadersTest {
 
   @Test
   void fashionMnistByName() {
-    assumeTrue(Files.isDirectory(Path.of(Datasets.FASHION_MNIST)),
+    assumeTrue(
+        Files.isDirectory(Path.of(Datasets.FASHION_MNIST)),
         "Fashion-MNIST is not installed at " + Datasets.FASHION_MNIST);
     Dataset d = Datasets.load("fashion-mnist", Datasets.Split.TEST);
     assertEquals(10000, d.size());
@@ -194,8 +199,10 @@ class DataReadersTest {
     sb.append('\n');
     byte[] hb = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
-        (byte) hb.length, (byte) (hb.length >> 8)});
+    b.writeBytes(
+        new byte[] {
+          (byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) hb.length, (byte) (hb.length >> 8)
+        });
     b.writeBytes(hb);
     b.writeBytes(data);
     return b.toByteArray();
@@ -215,8 +222,10 @@ class DataReadersTest {
     // the same arrays as a pair of .npy files
     Path x = dir.resolve("x.npy");
     Path y = dir.resolve("y.npy");
-    Files.write(x, npyBytes("|u1", "(2, 3)", new byte[] {0, 51, 102, (byte) 153, (byte) 204, (byte) 255}));
-    Files.write(y, npyBytes("<i8", "(2,)", new byte[] {4, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0}));
+    Files.write(
+        x, npyBytes("|u1", "(2, 3)", new byte[] {0, 51, 102, (byte) 153, (byte) 204, (byte) 255}));
+    Files.write(
+        y, npyBytes("<i8", "(2,)", new byte[] {4, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0}));
     Dataset p = Datasets.load(x + "," + y, Datasets.Split.TEST);
     assertArrayEquals(new int[] {4, 2}, p.labels());
     assertEquals(0.6f, p.inputs().floats()[3], 1e-7f);
@@ -244,7 +253,9 @@ class DataReadersTest {
       storedEntry(z, "x.npy", npyBytes("<f4", "(1000000, 1000)", new byte[64]));
       storedEntry(z, "y.npy", y);
     }
-    fails(() -> NpzReader.read(bomb), "bomb.npz:x.npy: the header declares 4000000000 bytes",
+    fails(
+        () -> NpzReader.read(bomb),
+        "bomb.npz:x.npy: the header declares 4000000000 bytes",
         "holds at most 64");
     // a deflated entry that really holds far less than its header says
     Path lie = dir.resolve("lie.npz");
@@ -270,7 +281,8 @@ class DataReadersTest {
   @Test
   void datasetValidation() {
     Tensor x = Tensor.of(new float[] {0, 1, 2, 3, 4, Float.NaN}, 3, 2);
-    fails(() -> Dataset.of("d.npz", x, new int[] {0, 1, 2}),
+    fails(
+        () -> Dataset.of("d.npz", x, new int[] {0, 1, 2}),
         "d.npz: input value NaN at item 2 (element 1) is not finite");
     Tensor ok = Tensor.of(new float[6], 3, 2);
     fails(() -> Dataset.of("d.npz", ok, new int[] {0, 1}), "d.npz: 3 inputs but 2 labels");

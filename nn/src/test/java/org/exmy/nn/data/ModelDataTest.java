@@ -46,7 +46,10 @@ class ModelDataTest {
     return m;
   }
 
-  /** text_bert.npz was written by numpy (models/train_bert.py): 2,000 test and 512 calibration pairs. */
+  /**
+   * text_bert.npz was written by numpy (models/train_bert.py): 2,000 test and 512 calibration
+   * pairs.
+   */
   @Test
   void readsTheNumpyWrittenBertArchive() {
     String spec = ReferenceModels.defaultData("bert");
@@ -59,11 +62,16 @@ class ModelDataTest {
     assertEquals(100, cal.items());
     assertTrue(cal.tensors().keySet().containsAll(d.inputs().tensors().keySet()));
     // the calibration split is other pairs than the test split
-    assertTrue(!java.util.Arrays.equals(cal.tensors().get("input_ids").longs(),
-        d.inputs().tensors().get("input_ids").slice0(0, 100).longs()));
+    assertTrue(
+        !java.util.Arrays.equals(
+            cal.tensors().get("input_ids").longs(),
+            d.inputs().tensors().get("input_ids").slice0(0, 100).longs()));
   }
 
-  /** NpzWriter: numpy's .npy v1 layout (magic, version 1.0, header padded to 64 bytes) and a round trip. */
+  /**
+   * NpzWriter: numpy's .npy v1 layout (magic, version 1.0, header padded to 64 bytes) and a round
+   * trip.
+   */
   @Test
   void writerRoundTripsAndKeepsTheNpyLayout() throws IOException {
     Map<String, Tensor> m = new LinkedHashMap<>();
@@ -84,7 +92,8 @@ class ModelDataTest {
       int headerLen = (b[8] & 0xff) | (b[9] & 0xff) << 8;
       assertEquals(0, (10 + headerLen) % 64);
       String header = new String(b, 10, headerLen, StandardCharsets.ISO_8859_1);
-      assertTrue(header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"), header);
+      assertTrue(
+          header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"), header);
       assertEquals(10 + headerLen + 6 * 4, b.length);
     }
   }
@@ -120,8 +129,10 @@ class ModelDataTest {
 
     Map<String, Tensor> noCalib = bertArrays(4, 32);
     Path f = npz("nocalib.npz", noCalib);
-    DataFormatException e = assertThrows(DataFormatException.class,
-        () -> ModelData.load(f.toString(), BERT, Datasets.Split.TRAIN));
+    DataFormatException e =
+        assertThrows(
+            DataFormatException.class,
+            () -> ModelData.load(f.toString(), BERT, Datasets.Split.TRAIN));
     assertTrue(e.getMessage().contains("no train-"), e.getMessage());
     // the calibration falls back to the items themselves
     assertEquals(4, ModelData.calibration(f.toString(), BERT, 100).items());
@@ -129,7 +140,9 @@ class ModelDataTest {
   }
 
   private static void assertMessage(Path file, String part) {
-    NnException e = assertThrows(NnException.class, () -> ModelData.load(file.toString(), BERT, Datasets.Split.TEST));
+    NnException e =
+        assertThrows(
+            NnException.class, () -> ModelData.load(file.toString(), BERT, Datasets.Split.TEST));
     assertTrue(e.getMessage().contains(part), e.getMessage());
     assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
     assertTrue(!e.getMessage().contains("\n"), e.getMessage());

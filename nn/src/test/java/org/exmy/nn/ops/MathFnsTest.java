@@ -37,8 +37,8 @@ class MathFnsTest {
   void erfMatchesABigDecimalSeries() {
     java.math.MathContext mc = new java.math.MathContext(60);
     // 2/sqrt(pi) to 60 digits
-    java.math.BigDecimal twoOverSqrtPi = new java.math.BigDecimal(
-        "1.12837916709551257389615890312154517168810125865799771368817");
+    java.math.BigDecimal twoOverSqrtPi =
+        new java.math.BigDecimal("1.12837916709551257389615890312154517168810125865799771368817");
     SplittableRandom r = new SplittableRandom(9);
     for (int i = 0; i < 400; i++) {
       double x = i < 20 ? i * 0.25 : i < 40 ? Math.pow(2, -30 + i - 20) : 5.5 * r.nextDouble();
@@ -58,7 +58,9 @@ class MathFnsTest {
         }
       }
       double want = sum.multiply(twoOverSqrtPi, mc).doubleValue();
-      assertTrue(Math.abs(MathFns.erf(x) - want) <= 2e-13 * want, x + ": " + MathFns.erf(x) + " vs " + want);
+      assertTrue(
+          Math.abs(MathFns.erf(x) - want) <= 2e-13 * want,
+          x + ": " + MathFns.erf(x) + " vs " + want);
       assertEquals(-MathFns.erf(x), MathFns.erf(-x));
     }
     assertEquals(1.0, MathFns.erf(6.5));

@@ -19,7 +19,9 @@ class AccumulatorAwareTest {
   private static BigInteger worstSum(double[] w, int from, int to, double maxX) {
     BigInteger s = BigInteger.ZERO;
     for (int i = from; i < to; i++) {
-      s = s.add(BigInteger.valueOf((long) Math.abs(w[i])).multiply(BigInteger.valueOf((long) maxX)));
+      s =
+          s.add(
+              BigInteger.valueOf((long) Math.abs(w[i])).multiply(BigInteger.valueOf((long) maxX)));
     }
     return s;
   }
@@ -50,7 +52,8 @@ class AccumulatorAwareTest {
     // and some overflow; its LSB is the product LSB (no product rounding: the worst sum in LSBs is
     // the exact worst sum)
     BigInteger[] worsts = new BigInteger[channels];
-    for (int c = 0; c < channels; c++) worsts[c] = worstSum(before, c * k, (c + 1) * k, aq.maxFixed());
+    for (int c = 0; c < channels; c++)
+      worsts[c] = worstSum(before, c * k, (c + 1) * k, aq.maxFixed());
     BigInteger[] sorted = worsts.clone();
     Arrays.sort(sorted);
     int width = sorted[channels / 2].bitLength();
@@ -59,12 +62,17 @@ class AccumulatorAwareTest {
     BigInteger bound = BigInteger.ONE.shiftLeft(width - 1).subtract(BigInteger.ONE);
     int overflowingBefore = 0;
     for (int c = 0; c < channels; c++) {
-      if (worstSum(before, c * k, (c + 1) * k, aq.maxFixed()).compareTo(bound) > 0) overflowingBefore++;
+      if (worstSum(before, c * k, (c + 1) * k, aq.maxFixed()).compareTo(bound) > 0)
+        overflowingBefore++;
     }
-    assertTrue(overflowingBefore > 0 && overflowingBefore < channels,
-        wf + ": the test needs some channels that overflow and some that do not, " + overflowingBefore);
-    AccumulatorAware.Report rep = AccumulatorAware.constrain(fixed, channelOf, inputOf, moment, channels, wq, aq, acc,
-        original);
+    assertTrue(
+        overflowingBefore > 0 && overflowingBefore < channels,
+        wf
+            + ": the test needs some channels that overflow and some that do not, "
+            + overflowingBefore);
+    AccumulatorAware.Report rep =
+        AccumulatorAware.constrain(
+            fixed, channelOf, inputOf, moment, channels, wq, aq, acc, original);
     assertEquals(overflowingBefore, rep.channels());
     double[] grid = AccumulatorAware.grid(wq);
     int moved = 0;

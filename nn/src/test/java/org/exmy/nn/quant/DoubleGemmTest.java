@@ -14,7 +14,8 @@ class DoubleGemmTest {
   @Test
   void integerSumsAreExact() {
     SplittableRandom r = new SplittableRandom(21);
-    for (int[] s : new int[][] {{1, 1, 1}, {5, 300, 37}, {13, 513, 70}, {4, 1000, 3}, {67, 9, 290}}) {
+    for (int[] s :
+        new int[][] {{1, 1, 1}, {5, 300, 37}, {13, 513, 70}, {4, 1000, 3}, {67, 9, 290}}) {
       int m = s[0];
       int k = s[1];
       int n = s[2];
@@ -43,7 +44,8 @@ class DoubleGemmTest {
   @Test
   void tableRoundingEqualsTheEncoder() {
     SplittableRandom r = new SplittableRandom(22);
-    for (String f : new String[] {"E4M3", "INT8", "E2M1", "E5M2", "E3M4", "INT4", "INT3", "UINT4", "UINT8"}) {
+    for (String f :
+        new String[] {"E4M3", "INT8", "E2M1", "E5M2", "E3M4", "INT4", "INT3", "UINT4", "UINT8"}) {
       FormatQuantizer q = new FormatQuantizer(org.exmy.simulator.Formats.parse(f));
       float s = 0.37f;
       for (int i = 0; i < 200_000; i++) {
@@ -59,10 +61,17 @@ class DoubleGemmTest {
       // exact ties x / s = k + 1/2 (s a power of two), beyond both ends, and the specials
       for (int k = -300; k <= 300; k++) {
         float x = (k + 0.5f) * 0.25f;
-        assertEquals(q.fixedOfCode(q.code(x, 0.25f)), q.fixed(x, 0.25f), f + " tie at " + (k + 0.5));
+        assertEquals(
+            q.fixedOfCode(q.code(x, 0.25f)), q.fixed(x, 0.25f), f + " tie at " + (k + 0.5));
       }
-      for (float x : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 1e30f, -1e30f}) {
-        assertEquals(outcome(() -> q.fixedOfCode(q.code(x, s))), outcome(() -> q.fixed(x, s)), f + " at " + x);
+      for (float x :
+          new float[] {
+            Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 1e30f, -1e30f
+          }) {
+        assertEquals(
+            outcome(() -> q.fixedOfCode(q.code(x, s))),
+            outcome(() -> q.fixed(x, s)),
+            f + " at " + x);
       }
     }
   }

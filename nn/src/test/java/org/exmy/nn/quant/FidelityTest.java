@@ -20,7 +20,11 @@ class FidelityTest {
   @Test
   void handComputedValues() {
     // ref [[1,2],[3,4]], quant [[2,1],[3,5]]: error (1,-1,0,1)
-    Fidelity f = Fidelity.of("y", Tensor.of(new float[] {1, 2, 3, 4}, 2, 2), Tensor.of(new float[] {2, 1, 3, 5}, 2, 2));
+    Fidelity f =
+        Fidelity.of(
+            "y",
+            Tensor.of(new float[] {1, 2, 3, 4}, 2, 2),
+            Tensor.of(new float[] {2, 1, 3, 5}, 2, 2));
     // Σref² = 30, Σe² = 3, Σref·q = 2 + 2 + 9 + 20 = 33, Σq² = 4 + 1 + 9 + 25 = 39
     assertEquals(10 * Math.log10(30.0 / 3.0), f.sqnrDb(), 1e-12);
     assertEquals(33 / Math.sqrt(30.0 * 39.0), f.cosine(), 1e-12);
@@ -42,7 +46,8 @@ class FidelityTest {
     assertEquals(Double.NEGATIVE_INFINITY, Fidelity.of("y", z, x).sqnrDb());
     assertEquals(0.0, Fidelity.of("y", z, x).cosine());
     assertEquals(1.0, Fidelity.of("y", z, z).cosine());
-    assertThrows(NnException.class, () -> Fidelity.of("y", x, Tensor.of(new float[] {0, 1, 0}, 1, 3)));
+    assertThrows(
+        NnException.class, () -> Fidelity.of("y", x, Tensor.of(new float[] {0, 1, 0}, 1, 3)));
   }
 
   /** Random tensors: SQNR and cosine against BigDecimal sums of the same floats. */
@@ -94,11 +99,14 @@ class FidelityTest {
     assertEquals(50.0, t.top1()); // (1, 1)
     assertEquals(50.0, t.agreement());
     assertArrayEquals(new int[] {1, 0, 0}, t.fp32Pred());
-    NnException bad = assertThrows(NnException.class,
-        () -> Assessment.top1(fp, qu, Tensor.ofLongs(new long[] {1, 2, 0}, 1, 3)));
+    NnException bad =
+        assertThrows(
+            NnException.class,
+            () -> Assessment.top1(fp, qu, Tensor.ofLongs(new long[] {1, 2, 0}, 1, 3)));
     assertTrue(bad.getMessage().contains("not below the 2 classes"), bad.getMessage());
-    NnException none = assertThrows(NnException.class,
-        () -> Assessment.top1(fp, qu, Tensor.ofLongs(new long[] {1, 2}, 2)));
+    NnException none =
+        assertThrows(
+            NnException.class, () -> Assessment.top1(fp, qu, Tensor.ofLongs(new long[] {1, 2}, 2)));
     assertTrue(none.getMessage().contains("fit no output"), none.getMessage());
   }
 

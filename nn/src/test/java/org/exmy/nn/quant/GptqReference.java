@@ -10,10 +10,10 @@ import org.exmy.simulator.Overflow;
  * double, without Cholesky: the columns are quantized one at a time in the chosen order; after
  * quantizing column q, every not yet quantized weight of the row moves by {@code delta_F = -(w_q -
  * quant(w_q)) / [H_F^-1]_qq * (H_F^-1)_{:,q}} (the OBS update) and the inverse Hessian of the
- * remaining weights is updated by Gaussian elimination of row and column q, {@code H^-1 - H^-1_{:,q}
- * H^-1_{q,:} / [H^-1]_qq} (equation 3). H is dampened first ({@code + lambda * mean(diag H)}), and
- * dead inputs ({@code H_ii = 0}) get {@code H_ii = 1}. The inverse is by Gauss-Jordan elimination.
- * Quantization: {@code decode(encode(fl32(fl32(w) / s)))} with the format's encoder.
+ * remaining weights is updated by Gaussian elimination of row and column q, {@code H^-1 -
+ * H^-1_{:,q} H^-1_{q,:} / [H^-1]_qq} (equation 3). H is dampened first ({@code + lambda * mean(diag
+ * H)}), and dead inputs ({@code H_ii = 0}) get {@code H_ii = 1}. The inverse is by Gauss-Jordan
+ * elimination. Quantization: {@code decode(encode(fl32(fl32(w) / s)))} with the format's encoder.
  */
 public final class GptqReference {
   private GptqReference() {}
@@ -33,8 +33,8 @@ public final class GptqReference {
    * The GPTQ values of {@code w[rows][k]}, row r at scale {@code s[r]}, for the Hessian {@code
    * h[k][k]}; {@code actOrder}: columns in descending diag H (ties: lower index first).
    */
-  public static double[][] gptq(double[][] w, double[][] h, float[] s, NumberFormat f, double damp,
-      boolean actOrder) {
+  public static double[][] gptq(
+      double[][] w, double[][] h, float[] s, NumberFormat f, double damp, boolean actOrder) {
     int k = h.length;
     double[][] hh = new double[k][];
     for (int i = 0; i < k; i++) {
@@ -56,8 +56,10 @@ public final class GptqReference {
     if (actOrder) {
       double[][] hf = hh;
       // diag before dampening orders the same as after (the same constant is added)
-      java.util.Arrays.sort(order, (x, y) -> hf[x][x] != hf[y][y] ? Double.compare(hf[y][y], hf[x][x])
-          : Integer.compare(x, y));
+      java.util.Arrays.sort(
+          order,
+          (x, y) ->
+              hf[x][x] != hf[y][y] ? Double.compare(hf[y][y], hf[x][x]) : Integer.compare(x, y));
     }
     double[][] inv0 = inverse(hh);
     double[][] out = new double[w.length][k];

@@ -74,8 +74,19 @@ class GptqTest {
 
   /** Every quantized weight equals the reference's, for each block size and order. */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"E2M1|1|false", "E2M1|8|true", "E3M2|128|false", "E2M3|5|true", "E4M3|128|true",
-      "E3M4|16|false", "INT4|128|false", "INT4|3|true", "INT6|32|false", "INT8|128|true"})
+  @ValueSource(
+      strings = {
+        "E2M1|1|false",
+        "E2M1|8|true",
+        "E3M2|128|false",
+        "E2M3|5|true",
+        "E4M3|128|true",
+        "E3M4|16|false",
+        "INT4|128|false",
+        "INT4|3|true",
+        "INT6|32|false",
+        "INT8|128|true"
+      })
   void matchesThePapersUnblockedAlgorithm(String spec) {
     String[] p = spec.split("\\|");
     NumberFormat f = Formats.parse(p[0]);
@@ -104,20 +115,29 @@ class GptqTest {
   }
 
   /**
-   * The cache key of options without techniques is the one from before they existed; each
-   * technique adds its own key.
+   * The cache key of options without techniques is the one from before they existed; each technique
+   * adds its own key.
    */
   @org.junit.jupiter.api.Test
   void describeAddsKeysOnlyForTechniquesThatAreOn() {
     QuantOptions o = QuantOptions.of(Formats.parse("E4M3"), Formats.parse("INT8"));
-    assertEquals("w=E4M3 a=INT8 weights=channel calib=absmax pow2=false fp32= biascorr=false acc="
-        + org.exmy.simulator.AccumulatorChoice.EXACT + " lanes=1", o.describe());
+    assertEquals(
+        "w=E4M3 a=INT8 weights=channel calib=absmax pow2=false fp32= biascorr=false acc="
+            + org.exmy.simulator.AccumulatorChoice.EXACT
+            + " lanes=1",
+        o.describe());
     assertEquals(o.describe(), o.withTechniques(QuantOptions.Techniques.NONE).describe());
-    String all = o.withTechniques(new QuantOptions.Techniques(true, 0.02, 64, true, 0.5, true, false, true))
-        .describe();
-    assertEquals(o.describe() + " gptq(damp=0.02,block=64,actorder) smoothquant=0.5 dynamic=row learnedround", all);
-    QuantOptions z = QuantOptions.of(Formats.parse("INT8"), Formats.parse("UINT8"))
-        .withTechniques(new QuantOptions.Techniques(false, 0.01, 128, false, Double.NaN, false, true));
+    String all =
+        o.withTechniques(new QuantOptions.Techniques(true, 0.02, 64, true, 0.5, true, false, true))
+            .describe();
+    assertEquals(
+        o.describe()
+            + " gptq(damp=0.02,block=64,actorder) smoothquant=0.5 dynamic=row learnedround",
+        all);
+    QuantOptions z =
+        QuantOptions.of(Formats.parse("INT8"), Formats.parse("UINT8"))
+            .withTechniques(
+                new QuantOptions.Techniques(false, 0.01, 128, false, Double.NaN, false, true));
     assertTrue(z.describe().endsWith(" lanes=1 zeropoint"), z.describe());
   }
 

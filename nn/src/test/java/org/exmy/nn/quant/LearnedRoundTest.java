@@ -12,9 +12,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link LearnedRound} against a reference written from its definition that evaluates the layer
- * error {@code (w - q)^T H (w - q)} directly for every candidate (the grid from decoding every
- * code of the format), and the properties: never worse than round to nearest, and no single move
- * to an adjacent grid point lowers the error at the end.
+ * error {@code (w - q)^T H (w - q)} directly for every candidate (the grid from decoding every code
+ * of the format), and the properties: never worse than round to nearest, and no single move to an
+ * adjacent grid point lowers the error at the end.
  */
 class LearnedRoundTest {
   static double error(double[] w, double[] q, double[][] h) {
@@ -125,7 +125,8 @@ class LearnedRoundTest {
         }
         double eGot = error(w[i], got, h);
         double eRtn = error(w[i], rtn, h);
-        assertTrue(eGot <= eRtn, fmt + " seed " + seed + " row " + i + ": " + eGot + " vs RTN " + eRtn);
+        assertTrue(
+            eGot <= eRtn, fmt + " seed " + seed + " row " + i + ": " + eGot + " vs RTN " + eRtn);
         improved += eGot < eRtn ? 1 : 0;
         // a local optimum: no single adjacent move lowers the error
         for (int j = 0; j < k; j++) {
@@ -135,7 +136,9 @@ class LearnedRoundTest {
             }
             double old = got[j];
             got[j] = c;
-            assertTrue(error(w[i], got, h) >= eGot - 1e-9 * eGot, fmt + " move of w[" + i + "][" + j + "]");
+            assertTrue(
+                error(w[i], got, h) >= eGot - 1e-9 * eGot,
+                fmt + " move of w[" + i + "][" + j + "]");
             got[j] = old;
           }
         }

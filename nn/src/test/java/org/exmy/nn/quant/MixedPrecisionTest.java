@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class MixedPrecisionTest {
   private static final String[] FORMATS = {"INT3", "INT5", "E4M3"};
+
   /** Made-up core LUTs per format; a site's cost is the core's LUTs times (site + 1) units. */
   private static final long[] CORE_LUTS = {26, 41, 141};
 
@@ -65,7 +66,8 @@ class MixedPrecisionTest {
     double noise = 0;
     for (int i = 0; i < c.length; i++) {
       noise += Math.pow(10, -study.singleSqnr(i, c[i]) / 10);
-      assertEquals(study.single(i, c[i]), study.singleSqnr(i, c[i]), 0.0); // the metric is SQNR here
+      assertEquals(
+          study.single(i, c[i]), study.singleSqnr(i, c[i]), 0.0); // the metric is SQNR here
     }
     return -10 * Math.log10(noise);
   }
@@ -116,7 +118,9 @@ class MixedPrecisionTest {
     }
   }
 
-  /** Refinement never returns something that measures worse than where it started, nor over budget. */
+  /**
+   * Refinement never returns something that measures worse than where it started, nor over budget.
+   */
   @Test
   void refinementKeepsTheBudgetAndNeverMeasuresWorse() {
     long budget = 700;

@@ -30,10 +30,13 @@ class SensitivityTest {
   void macsPerItemOfTheReferenceModels() {
     Model cnn = ReferenceModels.load("cnn");
     // conv3x3 1->16 on 28x28 (padding 1), pool, conv3x3 16->32 on 14x14, pool, 1568-64, 64-10
-    assertArrayEquals(new long[] {28 * 28 * 16 * 9, 14 * 14 * 32 * 16 * 9, 32 * 7 * 7 * 64, 64 * 10},
+    assertArrayEquals(
+        new long[] {28 * 28 * 16 * 9, 14 * 14 * 32 * 16 * 9, 32 * 7 * 7 * 64, 64 * 10},
         Sensitivity.macsPerItem(cnn, random(cnn, 3, 1)));
     Model mlp = ReferenceModels.load("mlp");
-    assertArrayEquals(new long[] {784 * 256, 256 * 128, 128 * 10}, Sensitivity.macsPerItem(mlp, random(mlp, 2, 1)));
+    assertArrayEquals(
+        new long[] {784 * 256, 256 * 128, 128 * 10},
+        Sensitivity.macsPerItem(mlp, random(mlp, 2, 1)));
   }
 
   /**
@@ -48,7 +51,8 @@ class SensitivityTest {
     QuantOptions opt = QuantOptions.of(Formats.parse("INT3"), Formats.parse("INT3"));
     Sensitivity s = Sensitivity.run(cnn, new ModelData(x, null), x, opt, Metric.SQNR, 1, null);
     assertEquals(4, s.rows().size());
-    assertEquals(List.of(0, 1, 2, 3), s.rows().stream().map(Sensitivity.Row::site).sorted().toList());
+    assertEquals(
+        List.of(0, 1, 2, 3), s.rows().stream().map(Sensitivity.Row::site).sorted().toList());
     for (int i = 1; i < s.rows().size(); i++) {
       assertTrue(s.rows().get(i - 1).drop() >= s.rows().get(i).drop());
     }
