@@ -9,33 +9,36 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Blocking: the columns of B in blocks of {@value #NC} and its rows (the reduction) in blocks of
  * {@value #KC}; each block of B is packed into panels of {@code NR} columns ({@code NR} = two
- * vectors of the preferred species: 32 floats with AVX-512), zero-padded, so that the
- * micro-kernel reads it contiguously. The micro-kernel holds an {@code MR x NR} tile of C ({@code
- * MR} = {@value #MR} rows, eight vector registers) and adds, for each reduction step, a broadcast
- * element of A times the panel's two vectors by fused multiply-add. A is read in place (each of
- * the four rows contiguously). The tile is stored, or added to C for the second and later
- * reduction blocks (at the right edge through a small buffer: no vector is passed to a call, which
- * would box it). Products with few columns (a Gemm over
- * a batch of 1) run as dot products over k instead, B transposed once.
+ * vectors of the preferred species: 32 floats with AVX-512), zero-padded, so that the micro-kernel
+ * reads it contiguously. The micro-kernel holds an {@code MR x NR} tile of C ({@code MR} = {@value
+ * #MR} rows, eight vector registers) and adds, for each reduction step, a broadcast element of A
+ * times the panel's two vectors by fused multiply-add. A is read in place (each of the four rows
+ * contiguously). The tile is stored, or added to C for the second and later reduction blocks (at
+ * the right edge through a small buffer: no vector is passed to a call, which would box it).
+ * Products with few columns (a Gemm over a batch of 1) run as dot products over k instead, B
+ * transposed once.
  *
- * <p>Rounding: each element is the sum of its k products, each product fused with one addition
- * (one rounding), in an order fixed by the shapes alone: per reduction block of {@value #KC},
- * ascending, then the blocks added in order (the dot-product form keeps four sums, of the
- * steps t mod 4, and adds them at the end). So results depend neither on threads nor on batching in calls of the same shape, and
- * integer-valued operands whose partial sums all stay below 2^24 in magnitude give exact sums,
- * whatever the order. Thread-safe: scratch is per thread.
+ * <p>Rounding: each element is the sum of its k products, each product fused with one addition (one
+ * rounding), in an order fixed by the shapes alone: per reduction block of {@value #KC}, ascending,
+ * then the blocks added in order (the dot-product form keeps four sums, of the steps t mod 4, and
+ * adds them at the end). So results depend neither on threads nor on batching in calls of the same
+ * shape, and integer-valued operands whose partial sums all stay below 2^24 in magnitude give exact
+ * sums, whatever the order. Thread-safe: scratch is per thread.
  */
 final class FloatGemm {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   static final int L = S.length();
   static final int MR = 4;
+  static final int MR6 = 6;
   static final int NR = 2 * L;
   static final int KC = 256;
   static final int NC = 256;
+
   /** Work (m*n*k) below which a product is never split across threads. */
   static final long SPLIT_WORK = 1L << 17;
 
-  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
+  private static final ThreadLocal<float[][]> SCRATCH =
+      ThreadLocal.withInitial(() -> new float[4][0]);
 
   private FloatGemm() {}
 
@@ -45,26 +48,45 @@ final class FloatGemm {
    * IntraOp} lends: by column ranges (multiples of {@code NR}) or else by row ranges (multiples of
    * {@code MR}); every element is computed whole by one thread, so the split does not change it.
    */
-  static void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
+  static void multiply(
+      float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n) {
     int ways = IntraOp.ways();
     boolean dots = smallN(n, k);
     if (ways > 1 && (long) m * n * k >= SPLIT_WORK && !dots) {
       if (n >= 2 * NR * ways) {
         int per = ceilDiv(ceilDiv(n, ways), NR) * NR;
         int parts = ceilDiv(n, per);
-        IntraOp.forEach(parts, (p, ps) -> {
-          int j0 = p * per;
-          gemm(a, aOff, k, b, bOff + j0, n, c, cOff + j0, n, m, k, Math.min(per, n - j0), false);
-        });
+        IntraOp.forEach(
+            parts,
+            (p, ps) -> {
+              int j0 = p * per;
+              gemm(
+                  a, aOff, k, b, bOff + j0, n, c, cOff + j0, n, m, k, Math.min(per, n - j0), false);
+            });
         return;
       }
       if (m >= MR * ways) {
         int per = ceilDiv(ceilDiv(m, ways), MR) * MR;
         int parts = ceilDiv(m, per);
-        IntraOp.forEach(parts, (p, ps) -> {
-          int i0 = p * per;
-          gemm(a, aOff + i0 * k, k, b, bOff, n, c, cOff + i0 * n, n, Math.min(per, m - i0), k, n, false);
-        });
+        IntraOp.forEach(
+            parts,
+            (p, ps) -> {
+              int i0 = p * per;
+              gemm(
+                  a,
+                  aOff + i0 * k,
+                  k,
+                  b,
+                  bOff,
+                  n,
+                  c,
+                  cOff + i0 * n,
+                  n,
+                  Math.min(per, m - i0),
+                  k,
+                  n,
+                  false);
+            });
         return;
       }
     }
@@ -78,23 +100,28 @@ final class FloatGemm {
    * representable: no rounding), converted to double and added (the whole sum below 2^53, so exact
    * too). Split over threads by columns or rows, as {@link #multiply}.
    */
-  static void exactBlocks(float[] a, int aOff, float[] b, int bOff, double[] c, int m, int k, int n, int kb) {
+  static void exactBlocks(
+      float[] a, int aOff, float[] b, int bOff, double[] c, int m, int k, int n, int kb) {
     int ways = IntraOp.ways();
     if (ways > 1 && (long) m * n * k >= SPLIT_WORK) {
       if (n >= 2 * NR * ways) {
         int per = ceilDiv(ceilDiv(n, ways), NR) * NR;
-        IntraOp.forEach(ceilDiv(n, per), (p, ps) -> {
-          int j0 = p * per;
-          blocks(a, aOff, b, bOff + j0, n, c, j0, m, k, Math.min(per, n - j0), kb);
-        });
+        IntraOp.forEach(
+            ceilDiv(n, per),
+            (p, ps) -> {
+              int j0 = p * per;
+              blocks(a, aOff, b, bOff + j0, n, c, j0, m, k, Math.min(per, n - j0), kb);
+            });
         return;
       }
       if (m >= MR * ways) {
         int per = ceilDiv(ceilDiv(m, ways), MR) * MR;
-        IntraOp.forEach(ceilDiv(m, per), (p, ps) -> {
-          int i0 = p * per;
-          blocks(a, aOff + i0 * k, b, bOff, n, c, i0 * n, Math.min(per, m - i0), k, n, kb);
-        });
+        IntraOp.forEach(
+            ceilDiv(m, per),
+            (p, ps) -> {
+              int i0 = p * per;
+              blocks(a, aOff + i0 * k, b, bOff, n, c, i0 * n, Math.min(per, m - i0), k, n, kb);
+            });
         return;
       }
     }
@@ -102,8 +129,18 @@ final class FloatGemm {
   }
 
   /** One part of {@link #exactBlocks}: w columns of B (row stride ldb) into C (row stride ldb). */
-  private static void blocks(float[] a, int aOff, float[] b, int bOff, int ldb, double[] c, int cOff, int m, int k,
-      int w, int kb) {
+  private static void blocks(
+      float[] a,
+      int aOff,
+      float[] b,
+      int bOff,
+      int ldb,
+      double[] c,
+      int cOff,
+      int m,
+      int k,
+      int w,
+      int kb) {
     float[] tmp = scratch(3, m * w);
     for (int i = 0; i < m; i++) {
       java.util.Arrays.fill(c, cOff + i * ldb, cOff + i * ldb + w, 0);
@@ -140,8 +177,20 @@ final class FloatGemm {
    * chooses the dot-product form (decided from the whole product's shape, so that a split keeps
    * every element's order).
    */
-  static void gemm(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
-      int m, int k, int n, boolean dots) {
+  static void gemm(
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      int m,
+      int k,
+      int n,
+      boolean dots) {
     if (dots) {
       dots(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n);
       return;
@@ -154,6 +203,13 @@ final class FloatGemm {
         pack(b, bOff + pc * ldb + jc, ldb, kc, nc, pb);
         boolean add = pc > 0;
         int i = 0;
+        for (; i + MR6 <= m; i += MR6) {
+          int ar = aOff + i * lda + pc;
+          int cr = cOff + i * ldc + jc;
+          for (int jr = 0; jr < nc; jr += NR) {
+            micro6(a, ar, lda, pb, jr * kc, kc, c, cr + jr, ldc, Math.min(NR, nc - jr), add);
+          }
+        }
         for (; i + MR <= m; i += MR) {
           int ar = aOff + i * lda + pc;
           int cr = cOff + i * ldc + jc;
@@ -172,7 +228,9 @@ final class FloatGemm {
     }
   }
 
-  /** Packs B's block (kc rows, nc columns from {@code off}) into zero-padded panels of NR columns. */
+  /**
+   * Packs B's block (kc rows, nc columns from {@code off}) into zero-padded panels of NR columns.
+   */
   private static void pack(float[] b, int off, int ldb, int kc, int nc, float[] pb) {
     for (int jr = 0; jr < nc; jr += NR) {
       int w = Math.min(NR, nc - jr);
@@ -187,8 +245,18 @@ final class FloatGemm {
     }
   }
 
-  private static void micro4(float[] a, int ar, int lda, float[] pb, int p0, int kc, float[] c, int co, int ldc,
-      int cols, boolean add) {
+  private static void micro4(
+      float[] a,
+      int ar,
+      int lda,
+      float[] pb,
+      int p0,
+      int kc,
+      float[] c,
+      int co,
+      int ldc,
+      int cols,
+      boolean add) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = c00;
     FloatVector c10 = c00;
@@ -253,8 +321,114 @@ final class FloatGemm {
     edge(tile, MR, c, co, ldc, cols, add);
   }
 
+  /**
+   * The main micro-kernel: a 6 x NR tile (twelve accumulators), as {@link #micro4} with two more
+   * rows; each element's sum has the same order as there.
+   */
+  private static void micro6(
+      float[] a,
+      int ar,
+      int lda,
+      float[] pb,
+      int p0,
+      int kc,
+      float[] c,
+      int co,
+      int ldc,
+      int cols,
+      boolean add) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c40 = c00;
+    FloatVector c41 = c00;
+    FloatVector c50 = c00;
+    FloatVector c51 = c00;
+    int a1 = ar + lda;
+    int a2 = a1 + lda;
+    int a3 = a2 + lda;
+    int a4 = a3 + lda;
+    int a5 = a4 + lda;
+    for (int t = 0, bp = p0; t < kc; t++, bp += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+      FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+      FloatVector x = FloatVector.broadcast(S, a[ar + t]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, a[a1 + t]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, a[a2 + t]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, a[a3 + t]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, a[a4 + t]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, a[a5 + t]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    if (cols == NR) {
+      int o1 = co + ldc;
+      int o2 = o1 + ldc;
+      int o3 = o2 + ldc;
+      int o4 = o3 + ldc;
+      int o5 = o4 + ldc;
+      if (add) {
+        c00 = c00.add(FloatVector.fromArray(S, c, co));
+        c01 = c01.add(FloatVector.fromArray(S, c, co + L));
+        c10 = c10.add(FloatVector.fromArray(S, c, o1));
+        c11 = c11.add(FloatVector.fromArray(S, c, o1 + L));
+        c20 = c20.add(FloatVector.fromArray(S, c, o2));
+        c21 = c21.add(FloatVector.fromArray(S, c, o2 + L));
+        c30 = c30.add(FloatVector.fromArray(S, c, o3));
+        c31 = c31.add(FloatVector.fromArray(S, c, o3 + L));
+        c40 = c40.add(FloatVector.fromArray(S, c, o4));
+        c41 = c41.add(FloatVector.fromArray(S, c, o4 + L));
+        c50 = c50.add(FloatVector.fromArray(S, c, o5));
+        c51 = c51.add(FloatVector.fromArray(S, c, o5 + L));
+      }
+      c00.intoArray(c, co);
+      c01.intoArray(c, co + L);
+      c10.intoArray(c, o1);
+      c11.intoArray(c, o1 + L);
+      c20.intoArray(c, o2);
+      c21.intoArray(c, o2 + L);
+      c30.intoArray(c, o3);
+      c31.intoArray(c, o3 + L);
+      c40.intoArray(c, o4);
+      c41.intoArray(c, o4 + L);
+      c50.intoArray(c, o5);
+      c51.intoArray(c, o5 + L);
+      return;
+    }
+    float[] tile = scratch(2, MR6 * NR);
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, L);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    c40.intoArray(tile, 4 * NR);
+    c41.intoArray(tile, 4 * NR + L);
+    c50.intoArray(tile, 5 * NR);
+    c51.intoArray(tile, 5 * NR + L);
+    edge(tile, MR6, c, co, ldc, cols, add);
+  }
+
   /** Stores (or adds) the first {@code cols} columns of {@code rows} rows of a tile into C. */
-  private static void edge(float[] tile, int rows, float[] c, int co, int ldc, int cols, boolean add) {
+  private static void edge(
+      float[] tile, int rows, float[] c, int co, int ldc, int cols, boolean add) {
     for (int r = 0; r < rows; r++) {
       int o = co + r * ldc;
       for (int j = 0; j < cols; j++) {
@@ -263,8 +437,8 @@ final class FloatGemm {
     }
   }
 
-  private static void micro1(float[] a, int ar, float[] pb, int p0, int kc, float[] c, int co, int cols,
-      boolean add) {
+  private static void micro1(
+      float[] a, int ar, float[] pb, int p0, int kc, float[] c, int co, int cols, boolean add) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = c00;
     for (int t = 0, bp = p0; t < kc; t++, bp += NR) {
@@ -288,8 +462,19 @@ final class FloatGemm {
   }
 
   /** Few columns: each element as a dot product over k, B's columns copied into rows first. */
-  private static void dots(float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
-      int m, int k, int n) {
+  private static void dots(
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      int m,
+      int k,
+      int n) {
     float[] bt = scratch(1, n * k);
     for (int t = 0; t < k; t++) {
       for (int j = 0; j < n; j++) {

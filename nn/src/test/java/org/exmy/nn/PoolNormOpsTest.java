@@ -78,6 +78,56 @@ class PoolNormOpsTest {
         .check();
   }
 
+  /**
+   * MaxPool where every window lies inside the input (its own fast path), on inputs full of +0, -0,
+   * NaN and equal values: bit for bit the rule written here (start from the lowest float, keep
+   * strictly greater values, so NaN is skipped and the first of +0 / -0 wins); without NaN, ORT's
+   * values too (ORT's NaN result depends on the NaN's place in the window: no oracle there).
+   */
+  @Test
+  void maxPoolInsideWindowsKeepsTheRuleForZerosAndNaN() {
+    int[][] shapes = {{2, 3, 8, 10}, {1, 2, 7, 9}};
+    int[][] kernels = {{2, 2, 2, 2}, {3, 2, 2, 3}, {2, 3, 1, 1}};
+    for (int run = 0; run < 4; run++) {
+      boolean nan = run % 2 == 1;
+      float[] pick =
+          nan ? new float[] {0f, -0f, Float.NaN, 1.5f, -2f} : new float[] {0f, -0f, 1.5f, -2f};
+      int[] s = shapes[run / 2];
+      float[] f = new float[Tensor.size(s)];
+      for (int i = 0; i < f.length; i++) f[i] = pick[r.nextInt(pick.length)];
+      Tensor x = Tensor.of(f, s);
+      for (int[] k : kernels) {
+        OpCase c =
+            new OpCase(13, "MaxPool")
+                .in("X", x)
+                .attrs(n -> n.ints("kernel_shape", k[0], k[1]).ints("strides", k[2], k[3]));
+        if (!nan) c.check();
+        float[] got = Ort.runExmy(c.builder().bytes(), Ort.in("X", x)).get("Y0").floats();
+        int oh = (s[2] - k[0]) / k[2] + 1;
+        int ow = (s[3] - k[1]) / k[3] + 1;
+        int o = 0;
+        for (int p = 0; p < s[0] * s[1]; p++) {
+          for (int y = 0; y < oh; y++) {
+            for (int z = 0; z < ow; z++, o++) {
+              float best = -Float.MAX_VALUE;
+              for (int i = 0; i < k[0]; i++) {
+                for (int j = 0; j < k[1]; j++) {
+                  float v = f[(p * s[2] + y * k[2] + i) * s[3] + z * k[3] + j];
+                  if (v > best) best = v;
+                }
+              }
+              assertEquals(
+                  Float.floatToRawIntBits(best),
+                  Float.floatToRawIntBits(got[o]),
+                  "output " + o + " of kernel " + java.util.Arrays.toString(k));
+            }
+          }
+        }
+        assertEquals(got.length, o);
+      }
+    }
+  }
+
   @Test
   void threeDimensionalWindows() {
     // the general path (any rank): strides, pads, dilations, auto_pad, count_include_pad
