@@ -213,7 +213,7 @@ final class BenchCommand implements Callable<Integer> {
     o.println(
         "model,input,batch,threads,engine,images_per_s,over_exmy_fp32,over_onnxruntime,max_abs_diff_vs_onnxruntime");
     OrtBench.Result ort = null;
-    if (OrtBench.available()) {
+    if (ortAvailable()) {
       ort = OrtBench.run(bytes, x, batch, t, seconds);
     } else {
       spec.commandLine()
@@ -292,6 +292,19 @@ final class BenchCommand implements Callable<Integer> {
           "");
     }
     return 0;
+  }
+
+  /**
+   * True when the ONNX Runtime classes can be loaded. Asked here, not in {@link OrtBench}: loading
+   * that class needs ONNX Runtime's own classes (its catch clauses name them).
+   */
+  private static boolean ortAvailable() {
+    try {
+      Class.forName("ai.onnxruntime.OrtEnvironment", false, BenchCommand.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   /**

@@ -9,21 +9,11 @@ import java.nio.FloatBuffer;
 /**
  * ONNX Runtime (CPU, default graph optimizations) on the benchmark's inputs, for {@code exmy bench
  * --model}. ONNX Runtime is not part of exmy.jar: this class is loaded only when {@link
- * #available()} finds it on the class path (the {@code exmy} script adds {@code
+ * BenchCommand#ortAvailable} finds it on the class path (the {@code exmy} script adds {@code
  * cli/target/ort/*.jar}, which the cli build copies there, for the bench command only).
  */
 final class OrtBench {
   private OrtBench() {}
-
-  /** True when the ONNX Runtime classes can be loaded. */
-  static boolean available() {
-    try {
-      Class.forName("ai.onnxruntime.OrtEnvironment", false, OrtBench.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
-  }
 
   /** Result: images per second and the outputs of the first batch. */
   record Result(double imagesPerSecond, float[] firstOutput) {}
