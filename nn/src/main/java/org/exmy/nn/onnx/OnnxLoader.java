@@ -24,7 +24,6 @@ import org.exmy.nn.onnx.proto.Onnx.TensorShapeProto;
 import org.exmy.nn.onnx.proto.Onnx.ValueInfoProto;
 import org.exmy.nn.ops.Attrs;
 import org.exmy.nn.ops.Built;
-import org.exmy.nn.ops.ExecContext;
 import org.exmy.nn.ops.NodeSpec;
 import org.exmy.nn.ops.OpError;
 import org.exmy.nn.ops.OpRegistry;
@@ -34,8 +33,9 @@ import org.exmy.nn.ops.OpRegistry;
  * {@link org.exmy.nn.qonnx.QonnxOps}) into a {@link Model}. Everything is validated here, before
  * anything runs: every node's operator, attributes and input types, every tensor's declared size
  * against its bytes; nodes whose inputs are all constant (except linear nodes) are evaluated once
- * here (constant folding). Errors are {@link NnException}s with one line naming the file and the
- * node or tensor.
+ * as they are read ({@link ConstantFolding}), and each value is released after its last reader
+ * ({@link Liveness}). Errors are {@link NnException}s with one line naming the file and the node or
+ * tensor.
  */
 public final class OnnxLoader {
   /** Oldest and newest default-domain opset supported. */
@@ -195,18 +195,12 @@ public final class OnnxLoader {
     }
     List<Model.Step> steps = new ArrayList<>();
     List<LinearSite> sites = new ArrayList<>();
-    ExecContext foldCx =
-        new ExecContext(
-            0,
-            i -> {
-              throw new OpError("linear nodes are not folded");
-            });
     for (int ni = 0; ni < g.getNodeCount(); ni++) {
       NodeProto node = g.getNode(ni);
       String name = node.getName().isEmpty() ? "#" + ni : node.getName();
       String label = "node '" + name + "' (" + node.getOpType() + ")";
       try {
-        node(node, name, opset, foldCx, steps, sites);
+        node(node, name, opset, steps, sites);
       } catch (OpError e) {
         throw fail(label + ": " + e.getMessage());
       }
@@ -292,12 +286,7 @@ public final class OnnxLoader {
   }
 
   private void node(
-      NodeProto node,
-      String name,
-      int opset,
-      ExecContext foldCx,
-      List<Model.Step> steps,
-      List<LinearSite> sites) {
+      NodeProto node, String name, int opset, List<Model.Step> steps, List<LinearSite> sites) {
     String domain = node.getDomain();
     boolean qonnx = org.exmy.nn.qonnx.QonnxOps.isDomain(domain);
     if (!domain.isEmpty() && !domain.equals("ai.onnx") && !qonnx) {
@@ -329,7 +318,6 @@ public final class OnnxLoader {
     int[] in = new int[nIn];
     DType[] types = new DType[nIn];
     Tensor[] consts = new Tensor[nIn];
-    boolean allConst = true;
     for (int i = 0; i < nIn; i++) {
       String v = node.getInput(i);
       if (v.isEmpty()) {
@@ -347,7 +335,6 @@ public final class OnnxLoader {
       in[i] = s;
       types[i] = slotType.get(s);
       consts[i] = slotConst.get(s);
-      allConst &= consts[i] != null;
     }
     int nOut = node.getOutputCount();
     NodeSpec spec = new NodeSpec(op, opset, name, attrs, types, consts, nOut, sites.size());
@@ -357,8 +344,8 @@ public final class OnnxLoader {
       trace.node(
           qonnx, spec, node.getInputList(), node.getOutputList(), linear ? b.sites() : List.of());
     }
-    if (allConst && !linear) {
-      Tensor[] vals = b.op().run(consts, foldCx);
+    if (ConstantFolding.applies(in, consts, linear)) {
+      Tensor[] vals = ConstantFolding.fold(b, consts);
       for (int i = 0; i < nOut; i++) {
         if (!node.getOutput(i).isEmpty()) {
           define(node.getOutput(i), vals[i].type(), vals[i]);
