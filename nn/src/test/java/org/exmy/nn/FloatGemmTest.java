@@ -74,6 +74,40 @@ class FloatGemmTest {
     }
   }
 
+  /**
+   * An element's bits depend only on its row of A, its column of B and k: every sub-product of the
+   * first m rows and n columns (the dot-product form below 4 columns, the tiles above, edges
+   * included) gives the full product's bits, so a model's outputs do not depend on its batch.
+   */
+  @Test
+  void anElementDoesNotDependOnTheShapeAroundIt() {
+    SplittableRandom r = new SplittableRandom(15);
+    for (int k : new int[] {1, 7, 256, 300, 784}) {
+      int bigM = 13;
+      int bigN = 2 * FloatGemm.NR + 5;
+      float[] a = Rand.randn(r, bigM * k).floats();
+      float[] b = Rand.randn(r, k * bigN).floats();
+      float[] full = new float[bigM * bigN];
+      Fp32Kernel.INSTANCE.multiply(a, 0, b, 0, full, 0, bigM, k, bigN);
+      for (int m : new int[] {1, 3, 4, 6, 13}) {
+        for (int n : new int[] {1, 2, 3, 4, 8, 15, 16, FloatGemm.NR, bigN}) {
+          float[] sub = new float[k * n];
+          for (int t = 0; t < k; t++) System.arraycopy(b, t * bigN, sub, t * n, n);
+          float[] c = new float[m * n];
+          Fp32Kernel.INSTANCE.multiply(a, 0, sub, 0, c, 0, m, k, n);
+          for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+              assertEquals(
+                  Float.floatToRawIntBits(full[i * bigN + j]),
+                  Float.floatToRawIntBits(c[i * n + j]),
+                  "m " + m + " k " + k + " n " + n + " at " + i + "," + j);
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void splittingOverThreadsGivesTheSameBits() throws Exception {
     SplittableRandom r = new SplittableRandom(12);
