@@ -49,19 +49,7 @@ public final class Stages {
 
     /** The proof of a MAC or dot core. */
     static Stage<Proof> stage(CoreSpec spec, int sequences, ToolVersions tools) {
-      String key =
-          "proof|"
-              + spec
-              + "|"
-              + spec.moduleName()
-              + "|sequences="
-              + sequences
-              + "|"
-              + Sweep.STAGES_VERSION
-              + "|"
-              + tools.get("generator")
-              + "|"
-              + tools.get("verilator");
+      String key = "proof|" + spec + "|" + spec.moduleName() + proofTools(sequences, tools);
       return new Stage<>(
           "proof",
           key,
@@ -73,19 +61,7 @@ public final class Stages {
 
     /** The proof of an MX core. */
     static Stage<Proof> mxStage(MxCoreSpec mx, int sequences, ToolVersions tools) {
-      String key =
-          "mxproof|"
-              + mx
-              + "|"
-              + mx.moduleName()
-              + "|sequences="
-              + sequences
-              + "|"
-              + Sweep.STAGES_VERSION
-              + "|"
-              + tools.get("generator")
-              + "|"
-              + tools.get("verilator");
+      String key = "mxproof|" + mx + "|" + mx.moduleName() + proofTools(sequences, tools);
       return new Stage<>(
           "proof",
           key,
@@ -93,6 +69,18 @@ public final class Stages {
           Proof::of,
           Proof::toProperties,
           () -> proveMx(mx, sequences));
+    }
+
+    /** A proof key's tail: the sequences and what could change the proof's result. */
+    private static String proofTools(int sequences, ToolVersions tools) {
+      return "|sequences="
+          + sequences
+          + "|"
+          + Sweep.STAGES_VERSION
+          + "|"
+          + tools.get("generator")
+          + "|"
+          + tools.get("verilator");
     }
 
     /** Every operand pair, {@code sequences} random sequences, the model-free worst case. */
@@ -182,21 +170,7 @@ public final class Stages {
     static Stage<Cost> stage(DesignPoint p, Sweep.Config c, ToolVersions tools) {
       CoreSpec spec = p.core();
       String key =
-          "cost|"
-              + spec
-              + "|"
-              + spec.moduleName()
-              + "|dsp="
-              + p.dsp()
-              + "|"
-              + c.synth()
-              + "|"
-              + Sweep.STAGES_VERSION
-              + "|"
-              + tools.get("generator")
-              + "|"
-              + tools.get("yosys")
-              + (c.synth().flows().contains("ice40") ? "|" + tools.get("nextpnr-ice40") : "");
+          "cost|" + spec + "|" + spec.moduleName() + "|dsp=" + p.dsp() + synthTools(c, tools);
       return new Stage<>(
           "cost",
           key,
@@ -206,22 +180,22 @@ public final class Stages {
           () -> synthesize(spec, p.dsp(), c));
     }
 
+    /** A cost key's tail: the synthesis options and what could change the cost. */
+    private static String synthTools(Sweep.Config c, ToolVersions tools) {
+      return "|"
+          + c.synth()
+          + "|"
+          + Sweep.STAGES_VERSION
+          + "|"
+          + tools.get("generator")
+          + "|"
+          + tools.get("yosys")
+          + (c.synth().flows().contains("ice40") ? "|" + tools.get("nextpnr-ice40") : "");
+    }
+
     /** The cost of an MX core. */
     static Stage<Cost> mxStage(MxCoreSpec mx, Sweep.Config c, ToolVersions tools) {
-      String key =
-          "mxcost|"
-              + mx
-              + "|"
-              + mx.moduleName()
-              + "|"
-              + c.synth()
-              + "|"
-              + Sweep.STAGES_VERSION
-              + "|"
-              + tools.get("generator")
-              + "|"
-              + tools.get("yosys")
-              + (c.synth().flows().contains("ice40") ? "|" + tools.get("nextpnr-ice40") : "");
+      String key = "mxcost|" + mx + "|" + mx.moduleName() + synthTools(c, tools);
       return new Stage<>(
           "cost",
           key,

@@ -58,10 +58,7 @@ class ExactProductUnitTest {
     boolean ints = a instanceof IntFormat && b instanceof IntFormat;
     int width = c.port("io_prod").width();
     int lsb = spec.geometry().lsbExponent();
-    BigDecimal quantum =
-        lsb >= 0
-            ? new BigDecimal(BigInteger.ONE.shiftLeft(lsb))
-            : BigDecimal.ONE.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-lsb)));
+    BigDecimal quantum = Value.finite(BigInteger.ONE, lsb).toBigDecimal(); // 2^lsb
     boolean flags = c.ports().stream().anyMatch(q -> q.name().equals("io_nan"));
     boolean infFlags = c.ports().stream().anyMatch(q -> q.name().equals("io_posInf"));
     ExactProduct model = new ExactProduct(a, b);

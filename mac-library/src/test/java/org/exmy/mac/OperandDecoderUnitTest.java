@@ -90,12 +90,9 @@ class OperandDecoderUnitTest {
         int shift = o.shift() == null ? 0 : (int) b.get(code, "io_shift") - o.offset();
         assertEquals(model.sig(code), neg ? -sig : sig, at + ": significand");
         assertEquals(model.shift(code), shift, at + ": shift");
-        BigDecimal hw = new BigDecimal(BigInteger.valueOf(neg ? -sig : sig).shiftLeft(shift));
-        BigDecimal quantum =
-            lsb >= 0
-                ? new BigDecimal(BigInteger.ONE.shiftLeft(lsb))
-                : BigDecimal.ONE.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-lsb)));
-        assertEquals(0, v.toBigDecimal().compareTo(hw.multiply(quantum)), at + ": value " + v);
+        BigDecimal hw =
+            Value.finite(BigInteger.valueOf(neg ? -sig : sig), shift + lsb).toBigDecimal();
+        assertEquals(0, v.toBigDecimal().compareTo(hw), at + ": value " + v);
       }
     }
     assertTrue(f instanceof IntFormat || f instanceof FloatFormat);

@@ -79,13 +79,13 @@ class PoolNormOpsTest {
   }
 
   /**
-   * MaxPool where every window lies inside the input (its own fast path), on inputs full of +0, -0,
-   * NaN and equal values: bit for bit the rule written here (start from the lowest float, keep
-   * strictly greater values, so NaN is skipped and the first of +0 / -0 wins); without NaN, ORT's
-   * values too (ORT's NaN result depends on the NaN's place in the window: no oracle there).
+   * MaxPool where every window lies inside the input, on inputs full of +0, -0, NaN and equal
+   * values: bit for bit the rule written here (start from the lowest float, keep strictly greater
+   * values, so NaN is skipped and the first of +0 / -0 wins); without NaN, ORT's values too (ORT's
+   * NaN result depends on the NaN's place in the window: no oracle there).
    */
   @Test
-  void maxPoolInsideWindowsKeepsTheRuleForZerosAndNaN() {
+  void maxPoolKeepsTheRuleForZerosAndNaN() {
     int[][] shapes = {{2, 3, 8, 10}, {1, 2, 7, 9}};
     int[][] kernels = {{2, 2, 2, 2}, {3, 2, 2, 3}, {2, 3, 1, 1}};
     for (int run = 0; run < 4; run++) {

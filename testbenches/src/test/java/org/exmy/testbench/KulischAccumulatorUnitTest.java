@@ -65,10 +65,7 @@ class KulischAccumulatorUnitTest {
     MacCore core = MacGenerator.generate(Cores.spec(p[0], p[1], 16, lanes));
     int width = core.spec().accWidth();
     int lsb = core.spec().geometry().lsbExponent();
-    BigDecimal quantum =
-        lsb >= 0
-            ? new BigDecimal(BigInteger.ONE.shiftLeft(lsb))
-            : BigDecimal.ONE.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-lsb)));
+    BigDecimal quantum = Value.finite(BigInteger.ONE, lsb).toBigDecimal(); // 2^lsb
 
     int[] most = extremeProduct(core.a(), core.b(), true);
     int[] least = extremeProduct(core.a(), core.b(), false);

@@ -143,81 +143,6 @@ final class Pool implements Op {
     int[] cHi = new int[ow];
     taps(oh, win.sh, g.padTop(), win.dh, win.kh, ih, rLo, rHi);
     taps(ow, win.sw, g.padLeft(), win.dw, win.kw, iw, cLo, cHi);
-    if (max && inside(g, ih, iw, oh, ow)) {
-      maxInside(xa, out, planes, ih, iw, oh, ow);
-    } else {
-      window(xa, out, planes, ih, iw, oh, ow, g, rLo, rHi, cLo, cHi);
-    }
-    int[] os =
-        rank == 2 ? new int[] {x.dim(0), x.dim(1), oh, ow} : new int[] {x.dim(0), x.dim(1), ow};
-    return new Tensor[] {Tensor.of(out, os)};
-  }
-
-  /** True when every window lies inside the input, undilated and unpadded. */
-  private boolean inside(Window.Out g, int ih, int iw, int oh, int ow) {
-    return win.dh == 1
-        && win.dw == 1
-        && g.padTop() == 0
-        && g.padLeft() == 0
-        && (oh - 1) * win.sh + win.kh <= ih
-        && (ow - 1) * win.sw + win.kw <= iw;
-  }
-
-  /**
-   * Max pooling when every window lies inside the input (the common 2x2 / stride 2 case): the rule
-   * of {@link #window} (the lowest float, then strictly greater values; NaN skipped), with the
-   * window's offsets computed once per row.
-   */
-  private void maxInside(float[] xa, float[] out, int planes, int ih, int iw, int oh, int ow) {
-    int kh = win.kh;
-    int kw = win.kw;
-    int sh = win.sh;
-    int sw = win.sw;
-    int o = 0;
-    for (int p = 0; p < planes; p++) {
-      int base = p * ih * iw;
-      for (int r = 0; r < oh; r++) {
-        int row = base + r * sh * iw;
-        for (int c = 0; c < ow; c++) {
-          int at = row + c * sw;
-          // Math.max has no branch to mispredict; it differs from the rule only where a NaN is
-          // in the window (it returns NaN) or the maximum is a zero (+0 beats -0): those windows
-          // are taken again by the rule
-          float m = -Float.MAX_VALUE;
-          for (int i = 0, q = at; i < kh; i++, q += iw) {
-            for (int j = 0; j < kw; j++) m = Math.max(m, xa[q + j]);
-          }
-          if (m != m || m == 0f) {
-            m = -Float.MAX_VALUE;
-            for (int i = 0, q = at; i < kh; i++, q += iw) {
-              for (int j = 0; j < kw; j++) {
-                float v = xa[q + j];
-                m = v > m ? v : m;
-              }
-            }
-          }
-          out[o++] = m;
-        }
-      }
-    }
-  }
-
-  /**
-   * Max or average pooling over any 1-D or 2-D window, the taps inside the input per row/column.
-   */
-  private void window(
-      float[] xa,
-      float[] out,
-      int planes,
-      int ih,
-      int iw,
-      int oh,
-      int ow,
-      Window.Out g,
-      int[] rLo,
-      int[] rHi,
-      int[] cLo,
-      int[] cHi) {
     float div = win.kh * win.kw;
     int o = 0;
     for (int p = 0; p < planes; p++) {
@@ -253,6 +178,9 @@ final class Pool implements Op {
         }
       }
     }
+    int[] os =
+        rank == 2 ? new int[] {x.dim(0), x.dim(1), oh, ow} : new int[] {x.dim(0), x.dim(1), ow};
+    return new Tensor[] {Tensor.of(out, os)};
   }
 
   /** Any rank and element type: the same rules as the fast path, one output element at a time. */
